@@ -1,0 +1,56 @@
+# Two commands for a fresh Debian/Ubuntu machine with Python 3.11+:
+#   make demo   set up, then build every demo chamber (sites and newsletters) into sites/
+#   make test   set up with the test extra, then run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+# Debian packages: CJK fonts for the newsletter PDFs; poppler-utils and chromium for the tests.
+APT_RUN := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
+APT_TEST := poppler-utils chromium
+
+# Install the Debian packages that are missing, where apt-get exists (sudo when not root).
+define apt_ensure
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	    echo "installing Debian packages:" $$missing; \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	  fi; \
+	fi
+endef
+
+.PHONY: demo test bench setup setup-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+	$(call apt_ensure,$(APT_RUN))
+
+setup-test: $(VENV)/.installed-test
+	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
+
+demo: setup
+	$(BIN)/chamber build --all
+	@echo
+	@echo "Open sites/index.html (the portal) or sites/<slug>/index.html in a browser."
+
+test: setup-test
+	$(BIN)/python -m pytest -q
+
+bench: setup-test
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf sites/*/ sites/index.html .cache

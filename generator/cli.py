@@ -1,0 +1,147 @@
+"""The `chamber` command: new, build, serve, check (and the commands later modules add).
+
+Exit codes: 0 success, 1 content errors (each printed as file:line: field: problem), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+
+from .content import chamber_slugs, load_chamber
+from .errors import ContentError, Problem
+
+log = logging.getLogger("chamber")
+
+
+class UsageError(Exception):
+    """A mistake in the command line (exit 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
+    common.add_argument("--out", type=Path, default=Path("sites"), help="output folder (default: sites/)")
+    common.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    common.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+
+    parser = argparse.ArgumentParser(prog="chamber", description="商会网站与会刊生成器 ChamberPress")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    p = sub.add_parser("new", parents=[common], help="scaffold a chamber folder with a working example")
+    p.add_argument("slug")
+    p.add_argument("--name", help="the chamber's name, e.g. 温州市安徽商会")
+
+    p = sub.add_parser("build", parents=[common], help="build sites into <out>/<slug>/ and the portal")
+    p.add_argument("slugs", nargs="*", metavar="slug")
+    p.add_argument("--all", action="store_true", help="every chamber under the content folder")
+
+    p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
+    p.add_argument("slug")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to listen on (default 127.0.0.1:8000)")
+
+    p = sub.add_parser("check", parents=[common], help="validate content; exit 1 with every problem listed")
+    p.add_argument("slugs", nargs="*", metavar="slug")
+    return parser
+
+
+def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
+    found = chamber_slugs(args.content)
+    if getattr(args, "all", False) or (allow_all and not args.slugs):
+        if not found:
+            raise UsageError(f"no chamber folders (with a chamber.yml) under {args.content}/")
+        return found
+    return list(args.slugs)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(str(problem), file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_chamber
+    from .portal import write_portal
+
+    if not args.slugs and not args.all:
+        raise UsageError("name the chambers to build, or use --all")
+    failed = 0
+    for slug in _slugs(args):
+        try:
+            result = build_chamber(slug, args.content, args.out, today=args.today)
+        except ContentError as exc:
+            failed += 1
+            print(f"✗ {slug}: {len(exc.problems)} content error(s); the previous site is unchanged", file=sys.stderr)
+            _print_problems(exc.problems + exc.warnings)
+            continue
+        _print_problems(result.warnings)
+        print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html")
+    portal = write_portal(args.out)
+    print(f"portal: {portal}")
+    return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    errors = 0
+    for slug in _slugs(args):
+        try:
+            chamber = load_chamber(args.content, slug, today=args.today)
+        except ContentError as exc:
+            errors += len(exc.problems)
+            _print_problems(exc.problems + exc.warnings)
+            continue
+        _print_problems(chamber.warnings)
+        print(f"✓ {slug}: no errors", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .mkdocs_adapter import serve_site, write_chamber_config
+
+    load_chamber(args.content, args.slug, today=args.today)  # refuse to start on broken content
+    with tempfile.TemporaryDirectory(prefix=f"chamber-serve-{args.slug}-") as stage:
+        config_file = write_chamber_config(Path(stage), slug=args.slug, content_dir=args.content,
+                                           site_dir=Path(stage) / "site")
+        serve_site(config_file, dev_addr=args.dev_addr)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import scaffold
+
+    for path, what in scaffold(args.content, args.slug, name=args.name):
+        print(f"  {path}  — {what}")
+    print(f"\nPreview with: chamber serve {args.slug}    Build with: chamber build {args.slug}")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits 2
+    except ContentError as exc:
+        _print_problems(exc.problems + exc.warnings)
+        return 1
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"chamber: {type(exc).__name__}: {exc} (run again with --debug for the traceback)", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

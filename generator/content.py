@@ -1,0 +1,52 @@
+"""Load one chamber's folder into the model, checking everything and reporting every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from .chamber import SLUG, load_chamber_info
+from .charter import load_charter
+from .errors import ContentError, Problems
+from .members import find_roster, load_members
+from .model import Chamber
+from .news import load_posts
+from .pages import load_pages
+
+log = logging.getLogger(__name__)
+
+
+def chamber_slugs(content_dir: Path) -> list[str]:
+    """Every chamber folder (one with a chamber.yml) under the content folder, sorted."""
+    if not content_dir.is_dir():
+        return []
+    return sorted(p.name for p in content_dir.iterdir() if (p / "chamber.yml").is_file())
+
+
+def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None) -> Chamber:
+    """The validated chamber; raises ContentError listing every problem found."""
+    problems = Problems(content_dir.parent)
+    folder = content_dir / slug
+    if not SLUG.match(slug):
+        problems.error(folder, f"{slug!r} is not a valid chamber folder name",
+                       expected="lower-case letters a-z, digits and -, e.g. anhui or zhejiang-taizhou")
+        raise ContentError(problems.items)
+    if not folder.is_dir():
+        problems.error(folder, "no such chamber folder", expected=f"create it with: chamber new {slug}")
+        raise ContentError(problems.items)
+
+    info = load_chamber_info(folder, problems)
+    categories = info.categories if info else []
+    posts = load_posts(folder, categories, problems) if info else []
+    pages = load_pages(folder, problems)
+    charter = load_charter(folder, problems)
+    roster_path = find_roster(folder, problems)
+    roster = load_members(roster_path, problems, info.positions) if roster_path and info else None
+
+    problems.raise_if_errors()
+    assert info is not None
+    for warning in problems.warnings:
+        log.warning("%s", warning)
+    return Chamber(slug, folder, info, posts, pages, charter, roster, today or dt.date.today(),
+                   warnings=problems.warnings)

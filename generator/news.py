@@ -1,0 +1,142 @@
+"""News posts: `news/**/*.md` with front matter, validated, with stable readable URLs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .chinese import pinyin_slug
+from .errors import Problems
+from .paths import resolve_inside
+from .schema import convert, spec
+from .sources import load_markdown
+
+DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass
+class PostMeta:
+    """The front matter of a news post."""
+
+    title: str = spec("标题", required=True)
+    date: dt.date = spec("发布日期 YYYY-MM-DD; a future date publishes the post on that day", required=True)
+    category: str | None = spec("栏目, one of the chamber's categories (default: the first)")
+    tags: list[str] = spec("标签", factory=list)
+    author: str | None = spec("作者或部门")
+    source: str | None = spec("来源")
+    summary: str | None = spec("摘要; default: the first paragraph")
+    cover: str | None = spec("封面图片, a path relative to the post")
+    pin: bool = spec("置顶", default=False)
+    draft: bool = spec("草稿: never published", default=False)
+    slug: str | None = spec("URL name (a-z, 0-9, -); default: from the file name")
+
+
+@dataclass
+class Post:
+    path: Path          # the source file
+    rel: str            # path below news/, e.g. 2026/2026-05-21-falv-peixun.md
+    meta: PostMeta
+    body: str
+    body_line: int
+    slug: str
+    cover: Path | None  # resolved cover image inside the chamber folder
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def date(self) -> dt.date:
+        return self.meta.date
+
+    @property
+    def category(self) -> str:
+        assert self.meta.category is not None  # set by load_posts
+        return self.meta.category
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the post page, e.g. news/2026/05/21/falv-peixun/."""
+        return f"news/{self.date:%Y/%m/%d}/{self.slug}/"
+
+    def is_published(self, today: dt.date) -> bool:
+        return not self.meta.draft and self.date <= today
+
+    @property
+    def summary(self) -> str:
+        return self.meta.summary or first_paragraph(self.body)
+
+
+def first_paragraph(markdown: str, limit: int = 160) -> str:
+    """The first paragraph of running text, as plain text, cut at `limit` characters."""
+    for block in re.split(r"\n\s*\n", markdown):
+        text = block.strip()
+        if not text or text.startswith(("#", "!", "|", "<", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text):
+            continue
+        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"[*_`~]+", "", text)
+        text = " ".join(text.split())
+        return text if len(text) <= limit else text[:limit].rstrip() + "…"
+    return ""
+
+
+def _slug_for(path: Path, meta: PostMeta) -> str:
+    if meta.slug:
+        return meta.slug
+    match = DATED_NAME.match(path.stem)
+    stem = match.group(2) if match else path.stem
+    return stem.lower() if SLUG.match(stem.lower()) else pinyin_slug(stem)
+
+
+def load_post(path: Path, folder: Path, categories: list[str], problems: Problems) -> Post | None:
+    source = load_markdown(path, problems)
+    if source is None:
+        return None
+    meta: PostMeta | None = convert(PostMeta, source.meta, path, problems)
+    if meta is None:
+        return None
+    ok = True
+    if not meta.title.strip():
+        problems.error(path, "the title is empty", line=source.meta.line("title"), field="title")
+        ok = False
+    if meta.category is None:
+        meta.category = categories[0]
+    elif meta.category not in categories:
+        problems.error(path, f"unknown category {meta.category!r}", line=source.meta.line("category"),
+                       field="category", expected="one of: " + ", ".join(categories))
+        ok = False
+    if meta.slug is not None and not SLUG.match(meta.slug):
+        problems.error(path, f"{meta.slug!r} is not a URL name", line=source.meta.line("slug"), field="slug",
+                       expected="lower-case letters, digits and -")
+        ok = False
+    cover = None
+    if meta.cover:
+        cover = resolve_inside(path.parent, meta.cover, folder)
+        if cover is None:
+            problems.error(path, f"cover image {meta.cover!r} not found inside the chamber folder",
+                           line=source.meta.line("cover"), field="cover",
+                           expected="a path relative to the post, e.g. images/photo.jpg")
+            ok = False
+    if not ok:
+        return None
+    rel = path.relative_to(folder / "news").as_posix()
+    return Post(path, rel, meta, source.body, source.body_line, _slug_for(path, meta), cover)
+
+
+def load_posts(folder: Path, categories: list[str], problems: Problems) -> list[Post]:
+    """Every post under news/, newest first; two posts with one URL are an error naming both."""
+    news = folder / "news"
+    posts = [post for path in sorted(news.rglob("*.md")) if path.is_file()
+             if (post := load_post(path, folder, categories, problems)) is not None]
+    by_url: dict[str, Post] = {}
+    for post in posts:
+        other = by_url.setdefault(post.url, post)
+        if other is not post:
+            problems.error(post.path, f"same URL {post.url} as {problems.rel(other.path)}", field="slug",
+                           expected="rename one file or give it a different slug:")
+    posts.sort(key=lambda p: (p.date, p.rel), reverse=True)
+    return posts

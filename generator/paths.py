@@ -1,0 +1,30 @@
+"""Paths from content stay inside their chamber's folder: no `../`, no absolute paths, no symlinks out."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+
+def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
+    """The existing file `ref` (relative to `base`) if it resolves inside `root`, else None.
+
+    Symlinks are followed before the check, so a link pointing out of the folder is refused too.
+    """
+    if not ref or "\x00" in ref or ref.startswith(("/", "\\")) or PurePosixPath(ref).is_absolute():
+        return None
+    if "://" in ref or ref.startswith(("mailto:", "tel:", "data:", "javascript:")):
+        return None
+    candidate = (base / ref.replace("\\", "/")).resolve()
+    try:
+        candidate.relative_to(root.resolve())
+    except ValueError:
+        return None
+    return candidate if candidate.is_file() else None
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True

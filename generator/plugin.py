@@ -1,0 +1,97 @@
+"""The MkDocs plugin: turns `content/<slug>/` into the docs MkDocs builds, and fills in the chamber's config.
+
+Thin on purpose: loading and page generation live in pure modules; here are only MkDocs events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from .chinese import format_date
+from .content import load_chamber
+from .docs import docs_tree, logo_docs_path, nav, write_tree
+from .errors import ContentError
+from .model import Chamber
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+
+
+class ChamberPluginConfig(Config):
+    enabled = c.Type(bool, default=True)
+    slug = c.Type(str, default="")
+    """The chamber's folder name under `content_dir`."""
+    content_dir = c.Type(str, default="content")
+    """The folder that holds every chamber's content."""
+    today = c.Optional(c.Type(str))
+    """Publication date cut-off (YYYY-MM-DD) for scheduled posts; default: today."""
+
+
+class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
+    def __init__(self) -> None:
+        super().__init__()
+        # Set by `chamber build`, which has loaded and checked the chamber already; `serve` loads it here.
+        self.chamber: Chamber | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        chamber = self.chamber or self._load()
+        self.chamber = chamber
+        write_tree(docs_tree(chamber), Path(config.docs_dir))
+        self._apply(config, chamber)
+        return config
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        if self.chamber:
+            server.watch(str(self.chamber.folder))
+        theme_dir = config.theme.custom_dir
+        if theme_dir:
+            server.watch(theme_dir)
+        return server
+
+    def on_env(self, env, *, config: MkDocsConfig, files):
+        env.filters["zh_date"] = format_date
+        return env
+
+    # -------------------------------------------------------------------------
+
+    def _load(self) -> Chamber:
+        today = dt.date.fromisoformat(self.config.today) if self.config.today else None
+        try:
+            return load_chamber(Path(self.config.content_dir), self.config.slug, today=today)
+        except ContentError as exc:
+            raise PluginError("content errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
+
+    def _apply(self, config: MkDocsConfig, chamber: Chamber) -> None:
+        info = chamber.info
+        config.site_name = info.name
+        config.site_description = f"{info.name}官方网站"
+        if info.site_url:
+            config.site_url = info.site_url.rstrip("/") + "/"
+        config.nav = nav(chamber)
+        logo = logo_docs_path(chamber)
+        if logo:
+            config.theme["logo"] = logo
+            config.theme["favicon"] = logo
+        config.extra["chamber"] = {
+            "slug": chamber.slug,
+            "name": info.name,
+            "short_name": info.display_short_name,
+            "tagline": f"{info.hometown}在{info.city or '温'}工商界人士之家" if info.city else None,
+            "address": info.address,
+            "phone": info.phone,
+            "phone_tel": re.sub(r"[^\d+]", "", info.phone or ""),
+            "email": info.email,
+            "icp": info.icp,
+            "police_beian": info.police_beian,
+            "logo": logo,
+        }

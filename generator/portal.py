@@ -1,0 +1,47 @@
+"""`<out>/index.html`: the portal listing every chamber built into the output folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+
+import jinja2
+
+from .build import SUMMARY_FILE
+from .mkdocs_adapter import PACKAGE_ROOT
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_DIR = PACKAGE_ROOT / "theme" / "portal"
+
+
+def portal_entries(out_dir: Path) -> list[dict]:
+    """The summary of every site in the output folder, by name."""
+    entries = []
+    for summary in sorted(out_dir.glob(f"*/{SUMMARY_FILE}")):
+        if summary.parent.name.startswith("."):
+            continue
+        try:
+            entries.append(json.loads(summary.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            log.warning("skipping %s: %s", summary, exc)
+    from .chinese import pinyin_key
+
+    return sorted(entries, key=lambda e: pinyin_key(e.get("name", "")))
+
+
+def render_portal(entries: list[dict], *, title: str = "在温异地商会") -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    return env.get_template("index.html").render(chambers=entries, title=title,
+                                                 updated=dt.date.today())
+
+
+def write_portal(out_dir: Path) -> Path:
+    path = out_dir / "index.html"
+    tmp = path.with_suffix(".html.tmp")
+    tmp.write_text(render_portal(portal_entries(out_dir)), encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,152 @@
+"""Reading the files editors write: text in any encoding Excel or Notepad saves, YAML with line numbers.
+
+Nothing here writes; every problem goes to a `Problems` collector so that a whole chamber is checked at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+# A post or page larger than this is almost certainly a mistake (a pasted file, a binary); refuse it clearly.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text: UTF-8 (with or without BOM) or GB18030 as saved on Chinese Windows; None if unreadable."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problems.error(path, f"cannot read the file: {exc.strerror}")
+        return None
+    if size > MAX_TEXT_BYTES:
+        problems.error(path, f"the file is {size / 1048576:.1f} MB, larger than the limit",
+                       expected=f"at most {MAX_TEXT_BYTES // 1048576} MB of text; put large files in assets/")
+        return None
+    data = path.read_bytes()
+    if b"\x00" in data:
+        problems.error(path, "this is not a text file (it contains binary data)",
+                       expected="a Markdown or YAML file saved as UTF-8 text")
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    problems.error(path, "the text encoding is not recognised", expected="save the file as UTF-8")
+    return None
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so that 2026-02-30 becomes a clear error instead of a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML with the line of every mapping key and list item, by path: ("plan", 0, "date")."""
+
+    data: Any
+    lines: dict[tuple, int] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def line(self, *path: Any) -> int | None:
+        """The line of the deepest part of the path that is known."""
+        for end in range(len(path), -1, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found is not None:
+                return found + self.line_offset
+        return None
+
+
+def _record_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            sub = path + (key.value,)
+            lines[sub] = key.start_mark.line + 1
+            _record_lines(value, sub, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            sub = path + (index,)
+            lines[sub] = item.start_mark.line + 1
+            _record_lines(item, sub, lines)
+
+
+def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 0) -> YamlDoc | None:
+    """Parse YAML text; a syntax error is reported with its line and a hint editors understand."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 + line_offset if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        hint = "check the indentation and the colon after each key"
+        if "\t" in problem or "'\\t'" in problem:
+            problem, hint = "a tab character is not allowed in YAML", "indent with spaces"
+        problems.error(path, f"YAML syntax error: {problem}", line=line, expected=hint)
+        return None
+    finally:
+        loader.dispose()
+    lines: dict[tuple, int] = {}
+    if node is not None:
+        _record_lines(node, (), lines)
+    return YamlDoc(data, lines, line_offset)
+
+
+def load_yaml(path: Path, problems: Problems) -> YamlDoc | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return parse_yaml(text, path, problems)
+
+
+@dataclass
+class MarkdownSource:
+    """A Markdown file split into its front matter and body; `body_line` is the file line of the body's first."""
+
+    path: Path
+    meta: YamlDoc
+    body: str
+    body_line: int
+
+
+def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) -> MarkdownSource | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.error(path, "the file is empty", expected="front matter between --- lines, then the text")
+        return None
+    match = FRONT_MATTER.match(text)
+    if not match:
+        if require_meta:
+            problems.error(path, "no front matter", line=1,
+                           expected="the file starts with ---, then title: and date:, then ---")
+            return None
+        return MarkdownSource(path, YamlDoc({}), text, 1)
+    meta = parse_yaml(match.group(1) or "", path, problems, line_offset=1)
+    if meta is None:
+        return None
+    if meta.data is None:
+        meta.data = {}
+    if not isinstance(meta.data, dict):
+        problems.error(path, "front matter must be keys and values", line=2, expected="key: value lines")
+        return None
+    body_line = text.count("\n", 0, match.end()) + 1
+    return MarkdownSource(path, meta, text[match.end():], body_line)
