@@ -37,8 +37,7 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None) 
         raise ContentError(problems.items)
 
     info = load_chamber_info(folder, problems)
-    categories = info.categories if info else []
-    posts = load_posts(folder, categories, problems) if info else []
+    posts = load_posts(folder, info.categories if info else None, problems)
     pages = load_pages(folder, problems)
     charter = load_charter(folder, problems)
     roster_path = find_roster(folder, problems)

@@ -92,7 +92,8 @@ def _slug_for(path: Path, meta: PostMeta) -> str:
     return stem.lower() if SLUG.match(stem.lower()) else pinyin_slug(stem)
 
 
-def load_post(path: Path, folder: Path, categories: list[str], problems: Problems) -> Post | None:
+def load_post(path: Path, folder: Path, categories: list[str] | None, problems: Problems) -> Post | None:
+    """One post; `categories` None (chamber.yml itself is broken) skips the category check."""
     source = load_markdown(path, problems)
     if source is None:
         return None
@@ -103,7 +104,9 @@ def load_post(path: Path, folder: Path, categories: list[str], problems: Problem
     if not meta.title.strip():
         problems.error(path, "the title is empty", line=source.meta.line("title"), field="title")
         ok = False
-    if meta.category is None:
+    if categories is None:
+        pass
+    elif meta.category is None:
         meta.category = categories[0]
     elif meta.category not in categories:
         problems.error(path, f"unknown category {meta.category!r}", line=source.meta.line("category"),
@@ -127,7 +130,7 @@ def load_post(path: Path, folder: Path, categories: list[str], problems: Problem
     return Post(path, rel, meta, source.body, source.body_line, _slug_for(path, meta), cover)
 
 
-def load_posts(folder: Path, categories: list[str], problems: Problems) -> list[Post]:
+def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -> list[Post]:
     """Every post under news/, newest first; two posts with one URL are an error naming both."""
     news = folder / "news"
     posts = [post for path in sorted(news.rglob("*.md")) if path.is_file()

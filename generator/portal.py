@@ -40,6 +40,7 @@ def render_portal(entries: list[dict], *, title: str = "在温异地商会") -> 
 
 
 def write_portal(out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "index.html"
     tmp = path.with_suffix(".html.tmp")
     tmp.write_text(render_portal(portal_entries(out_dir)), encoding="utf-8")

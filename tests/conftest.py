@@ -1,0 +1,110 @@
+"""Shared fixtures: small chambers written inline, and the demo chambers built once per session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from generator.build import build_chamber
+from generator.portal import write_portal
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 25)   # builds in tests are pinned to one day, so scheduled posts are deterministic
+
+CHAMBER_YML = """\
+name: 温州市测试商会
+short_name: 测试商会
+hometown: 测试省
+city: 温州
+founded: 2015-06-18
+address: 温州市鹿城区测试路1号
+phone: 0577-88880000
+email: office@example.cn
+color: "#1565c0"
+icp: 浙ICP备2026000001号-1
+police_beian: 浙公网安备 33030202000001号
+"""
+
+
+def post(title: str, date: str, body: str = "正文第一段。", **meta: object) -> str:
+    lines = [f"title: {title}", f"date: {date}"] + [f"{k}: {v}" for k, v in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
+
+
+def write_chamber(content: Path, slug: str = "test", *, chamber_yml: str = CHAMBER_YML,
+                  files: dict[str, str | bytes] | None = None, default_files: bool = True) -> Path:
+    """Write a chamber folder; `files` maps paths inside it to text or bytes (None-valued keys removed)."""
+    folder = content / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    all_files: dict[str, str | bytes | None] = {}
+    if default_files:
+        all_files.update({
+            "news/2026/2026-05-21-falv-peixun.md": post("法律知识培训班开班", "2026-05-21", category="培训活动",
+                                                         author="秘书处", source="商会秘书处"),
+            "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30"),
+            "pages/about.md": "---\ntitle: 商会简介\n---\n\n本会成立于2015年。\n",
+            "pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎入会。\n",
+            "charter.md": "---\ntitle: 测试商会章程\n---\n\n## 第一章　总则\n\n第一条　本会名称为温州市测试商会。\n",
+            "members.csv": "名称,联系人,职务,行业,手机\n甲公司,张三,会长,商贸,13900000001\n乙公司,李四,会员,物流,13900000002\n",
+        })
+    all_files["chamber.yml"] = chamber_yml
+    all_files.update(files or {})
+    for rel, data in all_files.items():
+        path = folder / rel
+        if data is None:
+            if path.exists():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(textwrap.dedent(data) if data.startswith("\n") else data, encoding="utf-8")
+    return folder
+
+
+def parse(path: Path):
+    """The parsed HTML document of a built page."""
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def text_of(node) -> str:
+    return " ".join(node.text_content().split())
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    path = tmp_path / "content"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    return tmp_path / "sites"
+
+
+@pytest.fixture(scope="session")
+def test_site(tmp_path_factory) -> Path:
+    """The inline test chamber built once: `<out>/test/`."""
+    root = tmp_path_factory.mktemp("test-site")
+    write_chamber(root / "content")
+    build_chamber("test", root / "content", root / "sites", today=TODAY)
+    write_portal(root / "sites")
+    return root / "sites" / "test"
+
+
+@pytest.fixture(scope="session")
+def demo_sites(tmp_path_factory) -> Path:
+    """Every demo chamber under content/ built once per session (with the pinned date): `<out>/`."""
+    out = tmp_path_factory.mktemp("demo") / "sites"
+    from generator.content import chamber_slugs
+
+    for slug in chamber_slugs(ROOT / "content"):
+        build_chamber(slug, ROOT / "content", out, today=TODAY)
+    write_portal(out)
+    return out
