@@ -18,6 +18,7 @@ from .docs import logo_docs_path
 from .errors import Problem
 from .mkdocs_adapter import build_site, write_chamber_config
 from .model import Chamber
+from .search import index_site
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
             config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
                                                today=today.isoformat() if today else None)
             build_site(config_file, chamber)
+            index_site(building)    # the search index reads the finished pages
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
             _swap(building, target)

@@ -15,6 +15,7 @@ from .chinese import format_date, reading_minutes
 from .markup import front_matter, md_text, safe_url
 from .model import Chamber
 from .news import Post
+from .search import SEARCH_PAGE, search_page_markdown
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ def docs_tree(chamber: Chamber) -> Tree:
     folder = chamber.folder
     tree: Tree = {"index.md": _home_markdown(chamber),
                   f"{NEWS_DIR}/index.md": front_matter({"title": "新闻动态"}) + "# 新闻动态\n",
-                  "assets/stylesheets/palette.css": _palette_css(chamber)}
+                  "assets/stylesheets/palette.css": _palette_css(chamber),
+                  SEARCH_PAGE: search_page_markdown()}
 
     # News: published posts and every non-Markdown file beside them (images), under the blog's posts folder.
     for post in chamber.published_posts:

@@ -1,0 +1,73 @@
+/* The search page: looks the reader's words up in the site's Pagefind index (pagefind/ at the site root,
+   loaded from this site only) and lists each hit with its title and an excerpt, the words marked. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var root = new URL(script.getAttribute("data-root") + "/", document.baseURI);
+  var form = document.querySelector(".cp-search__form");
+  var input = document.getElementById("cp-search-input");
+  var status = document.querySelector(".cp-search__status");
+  var list = document.querySelector(".cp-search__results");
+  var PAGE_SIZE = 20;
+  var engine = null;
+
+  function load() {
+    if (!engine) {
+      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
+        return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind; });
+      });
+    }
+    return engine;
+  }
+
+  function show(results, query) {
+    list.textContent = "";
+    results.forEach(function (data) {
+      var item = document.createElement("li");
+      item.className = "cp-search__result";
+      var link = document.createElement("a");
+      link.className = "cp-search__title";
+      link.href = data.url;
+      link.textContent = (data.meta && data.meta.title) || data.url;
+      var excerpt = document.createElement("p");
+      excerpt.className = "cp-search__excerpt";
+      // Pagefind's excerpt is the page's own text, already escaped, with the matches in <mark>.
+      excerpt.innerHTML = data.excerpt;
+      item.appendChild(link);
+      item.appendChild(excerpt);
+      list.appendChild(item);
+    });
+    status.textContent = results.length ? "“" + query + "”找到 " + results.length + " 个结果" : "没有找到与“" + query + "”相关的内容";
+  }
+
+  function run(query) {
+    query = query.trim();
+    if (!query) {
+      status.textContent = "请输入要搜索的词语。";
+      list.textContent = "";
+      return;
+    }
+    status.textContent = "正在搜索……";
+    load().then(function (pagefind) {
+      return pagefind.search(query);
+    }).then(function (search) {
+      return Promise.all(search.results.slice(0, PAGE_SIZE).map(function (r) { return r.data(); }));
+    }).then(function (results) {
+      show(results, query);
+    }).catch(function () {
+      status.textContent = "搜索暂时不可用：本站的搜索索引未能加载。";
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var query = input.value;
+    history.replaceState(null, "", "?q=" + encodeURIComponent(query.trim()));
+    run(query);
+  });
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    run(initial);
+  }
+})();
