@@ -38,7 +38,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 setup: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN))
 
-setup-test: $(VENV)/.installed-test
+# axe-core for the accessibility checks in the browser tests (package.json, package-lock.json).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup-test: $(VENV)/.installed-test node_modules/axe-core/axe.min.js
 	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
 
 demo: setup

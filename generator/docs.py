@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 from .chinese import format_date, reading_minutes
+from .colour import readable_colour
 from .markup import front_matter, md_text, plain_title
 from .model import Chamber
 from .news import Post
@@ -104,7 +105,7 @@ def _members_markdown(chamber: Chamber) -> str:
 
 
 def _palette_css(chamber: Chamber) -> str:
-    color = chamber.info.color or "#8c1c13"
+    color = readable_colour(chamber.info.color or "#8c1c13")
     return (":root, [data-md-color-scheme] {\n"
             f"  --md-primary-fg-color: {color};\n  --md-primary-fg-color--light: {color};\n"
             f"  --md-primary-fg-color--dark: {color};\n  --md-accent-fg-color: {color};\n"

@@ -23,6 +23,7 @@ from .errors import ContentError
 from .model import Chamber
 from .markup import plain_title
 from .sanitize import sanitize_html
+from .search import without_material_search
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -61,6 +62,9 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         if theme_dir:
             server.watch(theme_dir)
         return server
+
+    def on_files(self, files, *, config: MkDocsConfig):
+        return without_material_search(files, config)
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str | None:
         # Raw HTML in editors' Markdown is untrusted: clean it after conversion, before any template sees it.

@@ -20,7 +20,7 @@
     return engine;
   }
 
-  function show(results, query) {
+  function show(results, total, query) {
     list.textContent = "";
     results.forEach(function (data) {
       var item = document.createElement("li");
@@ -37,7 +37,8 @@
       item.appendChild(excerpt);
       list.appendChild(item);
     });
-    status.textContent = results.length ? "“" + query + "”找到 " + results.length + " 个结果" : "没有找到与“" + query + "”相关的内容";
+    status.textContent = total ? "“" + query + "”找到 " + total + " 个结果" +
+      (total > results.length ? "，显示前 " + results.length + " 个" : "") : "没有找到与“" + query + "”相关的内容";
   }
 
   function run(query) {
@@ -51,9 +52,8 @@
     load().then(function (pagefind) {
       return pagefind.search(query);
     }).then(function (search) {
-      return Promise.all(search.results.slice(0, PAGE_SIZE).map(function (r) { return r.data(); }));
-    }).then(function (results) {
-      show(results, query);
+      var shown = search.results.slice(0, PAGE_SIZE).map(function (r) { return r.data(); });
+      return Promise.all(shown).then(function (results) { show(results, search.results.length, query); });
     }).catch(function () {
       status.textContent = "搜索暂时不可用：本站的搜索索引未能加载。";
     });

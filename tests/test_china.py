@@ -1,0 +1,313 @@
+"""China-ready output, read from the built files: nothing loaded from another host, zh-CN pages with Chinese
+UI strings, relative links (any sub-path), sitemap and feed on site_url, and the Pagefind search index
+(what it holds and what it must never hold)."""
+
+from __future__ import annotations
+
+import fnmatch
+import gzip
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from lxml import etree
+
+from conftest import TODAY, parse, post, text_of, write_chamber
+from generator.build import build_chamber
+
+# --- the scanner of resource loads --------------------------------------------------------------------
+
+# Link relations whose href the browser fetches by itself; any other <link> (canonical, alternate …) and
+# every <a href> is a plain link.
+LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "shortcut", "apple-touch-icon",
+                "manifest", "preconnect", "dns-prefetch", "mask-icon"}
+SRC_ATTRS = {"src", "data", "poster", "background"}
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.I)
+# A URL that starts a JS string literal: in code, not in comments (which never start with a quote).
+JS_URL = re.compile(r"""[`'"]((?:https?:)?//([A-Za-z0-9.-]+)[^`'"\s]*)""")
+
+# URL literals in the scripts we ship that are never fetched by our sites: (script, host) → why.
+XML_NAMESPACES = {"www.w3.org"}
+INERT_JS_URLS = {
+    ("pagefind/*.js", "example.com"): "Pagefind parses result URLs against this dummy base",
+    ("pagefind/*.js", "p"): "Pagefind's UI scripts (not loaded by our pages) parse URLs against this dummy base",
+    ("assets/javascripts/bundle.*.min.js", "api.github.com"):
+        "Material asks it for repository facts only when repo_url is set (checked below: never)",
+    ("assets/javascripts/bundle.*.min.js", "unpkg.com"):
+        "Material loads mermaid from it only for mermaid diagrams (checked below: none), and a ResizeObserver "
+        "polyfill only in browsers from before 2018 that lack ResizeObserver",
+}
+
+
+def _inert_hosts(rel: str) -> set[str]:
+    return XML_NAMESPACES | {host for (pattern, host) in INERT_JS_URLS if fnmatch.fnmatch(rel, pattern)}
+
+
+def _is_external(url: str) -> bool:
+    url = url.strip()
+    if url.startswith("//"):
+        return True
+    scheme = urlparse(url).scheme.lower()
+    return scheme in {"http", "https", "ftp", "ws", "wss"}
+
+
+def _css_loads(css: str) -> list[str]:
+    return [m.group(2) or m.group(4) for m in CSS_URL.finditer(css)]
+
+
+def html_loads(text: str) -> list[str]:
+    """Every URL an HTML document makes the browser fetch by itself (not the links a reader may follow)."""
+    doc = etree.HTML(text.encode("utf-8")) if text.strip() else None
+    if doc is None:
+        return []
+    urls: list[str] = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.lower()
+        for attr in SRC_ATTRS & set(el.attrib):
+            if not (tag == "object" and attr != "data"):
+                urls.append(el.get(attr))
+        if el.get("srcset"):
+            urls += [part.split()[0] for part in el.get("srcset").split(",") if part.strip()]
+        if tag == "link" and LOADING_RELS & set((el.get("rel") or "").lower().split()):
+            urls.append(el.get("href") or "")
+        if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":
+            urls.append((el.get("content") or "").partition("url=")[2])
+        if el.get("style"):
+            urls += _css_loads(el.get("style"))
+        if tag == "style":
+            urls += _css_loads(el.text or "")
+        if tag == "script" and not el.get("src"):
+            urls += js_loads(el.text or "")
+    return [u for u in urls if u]
+
+
+def js_loads(js: str, inert: set[str] = XML_NAMESPACES) -> list[str]:
+    """URL literals in script code (not comments) that point to another host, but for the `inert` hosts."""
+    found = []
+    for match in JS_URL.finditer(js):
+        url, host = match.group(1), match.group(2).lower()
+        if not any(host == h or host.endswith("." + h) for h in inert):
+            found.append(url)
+    return found
+
+
+def external_loads(path: Path, site: Path) -> list[str]:
+    """The resources from other hosts that this built file of `site` would load."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    suffix = path.suffix.lower()
+    if suffix == ".html":
+        urls = html_loads(text)
+    elif suffix == ".css":
+        urls = _css_loads(text)
+    elif suffix in {".js", ".mjs"}:
+        return js_loads(text, _inert_hosts(path.relative_to(site).as_posix()))
+    elif suffix in {".json", ".webmanifest"}:
+        # Our JSON (chamber.json, the index entry) holds relative paths only; any absolute URL is suspect.
+        urls = re.findall(r'"((?:https?:)?//[^"]+)"', text)
+    else:
+        return []
+    return [u for u in urls if _is_external(u)]
+
+
+def test_scanner_tells_loads_from_links() -> None:
+    page = """<html><head>
+      <link rel="stylesheet" href="https://fonts.googleapis.com/css?family=Noto+Sans">
+      <link rel="canonical" href="https://anhui.example.cn/"><link rel="icon" href="//cdn.example.com/i.png">
+      <style>body { background: url("https://cdn.example.com/bg.png") }</style>
+      <script src="https://www.googletagmanager.com/gtag/js"></script>
+      <script>fetch("https://api.github.com/repos/x/y")</script></head>
+      <body><a href="https://beian.miit.gov.cn/">备案</a><img src="images/a.jpg" srcset="b.jpg 2x, https://x.cn/c.jpg 3x">
+      <div style="background-image:url(https://x.cn/d.png)"></div><iframe src="https://player.example.com/v"></iframe>
+      </body></html>"""
+    assert sorted(html_loads(page)) == sorted([
+        "https://fonts.googleapis.com/css?family=Noto+Sans", "//cdn.example.com/i.png",
+        "https://cdn.example.com/bg.png", "https://www.googletagmanager.com/gtag/js", "https://api.github.com/repos/x/y",
+        "images/a.jpg", "b.jpg", "https://x.cn/c.jpg", "https://x.cn/d.png", "https://player.example.com/v"])
+    css = '@import "https://fonts.googleapis.com/x.css"; a { background: url(data:image/png;base64,AA) } b { c: url(../x.png) }'
+    assert _css_loads(css) == ["https://fonts.googleapis.com/x.css", "data:image/png;base64,AA", "../x.png"]
+    js = '// see https://github.com/a/b\n/* https://example.org/doc */ var s = "https://hm.baidu.com/hm.js"; fetch(`//cdn.x.cn/${a}`)'
+    assert js_loads(js) == ["https://hm.baidu.com/hm.js", "//cdn.x.cn/${a}"]
+    bundle = 'var a="https://unpkg.com/mermaid@11/dist/mermaid.min.js",b="http://www.w3.org/2000/svg";'
+    assert js_loads(bundle) == ["https://unpkg.com/mermaid@11/dist/mermaid.min.js"]      # only Material's own
+    assert js_loads(bundle, _inert_hosts("assets/javascripts/bundle.0123abcd.min.js")) == []
+
+
+def _built_files(site: Path) -> list[Path]:
+    return [p for p in site.rglob("*") if p.is_file()
+            and p.suffix.lower() in {".html", ".css", ".js", ".mjs", ".json", ".webmanifest"}]
+
+
+def test_no_built_file_loads_anything_from_another_host(demo_sites: Path, test_site: Path) -> None:
+    sites = [p for p in demo_sites.iterdir() if (p / "index.html").is_file()] + [test_site]
+    assert len(sites) >= 2
+    offenders = {}
+    scanned = 0
+    for site in sites:
+        for path in _built_files(site):
+            scanned += 1
+            loads = external_loads(path, site)
+            if loads:
+                offenders[str(path.relative_to(site.parent))] = loads
+    assert scanned > 100
+    assert offenders == {}
+    assert not external_loads(demo_sites / "index.html", demo_sites)     # the portal too
+
+
+def test_conditional_loads_of_material_never_trigger(test_site: Path) -> None:
+    # The URL literals allowed in Material's bundle load only on conditions our sites never meet.
+    for page in test_site.rglob("*.html"):
+        doc = parse(page)
+        assert not doc.cssselect(".md-source, [data-md-component=source]"), page   # no repo_url
+        assert not doc.cssselect(".mermaid, pre.mermaid"), page
+        config = doc.cssselect("#__config")
+        if config:
+            assert "repo" not in json.loads(config[0].text), page
+
+
+def test_every_page_is_zh_cn(test_site: Path) -> None:
+    for page in test_site.rglob("*.html"):
+        assert parse(page).get("lang") == "zh-CN", page
+
+
+def _material_english_strings() -> set[str]:
+    """Material's English interface strings that its Chinese strings replace."""
+    import material
+
+    folder = Path(material.__file__).parent / "templates/partials/languages"
+
+    def strings(name: str) -> dict[str, str]:
+        return dict(re.findall(r'^\s*"([^"]+)": "(.*)",?$', (folder / name).read_text(encoding="utf-8"), re.M))
+
+    english, chinese = strings("en.html"), strings("zh.html")
+    return {v for k, v in english.items() if chinese.get(k, v) != v and re.search(r"[A-Za-z]{4,}", v)
+            and not k.startswith("search.config") and "#" not in v}
+
+
+def test_interface_strings_are_chinese(test_site: Path) -> None:
+    english = _material_english_strings()
+    assert {"Skip to content", "Back to top"} <= english      # the list is real
+    for page in test_site.rglob("*.html"):
+        doc = parse(page)
+        shown = {" ".join(t.split()) for t in doc.xpath("//body//text()[not(ancestor::script)]")}
+        shown |= {v for attr in ("aria-label", "title", "placeholder", "alt") for v in doc.xpath(f"//@{attr}")}
+        assert not shown & english, (page, shown & english)
+    not_found = parse(test_site / "404.html")
+    assert text_of(not_found.cssselect("article h1")[0]) == "页面不存在"
+    search = parse(test_site / "search/index.html")
+    assert search.cssselect("form.cp-header-search input[name=q]")[0].get("placeholder") == "搜索本站"
+
+
+def test_links_are_relative_so_the_site_opens_from_any_sub_path(test_site: Path) -> None:
+    for page in test_site.rglob("*.html"):
+        if page.name == "404.html":      # served at any depth: MkDocs makes its links absolute from site_url
+            continue
+        doc = parse(page)
+        for el in doc.xpath("//*[@href or @src or @action]"):
+            url = el.get("href") or el.get("src") or el.get("action")
+            assert not (url.startswith("/") and not url.startswith("//")), (page, url)
+
+
+def test_sitemap_and_feed_use_site_url(demo_sites: Path) -> None:
+    site = demo_sites / "anhui"
+    site_url = "https://anhui.example.cn/"
+    locs = etree.parse(str(site / "sitemap.xml")).findall(".//{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    assert len(locs) > 10 and all(loc.text.startswith(site_url) for loc in locs)
+    feeds = parse(site / "index.html").xpath(
+        '//head/link[@rel="alternate"][@type="application/atom+xml" or @type="application/rss+xml"]')
+    assert feeds, "the home page advertises no news feed"
+    for link in feeds:
+        feed = etree.parse(str(site / link.get("href")))
+        hrefs = feed.xpath("//*[local-name()='link']/@href") + feed.xpath("//*[local-name()='link' and not(@href)]/text()")
+        assert hrefs and all(h.startswith(site_url) for h in hrefs), hrefs
+
+
+def test_material_search_is_gone(test_site: Path) -> None:
+    assert not (test_site / "search/search_index.json").exists()
+    assert not (test_site / "assets/javascripts/lunr").exists()
+    assert not list((test_site / "assets/javascripts").glob("workers/search.*"))
+
+
+# --- the search index ----------------------------------------------------------------------------------
+
+MEMBERS_CSV = ("名称,联系人,职务,行业,手机,公开手机,会费缴至,身份证号,简介,公开\n"
+               "甲光能公司,张三,会长,新能源,13900000001,否,2027-12-31,330302198001010011,专注分布式光伏电站的建设与运维,是\n"
+               "乙物流公司,李四,会员,物流,13900000002,是,2026-12-31,,冷链运输,是\n"
+               "丙秘密公司,王五,会员,商贸,13900000003,否,,,不公开的会员简介隐秘词,否\n")
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("search-site")
+    write_chamber(root / "content", "sousuo", files={
+        "news/2026/2026-09-24-jiufen.md": post(
+            "两家会员企业握手言和", "2026-09-24", body="九月下旬，商会维权部成功调解了一起合同纠纷，涉案金额六十二万元。"),
+        "news/2026/2026-10-01-draft.md": post("草稿不应出现", "2026-10-01", body="草稿里的保密词汇。", draft="true"),
+        "news/2026/2026-12-30-future.md": post("定时发布的新闻", "2026-12-30", body="尚未发布的预告词汇。"),
+        "members.csv": MEMBERS_CSV,
+    })
+    build_chamber("sousuo", root / "content", root / "sites", today=TODAY)
+    return root / "sites" / "sousuo"
+
+
+def index_fragments(site: Path) -> dict[str, dict]:
+    """The pages in the Pagefind index: URL → fragment (gzip JSON behind Pagefind's signature)."""
+    fragments = {}
+    for path in (site / "pagefind/fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd"):])
+        fragments[fragment["url"]] = fragment
+    return fragments
+
+
+def test_index_holds_posts_pages_charter_and_members(search_site: Path) -> None:
+    entry = json.loads((search_site / "pagefind/pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["zh"]
+    fragments = index_fragments(search_site)
+    assert set(fragments) == {"/news/2026/09/24/jiufen/", "/news/2026/05/21/falv-peixun/",
+                              "/news/2025/12/30/nianhui/", "/about/", "/join/", "/charter/", "/members/"}
+    # The words are segmented: 调解 is a word of its own in the middle of the text.
+    post_words = fragments["/news/2026/09/24/jiufen/"]["content"].split("\u200b")
+    assert "调解" in post_words
+    assert fragments["/news/2026/09/24/jiufen/"]["meta"]["title"] == "两家会员企业握手言和"
+    assert "¶" not in "".join(f["content"] for f in fragments.values())
+
+
+def test_member_intros_are_indexed_for_the_directory(search_site: Path) -> None:
+    # Needs the directory page to show the intros (the member directory's cards).
+    members = index_fragments(search_site)["/members/"]["content"].replace("\u200b", "")
+    assert "专注分布式光伏电站的建设与运维" in members
+
+
+def test_index_never_holds_drafts_scheduled_or_private_fields(search_site: Path) -> None:
+    everything = "".join(json.dumps(f, ensure_ascii=False) for f in index_fragments(search_site).values())
+    everything = everything.replace("\u200b", "")
+    assert "商会维权部成功调解" in everything                   # the check reads the real text
+    for secret in ("草稿", "保密词汇", "定时发布", "预告词汇", "丙秘密公司", "隐秘词", "13900000001",
+                   "13900000003", "330302198001010011", "2027-12-31"):
+        assert secret not in everything, secret
+    # Nothing outside the index dir was searchable by accident: the raw index files hold no secret either.
+    for path in (search_site / "pagefind").rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes()
+            if raw[:2] == b"\x1f\x8b":
+                raw = gzip.decompress(raw)
+            for secret in ("保密词汇", "隐秘词", "13900000001", "330302198001010011"):
+                assert secret.encode() not in raw, (path, secret)
+
+
+def test_search_page_and_header_form(search_site: Path) -> None:
+    doc = parse(search_site / "news/2026/09/24/jiufen/index.html")
+    form = doc.cssselect("form.cp-header-search")[0]
+    assert form.get("action") == "../../../../../search/" and form.get("method") == "get"
+    page = parse(search_site / "search/index.html")
+    script = page.cssselect('script[src$="chamber-search.js"]')[0]
+    assert script.get("data-root") == ".."
+    assert (search_site / "search" / script.get("src")).is_file()
+    assert (search_site / "pagefind/pagefind.js").is_file()
+    assert not page.cssselect("[data-pagefind-body]")                # the search page is not indexed
+    assert not parse(search_site / "index.html").cssselect("[data-pagefind-body]")
