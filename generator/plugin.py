@@ -23,7 +23,7 @@ from .errors import ContentError
 from .model import Chamber
 from .markup import plain_title
 from .sanitize import sanitize_html
-from .search import without_material_search
+from .search import mark_indexed, without_material_search
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -71,6 +71,9 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         if self.chamber is None or page.file.src_uri not in self._editor_pages:
             return None
         return sanitize_html(html, self.chamber.info.embed_hosts)
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
+        return mark_indexed(output, homepage=page.is_homepage, meta=page.meta)
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date

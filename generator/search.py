@@ -1,14 +1,16 @@
 """Site search: a chunked static index (Pagefind, extended build: it segments Chinese) of the finished site.
 
 Pagefind splits the index into small chunks, so a reader's first search fetches only the chunks for the
-words typed (well under 1 MB for thousands of posts; see bench/RESULTS.md). It indexes only the parts of
-pages marked `data-pagefind-body` (theme/material/partials/content.html): each page's own text, never
-navigation, footers or listings. Drafts and scheduled posts are never built, so they are never indexed.
+words typed (well under 1 MB for thousands of posts; see bench/RESULTS.md). It indexes only the elements
+marked `data-pagefind-body`: the article of each page (`mark_indexed`, whatever template drew it), never
+navigation, footers, the home page or news listings. Drafts and scheduled posts are never built, so they
+are never indexed; pages show public member fields only, so the index holds no other.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import subprocess
 import time
@@ -32,6 +34,11 @@ PAGES_GLOB = "{*.html,*/index.html,*/*/index.html,news/[0-9][0-9][0-9][0-9]/**/*
 MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 
 
+# The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
+# news listings draw their excerpts in other elements, so they never match.
+ARTICLE = re.compile(r'<article class="md-content__inner\b')
+
+
 class SearchIndexError(RuntimeError):
     """The indexer failed; the site is not put in place without its search."""
 
@@ -51,6 +58,14 @@ def without_material_search(files: Files, config: MkDocsConfig) -> Files:
     for file in [f for f in files if f.src_uri.startswith(MATERIAL_SEARCH_ASSETS)]:
         files.remove(file)
     return files
+
+
+def mark_indexed(html: str, *, homepage: bool, meta: dict) -> str:
+    """The page with its article marked for the index, unless it is the home page or opts out
+    (front matter `search: {exclude: true}`, as Material's search plugin reads it)."""
+    if homepage or (meta.get("search") or {}).get("exclude"):
+        return html
+    return ARTICLE.sub('<article data-pagefind-body class="md-content__inner', html, count=1)
 
 
 def search_page_markdown() -> str:
