@@ -55,7 +55,8 @@
       var shown = search.results.slice(0, PAGE_SIZE).map(function (r) { return r.data(); });
       return Promise.all(shown).then(function (results) { show(results, search.results.length, query); });
     }).catch(function () {
-      status.textContent = "搜索暂时不可用：本站的搜索索引未能加载。";
+      status.textContent = location.protocol === "file:" ?
+        "直接打开的本地文件无法搜索：请通过网站服务器访问本站。" : "搜索暂时不可用：本站的搜索索引未能加载。";
     });
   }
 
