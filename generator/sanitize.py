@@ -1,7 +1,9 @@
 """Raw HTML in editors' Markdown is cleaned with nh3: formatting kept, scripts, handlers and bad URLs gone.
 
 `<iframe>` survives only with an https `src` on a host the chamber lists in `embed_hosts` (e.g. a video
-platform); any other iframe loses its `src` and so loads nothing.
+platform); any other iframe loses its `src` and so loads nothing. Likewise an image, video or audio from
+another host loses its `src` (its alt text stays): sites load nothing from other hosts. Material's class
+`mermaid` is dropped, since Material would fetch its diagram library from a CDN for it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,15 @@ ATTRIBUTES: dict[str, set[str]] = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _offsite(value: str) -> bool:
+    """Whether a src (or any URL of a srcset) points to another host."""
+    for part in value.split(","):
+        url = (part.split() or [""])[0]
+        if url.startswith("//") or urlsplit(url).scheme.lower() in {"http", "https", "ftp"}:
+            return True
+    return False
+
+
 def _filter(embed_hosts: frozenset[str]):
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "iframe" and attribute == "src":
@@ -38,6 +49,10 @@ def _filter(embed_hosts: frozenset[str]):
             host = (parts.hostname or "").lower()
             allowed = parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in embed_hosts)
             return value if allowed else None
+        if attribute in {"src", "poster", "srcset"} and _offsite(value):
+            return None
+        if attribute == "class" and "mermaid" in value.split():
+            return " ".join(c for c in value.split() if c != "mermaid") or None
         if tag == "input" and attribute == "type":
             return value if value == "checkbox" else None    # task lists only
         return value

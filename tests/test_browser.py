@@ -79,9 +79,11 @@ def visit(browser, server):
     """Open a page of the served sites in a fresh context; nothing may leave localhost (blocked and noted)."""
     contexts = []
 
-    def open_page(path: str, viewport: dict = DESKTOP) -> Visit:
+    def open_page(path: str, viewport: dict = DESKTOP, *, init_script: str | None = None) -> Visit:
         context = browser.new_context(viewport=viewport, locale="zh-CN", service_workers="block")
         contexts.append(context)
+        if init_script:
+            context.add_init_script(init_script)
         page = context.new_page()
         seen = Visit(page)
 
@@ -131,6 +133,16 @@ def test_home_renders_without_console_errors_and_centres_the_filing_numbers(visi
         const b = r.getBoundingClientRect(); return {x: b.x, width: b.width}; }""")
     assert abs(text_box["x"] + text_box["width"] / 2 - width / 2) < 24, (text_box, width)
     assert box["y"] > page.locator("article").bounding_box()["y"]
+
+
+def test_an_older_browser_fetches_no_polyfill_from_a_cdn(visit) -> None:
+    # Without ResizeObserver (iOS 12 and the like) Material would load a polyfill from unpkg.com.
+    seen = visit(PAGES["post"], PHONE, init_script="delete window.ResizeObserver;")
+    page = seen.page
+    _settle(page)
+    assert page.evaluate("typeof ResizeObserver") == "function"
+    assert seen.foreign == [] and seen.errors == []
+    assert page.locator("article h1").is_visible()
 
 
 def test_chinese_typography(visit) -> None:

@@ -36,8 +36,9 @@ INERT_JS_URLS = {
     ("assets/javascripts/bundle.*.min.js", "api.github.com"):
         "Material asks it for repository facts only when repo_url is set (checked below: never)",
     ("assets/javascripts/bundle.*.min.js", "unpkg.com"):
-        "Material loads mermaid from it only for mermaid diagrams (checked below: none), and a ResizeObserver "
-        "polyfill only in browsers from before 2018 that lack ResizeObserver",
+        "Material loads mermaid from it only for <pre class=mermaid> (the sanitizer drops that class; checked "
+        "below: none), and a ResizeObserver polyfill only where the browser has none, which main.html then "
+        "defines first (test_browser: an older browser fetches no polyfill)",
 }
 
 
@@ -317,3 +318,23 @@ def test_search_page_and_header_form(search_site: Path) -> None:
     assert (search_site / "pagefind/pagefind.js").is_file()
     assert not page.cssselect("[data-pagefind-body]")                # the search page is not indexed
     assert not parse(search_site / "index.html").cssselect("[data-pagefind-body]")
+
+
+def test_editors_cannot_load_from_other_hosts(tmp_path: Path) -> None:
+    body = ("正文。\n\n![外站图片](https://img.example.com/a.jpg)\n\n![本站图片](images/a.png)\n\n"
+            '<video src="//cdn.example.com/v.mp4" poster="https://cdn.example.com/p.jpg" controls></video>\n\n'
+            '<pre class="mermaid">graph TD; A-->B</pre>\n\n[外站链接](https://www.example.com/)\n')
+    write_chamber(tmp_path / "content", files={
+        "news/2026/2026-06-01-waizhan.md": post("外站资源", "2026-06-01", body=body),
+        "news/2026/images/a.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+    })
+    build_chamber("test", tmp_path / "content", tmp_path / "sites", today=TODAY)
+    page = tmp_path / "sites/test/news/2026/06/01/waizhan/index.html"
+    doc = parse(page)
+    article = doc.cssselect("article")[0]
+    assert article.cssselect('img[alt="外站图片"]') and not article.cssselect('img[alt="外站图片"][src]')
+    assert article.cssselect('img[alt="本站图片"][src]')
+    assert not article.cssselect("video[src], video[poster]")
+    assert not doc.cssselect(".mermaid")
+    assert article.cssselect('a[href="https://www.example.com/"]')       # links to other sites stay
+    assert external_loads(page, page.parent) == []
