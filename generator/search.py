@@ -75,9 +75,13 @@ def search_page_markdown() -> str:
 
 def _executable() -> Path:
     # The extended build segments Chinese (and Japanese) into words; the plain build does not.
-    from pagefind_bin_extended import get_executable
+    try:
+        from pagefind_bin_extended import get_executable
 
-    return get_executable()
+        return get_executable()
+    except (ImportError, FileNotFoundError) as exc:
+        raise SearchIndexError("the search indexer is missing: pip install 'pagefind[extended]' "
+                               f"(it is a dependency of this project: pip install -e .) [{exc}]") from None
 
 
 def index_site(site_dir: Path, *, language: str = "zh") -> SearchIndex:

@@ -16,6 +16,7 @@ from lxml import etree
 
 from conftest import TODAY, parse, post, text_of, write_chamber
 from generator.build import build_chamber
+from generator.search import SearchIndexError, index_site, mark_indexed
 
 # --- the scanner of resource loads --------------------------------------------------------------------
 
@@ -338,3 +339,18 @@ def test_editors_cannot_load_from_other_hosts(tmp_path: Path) -> None:
     assert not doc.cssselect(".mermaid")
     assert article.cssselect('a[href="https://www.example.com/"]')       # links to other sites stay
     assert external_loads(page, page.parent) == []
+
+
+def test_only_the_pages_own_article_is_marked_for_the_index() -> None:
+    page = '<nav>菜单</nav><article class="md-content__inner md-typeset"><h1>标题</h1></article>'
+    listing = '<div class="md-content__inner"><article class="md-post md-post--excerpt">摘要</article></div>'
+    assert mark_indexed(page, homepage=False, meta={}).count("data-pagefind-body") == 1
+    assert '<article data-pagefind-body class="md-content__inner md-typeset">' in mark_indexed(page, homepage=False, meta={})
+    assert mark_indexed(page, homepage=True, meta={}) == page
+    assert mark_indexed(page, homepage=False, meta={"search": {"exclude": True}}) == page
+    assert mark_indexed(listing, homepage=False, meta={}) == listing
+
+
+def test_a_failed_index_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SearchIndexError, match="search indexing failed"):
+        index_site(tmp_path)         # nothing to index
