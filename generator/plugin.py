@@ -14,11 +14,13 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
+from . import blog
 from .chinese import format_date
 from .content import load_chamber
 from .docs import docs_tree, logo_docs_path, nav, write_tree
+from .feeds import FEED_FILE
 from .errors import ContentError
 from .model import Chamber
 
@@ -35,6 +37,11 @@ class ChamberPluginConfig(Config):
     """Publication date cut-off (YYYY-MM-DD) for scheduled posts; default: today."""
 
 
+def image_cache(chamber: Chamber) -> Path:
+    """Processed photos, by content hash, beside the content folder (never inside it)."""
+    return chamber.folder.resolve().parent.parent / ".cache" / "images"
+
+
 class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def __init__(self) -> None:
         super().__init__()
@@ -46,9 +53,26 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        write_tree(docs_tree(chamber), Path(config.docs_dir))
+        write_tree(docs_tree(chamber), Path(config.docs_dir), image_cache(chamber))
         self._apply(config, chamber)
+        blog.configure(config, chamber)
         return config
+
+    # The blog plugin runs its own handlers at priority -50; these adjust what it made.
+    @event_priority(-60)
+    def on_nav(self, nav, *, config: MkDocsConfig, files):
+        blog.link_by_date(config)
+        return nav
+
+    @event_priority(-60)
+    def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files):
+        blog.use_summary(page, config)
+        return markdown
+
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        if page.is_homepage:
+            context["chamber_posts"] = blog.listed_posts(config)
+        return context
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.chamber:
@@ -94,4 +118,5 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             "icp": info.icp,
             "police_beian": info.police_beian,
             "logo": logo,
+            "feed": FEED_FILE,
         }
