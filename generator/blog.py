@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from material.plugins.blog.structure import Archive, Category
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
@@ -86,3 +87,14 @@ def listed_posts(config: MkDocsConfig) -> list[PostSummary]:
     if blog is None:
         return []
     return [post.excerpt for post in blog.blog.posts if isinstance(getattr(post, "excerpt", None), PostSummary)]
+
+
+def sections(config: MkDocsConfig) -> dict[str, list[tuple[str, str]]]:
+    """The category and archive pages as (name, site URL), for the lists' section links."""
+    blog = blog_plugin(config)
+    if blog is None:
+        return {}
+    views = blog.blog.views
+    archive = sorted((v for v in views if isinstance(v, Archive)), key=lambda v: v.name, reverse=True)
+    return {"categories": [(v.name, v.url) for v in views if isinstance(v, Category)],
+            "archive": [(v.name, v.url) for v in archive]}

@@ -72,6 +72,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
         if page.is_homepage:
             context["chamber_posts"] = blog.listed_posts(config)
+        if page.meta.get("template") == "blog.html":
+            context["news_sections"] = blog.sections(config)
         return context
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
