@@ -118,6 +118,8 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
             "date_zh": format_date(post.date),
             "date_iso": post.date.isoformat(),
             "cover": site_path(cover) if cover else None,
+            # A cover that is also the body's first photo is not shown twice on the post page.
+            "cover_in_body": post.cover in {p.resolve() for p in linked_files(post.body, post.path, chamber.folder)},
         },
     }
     return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)

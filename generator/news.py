@@ -71,7 +71,10 @@ class Post:
 
 
 def first_paragraph(markdown: str, limit: int = 160) -> str:
-    """The first paragraph of running text, as plain text, cut at `limit` characters."""
+    """The first paragraph of running text, as plain text, cut at `limit` characters.
+
+    A salutation (各会员单位：) is not a summary: short paragraphs ending with a colon are skipped.
+    """
     for block in re.split(r"\n\s*\n", markdown):
         text = block.strip()
         if not text or text.startswith(("#", "!", "|", "<", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text):
@@ -80,6 +83,8 @@ def first_paragraph(markdown: str, limit: int = 160) -> str:
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"[*_`~]+", "", text)
         text = " ".join(text.split())
+        if not text or (text.endswith(("：", ":")) and len(text) <= 30):
+            continue
         return text if len(text) <= limit else text[:limit].rstrip() + "…"
     return ""
 
