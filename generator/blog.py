@@ -5,6 +5,7 @@
   place of its excerpt, so a post is converted once.
 - Categories are listed in the chamber's order, not by code point.
 - Previous/next links follow the dates; pinning only changes the order of lists.
+- The plugin asks `page in posts` for every page; with a list that is quadratic in the number of posts.
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ class PostSummary:
         """Nothing to convert: the list template shows the summary from the front matter."""
 
 
+class PostList(list):
+    """The blog's posts with constant-time membership (posts are distinct page objects)."""
+
+    def __init__(self, posts: list) -> None:
+        super().__init__(posts)
+        self._ids = {id(post) for post in posts}
+
+    def __contains__(self, page: object) -> bool:
+        return id(page) in self._ids
+
+
 def configure(config: MkDocsConfig, chamber: Chamber) -> None:
     """Category order and allow-list from chamber.yml (on_config)."""
     blog = blog_plugin(config)
@@ -60,6 +72,13 @@ def configure(config: MkDocsConfig, chamber: Chamber) -> None:
     blog.config.categories_allowed = list(chamber.info.categories)
     blog.config.categories_sort_by = lambda view: order.get(view.name, len(order))
     blog.config.categories_sort_reverse = False
+
+
+def index_posts(config: MkDocsConfig) -> None:
+    """Swap the plugin's list of posts for a PostList (on_files, after the plugin)."""
+    blog = blog_plugin(config)
+    if blog is not None and not isinstance(blog.blog.posts, PostList):
+        blog.blog.posts = PostList(blog.blog.posts)
 
 
 def use_summary(page: Page, config: MkDocsConfig) -> None:

@@ -60,6 +60,11 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     # The blog plugin runs its own handlers at priority -50; these adjust what it made.
     @event_priority(-60)
+    def on_files(self, files, *, config: MkDocsConfig):
+        blog.index_posts(config)
+        return files
+
+    @event_priority(-60)
     def on_nav(self, nav, *, config: MkDocsConfig, files):
         blog.link_by_date(config)
         return nav

@@ -57,7 +57,8 @@ NEWS_FILES: dict[str, str | bytes] = {
     "news/2026/files/baoming.pdf": b"%PDF-1.4 test\n",
     "news/2026/2026-03-01-春季理事会.md": post("春季理事会召开", "2026-03-01", "理事会![合影](images/small.jpg)召开。",
                                            slug="spring-meeting", category="通知公告"),
-    "news/2026/2026-02-02-春节联欢.md": post("春节联欢会", "2026-02-02", "联欢会第一段。", category="会员风采"),
+    "news/2026/2026-02-02-春节联欢.md": post("春节联欢会", "2026-02-02", "联欢会第一段。", category="会员风采",
+                                         cover="images/small.jpg"),
     # Never published: a draft (with its own photo) and a post scheduled after TODAY.
     "news/2026/2026-06-01-caogao.md": post("草稿标题不应出现", "2026-06-01", "草稿正文 ![](images/draft-only.jpg)",
                                           draft="true", slug="caogao-secret"),
@@ -195,7 +196,8 @@ def test_post_page_has_everything(site: Path) -> None:
     assert text_of(article.cssselect(".cp-post__source")[0]) == "来源：温州日报"
     assert text_of(article.cssselect(".cp-post__readtime")[0]) == "阅读约 3 分钟"
     assert [text_of(t) for t in article.cssselect(".cp-post__tags li")] == ["培训", "法律"]
-    assert article.cssselect(".cp-post__cover img")[0].get("src") == "../../../images/peixun.jpg"
+    assert not article.cssselect(".cp-post__cover")          # the cover is the body's first photo: shown once
+    assert [img.get("src") for img in article.cssselect("img")] == ["../../../images/peixun.jpg"]
     assert "依法经营能力" in text_of(article)
     # Previous/next by date, whatever is pinned.
     previous = article.cssselect(".cp-post__prev")[0]
@@ -203,6 +205,12 @@ def test_post_page_has_everything(site: Path) -> None:
     assert "今天发布的消息" in text_of(article.cssselect(".cp-post__next")[0])
     oldest = parse(site / "news/2024/03/01/huodong-1/index.html")
     assert not oldest.cssselect(".cp-post__prev") and oldest.cssselect(".cp-post__next")
+
+
+def test_post_cover_shown_above_the_body(site: Path) -> None:
+    doc = parse(site / "news/2026/02/02/chun-jie-lian-huan/index.html")
+    cover = doc.cssselect("article .cp-post__cover img")[0]
+    assert cover.get("src") == "../../../images/small.jpg" and cover.get("alt") == "春节联欢会"
 
 
 def test_reading_time_counts_chinese_characters(site: Path) -> None:
