@@ -17,7 +17,7 @@ from .chinese import format_date, reading_minutes
 from .feeds import FEED_FILE, atom_feed
 from .images import Photo, is_photo, web_image
 from .links import linked_files, rewrite_links
-from .markup import front_matter, md_text, safe_url
+from .markup import front_matter, html_text, md_text, safe_url
 from .model import Chamber
 from .news import Post
 from .paths import resolve_inside
@@ -100,14 +100,15 @@ def site_path(docs_path: str) -> str:
 def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | None]) -> str:
     docs_path = post_docs_path(post)
     cover = _file_docs_path(chamber, post.cover) if post.cover else None
+    # Material prints the title and description into the page unescaped: they are escaped here, once.
     meta = {
-        "title": post.title,
+        "title": html_text(post.title),
         "date": post.date,
         "categories": [post.category],
         "slug": post.slug,
         "pin": post.meta.pin,
         "readtime": reading_minutes(post.body),
-        "description": post.summary,
+        "description": html_text(post.summary),
         # Posts have their own previous/next links by date: the footer's page navigation would repeat them.
         "hide": ["footer"],
         "chamber_post": {
@@ -128,7 +129,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
 def _home_markdown(chamber: Chamber) -> str:
     """The home page's own text: quick links and the contact block (the posts come from the template)."""
     info = chamber.info
-    lines = [front_matter({"title": info.name, "template": "home.html", "hide": ["navigation", "toc"]})]
+    lines = [front_matter({"title": html_text(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
     links = [("新闻动态", f"{NEWS_DIR}/index.md")]
     if chamber.charter:
         links.append(("商会章程", "charter.md"))
@@ -201,11 +202,11 @@ def docs_tree(chamber: Chamber) -> Tree:
 
     for page in chamber.pages:
         body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
-        tree[f"{page.name}.md"] = front_matter({"title": page.title}) + body
+        tree[f"{page.name}.md"] = front_matter({"title": html_text(page.title)}) + body
     if chamber.charter:
         title = chamber.charter.meta.title or f"{chamber.info.name}章程"
         body = rewrite_links(chamber.charter.body, folder / "charter.md", "charter.md", folder, locate)
-        tree["charter.md"] = front_matter({"title": title}) + body
+        tree["charter.md"] = front_matter({"title": html_text(title)}) + body
     if chamber.roster:
         tree["members/index.md"] = _members_markdown(chamber)
 

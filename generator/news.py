@@ -9,12 +9,16 @@ from pathlib import Path
 
 from .chinese import pinyin_slug
 from .errors import Problems
+from .links import PUBLISHABLE_DIRS
 from .paths import resolve_inside
 from .schema import convert, spec
 from .sources import load_markdown
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# HTML blocks that are not running text (inline tags such as <b> or <span> at a paragraph's start are).
+_BLOCK_HTML = re.compile(r"<(!--|/?(div|table|figure|iframe|video|audio|section|details|img|script|style|pre|ul|ol|hr|"
+                         r"br|center|blockquote)\b)", re.I)
 
 
 @dataclass
@@ -77,10 +81,12 @@ def first_paragraph(markdown: str, limit: int = 160) -> str:
     """
     for block in re.split(r"\n\s*\n", markdown):
         text = block.strip()
-        if not text or text.startswith(("#", "!", "|", "<", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text):
+        if not text or text.startswith(("#", "!", "|", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text) \
+                or _BLOCK_HTML.match(text):
             continue
         text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"<[^>]*>", "", text)
         text = re.sub(r"[*_`~]+", "", text)
         text = " ".join(text.split())
         if not text or (text.endswith(("：", ":")) and len(text) <= 30):
@@ -128,6 +134,11 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
             problems.error(path, f"cover image {meta.cover!r} not found inside the chamber folder",
                            line=source.meta.line("cover"), field="cover",
                            expected="a path relative to the post, e.g. images/photo.jpg")
+            ok = False
+        elif cover.relative_to(folder.resolve()).parts[0] not in PUBLISHABLE_DIRS:
+            problems.error(path, f"cover image {meta.cover!r} is not in a folder that is published",
+                           line=source.meta.line("cover"), field="cover",
+                           expected="an image under news/, pages/ or assets/")
             ok = False
     if not ok:
         return None

@@ -39,6 +39,18 @@ def photo(width: int, height: int, *, orientation: int | None = None, gps: bool 
     return buffer.getvalue()
 
 
+def png_with_metadata() -> bytes:
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "张三 13900000001")
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (28.0, 1.0, 12.0)}
+    buffer = io.BytesIO()
+    Image.new("RGBA", (2000, 500), (0, 0, 255, 128)).save(buffer, format="PNG", pnginfo=info, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
 BIG_PHOTO = photo(3200, 2400, orientation=6, gps=True)     # shot in portrait: 2400 × 3200 once turned
 SMALL_PHOTO = photo(800, 600, gps=True)
 
@@ -54,8 +66,9 @@ NEWS_FILES: dict[str, str | bytes] = {
         summary="一句话摘要：培训班开班。"),
     "news/2026/images/peixun.jpg": BIG_PHOTO,
     "news/2026/images/small.jpg": SMALL_PHOTO,
+    "news/2026/images/chart.png": png_with_metadata(),
     "news/2026/files/baoming.pdf": b"%PDF-1.4 test\n",
-    "news/2026/2026-03-01-春季理事会.md": post("春季理事会召开", "2026-03-01", "理事会![合影](images/small.jpg)召开。",
+    "news/2026/2026-03-01-春季理事会.md": post("春季理事会召开", "2026-03-01", "理事会![合影](images/small.jpg)召开。<img src=\"images/chart.png\" alt=\"图表\">",
                                            slug="spring-meeting", category="通知公告"),
     "news/2026/2026-02-02-春节联欢.md": post("春节联欢会", "2026-02-02", "联欢会第一段。", category="会员风采",
                                          cover="images/small.jpg"),
@@ -65,6 +78,7 @@ NEWS_FILES: dict[str, str | bytes] = {
     "news/2026/images/draft-only.jpg": photo(400, 300),
     "news/2026/2026-12-24-shengdan.md": post("尚未发布的预告", "2026-12-24", "预告正文。", slug="future-post"),
     "news/2026/2026-11-25-jintian.md": post("今天发布的消息", "2026-11-25", "今天的正文。"),
+    "news/2023/2023-01-01-teshu.md": post("'关于<年会>&\"通知\"'", "2023-01-01", "<b>加粗</b>的\"第一段\"。"),
     "pages/about.md": "---\ntitle: 商会简介\n---\n\n见[培训报道](../news/2026/2026-05-21-falv-peixun.md)。\n",
 }
 # Eleven older posts, so that the news index has two pages of ten.
@@ -72,7 +86,7 @@ for day in range(1, 12):
     NEWS_FILES[f"news/2024/2024-03-{day:02d}-huodong-{day}.md"] = post(f"2024年活动第{day}期", f"2024-03-{day:02d}",
                                                                         f"活动第{day}期的内容。")
 
-PUBLISHED_TITLES = 5 + 11   # every non-draft post dated on or before TODAY
+PUBLISHED_TITLES = 6 + 11   # every non-draft post dated on or before TODAY
 
 
 @pytest.fixture(scope="session")
@@ -134,7 +148,7 @@ def test_news_index_pinned_first_newest_next_ten_per_page(site: Path) -> None:
                       "2024年活动第11期", "2024年活动第10期", "2024年活动第9期", "2024年活动第8期", "2024年活动第7期"]
     assert first.cssselect(".cp-item--pinned .cp-pin")
     second = parse(site / "news/page/2/index.html")
-    assert items(second) == [f"2024年活动第{n}期" for n in range(6, 0, -1)]
+    assert items(second) == [f"2024年活动第{n}期" for n in range(6, 0, -1)] + ['关于<年会>&"通知"']
     assert second.cssselect(".md-pagination a[href]")
 
 
@@ -169,7 +183,7 @@ def test_archive_pages_per_year_with_year_as_h1(site: Path) -> None:
         assert h1(doc) == f"{year}年"
     assert items(parse(site / "news/archive/2025/index.html")) == ["商会召开2025年年会"]
     links = [text_of(a) for a in parse(site / "news/index.html").cssselect(".cp-sections__archive a")]
-    assert links == ["2026年", "2025年", "2024年"]
+    assert links == ["2026年", "2025年", "2024年", "2023年"]
 
 
 def test_dates_are_chinese_long_form_everywhere(site: Path) -> None:
@@ -203,7 +217,7 @@ def test_post_page_has_everything(site: Path) -> None:
     previous = article.cssselect(".cp-post__prev")[0]
     assert "春季理事会召开" in text_of(previous) and previous.get("href") == "../../../03/01/spring-meeting/"
     assert "今天发布的消息" in text_of(article.cssselect(".cp-post__next")[0])
-    oldest = parse(site / "news/2024/03/01/huodong-1/index.html")
+    oldest = parse(site / "news/2023/01/01/teshu/index.html")
     assert not oldest.cssselect(".cp-post__prev") and oldest.cssselect(".cp-post__next")
 
 
@@ -227,6 +241,19 @@ def test_links_between_posts_pages_and_charter_resolve(site: Path) -> None:
     assert (site / "news/2026/files/baoming.pdf").is_file()
     about = parse(site / "about/index.html")
     assert about.cssselect("article a")[0].get("href") == "../news/2026/05/21/falv-peixun/"
+
+
+def test_titles_and_summaries_with_markup_characters_are_text(site: Path) -> None:
+    page = site / "news/2023/01/01/teshu/index.html"
+    doc = parse(page)
+    assert h1(doc) == '关于<年会>&"通知"'
+    assert doc.findtext(".//title") == '关于<年会>&"通知" - 温州市测试商会'
+    assert doc.cssselect('meta[name="description"]')[0].get("content") == '加粗的"第一段"。'
+    assert not doc.cssselect("title b, head b, h1 b")
+    item = parse(site / "news/archive/2023/index.html").cssselect(".cp-item")[0]
+    assert items(item) == ['关于<年会>&"通知"'] and text_of(item.cssselect(".cp-item__summary")[0]) == '加粗的"第一段"。'
+    entry = feedparser.parse((site / "feed.xml").read_bytes()).entries[-1]
+    assert entry.title == '关于<年会>&"通知"'
 
 
 # --- Home ----------------------------------------------------------------------------------------------------
@@ -336,11 +363,14 @@ def test_photos_scaled_turned_and_stripped_originals_untouched(site: Path, news_
     assert "exif" not in published.info
     small = Image.open(site / "news/2026/images/small.jpg")
     assert small.size == (800, 600) and not small.getexif()
+    chart = Image.open(site / "news/2026/images/chart.png")
+    assert chart.size == (1600, 400) and chart.mode == "RGBA"
+    assert not chart.getexif() and "Author" not in chart.info and not getattr(chart, "text", {})
     original = news_root / "content/news/news/2026/images/peixun.jpg"
     assert original.read_bytes() == BIG_PHOTO
     assert Image.open(original).getexif().get_ifd(0x8825)             # the original keeps its GPS position
-    cached = list((news_root / ".cache/images").rglob("*.jpg"))
-    assert len(cached) == 2
+    cached = list((news_root / ".cache/images").rglob("*.*"))
+    assert len(cached) == 3                                            # the draft's photo is not processed
 
 
 def test_rebuild_reuses_processed_photos(news_root: Path, site: Path, tmp_path: Path) -> None:
@@ -389,6 +419,25 @@ def test_unknown_category_names_the_allowed_values(content: Path) -> None:
     problems = problems_of(content, {"news/2026/2026-07-01-x.md": post("新闻", "2026-07-01", category="杂谈")})
     assert problems == ["content/test/news/2026/2026-07-01-x.md:4: category: unknown category '杂谈' (one of: "
                         "商会动态, 通知公告, 会员风采, 项目合作, 维权服务, 政策法规, 培训活动)"]
+
+
+def test_cover_must_exist_in_a_published_folder(content: Path) -> None:
+    problems = problems_of(content, {
+        "news/2026/2026-07-01-a.md": post("甲", "2026-07-01", cover="images/none.jpg"),
+        "news/2026/2026-07-02-b.md": post("乙", "2026-07-02", cover="../../members.csv"),
+    })
+    assert any(p.startswith("content/test/news/2026/2026-07-01-a.md:4: cover: cover image 'images/none.jpg' not "
+                            "found") for p in problems)
+    assert any(p.startswith("content/test/news/2026/2026-07-02-b.md:4: cover: cover image '../../members.csv' is "
+                            "not in a folder that is published") for p in problems)
+
+
+def test_summary_is_the_first_paragraph_of_running_text() -> None:
+    from generator.news import first_paragraph
+
+    body = "![图](a.jpg)\n\n## 小标题\n\n各会员单位：\n\n根据**理事会**决定，[年会](x.md)定于12月举行。\n\n第二段。"
+    assert first_paragraph(body) == "根据理事会决定，年会定于12月举行。"
+    assert first_paragraph("长" * 200).endswith("…") and len(first_paragraph("长" * 200)) == 161
 
 
 def test_check_command_reports_broken_image_and_exits_1(content: Path, capsys) -> None:
