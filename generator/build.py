@@ -8,10 +8,12 @@ import datetime as dt
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -19,7 +21,7 @@ from typing import Iterator
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
-from .errors import Problem
+from .errors import ContentError, Problem
 from .mkdocs_adapter import build_site, write_chamber_config
 from .model import Chamber
 
@@ -63,6 +65,31 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         finally:
             shutil.rmtree(building, ignore_errors=True)
     return BuildResult(slug, target, pages, time.perf_counter() - started, list(chamber.warnings))
+
+
+def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
+               jobs: int = 1) -> Iterator[tuple[str, BuildResult | Exception]]:
+    """Build several chambers, in parallel processes when `jobs` > 1 (MkDocs is not thread-safe).
+
+    Yields each chamber's result, or the exception that stopped it, as soon as it is done.
+    """
+    if jobs <= 1 or len(slugs) <= 1:
+        for slug in slugs:
+            try:
+                yield slug, build_chamber(slug, content_dir, out_dir, today=today)
+            except (ContentError, BuildLocked) as exc:
+                yield slug, exc
+        return
+    # Workers start from a clean server process, not a fork of this one: MkDocs keeps plugin instances
+    # (the blog's temporary folder among them) per process, and forked copies would share them.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=context) as pool:
+        futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except (ContentError, BuildLocked) as exc:
+                yield futures[future], exc
 
 
 class BuildLocked(Exception):
