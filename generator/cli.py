@@ -63,7 +63,7 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_chamber
+    from .build import BuildLocked, build_chamber
     from .portal import write_portal
 
     if not args.slugs and not args.all:
@@ -76,6 +76,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             failed += 1
             print(f"✗ {slug}: {len(exc.problems)} content error(s); the previous site is unchanged", file=sys.stderr)
             _print_problems(exc.problems + exc.warnings)
+            continue
+        except BuildLocked as exc:
+            failed += 1
+            print(f"✗ {slug}: {exc}", file=sys.stderr)
             continue
         _print_problems(result.warnings)
         print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html")

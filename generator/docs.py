@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
-from .markup import front_matter, md_text, safe_url
+from .markup import front_matter, md_text, plain_title
 from .model import Chamber
 from .news import Post
 
@@ -50,19 +50,19 @@ def nav(chamber: Chamber) -> list[dict[str, str]]:
         items.append({"章程": "charter.md"})
     if chamber.roster:
         items.append({"会员名录": "members/index.md"})
-    items += [{page.title: f"{page.name}.md"} for page in chamber.pages]
+    items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
 
 def _post_markdown(post: Post) -> str:
     meta = {
-        "title": post.title,
+        "title": plain_title(post.title),
         "date": post.date,
-        "categories": [post.category],
+        "categories": [plain_title(post.category)],
         "slug": post.slug,
         "pin": post.meta.pin,
         "readtime": reading_minutes(post.body),
-        "description": post.summary,
+        "description": plain_title(post.summary),
         "chamber_post": {
             "author": post.meta.author,
             "source": post.meta.source,
@@ -75,7 +75,7 @@ def _post_markdown(post: Post) -> str:
 
 def _home_markdown(chamber: Chamber) -> str:
     info = chamber.info
-    lines = [front_matter({"title": info.name, "template": "home.html", "hide": ["navigation", "toc"]})]
+    lines = [front_matter({"title": plain_title(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
     lines.append(f"# {md_text(info.name)}\n")
     lines.append("## 最新动态\n")
     for post in chamber.published_posts[:10]:
@@ -108,7 +108,7 @@ def _charter_markdown(chamber: Chamber) -> str:
     """The charter page: its adoption facts for the charter.html template, then the anchored text."""
     charter = chamber.charter
     assert charter is not None
-    meta = {"title": charter_title(charter, chamber.info.name), "template": "charter.html",
+    meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
             "charter": asdict(charter_facts(charter))}
     return front_matter(meta) + charter_markdown(charter.text)
 
@@ -138,7 +138,7 @@ def docs_tree(chamber: Chamber) -> Tree:
                 tree[f"{POSTS_DIR}/{path.relative_to(news).as_posix()}"] = path
 
     for page in chamber.pages:
-        tree[f"{page.name}.md"] = front_matter({"title": page.title}) + page.body
+        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + page.body
     if chamber.charter:
         tree["charter.md"] = _charter_markdown(chamber)
     if chamber.roster:
@@ -156,6 +156,15 @@ def docs_tree(chamber: Chamber) -> Tree:
 
         tree[logo] = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)  # type: ignore[assignment]
     return tree
+
+
+def editor_sources(chamber: Chamber) -> set[str]:
+    """Docs paths of the pages whose Markdown editors wrote (their HTML is sanitized after conversion)."""
+    paths = {post_docs_path(post) for post in chamber.published_posts}
+    paths |= {f"{page.name}.md" for page in chamber.pages}
+    if chamber.charter:
+        paths.add("charter.md")
+    return paths
 
 
 def write_tree(tree: Tree, docs_dir: Path) -> int:
