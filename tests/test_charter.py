@@ -362,3 +362,15 @@ def test_demo_charters_follow_the_format(slug, demo_sites):
     assert article_ids(doc) == [f"article-{n}" for n in range(1, count + 1)]
     assert doc.cssselect(".cp-charter-meta") and doc.cssselect("a.cp-xref")
     assert all(doc.cssselect(a.get("href")) for a in doc.cssselect("a.cp-xref"))
+
+
+def test_readme_example_is_a_valid_charter(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Keep the charter"):]
+    example = section[section.index("```markdown\n") + 12:section.index("\n```", section.index("```markdown"))]
+    body = example.split("---\n", 2)[2]
+    _, problems = problems_of(tmp_path, body)
+    assert problems == []
+    charter = parse_charter(body)
+    assert [a.number for a in charter.articles] == [1, 2, 3]
+    assert [s.anchor for s in charter.sections] == ["chapter-1-section-1"]
