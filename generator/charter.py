@@ -157,14 +157,16 @@ NUMERAL = r"[〇零一二两三四五六七八九十百千]+|[0-9]+"
 # 第一条 / 第二十一条 / 第一百零三条 at the start of a paragraph or heading, maybe bold, maybe indented with
 # full-width spaces as pasted from Word; whatever spacing follows the number (full-width, ASCII or none).
 _NUMBERED = re.compile(
-    rf"^[ \t\u3000]*(?P<hashes>#{{1,6}}[ \t]+)?(?:\*\*)?第(?P<num>{NUMERAL})(?P<kind>[章节条])(?:\*\*)?[ \t\u3000]*(?P<rest>.*)$")
+    rf"^[ \t\u3000]*(?:#{{1,6}}[ \t]+)?(?:\*\*)?第(?P<num>{NUMERAL})(?P<kind>[章节条])(?:\*\*)?[ \t\u3000]*(?P<rest>.*)$")
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
-# A short line alone in its paragraph (第一章　总则) is a chapter or section heading even without ##.
 _SENTENCE_MARK = re.compile(r"[。，；：,;:]")
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, int]]:
-    """(first, last) indexes of each block: paragraphs split by blank lines; a # heading is a block alone."""
+    """(first, last) indexes of each block: paragraphs split by blank lines; a # heading is a block alone.
+
+    A line that begins with 第…条/章/节 starts a block too: editors often write one article per line.
+    """
     blocks: list[tuple[int, int]] = []
     start = None
     for index, line in enumerate(lines):
@@ -178,6 +180,9 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
             blocks.append((index, index))
             start = None
         elif start is None:
+            start = index
+        elif _NUMBERED.match(line):
+            blocks.append((start, index - 1))
             start = index
     if start is not None:
         blocks.append((start, len(lines) - 1))
@@ -222,6 +227,7 @@ def parse_charter(body: str, first_line: int = 1) -> CharterText:
         head = lines[first]
         heading = _HEADING.match(head)
         numbered = _NUMBERED.match(head)
+        # A short line alone (第一章　总则, maybe bold) is a chapter or section heading even without ##.
         is_heading = bool(heading) or (first == last and numbered is not None
                                        and numbered["kind"] != "条" and len(numbered["rest"]) <= 30
                                        and not _SENTENCE_MARK.search(numbered["rest"]))

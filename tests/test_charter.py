@@ -374,3 +374,11 @@ def test_readme_example_is_a_valid_charter(tmp_path):
     charter = parse_charter(body)
     assert [a.number for a in charter.articles] == [1, 2, 3]
     assert [s.anchor for s in charter.sections] == ["chapter-1-section-1"]
+
+
+def test_one_article_per_line_without_blank_lines():
+    body = "第一章　总则\n第一条　甲。\n第二条乙，\n续行。\n第三条 丙。\n（一）项；\n第二章 附则\n第四条　丁。\n"
+    text = parse_charter(body)
+    assert [(c.number, c.line) for c in text.chapters] == [(1, 1), (2, 7)]
+    assert [(a.number, a.line, a.text.text) for a in text.articles] == [
+        (1, 2, "甲。"), (2, 3, "乙，\n续行。"), (3, 5, "丙。\n（一）项；"), (4, 8, "丁。")]
