@@ -211,9 +211,8 @@ def _meetings(chamber: Chamber) -> Have:
 def _plan(chamber: Chamber, year: int) -> Have:
     items = sorted((p for p in chamber.info.plan if p.date.year == year), key=lambda p: p.date)
     if items:
-        first, last = items[0].date, items[-1].date
-        return Have(True, f"{year}年活动计划 {len(items)} 项（{first.month}月{first.day}日至"
-                          f"{last.month}月{last.day}日）。")
+        first, last = (f"{p.date.month}月{p.date.day}日" for p in (items[0], items[-1]))
+        return Have(True, f"{year}年活动计划 {len(items)} 项（{first if first == last else f'{first}至{last}'}）。")
     other = len(chamber.info.plan)
     detail = (f"chamber.yml 的活动计划共 {other} 项，没有一项在 {year} 年。" if other
               else "chamber.yml 中没有活动计划（plan）。")
