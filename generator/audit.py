@@ -1,8 +1,9 @@
 """The seven-haves audit (七有): a chamber and a year → the checklist, the figures and the remedies.
 
 The office checks every chamber at year end against the seven haves, membership growth (10% a year),
-member training and dues collection. Everything here is computed from the loaded chamber, with no I/O,
-and holds counts only: no member's name, mobile, ID number or note reaches the report.
+member training and dues collection. The checklist and the figures are computed from the loaded chamber
+with no I/O, and hold counts only: no member's name, mobile, ID number or note reaches the report. The end
+of the module renders and writes the report (`<out>/_audit/`) and the terminal table.
 
 "Published" means what the sites show on the audit date (`chamber.today`): drafts never count, and a
 scheduled post (dated after the audit date) counts only once its date has come, so a training announced
@@ -15,7 +16,6 @@ import datetime as dt
 import itertools
 import json
 import logging
-import os
 import re
 import shutil
 import tempfile
@@ -36,7 +36,7 @@ from .sources import load_yaml
 
 log = logging.getLogger(__name__)
 
-GROWTH_TARGET = 0.10          # the office's yearly target for new members over members at the start
+GROWTH_TARGET_PERCENT = 10     # the office's yearly target: new members over members at the start
 TRAINING_CATEGORY = "培训活动"
 VICE_PRESIDENTS = ("副会长", "常务副会长")   # a 常务副会长 is a vice-president too
 ASSEMBLIES = ("会员大会", "会员代表大会")
@@ -260,7 +260,7 @@ def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
     new = sum(1 for m in members if m.joined is not None and m.joined.year == year)
     growth = new / at_start if at_start else None
     # With nobody at the start (a new chamber) any new member meets the target.
-    target_met = new * 100 >= at_start * round(GROWTH_TARGET * 100) if at_start else new > 0
+    target_met = new * 100 >= at_start * GROWTH_TARGET_PERCENT if at_start else new > 0
     paid = sum(1 for m in members if m.dues_paid_until is not None and m.dues_paid_until >= end)
     published = [p for p in chamber.posts if p.is_published(chamber.today)]
     in_year = [p for p in published if p.date.year == year]
@@ -298,8 +298,8 @@ def _notes(chamber: Chamber, year: int, f: Figures, d: Distributions) -> list[st
     """Findings the office asks about besides the seven haves."""
     notes = []
     if f.members_at_start and not f.growth_target_met:
-        needed = -(-f.members_at_start * round(GROWTH_TARGET * 100) // 100)
-        notes.append(f"会员增长率 {percent(f.growth_rate)}，未达到 {GROWTH_TARGET:.0%} 的年度目标"
+        needed = -(-f.members_at_start * GROWTH_TARGET_PERCENT // 100)   # rounded up
+        notes.append(f"会员增长率 {percent(f.growth_rate)}，未达到 {GROWTH_TARGET_PERCENT}% 的年度目标"
                      f"（年初 {f.members_at_start} 家，需新增 {needed} 家，实际新增 {f.members_new} 家）。")
     if f.trainings == 0:
         notes.append(f"{year} 年没有会员培训（栏目“{TRAINING_CATEGORY}”的新闻），要求每年一至两次。")
@@ -418,23 +418,20 @@ def render_report(city: CityAudit, *, unaudited: dict[str, int] | None = None) -
 
 def write_report(city: CityAudit, out_dir: Path, *, unaudited: dict[str, int] | None = None) -> Path:
     """Write `<out>/_audit/` whole, replacing the previous report (and its stale pages) in one swap."""
+    from .build import WORK_DIR, _swap
+
     files = render_report(city, unaudited=unaudited)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    work = out_dir / WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
     target = out_dir / REPORT_DIR
-    building = Path(tempfile.mkdtemp(prefix=f".{REPORT_DIR}.writing-", dir=out_dir))
+    # Written in the build's work folder (same file system, never published), then swapped into place.
+    building = Path(tempfile.mkdtemp(prefix="building-_audit-", dir=work))
     try:
         for name, text in files.items():
             (building / name).write_text(text, encoding="utf-8")
-        os.chmod(building, 0o755)
-        old = target.with_name(f".{REPORT_DIR}.old-{os.getpid()}") if target.exists() else None
-        if old:
-            os.rename(target, old)
-        os.rename(building, target)
-    except BaseException:
+        _swap(building, target)
+    finally:
         shutil.rmtree(building, ignore_errors=True)
-        raise
-    if old:
-        shutil.rmtree(old, ignore_errors=True)
     return target
 
 

@@ -443,7 +443,8 @@ def test_audit_of_some_chambers_replaces_the_report(content: Path, tmp_path: Pat
     assert sorted(p.name for p in (out / "_audit").iterdir()) == ["audit.json", "index.html", "two.html"]
     data = json.loads((out / "_audit" / "audit.json").read_text(encoding="utf-8"))
     assert data["year"] == 2025 and [c["slug"] for c in data["chambers"]] == ["two"]
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]     # no temporary folder left behind
+    assert sorted(p.name for p in out.iterdir()) == [".chamber", "_audit"]
+    assert not list((out / ".chamber").iterdir())                    # no temporary folder left behind
 
 
 def test_content_errors_exit_1_and_the_other_chambers_are_still_audited(content: Path, tmp_path: Path,
