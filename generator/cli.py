@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every chamber under the content folder")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="chambers built at once, each in its own process (default: the CPU count)")
+    p.add_argument("--force", action="store_true", help="rebuild even the chambers whose inputs have not changed")
 
     p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
     p.add_argument("slug")
@@ -86,7 +87,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     failed = 0
     progress = _Progress(len(slugs))
     for done, (slug, result) in enumerate(build_many(slugs, args.content, args.out, today=args.today,
-                                                     jobs=args.jobs), start=1):
+                                                     jobs=args.jobs, force=args.force), start=1):
         progress.clear()
         if isinstance(result, ContentError):
             failed += 1
@@ -96,6 +97,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         elif isinstance(result, BuildLocked):
             failed += 1
             print(f"✗ {slug}: {result}", file=sys.stderr)
+        elif result.skipped:
+            print(f"· {slug}: unchanged since the last build, skipped", flush=True)
         else:
             _print_problems(result.warnings)
             print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html",
