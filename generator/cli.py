@@ -1,4 +1,4 @@
-"""The `chamber` command: new, build, serve, check (and the commands later modules add).
+"""The `chamber` command: new, build, serve, check, audit (and the commands later modules add).
 
 Exit codes: 0 success, 1 content errors (each printed as file:line: field: problem), 2 usage errors.
 """
@@ -49,7 +49,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="validate content; exit 1 with every problem listed")
     p.add_argument("slugs", nargs="*", metavar="slug")
+
+    p = sub.add_parser("audit", parents=[common],
+                       help="seven-haves report (七有) for the office, written to <out>/_audit/")
+    p.add_argument("slugs", nargs="*", metavar="slug", help="chambers to audit (default: all)")
+    p.add_argument("--year", type=_year, help="the audit year (default: the current year)")
     return parser
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2026")
+    return int(text)
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
@@ -131,6 +142,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
+    from .errors import Problems
+
+    today = args.today or dt.date.today()
+    year = args.year or today.year
+    audits, unaudited = [], {}
+    for slug in _slugs(args):
+        try:
+            chamber = load_chamber(args.content, slug, today=today)
+            problems = Problems(args.content.parent)
+            years = newsletter_issue_years(chamber.folder, problems)
+            problems.raise_if_errors()
+        except ContentError as exc:
+            unaudited[slug] = len(exc.problems)
+            print(f"✗ {slug}: {len(exc.problems)} content error(s); not audited", file=sys.stderr)
+            _print_problems(exc.problems + exc.warnings)
+            continue
+        _print_problems(chamber.warnings + problems.warnings)
+        audits.append(audit_chamber(chamber, year, years))
+    city = CityAudit(year, today, audits)
+    report = write_report(city, args.out, unaudited=unaudited)
+    print(summary_table(city))
+    print(f"\nreport: {report}/index.html  ·  figures: {report}/audit.json")
+    return 1 if unaudited else 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import tempfile
 
@@ -153,7 +191,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}
+COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "audit": cmd_audit}
 
 
 def main(argv: list[str] | None = None) -> int:
