@@ -418,7 +418,7 @@ def render_report(city: CityAudit, *, unaudited: dict[str, int] | None = None) -
 
 def write_report(city: CityAudit, out_dir: Path, *, unaudited: dict[str, int] | None = None) -> Path:
     """Write `<out>/_audit/` whole, replacing the previous report (and its stale pages) in one swap."""
-    from .build import WORK_DIR, _swap
+    from .build import WORK_DIR, swap_into_place
 
     files = render_report(city, unaudited=unaudited)
     work = out_dir / WORK_DIR
@@ -429,7 +429,7 @@ def write_report(city: CityAudit, out_dir: Path, *, unaudited: dict[str, int] | 
     try:
         for name, text in files.items():
             (building / name).write_text(text, encoding="utf-8")
-        _swap(building, target)
+        swap_into_place(building, target)
     finally:
         shutil.rmtree(building, ignore_errors=True)
     return target

@@ -66,7 +66,7 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
                 build_site(config_file, chamber)
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
-            _swap(building, target)
+            swap_into_place(building, target)
         finally:
             shutil.rmtree(building, ignore_errors=True)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
@@ -139,7 +139,7 @@ def _clean_leftovers(work: Path, slug: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap(new: Path, target: Path) -> None:
+def swap_into_place(new: Path, target: Path) -> None:
     """Put the new site in place of the old in one atomic exchange; the old one ends up at `new`."""
     os.chmod(new, 0o755)
     if not target.exists():
