@@ -11,13 +11,15 @@ import os
 import re
 import shutil
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
+from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .feeds import FEED_FILE, atom_feed
 from .images import Photo, is_photo, web_image
 from .links import linked_files, rewrite_links
-from .markup import front_matter, html_text, md_text, safe_url
+from .markup import front_matter, md_text, plain_title, safe_url
 from .model import Chamber
 from .news import Post
 from .paths import resolve_inside
@@ -53,7 +55,7 @@ def nav(chamber: Chamber) -> list[dict[str, str]]:
         items.append({"章程": "charter.md"})
     if chamber.roster:
         items.append({"会员名录": "members/index.md"})
-    items += [{page.title: f"{page.name}.md"} for page in chamber.pages]
+    items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
 
@@ -100,15 +102,15 @@ def site_path(docs_path: str) -> str:
 def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | None]) -> str:
     docs_path = post_docs_path(post)
     cover = _file_docs_path(chamber, post.cover) if post.cover else None
-    # Material prints the title and description into the page unescaped: they are escaped here, once.
+    # Material prints the title and description unescaped: plain_title makes them inert.
     meta = {
-        "title": html_text(post.title),
+        "title": plain_title(post.title),
         "date": post.date,
-        "categories": [post.category],
+        "categories": [plain_title(post.category)],
         "slug": post.slug,
         "pin": post.meta.pin,
         "readtime": reading_minutes(post.body),
-        "description": html_text(post.summary),
+        "description": plain_title(post.summary),
         # Posts have their own previous/next links by date: the footer's page navigation would repeat them.
         "hide": ["footer"],
         "chamber_post": {
@@ -129,7 +131,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
 def _home_markdown(chamber: Chamber) -> str:
     """The home page's own text: quick links and the contact block (the posts come from the template)."""
     info = chamber.info
-    lines = [front_matter({"title": html_text(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
+    lines = [front_matter({"title": plain_title(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
     links = [("新闻动态", f"{NEWS_DIR}/index.md")]
     if chamber.charter:
         links.append(("商会章程", "charter.md"))
@@ -163,6 +165,15 @@ def _members_markdown(chamber: Chamber) -> str:
         cells = [m.name, m.position, m.industry, m.contact, m.phone]
         lines.append("| " + " | ".join(md_text(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _charter_markdown(chamber: Chamber) -> str:
+    """The charter page: its adoption facts for the charter.html template, then the anchored text."""
+    charter = chamber.charter
+    assert charter is not None
+    meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
+            "charter": asdict(charter_facts(charter))}
+    return front_matter(meta) + charter_markdown(charter.text)
 
 
 def _palette_css(chamber: Chamber) -> str:
@@ -202,11 +213,9 @@ def docs_tree(chamber: Chamber) -> Tree:
 
     for page in chamber.pages:
         body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
-        tree[f"{page.name}.md"] = front_matter({"title": html_text(page.title)}) + body
+        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
     if chamber.charter:
-        title = chamber.charter.meta.title or f"{chamber.info.name}章程"
-        body = rewrite_links(chamber.charter.body, folder / "charter.md", "charter.md", folder, locate)
-        tree["charter.md"] = front_matter({"title": html_text(title)}) + body
+        tree["charter.md"] = _charter_markdown(chamber)
     if chamber.roster:
         tree["members/index.md"] = _members_markdown(chamber)
 
@@ -224,6 +233,15 @@ def docs_tree(chamber: Chamber) -> Tree:
         if source is not None:
             tree[logo] = source
     return tree
+
+
+def editor_sources(chamber: Chamber) -> set[str]:
+    """Docs paths of the pages whose Markdown editors wrote (their HTML is sanitized after conversion)."""
+    paths = {post_docs_path(post) for post in chamber.published_posts}
+    paths |= {f"{page.name}.md" for page in chamber.pages}
+    if chamber.charter:
+        paths.add("charter.md")
+    return paths
 
 
 def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
