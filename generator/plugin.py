@@ -17,6 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
 from . import blog
+from .cache import cache_root
 from .chinese import format_date
 from .content import load_chamber
 from .docs import docs_tree, editor_sources, logo_docs_path, nav, write_tree
@@ -41,7 +42,7 @@ class ChamberPluginConfig(Config):
 
 def image_cache(chamber: Chamber) -> Path:
     """Processed photos, by content hash, beside the content folder (never inside it)."""
-    return chamber.folder.resolve().parent.parent / ".cache" / "images"
+    return cache_root(chamber.folder.parent) / "images"
 
 
 class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
