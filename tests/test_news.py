@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from pathlib import Path
 
@@ -100,6 +101,12 @@ def news_root(tmp_path_factory) -> Path:
 def site(news_root: Path) -> Path:
     build_chamber("news", news_root / "content", news_root / "sites", today=TODAY)
     return news_root / "sites" / "news"
+
+
+def readable(path: Path) -> str:
+    """A built file's text; JSON (the search index) with its \\uXXXX escapes decoded."""
+    text = path.read_text(encoding="utf-8")
+    return json.dumps(json.loads(text), ensure_ascii=False) if path.suffix == ".json" else text
 
 
 def h1(doc) -> str:
@@ -330,16 +337,14 @@ def test_drafts_and_scheduled_posts_appear_nowhere(site: Path) -> None:
     checked = 0
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".xml", ".json", ".txt", ".js"}:
-            text = path.read_text(encoding="utf-8", errors="replace")
-            text += text.encode().decode("unicode_escape", errors="replace") if path.suffix == ".json" else ""
+            text = readable(path)
             for secret in secrets:
                 assert secret not in text, (secret, path)
             checked += 1
         assert "draft-only" not in path.name and "caogao" not in path.as_posix()
     assert checked > 20
     assert (site / "news/2026/11/25/jintian/index.html").is_file()       # dated today: published
-    index = (site / "search/search_index.json").read_text(encoding="utf-8")
-    assert "法律知识培训班开班" in index or "\\u6cd5\\u5f8b" in index
+    assert "法律知识培训班开班" in readable(site / "search/search_index.json")     # the scan reads the index
 
 
 def test_sitemap_lists_every_published_page(site: Path) -> None:
@@ -454,3 +459,28 @@ def test_links_in_code_are_not_links() -> None:
     body = "```\n[例子](no.md)\n```\n\n`[行内](no2.md)` [真](yes.md) <img src='a.png'>\n\n[ref]: <b.md>\n"
     assert [(link.target, link.line, link.image) for link in find_links(body, 5)] == [
         ("yes.md", 9, False), ("a.png", 9, True), ("b.md", 11, False)]
+
+
+# --- Demo chambers -------------------------------------------------------------------------------------------
+
+
+def test_demo_chambers_news_feed_photos_and_unpublished_posts(demo_sites: Path) -> None:
+    from conftest import ROOT
+    from generator.content import chamber_slugs
+
+    for slug in chamber_slugs(ROOT / "content"):
+        chamber = load_chamber(ROOT / "content", slug, today=TODAY)
+        site = demo_sites / slug
+        feed = feedparser.parse((site / "feed.xml").read_bytes())
+        assert not feed.bozo and len(feed.entries) == min(20, len(chamber.published_posts))
+        assert all(e.link.startswith(chamber.info.site_url.rstrip("/") + "/news/") for e in feed.entries)
+        for image in (site / "news").rglob("*.*"):
+            if image.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"}:
+                with Image.open(image) as published:
+                    assert published.width <= 1600 and not published.getexif(), image
+        hidden = [p for p in chamber.posts if not p.is_published(TODAY)]
+        assert hidden, slug                                             # the demo keeps a draft or a scheduled post
+        texts = [readable(p) for p in site.rglob("*") if p.suffix in {".html", ".xml", ".json"}]
+        for post_ in hidden:
+            assert not any(post_.title in text for text in texts), (slug, post_.title)
+            assert not (site / post_.url).exists()
