@@ -17,7 +17,7 @@ from pathlib import Path
 from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .feeds import FEED_FILE, atom_feed
-from .images import Photo, is_photo, web_image
+from .images import THUMB_WIDTH, Photo, is_photo, thumb_name, web_image
 from .links import linked_files, rewrite_links
 from .markup import front_matter, md_text, plain_title, safe_url
 from .model import Chamber
@@ -121,6 +121,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
             "date_zh": format_date(post.date),
             "date_iso": post.date.isoformat(),
             "cover": site_path(cover) if cover else None,
+            "thumb": site_path(thumb_name(cover)) if cover and post.cover and is_photo(post.cover) else None,
             # A cover that is also the body's first photo is not shown twice on the post page.
             "cover_in_body": post.cover in {p.resolve() for p in linked_files(post.body, post.path, chamber.folder)},
         },
@@ -227,6 +228,11 @@ def docs_tree(chamber: Chamber) -> Tree:
         where = _file_docs_path(chamber, path)
         if where is not None:
             tree[where] = Photo(path) if is_photo(path) else path
+    # Covers also get a small copy for the lists.
+    for post in chamber.published_posts:
+        where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
+        if where is not None:
+            tree[thumb_name(where)] = Photo(post.cover, THUMB_WIDTH)  # type: ignore[arg-type]
     logo = logo_docs_path(chamber)
     if logo and logo not in tree:
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
@@ -255,7 +261,7 @@ def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Photo):
-            content = web_image(content.source, image_cache)
+            content = web_image(content.source, image_cache, content.max_width)
         if isinstance(content, Path):
             stat = content.stat()
             if target.exists() and target.stat().st_size == stat.st_size and target.stat().st_mtime == stat.st_mtime:

@@ -18,6 +18,7 @@ from PIL import Image, ImageOps
 log = logging.getLogger(__name__)
 
 MAX_WIDTH = 1600
+THUMB_WIDTH = 480        # covers in lists are shown about 180 px wide; 480 covers high-density screens
 # Raster formats that carry camera metadata; anything else (SVG, GIF, PDF …) is published as it is.
 WEB_SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
 # Part of the cache key: a change to the processing below must not reuse old copies.
@@ -29,16 +30,24 @@ class Photo:
     """A photo of the content folder, to be published as its web copy."""
 
     source: Path
+    max_width: int = MAX_WIDTH
 
 
 def is_photo(path: Path) -> bool:
     return path.suffix.lower() in WEB_SUFFIXES
 
 
-def web_image(source: Path, cache_dir: Path) -> Path:
+def thumb_name(name: str) -> str:
+    """images/peixun.jpg → images/peixun.thumb.jpg"""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}.thumb.{suffix}" if dot else f"{name}.thumb"
+
+
+def web_image(source: Path, cache_dir: Path, max_width: int = MAX_WIDTH) -> Path:
     """The published copy of `source` (a cached file); the source is never written."""
     data = source.read_bytes()
-    digest = hashlib.sha256(PROCESS_VERSION.encode() + b"\0" + data).hexdigest()
+    key = f"{PROCESS_VERSION}:{max_width}".encode()
+    digest = hashlib.sha256(key + b"\0" + data).hexdigest()
     target = cache_dir / digest[:2] / f"{digest}{source.suffix.lower()}"
     if target.is_file():
         return target
@@ -47,7 +56,7 @@ def web_image(source: Path, cache_dir: Path) -> Path:
     fd, temp = tempfile.mkstemp(prefix=".part-", suffix=source.suffix.lower(), dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            _process(source, handle)
+            _process(source, handle, max_width)
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -55,15 +64,15 @@ def web_image(source: Path, cache_dir: Path) -> Path:
     return target
 
 
-def _process(source: Path, handle) -> None:
+def _process(source: Path, handle, max_width: int) -> None:
     fmt = WEB_SUFFIXES[source.suffix.lower()]
     with Image.open(source) as original:
         original.load()
         # Turn the pixels as the camera meant, then drop EXIF (GPS, camera, owner) with everything else.
         image = ImageOps.exif_transpose(original)
-        if image.width > MAX_WIDTH:
-            height = max(1, round(image.height * MAX_WIDTH / image.width))
-            image = image.resize((MAX_WIDTH, height), Image.Resampling.LANCZOS)
+        if image.width > max_width:
+            height = max(1, round(image.height * max_width / image.width))
+            image = image.resize((max_width, height), Image.Resampling.LANCZOS)
         if fmt == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         # Only the pixels and the colour profile go out: no EXIF, XMP, comments or text chunks.
