@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from .markup import plain_title
 from .model import Chamber
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,10 @@ def configure(config: MkDocsConfig, chamber: Chamber) -> None:
     blog = blog_plugin(config)
     if blog is None:
         return
-    order = {name: index for index, name in enumerate(chamber.info.categories)}
-    blog.config.categories_allowed = list(chamber.info.categories)
+    # The staged posts carry their category as plain_title makes it (docs.py); so do these.
+    names = [plain_title(name) for name in chamber.info.categories]
+    order = {name: index for index, name in enumerate(names)}
+    blog.config.categories_allowed = names
     blog.config.categories_sort_by = lambda view: order.get(view.name, len(order))
     blog.config.categories_sort_reverse = False
 

@@ -483,6 +483,8 @@ def test_demo_chambers_news_feed_photos_and_unpublished_posts(demo_sites: Path) 
             if image.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"}:
                 with Image.open(image) as published:
                     assert published.width <= 1600 and not published.getexif(), image
+        logo = parse(site / "index.html").cssselect(".cp-hero__logo")[0].get("src")
+        assert (site / logo).is_file()
         hidden = [p for p in chamber.posts if not p.is_published(TODAY)]
         assert hidden, slug                                             # the demo keeps a draft or a scheduled post
         texts = [readable(p) for p in site.rglob("*") if p.suffix in {".html", ".xml", ".json"}]
