@@ -17,7 +17,7 @@ from pathlib import Path
 from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .feeds import FEED_FILE, atom_feed
-from .images import THUMB_WIDTH, Photo, is_photo, thumb_name, web_image
+from .images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
 from .links import linked_files, rewrite_links
 from .markup import front_matter, md_text, plain_title, safe_url
 from .model import Chamber
@@ -261,6 +261,11 @@ def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Photo):
+            # Photos that posts and pages use were checked at load; a damaged one left in assets/ is skipped.
+            why = photo_problem(content.source)
+            if why:
+                log.warning("%s %s: not published", content.source, why)
+                continue
             content = web_image(content.source, image_cache, content.max_width)
         if isinstance(content, Path):
             stat = content.stat()

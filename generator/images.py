@@ -37,6 +37,18 @@ def is_photo(path: Path) -> bool:
     return path.suffix.lower() in WEB_SUFFIXES
 
 
+def photo_problem(path: Path) -> str | None:
+    """Why a photo cannot be published (not a picture, or absurdly large), or None. Reads the header only."""
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return "is not a picture that can be read (a damaged file, or another format renamed)"
+    if width * height > (Image.MAX_IMAGE_PIXELS or 10**9):
+        return f"is {width} × {height} pixels, too large to publish"
+    return None
+
+
 def thumb_name(name: str) -> str:
     """images/peixun.jpg → images/peixun.thumb.jpg"""
     stem, dot, suffix = name.rpartition(".")

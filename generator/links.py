@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .errors import Problems
+from .images import is_photo, photo_problem
 from .paths import is_inside
 
 # Code is not scanned: a link shown as an example in a code block is not a link.
@@ -125,6 +126,9 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
             if top not in PUBLISHABLE_DIRS:
                 problems.error(doc.path, f"{what} {link.target!r} is not a file that can be published",
                                line=link.line, expected="images and attachments go under news/, pages/ or assets/")
+            elif is_photo(target) and (why := photo_problem(target)):
+                problems.error(doc.path, f"{what} {link.target!r} {why}", line=link.line,
+                               expected="save it again as JPEG or PNG")
 
 
 def linked_files(body: str, source: Path, folder: Path) -> list[Path]:

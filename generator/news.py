@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .chinese import pinyin_slug
 from .errors import Problems
+from .images import is_photo, photo_problem
 from .links import PUBLISHABLE_DIRS
 from .paths import resolve_inside
 from .schema import convert, spec
@@ -141,6 +142,10 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
             problems.error(path, f"cover image {meta.cover!r} is not in a folder that is published",
                            line=source.meta.line("cover"), field="cover",
                            expected="an image under news/, pages/ or assets/")
+            ok = False
+        elif is_photo(cover) and (why := photo_problem(cover)):
+            problems.error(path, f"cover image {meta.cover!r} {why}", line=source.meta.line("cover"),
+                           field="cover", expected="save it again as JPEG or PNG")
             ok = False
     if not ok:
         return None

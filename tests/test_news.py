@@ -429,6 +429,26 @@ def test_link_to_a_draft_or_private_file_is_an_error(content: Path) -> None:
     assert "2026-07-02-yinyong.md:10: link '../../../other/x.md' points outside the chamber folder" in text
 
 
+def test_damaged_photo_is_a_content_error_not_a_crash(content: Path) -> None:
+    problems = problems_of(content, {
+        "news/2026/2026-07-01-a.md": post("甲", "2026-07-01", cover="images/bad.jpg"),
+        "news/2026/2026-07-02-b.md": post("乙", "2026-07-02", "![图](images/bad.jpg)"),
+        "news/2026/images/bad.jpg": b"this is not a JPEG",
+    })
+    assert any(p.startswith("content/test/news/2026/2026-07-01-a.md:4: cover: cover image 'images/bad.jpg' is not "
+                            "a picture that can be read") for p in problems)
+    assert any(p.startswith("content/test/news/2026/2026-07-02-b.md:6: image 'images/bad.jpg' is not a picture")
+               for p in problems)
+
+
+def test_damaged_unused_photo_in_assets_is_left_out(content: Path, out: Path, caplog) -> None:
+    write_chamber(content, files={"assets/bad.jpg": b"not a JPEG", "assets/good.jpg": SMALL_PHOTO})
+    build_chamber("test", content, out, today=TODAY)
+    assert not (out / "test/assets/bad.jpg").exists()
+    assert not Image.open(out / "test/assets/good.jpg").getexif()
+    assert "bad.jpg is not a picture that can be read" in caplog.text
+
+
 def test_unknown_category_names_the_allowed_values(content: Path) -> None:
     problems = problems_of(content, {"news/2026/2026-07-01-x.md": post("新闻", "2026-07-01", category="杂谈")})
     assert problems == ["content/test/news/2026/2026-07-01-x.md:4: category: unknown category '杂谈' (one of: "
