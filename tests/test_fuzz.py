@@ -103,12 +103,12 @@ def test_random_content_builds_or_reports_and_writes_only_to_out(meta: dict, bod
             build_chamber("fz", content, out, today=TODAY)
         except ContentError as exc:
             assert exc.problems
-        finally:
-            signal.alarm(0)
         else:
             assert (out / "fz/index.html").is_file()
             for page in (out / "fz").rglob("*.html"):
                 assert "<script>alert(1)" not in page.read_text(encoding="utf-8")
+        finally:
+            signal.alarm(0)
         assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
         assert files_outside(root, (content, out, root / ".cache")) == []
         shutil.rmtree(out, ignore_errors=True)
