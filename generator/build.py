@@ -1,4 +1,4 @@
-"""`chamber build`: load → check → pages → MkDocs → swap into place, one chamber at a time, then the portal."""
+"""`chamber build`: load → check → print (PDF) → pages → MkDocs → swap into place, one chamber at a time, then the portal."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from .docs import logo_docs_path
 from .errors import Problem
 from .mkdocs_adapter import build_site, write_chamber_config
 from .model import Chamber
+from .newsletter import load_issues, print_chamber
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     started = time.perf_counter()
     # Load and check everything first: a content error stops here, before anything is written.
     chamber = load_chamber(content_dir, slug, today=today)
+    issues = load_issues(chamber)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / slug
@@ -46,9 +48,11 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         # Build beside the target so that the final rename stays on one file system.
         building = Path(tempfile.mkdtemp(prefix=f".{slug}.building-", dir=out_dir))
         try:
+            # Print the newsletter issues and the charter first: the site build copies the PDFs in.
+            printed = print_chamber(chamber, issues, stage / "print")
             config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
                                                today=today.isoformat() if today else None)
-            build_site(config_file, chamber)
+            build_site(config_file, chamber, printed)
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
             _swap(building, target)

@@ -21,6 +21,7 @@ from .content import load_chamber
 from .docs import docs_tree, logo_docs_path, nav, write_tree
 from .errors import ContentError
 from .model import Chamber
+from .newsletter import Printed
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -40,13 +41,15 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         super().__init__()
         # Set by `chamber build`, which has loaded and checked the chamber already; `serve` loads it here.
         self.chamber: Chamber | None = None
+        # The newsletter issues and charter.pdf `chamber build` printed; `serve` prints nothing.
+        self.printed: Printed | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        write_tree(docs_tree(chamber), Path(config.docs_dir))
+        write_tree(docs_tree(chamber, self.printed), Path(config.docs_dir))
         self._apply(config, chamber)
         return config
 
@@ -77,7 +80,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         config.site_description = f"{info.name}官方网站"
         if info.site_url:
             config.site_url = info.site_url.rstrip("/") + "/"
-        config.nav = nav(chamber)
+        config.nav = nav(chamber, self.printed)
         logo = logo_docs_path(chamber)
         if logo:
             config.theme["logo"] = logo
