@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", parents=[common], help="build sites into <out>/<slug>/ and the portal")
     p.add_argument("slugs", nargs="*", metavar="slug")
     p.add_argument("--all", action="store_true", help="every chamber under the content folder")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="chambers built at once, each in its own process (default: the CPU count)")
 
     p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
     p.add_argument("slug")
@@ -81,25 +84,52 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_chamber
+    from .build import BuildLocked, build_many
     from .portal import write_portal
 
     if not args.slugs and not args.all:
         raise UsageError("name the chambers to build, or use --all")
+    slugs = _slugs(args)
     failed = 0
-    for slug in _slugs(args):
-        try:
-            result = build_chamber(slug, args.content, args.out, today=args.today)
-        except ContentError as exc:
+    progress = _Progress(len(slugs))
+    for done, (slug, result) in enumerate(build_many(slugs, args.content, args.out, today=args.today,
+                                                     jobs=args.jobs), start=1):
+        progress.clear()
+        if isinstance(result, ContentError):
             failed += 1
-            print(f"✗ {slug}: {len(exc.problems)} content error(s); the previous site is unchanged", file=sys.stderr)
-            _print_problems(exc.problems + exc.warnings)
-            continue
-        _print_problems(result.warnings)
-        print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html")
+            print(f"✗ {slug}: {len(result.problems)} content error(s); the previous site is unchanged",
+                  file=sys.stderr)
+            _print_problems(result.problems + result.warnings)
+        elif isinstance(result, BuildLocked):
+            failed += 1
+            print(f"✗ {slug}: {result}", file=sys.stderr)
+        else:
+            _print_problems(result.warnings)
+            print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html",
+                  flush=True)
+        progress.show(done)
+    progress.clear()
     portal = write_portal(args.out)
     print(f"portal: {portal}")
     return 1 if failed else 0
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; nothing when the output is a file or a pipe."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.active = sys.stderr.isatty() and total > 1
+
+    def show(self, done: int) -> None:
+        if self.active and done < self.total:
+            filled = round(30 * done / self.total)
+            sys.stderr.write(f"\r[{'█' * filled}{'░' * (30 - filled)}] {done}/{self.total}")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.active:
+            sys.stderr.write("\r" + " " * 45 + "\r")
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 from .chinese import format_date, reading_minutes
-from .markup import front_matter, md_text, safe_url
+from .markup import front_matter, md_text, plain_title
 from .model import Chamber
 from .news import Post
 from .newsletter import OUTPUT_DIR as NEWSLETTER_DIR
@@ -52,19 +52,19 @@ def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]
         items.append({"会员名录": "members/index.md"})
     if printed and printed.issues:
         items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
-    items += [{page.title: f"{page.name}.md"} for page in chamber.pages]
+    items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
 
 def _post_markdown(post: Post) -> str:
     meta = {
-        "title": post.title,
+        "title": plain_title(post.title),
         "date": post.date,
-        "categories": [post.category],
+        "categories": [plain_title(post.category)],
         "slug": post.slug,
         "pin": post.meta.pin,
         "readtime": reading_minutes(post.body),
-        "description": post.summary,
+        "description": plain_title(post.summary),
         "chamber_post": {
             "author": post.meta.author,
             "source": post.meta.source,
@@ -77,7 +77,7 @@ def _post_markdown(post: Post) -> str:
 
 def _home_markdown(chamber: Chamber) -> str:
     info = chamber.info
-    lines = [front_matter({"title": info.name, "template": "home.html", "hide": ["navigation", "toc"]})]
+    lines = [front_matter({"title": plain_title(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
     lines.append(f"# {md_text(info.name)}\n")
     lines.append("## 最新动态\n")
     for post in chamber.published_posts[:10]:
@@ -168,10 +168,11 @@ def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
                 tree[f"{POSTS_DIR}/{path.relative_to(news).as_posix()}"] = path
 
     for page in chamber.pages:
-        tree[f"{page.name}.md"] = front_matter({"title": page.title}) + page.body
+        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + page.body
     if chamber.charter:
         title = chamber.charter.meta.title or f"{chamber.info.name}章程"
-        tree["charter.md"] = front_matter({"title": title}) + charter_pdf_link(printed) + chamber.charter.body
+        tree["charter.md"] = (front_matter({"title": plain_title(title)}) + charter_pdf_link(printed)
+                              + chamber.charter.body)
     if chamber.roster:
         tree["members/index.md"] = _members_markdown(chamber)
 
@@ -189,6 +190,15 @@ def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
 
         tree[logo] = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)  # type: ignore[assignment]
     return tree
+
+
+def editor_sources(chamber: Chamber) -> set[str]:
+    """Docs paths of the pages whose Markdown editors wrote (their HTML is sanitized after conversion)."""
+    paths = {post_docs_path(post) for post in chamber.published_posts}
+    paths |= {f"{page.name}.md" for page in chamber.pages}
+    if chamber.charter:
+        paths.add("charter.md")
+    return paths
 
 
 def write_tree(tree: Tree, docs_dir: Path) -> int:

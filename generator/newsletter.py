@@ -24,6 +24,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from . import sanitize
 from .chamber import PlanItem
 from .chinese import format_date
 from .errors import ContentError, Problems
@@ -283,7 +284,10 @@ class _ImageExtension(Extension):
 
 MARKDOWN_EXTENSIONS = ["abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "admonition",
                        "pymdownx.tilde", "pymdownx.betterem"]
-ALLOWED_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "img": {"src", "alt"}, "*": {"class", "title"}}
+# The site's sanitizing rules, minus what paper cannot show (frames, video, form controls).
+NOT_PRINTED = {"iframe", "video", "source", "input", "label"}
+PRINT_TAGS = sanitize.TAGS - NOT_PRINTED
+PRINT_ATTRIBUTES = {tag: attrs for tag, attrs in sanitize.ATTRIBUTES.items() if tag not in NOT_PRINTED}
 
 
 class _Files:
@@ -318,12 +322,14 @@ def markdown_html(text: str, base: Path, files: _Files) -> str:
     """Editor Markdown → print HTML: images copied, anything unsafe removed (no script, no remote frame)."""
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [_ImageExtension(files.resolver(base))],
                            extension_configs={"footnotes": {"UNIQUE_IDS": True}}, output_format="html")
-    return nh3.clean(md.convert(text), attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"})
+    return nh3.clean(md.convert(text), tags=PRINT_TAGS, clean_content_tags={"script", "style", "iframe", "video"},
+                     attributes=PRINT_ATTRIBUTES, url_schemes=sanitize.URL_SCHEMES, link_rel=None,
+                     strip_comments=True)
 
 
 def _article(post: Post, index: int, files: _Files) -> Article:
     return Article(
-        anchor=f"a{index}",
+        anchor=f"cp-a{index}",
         title=post.title,
         date_zh=format_date(post.date),
         author=post.meta.author,
@@ -390,11 +396,11 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
     lead = _article(lead_post, next(counter), files) if lead_post else None
     sections = []
     if lead is not None:
-        sections.append(Section("s0", LEAD_SECTION, [lead]))
+        sections.append(Section("cp-s0", LEAD_SECTION, [lead]))
     for title, posts in chosen.items():
         articles = [_article(p, next(counter), files) for p in posts if p is not lead_post]
         if articles:
-            sections.append(Section(f"s{len(sections)}", title, articles))
+            sections.append(Section(f"cp-s{len(sections)}", title, articles))
 
     new_members = []
     if spec_.new_members:
