@@ -133,10 +133,13 @@ class _Progress:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .newsletter import load_issues
+
     errors = 0
     for slug in _slugs(args):
         try:
             chamber = load_chamber(args.content, slug, today=args.today)
+            load_issues(chamber)
         except ContentError as exc:
             errors += len(exc.problems)
             _print_problems(exc.problems + exc.warnings)

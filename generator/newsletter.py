@@ -59,7 +59,7 @@ class IssueFile:
     lead: str | None = spec("头条: a post file below news/, e.g. 2026/2026-08-20-nianhui.md")
     sections: list[str] = spec("栏目 in print order: category names, or post files below news/", factory=list)
     new_members: bool = spec("list the members who joined in the period (public fields only)", default=False)
-    events: bool = spec("list the activity plan's items after the period", default=False)
+    events: bool = spec("list the activity plan's items after the period (活动预告)", default=False)
     back_cover: str | None = spec("封底文字 (Markdown)")
     paper: str = spec("纸张: A4 or A5", default="A4")
 
@@ -160,6 +160,10 @@ def _rename_key(doc: YamlDoc, old: str, new: str) -> None:
     doc.lines = {((new,) + path[1:] if path[:1] == (old,) else path): line for path, line in doc.lines.items()}
 
 
+def _unrename(text: str | None) -> str | None:
+    return re.sub(r"\bfrom_\b", "from", text) if text else text
+
+
 def _find_post(chamber: Chamber, ref: str) -> Post | None:
     rel = ref.strip().replace("\\", "/").removeprefix("./").removeprefix("news/")
     return next((p for p in chamber.posts if p.rel == rel), None)
@@ -210,9 +214,15 @@ def load_issues(chamber: Chamber) -> list[Issue]:
         issue_file = convert(IssueFile, doc, path, problems)
         for index in range(start, len(problems.items)):
             item = problems.items[index]
-            if item.field and item.field.startswith("from_"):
-                problems.items[index] = dataclasses.replace(item, field="from" + item.field[5:])
+            problems.items[index] = dataclasses.replace(
+                item, field=_unrename(item.field), message=_unrename(item.message), expected=_unrename(item.expected))
         if issue_file is None:
+            # Still report every wrong post or category the file names, so that one run shows all.
+            raw = doc.data if isinstance(doc.data, dict) else {}
+            lead, sections = raw.get("lead"), raw.get("sections")
+            _check_refs(chamber, lead if isinstance(lead, str) else None,
+                        [e for e in sections if isinstance(e, str)] if isinstance(sections, list) else [],
+                        path, doc, problems)
             continue
         _check_issue(chamber, issue_file, path, doc, problems)
         issues.append(Issue(path.stem, issue_file, path, doc))
@@ -228,10 +238,15 @@ def _check_issue(chamber: Chamber, spec_: IssueFile, path: Path, doc: YamlDoc, p
     if spec_.paper.upper() not in PAPER_SIZES:
         problems.error(path, f"unknown paper size {spec_.paper!r}", line=doc.line("paper"), field="paper",
                        expected="A4 or A5")
-    if spec_.lead:
-        _check_post_ref(chamber, spec_.lead, path, doc, ("lead",), problems)
+    _check_refs(chamber, spec_.lead, spec_.sections, path, doc, problems)
+
+
+def _check_refs(chamber: Chamber, lead: str | None, sections: list[str], path: Path, doc: YamlDoc,
+                problems: Problems) -> None:
+    if lead:
+        _check_post_ref(chamber, lead, path, doc, ("lead",), problems)
     categories = chamber.info.categories
-    for index, entry in enumerate(spec_.sections):
+    for index, entry in enumerate(sections):
         if _is_post_ref(entry):
             _check_post_ref(chamber, entry, path, doc, ("sections", index), problems)
         elif entry not in categories:
@@ -328,6 +343,8 @@ def markdown_html(text: str, base: Path, files: _Files) -> str:
 
 
 def _article(post: Post, index: int, files: _Files) -> Article:
+    html = markdown_html(post.body, post.path.parent, files)
+    cover = files.add(post.cover) if post.cover else None
     return Article(
         anchor=f"cp-a{index}",
         title=post.title,
@@ -335,8 +352,9 @@ def _article(post: Post, index: int, files: _Files) -> Article:
         author=post.meta.author,
         source=post.meta.source,
         category=post.category,
-        html=markdown_html(post.body, post.path.parent, files),
-        cover=files.add(post.cover) if post.cover else None,
+        html=html,
+        # The cover picture heads the article unless the text shows it already.
+        cover=cover if cover and f'src="{cover}"' not in html else None,
     )
 
 
@@ -408,7 +426,9 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
                        if m.joined and (date_from is None or m.joined >= date_from) and m.joined <= date_to]
     events = []
     if spec_.events:
-        events = sorted((item for item in info.plan if item.date > date_to), key=lambda i: i.date)[:MAX_EVENTS]
+        # Upcoming when the issue comes out: after its period, or after today for a period not over yet.
+        since = min(date_to, chamber.today)
+        events = sorted((item for item in info.plan if item.date > since), key=lambda i: i.date)[:MAX_EVENTS]
 
     logo = None
     if info.logo:
