@@ -87,6 +87,7 @@ class Article:
     category: str
     html: str
     cover: str | None = None      # image name in the issue's files folder
+    first_image: str | None = None  # the first picture of the text (the cover's picture if no cover is set)
 
 
 @dataclass
@@ -130,6 +131,7 @@ class PrintIssue:
     permit: str | None
     logo: str | None
     frequency: str | None
+    color: str | None
     files: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -355,6 +357,7 @@ def _article(post: Post, index: int, files: _Files) -> Article:
         html=html,
         # The cover picture heads the article unless the text shows it already.
         cover=cover if cover and f'src="{cover}"' not in html else None,
+        first_image=cover or next(iter(re.findall(r'<img[^>]*\ssrc="([^"]+)"', html)), None),
     )
 
 
@@ -456,6 +459,7 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
         permit=info.newsletter.permit,
         logo=logo,
         frequency=info.newsletter.frequency,
+        color=info.color,
         files=files.files,
     )
 
@@ -470,15 +474,16 @@ def _environment() -> Environment:
     return env
 
 
-def _page_css(paper: str, fonts: PrintFonts) -> str:
-    return fonts_css(fonts) + f"@page {{ size: {paper}; }}\n"
+def _page_css(paper: str, fonts: PrintFonts, color: str | None) -> str:
+    # The colour was checked as #RRGGBB when chamber.yml was loaded.
+    return fonts_css(fonts) + f"@page {{ size: {paper}; }}\n:root {{ --cp-color: {color or '#8c1c13'}; }}\n"
 
 
 def issue_html(issue: PrintIssue, fonts: PrintFonts) -> str:
     """The print HTML of an issue (pure: the same model gives the same text)."""
     template = _environment().get_template("newsletter.html")
     css = (PRINT_THEME / "print.css").read_text(encoding="utf-8")
-    return template.render(issue=issue, css=css, page_css=_page_css(issue.paper, fonts),
+    return template.render(issue=issue, css=css, page_css=_page_css(issue.paper, fonts, issue.color),
                            free_notice=FREE_NOTICE)
 
 
@@ -531,7 +536,7 @@ def write_charter(chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None =
         title=meta.title or f"{info.name}章程", chamber_name=info.name, body=body,
         adopted=format_date(meta.adopted) if meta.adopted else None, approved_by=meta.approved_by,
         amendments=[(format_date(a.date), a.summary) for a in meta.amendments],
-        css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"), page_css=_page_css("A4", fonts))
+        css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"), page_css=_page_css("A4", fonts, info.color))
     html_file = _write_files(html, files.files, "charter", out_dir)
     return write_pdf(html_file, out_dir / "charter.pdf", root=out_dir)
 

@@ -83,8 +83,8 @@ NEWS = {
                                             category="商会动态"),
     "news/2026/2026-08-20-weiquan.md": post("维权服务站调解劳动争议", "2026-08-20", _body(4, "维权正文"),
                                             category="维权服务", author="维权部"),
-    "news/2026/2026-08-25-zhengce.md": post("解读最新税收政策", "2026-08-25", _body(2, "政策正文"),
-                                            category="政策法规"),
+    "news/2026/2026-08-25-zhengce.md": post("解读最新税收政策", "2026-08-25",
+                                            _body(2, "政策正文") + "\n\n![](images/wide.png)\n", category="政策法规"),
     "news/2026/2026-09-01-caogao.md": post("尚未发布的草稿新闻", "2026-09-01", "草稿正文。", category="商会动态",
                                            draft="true"),
     "news/2026/2026-12-01-jihua.md": post("十二月定时发布的新闻", "2026-12-01", "定时正文。", category="商会动态"),
@@ -282,6 +282,9 @@ def test_a5_period_issue_groups_by_category_in_chamber_order(a5_issue: Path) -> 
     for absent in ("商会召开会员大会选举新一届理事会", "法律知识培训班开班", "尚未发布的草稿新闻", "新星科技有限公司"):
         assert absent not in text
     assert (a5_issue / "2026-08-01_2026-08-31.html").is_file()
+    # The cover stays one page: masthead, lead title and the lead's first picture (no cover set), then contents.
+    assert "解读最新税收政策" in pdf_text(path, 1) and len(reader.pages[0].images) == 2
+    assert "目录" not in pdf_text(path, 1) and "目录" in pdf_text(path, 2)
 
 
 def test_print_html_preview_beside_the_pdf(a5_issue: Path) -> None:
