@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from .cache import inputs_key, is_fresh, project_dir_for, remember
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
 from .errors import ContentError, Problem
-from .mkdocs_adapter import build_site, write_chamber_config
 from .model import Chamber
 from .newsletter import load_issues, print_chamber
 
@@ -39,11 +39,16 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
+    skipped: bool = False   # inputs unchanged since the last good build: nothing was done
 
 
 def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None) -> BuildResult:
     """Build one chamber into `<out>/<slug>/`; on any error the previous site stays as it was."""
+    from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
+
     started = time.perf_counter()
+    project = project_dir_for(content_dir)
+    key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
     # Load and check everything first: a content error stops here, before anything is written.
     chamber = load_chamber(content_dir, slug, today=today)
     issues = load_issues(chamber)
@@ -65,18 +70,34 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
                 build_site(config_file, chamber, printed)
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
-            _swap(building, target)
+            swap_into_place(building, target)
         finally:
             shutil.rmtree(building, ignore_errors=True)
+        remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started, list(chamber.warnings))
 
 
+def _next_due(chamber: Chamber) -> dt.date | None:
+    """The first day a scheduled post goes live: the site must be rebuilt then, inputs unchanged or not."""
+    return min((p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today), default=None)
+
+
 def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
-               jobs: int = 1) -> Iterator[tuple[str, BuildResult | Exception]]:
+               jobs: int = 1, force: bool = False) -> Iterator[tuple[str, BuildResult | Exception]]:
     """Build several chambers, in parallel processes when `jobs` > 1 (MkDocs is not thread-safe).
 
-    Yields each chamber's result, or the exception that stopped it, as soon as it is done.
+    Chambers whose inputs have not changed are skipped (unless `force`). Yields each chamber's result,
+    or the exception that stopped it, as soon as it is done.
     """
+    project = project_dir_for(content_dir)
+    day = today or dt.date.today()
+    stale = []
+    for slug in slugs:
+        if not force and is_fresh(slug, content_dir, out_dir, project, day):
+            yield slug, BuildResult(slug, out_dir / slug, 0, 0.0, skipped=True)
+        else:
+            stale.append(slug)
+    slugs = stale
     if jobs <= 1 or len(slugs) <= 1:
         for slug in slugs:
             try:
@@ -122,7 +143,7 @@ def _clean_leftovers(work: Path, slug: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap(new: Path, target: Path) -> None:
+def swap_into_place(new: Path, target: Path) -> None:
     """Put the new site in place of the old in one atomic exchange; the old one ends up at `new`."""
     os.chmod(new, 0o755)
     if not target.exists():

@@ -1,4 +1,4 @@
-"""The `chamber` command: new, build, serve, check, newsletter (and the commands later modules add).
+"""The `chamber` command: new, build, serve, check, newsletter, audit (and the commands later modules add).
 
 Exit codes: 0 success, 1 content errors (each printed as file:line: field: problem), 2 usage errors.
 """
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every chamber under the content folder")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="chambers built at once, each in its own process (default: the CPU count)")
+    p.add_argument("--force", action="store_true", help="rebuild even the chambers whose inputs have not changed")
 
     p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
     p.add_argument("slug")
@@ -57,7 +58,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day of the period")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="last day of the period")
     p.add_argument("--paper", type=str.upper, choices=["A4", "A5"], help="paper size (default A4)")
+
+    p = sub.add_parser("audit", parents=[common],
+                       help="seven-haves report (七有) for the office, written to <out>/_audit/")
+    p.add_argument("slugs", nargs="*", metavar="slug", help="chambers to audit (default: all)")
+    p.add_argument("--year", type=_year, help="the audit year (default: the current year)")
     return parser
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2026")
+    return int(text)
 
 
 def _date(text: str) -> dt.date:
@@ -93,7 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     failed = 0
     progress = _Progress(len(slugs))
     for done, (slug, result) in enumerate(build_many(slugs, args.content, args.out, today=args.today,
-                                                     jobs=args.jobs), start=1):
+                                                     jobs=args.jobs, force=args.force), start=1):
         progress.clear()
         if isinstance(result, ContentError):
             failed += 1
@@ -103,6 +115,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         elif isinstance(result, BuildLocked):
             failed += 1
             print(f"✗ {slug}: {result}", file=sys.stderr)
+        elif result.skipped:
+            print(f"· {slug}: unchanged since the last build, skipped", flush=True)
         else:
             _print_problems(result.warnings)
             print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html",
@@ -147,6 +161,33 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(chamber.warnings)
         print(f"✓ {slug}: no errors", file=sys.stderr)
     return 1 if errors else 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
+    from .errors import Problems
+
+    today = args.today or dt.date.today()
+    year = args.year or today.year
+    audits, unaudited = [], {}
+    for slug in _slugs(args):
+        try:
+            chamber = load_chamber(args.content, slug, today=today)
+            problems = Problems(args.content.parent)
+            years = newsletter_issue_years(chamber.folder, problems)
+            problems.raise_if_errors()
+        except ContentError as exc:
+            unaudited[slug] = len(exc.problems)
+            print(f"✗ {slug}: {len(exc.problems)} content error(s); not audited", file=sys.stderr)
+            _print_problems(exc.problems + exc.warnings)
+            continue
+        _print_problems(chamber.warnings + problems.warnings)
+        audits.append(audit_chamber(chamber, year, years))
+    city = CityAudit(year, today, audits)
+    report = write_report(city, args.out, unaudited=unaudited)
+    print(summary_table(city))
+    print(f"\nreport: {report}/index.html  ·  figures: {report}/audit.json")
+    return 1 if unaudited else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -212,7 +253,7 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new,
+COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "audit": cmd_audit,
             "newsletter": cmd_newsletter}
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
+from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .markup import front_matter, md_text, plain_title
 from .model import Chamber
@@ -106,6 +108,16 @@ def _members_markdown(chamber: Chamber) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
+    """The charter page: its adoption facts for the charter.html template, a link to charter.pdf when
+    printed, then the anchored text."""
+    charter = chamber.charter
+    assert charter is not None
+    meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
+            "charter": asdict(charter_facts(charter))}
+    return front_matter(meta) + charter_pdf_link(printed) + charter_markdown(charter.text)
+
+
 def _palette_css(chamber: Chamber) -> str:
     color = chamber.info.color or "#8c1c13"
     return (":root, [data-md-color-scheme] {\n"
@@ -170,9 +182,7 @@ def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
     for page in chamber.pages:
         tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + page.body
     if chamber.charter:
-        title = chamber.charter.meta.title or f"{chamber.info.name}章程"
-        tree["charter.md"] = (front_matter({"title": plain_title(title)}) + charter_pdf_link(printed)
-                              + chamber.charter.body)
+        tree["charter.md"] = _charter_markdown(chamber, printed)
     if chamber.roster:
         tree["members/index.md"] = _members_markdown(chamber)
 

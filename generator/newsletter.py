@@ -3,7 +3,7 @@
 An issue is defined by `content/<slug>/newsletters/<ID>.yml` (every key optional) or, on the command line,
 by a period (`--from/--to`): every published post of the period, grouped by category in the chamber's
 order. Drafts, scheduled posts and unlisted members never appear. The charter prints through the same
-templates and fonts (`write_charter`).
+fonts and page rules (`write_charter`).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from . import sanitize
 from .chamber import PlanItem
+from .charter import charter_document
 from .chinese import format_date
 from .errors import ContentError, Problems
 from .model import Chamber
@@ -339,7 +340,11 @@ def markdown_html(text: str, base: Path, files: _Files) -> str:
     """Editor Markdown → print HTML: images copied, anything unsafe removed (no script, no remote frame)."""
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [_ImageExtension(files.resolver(base))],
                            extension_configs={"footnotes": {"UNIQUE_IDS": True}}, output_format="html")
-    return nh3.clean(md.convert(text), tags=PRINT_TAGS, clean_content_tags={"script", "style", "iframe", "video"},
+    return _clean(md.convert(text))
+
+
+def _clean(html: str) -> str:
+    return nh3.clean(html, tags=PRINT_TAGS, clean_content_tags={"script", "style", "iframe", "video"},
                      attributes=PRINT_ATTRIBUTES, url_schemes=sanitize.URL_SCHEMES, link_rel=None,
                      strip_comments=True)
 
@@ -516,28 +521,23 @@ def write_issue(chamber: Chamber, issue: Issue, out_dir: Path, *, paper: str | N
 # --- the charter -------------------------------------------------------------------------------
 
 
-def charter_html_body(chamber: Chamber, files: _Files) -> str:
-    """The charter's body as print HTML. One function, so the charter module's renderer can replace it."""
-    assert chamber.charter is not None
-    return markdown_html(chamber.charter.body, chamber.charter.path.parent, files)
-
-
 def write_charter(chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None = None) -> PdfInfo | None:
-    """Print the charter as `<out_dir>/charter.pdf` (None when the chamber has no charter)."""
+    """Print the charter as `<out_dir>/charter.pdf` (None when the chamber has no charter).
+
+    The text, its chapter and article anchors and the adoption facts come from the charter module, the
+    same as the website's charter page; here it gets the newsletter's fonts, page rules and cleaning.
+    """
     if chamber.charter is None:
         return None
     fonts = fonts or find_fonts()
-    info = chamber.info
-    files = _Files("charter", chamber.folder)
-    body = charter_html_body(chamber, files)
-    meta = chamber.charter.meta
+    document = charter_document(chamber.charter, chamber.info.name)
+    body = _clean(document.html)
     template = _environment().get_template("charter.html")
     html = template.render(
-        title=meta.title or f"{info.name}章程", chamber_name=info.name, body=body,
-        adopted=format_date(meta.adopted) if meta.adopted else None, approved_by=meta.approved_by,
-        amendments=[(format_date(a.date), a.summary) for a in meta.amendments],
-        css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"), page_css=_page_css("A4", fonts, info.color))
-    html_file = _write_files(html, files.files, "charter", out_dir)
+        document=document, chamber_name=chamber.info.name, body=body,
+        css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"),
+        page_css=_page_css("A4", fonts, chamber.info.color))
+    html_file = _write_files(html, {}, "charter", out_dir)
     return write_pdf(html_file, out_dir / "charter.pdf", root=out_dir)
 
 

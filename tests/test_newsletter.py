@@ -403,7 +403,8 @@ def test_missing_cjk_font_stops_with_the_package_to_install(built: Path, monkeyp
         assert code == 3
         assert "fonts-noto-cjk" in capsys.readouterr().err
         assert not (out / "test/newsletter/2026-q3.html").exists()
-        code = main(["build", "test", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()])
+        code = main(["build", "test", "--force", "--content", str(content), "--out", str(out),
+                     "--today", TODAY.isoformat()])
         assert code == 3
         assert "fonts-noto-cjk" in capsys.readouterr().err
         assert (built / "newsletter/2026-q3.pdf").read_bytes() == before
