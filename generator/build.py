@@ -74,7 +74,8 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         finally:
             shutil.rmtree(building, ignore_errors=True)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
-    return BuildResult(slug, target, pages, time.perf_counter() - started, list(chamber.warnings))
+    return BuildResult(slug, target, pages, time.perf_counter() - started,
+                       list(chamber.warnings) + printed.warnings)
 
 
 def _next_due(chamber: Chamber) -> dt.date | None:

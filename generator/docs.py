@@ -109,13 +109,13 @@ def _members_markdown(chamber: Chamber) -> str:
 
 
 def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
-    """The charter page: its adoption facts for the charter.html template, a link to charter.pdf when
-    printed, then the anchored text."""
+    """The charter page: its adoption facts for the charter.html template, the anchored text, then a
+    link to charter.pdf when printed."""
     charter = chamber.charter
     assert charter is not None
     meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
             "charter": asdict(charter_facts(charter))}
-    return front_matter(meta) + charter_pdf_link(printed) + charter_markdown(charter.text)
+    return front_matter(meta) + charter_markdown(charter.text) + charter_pdf_link(printed)
 
 
 def _palette_css(chamber: Chamber) -> str:
@@ -157,10 +157,10 @@ def _printed_files(chamber: Chamber, printed: Printed) -> Tree:
 
 
 def charter_pdf_link(printed: Printed | None) -> str:
-    """The line the charter page opens with when a printable copy exists."""
+    """The line the charter page ends with when a printable copy exists."""
     if printed is None or printed.charter is None:
         return ""
-    return f"[下载章程 PDF（{_size_text(printed.charter.size)}）](charter.pdf){{ .cp-charter-pdf }}\n\n"
+    return f"\n[下载章程 PDF（{_size_text(printed.charter.size)}）](charter.pdf){{ .cp-charter-pdf }}\n"
 
 
 def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:

@@ -28,7 +28,7 @@ from . import sanitize
 from .chamber import PlanItem
 from .charter import charter_document
 from .chinese import format_date
-from .errors import ContentError, Problems
+from .errors import ContentError, Problem, Problems
 from .model import Chamber
 from .news import Post
 from .paths import resolve_inside
@@ -550,14 +550,26 @@ class Printed:
 
     issues: list[IssueOutput] = field(default_factory=list)
     charter: PdfInfo | None = None
+    warnings: list[Problem] = field(default_factory=list)   # issues left unprinted, and why
 
 
 def print_chamber(chamber: Chamber, issues: list[Issue], out_dir: Path, *,
                   fonts: PrintFonts | None = None) -> Printed:
-    """Print every defined issue into `<out_dir>/newsletter/` and the charter into `<out_dir>/`."""
+    """Print every defined issue into `<out_dir>/newsletter/` and the charter into `<out_dir>/`.
+
+    An issue with nothing to print yet (its period is empty or still to come) is left out of the site
+    with a warning instead of stopping the build: an editor may prepare the next issue's file early.
+    """
     if not issues and chamber.charter is None:
         return Printed()
     fonts = fonts or find_fonts()
-    outputs = [write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts) for issue in issues]
-    outputs.sort(key=lambda o: (o.date, o.id), reverse=True)
-    return Printed(outputs, write_charter(chamber, out_dir, fonts=fonts))
+    printed = Printed()
+    for issue in issues:
+        try:
+            printed.issues.append(write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts))
+        except ContentError as exc:
+            printed.warnings += [dataclasses.replace(p, message=p.message + "; the issue is not printed yet",
+                                                     severity="warning") for p in exc.problems]
+    printed.issues.sort(key=lambda o: (o.date, o.id), reverse=True)
+    printed.charter = write_charter(chamber, out_dir, fonts=fonts)
+    return printed

@@ -16,7 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from generator import pdf
-from generator.build import build_chamber
+from generator.build import BuildResult, build_chamber
 from generator.cli import main
 from generator.content import load_chamber
 from generator.errors import ContentError
@@ -54,6 +54,8 @@ new_members: true
 events: true
 back_cover: 欢迎会员投稿。
 """
+
+NEXT_ISSUE = "number: 2027年第1期\nfrom: 2027-01-01\nto: 2027-03-31\n"   # prepared early: nothing to print yet
 
 MEMBERS_CSV = """\
 名称,联系人,职务,行业,手机,入会日期,公开,备注
@@ -119,12 +121,17 @@ def outline(reader: PdfReader) -> list:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """The newsletter chamber built once (issue file → PDF, archive page, charter.pdf): `<out>/test/`."""
+def build_result(tmp_path_factory) -> BuildResult:
+    """The newsletter chamber built once (issue file → PDF, archive page, charter.pdf)."""
     root = tmp_path_factory.mktemp("newsletter")
-    write_chamber(root / "content", chamber_yml=NEWSLETTER_YML, files=NEWS)
-    build_chamber("test", root / "content", root / "sites", today=TODAY)
-    return root / "sites" / "test"
+    write_chamber(root / "content", chamber_yml=NEWSLETTER_YML, files=NEWS | {"newsletters/2027-q1.yml": NEXT_ISSUE})
+    return build_chamber("test", root / "content", root / "sites", today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def built(build_result: BuildResult) -> Path:
+    """`<out>/test/` of the newsletter chamber."""
+    return build_result.site_dir
 
 
 @pytest.fixture(scope="session")
@@ -255,6 +262,14 @@ def test_archive_page_lists_the_issue_and_nav_has_it(built: Path) -> None:
     size_kb = (built / "newsletter/2026-q3.pdf").stat().st_size / 1024
     assert f"{round(size_kb)} KB" in cells[3] or f"{size_kb / 1024:.1f} MB" in cells[3]
     assert not list(built.rglob("*.files"))            # print previews are not published
+
+
+def test_issue_with_nothing_to_print_yet_is_left_out_with_a_warning(build_result: BuildResult) -> None:
+    assert not (build_result.site_dir / "newsletter/2027-q1.pdf").exists()
+    (warning,) = [str(w) for w in build_result.warnings if "2027-q1" in w.file]
+    assert warning == ("content/test/newsletters/2027-q1.yml:2: from: no published post to print in the period "
+                       "2027年1月1日 — 2027年3月31日; the issue is not printed yet "
+                       "(widen the period (from/to) or name posts under sections) [warning]")
 
 
 def test_charter_pdf_linked_from_the_charter_page(built: Path) -> None:
