@@ -230,8 +230,9 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     if args.issue in defined:
         issue = defined[args.issue]
         if args.date_from or args.date_to:
-            issue = replace(issue, spec=replace(issue.spec, from_=args.date_from or issue.spec.from_,
-                                                to=args.date_to or issue.spec.to))
+            period = replace(issue.definition, from_=args.date_from or issue.definition.from_,
+                             to=args.date_to or issue.definition.to)
+            issue = replace(issue, definition=period)
         chosen = [issue]
     elif args.date_from or args.date_to:
         date_to = args.date_to or chamber.today

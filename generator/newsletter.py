@@ -70,7 +70,7 @@ class Issue:
     """One issue to print: its ID, its definition and where it came from (None: the command line)."""
 
     id: str
-    spec: IssueFile
+    definition: IssueFile
     path: Path | None = None
     doc: YamlDoc | None = None
 
@@ -233,15 +233,15 @@ def load_issues(chamber: Chamber) -> list[Issue]:
     return issues
 
 
-def _check_issue(chamber: Chamber, spec_: IssueFile, path: Path, doc: YamlDoc, problems: Problems) -> None:
+def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlDoc, problems: Problems) -> None:
     """Rules beyond types: the period, the paper, and every post or category the file names."""
-    if spec_.from_ and spec_.to and spec_.from_ > spec_.to:
-        problems.error(path, f"the period ends ({spec_.to}) before it starts ({spec_.from_})",
+    if definition.from_ and definition.to and definition.from_ > definition.to:
+        problems.error(path, f"the period ends ({definition.to}) before it starts ({definition.from_})",
                        line=doc.line("to"), field="to")
-    if spec_.paper.upper() not in PAPER_SIZES:
-        problems.error(path, f"unknown paper size {spec_.paper!r}", line=doc.line("paper"), field="paper",
+    if definition.paper.upper() not in PAPER_SIZES:
+        problems.error(path, f"unknown paper size {definition.paper!r}", line=doc.line("paper"), field="paper",
                        expected="A4 or A5")
-    _check_refs(chamber, spec_.lead, spec_.sections, path, doc, problems)
+    _check_refs(chamber, definition.lead, definition.sections, path, doc, problems)
 
 
 def _check_refs(chamber: Chamber, lead: str | None, sections: list[str], path: Path, doc: YamlDoc,
@@ -382,15 +382,15 @@ def _number_text(value: str | None, template: str) -> str | None:
 
 def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> PrintIssue:
     """The print model of one issue. Raises ContentError when it would print no article."""
-    spec_ = issue.spec
+    definition = issue.definition
     info = chamber.info
-    date_to = spec_.to or chamber.today
-    date_from = spec_.from_
+    date_to = definition.to or chamber.today
+    date_from = definition.from_
     files = _Files(issue.id, chamber.folder)
 
     # The posts: explicit files as listed, categories from the period, in the order the sections give.
     in_period = _period_posts(chamber, date_from, date_to)
-    order = spec_.sections or info.categories
+    order = definition.sections or info.categories
     chosen: dict[str, list[Post]] = {}
     for entry in order:
         if _is_post_ref(entry):
@@ -401,10 +401,10 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
             chosen.setdefault(entry, []).extend(p for p in in_period if p.category == entry)
 
     all_chosen = [p for posts in chosen.values() for p in posts]
-    lead_post = _find_post(chamber, spec_.lead) if spec_.lead else None
+    lead_post = _find_post(chamber, definition.lead) if definition.lead else None
     if lead_post is not None and not lead_post.is_published(chamber.today):
         lead_post = None
-    if lead_post is None and not spec_.lead and all_chosen:
+    if lead_post is None and not definition.lead and all_chosen:
         # Default lead: a pinned post, else the newest with a cover picture, else the newest.
         newest = sorted(all_chosen, key=lambda p: (p.date, p.rel), reverse=True)
         lead_post = (next((p for p in newest if p.meta.pin), None)
@@ -429,11 +429,11 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
             sections.append(Section(f"cp-s{len(sections)}", title, articles))
 
     new_members = []
-    if spec_.new_members:
+    if definition.new_members:
         new_members = [NewMember(m.name, m.position, m.industry) for m in chamber.listed_members
                        if m.joined and (date_from is None or m.joined >= date_from) and m.joined <= date_to]
     events = []
-    if spec_.events:
+    if definition.events:
         # Upcoming when the issue comes out: after its period, or after today for a period not over yet.
         since = min(date_to, chamber.today)
         events = sorted((item for item in info.plan if item.date > since), key=lambda i: i.date)[:MAX_EVENTS]
@@ -444,20 +444,20 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
         logo = files.add(logo_file) if logo_file else None
     return PrintIssue(
         id=issue.id,
-        paper=(paper or spec_.paper).upper(),
+        paper=(paper or definition.paper).upper(),
         masthead=info.newsletter.title or info.name,
         chamber_name=info.name,
-        number=_number_text(spec_.number, "第{}期"),
-        total_number=_number_text(spec_.total_number, "总第{}期"),
+        number=_number_text(definition.number, "第{}期"),
+        total_number=_number_text(definition.total_number, "总第{}期"),
         period_zh=f"{format_date(date_from)}—{format_date(date_to)}" if date_from else None,
         date_zh=format_date(date_to),
-        cover_title=spec_.title or (lead_post.title if lead_post else info.name),
+        cover_title=definition.title or (lead_post.title if lead_post else info.name),
         lead=lead,
-        foreword_html=markdown_html(spec_.foreword, chamber.folder, files) if spec_.foreword else None,
+        foreword_html=markdown_html(definition.foreword, chamber.folder, files) if definition.foreword else None,
         sections=sections,
         new_members=new_members,
         events=events,
-        back_cover_html=markdown_html(spec_.back_cover, chamber.folder, files) if spec_.back_cover else None,
+        back_cover_html=markdown_html(definition.back_cover, chamber.folder, files) if definition.back_cover else None,
         address=info.address,
         phone=info.phone,
         email=info.email,
@@ -514,7 +514,7 @@ def write_issue(chamber: Chamber, issue: Issue, out_dir: Path, *, paper: str | N
     model = build_issue(chamber, issue, paper)
     html_file = _write_files(issue_html(model, fonts), model.files, issue.id, out_dir)
     info = write_pdf(html_file, out_dir / f"{issue.id}.pdf", root=out_dir)
-    date_to = issue.spec.to or chamber.today
+    date_to = issue.definition.to or chamber.today
     return IssueOutput(issue.id, model.number or model.date_zh, date_to, format_date(date_to), model.cover_title, info)
 
 
