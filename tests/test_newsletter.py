@@ -200,6 +200,19 @@ def test_contents_page_numbers_point_at_the_articles(built: Path) -> None:
         assert title in page_text, (title, number)
 
 
+def test_no_title_left_alone_at_a_page_foot(built: Path) -> None:
+    path = built / "newsletter/2026-q3.pdf"
+    reader = PdfReader(path)
+    titles = {"商会召开会员大会选举新一届理事会", "会员企业走访活动", "维权服务站调解劳动争议", "法律知识培训班开班"}
+    meta = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(\s+(作者|来源)：.*)?")
+    for number in range(3, len(reader.pages) + 1):
+        lines = [line.strip() for line in subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(path), "-"],
+            capture_output=True, text=True, check=True).stdout.splitlines() if line.strip()]
+        body = [line for line in lines if not re.fullmatch(r"—\s*\d+\s*—", line)]
+        assert body[-1] not in titles and not meta.fullmatch(body[-1]), (number, body[-3:])
+
+
 def test_running_header_page_numbers_and_back_page(built: Path) -> None:
     path = built / "newsletter/2026-q3.pdf"
     pages = len(PdfReader(path).pages)
