@@ -200,17 +200,33 @@ def test_contents_page_numbers_point_at_the_articles(built: Path) -> None:
         assert title in page_text, (title, number)
 
 
-def test_no_title_left_alone_at_a_page_foot(built: Path) -> None:
-    path = built / "newsletter/2026-q3.pdf"
-    reader = PdfReader(path)
-    titles = {"商会召开会员大会选举新一届理事会", "会员企业走访活动", "维权服务站调解劳动争议", "法律知识培训班开班"}
-    meta = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日(\s+(作者|来源)：.*)?")
-    for number in range(3, len(reader.pages) + 1):
-        lines = [line.strip() for line in subprocess.run(
-            ["pdftotext", "-f", str(number), "-l", str(number), "-layout", str(path), "-"],
-            capture_output=True, text=True, check=True).stdout.splitlines() if line.strip()]
-        body = [line for line in lines if not re.fullmatch(r"—\s*\d+\s*—", line)]
-        assert body[-1] not in titles and not meta.fullmatch(body[-1]), (number, body[-3:])
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
+def test_print_stylesheet_keeps_a_title_with_its_text() -> None:
+    """Wherever an article starts, its title and byline are never the last thing on a page."""
+    from weasyprint import HTML
+
+    from generator.newsletter import PRINT_THEME, _page_css
+
+    css = _page_css("A4", pdf.find_fonts(), None) + (PRINT_THEME / "print.css").read_text(encoding="utf-8")
+    article = ('<article class="article"><h2 class="article-title">新闻标题</h2>'
+               '<p class="article-meta">2026年8月1日</p><div class="article-body"><p>正文第一段。</p></div></article>')
+    stranded, breaks = [], 0
+    for filler in range(20, 46):          # the article starts at every height of the page, and past it
+        html = (f"<html lang='zh-CN'><style>{css}</style><body><section class='section'>"
+                + "<p>填充段落。</p>" * filler + article + "</section></body></html>")
+        pages = HTML(string=html).render().pages
+        breaks += len(pages) > 1
+        for page in pages:
+            elements = list(dict.fromkeys(box.element for box in _boxes(page._page_box)
+                                          if box.element is not None and box.element_tag in ("h2", "p")))
+            if elements and elements[-1].get("class") in ("article-title", "article-meta"):
+                stranded.append(filler)
+    assert breaks and not stranded
 
 
 def test_running_header_page_numbers_and_back_page(built: Path) -> None:
