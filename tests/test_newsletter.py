@@ -339,6 +339,20 @@ def test_print_html_preview_beside_the_pdf(a5_issue: Path) -> None:
     assert "file:" not in html and 'src="http' not in html       # nothing loaded from elsewhere
 
 
+def test_images_fit_the_text_width(a5_issue: Path) -> None:
+    from weasyprint import HTML
+
+    document = HTML(filename=str(a5_issue / "2026-08-01_2026-08-31.html")).render()
+    images = 0
+    for page in document.pages:
+        text_width = page._page_box.children[0].width          # the page area inside the margins
+        for box in _boxes(page._page_box):
+            if box.element_tag == "img" and "logo" not in (box.element.get("class") or ""):
+                images += 1
+                assert box.width <= text_width + 0.01, (box.element.get("src"), box.width, text_width)
+    assert images >= 2                                          # on the cover and in the text (1800 px wide)
+
+
 def test_cli_issue_without_a_file_or_period_is_a_usage_error(content: Path, out: Path, capsys) -> None:
     write_chamber(content)
     with pytest.raises(SystemExit) as exit_info:
