@@ -1,4 +1,4 @@
-"""`chamber build`: load → check → pages → MkDocs → swap into place, one chamber at a time, then the portal."""
+"""`chamber build`: load → check → print (PDF) → pages → MkDocs → swap into place, one chamber at a time, then the portal."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from .content import load_chamber
 from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .model import Chamber
+from .newsletter import load_issues, print_chamber
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
     # Load and check everything first: a content error stops here, before anything is written.
     chamber = load_chamber(content_dir, slug, today=today)
+    issues = load_issues(chamber)
 
     work = out_dir / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
@@ -60,17 +62,20 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
         try:
             with tempfile.TemporaryDirectory(prefix=f"chamber-{slug}-") as stage:
+                # Print the newsletter issues and the charter first: the site build copies the PDFs in.
+                printed = print_chamber(chamber, issues, Path(stage) / "print")
                 config_file = write_chamber_config(Path(stage), slug=slug, content_dir=content_dir,
                                                    site_dir=building,
                                                    today=today.isoformat() if today else None)
-                build_site(config_file, chamber)
+                build_site(config_file, chamber, printed)
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
             swap_into_place(building, target)
         finally:
             shutil.rmtree(building, ignore_errors=True)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
-    return BuildResult(slug, target, pages, time.perf_counter() - started, list(chamber.warnings))
+    return BuildResult(slug, target, pages, time.perf_counter() - started,
+                       list(chamber.warnings) + printed.warnings)
 
 
 def _next_due(chamber: Chamber) -> dt.date | None:

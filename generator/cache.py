@@ -54,7 +54,7 @@ def _tooling_key() -> str:
     """The generator's code and the engine versions: an upgrade of either invalidates every record."""
     digest = hashlib.sha256(__version__.encode())
     _stat_tree(GENERATOR_DIR, digest)
-    for package in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
+    for package in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "weasyprint"):
         try:
             digest.update(f"{package}={version(package)}\n".encode())
         except PackageNotFoundError:

@@ -1,4 +1,4 @@
-"""The `chamber` command: new, build, serve, check, audit (and the commands later modules add).
+"""The `chamber` command: new, build, serve, check, newsletter, audit (and the commands later modules add).
 
 Exit codes: 0 success, 1 content errors (each printed as file:line: field: problem), 2 usage errors.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .content import chamber_slugs, load_chamber
 from .errors import ContentError, Problem
+from .pdf import FontMissing
 
 log = logging.getLogger("chamber")
 
@@ -50,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help="validate content; exit 1 with every problem listed")
     p.add_argument("slugs", nargs="*", metavar="slug")
 
+    p = sub.add_parser("newsletter", parents=[common],
+                       help="print newsletter issues (PDF) into <out>/<slug>/newsletter/")
+    p.add_argument("slug")
+    p.add_argument("--issue", metavar="ID", help="the issue newsletters/<ID>.yml, or the name of a new one")
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day of the period")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="last day of the period")
+    p.add_argument("--paper", type=str.upper, choices=["A4", "A5"], help="paper size (default A4)")
+
     p = sub.add_parser("audit", parents=[common],
                        help="seven-haves report (七有) for the office, written to <out>/_audit/")
     p.add_argument("slugs", nargs="*", metavar="slug", help="chambers to audit (default: all)")
@@ -61,6 +70,15 @@ def _year(text: str) -> int:
     if not (text.isdigit() and 2000 <= int(text) <= 2100):
         raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2026")
     return int(text)
+
+
+def _date(text: str) -> dt.date:
+    from .chinese import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; write it as 2026-07-01") from None
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
@@ -129,10 +147,13 @@ class _Progress:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .newsletter import load_issues
+
     errors = 0
     for slug in _slugs(args):
         try:
             chamber = load_chamber(args.content, slug, today=args.today)
+            load_issues(chamber)
         except ContentError as exc:
             errors += len(exc.problems)
             _print_problems(exc.problems + exc.warnings)
@@ -191,7 +212,50 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "audit": cmd_audit}
+def cmd_newsletter(args: argparse.Namespace) -> int:
+    """One issue (--issue, and/or a period) or every issue file of the chamber."""
+    from dataclasses import replace
+
+    from .newsletter import ISSUE_ID, OUTPUT_DIR, default_issue_id, load_issues, period_issue, write_issue
+    from .pdf import find_fonts
+
+    chamber = load_chamber(args.content, args.slug, today=args.today)
+    _print_problems(chamber.warnings)
+    issues = load_issues(chamber)
+    defined = {issue.id: issue for issue in issues}
+    if args.issue is not None and not ISSUE_ID.match(args.issue):
+        raise UsageError(f"--issue {args.issue!r}: use letters, digits, - and _ (e.g. 2026-q3)")
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError("--from is after --to")
+    if args.issue in defined:
+        issue = defined[args.issue]
+        if args.date_from or args.date_to:
+            period = replace(issue.definition, from_=args.date_from or issue.definition.from_,
+                             to=args.date_to or issue.definition.to)
+            issue = replace(issue, definition=period)
+        chosen = [issue]
+    elif args.date_from or args.date_to:
+        date_to = args.date_to or chamber.today
+        chosen = [period_issue(args.issue or default_issue_id(args.date_from, date_to), args.date_from, date_to)]
+    elif args.issue:
+        raise UsageError(f"there is no {args.slug}/newsletters/{args.issue}.yml; give --from and --to to print "
+                         "every post of a period")
+    elif issues:
+        chosen = issues
+    else:
+        raise UsageError(f"{args.slug} has no newsletters/*.yml; give --from and --to (e.g. --from 2026-07-01 "
+                         "--to 2026-09-30)")
+    fonts = find_fonts()
+    out_dir = args.out / args.slug / OUTPUT_DIR
+    for issue in chosen:
+        result = write_issue(chamber, issue, out_dir, paper=args.paper, fonts=fonts)
+        print(f"✓ {args.slug}: {result.number} ({result.pdf.pages} pages, {result.pdf.size / 1048576:.1f} MB) "
+              f"→ {result.pdf.path}")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "audit": cmd_audit,
+            "newsletter": cmd_newsletter}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         _print_problems(exc.problems + exc.warnings)
         return 1
+    except FontMissing as exc:
+        print(f"chamber: {exc}", file=sys.stderr)
+        return 3
     except Exception as exc:
         if args.debug:
             raise

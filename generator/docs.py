@@ -22,6 +22,8 @@ from .links import linked_files, rewrite_links
 from .markup import front_matter, md_text, plain_title, safe_url
 from .model import Chamber
 from .news import Post
+from .newsletter import OUTPUT_DIR as NEWSLETTER_DIR
+from .newsletter import Printed
 from .paths import resolve_inside
 
 log = logging.getLogger(__name__)
@@ -48,13 +50,15 @@ def logo_docs_path(chamber: Chamber) -> str | None:
     return rel if rel.startswith("assets/") else f"assets/logo{source.suffix.lower()}"
 
 
-def nav(chamber: Chamber) -> list[dict[str, str]]:
-    """The top navigation: home, news, charter, members, then the chamber's own pages."""
+def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]]:
+    """The top navigation: home, news, charter, members, newsletter, then the chamber's own pages."""
     items = [{"首页": "index.md"}, {"新闻动态": f"{NEWS_DIR}/index.md"}]
     if chamber.charter:
         items.append({"章程": "charter.md"})
     if chamber.roster:
         items.append({"会员名录": "members/index.md"})
+    if printed and printed.issues:
+        items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
     items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
@@ -168,13 +172,14 @@ def _members_markdown(chamber: Chamber) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _charter_markdown(chamber: Chamber) -> str:
-    """The charter page: its adoption facts for the charter.html template, then the anchored text."""
+def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
+    """The charter page: its adoption facts for the charter.html template, the anchored text, then a
+    link to charter.pdf when printed."""
     charter = chamber.charter
     assert charter is not None
     meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
             "charter": asdict(charter_facts(charter))}
-    return front_matter(meta) + charter_markdown(charter.text)
+    return front_matter(meta) + charter_markdown(charter.text) + charter_pdf_link(printed)
 
 
 def _palette_css(chamber: Chamber) -> str:
@@ -199,8 +204,45 @@ def _published_files(chamber: Chamber) -> list[Path]:
     return found
 
 
-def docs_tree(chamber: Chamber) -> Tree:
-    """Every file of the docs folder MkDocs will build for this chamber."""
+def _size_text(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, round(size / 1024))} KB"
+
+
+def _newsletter_archive(chamber: Chamber, printed: Printed) -> str:
+    """The archive page of the printed issues, newest first: number, date, cover title, PDF and size."""
+    title = chamber.info.newsletter.title or f"{chamber.info.name}会刊"
+    lines = [front_matter({"title": "会刊"}), f"# {md_text(title)}\n"]
+    if chamber.info.newsletter.frequency:
+        lines.append(f"{md_text(chamber.info.newsletter.frequency)}，共 {len(printed.issues)} 期。\n")
+    lines += ["| 期号 | 出版日期 | 封面标题 | PDF |", "| --- | --- | --- | --- |"]
+    for issue in printed.issues:
+        cells = [md_text(issue.number), issue.date_zh, md_text(issue.title)]
+        link = f"[下载 PDF]({issue.id}.pdf)（{_size_text(issue.pdf.size)}，{issue.pdf.pages} 页）"
+        lines.append("| " + " | ".join(cells + [link]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _printed_files(chamber: Chamber, printed: Printed) -> Tree:
+    """The newsletter archive with its PDFs, and charter.pdf."""
+    tree: Tree = {}
+    if printed.issues:
+        tree[f"{NEWSLETTER_DIR}/index.md"] = _newsletter_archive(chamber, printed)
+        for issue in printed.issues:
+            tree[f"{NEWSLETTER_DIR}/{issue.id}.pdf"] = issue.pdf.path
+    if printed.charter:
+        tree["charter.pdf"] = printed.charter.path
+    return tree
+
+
+def charter_pdf_link(printed: Printed | None) -> str:
+    """The line the charter page ends with when a printable copy exists."""
+    if printed is None or printed.charter is None:
+        return ""
+    return f"\n[下载章程 PDF（{_size_text(printed.charter.size)}）](charter.pdf){{ .cp-charter-pdf }}\n"
+
+
+def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
+    """Every file of the docs folder MkDocs will build for this chamber (with what `chamber build` printed)."""
     folder = chamber.folder
     locate = _locator(chamber)
     tree: Tree = {"index.md": _home_markdown(chamber),
@@ -216,7 +258,7 @@ def docs_tree(chamber: Chamber) -> Tree:
         body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
         tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
     if chamber.charter:
-        tree["charter.md"] = _charter_markdown(chamber)
+        tree["charter.md"] = _charter_markdown(chamber, printed)
     if chamber.roster:
         tree["members/index.md"] = _members_markdown(chamber)
 
@@ -233,6 +275,8 @@ def docs_tree(chamber: Chamber) -> Tree:
         where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
         if where is not None:
             tree[thumb_name(where)] = Photo(post.cover, THUMB_WIDTH)  # type: ignore[arg-type]
+    if printed:
+        tree.update(_printed_files(chamber, printed))
     logo = logo_docs_path(chamber)
     if logo and logo not in tree:
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)

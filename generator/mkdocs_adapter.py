@@ -15,6 +15,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from .cache import project_dir_for
 from .model import Chamber
+from .newsletter import Printed
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,13 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
     return path
 
 
-def build_site(config_file: Path, chamber: Chamber | None = None) -> MkDocsConfig:
-    """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again."""
+def build_site(config_file: Path, chamber: Chamber | None = None, printed: Printed | None = None) -> MkDocsConfig:
+    """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
+    `printed` (the newsletter PDFs and charter.pdf) is linked and copied into the site."""
     config = load_config(config_file=str(config_file))
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
+    config.plugins["chamber"].printed = printed
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)

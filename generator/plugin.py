@@ -25,6 +25,7 @@ from .feeds import FEED_FILE
 from .errors import ContentError
 from .model import Chamber
 from .markup import plain_title
+from .newsletter import Printed
 from .sanitize import sanitize_html
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -50,6 +51,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         super().__init__()
         # Set by `chamber build`, which has loaded and checked the chamber already; `serve` loads it here.
         self.chamber: Chamber | None = None
+        # The newsletter issues and charter.pdf `chamber build` printed; `serve` prints nothing.
+        self.printed: Printed | None = None
         self._editor_pages: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -57,7 +60,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        write_tree(docs_tree(chamber), Path(config.docs_dir), image_cache(chamber))
+        write_tree(docs_tree(chamber, self.printed), Path(config.docs_dir), image_cache(chamber))
         self._editor_pages = editor_sources(chamber)
         self._apply(config, chamber)
         blog.configure(config, chamber)
@@ -119,7 +122,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         config.site_description = plain_title(f"{info.name}官方网站")
         if info.site_url:
             config.site_url = info.site_url.rstrip("/") + "/"
-        config.nav = nav(chamber)
+        config.nav = nav(chamber, self.printed)
         logo = logo_docs_path(chamber)
         if logo:
             config.theme["logo"] = logo
