@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Debian packages: CJK fonts for the newsletter PDFs; poppler-utils and chromium for the tests.
-APT_RUN := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages: CJK fonts for the newsletter PDFs (HarfBuzz subsetting makes embedding them fast);
+# poppler-utils and chromium for the tests.
+APT_RUN := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 APT_TEST := poppler-utils chromium
 
 # Install the Debian packages that are missing, where apt-get exists (sudo when not root).

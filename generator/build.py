@@ -1,4 +1,4 @@
-"""`chamber build`: load → check → pages → MkDocs → swap into place, one chamber at a time, then the portal."""
+"""`chamber build`: load → check → print (PDF) → pages → MkDocs → swap into place, one chamber at a time, then the portal."""
 
 from __future__ import annotations
 
@@ -8,20 +8,23 @@ import datetime as dt
 import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from .cache import inputs_key, is_fresh, project_dir_for, remember
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
-from .errors import Problem
-from .mkdocs_adapter import build_site, write_chamber_config
+from .errors import ContentError, Problem
 from .model import Chamber
+from .newsletter import load_issues, print_chamber
 from .search import index_site
 
 log = logging.getLogger(__name__)
@@ -37,13 +40,19 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
+    skipped: bool = False   # inputs unchanged since the last good build: nothing was done
 
 
 def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None) -> BuildResult:
     """Build one chamber into `<out>/<slug>/`; on any error the previous site stays as it was."""
+    from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
+
     started = time.perf_counter()
+    project = project_dir_for(content_dir)
+    key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
     # Load and check everything first: a content error stops here, before anything is written.
     chamber = load_chamber(content_dir, slug, today=today)
+    issues = load_issues(chamber)
 
     work = out_dir / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
@@ -54,17 +63,61 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
         try:
             with tempfile.TemporaryDirectory(prefix=f"chamber-{slug}-") as stage:
+                # Print the newsletter issues and the charter first: the site build copies the PDFs in.
+                printed = print_chamber(chamber, issues, Path(stage) / "print")
                 config_file = write_chamber_config(Path(stage), slug=slug, content_dir=content_dir,
                                                    site_dir=building,
                                                    today=today.isoformat() if today else None)
-                build_site(config_file, chamber)
+                build_site(config_file, chamber, printed)
             index_site(building)    # the search index reads the finished pages
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
-            _swap(building, target)
+            swap_into_place(building, target)
         finally:
             shutil.rmtree(building, ignore_errors=True)
-    return BuildResult(slug, target, pages, time.perf_counter() - started, list(chamber.warnings))
+        remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
+    return BuildResult(slug, target, pages, time.perf_counter() - started,
+                       list(chamber.warnings) + printed.warnings)
+
+
+def _next_due(chamber: Chamber) -> dt.date | None:
+    """The first day a scheduled post goes live: the site must be rebuilt then, inputs unchanged or not."""
+    return min((p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today), default=None)
+
+
+def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
+               jobs: int = 1, force: bool = False) -> Iterator[tuple[str, BuildResult | Exception]]:
+    """Build several chambers, in parallel processes when `jobs` > 1 (MkDocs is not thread-safe).
+
+    Chambers whose inputs have not changed are skipped (unless `force`). Yields each chamber's result,
+    or the exception that stopped it, as soon as it is done.
+    """
+    project = project_dir_for(content_dir)
+    day = today or dt.date.today()
+    stale = []
+    for slug in slugs:
+        if not force and is_fresh(slug, content_dir, out_dir, project, day):
+            yield slug, BuildResult(slug, out_dir / slug, 0, 0.0, skipped=True)
+        else:
+            stale.append(slug)
+    slugs = stale
+    if jobs <= 1 or len(slugs) <= 1:
+        for slug in slugs:
+            try:
+                yield slug, build_chamber(slug, content_dir, out_dir, today=today)
+            except (ContentError, BuildLocked) as exc:
+                yield slug, exc
+        return
+    # Workers start from a clean server process, not a fork of this one: MkDocs keeps plugin instances
+    # (the blog's temporary folder among them) per process, and forked copies would share them.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=context) as pool:
+        futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except (ContentError, BuildLocked) as exc:
+                yield futures[future], exc
 
 
 class BuildLocked(Exception):
@@ -93,7 +146,7 @@ def _clean_leftovers(work: Path, slug: str) -> None:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _swap(new: Path, target: Path) -> None:
+def swap_into_place(new: Path, target: Path) -> None:
     """Put the new site in place of the old in one atomic exchange; the old one ends up at `new`."""
     os.chmod(new, 0o755)
     if not target.exists():

@@ -9,6 +9,7 @@ from pathlib import Path
 from .chamber import SLUG, load_chamber_info
 from .charter import load_charter
 from .errors import ContentError, Problems
+from .links import Document, check_links
 from .members import find_roster, load_members
 from .model import Chamber
 from .news import load_posts
@@ -42,10 +43,17 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None) 
     charter = load_charter(folder, problems)
     roster_path = find_roster(folder, problems)
     roster = load_members(roster_path, problems, info.positions) if roster_path and info else None
+    today = today or dt.date.today()
+    # Links between posts, pages and the charter, and images: checked now, so a broken one names its line.
+    documents = [Document(p.path, p.body, p.body_line, p.is_published(today)) for p in posts]
+    documents += [Document(p.path, p.body, p.body_line, True) for p in pages]
+    if charter:
+        documents.append(Document(charter.path, charter.body, charter.body_line, True))
+    check_links(documents, folder, problems)
 
     problems.raise_if_errors()
     assert info is not None
     for warning in problems.warnings:
         log.warning("%s", warning)
-    return Chamber(slug, folder, info, posts, pages, charter, roster, today or dt.date.today(),
+    return Chamber(slug, folder, info, posts, pages, charter, roster, today,
                    warnings=problems.warnings)

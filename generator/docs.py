@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
+from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .colour import readable_colour
-from .markup import front_matter, md_text, plain_title
+from .feeds import FEED_FILE, atom_feed
+from .images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
+from .links import linked_files, rewrite_links
+from .markup import front_matter, md_text, plain_title, safe_url
 from .model import Chamber
 from .news import Post
+from .newsletter import OUTPUT_DIR as NEWSLETTER_DIR
+from .newsletter import Printed
+from .paths import resolve_inside
 from .search import SEARCH_PAGE, search_page_markdown
 
 log = logging.getLogger(__name__)
 
-Tree = dict[str, "str | Path"]
+# docs path → generated text, a file to copy, or a photo to publish as its web copy
+Tree = dict[str, "str | Path | Photo"]
 
 NEWS_DIR = "news"
 POSTS_DIR = "news/posts"
@@ -32,8 +43,6 @@ def post_docs_path(post: Post) -> str:
 
 def logo_docs_path(chamber: Chamber) -> str | None:
     """Where the logo sits in the docs: its own path if under assets/, else assets/logo.<ext>."""
-    from .paths import resolve_inside
-
     if not chamber.info.logo:
         return None
     source = resolve_inside(chamber.folder, chamber.info.logo, chamber.folder)
@@ -43,18 +52,63 @@ def logo_docs_path(chamber: Chamber) -> str | None:
     return rel if rel.startswith("assets/") else f"assets/logo{source.suffix.lower()}"
 
 
-def nav(chamber: Chamber) -> list[dict[str, str]]:
-    """The top navigation: home, news, charter, members, then the chamber's own pages."""
+def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]]:
+    """The top navigation: home, news, charter, members, newsletter, then the chamber's own pages."""
     items = [{"首页": "index.md"}, {"新闻动态": f"{NEWS_DIR}/index.md"}]
     if chamber.charter:
         items.append({"章程": "charter.md"})
     if chamber.roster:
         items.append({"会员名录": "members/index.md"})
+    if printed and printed.issues:
+        items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
     items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
 
-def _post_markdown(post: Post) -> str:
+def _published_docs(chamber: Chamber) -> dict[Path, str]:
+    """Where each published Markdown file of the content folder sits in the docs tree."""
+    located = {post.path.resolve(): post_docs_path(post) for post in chamber.published_posts}
+    located |= {page.path.resolve(): f"{page.name}.md" for page in chamber.pages}
+    if chamber.charter:
+        located[(chamber.folder / "charter.md").resolve()] = "charter.md"
+    return located
+
+
+def _file_docs_path(chamber: Chamber, path: Path) -> str | None:
+    """Where an image or attachment of the content folder sits in the docs tree."""
+    try:
+        parts = path.resolve().relative_to(chamber.folder.resolve()).parts
+    except ValueError:
+        return None
+    top, rest = parts[0], "/".join(parts[1:])
+    if top == NEWS_DIR:
+        return f"{POSTS_DIR}/{rest}"
+    if top in ("pages", "assets"):
+        return f"{top}/{rest}"
+    return None
+
+
+def _locator(chamber: Chamber) -> Callable[[Path], str | None]:
+    published = _published_docs(chamber)
+
+    def locate(path: Path) -> str | None:
+        if path.suffix.lower() == ".md":
+            return published.get(path.resolve())
+        return _file_docs_path(chamber, path)
+
+    return locate
+
+
+def site_path(docs_path: str) -> str:
+    """The site URL path of a file staged under news/posts/ (the blog plugin drops the posts/ level)."""
+    prefix = POSTS_DIR + "/"
+    return NEWS_DIR + "/" + docs_path[len(prefix):] if docs_path.startswith(prefix) else docs_path
+
+
+def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | None]) -> str:
+    docs_path = post_docs_path(post)
+    cover = _file_docs_path(chamber, post.cover) if post.cover else None
+    # Material prints the title and description unescaped: plain_title makes them inert.
     meta = {
         "title": plain_title(post.title),
         "date": post.date,
@@ -63,34 +117,50 @@ def _post_markdown(post: Post) -> str:
         "pin": post.meta.pin,
         "readtime": reading_minutes(post.body),
         "description": plain_title(post.summary),
+        # Posts have their own previous/next links by date: the footer's page navigation would repeat them.
+        "hide": ["footer"],
         "chamber_post": {
             "author": post.meta.author,
             "source": post.meta.source,
             "tags": post.meta.tags,
+            "summary": post.summary,
             "date_zh": format_date(post.date),
+            "date_iso": post.date.isoformat(),
+            "cover": site_path(cover) if cover else None,
+            "thumb": site_path(thumb_name(cover)) if cover and post.cover and is_photo(post.cover) else None,
+            # A cover that is also the body's first photo is not shown twice on the post page.
+            "cover_in_body": post.cover in {p.resolve() for p in linked_files(post.body, post.path, chamber.folder)},
         },
     }
-    return front_matter(meta) + post.body
+    return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)
 
 
 def _home_markdown(chamber: Chamber) -> str:
+    """The home page's own text: quick links and the contact block (the posts come from the template)."""
     info = chamber.info
     lines = [front_matter({"title": plain_title(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
-    lines.append(f"# {md_text(info.name)}\n")
-    lines.append("## 最新动态\n")
-    for post in chamber.published_posts[:10]:
-        mark = "【置顶】" if post.meta.pin else ""
-        lines.append(f"- {mark}[{md_text(post.title)}]({post_docs_path(post)}) "
-                     f"<span class=\"cp-date\">{format_date(post.date)}</span>")
-    if not chamber.published_posts:
-        lines.append("暂无新闻。")
-    lines.append("")
-    lines.append("## 联系我们\n")
+    links = [("新闻动态", f"{NEWS_DIR}/index.md")]
+    if chamber.charter:
+        links.append(("商会章程", "charter.md"))
+    if chamber.roster:
+        links.append(("会员名录", "members/index.md"))
+    if sorted((chamber.folder / "newsletters").glob("*.yml")):
+        links.append(("会刊", "newsletter/"))
+    for page in chamber.pages:
+        if page.name == "join":
+            links.append((page.title, f"{page.name}.md"))
+    lines.append('<nav class="cp-quick" markdown>\n\n## 快速入口 {: .cp-quick__title }\n')
+    lines += [f"- [{md_text(title)}]({target})" for title, target in links]
+    lines.append("\n</nav>\n")
+    lines.append('<section class="cp-contact" markdown>\n\n## 联系我们 {: .cp-contact__title }\n')
     lines.append(f"- 会址：{md_text(info.address)}")
     if info.phone:
-        lines.append(f"- 电话：{md_text(info.phone)}")
+        tel = safe_url("tel:" + re.sub(r"[^\d+]", "", info.phone))
+        lines.append(f"- 电话：[{md_text(info.phone)}]({tel})" if tel else f"- 电话：{md_text(info.phone)}")
     if info.email:
-        lines.append(f"- 邮箱：{md_text(info.email)}")
+        mail = safe_url("mailto:" + info.email)
+        lines.append(f"- 邮箱：[{md_text(info.email)}]({mail})" if mail else f"- 邮箱：{md_text(info.email)}")
+    lines.append("\n</section>")
     return "\n".join(lines) + "\n"
 
 
@@ -104,6 +174,16 @@ def _members_markdown(chamber: Chamber) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
+    """The charter page: its adoption facts for the charter.html template, the anchored text, then a
+    link to charter.pdf when printed."""
+    charter = chamber.charter
+    assert charter is not None
+    meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
+            "charter": asdict(charter_facts(charter))}
+    return front_matter(meta) + charter_markdown(charter.text) + charter_pdf_link(printed)
+
+
 def _palette_css(chamber: Chamber) -> str:
     color = readable_colour(chamber.info.color or "#8c1c13")
     return (":root, [data-md-color-scheme] {\n"
@@ -112,42 +192,99 @@ def _palette_css(chamber: Chamber) -> str:
             f"  --md-typeset-a-color: {color};\n}}\n")
 
 
-def docs_tree(chamber: Chamber) -> Tree:
-    """Every file of the docs folder MkDocs will build for this chamber."""
+def _published_files(chamber: Chamber) -> list[Path]:
+    """Images and attachments the published posts, pages and charter use; nothing else of news/ is copied."""
+    found: list[Path] = []
+    for post in chamber.published_posts:
+        found += linked_files(post.body, post.path, chamber.folder)
+        if post.cover:
+            found.append(post.cover)
+    for page in chamber.pages:
+        found += linked_files(page.body, page.path, chamber.folder)
+    if chamber.charter:
+        found += linked_files(chamber.charter.body, chamber.folder / "charter.md", chamber.folder)
+    return found
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, round(size / 1024))} KB"
+
+
+def _newsletter_archive(chamber: Chamber, printed: Printed) -> str:
+    """The archive page of the printed issues, newest first: number, date, cover title, PDF and size."""
+    title = chamber.info.newsletter.title or f"{chamber.info.name}会刊"
+    lines = [front_matter({"title": "会刊"}), f"# {md_text(title)}\n"]
+    if chamber.info.newsletter.frequency:
+        lines.append(f"{md_text(chamber.info.newsletter.frequency)}，共 {len(printed.issues)} 期。\n")
+    lines += ["| 期号 | 出版日期 | 封面标题 | PDF |", "| --- | --- | --- | --- |"]
+    for issue in printed.issues:
+        cells = [md_text(issue.number), issue.date_zh, md_text(issue.title)]
+        link = f"[下载 PDF]({issue.id}.pdf)（{_size_text(issue.pdf.size)}，{issue.pdf.pages} 页）"
+        lines.append("| " + " | ".join(cells + [link]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _printed_files(chamber: Chamber, printed: Printed) -> Tree:
+    """The newsletter archive with its PDFs, and charter.pdf."""
+    tree: Tree = {}
+    if printed.issues:
+        tree[f"{NEWSLETTER_DIR}/index.md"] = _newsletter_archive(chamber, printed)
+        for issue in printed.issues:
+            tree[f"{NEWSLETTER_DIR}/{issue.id}.pdf"] = issue.pdf.path
+    if printed.charter:
+        tree["charter.pdf"] = printed.charter.path
+    return tree
+
+
+def charter_pdf_link(printed: Printed | None) -> str:
+    """The line the charter page ends with when a printable copy exists."""
+    if printed is None or printed.charter is None:
+        return ""
+    return f"\n[下载章程 PDF（{_size_text(printed.charter.size)}）](charter.pdf){{ .cp-charter-pdf }}\n"
+
+
+def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
+    """Every file of the docs folder MkDocs will build for this chamber (with what `chamber build` printed)."""
     folder = chamber.folder
+    locate = _locator(chamber)
     tree: Tree = {"index.md": _home_markdown(chamber),
                   f"{NEWS_DIR}/index.md": front_matter({"title": "新闻动态"}) + "# 新闻动态\n",
                   "assets/stylesheets/palette.css": _palette_css(chamber),
+                  FEED_FILE: atom_feed(chamber),
                   SEARCH_PAGE: search_page_markdown()}
 
-    # News: published posts and every non-Markdown file beside them (images), under the blog's posts folder.
+    # News: published posts only, under the blog's posts folder; links re-pointed to the tree's layout.
     for post in chamber.published_posts:
-        tree[post_docs_path(post)] = _post_markdown(post)
-    news = folder / NEWS_DIR
-    if news.is_dir():
-        for path in sorted(news.rglob("*")):
-            if path.is_file() and path.suffix.lower() != ".md" and not path.is_symlink():
-                tree[f"{POSTS_DIR}/{path.relative_to(news).as_posix()}"] = path
+        tree[post_docs_path(post)] = _post_markdown(chamber, post, locate)
 
     for page in chamber.pages:
-        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + page.body
+        body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
+        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
     if chamber.charter:
-        title = chamber.charter.meta.title or f"{chamber.info.name}章程"
-        tree["charter.md"] = front_matter({"title": plain_title(title)}) + chamber.charter.body
+        tree["charter.md"] = _charter_markdown(chamber, printed)
     if chamber.roster:
         tree["members/index.md"] = _members_markdown(chamber)
 
-    # Assets (logo, images) are copied as they are; symlinks are never followed out of the folder.
+    # Assets (logo, images) are copied; symlinks are never followed out of the folder. Photos are published
+    # as web copies: turned upright, at most 1600 px wide, without EXIF/GPS.
     assets = folder / "assets"
-    if assets.is_dir():
-        for path in sorted(assets.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                tree[f"assets/{path.relative_to(assets).as_posix()}"] = path
+    files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.is_symlink()) if assets.is_dir() else []
+    for path in [*files, *_published_files(chamber)]:
+        where = _file_docs_path(chamber, path)
+        if where is not None:
+            tree[where] = Photo(path) if is_photo(path) else path
+    # Covers also get a small copy for the lists.
+    for post in chamber.published_posts:
+        where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
+        if where is not None:
+            tree[thumb_name(where)] = Photo(post.cover, THUMB_WIDTH)  # type: ignore[arg-type]
+    if printed:
+        tree.update(_printed_files(chamber, printed))
     logo = logo_docs_path(chamber)
     if logo and logo not in tree:
-        from .paths import resolve_inside
-
-        tree[logo] = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)  # type: ignore[assignment]
+        source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
+        if source is not None:
+            tree[logo] = source
     return tree
 
 
@@ -160,13 +297,23 @@ def editor_sources(chamber: Chamber) -> set[str]:
     return paths
 
 
-def write_tree(tree: Tree, docs_dir: Path) -> int:
-    """Make `docs_dir` hold exactly the tree; unchanged files are not rewritten. Returns files written."""
+def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
+    """Make `docs_dir` hold exactly the tree; unchanged files are not rewritten. Returns files written.
+
+    Photos are processed into `image_cache` (by content hash) and copied from there.
+    """
     docs_dir.mkdir(parents=True, exist_ok=True)
     written = 0
     for rel, content in tree.items():
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Photo):
+            # Photos that posts and pages use were checked at load; a damaged one left in assets/ is skipped.
+            why = photo_problem(content.source)
+            if why:
+                log.warning("%s %s: not published", content.source, why)
+                continue
+            content = web_image(content.source, image_cache, content.max_width)
         if isinstance(content, Path):
             stat = content.stat()
             if target.exists() and target.stat().st_size == stat.st_size and target.stat().st_mtime == stat.st_mtime:

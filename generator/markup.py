@@ -41,4 +41,6 @@ def safe_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
 
 def front_matter(meta: dict) -> str:
     """A YAML front matter block, every string quoted as needed by the dumper (no injection by titles)."""
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n"
+    # libyaml's emitter when present: the pure-Python one costs ~4 ms a post, more than the rest of staging.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return "---\n" + yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n"

@@ -13,17 +13,15 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
+from .cache import project_dir_for
 from .model import Chamber
+from .newsletter import Printed
 
 log = logging.getLogger(__name__)
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
 def base_config_path(content_dir: Path) -> Path:
     """The shared `mkdocs.yml`: beside the content folder if the project has one, else the package's own."""
-    local = content_dir.resolve().parent / "mkdocs.yml"
-    return local if local.is_file() else PACKAGE_ROOT / "mkdocs.yml"
+    return project_dir_for(content_dir) / "mkdocs.yml"
 
 
 def _base_custom_dir(base: Path) -> str:
@@ -59,11 +57,13 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
     return path
 
 
-def build_site(config_file: Path, chamber: Chamber | None = None) -> MkDocsConfig:
-    """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again."""
+def build_site(config_file: Path, chamber: Chamber | None = None, printed: Printed | None = None) -> MkDocsConfig:
+    """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
+    `printed` (the newsletter PDFs and charter.pdf) is linked and copied into the site."""
     config = load_config(config_file=str(config_file))
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
+    config.plugins["chamber"].printed = printed
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)

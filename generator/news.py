@@ -9,12 +9,17 @@ from pathlib import Path
 
 from .chinese import pinyin_slug
 from .errors import Problems
+from .images import is_photo, photo_problem
+from .links import PUBLISHABLE_DIRS
 from .paths import resolve_inside
 from .schema import convert, spec
 from .sources import load_markdown
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# HTML blocks that are not running text (inline tags such as <b> or <span> at a paragraph's start are).
+_BLOCK_HTML = re.compile(r"<(!--|/?(div|table|figure|iframe|video|audio|section|details|img|script|style|pre|ul|ol|hr|"
+                         r"br|center|blockquote)\b)", re.I)
 
 
 @dataclass
@@ -71,17 +76,24 @@ class Post:
 
 
 def first_paragraph(markdown: str, limit: int = 160) -> str:
-    """The first paragraph of running text, as plain text, cut at `limit` characters."""
+    """The first paragraph of running text, as plain text, cut at `limit` characters.
+
+    A salutation (各会员单位：) is not a summary: short paragraphs ending with a colon are skipped.
+    """
     for block in re.split(r"\n\s*\n", markdown):
         text = block.strip()
-        if not text or text.startswith(("#", "!", "|", "<", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text):
+        if not text or text.startswith(("#", "!", "|", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text) \
+                or _BLOCK_HTML.match(text):
             continue
         text = re.sub(r"<(script|style)\b.*?</\1\s*>", "", text, flags=re.S | re.I)
         text = re.sub(r"<[^>]*>", "", text)
         text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"<[^>]*>", "", text)
         text = re.sub(r"[*_`~]+", "", text)
         text = " ".join(text.split())
+        if not text or (text.endswith(("：", ":")) and len(text) <= 30):
+            continue
         return text if len(text) <= limit else text[:limit].rstrip() + "…"
     return ""
 
@@ -125,6 +137,15 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
             problems.error(path, f"cover image {meta.cover!r} not found inside the chamber folder",
                            line=source.meta.line("cover"), field="cover",
                            expected="a path relative to the post, e.g. images/photo.jpg")
+            ok = False
+        elif cover.relative_to(folder.resolve()).parts[0] not in PUBLISHABLE_DIRS:
+            problems.error(path, f"cover image {meta.cover!r} is not in a folder that is published",
+                           line=source.meta.line("cover"), field="cover",
+                           expected="an image under news/, pages/ or assets/")
+            ok = False
+        elif is_photo(cover) and (why := photo_problem(cover)):
+            problems.error(path, f"cover image {meta.cover!r} {why}", line=source.meta.line("cover"),
+                           field="cover", expected="save it again as JPEG or PNG")
             ok = False
     if not ok:
         return None

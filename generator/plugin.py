@@ -14,14 +14,18 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 
+from . import blog
+from .cache import cache_root
 from .chinese import format_date
 from .content import load_chamber
 from .docs import docs_tree, editor_sources, logo_docs_path, nav, write_tree
+from .feeds import FEED_FILE
 from .errors import ContentError
 from .model import Chamber
 from .markup import plain_title
+from .newsletter import Printed
 from .sanitize import sanitize_html
 from .search import mark_indexed, without_material_search
 
@@ -38,11 +42,18 @@ class ChamberPluginConfig(Config):
     """Publication date cut-off (YYYY-MM-DD) for scheduled posts; default: today."""
 
 
+def image_cache(chamber: Chamber) -> Path:
+    """Processed photos, by content hash, beside the content folder (never inside it)."""
+    return cache_root(chamber.folder.parent) / "images"
+
+
 class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def __init__(self) -> None:
         super().__init__()
         # Set by `chamber build`, which has loaded and checked the chamber already; `serve` loads it here.
         self.chamber: Chamber | None = None
+        # The newsletter issues and charter.pdf `chamber build` printed; `serve` prints nothing.
+        self.printed: Printed | None = None
         self._editor_pages: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -50,10 +61,34 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        write_tree(docs_tree(chamber), Path(config.docs_dir))
+        write_tree(docs_tree(chamber, self.printed), Path(config.docs_dir), image_cache(chamber))
         self._editor_pages = editor_sources(chamber)
         self._apply(config, chamber)
+        blog.configure(config, chamber)
         return config
+
+    # The blog plugin runs its own handlers at priority -50; these adjust what it made.
+    @event_priority(-60)
+    def on_files(self, files, *, config: MkDocsConfig):
+        blog.index_posts(config)
+        return files
+
+    @event_priority(-60)
+    def on_nav(self, nav, *, config: MkDocsConfig, files):
+        blog.link_by_date(config)
+        return nav
+
+    @event_priority(-60)
+    def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files):
+        blog.use_summary(page, config)
+        return markdown
+
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        if page.is_homepage:
+            context["chamber_posts"] = blog.listed_posts(config)
+        if page.meta.get("template") == "blog.html":
+            context["news_sections"] = blog.sections(config)
+        return context
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.chamber:
@@ -94,7 +129,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         config.site_description = plain_title(f"{info.name}官方网站")
         if info.site_url:
             config.site_url = info.site_url.rstrip("/") + "/"
-        config.nav = nav(chamber)
+        config.nav = nav(chamber, self.printed)
         logo = logo_docs_path(chamber)
         if logo:
             config.theme["logo"] = logo
@@ -111,4 +146,5 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             "icp": info.icp,
             "police_beian": info.police_beian,
             "logo": logo,
+            "feed": FEED_FILE,
         }

@@ -26,10 +26,10 @@ def test_second_build_of_same_chamber_is_refused_clearly(content: Path, out: Pat
     before = snapshot(out / "busy")
     with open(out / ".chamber" / "busy.lock", "a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)   # as a running build holds it
-        assert main(["build", "busy", "--content", str(content), "--out", str(out)]) == 1
+        assert main(["build", "busy", "--force", "--content", str(content), "--out", str(out)]) == 1
     assert "another build of 'busy'" in capsys.readouterr().err
     assert snapshot(out / "busy") == before
-    assert main(["build", "busy", "--content", str(content), "--out", str(out)]) == 0
+    assert main(["build", "busy", "--force", "--content", str(content), "--out", str(out)]) == 0
 
 
 def test_sigkill_mid_build_keeps_previous_site_and_next_build_succeeds(tmp_path: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from PIL import Image
 
 from generator.build import build_chamber
 from conftest import CHAMBER_YML, TODAY, parse, post, write_chamber
@@ -23,10 +26,19 @@ EVIL_BODY = """\
 """
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def test_raw_html_in_posts_and_pages_is_sanitized(content: Path, out: Path) -> None:
+    # The image exists: a missing one is a content error of its own (tests/test_news.py).
     write_chamber(content, "sec", chamber_yml=CHAMBER_YML + "embed_hosts: [player.example-video.cn]\n", files={
         "news/2026/2026-06-01-evil.md": post("安全测试", "2026-06-01", EVIL_BODY),
+        "news/2026/images/none.png": _png(),
         "pages/about.md": "---\ntitle: 商会简介\n---\n\n" + EVIL_BODY,
+        "pages/images/none.png": _png(),
     })
     build_chamber("sec", content, out, today=TODAY)
     for page in (out / "sec/news/2026/06/01/evil/index.html", out / "sec/about/index.html"):

@@ -1,0 +1,122 @@
+"""The edge to Material's blog plugin: what the news section needs beyond its stock behaviour.
+
+- Lists (news index, category, archive, home) show each post's summary, not the post itself. The stock
+  plugin converts a post's whole Markdown again for every list that shows it; `PostSummary` takes the
+  place of its excerpt, so a post is converted once.
+- Categories are listed in the chamber's order, not by code point.
+- Previous/next links follow the dates; pinning only changes the order of lists.
+- The plugin asks `page in posts` for every page; with a list that is quadratic in the number of posts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from material.plugins.blog.structure import Archive, Category
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+from .markup import plain_title
+from .model import Chamber
+
+log = logging.getLogger(__name__)
+
+BLOG = "material/blog"
+
+
+def blog_plugin(config: MkDocsConfig) -> Any | None:
+    plugin = config.plugins.get(BLOG)
+    return plugin if plugin is not None and plugin.config.enabled else None
+
+
+class PostSummary:
+    """Stands in for the blog plugin's excerpt of a post: what a list shows, with nothing to render."""
+
+    def __init__(self, post: Page, categories: list, authors: list) -> None:
+        self.post = post
+        self.title = post.title
+        self.meta = post.meta
+        self.config = post.config          # the plugin's post config: date, pin, readtime …
+        self.categories = categories
+        self.authors = authors
+        self.content = ""
+        self.more = None
+        self.toc = TableOfContents([])
+
+    @property
+    def url(self) -> str:
+        return self.post.url
+
+    def render(self, page: Page, separator: str) -> None:
+        """Nothing to convert: the list template shows the summary from the front matter."""
+
+
+class PostList(list):
+    """The blog's posts with constant-time membership (posts are distinct page objects)."""
+
+    def __init__(self, posts: list) -> None:
+        super().__init__(posts)
+        self._ids = {id(post) for post in posts}
+
+    def __contains__(self, page: object) -> bool:
+        return id(page) in self._ids
+
+
+def configure(config: MkDocsConfig, chamber: Chamber) -> None:
+    """Category order and allow-list from chamber.yml (on_config)."""
+    blog = blog_plugin(config)
+    if blog is None:
+        return
+    # The staged posts carry their category as plain_title makes it (docs.py); so do these.
+    names = [plain_title(name) for name in chamber.info.categories]
+    order = {name: index for index, name in enumerate(names)}
+    blog.config.categories_allowed = names
+    blog.config.categories_sort_by = lambda view: order.get(view.name, len(order))
+    blog.config.categories_sort_reverse = False
+
+
+def index_posts(config: MkDocsConfig) -> None:
+    """Swap the plugin's list of posts for a PostList (on_files, after the plugin)."""
+    blog = blog_plugin(config)
+    if blog is not None and not isinstance(blog.blog.posts, PostList):
+        blog.blog.posts = PostList(blog.blog.posts)
+
+
+def use_summary(page: Page, config: MkDocsConfig) -> None:
+    """Replace the excerpt the blog plugin just made for a post (on_page_markdown, after the plugin)."""
+    blog = blog_plugin(config)
+    excerpt = getattr(page, "excerpt", None)
+    if blog is None or excerpt is None or isinstance(excerpt, PostSummary):
+        return
+    page.excerpt = PostSummary(page, excerpt.categories, excerpt.authors)
+
+
+def link_by_date(config: MkDocsConfig) -> None:
+    """Previous/next of each post by date, oldest to newest (on_nav, after the plugin)."""
+    blog = blog_plugin(config)
+    if blog is None:
+        return
+    posts = sorted(blog.blog.posts, key=lambda post: (post.config.date.created, post.file.src_uri))
+    for older, post, newer in zip([None, *posts], posts, [*posts[1:], None]):
+        post.previous_page, post.next_page = older, newer
+
+
+def listed_posts(config: MkDocsConfig) -> list[PostSummary]:
+    """Every published post as lists show it, pinned first, then newest first."""
+    blog = blog_plugin(config)
+    if blog is None:
+        return []
+    return [post.excerpt for post in blog.blog.posts if isinstance(getattr(post, "excerpt", None), PostSummary)]
+
+
+def sections(config: MkDocsConfig) -> dict[str, list[tuple[str, str]]]:
+    """The category and archive pages as (name, site URL), for the lists' section links."""
+    blog = blog_plugin(config)
+    if blog is None:
+        return {}
+    views = blog.blog.views
+    archive = sorted((v for v in views if isinstance(v, Archive)), key=lambda v: v.name, reverse=True)
+    return {"categories": [(v.name, v.url) for v in views if isinstance(v, Category)],
+            "archive": [(v.name, v.url) for v in archive]}

@@ -1,0 +1,158 @@
+"""Relative links and images in Markdown: found with their line, checked at load time, re-pointed for the docs tree.
+
+Editors link posts, pages and the charter by their paths in content/ (`../2025/2025-12-30-nianhui.md`,
+`../../charter.md`, `images/photo.jpg`). The docs tree MkDocs builds lays the files out differently
+(posts under news/posts/, pages at the root), so each link is resolved to its file here and rewritten to
+that file's place in the tree; MkDocs then turns `.md` paths into page URLs as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+from .errors import Problems
+from .images import is_photo, photo_problem
+from .paths import is_inside
+
+# Code is not scanned: a link shown as an example in a code block is not a link.
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?$(?:.*?^[ \t]*\1[ \t]*$|.*\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_INLINE = re.compile(r"(!?)\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
+                     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
+_HTML = re.compile(r"<(img|a|source|video|audio)\b[^>]*?\s(?:src|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+# Files a link may publish: those under these folders (never the roster, chamber.yml or newsletters/).
+PUBLISHABLE_DIRS = ("news", "pages", "assets")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One relative link or image reference in a Markdown body."""
+
+    target: str      # as written, without <>
+    start: int       # offsets of `target` in the body
+    end: int
+    line: int        # line in the source file
+    image: bool
+
+    @property
+    def path(self) -> str:
+        """The file part, decoded: `images/合影.jpg` from `images/%E5%90%88%E5%BD%B1.jpg#x`."""
+        return unquote(re.split(r"[#?]", self.target, maxsplit=1)[0])
+
+    @property
+    def suffix(self) -> str:
+        """`#anchor` or `?query#anchor` kept as written."""
+        return self.target[len(re.split(r"[#?]", self.target, maxsplit=1)[0]):]
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def find_links(body: str, body_line: int = 1) -> list[Link]:
+    """Every relative link and image of `body` (not http:, mailto:, #anchors or /absolute paths)."""
+    masked = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, body))
+    found: list[tuple[int, int, bool]] = []
+    for match in _INLINE.finditer(masked):
+        found.append((match.start(2), match.end(2), bool(match.group(1))))
+    for match in _DEFINITION.finditer(masked):
+        found.append((match.start(1), match.end(1), False))
+    for match in _HTML.finditer(masked):
+        found.append((match.start(2) + 1, match.end(2) - 1, match.group(1).lower() != "a"))
+    links = []
+    for start, end, image in sorted(found):
+        if body[start] == "<" and body[end - 1] == ">":
+            start, end = start + 1, end - 1
+        target = body[start:end].strip()
+        if not target or target.startswith(("#", "/", "\\")) or _SCHEME.match(target):
+            continue
+        links.append(Link(target, start, end, body_line + body.count("\n", 0, start), image))
+    return links
+
+
+def resolve(link: Link, source: Path, folder: Path) -> Path | None:
+    """The file a link points to (it may not exist), or None if it leaves the chamber's folder."""
+    if not link.path:
+        return None
+    target = Path(os.path.normpath(source.parent / link.path.replace("\\", "/")))
+    return target if is_inside(target, folder) else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file whose links are checked: a post, a page or the charter."""
+
+    path: Path
+    body: str
+    body_line: int
+    published: bool
+
+
+def check_links(documents: Iterable[Document], folder: Path, problems: Problems) -> None:
+    """Report every broken link, missing image, and link from a published page to an unpublished one."""
+    documents = list(documents)
+    markdown = {doc.path.resolve(): doc for doc in documents}
+    for doc in documents:
+        for link in find_links(doc.body, doc.body_line):
+            what = "image" if link.image else "link"
+            target = resolve(link, doc.path, folder)
+            if target is None:
+                problems.error(doc.path, f"{what} {link.target!r} points outside the chamber folder",
+                               line=link.line, expected="a path to a file of this chamber, relative to this file")
+                continue
+            if not target.is_file():
+                problems.error(doc.path, f"broken {what}: {link.target!r} not found", line=link.line,
+                               expected=f"a path relative to this file ({problems.rel(doc.path.parent)}/)")
+                continue
+            if target.suffix.lower() == ".md":
+                linked = markdown.get(target.resolve())
+                if linked is None:
+                    problems.error(doc.path, f"link {link.target!r} is not a post, page or the charter",
+                                   line=link.line, expected="link to news/…, pages/… or charter.md")
+                elif doc.published and not linked.published:
+                    problems.error(doc.path, f"link {link.target!r} points to a draft or a post not yet "
+                                   "published", line=link.line, expected="publish it first or remove the link")
+                continue
+            top = target.resolve().relative_to(folder.resolve()).parts[0]
+            if top not in PUBLISHABLE_DIRS:
+                problems.error(doc.path, f"{what} {link.target!r} is not a file that can be published",
+                               line=link.line, expected="images and attachments go under news/, pages/ or assets/")
+            elif is_photo(target) and (why := photo_problem(target)):
+                problems.error(doc.path, f"{what} {link.target!r} {why}", line=link.line,
+                               expected="save it again as JPEG or PNG")
+
+
+def linked_files(body: str, source: Path, folder: Path) -> list[Path]:
+    """The existing non-Markdown files (images, attachments) a body refers to."""
+    files = []
+    for link in find_links(body):
+        target = resolve(link, source, folder)
+        if target is not None and target.is_file() and target.suffix.lower() != ".md":
+            files.append(target)
+    return files
+
+
+def rewrite_links(body: str, source: Path, docs_path: str, folder: Path,
+                  locate: Callable[[Path], str | None]) -> str:
+    """`body` with each relative link re-pointed from `docs_path` to where `locate` puts its target."""
+    parts, last = [], 0
+    base = posixpath.dirname(docs_path)
+    for link in find_links(body):
+        target = resolve(link, source, folder)
+        where = locate(target) if target is not None else None
+        if where is None:
+            continue
+        new = posixpath.relpath(where, base or ".").replace(" ", "%20") + link.suffix
+        if new != link.target:
+            parts += [body[last:link.start], new]
+            last = link.end
+    return "".join(parts) + body[last:] if parts else body

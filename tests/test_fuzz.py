@@ -1,0 +1,114 @@
+"""Random front matter, roster cells and Markdown: a build either succeeds or reports content errors.
+
+Never a traceback, never a hang, never a file written outside the output folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import build_chamber
+from generator.content import load_chamber
+from generator.errors import ContentError
+from conftest import CHAMBER_YML, TODAY, write_chamber
+
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), text,
+                    st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)).map(str))
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                       st.dictionaries(text, inner, max_size=3)), max_leaves=6)
+keys = st.sampled_from(["title", "date", "category", "tags", "author", "source", "summary", "cover", "pin",
+                        "draft", "slug"]) | text
+front_matter = st.dictionaries(keys, values, max_size=8)
+
+markdown_pieces = st.sampled_from([
+    "# 标题", "## 第一章　总则", "第一条　本会", "- 列表", "1. 编号", "| a | b |\n|---|---|\n| 1 | 2 |",
+    "<script>alert(1)</script>", "<iframe src=\"https://evil.example/\"></iframe>", "[链接](../../charter.md)",
+    "![图](images/none.png)", "[坏](javascript:alert(1))", "```\n代码\n```", "> 引用", "**粗体** *强调*",
+    "<!-- more -->", "{: #id }", "---", "\\", "&amp;", "调解成功", "\x00", "\t缩进",
+]) | text
+markdown = st.lists(markdown_pieces, max_size=12).map("\n\n".join)
+
+
+def _dump(meta: dict) -> str:
+    try:
+        return yaml.safe_dump(meta, allow_unicode=True)
+    except yaml.YAMLError:
+        return "title: x\n"
+
+
+def files_outside(root: Path, allowed: tuple[Path, ...]) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and not any(a in p.parents for a in allowed)]
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(meta=front_matter, body=markdown)
+def test_random_posts_load_or_report(meta: dict, body: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        write_chamber(content, "fz", files={"news/2026/2026-03-01-fuzz.md": f"---\n{_dump(meta)}---\n\n{body}\n"})
+        try:
+            load_chamber(content, "fz", today=TODAY)
+        except ContentError as exc:
+            assert exc.problems and all(p.file.startswith("content/fz/") for p in exc.problems)
+
+
+cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=20)
+
+
+@settings(max_examples=150, **SETTINGS)
+@given(rows=st.lists(st.lists(cells, min_size=6, max_size=6), max_size=6))
+def test_random_roster_cells_load_or_report(rows: list[list[str]]) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["名称", "职务", "入会日期", "公开", "网址", "手机"])
+    writer.writerows(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        write_chamber(content, "fz", files={"members.csv": buffer.getvalue()})
+        try:
+            load_chamber(content, "fz", today=TODAY)
+        except ContentError as exc:
+            assert all(p.file == "content/fz/members.csv" for p in exc.problems)
+            assert all(p.line is not None for p in exc.problems if "twice" not in p.message)
+
+
+@settings(max_examples=12, **SETTINGS)
+@given(meta=front_matter, body=markdown, page_body=markdown)
+def test_random_content_builds_or_reports_and_writes_only_to_out(meta: dict, body: str, page_body: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        content, out = root / "content", root / "sites"
+        write_chamber(content, "fz", chamber_yml=CHAMBER_YML, files={
+            "news/2026/2026-03-01-fuzz.md": f"---\n{_dump(meta)}---\n\n{body}\n",
+            "news/2026/2026-03-02-ok.md": f"---\ntitle: 正常\ndate: 2026-03-02\n---\n\n{body}\n",
+            "pages/about.md": f"---\ntitle: 简介\n---\n\n{page_body}\n",
+        })
+        before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+        signal.alarm(120)   # a hang fails the test instead of stalling the suite
+        try:
+            build_chamber("fz", content, out, today=TODAY)
+        except ContentError as exc:
+            assert exc.problems
+        else:
+            assert (out / "fz/index.html").is_file()
+            for page in (out / "fz").rglob("*.html"):
+                assert "<script>alert(1)" not in page.read_text(encoding="utf-8")
+        finally:
+            signal.alarm(0)
+        assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
+        assert files_outside(root, (content, out, root / ".cache")) == []
+        shutil.rmtree(out, ignore_errors=True)

@@ -1,0 +1,483 @@
+"""The newsletter (会刊) and charter.pdf: PDFs read back (pypdf, pdftotext, pdffonts), the archive page parsed.
+
+Each PDF costs about a second, so the PDFs are made once per session: one chamber built with an issue file
+(A4, through `chamber build`), and one period issue printed on A5 by `chamber newsletter`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from generator import pdf
+from generator.build import BuildResult, build_chamber
+from generator.cli import main
+from generator.content import load_chamber
+from generator.errors import ContentError
+from generator.newsletter import build_issue, issue_html, load_issues, period_issue
+from conftest import CHAMBER_YML, TODAY, parse, post, text_of, write_chamber
+
+NEWSLETTER_YML = CHAMBER_YML + """\
+logo: assets/logo.png
+newsletter:
+  title: 测试会讯
+  frequency: 季刊
+  permit: 浙内准字第2026-099号
+plan:
+  - date: 2026-06-15
+    title: 上半年理事会
+  - date: 2026-12-20
+    title: 2026年度会员大会
+    description: 审议年度工作报告
+"""
+
+ISSUE_YML = """\
+number: 2026年第3期
+total_number: 18
+from: 2026-07-01
+to: 2026-12-31
+title: 同心协力谋发展
+foreword: |
+  各位会员：**金秋时节**，本刊与您相约。
+lead: news/2026/2026-09-10-lead.md
+sections:
+  - 商会动态
+  - 2026/2026-05-21-falv-peixun.md
+  - 维权服务
+new_members: true
+events: true
+back_cover: 欢迎会员投稿。
+"""
+
+NEXT_ISSUE = "number: 2027年第1期\nfrom: 2027-01-01\nto: 2027-03-31\n"   # prepared early: nothing to print yet
+
+MEMBERS_CSV = """\
+名称,联系人,职务,行业,手机,入会日期,公开,备注
+甲公司,张三,会长,商贸,13900000001,2015-06-18,是,
+新星科技有限公司,王五,会员,软件,13900000003,2026-08-01,是,欠费待催
+隐身贸易有限公司,赵六,会员,贸易,13900000004,2026-08-02,否,
+"""
+
+
+def _png(width: int, height: int, color: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _body(paragraphs: int, marker: str) -> str:
+    text = "温州市测试商会认真贯彻会员大会精神，组织会员企业开展交流合作，服务会员发展。"
+    return "\n\n".join(f"{marker}第{i + 1}段。{text * 4}" for i in range(paragraphs))
+
+
+NEWS = {
+    "news/2026/2026-09-10-lead.md": post(
+        "商会召开会员大会选举新一届理事会", "2026-09-10",
+        _body(3, "头条正文") + "\n\n![大会现场](images/wide.png)\n\n| 项目 | 数量 |\n| --- | --- |\n| 签约 | 5 |\n",
+        category="商会动态", author="秘书处", source="商会秘书处", cover="images/wide.png"),
+    "news/2026/2026-08-03-huodong.md": post("会员企业走访活动", "2026-08-03", _body(8, "走访正文"),
+                                            category="商会动态"),
+    "news/2026/2026-08-20-weiquan.md": post("维权服务站调解劳动争议", "2026-08-20", _body(4, "维权正文"),
+                                            category="维权服务", author="维权部"),
+    "news/2026/2026-08-25-zhengce.md": post("解读最新税收政策", "2026-08-25",
+                                            _body(2, "政策正文") + "\n\n![](images/wide.png)\n", category="政策法规"),
+    "news/2026/2026-09-01-caogao.md": post("尚未发布的草稿新闻", "2026-09-01", "草稿正文。", category="商会动态",
+                                           draft="true"),
+    "news/2026/2026-12-01-jihua.md": post("十二月定时发布的新闻", "2026-12-01", "定时正文。", category="商会动态"),
+    "news/2026/2026-06-30-qianqi.md": post("六月底的往期新闻", "2026-06-30", "往期正文。", category="商会动态"),
+    "news/2026/images/wide.png": _png(1800, 600, "#3366aa"),
+    "assets/logo.png": _png(120, 120, "#aa2222"),
+    "members.csv": MEMBERS_CSV,
+    "newsletters/2026-q3.yml": ISSUE_YML,
+}
+
+
+def pdf_text(path: Path, *pages: int) -> str:
+    """The PDF's text (pdftotext), pages counted from 1; whitespace removed, since CJK has none."""
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if pages:
+        args += ["-f", str(pages[0]), "-l", str(pages[-1])]
+    text = subprocess.run(args + [str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", "", text)
+
+
+def outline(reader: PdfReader) -> list:
+    """Bookmarks as nested lists of titles."""
+    def walk(items: list) -> list:
+        out: list = []
+        for item in items:
+            if isinstance(item, list):
+                out.append(walk(item))
+            else:
+                out.append(item.title)
+        return out
+    return walk(reader.outline)
+
+
+@pytest.fixture(scope="session")
+def build_result(tmp_path_factory) -> BuildResult:
+    """The newsletter chamber built once (issue file → PDF, archive page, charter.pdf)."""
+    root = tmp_path_factory.mktemp("newsletter")
+    write_chamber(root / "content", chamber_yml=NEWSLETTER_YML, files=NEWS | {"newsletters/2027-q1.yml": NEXT_ISSUE})
+    return build_chamber("test", root / "content", root / "sites", today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def built(build_result: BuildResult) -> Path:
+    """`<out>/test/` of the newsletter chamber."""
+    return build_result.site_dir
+
+
+@pytest.fixture(scope="session")
+def a5_issue(tmp_path_factory) -> Path:
+    """A period issue without an issue file, printed on A5 by `chamber newsletter`: its output folder."""
+    root = tmp_path_factory.mktemp("newsletter-a5")
+    write_chamber(root / "content", chamber_yml=NEWSLETTER_YML, files=NEWS | {"newsletters/2026-q3.yml": None})
+    code = main(["newsletter", "test", "--from", "2026-08-01", "--to", "2026/8/31", "--paper", "a5",
+                 "--content", str(root / "content"), "--out", str(root / "sites"), "--today", TODAY.isoformat()])
+    assert code == 0
+    return root / "sites" / "test" / "newsletter"
+
+
+# --- the issue file printed by `chamber build` --------------------------------------------------
+
+
+def test_issue_pdf_is_a4_with_metadata(built: Path) -> None:
+    reader = PdfReader(built / "newsletter/2026-q3.pdf")
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    assert 7 <= len(reader.pages) <= 14
+    assert reader.metadata.title == "测试会讯 2026年第3期"
+    assert reader.metadata.author == "温州市测试商会"
+    assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
+
+
+def test_cover_masthead_number_and_lead(built: Path) -> None:
+    cover = pdf_text(built / "newsletter/2026-q3.pdf", 1)
+    for text in ("测试会讯", "温州市测试商会", "2026年第3期", "总第18期", "同心协力谋发展", "2026年12月31日"):
+        assert text in cover
+    assert "卷首语" not in cover                      # the cover page holds nothing else
+
+
+def test_posts_inside_the_period_only_and_never_drafts(built: Path) -> None:
+    text = pdf_text(built / "newsletter/2026-q3.pdf")
+    for title in ("商会召开会员大会选举新一届理事会", "会员企业走访活动", "维权服务站调解劳动争议",
+                  "法律知识培训班开班"):       # the last one is outside the period but named in sections
+        assert title in text
+    assert "头条正文第3段" in text and "走访正文第8段" in text
+    for absent in ("尚未发布的草稿新闻", "草稿正文", "十二月定时发布的新闻", "定时正文", "六月底的往期新闻",
+                   "解读最新税收政策"):          # 政策法规 is not among the issue's sections
+        assert absent not in text
+    assert text.count("维权服务站调解劳动争议") == 2   # contents and article
+
+
+def test_sections_in_the_issue_file_order_and_lead_first(built: Path) -> None:
+    reader = PdfReader(built / "newsletter/2026-q3.pdf")
+    marks = outline(reader)
+    top = [m for m in marks if isinstance(m, str)]
+    assert top == ["目录", "卷首语", "本期头条", "商会动态", "培训活动", "维权服务", "新会员", "活动预告"]
+    # Articles are bookmarked under their section; the lead is not repeated in its category.
+    assert marks[marks.index("本期头条") + 1] == ["商会召开会员大会选举新一届理事会"]
+    assert marks[marks.index("商会动态") + 1] == ["会员企业走访活动"]
+    assert marks[marks.index("培训活动") + 1] == ["法律知识培训班开班"]
+
+
+def test_contents_page_numbers_point_at_the_articles(built: Path) -> None:
+    path = built / "newsletter/2026-q3.pdf"
+    reader = PdfReader(path)
+    contents = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"],
+                              capture_output=True, text=True, check=True).stdout
+    for title in ("会员企业走访活动", "维权服务站调解劳动争议", "新会员"):
+        line = next(line for line in contents.splitlines() if title in line)
+        number = int(re.findall(r"(\d+)\s*$", line)[0])
+        page_text = re.sub(r"\s+", "", reader.pages[number - 1].extract_text())
+        assert title in page_text, (title, number)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
+def test_print_stylesheet_keeps_a_title_with_its_text() -> None:
+    """Wherever an article starts, its title and byline are never the last thing on a page."""
+    from weasyprint import HTML
+
+    from generator.newsletter import PRINT_THEME, _page_css
+
+    css = _page_css("A4", pdf.find_fonts(), None) + (PRINT_THEME / "print.css").read_text(encoding="utf-8")
+    article = ('<article class="article"><h2 class="article-title">新闻标题</h2>'
+               '<p class="article-meta">2026年8月1日</p><div class="article-body"><p>正文第一段。</p></div></article>')
+    stranded, breaks = [], 0
+    for filler in range(20, 46):          # the article starts at every height of the page, and past it
+        html = (f"<html lang='zh-CN'><style>{css}</style><body><section class='section'>"
+                + "<p>填充段落。</p>" * filler + article + "</section></body></html>")
+        pages = HTML(string=html).render().pages
+        breaks += len(pages) > 1
+        for page in pages:
+            elements = list(dict.fromkeys(box.element for box in _boxes(page._page_box)
+                                          if box.element is not None and box.element_tag in ("h2", "p")))
+            if elements and elements[-1].get("class") in ("article-title", "article-meta"):
+                stranded.append(filler)
+    assert breaks and not stranded
+
+
+def test_running_header_page_numbers_and_back_page(built: Path) -> None:
+    path = built / "newsletter/2026-q3.pdf"
+    pages = len(PdfReader(path).pages)
+    third = pdf_text(path, 3)
+    assert third.startswith("测试会讯2026年第3期") and "—3—" in third
+    back = pdf_text(path, pages)
+    for text in ("温州市鹿城区测试路1号", "0577-88880000", "office@example.cn", "准印证号：浙内准字第2026-099号",
+                 "内部资料免费交流", "欢迎会员投稿"):
+        assert text in back
+    assert "—" + str(pages) + "—" not in back          # no page number on the back page
+
+
+def test_new_members_events_and_privacy(built: Path) -> None:
+    text = pdf_text(built / "newsletter/2026-q3.pdf")
+    assert "新星科技有限公司" in text and "软件" in text
+    assert "甲公司" not in text                         # joined before the period
+    for private in ("隐身贸易有限公司", "13900000003", "139****0003", "欠费待催", "王五"):
+        assert private not in text
+    assert "2026年12月20日2026年度会员大会" in text and "审议年度工作报告" in text
+    assert "上半年理事会" not in text                    # before the period's end: not upcoming
+
+
+def test_fonts_cjk_embedded_subset_two_faces(built: Path) -> None:
+    listing = subprocess.run(["pdffonts", str(built / "newsletter/2026-q3.pdf")], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    assert len(listing) == 2, listing                  # serif regular for text, sans bold for headings
+    for line in listing:
+        name, *_rest = line.split()
+        assert re.match(r"^[A-Z]{6}\+", name), line    # subset prefix
+        assert "CJK" in name or "Hei" in name or "Song" in name, line
+        emb, sub, uni = line.split()[-5:-2]
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), line
+
+
+def test_no_replacement_glyphs_and_text_round_trips(built: Path) -> None:
+    for name in ("newsletter/2026-q3.pdf", "charter.pdf"):
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built / name), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert "\ufffd" not in text and "\u25a1" not in text
+    text = pdf_text(built / "newsletter/2026-q3.pdf")
+    assert "温州市测试商会认真贯彻会员大会精神，组织会员企业开展交流合作，服务会员发展。" in text
+
+
+def test_images_printed_from_the_chamber_folder(built: Path) -> None:
+    reader = PdfReader(built / "newsletter/2026-q3.pdf")
+    images = sum(len(page.images) for page in reader.pages)
+    assert images >= 3                                  # logo, lead picture on the cover, picture in the text
+
+
+def test_archive_page_lists_the_issue_and_nav_has_it(built: Path) -> None:
+    doc = parse(built / "newsletter/index.html")
+    tabs = [text_of(a) for a in doc.cssselect(".md-tabs__link")]
+    assert "会刊" in tabs
+    rows = doc.cssselect("article table tbody tr")
+    assert len(rows) == 1
+    cells = [text_of(td) for td in rows[0].cssselect("td")]
+    assert cells[:3] == ["2026年第3期", "2026年12月31日", "同心协力谋发展"]
+    link = rows[0].cssselect("a")[0]
+    assert link.get("href") == "2026-q3.pdf"
+    size_kb = (built / "newsletter/2026-q3.pdf").stat().st_size / 1024
+    assert f"{round(size_kb)} KB" in cells[3] or f"{size_kb / 1024:.1f} MB" in cells[3]
+    assert not list(built.rglob("*.files"))            # print previews are not published
+
+
+def test_issue_with_nothing_to_print_yet_is_left_out_with_a_warning(build_result: BuildResult) -> None:
+    assert not (build_result.site_dir / "newsletter/2027-q1.pdf").exists()
+    (warning,) = [str(w) for w in build_result.warnings if "2027-q1" in w.file]
+    assert warning == ("content/test/newsletters/2027-q1.yml:2: from: no published post to print in the period "
+                       "2027年1月1日 — 2027年3月31日; the issue is not printed yet "
+                       "(widen the period (from/to) or name posts under sections) [warning]")
+
+
+def test_charter_pdf_linked_from_the_charter_page(built: Path) -> None:
+    doc = parse(built / "charter/index.html")
+    link = doc.cssselect("a.cp-charter-pdf")[0]
+    assert link.get("href") == "../charter.pdf"
+    text = pdf_text(built / "charter.pdf")
+    assert "测试商会章程" in text and "第一条本会名称为温州市测试商会。" in text
+    assert outline(PdfReader(built / "charter.pdf")) == ["第一章　总则"]
+
+
+# --- a period issue on A5, printed by `chamber newsletter` --------------------------------------
+
+
+def test_a5_period_issue_groups_by_category_in_chamber_order(a5_issue: Path) -> None:
+    path = a5_issue / "2026-08-01_2026-08-31.pdf"
+    reader = PdfReader(path)
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (420, 595)
+    top = [m for m in outline(reader) if isinstance(m, str)]
+    # The default lead is the newest post (政策法规); the rest follow the chamber's category order.
+    assert top == ["目录", "本期头条", "商会动态", "维权服务"]
+    text = pdf_text(path)
+    assert "解读最新税收政策" in text and "测试会讯" in text
+    for absent in ("商会召开会员大会选举新一届理事会", "法律知识培训班开班", "尚未发布的草稿新闻", "新星科技有限公司"):
+        assert absent not in text
+    assert (a5_issue / "2026-08-01_2026-08-31.html").is_file()
+    # The cover stays one page: masthead, lead title and the lead's first picture (no cover set), then contents.
+    assert "解读最新税收政策" in pdf_text(path, 1) and len(reader.pages[0].images) == 2
+    assert "目录" not in pdf_text(path, 1) and "目录" in pdf_text(path, 2)
+
+
+def test_print_html_preview_beside_the_pdf(a5_issue: Path) -> None:
+    html = (a5_issue / "2026-08-01_2026-08-31.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html and "size: A5" in html
+    images = re.findall(r'src="([^"]+)"', html)
+    assert images and all((a5_issue / src).is_file() for src in images)
+    assert "file:" not in html and 'src="http' not in html       # nothing loaded from elsewhere
+
+
+def test_images_fit_the_text_width(a5_issue: Path) -> None:
+    from weasyprint import HTML
+
+    document = HTML(filename=str(a5_issue / "2026-08-01_2026-08-31.html")).render()
+    images = 0
+    for page in document.pages:
+        text_width = page._page_box.children[0].width          # the page area inside the margins
+        for box in _boxes(page._page_box):
+            if box.element_tag == "img" and "logo" not in (box.element.get("class") or ""):
+                images += 1
+                assert box.width <= text_width + 0.01, (box.element.get("src"), box.width, text_width)
+    assert images >= 2                                          # on the cover and in the text (1800 px wide)
+
+
+def test_cli_issue_without_a_file_or_period_is_a_usage_error(content: Path, out: Path, capsys) -> None:
+    write_chamber(content)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["newsletter", "test", "--issue", "2026-q9", "--content", str(content), "--out", str(out)])
+    assert exit_info.value.code == 2
+    assert "newsletters/2026-q9.yml" in capsys.readouterr().err
+
+
+def test_empty_period_is_a_content_error(content: Path, out: Path, capsys) -> None:
+    write_chamber(content)
+    code = main(["newsletter", "test", "--from", "2020-01-01", "--to", "2020-03-31", "--content", str(content),
+                 "--out", str(out), "--today", TODAY.isoformat()])
+    assert code == 1
+    assert "no published post to print in the period 2020年1月1日 — 2020年3月31日" in capsys.readouterr().err
+    assert not out.exists()
+
+
+# --- issue files: validation without printing ---------------------------------------------------
+
+
+def test_issue_file_problems_named_with_line_and_field(content: Path, capsys) -> None:
+    bad = ("number: 2026年第1期\n"
+           "form: 2026-01-01\n"
+           "to: 2026-02-30\n"
+           "lead: news/2026/2026-09-01-caogao.md\n"
+           "sections:\n"
+           "  - 商会动太\n"
+           "  - 2026/nonexistent.md\n"
+           "  - 2026/2026-12-01-jihua.md\n"
+           "paper: B5\n")
+    write_chamber(content, chamber_yml=NEWSLETTER_YML, files=NEWS | {"newsletters/2026-q1.yml": bad})
+    code = main(["check", "test", "--content", str(content), "--today", TODAY.isoformat()])
+    err = capsys.readouterr().err
+    assert code == 1
+    where = "content/test/newsletters/2026-q1.yml"
+    assert f"{where}:2: form: unknown key (did you mean 'from'?)" in err
+    assert f"{where}:3: to: '2026-02-30' is not a real date" in err
+    assert f"{where}:4: lead: 'news/2026/2026-09-01-caogao.md' is a draft" in err
+    assert f"{where}:6: sections.0: '商会动太' is neither a category nor a post file (did you mean '商会动态'?)" in err
+    assert f"{where}:7: sections.1: no post '2026/nonexistent.md' under news/" in err
+    assert f"{where}:8: sections.2: '2026/2026-12-01-jihua.md' is scheduled for 2026年12月1日" in err
+
+
+def test_issue_file_period_and_paper_rules(content: Path) -> None:
+    files = NEWS | {"newsletters/2026-q1.yml": "from: 2026-09-01\nto: 2026-08-01\npaper: B5\n"}
+    write_chamber(content, chamber_yml=NEWSLETTER_YML, files=files)
+    chamber = load_chamber(content, "test", today=TODAY)
+    with pytest.raises(ContentError) as error:
+        load_issues(chamber)
+    messages = [str(p) for p in error.value.problems]
+    assert any(":2: to: the period ends (2026-08-01) before it starts (2026-09-01)" in m for m in messages)
+    assert any(":3: paper: unknown paper size 'B5' (A4 or A5)" in m for m in messages)
+
+
+def test_print_html_escapes_editor_text(content: Path) -> None:
+    files = {"news/2026/2026-08-01-x.md": post('"<script>alert(1)</script>标题"', "2026-08-01",
+                                               "正文<script>alert(2)</script><iframe src=\"https://evil.example/\"></iframe>",
+                                               author='"<b>作者</b>"'),
+             "assets/logo.png": NEWS["assets/logo.png"]}
+    write_chamber(content, chamber_yml=NEWSLETTER_YML, files=files)
+    chamber = load_chamber(content, "test", today=TODAY)
+    model = build_issue(chamber, period_issue("x", None, TODAY))
+    html = issue_html(model, pdf.PrintFonts("Noto Serif CJK SC", "Noto Sans CJK SC"))
+    assert "<script>" not in html and "iframe" not in html and "evil.example" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;标题" in html
+    assert "&lt;b&gt;作者&lt;/b&gt;" in html
+
+
+# --- fonts ---------------------------------------------------------------------------------------
+
+
+def _face(family: str, style: str = "Regular") -> pdf.FontFace:
+    return pdf.FontFace(family, style, f"/fonts/{family.replace(' ', '')}-{style}.otf")
+
+
+def test_font_choice_prefers_noto_serif_and_sans() -> None:
+    faces = [_face("Noto Sans Mono CJK SC"), _face("Noto Serif CJK JP"), _face("Noto Serif CJK SC"),
+             _face("Noto Sans CJK SC", "Bold"), _face("WenQuanYi Zen Hei")]
+    assert pdf.choose_fonts(faces) == pdf.PrintFonts("Noto Serif CJK SC", "Noto Sans CJK SC")
+
+
+def test_font_choice_falls_back_to_any_installed_cjk_font() -> None:
+    assert pdf.choose_fonts([_face("WenQuanYi Zen Hei")]) == pdf.PrintFonts("WenQuanYi Zen Hei", "WenQuanYi Zen Hei")
+    chosen = pdf.choose_fonts([_face("Some Mono CJK SC"), _face("Some Song SC")])
+    assert chosen.serif == "Some Song SC"
+
+
+def test_installed_fonts_found_through_fontconfig() -> None:
+    faces = pdf.list_cjk_faces()
+    assert any(face.family == "Noto Serif CJK SC" for face in faces)
+    assert pdf.find_fonts() == pdf.PrintFonts("Noto Serif CJK SC", "Noto Sans CJK SC")
+
+
+def test_missing_cjk_font_stops_with_the_package_to_install(built: Path, monkeypatch, capsys) -> None:
+    with pytest.raises(pdf.FontMissing, match="apt-get install fonts-noto-cjk"):
+        pdf.find_fonts(lister=lambda: [])
+
+    # The command stops before printing anything, and a build leaves the previous site as it was.
+    monkeypatch.setattr(pdf, "list_cjk_faces", lambda: [])
+    pdf._installed_fonts.cache_clear()
+    try:
+        content, out = built.parent.parent / "content", built.parent
+        before = (built / "newsletter/2026-q3.pdf").read_bytes()
+        code = main(["newsletter", "test", "--issue", "2026-q3", "--content", str(content), "--out", str(out),
+                     "--today", TODAY.isoformat()])
+        assert code == 3
+        assert "fonts-noto-cjk" in capsys.readouterr().err
+        assert not (out / "test/newsletter/2026-q3.html").exists()
+        code = main(["build", "test", "--force", "--content", str(content), "--out", str(out),
+                     "--today", TODAY.isoformat()])
+        assert code == 3
+        assert "fonts-noto-cjk" in capsys.readouterr().err
+        assert (built / "newsletter/2026-q3.pdf").read_bytes() == before
+        assert (built / "index.html").is_file()
+    finally:
+        pdf._installed_fonts.cache_clear()
+
+
+def test_demo_chambers_have_an_issue_each(demo_sites: Path) -> None:
+    slugs = [p.name for p in demo_sites.iterdir() if (p / "chamber.json").is_file()]
+    assert slugs
+    for slug in slugs:
+        pdfs = sorted((demo_sites / slug / "newsletter").glob("*.pdf"))
+        assert pdfs, slug
+        doc = parse(demo_sites / slug / "newsletter/index.html")
+        assert len(doc.cssselect("article table tbody tr")) == len(pdfs)
+        text = pdf_text(pdfs[0])
+        assert "内部资料免费交流" in text and "准印证号" in text
