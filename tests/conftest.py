@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import json
 import textwrap
 from pathlib import Path
 
@@ -70,6 +72,13 @@ def write_chamber(content: Path, slug: str = "test", *, chamber_yml: str = CHAMB
 def parse(path: Path):
     """The parsed HTML document of a built page."""
     return lxml_html.fromstring(path.read_bytes())
+
+
+def read_search_fragment(path: Path) -> dict:
+    """One page of a site's search index (Pagefind: gzip JSON behind its signature): url, content, meta."""
+    data = gzip.decompress(path.read_bytes())
+    assert data.startswith(b"pagefind_dcd"), path
+    return json.loads(data[len(b"pagefind_dcd"):])
 
 
 def text_of(node) -> str:

@@ -132,7 +132,7 @@ def test_home_renders_without_console_errors_and_centres_the_filing_numbers(visi
         const r = document.createRange(); r.selectNodeContents(document.querySelector('.cp-footer__beian'));
         const b = r.getBoundingClientRect(); return {x: b.x, width: b.width}; }""")
     assert abs(text_box["x"] + text_box["width"] / 2 - width / 2) < 24, (text_box, width)
-    assert box["y"] > page.locator("article").bounding_box()["y"]
+    assert box["y"] > page.locator(".md-content").bounding_box()["y"]
 
 
 def test_an_older_browser_fetches_no_polyfill_from_a_cdn(visit) -> None:

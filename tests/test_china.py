@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import gzip
+import io
 import json
 import re
 from pathlib import Path
@@ -14,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 from lxml import etree
 
-from conftest import TODAY, parse, post, text_of, write_chamber
+from conftest import TODAY, parse, post, read_search_fragment, text_of, write_chamber
 from generator.build import build_chamber
 from generator.search import SearchIndexError, index_site, mark_indexed
 
@@ -257,13 +258,8 @@ def search_site(tmp_path_factory) -> Path:
 
 def index_fragments(site: Path) -> dict[str, dict]:
     """The pages in the Pagefind index: URL → fragment (gzip JSON behind Pagefind's signature)."""
-    fragments = {}
-    for path in (site / "pagefind/fragment").glob("*.pf_fragment"):
-        data = gzip.decompress(path.read_bytes())
-        assert data.startswith(b"pagefind_dcd")
-        fragment = json.loads(data[len(b"pagefind_dcd"):])
-        fragments[fragment["url"]] = fragment
-    return fragments
+    fragments = [read_search_fragment(p) for p in (site / "pagefind/fragment").glob("*.pf_fragment")]
+    return {fragment["url"]: fragment for fragment in fragments}
 
 
 def test_index_holds_posts_pages_charter_and_members(search_site: Path) -> None:
@@ -321,13 +317,21 @@ def test_search_page_and_header_form(search_site: Path) -> None:
     assert not parse(search_site / "index.html").cssselect("[data-pagefind-body]")
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def test_editors_cannot_load_from_other_hosts(tmp_path: Path) -> None:
     body = ("正文。\n\n![外站图片](https://img.example.com/a.jpg)\n\n![本站图片](images/a.png)\n\n"
             '<video src="//cdn.example.com/v.mp4" poster="https://cdn.example.com/p.jpg" controls></video>\n\n'
             '<pre class="mermaid">graph TD; A-->B</pre>\n\n[外站链接](https://www.example.com/)\n')
     write_chamber(tmp_path / "content", files={
         "news/2026/2026-06-01-waizhan.md": post("外站资源", "2026-06-01", body=body),
-        "news/2026/images/a.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 64,
+        "news/2026/images/a.png": _png(),
     })
     build_chamber("test", tmp_path / "content", tmp_path / "sites", today=TODAY)
     page = tmp_path / "sites/test/news/2026/06/01/waizhan/index.html"

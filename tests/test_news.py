@@ -17,7 +17,7 @@ from generator.cli import main
 from generator.content import load_chamber
 from generator.errors import ContentError
 from generator.links import find_links
-from conftest import CHAMBER_YML, TODAY, parse, post, text_of, write_chamber
+from conftest import CHAMBER_YML, TODAY, parse, post, read_search_fragment, text_of, write_chamber
 
 SITE_URL = "https://test.example.cn/"
 CATEGORIES = ["商会动态", "通知公告", "培训活动", "会员风采"]
@@ -104,8 +104,10 @@ def site(news_root: Path) -> Path:
 
 
 def readable(path: Path) -> str:
-    """A built file's text; JSON (the search index) with its \\uXXXX escapes decoded and the zero-width
-    spaces between its segmented words removed, so that a title is found whole."""
+    """A built file's text; JSON and the search index's pages with their \\uXXXX escapes decoded and the
+    zero-width spaces between segmented words removed, so that a title is found whole."""
+    if path.suffix == ".pf_fragment":
+        return json.dumps(read_search_fragment(path), ensure_ascii=False).replace("\u200b", "")
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
         text = json.dumps(json.loads(text), ensure_ascii=False).replace("\u200b", "")
@@ -341,7 +343,7 @@ def test_drafts_and_scheduled_posts_appear_nowhere(site: Path) -> None:
                "shengdan"]
     checked = 0
     for path in site.rglob("*"):
-        if path.is_file() and path.suffix in {".html", ".xml", ".json", ".txt", ".js"}:
+        if path.is_file() and path.suffix in {".html", ".xml", ".json", ".txt", ".js", ".pf_fragment"}:
             text = readable(path)
             for secret in secrets:
                 assert secret not in text, (secret, path)
@@ -349,7 +351,8 @@ def test_drafts_and_scheduled_posts_appear_nowhere(site: Path) -> None:
         assert "draft-only" not in path.name and "caogao" not in path.as_posix()
     assert checked > 20
     assert (site / "news/2026/11/25/jintian/index.html").is_file()       # dated today: published
-    assert "法律知识培训班开班" in readable(site / "search/search_index.json")     # the scan reads the index
+    index = "".join(readable(p) for p in (site / "pagefind/fragment").glob("*.pf_fragment"))
+    assert "法律知识培训班开班" in index     # the scan reads the search index
 
 
 def test_sitemap_lists_every_published_page(site: Path) -> None:
