@@ -12,7 +12,9 @@ import shutil
 from pathlib import Path
 
 from .chinese import format_date, reading_minutes
+from .directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
 from .markup import front_matter, md_text, safe_url
+from .members import ROSTER_NAMES
 from .model import Chamber
 from .news import Post
 
@@ -22,6 +24,7 @@ Tree = dict[str, "str | Path"]
 
 NEWS_DIR = "news"
 POSTS_DIR = "news/posts"
+PRIVATE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".numbers", ".ods")
 
 
 def post_docs_path(post: Post) -> str:
@@ -47,7 +50,9 @@ def nav(chamber: Chamber) -> list[dict[str, str]]:
     if chamber.charter:
         items.append({"章程": "charter.md"})
     if chamber.roster:
-        items.append({"会员名录": "members/index.md"})
+        items.append({"会员名录": f"{MEMBERS_DIR}/index.md"})
+    if has_organization_page(chamber.listed_members, chamber.info):
+        items.append({"组织架构": ORGANIZATION_PAGE})
     items += [{page.title: f"{page.name}.md"} for page in chamber.pages]
     return items
 
@@ -92,14 +97,35 @@ def _home_markdown(chamber: Chamber) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _members_markdown(chamber: Chamber) -> str:
+def _members_tree(chamber: Chamber) -> Tree:
+    """The directory, a profile per listed member, their logos, and the organisation page."""
+    from .directory import (directory_markdown, has_organization_page, logo_docs_path as member_logo,
+                            organization_markdown, profile_markdown, profile_path, profile_slugs)
+
     members = chamber.listed_members
-    lines = [front_matter({"title": "会员名录"}), "# 会员名录\n", f"共 {len(members)} 家会员单位。\n",
-             "| 名称 | 职务 | 行业 | 联系人 | 电话 |", "| --- | --- | --- | --- | --- |"]
-    for m in members:
-        cells = [m.name, m.position, m.industry, m.contact, m.phone]
-        lines.append("| " + " | ".join(md_text(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+    slugs = profile_slugs(members)
+    tree: Tree = {}
+    if chamber.roster:
+        tree[f"{MEMBERS_DIR}/index.md"] = directory_markdown(members, slugs)
+        for member in members:
+            tree[profile_path(slugs[member.name])] = profile_markdown(member, slugs[member.name], chamber.info.name)
+            logo = member_logo(member, slugs[member.name])
+            if logo:
+                tree[logo] = chamber.roster.path.parent / member.logo
+    if has_organization_page(members, chamber.info):
+        tree[ORGANIZATION_PAGE] = organization_markdown(members, slugs, chamber.info)
+    return tree
+
+
+def _unlisted_logos(chamber: Chamber, tree: Tree) -> set[str]:
+    """Logo files used only by unlisted members: left out, as every trace of those members is."""
+    listed = {m.logo for m in chamber.listed_members} | {logo_docs_path(chamber)}
+    return {m.logo for m in chamber.members if not m.listed and m.logo and m.logo not in listed and m.logo in tree}
+
+
+def _is_private_file(path: Path) -> bool:
+    """Spreadsheets are never copied to a site, wherever they sit: they are rosters or copies of one."""
+    return path.suffix.lower() in PRIVATE_SUFFIXES or path.name in ROSTER_NAMES
 
 
 def _palette_css(chamber: Chamber) -> str:
@@ -123,7 +149,7 @@ def docs_tree(chamber: Chamber) -> Tree:
     news = folder / NEWS_DIR
     if news.is_dir():
         for path in sorted(news.rglob("*")):
-            if path.is_file() and path.suffix.lower() != ".md" and not path.is_symlink():
+            if path.is_file() and path.suffix.lower() != ".md" and not path.is_symlink() and not _is_private_file(path):
                 tree[f"{POSTS_DIR}/{path.relative_to(news).as_posix()}"] = path
 
     for page in chamber.pages:
@@ -131,20 +157,21 @@ def docs_tree(chamber: Chamber) -> Tree:
     if chamber.charter:
         title = chamber.charter.meta.title or f"{chamber.info.name}章程"
         tree["charter.md"] = front_matter({"title": title}) + chamber.charter.body
-    if chamber.roster:
-        tree["members/index.md"] = _members_markdown(chamber)
+    tree.update(_members_tree(chamber))
 
     # Assets (logo, images) are copied as they are; symlinks are never followed out of the folder.
     assets = folder / "assets"
     if assets.is_dir():
         for path in sorted(assets.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                tree[f"assets/{path.relative_to(assets).as_posix()}"] = path
+            if path.is_file() and not path.is_symlink() and not _is_private_file(path):
+                tree.setdefault(f"assets/{path.relative_to(assets).as_posix()}", path)
     logo = logo_docs_path(chamber)
     if logo and logo not in tree:
         from .paths import resolve_inside
 
         tree[logo] = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)  # type: ignore[assignment]
+    for rel in _unlisted_logos(chamber, tree):
+        del tree[rel]
     return tree
 
 
