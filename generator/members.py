@@ -352,7 +352,8 @@ def _closest(value: str, allowed: list[str]) -> str | None:
     return best if best is not None and score(best) >= 0.6 else None
 
 
-def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, excel: bool) -> Member | None:
+def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, excel: bool) -> Member:
+    """The member of one row; its problems go to `ctx` (`ctx.ok` is False if any is an error)."""
     values = {f: raw.cells[h] for f, h in ctx.columns.items() if h in raw.cells}
     private = {str(h): _cell_text(v) for h, v in raw.cells.items()
                if h and h not in ctx.columns.values() and _cell_text(v)}
@@ -407,7 +408,7 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
             member.logo = ""
         else:
             member.logo = found.relative_to(folder.resolve()).as_posix()
-    return member if ctx.ok else None
+    return member
 
 
 def load_members(path: Path, problems: Problems | None = None, positions: list[str] | None = None) -> Roster:
@@ -449,14 +450,13 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
             columns = _columns(list(raw.cells), key_problem)
         ctx = _RowContext(path, table.sheet, raw, columns, collector)
         member = _member(raw, ctx, positions, folder, excel)
-        if member is None:
-            continue
         if member.name in seen:
             ctx.error("name", f"{member.name!r} is listed twice (also row {seen[member.name]})",
                       "one row per member")
-            continue
-        seen[member.name] = raw.row
-        members.append(member)
+        elif member.name:
+            seen[member.name] = raw.row
+        if ctx.ok:
+            members.append(member)
     if problems is None:
         collector.raise_if_errors()
     return Roster(path, table.sheet, members, positions)
