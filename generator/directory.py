@@ -9,16 +9,18 @@ directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles a
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .chamber import ChamberInfo
-from .chinese import pinyin_initial, pinyin_key
+from .chinese import pinyin_key
 from .markup import front_matter, html_text, md_text
-from .members import LABELS, Member, sort_key
+from .members import LABELS, Member
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,22 @@ RESERVED_SLUGS = {"index", "logos"}
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "公司")
 SLUG_WORDS = 6
 CHART_NAMES = 6   # an organisation chart box lists this many names, then "等 N 人"
+
+
+@lru_cache(maxsize=16384)
+def _reading(text: str) -> str:
+    """The pinyin sort key, computed once per name: pypinyin costs most of a large directory's time."""
+    return pinyin_key(text)
+
+
+def _initial(text: str) -> str:
+    """The A–Z letter a name is filed under; # for names that do not start with a letter or a hanzi."""
+    letter = _reading(text)[:1].upper()
+    return letter if "A" <= letter <= "Z" else "#"
+
+
+def _by_name(members: list[Member]) -> list[Member]:
+    return sorted(members, key=lambda m: (_reading(m.name), m.name))
 
 
 def is_leader(member: Member) -> bool:
@@ -98,7 +116,7 @@ def logo_docs_path(member: Member, slug: str) -> str | None:
 def _by_rank(members: list[Member]) -> list[tuple[str, list[Member]]]:
     """Leaders grouped by position, highest first, by pinyin within a position."""
     groups: dict[str, list[Member]] = {}
-    for member in sorted((m for m in members if is_leader(m)), key=sort_key):
+    for member in sorted((m for m in members if is_leader(m)), key=lambda m: (m.rank, _reading(m.name), m.name)):
         groups.setdefault(member.position, []).append(member)
     return list(groups.items())
 
@@ -127,10 +145,10 @@ def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
     groups: dict[str, list[Member]] = defaultdict(list)
     for member in members:
         groups[member.industry or NO_INDUSTRY].append(member)
-    order = sorted(groups, key=lambda i: (i == NO_INDUSTRY, pinyin_key(i), i))
+    order = sorted(groups, key=lambda i: (i == NO_INDUSTRY, _reading(i), i))
     lines = ['<div id="member-list" class="cp-member-list">']
     for number, industry in enumerate(order, start=1):
-        group = sorted(groups[industry], key=lambda m: (pinyin_key(m.name), m.name))
+        group = _by_name(groups[industry])
         lines.append(f'<section class="cp-industry" id="industry-{number}">'
                      f'<h3>{html_text(industry)} <small>{len(group)} 家</small></h3><ul>')
         for m in group:
@@ -147,13 +165,13 @@ def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
 def _az_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
     letters: dict[str, list[Member]] = defaultdict(list)
     for member in members:
-        letters[pinyin_initial(member.name)].append(member)
+        letters[_initial(member.name)].append(member)
     order = sorted(letters, key=lambda c: (c == "#", c))
     bar = " ".join(f'<a href="#az-{"other" if c == "#" else c}">{c}</a>' for c in order)
     lines = [f'<nav class="cp-az-letters" aria-label="拼音首字母">{bar}</nav>', '<div class="cp-az">']
     for letter in order:
         anchor = "other" if letter == "#" else letter
-        names = sorted(letters[letter], key=lambda m: (pinyin_key(m.name), m.name))
+        names = _by_name(letters[letter])
         items = "".join(f"<li>{_link(m, slugs, '')}</li>" for m in names)
         lines.append(f'<section class="cp-az__letter" id="az-{anchor}"><h3>{letter}</h3><ul>{items}</ul></section>')
     lines.append("</div>")
@@ -193,12 +211,17 @@ def _phone_links(text: str) -> str:
     return "".join(out)
 
 
+def _quick_front_matter(meta: dict[str, str | list[str]]) -> str:
+    """Front matter of JSON values (valid YAML, quoted and escaped): far cheaper than a YAML dump per profile."""
+    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items()) + "---\n\n"
+
+
 def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
     """members/<slug>.md: the public fields, logo, intro, website and tel: links of one listed member."""
     public = member.public_fields()
     meta = {"title": public["name"], "description": f"{chamber_name}会员：{public['name']}",
             "hide": ["navigation", "toc"]}
-    lines = [front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
+    lines = [_quick_front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
     lines.append('<p class="cp-profile__back"><a href="../">← 返回会员名录</a></p>')
     logo = logo_docs_path(member, slug)
     if logo:

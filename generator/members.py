@@ -471,9 +471,3 @@ def find_roster(folder: Path, problems: Problems) -> Path | None:
         problems.error(old, "the old Excel format .xls is not read", expected="save it as members.xlsx (Excel 工作簿)")
     return found[0] if found else None
 
-
-def sort_key(member: Member) -> tuple[int, str, str]:
-    """Rank first (会长 before 副会长 …), then by the pinyin of the name."""
-    from .chinese import pinyin_key
-
-    return member.rank, pinyin_key(member.name), member.name

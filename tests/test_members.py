@@ -298,9 +298,9 @@ def member_site(tmp_path_factory) -> Path:
         [2, "温州华强贸易有限公司", "李华", "副会长", "商贸", "安徽芜湖", None, None, 13900000002, None,
          "ftp://huaqiang.example/", None, None, "<script>alert('x')</script>**粗体**", None, "是", "是", None, None, None],
         [3, "白云物流有限公司", "陈白", "副会长", "物流", "安徽安庆", None, None, None, None, None, None, None, None,
-         None, None, None, None, None, None],
-        [4, "鹿城区星火餐饮店", "周火", "会员", "餐饮", "江西", None, None, None, None, None, None, None, None, None,
-         None, None, None, None, None],
+         "logos/baiyun.png", None, None, None, None, None],
+        [4, "鹿城区星火餐饮店", "周火", "会员", "餐饮", "江西", None, None, None, None, None, None, None, None,
+         "../../outside.png", None, None, None, None, None],
         [5, "安平商贸有限公司", "吴平", "秘书长", "商贸", "安徽", None, None, None, None, None, None, None, None, None,
          None, None, None, None, None],
         [6, UNLISTED["name"], UNLISTED["contact"], "理事", "金融", "安徽", UNLISTED["address"], UNLISTED["phone"],
@@ -308,10 +308,16 @@ def member_site(tmp_path_factory) -> Path:
          "assets/members/hidden.png", "否", "是", SENTINELS["id"], SENTINELS["note"], SENTINELS["unknown"]],
     ]
     write_chamber(root / "content", "mem", chamber_yml=ORG_YML, files={
-        "members.csv": None, "assets/members/xinda.png": PNG, "assets/members/hidden.png": PNG,
+        "members.csv": None, "assets/members/xinda.png": PNG, "assets/members/hidden.png": PNG, "logos/baiyun.png": PNG,
         "assets/会员名录备份.xlsx": b"PK\x03\x04copy-of-the-roster"})
+    (root / "outside.png").write_bytes(PNG)
     write_xlsx(root / "content" / "mem" / "members.xlsx", rows, title_rows=1, sheet="会员名录")
-    build_chamber("mem", root / "content", root / "sites", today=TODAY)
+    result = build_chamber("mem", root / "content", root / "sites", today=TODAY)
+    assert [str(w) for w in result.warnings] == [
+        "content/mem/members.xlsx:4: sheet 会员名录, column 网站: 'ftp://huaqiang.example/' is not a web address; "
+        "the link is left out (an address starting with http:// or https://) [warning]",
+        "content/mem/members.xlsx:6: sheet 会员名录, column 标志: '../../outside.png' is not an image inside the "
+        "chamber folder; it is left out (e.g. assets/members/logo.png (.png, .jpg, .jpeg, .gif, .svg, .webp)) [warning]"]
     return root / "sites" / "mem"
 
 
@@ -417,6 +423,10 @@ def test_profile_page(member_site: Path) -> None:
     logo = doc.cssselect("img.cp-profile__logo")[0].get("src")
     assert (member_site / "members/anhui-xinda-jianzhu" / logo).resolve() == \
         (member_site / "assets/members/xinda.png").resolve()
+    other = parse(member_site / "members/baiyun-wuliu/index.html").cssselect("img.cp-profile__logo")[0].get("src")
+    assert (member_site / "members/baiyun-wuliu" / other).resolve() == (member_site / "members/logos/baiyun-wuliu.png")
+    assert not parse(member_site / "members/lucheng-quxing-huocan-yindian/index.html").cssselect("img.cp-profile__logo")
+    assert not list(member_site.rglob("outside.png"))
     nav_links = [a.get("href") for a in doc.cssselect(".md-tabs a, .md-nav a")]
     assert not [h for h in nav_links if "anhui-xinda-jianzhu" in h or "huaqiang" in h]   # profiles not in navigation
 
