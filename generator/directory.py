@@ -296,8 +296,9 @@ def organization_markdown(members: list[Member], slugs: dict[str, str], info: Ch
             for m in holders:
                 rows.append(f"<tr><td>{html_text(position)}</td><td>{html_text(m.contact)}</td>"
                             f"<td>{_link(m, slugs, '../' + MEMBERS_DIR + '/')}</td></tr>")
-        parts += ["## 领导班子\n", '<table class="cp-leadership"><thead><tr><th>职务</th><th>姓名</th>'
-                  "<th>单位</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n"]
+        # The table itself has no class: Material styles only tables without one.
+        parts += ["## 领导班子\n", '<div class="cp-leadership"><table><thead><tr><th>职务</th><th>姓名</th>'
+                  "<th>单位</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n"]
     if info.departments:
         parts += ["## 内设机构\n", _table(["部门", "负责人", "职责"],
                                           [[d.name, d.head or "", d.duties or ""] for d in info.departments])]
