@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import fcntl
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
+from .cache import inputs_key, is_fresh, project_dir_for, remember
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
-from .errors import Problem
-from .mkdocs_adapter import build_site, write_chamber_config
+from .errors import ContentError, Problem
 from .model import Chamber
 
 log = logging.getLogger(__name__)
 
 SUMMARY_FILE = "chamber.json"   # public facts the portal lists, written into each site
+WORK_DIR = ".chamber"            # under <out>: locks and sites being built, never published
 
 
 @dataclass
@@ -31,43 +38,132 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
+    skipped: bool = False   # inputs unchanged since the last good build: nothing was done
 
 
 def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None) -> BuildResult:
     """Build one chamber into `<out>/<slug>/`; on any error the previous site stays as it was."""
+    from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
+
     started = time.perf_counter()
+    project = project_dir_for(content_dir)
+    key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
     # Load and check everything first: a content error stops here, before anything is written.
     chamber = load_chamber(content_dir, slug, today=today)
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    work = out_dir / WORK_DIR
+    work.mkdir(parents=True, exist_ok=True)
     target = out_dir / slug
-    with tempfile.TemporaryDirectory(prefix=f"chamber-{slug}-") as stage_name:
-        stage = Path(stage_name)
-        # Build beside the target so that the final rename stays on one file system.
-        building = Path(tempfile.mkdtemp(prefix=f".{slug}.building-", dir=out_dir))
+    with _chamber_lock(work, slug):
+        _clean_leftovers(work, slug)
+        # Build beside the target (same file system) so that the final swap is a rename.
+        building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
         try:
-            config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
-                                               today=today.isoformat() if today else None)
-            build_site(config_file, chamber)
+            with tempfile.TemporaryDirectory(prefix=f"chamber-{slug}-") as stage:
+                config_file = write_chamber_config(Path(stage), slug=slug, content_dir=content_dir,
+                                                   site_dir=building,
+                                                   today=today.isoformat() if today else None)
+                build_site(config_file, chamber)
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
-            _swap(building, target)
-        except BaseException:
+            swap_into_place(building, target)
+        finally:
             shutil.rmtree(building, ignore_errors=True)
-            raise
+        remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started, list(chamber.warnings))
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Put the new site in place of the old with two renames; the old one is removed afterwards."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, old)
+def _next_due(chamber: Chamber) -> dt.date | None:
+    """The first day a scheduled post goes live: the site must be rebuilt then, inputs unchanged or not."""
+    return min((p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today), default=None)
+
+
+def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
+               jobs: int = 1, force: bool = False) -> Iterator[tuple[str, BuildResult | Exception]]:
+    """Build several chambers, in parallel processes when `jobs` > 1 (MkDocs is not thread-safe).
+
+    Chambers whose inputs have not changed are skipped (unless `force`). Yields each chamber's result,
+    or the exception that stopped it, as soon as it is done.
+    """
+    project = project_dir_for(content_dir)
+    day = today or dt.date.today()
+    stale = []
+    for slug in slugs:
+        if not force and is_fresh(slug, content_dir, out_dir, project, day):
+            yield slug, BuildResult(slug, out_dir / slug, 0, 0.0, skipped=True)
+        else:
+            stale.append(slug)
+    slugs = stale
+    if jobs <= 1 or len(slugs) <= 1:
+        for slug in slugs:
+            try:
+                yield slug, build_chamber(slug, content_dir, out_dir, today=today)
+            except (ContentError, BuildLocked) as exc:
+                yield slug, exc
+        return
+    # Workers start from a clean server process, not a fork of this one: MkDocs keeps plugin instances
+    # (the blog's temporary folder among them) per process, and forked copies would share them.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=context) as pool:
+        futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
+        for future in as_completed(futures):
+            try:
+                yield futures[future], future.result()
+            except (ContentError, BuildLocked) as exc:
+                yield futures[future], exc
+
+
+class BuildLocked(Exception):
+    """Another build of the same chamber into the same folder is running."""
+
+
+@contextlib.contextmanager
+def _chamber_lock(work: Path, slug: str) -> Iterator[None]:
+    """One build per chamber and output folder at a time; the lock dies with its process (flock)."""
+    path = work / f"{slug}.lock"
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build of {slug!r} into {work.parent} is running; "
+                              "wait for it to finish and build again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _clean_leftovers(work: Path, slug: str) -> None:
+    """Remove what an interrupted build of this chamber left (safe: we hold its lock)."""
+    for leftover in work.glob(f"building-{slug}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Put the new site in place of the old in one atomic exchange; the old one ends up at `new`."""
+    os.chmod(new, 0o755)
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if _exchange(new, target):
+        return
+    # No atomic exchange on this system: two renames, with the old site kept until the new is in place.
+    old = new.with_name(new.name + "-old")
+    os.rename(target, old)
     os.rename(new, target)
-    os.chmod(target, 0o755)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    os.rename(old, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """renameat2(RENAME_EXCHANGE) on Linux; False where the system does not offer it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return result == 0
 
 
 def _write_summary(chamber: Chamber, site_dir: Path) -> None:

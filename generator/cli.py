@@ -1,4 +1,4 @@
-"""The `chamber` command: new, build, serve, check (and the commands later modules add).
+"""The `chamber` command: new, build, serve, check, audit (and the commands later modules add).
 
 Exit codes: 0 success, 1 content errors (each printed as file:line: field: problem), 2 usage errors.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -38,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", parents=[common], help="build sites into <out>/<slug>/ and the portal")
     p.add_argument("slugs", nargs="*", metavar="slug")
     p.add_argument("--all", action="store_true", help="every chamber under the content folder")
+    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                   help="chambers built at once, each in its own process (default: the CPU count)")
+    p.add_argument("--force", action="store_true", help="rebuild even the chambers whose inputs have not changed")
 
     p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
     p.add_argument("slug")
@@ -45,7 +49,18 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="validate content; exit 1 with every problem listed")
     p.add_argument("slugs", nargs="*", metavar="slug")
+
+    p = sub.add_parser("audit", parents=[common],
+                       help="seven-haves report (七有) for the office, written to <out>/_audit/")
+    p.add_argument("slugs", nargs="*", metavar="slug", help="chambers to audit (default: all)")
+    p.add_argument("--year", type=_year, help="the audit year (default: the current year)")
     return parser
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2026")
+    return int(text)
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
@@ -63,25 +78,54 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_chamber
+    from .build import BuildLocked, build_many
     from .portal import write_portal
 
     if not args.slugs and not args.all:
         raise UsageError("name the chambers to build, or use --all")
+    slugs = _slugs(args)
     failed = 0
-    for slug in _slugs(args):
-        try:
-            result = build_chamber(slug, args.content, args.out, today=args.today)
-        except ContentError as exc:
+    progress = _Progress(len(slugs))
+    for done, (slug, result) in enumerate(build_many(slugs, args.content, args.out, today=args.today,
+                                                     jobs=args.jobs, force=args.force), start=1):
+        progress.clear()
+        if isinstance(result, ContentError):
             failed += 1
-            print(f"✗ {slug}: {len(exc.problems)} content error(s); the previous site is unchanged", file=sys.stderr)
-            _print_problems(exc.problems + exc.warnings)
-            continue
-        _print_problems(result.warnings)
-        print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html")
+            print(f"✗ {slug}: {len(result.problems)} content error(s); the previous site is unchanged",
+                  file=sys.stderr)
+            _print_problems(result.problems + result.warnings)
+        elif isinstance(result, BuildLocked):
+            failed += 1
+            print(f"✗ {slug}: {result}", file=sys.stderr)
+        elif result.skipped:
+            print(f"· {slug}: unchanged since the last build, skipped", flush=True)
+        else:
+            _print_problems(result.warnings)
+            print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html",
+                  flush=True)
+        progress.show(done)
+    progress.clear()
     portal = write_portal(args.out)
     print(f"portal: {portal}")
     return 1 if failed else 0
+
+
+class _Progress:
+    """A one-line progress bar on a terminal; nothing when the output is a file or a pipe."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.active = sys.stderr.isatty() and total > 1
+
+    def show(self, done: int) -> None:
+        if self.active and done < self.total:
+            filled = round(30 * done / self.total)
+            sys.stderr.write(f"\r[{'█' * filled}{'░' * (30 - filled)}] {done}/{self.total}")
+            sys.stderr.flush()
+
+    def clear(self) -> None:
+        if self.active:
+            sys.stderr.write("\r" + " " * 45 + "\r")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -96,6 +140,33 @@ def cmd_check(args: argparse.Namespace) -> int:
         _print_problems(chamber.warnings)
         print(f"✓ {slug}: no errors", file=sys.stderr)
     return 1 if errors else 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
+    from .errors import Problems
+
+    today = args.today or dt.date.today()
+    year = args.year or today.year
+    audits, unaudited = [], {}
+    for slug in _slugs(args):
+        try:
+            chamber = load_chamber(args.content, slug, today=today)
+            problems = Problems(args.content.parent)
+            years = newsletter_issue_years(chamber.folder, problems)
+            problems.raise_if_errors()
+        except ContentError as exc:
+            unaudited[slug] = len(exc.problems)
+            print(f"✗ {slug}: {len(exc.problems)} content error(s); not audited", file=sys.stderr)
+            _print_problems(exc.problems + exc.warnings)
+            continue
+        _print_problems(chamber.warnings + problems.warnings)
+        audits.append(audit_chamber(chamber, year, years))
+    city = CityAudit(year, today, audits)
+    report = write_report(city, args.out, unaudited=unaudited)
+    print(summary_table(city))
+    print(f"\nreport: {report}/index.html  ·  figures: {report}/audit.json")
+    return 1 if unaudited else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -120,7 +191,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new}
+COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "audit": cmd_audit}
 
 
 def main(argv: list[str] | None = None) -> int:

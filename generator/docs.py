@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 
+from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
-from .markup import front_matter, md_text, safe_url
+from .markup import front_matter, md_text, plain_title
 from .members import ROSTER_NAMES
 from .model import Chamber
 from .news import Post
@@ -53,19 +55,19 @@ def nav(chamber: Chamber) -> list[dict[str, str]]:
         items.append({"会员名录": f"{MEMBERS_DIR}/index.md"})
     if has_organization_page(chamber.listed_members, chamber.info):
         items.append({"组织架构": ORGANIZATION_PAGE})
-    items += [{page.title: f"{page.name}.md"} for page in chamber.pages]
+    items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
 
 def _post_markdown(post: Post) -> str:
     meta = {
-        "title": post.title,
+        "title": plain_title(post.title),
         "date": post.date,
-        "categories": [post.category],
+        "categories": [plain_title(post.category)],
         "slug": post.slug,
         "pin": post.meta.pin,
         "readtime": reading_minutes(post.body),
-        "description": post.summary,
+        "description": plain_title(post.summary),
         "chamber_post": {
             "author": post.meta.author,
             "source": post.meta.source,
@@ -78,7 +80,7 @@ def _post_markdown(post: Post) -> str:
 
 def _home_markdown(chamber: Chamber) -> str:
     info = chamber.info
-    lines = [front_matter({"title": info.name, "template": "home.html", "hide": ["navigation", "toc"]})]
+    lines = [front_matter({"title": plain_title(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
     lines.append(f"# {md_text(info.name)}\n")
     lines.append("## 最新动态\n")
     for post in chamber.published_posts[:10]:
@@ -128,6 +130,15 @@ def _is_private_file(path: Path) -> bool:
     return path.suffix.lower() in PRIVATE_SUFFIXES or path.name in ROSTER_NAMES
 
 
+def _charter_markdown(chamber: Chamber) -> str:
+    """The charter page: its adoption facts for the charter.html template, then the anchored text."""
+    charter = chamber.charter
+    assert charter is not None
+    meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
+            "charter": asdict(charter_facts(charter))}
+    return front_matter(meta) + charter_markdown(charter.text)
+
+
 def _palette_css(chamber: Chamber) -> str:
     color = chamber.info.color or "#8c1c13"
     return (":root, [data-md-color-scheme] {\n"
@@ -153,10 +164,9 @@ def docs_tree(chamber: Chamber) -> Tree:
                 tree[f"{POSTS_DIR}/{path.relative_to(news).as_posix()}"] = path
 
     for page in chamber.pages:
-        tree[f"{page.name}.md"] = front_matter({"title": page.title}) + page.body
+        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + page.body
     if chamber.charter:
-        title = chamber.charter.meta.title or f"{chamber.info.name}章程"
-        tree["charter.md"] = front_matter({"title": title}) + chamber.charter.body
+        tree["charter.md"] = _charter_markdown(chamber)
     tree.update(_members_tree(chamber))
 
     # Assets (logo, images) are copied as they are; symlinks are never followed out of the folder.
@@ -173,6 +183,15 @@ def docs_tree(chamber: Chamber) -> Tree:
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree
+
+
+def editor_sources(chamber: Chamber) -> set[str]:
+    """Docs paths of the pages whose Markdown editors wrote (their HTML is sanitized after conversion)."""
+    paths = {post_docs_path(post) for post in chamber.published_posts}
+    paths |= {f"{page.name}.md" for page in chamber.pages}
+    if chamber.charter:
+        paths.add("charter.md")
+    return paths
 
 
 def write_tree(tree: Tree, docs_dir: Path) -> int:

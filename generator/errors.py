@@ -41,6 +41,10 @@ class ContentError(Exception):
         self.warnings = [p for p in problems if p.severity == "warning"]
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Rebuilt from its problems when it crosses a process boundary (parallel builds).
+        return (ContentError, (self.problems + self.warnings,))
+
 
 @dataclass
 class Problems:

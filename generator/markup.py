@@ -17,6 +17,18 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=True))
 
 
+_FULLWIDTH = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
+
+
+def plain_title(text: str) -> str:
+    """Text for places where Material's templates print it unescaped (titles, site name, description).
+
+    The characters that mean something in HTML become their full-width forms, which read naturally in
+    Chinese and are inert in every template context, escaped or not.
+    """
+    return " ".join(str(text).split()).translate(_FULLWIDTH)
+
+
 def html_text(text: str) -> str:
     return html.escape(str(text), quote=True)
 

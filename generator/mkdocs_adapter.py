@@ -13,17 +13,14 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
+from .cache import project_dir_for
 from .model import Chamber
 
 log = logging.getLogger(__name__)
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-
-
 def base_config_path(content_dir: Path) -> Path:
     """The shared `mkdocs.yml`: beside the content folder if the project has one, else the package's own."""
-    local = content_dir.resolve().parent / "mkdocs.yml"
-    return local if local.is_file() else PACKAGE_ROOT / "mkdocs.yml"
+    return project_dir_for(content_dir) / "mkdocs.yml"
 
 
 def _base_custom_dir(base: Path) -> str:

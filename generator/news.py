@@ -76,6 +76,8 @@ def first_paragraph(markdown: str, limit: int = 160) -> str:
         text = block.strip()
         if not text or text.startswith(("#", "!", "|", "<", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text):
             continue
+        text = re.sub(r"<(script|style)\b.*?</\1\s*>", "", text, flags=re.S | re.I)
+        text = re.sub(r"<[^>]*>", "", text)
         text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
         text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
         text = re.sub(r"[*_`~]+", "", text)

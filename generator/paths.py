@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+# The project this package lives in: its mkdocs.yml and theme/ serve content folders that have none.
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
 
 def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
     """The existing file `ref` (relative to `base`) if it resolves inside `root`, else None.

@@ -18,9 +18,11 @@ from mkdocs.plugins import BasePlugin
 
 from .chinese import format_date
 from .content import load_chamber
-from .docs import docs_tree, logo_docs_path, nav, write_tree
+from .docs import docs_tree, editor_sources, logo_docs_path, nav, write_tree
 from .errors import ContentError
 from .model import Chamber
+from .markup import plain_title
+from .sanitize import sanitize_html
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -40,6 +42,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         super().__init__()
         # Set by `chamber build`, which has loaded and checked the chamber already; `serve` loads it here.
         self.chamber: Chamber | None = None
+        self._editor_pages: set[str] = set()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -47,6 +50,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         chamber = self.chamber or self._load()
         self.chamber = chamber
         write_tree(docs_tree(chamber), Path(config.docs_dir))
+        self._editor_pages = editor_sources(chamber)
         self._apply(config, chamber)
         return config
 
@@ -57,6 +61,12 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         if theme_dir:
             server.watch(theme_dir)
         return server
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str | None:
+        # Raw HTML in editors' Markdown is untrusted: clean it after conversion, before any template sees it.
+        if self.chamber is None or page.file.src_uri not in self._editor_pages:
+            return None
+        return sanitize_html(html, self.chamber.info.embed_hosts)
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date
@@ -73,8 +83,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     def _apply(self, config: MkDocsConfig, chamber: Chamber) -> None:
         info = chamber.info
-        config.site_name = info.name
-        config.site_description = f"{info.name}官方网站"
+        config.site_name = plain_title(info.name)
+        config.site_description = plain_title(f"{info.name}官方网站")
         if info.site_url:
             config.site_url = info.site_url.rstrip("/") + "/"
         config.nav = nav(chamber)

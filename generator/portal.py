@@ -10,11 +10,11 @@ from pathlib import Path
 import jinja2
 
 from .build import SUMMARY_FILE
-from .mkdocs_adapter import PACKAGE_ROOT
+from .paths import PROJECT_DIR
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = PACKAGE_ROOT / "theme" / "portal"
+TEMPLATE_DIR = PROJECT_DIR / "theme" / "portal"
 
 
 def portal_entries(out_dir: Path) -> list[dict]:

@@ -88,7 +88,9 @@ def test_cli_build_two_chambers_and_portal(content: Path, out: Path) -> None:
     names = sorted(text_of(n) for n in parse(out / "index.html").cssselect("li.chamber .name"))
     assert names == ["温州市测试商会", "温州市第二商会"]
     assert (out / "alpha/index.html").is_file() and (out / "beta/index.html").is_file()
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]   # no leftovers of the build
+    # Nothing hidden but the work folder, and in it only the locks: no leftovers of the build.
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".chamber"]
+    assert sorted(p.name for p in (out / ".chamber").iterdir()) == ["alpha.lock", "beta.lock"]
 
 
 CHAMBER_B = "name: 温州市第二商会\nhometown: 某省\naddress: 温州市某路2号\n"
@@ -160,3 +162,17 @@ def test_scheduled_and_draft_posts_absent(content: Path, out: Path) -> None:
     assert main(["build", "sched", "--content", str(content), "--out", str(out), "--today", "2026-11-25"]) == 0
     everything = "".join(p.read_text(errors="ignore") for p in (out / "sched").rglob("*") if p.is_file())
     assert "未来的新闻" not in everything and "草稿新闻" not in everything
+
+
+def test_parallel_build_reports_each_chamber_and_errors(content: Path, out: Path, capsys) -> None:
+    for slug in ("p1", "p2", "p3"):
+        write_chamber(content, slug)
+    write_chamber(content, "p4", files={"news/2026/2026-01-01-x.md": "---\ntitle: 坏\ndate: 2026-13-45\n---\n"})
+    code = main(["build", "--all", "--jobs", "2", "--content", str(content), "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1
+    for slug in ("p1", "p2", "p3"):
+        assert f"✓ {slug}: " in captured.out and (out / slug / "index.html").is_file()
+    assert "✗ p4: 1 content error(s)" in captured.err
+    assert "content/p4/news/2026/2026-01-01-x.md:3: date: '2026-13-45' is not a real date" in captured.err
+    assert len(parse(out / "index.html").cssselect("li.chamber")) == 3

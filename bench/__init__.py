@@ -1,0 +1,1 @@
+"""Benchmarks: a deterministic corpus generator and runners; results in bench/RESULTS.md."""

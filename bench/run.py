@@ -1,0 +1,172 @@
+"""`make bench`: build times and memory, side by side in one run; writes bench/RESULTS.md.
+
+Scenarios (medians of --repeat runs, each a fresh process):
+- stock MkDocs + Material (blog + search, lang zh) over the same posts, vs our cold build (cache emptied);
+- the Python-Markdown floor: the post bodies converted alone;
+- a no-change rebuild, and a rebuild after editing one post;
+- `--all` over 10 chambers, serial (--jobs 1) vs parallel (--jobs 2);
+- peak memory of the large chamber's build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one command, via GNU time when present."""
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    wrapped = [gnu_time, "-f", "%e %M", *cmd] if os.path.exists(gnu_time) else cmd
+    started = time.perf_counter()
+    result = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{result.stderr[-3000:]}")
+    match = re.search(r"([\d.]+) (\d+)\s*$", result.stderr)
+    return seconds, int(match.group(2)) if match else 0
+
+
+def median_run(cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None) -> tuple[float, int]:
+    runs = []
+    for _ in range(repeat):
+        if before:
+            before()
+        runs.append(timed(cmd, cwd, env))
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def markdown_floor(content: Path) -> float:
+    import markdown
+
+    bodies = [p.read_text(encoding="utf-8").split("---", 2)[2] for p in sorted(content.rglob("news/*.md"))]
+    started = time.perf_counter()
+    md = markdown.Markdown(extensions=["tables", "toc", "attr_list", "md_in_html"])
+    for body in bodies:
+        md.reset().convert(body)
+    return time.perf_counter() - started
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    names = ["mkdocs", "mkdocs-material", "markdown", "jieba", "weasyprint", "pagefind"]
+    found = []
+    for name in names:
+        try:
+            found.append(f"{name} {version(name)}")
+        except Exception:
+            pass
+    return ", ".join(found)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--small", type=int, default=500)
+    parser.add_argument("--members", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
+    args = parser.parse_args(argv)
+
+    from bench.corpus import write_chamber
+
+    work = args.work
+    shutil.rmtree(work, ignore_errors=True)
+    write_chamber(work / "large", "large", seed=1, posts=args.posts, members=args.members)
+    write_chamber(work / "small", "small", seed=2, posts=args.small, members=300)
+    for number in range(10):
+        write_chamber(work / "city", f"c{number:02d}", seed=100 + number, posts=100, members=200)
+
+    chamber = [str(BIN / "chamber")]
+    cache = ROOT / ".cache"
+    env = dict(os.environ)
+    rows: list[tuple[str, str]] = []
+
+    def clear_cache() -> None:
+        for sub in ("builds", "pages", "images", "search"):
+            shutil.rmtree(cache / sub, ignore_errors=True)
+
+    def our_build(name: str, slug: str, extra: list[str] | None = None) -> list[str]:
+        return chamber + ["build", slug, "--content", str(work / name / "content"), "--out",
+                          str(work / name / "sites"), "--today", "2026-11-25", *(extra or [])]
+
+    print("stock MkDocs + Material …", flush=True)
+    stock_large, stock_large_mem = median_run([str(BIN / "mkdocs"), "build", "-q"], work / "large/stock/large",
+                                             args.repeat)
+    stock_small, _ = median_run([str(BIN / "mkdocs"), "build", "-q"], work / "small/stock/small", args.repeat)
+    floor_large = markdown_floor(work / "large/content")
+
+    print("our cold builds …", flush=True)
+    cold_large, cold_large_mem = median_run(our_build("large", "large"), ROOT, args.repeat, before=clear_cache, env=env)
+    cold_small, _ = median_run(our_build("small", "small"), ROOT, args.repeat, before=clear_cache, env=env)
+
+    print("rebuilds …", flush=True)
+    nochange, _ = median_run(our_build("large", "large"), ROOT, args.repeat, env=env)
+    post = work / "large/content/large/news/post-01000.md"
+    original = post.read_text(encoding="utf-8")
+    counter = iter(range(1000))
+
+    def edit_post() -> None:
+        post.write_text(original + f"\n补充说明第{next(counter)}次。\n", encoding="utf-8")
+
+    edited, _ = median_run(our_build("large", "large"), ROOT, args.repeat, before=edit_post, env=env)
+    post.write_text(original, encoding="utf-8")
+
+    print("10 chambers, serial and parallel …", flush=True)
+    city = chamber + ["build", "--all", "--content", str(work / "city/content"), "--out", str(work / "city/sites"),
+                      "--today", "2026-11-25"]
+    serial, _ = median_run(city + ["--jobs", "1"], ROOT, args.repeat, before=clear_cache, env=env)
+    parallel, _ = median_run(city + ["--jobs", "2"], ROOT, args.repeat, before=clear_cache, env=env)
+    city_nochange, _ = median_run(city, ROOT, args.repeat, env=env)
+
+    rows = [
+        (f"stock MkDocs+Material, {args.posts} posts", f"{stock_large:.2f} s, peak {stock_large_mem / 1024:.0f} MiB"),
+        (f"stock MkDocs+Material, {args.small} posts", f"{stock_small:.2f} s"),
+        (f"Python-Markdown alone, {args.posts} post bodies", f"{floor_large:.2f} s"),
+        (f"ours cold, {args.posts} posts + {args.members} members + charter",
+         f"{cold_large:.2f} s ({cold_large / stock_large:.2f}× stock, {cold_large / floor_large:.1f}× floor), "
+         f"peak {cold_large_mem / 1024:.0f} MiB"),
+        (f"ours cold, {args.small} posts", f"{cold_small:.2f} s (2,000 vs 500: {cold_large / cold_small:.2f}×)"),
+        ("ours, no-change rebuild of the large chamber", f"{nochange:.2f} s"),
+        ("ours, rebuild after editing one post", f"{edited:.2f} s ({edited / cold_large:.2f}× cold)"),
+        ("ours, --all 10 chambers × 100 posts, --jobs 1", f"{serial:.2f} s"),
+        ("ours, --all 10 chambers × 100 posts, --jobs 2", f"{parallel:.2f} s ({parallel / serial:.2f}× serial)"),
+        ("ours, --all 10 chambers, no change", f"{city_nochange:.2f} s"),
+    ]
+    write_results(rows, args)
+
+
+def write_results(rows: list[tuple[str, str]], args: argparse.Namespace) -> None:
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    section = (f"## Build (`make bench`, {dt.date.today().isoformat()})\n\n"
+               f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+               f"{versions()}. Medians of {args.repeat} runs, each a fresh process.\n\n"
+               f"| scenario | result |\n| --- | --- |\n{table}\n")
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    marker = "## Build (`make bench`"
+    if marker in text:
+        start = text.index(marker)
+        end = text.find("\n## ", start + 1)
+        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    RESULTS.write_text(text, encoding="utf-8")
+    print(section)
+
+
+if __name__ == "__main__":
+    main()

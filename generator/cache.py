@@ -1,0 +1,120 @@
+"""What has not changed is not built again.
+
+A chamber's build is skipped when its inputs are as they were at its last good build: every file of its
+content folder, the theme, the base config, the generator's own code and the MkDocs/Material versions
+(by path, size and modification time), and no scheduled post has come due since. The records live
+under `.cache/` beside the content folder; deleting that folder at any time only costs a full build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from . import __version__
+from .paths import PROJECT_DIR
+
+GENERATOR_DIR = Path(__file__).resolve().parent
+
+
+def project_dir_for(content_dir: Path) -> Path:
+    """The project a content folder belongs to: the one with the base mkdocs.yml beside it, else ours."""
+    local = content_dir.resolve().parent
+    return local if (local / "mkdocs.yml").is_file() else PROJECT_DIR
+
+
+def cache_root(content_dir: Path) -> Path:
+    return content_dir.resolve().parent / ".cache"
+
+
+def _stat_tree(folder: Path, digest: "hashlib._Hash") -> None:
+    if not folder.exists():
+        digest.update(f"missing:{folder}\n".encode())
+        return
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+
+
+@lru_cache(maxsize=1)
+def _tooling_key() -> str:
+    """The generator's code and the engine versions: an upgrade of either invalidates every record."""
+    digest = hashlib.sha256(__version__.encode())
+    _stat_tree(GENERATOR_DIR, digest)
+    for package in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
+        try:
+            digest.update(f"{package}={version(package)}\n".encode())
+        except PackageNotFoundError:
+            pass
+    return digest.hexdigest()
+
+
+def inputs_key(folder: Path, project_dir: Path) -> str:
+    """A fingerprint of everything a chamber's site is built from."""
+    digest = hashlib.sha256(_tooling_key().encode())
+    _stat_tree(folder, digest)
+    for shared in ("mkdocs.yml", "theme"):
+        path = project_dir / shared
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{shared}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        else:
+            _stat_tree(path, digest)
+    return digest.hexdigest()
+
+
+@dataclass
+class BuildRecord:
+    key: str
+    next_due: str | None   # the earliest scheduled post at build time: on that day the site must change
+    site: str               # identity of the site folder it produced (inode and mtime)
+
+
+def _site_stamp(site: Path) -> str:
+    try:
+        stat = site.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_ino}:{stat.st_mtime_ns}"
+
+
+def _record_path(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    out_id = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+    return cache_root(content_dir) / "builds" / out_id / f"{slug}.json"
+
+
+def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, today: dt.date) -> bool:
+    """True when the site in `<out>/<slug>` was built from exactly the present inputs."""
+    path = _record_path(content_dir, out_dir, slug)
+    try:
+        record = BuildRecord(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return False
+    if record.next_due and today.isoformat() >= record.next_due:
+        return False
+    if record.site != _site_stamp(out_dir / slug):
+        return False
+    return record.key == inputs_key(content_dir / slug, project_dir)
+
+
+def remember(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key: str,
+             next_due: dt.date | None) -> None:
+    path = _record_path(content_dir, out_dir, slug)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = BuildRecord(key, next_due.isoformat() if next_due else None, _site_stamp(out_dir / slug))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record.__dict__), encoding="utf-8")
+    tmp.replace(path)
