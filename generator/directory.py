@@ -31,7 +31,7 @@ NO_INDUSTRY = "其他"
 RESERVED_SLUGS = {"index", "logos"}
 # Legal-form endings add nothing to a URL: 安徽信达建筑有限公司 → anhui-xinda-jianzhu.
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "公司")
-SLUG_WORDS = 6
+SLUG_WORDS = 6   # words kept in a profile's URL name
 CHART_NAMES = 6   # an organisation chart box lists this many names, then "等 N 人"
 
 
@@ -56,28 +56,52 @@ def is_leader(member: Member) -> bool:
     return bool(member.position) and member.position not in ORDINARY_POSITIONS
 
 
+@lru_cache(maxsize=1)
+def _segmenter():
+    """A word segmenter of our own: Material's search may load a user dictionary into jieba's global one,
+    and a URL must not change with the search configuration. Dictionary only (no HMM guessing)."""
+    import jieba
+
+    return jieba.Tokenizer()
+
+
 def member_slug(name: str) -> str:
-    """A stable URL name from the company name alone: pinyin in two-character words, legal form dropped.
+    """A stable URL name from the company name alone: pinyin by word, legal form dropped.
 
-    Two characters make one word because most company names are built of two-character words
-    (place, brand, trade); unlike a segmenter's dictionary, this never changes between versions.
+    安徽信达建筑有限公司 → 安徽/信/达/建筑 → anhui-xinda-jianzhu: single characters next to each other
+    (usually a brand, 信达) make one word.
     """
-    from pypinyin import Style, lazy_pinyin
-
     core = name.strip()
     for suffix in LEGAL_SUFFIXES:
         if core.endswith(suffix) and len(core) > len(suffix):
             core = core[: -len(suffix)]
             break
     words: list[str] = []
-    for run in re.findall(r"[\u3400-\u9fff]+|[A-Za-z0-9]+", core):
-        if run.isascii():
-            words.append(run.lower())
+    singles = ""
+
+    def flush() -> None:
+        nonlocal singles
+        if singles:
+            words.append(_pinyin_word(singles))
+            singles = ""
+
+    for token in _segmenter().cut(core, HMM=False):
+        if re.fullmatch(r"[\u3400-\u9fff]", token):
+            singles += token
             continue
-        syllables = [re.sub(r"[^a-z]", "", s.lower().replace("ü", "v"))
-                     for s in lazy_pinyin(run, style=Style.NORMAL)]
-        words += ["".join(syllables[i:i + 2]) for i in range(0, len(syllables), 2)]
+        flush()
+        if re.fullmatch(r"[\u3400-\u9fff]+", token):
+            words.append(_pinyin_word(token))
+        elif re.fullmatch(r"[A-Za-z0-9]+", token):
+            words.append(token.lower())
+    flush()
     return "-".join(w for w in words[:SLUG_WORDS] if w) or "member"
+
+
+def _pinyin_word(text: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(re.sub(r"[^a-z]", "", s.lower().replace("ü", "v")) for s in lazy_pinyin(text, style=Style.NORMAL))
 
 
 def profile_slugs(members: list[Member]) -> dict[str, str]:

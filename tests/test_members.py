@@ -229,7 +229,8 @@ def test_public_fields_are_a_whitelist_and_mobile_is_masked() -> None:
 def test_profile_slugs_are_pinyin_words_and_unique() -> None:
     assert member_slug("安徽信达建筑有限公司") == "anhui-xinda-jianzhu"
     assert member_slug("四川天府餐饮管理股份有限公司") == "sichuan-tianfu-canyin-guanli"
-    assert member_slug("ABC国际贸易公司") == "abc-guoji-maoyi"
+    assert member_slug("ABC国际贸易公司") == "abc-guojimaoyi"
+    assert member_slug("温州皖鑫服饰有限公司") == "wenzhou-wanxin-fushi"          # 皖/鑫: one word
     names = ["新达建筑有限公司", "信达建筑有限公司", "鑫达建筑", "Index"]
     slugs = profile_slugs([Member(name=n, row=i) for i, n in enumerate(names)])
     assert slugs == {"信达建筑有限公司": "xinda-jianzhu", "新达建筑有限公司": "xinda-jianzhu-2",
@@ -425,7 +426,7 @@ def test_profile_page(member_site: Path) -> None:
         (member_site / "assets/members/xinda.png").resolve()
     other = parse(member_site / "members/baiyun-wuliu/index.html").cssselect("img.cp-profile__logo")[0].get("src")
     assert (member_site / "members/baiyun-wuliu" / other).resolve() == (member_site / "members/logos/baiyun-wuliu.png")
-    assert not parse(member_site / "members/lucheng-quxing-huocan-yindian/index.html").cssselect("img.cp-profile__logo")
+    assert not parse(member_site / "members/luchengqu-xinghuo-canyindian/index.html").cssselect("img.cp-profile__logo")
     assert not list(member_site.rglob("outside.png"))
     nav_links = [a.get("href") for a in doc.cssselect(".md-tabs a, .md-nav a")]
     assert not [h for h in nav_links if "anhui-xinda-jianzhu" in h or "huaqiang" in h]   # profiles not in navigation
