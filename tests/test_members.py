@@ -461,3 +461,26 @@ def test_organisation_page(member_site: Path) -> None:
     assert [text_of(td) for td in tables[0].cssselect("tbody tr")[1].cssselect("td")] == ["维权部", "赵六", "受理会员投诉。"]
     assert [text_of(td) for td in tables[1].cssselect("tbody td")] == ["会员大会", "每年一次", "选举理事会。"]
     assert [text_of(td) for td in tables[2].cssselect("tbody tr")[0].cssselect("td")] == ["会长", "50,000"]
+
+
+def test_demo_sites_publish_no_private_roster_value(demo_sites: Path) -> None:
+    """Every demo roster's private values (e-mails, unconsented mobiles, ID numbers, notes, unlisted members)
+    appear nowhere in its built site, while every listed member has a profile."""
+    from generator.content import chamber_slugs, load_chamber
+    from generator.directory import profile_slugs
+    from conftest import ROOT
+
+    for slug in chamber_slugs(ROOT / "content"):
+        chamber = load_chamber(ROOT / "content", slug, today=TODAY)
+        secrets: set[str] = set()
+        for m in chamber.members:
+            secrets |= {v for v in m.private.values() if len(v) >= 4} | {m.email} - {""}
+            if m.mobile and not (m.listed and m.publish_mobile):
+                secrets.add(m.mobile)
+            if not m.listed:
+                secrets |= {v for v in (m.name, m.intro, m.address, m.website) if v}
+        assert secrets, slug
+        texts = _output_texts(demo_sites / slug)
+        assert [(p.name, s) for p, t in texts for s in secrets if s in t] == []
+        for name, url in profile_slugs(chamber.listed_members).items():
+            assert (demo_sites / slug / "members" / url / "index.html").is_file(), name
