@@ -62,7 +62,9 @@ def _segmenter():
     and a URL must not change with the search configuration. Dictionary only (no HMM guessing)."""
     import jieba
 
-    return jieba.Tokenizer()
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
 
 
 def member_slug(name: str) -> str:
