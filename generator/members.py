@@ -361,11 +361,13 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         if isinstance(values.get(fname), (dict, list)):
             ctx.error(fname, "expected text, found a list or a set of keys")
             values.pop(fname)
-    member = Member(name=_cell_text(values.get("name")), row=raw.row, private=private)
+    member = Member(name=" ".join(_cell_text(values.get("name")).split()), row=raw.row, private=private)
     if not member.name:
         ctx.error("name", "the member's name is empty", "every member needs 名称 (the company or person)")
     for fname in TEXT_FIELDS[1:]:
-        setattr(member, fname, _cell_text(values.get(fname)))
+        text = _cell_text(values.get(fname))
+        # Line breaks typed into a cell (Alt+Enter) only matter in the intro.
+        setattr(member, fname, text if fname == "intro" else " ".join(text.split()))
 
     member.position = re.sub(r"\s+", "", member.position)
     if member.position and member.position not in positions:
@@ -416,7 +418,8 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
 
     Without a `problems` collector, a ContentError listing them all is raised.
     """
-    collector = problems if problems is not None else Problems(path.parent.parent)
+    # Without a collector, paths in messages read from the content folder's parent: content/<slug>/members.*
+    collector = problems if problems is not None else Problems(path.resolve().parent.parent.parent)
     positions = list(positions or DEFAULT_POSITIONS)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
