@@ -30,8 +30,8 @@ ORDINARY_POSITIONS = ("会员", "普通会员", "会员单位", "一般会员")
 NO_INDUSTRY = "其他"
 RESERVED_SLUGS = {"index", "logos"}
 # Legal-form endings add nothing to a URL: 安徽信达建筑有限公司 → anhui-xinda-jianzhu.
-LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "公司")
-SLUG_WORDS = 6   # words kept in a profile's URL name
+LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司")
+SLUG_WORDS = 8   # words kept in a profile's URL name
 CHART_NAMES = 6   # an organisation chart box lists this many names, then "等 N 人"
 
 
