@@ -18,6 +18,7 @@ import difflib
 import io
 import logging
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,7 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
     try:
         # Not read-only: merged ranges are only known in the full mode.
         book = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         problems.error(path, f"cannot open the workbook ({exc.__class__.__name__})",
                        expected="an .xlsx file saved by Excel or WPS")
         return Table(None, None, [])

@@ -199,6 +199,10 @@ def test_header_problems(tmp_path: Path) -> None:
     assert "c/members.csv:1: two columns are headed 手机 (give every column its own header)" in got
     path.write_bytes(b"PK\x03\x04rest-of-a-zip")
     assert "this is an Excel workbook saved under a .csv name" in messages(load(path)[1])[0]
+    broken = tmp_path / "c" / "members.xlsx"
+    broken.write_bytes(b"not a workbook at all")
+    assert messages(load(broken)[1]) == ["c/members.xlsx: cannot open the workbook (BadZipFile) "
+                                         "(an .xlsx file saved by Excel or WPS)"]
 
 
 def test_positions_from_chamber_yml_replace_the_list(content: Path) -> None:
