@@ -1,8 +1,8 @@
 """The member pages as pure functions of the model: the directory, one profile per listed member, and the
 leadership and organisation page (组织架构).
 
-Only listed members are ever passed in, and only `Member.public_fields()` is read, so nothing private can
-reach a page. Member text is escaped; the lists are raw HTML so that a roster of thousands of members
+Only listed members are ever passed in, and only published fields are read (profiles through
+`Member.public_fields()`), so nothing private can reach a page. Member text is escaped; the lists are raw HTML so that a roster of thousands of members
 costs no Markdown parsing. Links inside raw HTML are not rewritten by MkDocs: they are written for
 directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles at `members/<slug>/`.
 """
@@ -16,11 +16,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from .chamber import ChamberInfo
 from .chinese import pinyin_key
 from .markup import front_matter, html_text, md_text
 from .members import LABELS, Member
+
+if TYPE_CHECKING:
+    import jieba
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +61,7 @@ def is_leader(member: Member) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _segmenter():
+def _segmenter() -> jieba.Tokenizer:
     """A word segmenter of our own: Material's search may load a user dictionary into jieba's global one,
     and a URL must not change with the search configuration. Dictionary only (no HMM guessing)."""
     import jieba
