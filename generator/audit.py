@@ -336,36 +336,25 @@ def audit_chamber(chamber: Chamber, year: int, newsletter_years: list[int]) -> C
 _ISSUE_YEAR = re.compile(r"^(\d{4})(?:\D|$)")
 
 
-def newsletter_issue_years(folder: Path, problems: Problems) -> list[int]:
+def newsletter_issue_years(chamber: Chamber, problems: Problems) -> list[int]:
     """The year of each issue in `newsletters/<ID>.yml`: the year of `to`, else of `from`, else of the ID.
 
-    Reads only `from`/`to`; the rest of an issue file belongs to the newsletter. An issue belongs to the
-    year its period ends in, so a December–January issue is counted once.
+    An issue belongs to the year its period ends in, so a December–January issue is counted once. The
+    issue files are read and checked by the newsletter's own loader (a broken one raises ContentError).
     """
+    from .newsletter import load_issues
+
     years = []
-    for path in sorted((folder / "newsletters").glob("*.yml")):
-        doc = load_yaml(path, problems)
-        if doc is None:
-            continue
-        data = doc.data if isinstance(doc.data, dict) else {}
-        year: int | None = None
-        for key in ("to", "from"):
-            value = data.get(key)
-            if value in (None, ""):
-                continue
-            try:
-                year = parse_date(str(value)).year
-            except ValueError as exc:
-                problems.error(path, str(exc), line=doc.line(key), field=key, expected="a date such as 2026-09-30")
-                year = 0
-            break
-        if year is None and (match := _ISSUE_YEAR.match(path.stem)):
-            year = int(match.group(1))
-        if year is None:
-            problems.warning(path, "the issue's year is unknown, not counted in the audit", field="to",
-                             expected="a date in `to`, or a file name starting with the year, e.g. 2026-q3.yml")
-        elif year:
-            years.append(year)
+    for issue in load_issues(chamber):
+        day = issue.definition.to or issue.definition.from_
+        if day is not None:
+            years.append(day.year)
+        elif match := _ISSUE_YEAR.match(issue.id):
+            years.append(int(match.group(1)))
+        else:
+            problems.warning(issue.path or chamber.folder, "the issue's year is unknown, not counted in the audit",
+                             field="to", expected="a date in `to`, or a file name starting with the year, "
+                             "e.g. 2026-q3.yml")
     return years
 
 

@@ -174,7 +174,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         try:
             chamber = load_chamber(args.content, slug, today=today)
             problems = Problems(args.content.parent)
-            years = newsletter_issue_years(chamber.folder, problems)
+            years = newsletter_issue_years(chamber, problems)
             problems.raise_if_errors()
         except ContentError as exc:
             unaudited[slug] = len(exc.problems)

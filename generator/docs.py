@@ -17,10 +17,12 @@ from pathlib import Path
 from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .colour import readable_colour
+from .directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
 from .feeds import FEED_FILE, atom_feed
 from .images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
 from .links import linked_files, rewrite_links
 from .markup import front_matter, md_text, plain_title, safe_url
+from .members import ROSTER_NAMES
 from .model import Chamber
 from .news import Post
 from .newsletter import OUTPUT_DIR as NEWSLETTER_DIR
@@ -35,6 +37,7 @@ Tree = dict[str, "str | Path | Photo"]
 
 NEWS_DIR = "news"
 POSTS_DIR = "news/posts"
+PRIVATE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".numbers", ".ods")
 
 
 def post_docs_path(post: Post) -> str:
@@ -58,7 +61,9 @@ def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]
     if chamber.charter:
         items.append({"章程": "charter.md"})
     if chamber.roster:
-        items.append({"会员名录": "members/index.md"})
+        items.append({"会员名录": f"{MEMBERS_DIR}/index.md"})
+    if has_organization_page(chamber.listed_members, chamber.info):
+        items.append({"组织架构": ORGANIZATION_PAGE})
     if printed and printed.issues:
         items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
     items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
@@ -164,14 +169,35 @@ def _home_markdown(chamber: Chamber) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _members_markdown(chamber: Chamber) -> str:
+def _members_tree(chamber: Chamber) -> Tree:
+    """The directory, a profile per listed member, their logos, and the organisation page."""
+    from .directory import (directory_markdown, has_organization_page, logo_docs_path as member_logo,
+                            organization_markdown, profile_markdown, profile_path, profile_slugs)
+
     members = chamber.listed_members
-    lines = [front_matter({"title": "会员名录"}), "# 会员名录\n", f"共 {len(members)} 家会员单位。\n",
-             "| 名称 | 职务 | 行业 | 联系人 | 电话 |", "| --- | --- | --- | --- | --- |"]
-    for m in members:
-        cells = [m.name, m.position, m.industry, m.contact, m.phone]
-        lines.append("| " + " | ".join(md_text(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+    slugs = profile_slugs(members)
+    tree: Tree = {}
+    if chamber.roster:
+        tree[f"{MEMBERS_DIR}/index.md"] = directory_markdown(members, slugs)
+        for member in members:
+            tree[profile_path(slugs[member.name])] = profile_markdown(member, slugs[member.name], chamber.info.name)
+            logo = member_logo(member, slugs[member.name])
+            if logo:
+                tree[logo] = chamber.roster.path.parent / member.logo
+    if has_organization_page(members, chamber.info):
+        tree[ORGANIZATION_PAGE] = organization_markdown(members, slugs, chamber.info)
+    return tree
+
+
+def _unlisted_logos(chamber: Chamber, tree: Tree) -> set[str]:
+    """Logo files used only by unlisted members: left out, as every trace of those members is."""
+    listed = {m.logo for m in chamber.listed_members} | {logo_docs_path(chamber)}
+    return {m.logo for m in chamber.members if not m.listed and m.logo and m.logo not in listed and m.logo in tree}
+
+
+def _is_private_file(path: Path) -> bool:
+    """Spreadsheets are never copied to a site, wherever they sit: they are rosters or copies of one."""
+    return path.suffix.lower() in PRIVATE_SUFFIXES or path.name in ROSTER_NAMES
 
 
 def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
@@ -262,17 +288,16 @@ def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
         tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
     if chamber.charter:
         tree["charter.md"] = _charter_markdown(chamber, printed)
-    if chamber.roster:
-        tree["members/index.md"] = _members_markdown(chamber)
+    tree.update(_members_tree(chamber))
 
     # Assets (logo, images) are copied; symlinks are never followed out of the folder. Photos are published
     # as web copies: turned upright, at most 1600 px wide, without EXIF/GPS.
     assets = folder / "assets"
     files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.is_symlink()) if assets.is_dir() else []
     for path in [*files, *_published_files(chamber)]:
-        where = _file_docs_path(chamber, path)
+        where = None if _is_private_file(path) else _file_docs_path(chamber, path)
         if where is not None:
-            tree[where] = Photo(path) if is_photo(path) else path
+            tree.setdefault(where, Photo(path) if is_photo(path) else path)
     # Covers also get a small copy for the lists.
     for post in chamber.published_posts:
         where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
@@ -285,6 +310,8 @@ def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
         if source is not None:
             tree[logo] = source
+    for rel in _unlisted_logos(chamber, tree):
+        del tree[rel]
     return tree
 
 

@@ -1,72 +1,117 @@
 """The member directory: one `load_members(path)` over a reader per format (XLSX, CSV, YAML).
 
-Only the fields in PUBLIC_FIELDS are ever published; the mobile is masked unless the member consented;
-every other column is kept in `private` for internal use (the audit) and never reaches a site or a PDF.
+Readers turn a file into header → value rows, keeping the row number the editor sees (the Excel row, the
+CSV row as Excel shows it, the YAML line). One converter turns rows into `Member`s and reports every
+problem of the roster at once, naming the file, sheet, row, column header and value.
+
+Privacy: only the fields in PUBLIC_FIELDS are ever published, through `Member.public_fields()`; the mobile
+is masked unless the member consented; everything else (e-mail, dates, dues, unknown columns such as ID
+numbers or notes) is kept for internal use (the audit) and never reaches a site or a PDF.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import difflib
 import io
+import logging
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+from .chamber import DEFAULT_POSITIONS
 from .chinese import parse_date
 from .errors import Problems
+from .markup import safe_url
+from .paths import resolve_inside
 from .schema import parse_bool
 from .sources import MAX_TEXT_BYTES
 
-ROSTER_NAMES = ("members.xlsx", "members.csv", "members.yml")
+log = logging.getLogger(__name__)
 
-# Canonical field → header names editors use (Chinese and English, lower-cased for English).
+ROSTER_NAMES = ("members.xlsx", "members.csv", "members.yml")
+MAX_ROSTER_BYTES = 50 * MAX_TEXT_BYTES
+ROSTER_SHEET = "会员名录"
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+# Canonical field → the header names editors use. Matching ignores case, spaces and a trailing colon or *.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("名称", "企业名称", "单位名称", "会员名称", "公司名称", "name", "company"),
+    "name": ("名称", "企业名称", "单位名称", "会员名称", "公司名称", "会员单位", "name", "company", "company name"),
     "contact": ("联系人", "姓名", "负责人", "contact"),
     "position": ("职务", "商会职务", "会内职务", "position"),
     "industry": ("行业", "所属行业", "industry"),
     "hometown": ("籍贯", "家乡", "hometown"),
     "address": ("地址", "企业地址", "单位地址", "address"),
-    "phone": ("电话", "办公电话", "联系电话", "phone"),
+    "phone": ("电话", "办公电话", "联系电话", "phone", "tel"),
     "mobile": ("手机", "手机号", "手机号码", "mobile"),
     "email": ("邮箱", "电子邮箱", "email", "e-mail"),
     "website": ("网址", "网站", "主页", "website"),
     "joined": ("入会日期", "入会时间", "joined"),
-    "dues_paid_until": ("会费缴至", "dues_paid_until"),
+    "dues_paid_until": ("会费缴至", "dues_paid_until", "dues paid until"),
     "intro": ("简介", "企业简介", "intro"),
     "logo": ("标志", "logo"),
     "listed": ("公开", "是否公开", "listed"),
-    "publish_mobile": ("公开手机", "手机公开", "publish_mobile"),
+    "publish_mobile": ("公开手机", "手机公开", "publish_mobile", "publish mobile"),
 }
-IGNORED_HEADERS = {"序号", "no", "no.", "#"}
-HEADER_TO_FIELD = {h: f for f, names in HEADERS.items() for h in names}
+IGNORED_HEADERS = ("序号", "no", "no.", "#")
 
-# Published as they are; the mobile is published masked (or in full with consent); nothing else ever.
-PUBLIC_FIELDS = ("name", "contact", "position", "industry", "hometown", "address", "phone", "website",
-                 "intro", "logo")
+
+def _normal(header: Any) -> str:
+    return re.sub(r"\s+", "", str(header or "")).rstrip(":：*").lower()
+
+
+HEADER_TO_FIELD = {_normal(h): f for f, names in HEADERS.items() for h in names}
+IGNORED = {_normal(h) for h in IGNORED_HEADERS}
+TEXT_FIELDS = ("name", "contact", "position", "industry", "hometown", "address", "phone", "mobile", "email",
+               "website", "intro", "logo")
+DATE_FIELDS = ("joined", "dues_paid_until")
+
+# What may be published, in display order, with the label readers see. The mobile is published masked
+# (in full only with the member's consent); nothing outside this list is ever published.
+PUBLIC_FIELDS = ("name", "position", "contact", "industry", "hometown", "address", "phone", "mobile",
+                 "website", "intro", "logo")
+LABELS = {"name": "名称", "position": "职务", "contact": "联系人", "industry": "行业", "hometown": "籍贯",
+          "address": "地址", "phone": "电话", "mobile": "手机", "website": "网址", "intro": "简介",
+          "logo": "标志"}
+
+
+def mask_mobile(text: str) -> str:
+    """Every number in the cell as 139****0001 (a leading +86 dropped); nothing else of the cell is kept."""
+    masked = []
+    for token in re.findall(r"\+?\d[\d -]{5,}\d", text):
+        digits = re.sub(r"\D", "", token)
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]
+        masked.append(digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****")
+    return " / ".join(masked)
 
 
 @dataclass
 class Member:
+    """One roster row. Read published values through `public_fields()`; the rest is for internal use."""
+
     name: str
-    row: int                      # the row number the editor sees (Excel row, CSV line, YAML item)
+    row: int                      # the row number the editor sees (Excel row, CSV row, YAML line)
     contact: str = ""
-    position: str = ""
+    position: str = ""            # one of the chamber's positions, or "" (an ordinary member)
     industry: str = ""
     hometown: str = ""
     address: str = ""
     phone: str = ""
-    mobile: str = ""
-    email: str = ""
-    website: str = ""
+    mobile: str = ""              # private in full: publish `public_mobile`
+    email: str = ""               # never published
+    website: str = ""             # http(s) only; anything else was dropped while loading
     intro: str = ""
-    logo: str = ""
+    logo: str = ""                # a path inside the chamber folder, checked while loading
     joined: dt.date | None = None
     dues_paid_until: dt.date | None = None
     listed: bool = True
     publish_mobile: bool = False
+    rank: int = 0                 # index of `position` in the chamber's positions; ordinary members last
     private: dict[str, str] = field(default_factory=dict)   # unknown columns: never published
 
     @property
@@ -74,16 +119,17 @@ class Member:
         """The mobile as it may be shown: in full with consent, else masked as 139****0001."""
         if not self.mobile:
             return ""
-        if self.publish_mobile:
-            return self.mobile
-        digits = re.sub(r"\D", "", self.mobile)
-        return digits[:3] + "****" + digits[-4:] if len(digits) >= 7 else "****"
+        return self.mobile if self.publish_mobile else mask_mobile(self.mobile)
 
+    def public_fields(self) -> dict[str, str]:
+        """Every published field that has a value, in display order (keys from PUBLIC_FIELDS; see LABELS).
 
-@dataclass
-class RawRow:
-    row: int
-    cells: dict[str, Any]   # header (as written) → value
+        An unlisted member has none: callers should not list them at all, and this is a second lock.
+        """
+        if not self.listed:
+            return {}
+        values = {f: (self.public_mobile if f == "mobile" else getattr(self, f)) for f in PUBLIC_FIELDS}
+        return {f: v for f, v in values.items() if v}
 
 
 @dataclass
@@ -91,176 +137,341 @@ class Roster:
     path: Path
     sheet: str | None
     members: list[Member]
+    positions: list[str] = field(default_factory=lambda: list(DEFAULT_POSITIONS))
+
+    @property
+    def listed(self) -> list[Member]:
+        return [m for m in self.members if m.listed]
+
+
+# --- readers: a file → header row and data rows ------------------------------------------------------------
+
+@dataclass
+class RawRow:
+    row: int
+    cells: dict[str, Any]                 # header (as written) → value
+    lines: dict[str, int] | None = None   # YAML: header → line of that key
+
+
+@dataclass
+class Table:
+    sheet: str | None
+    header_row: int | None
+    rows: list[RawRow]
+    headers: list[str] | None = None      # tabular formats; YAML rows carry their own keys
 
 
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value).strip()
 
 
-def _read_csv(path: Path, problems: Problems) -> Iterator[RawRow]:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        problems.error(path, "the text encoding is not recognised", expected="save as CSV UTF-8 or CSV (GB18030)")
-        return
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+def _is_header(cells: list[Any]) -> bool:
+    return any(HEADER_TO_FIELD.get(_normal(c)) == "name" for c in cells if c is not None)
+
+
+def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], problems: Problems) -> Table:
+    """Find the header row below any title rows; every later non-empty row is a member."""
     header: list[str] | None = None
-    for line_no, cells in enumerate(reader, start=1):
+    header_row = None
+    rows: list[RawRow] = []
+    for row_no, cells in grid:
         if header is None:
-            if _looks_like_header(cells):
-                header = [c.strip() for c in cells]
+            if _is_header(cells):
+                header, header_row = [_cell_text(c) for c in cells], row_no
             continue
-        if not any(c.strip() for c in cells):
-            continue
-        yield RawRow(line_no, dict(zip(header, cells)))
+        named = {h: v for h, v in zip(header, cells) if h and _normal(h) not in IGNORED}
+        if any(_cell_text(v) for v in named.values()):   # rows holding only a 序号 are template leftovers
+            rows.append(RawRow(row_no, named))
+    where = f"sheet {sheet}" if sheet else None
     if header is None:
-        problems.error(path, "no header row found", expected="a row with 名称 (or name) and the other column names")
+        problems.error(path, "no header row found", field=where,
+                       expected="a row with 名称 (or 企业名称, name …) above the members, then 联系人, 职务 …")
+        return Table(sheet, None, [], [])
+    named_headers = [h for h in header if h and _normal(h) not in IGNORED]
+    for name in sorted({h for h in named_headers if named_headers.count(h) > 1}):
+        problems.error(path, f"two columns are headed {name}", line=header_row, field=where,
+                       expected="give every column its own header")
+    return Table(sheet, header_row, rows, named_headers)
 
 
-def _looks_like_header(cells: list[Any]) -> bool:
-    names = {str(c).strip().lower() for c in cells if c is not None}
-    return any(h in names for h in HEADERS["name"])
-
-
-def _read_xlsx(path: Path, problems: Problems) -> tuple[str | None, list[RawRow]]:
+def _read_xlsx(path: Path, problems: Problems) -> Table:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=False, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        problems.error(path, f"cannot open the workbook: {exc}", expected="an .xlsx file saved by Excel or WPS")
-        return None, []
-    sheet = book["会员名录"] if "会员名录" in book.sheetnames else book.worksheets[0]
-    rows: list[RawRow] = []
-    header: list[str] | None = None
-    for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = list(values)
-        if header is None:
-            if _looks_like_header(cells):
-                header = [_cell_text(c) for c in cells]
-            continue
-        if not any(_cell_text(c) for c in cells):
-            continue
-        rows.append(RawRow(row_no, dict(zip(header, cells))))
-    if header is None:
-        problems.error(path, "no header row found", field=f"sheet {sheet.title}",
-                       expected="a row with 名称 (or name) and the other column names")
-    return sheet.title, rows
+        # Not read-only: merged ranges are only known in the full mode.
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        problems.error(path, f"cannot open the workbook ({exc.__class__.__name__})",
+                       expected="an .xlsx file saved by Excel or WPS")
+        return Table(None, None, [])
+    sheet = book[ROSTER_SHEET] if ROSTER_SHEET in book.sheetnames else book.worksheets[0]
+    grid = [(row_no, list(values)) for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    # A merged range shows its value in every cell it covers (e.g. one 行业 cell spanning several rows).
+    for merged in sheet.merged_cells.ranges:
+        value = grid[merged.min_row - 1][1][merged.min_col - 1]
+        for r in range(merged.min_row, merged.max_row + 1):
+            cells = grid[r - 1][1]
+            for c in range(merged.min_col, merged.max_col + 1):
+                cells[c - 1] = value
+    return _table(path, sheet.title, grid, problems)
 
 
-def _read_yaml(path: Path, problems: Problems) -> list[RawRow]:
+def _decode(data: bytes) -> str | None:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")   # Excel's "Unicode text"
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _read_csv(path: Path, problems: Problems) -> Table:
+    data = path.read_bytes()
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        problems.error(path, "this is an Excel workbook saved under a .csv name",
+                       expected="rename it members.xlsx, or save as CSV from Excel")
+        return Table(None, None, [])
+    text = _decode(data)
+    if text is None or "\x00" in text:
+        problems.error(path, "the text encoding is not recognised",
+                       expected="save from Excel as CSV UTF-8 or CSV (逗号分隔)")
+        return Table(None, None, [])
+    head = text[:4096]
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    grid = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+    return _table(path, None, grid, problems)
+
+
+def _read_yaml(path: Path, problems: Problems) -> Table:
     from .sources import load_yaml
 
     doc = load_yaml(path, problems)
     if doc is None:
-        return []
-    if not isinstance(doc.data, list):
-        problems.error(path, "expected a list of members (each item starting with '- name:')", line=1)
-        return []
+        return Table(None, None, [])
+    data = doc.data.get("members") if isinstance(doc.data, dict) and "members" in doc.data else doc.data
+    prefix: tuple = ("members",) if data is not doc.data else ()
+    if not isinstance(data, list):
+        problems.error(path, "expected a list of members, each item starting with '- 名称:' (or '- name:')",
+                       line=1)
+        return Table(None, None, [])
     rows = []
-    for index, item in enumerate(doc.data):
-        line = doc.line(index) or index + 1
+    for index, item in enumerate(data):
+        line = doc.line(*prefix, index) or index + 1
         if not isinstance(item, dict):
-            problems.error(path, "expected a member's keys and values", line=line)
+            problems.error(path, "expected a member's keys and values (名称: …, 职务: …)", line=line)
             continue
-        rows.append(RawRow(line, {str(k): v for k, v in item.items()}))
-    return rows
+        cells = {str(k): v for k, v in item.items() if _normal(k) not in IGNORED}
+        lines = {str(k): doc.line(*prefix, index, k) or line for k in item}
+        rows.append(RawRow(line, cells, lines))
+    return Table(None, None, rows)
 
 
-def _member(raw: RawRow, where: str, path: Path, positions: list[str], problems: Problems) -> Member | None:
-    values: dict[str, Any] = {}
-    private: dict[str, str] = {}
-    for header, value in raw.cells.items():
-        key = str(header).strip()
-        fname = HEADER_TO_FIELD.get(key) or HEADER_TO_FIELD.get(key.lower())
-        if fname:
-            values[fname] = value
-        elif key and key.lower() not in IGNORED_HEADERS:
-            private[key] = _cell_text(value)
-    ok = True
+READERS = {".xlsx": _read_xlsx, ".csv": _read_csv, ".yml": _read_yaml, ".yaml": _read_yaml}
 
-    def bad(fname: str, message: str, expected: str | None = None) -> None:
-        nonlocal ok
-        ok = False
-        header = next((h for h in raw.cells if HEADER_TO_FIELD.get(str(h).strip()) == fname
-                       or HEADER_TO_FIELD.get(str(h).strip().lower()) == fname), fname)
-        problems.error(path, message, line=raw.row, field=f"{where}column {header}", expected=expected)
 
-    name = _cell_text(values.get("name"))
-    if not name:
-        bad("name", "the member's name is empty")
-    member = Member(name=name, row=raw.row, private=private)
-    for fname in ("contact", "position", "industry", "hometown", "address", "phone", "mobile", "email",
-                  "website", "intro", "logo"):
-        setattr(member, fname, _cell_text(values.get(fname)))
+# --- rows → members --------------------------------------------------------------------------------------
+
+@dataclass
+class _RowContext:
+    path: Path
+    sheet: str | None
+    raw: RawRow
+    columns: dict[str, str]        # field → header as written
+    problems: Problems
+    ok: bool = True
+
+    def where(self, fname: str) -> tuple[int, str]:
+        header = self.columns.get(fname, fname)
+        line = (self.raw.lines or {}).get(header, self.raw.row)
+        place = f"column {header}" if self.raw.lines is None else header
+        return line, (f"sheet {self.sheet}, " if self.sheet else "") + place
+
+    def error(self, fname: str, message: str, expected: str | None = None) -> None:
+        self.ok = False
+        line, where = self.where(fname)
+        self.problems.error(self.path, message, line=line, field=where, expected=expected)
+
+    def warning(self, fname: str, message: str, expected: str | None = None) -> None:
+        line, where = self.where(fname)
+        self.problems.warning(self.path, message, line=line, field=where, expected=expected)
+
+
+def _columns(headers: list[str], report: Any) -> dict[str, str]:
+    """field → header as written; two headers meaning the same field are reported through `report`."""
+    columns: dict[str, str] = {}
+    for header in headers:
+        fname = HEADER_TO_FIELD.get(_normal(header))
+        if not fname:
+            continue
+        if fname in columns:
+            report(f"columns {columns[fname]} and {header} both mean {fname}", "keep one of them")
+            continue
+        columns[fname] = header
+    return columns
+
+
+def _date(value: Any, excel: bool) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if excel and isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        # A date typed into a cell formatted as a number: Excel's serial day count.
+        from openpyxl.utils.datetime import from_excel
+
+        return from_excel(value).date()
+    return parse_date(_cell_text(value))
+
+
+def _website(text: str) -> str | None:
+    """An http(s) address; a bare domain (www.example.cn) is read as http://; anything else is None."""
+    if re.fullmatch(r"(?i)[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)?", text):
+        text = "http://" + text
+    return safe_url(text, ("http://", "https://"))
+
+
+def _closest(value: str, allowed: list[str]) -> str | None:
+    """The likeliest intended value; one of the same length wins a tie (付会长 → 副会长, not 会长)."""
+    def score(candidate: str) -> float:
+        same_length = 0.2 if len(candidate) == len(value) else 0.0
+        return difflib.SequenceMatcher(None, value, candidate).ratio() + same_length
+
+    best = max(allowed, key=score, default=None)
+    return best if best is not None and score(best) >= 0.6 else None
+
+
+def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, excel: bool) -> Member:
+    """The member of one row; its problems go to `ctx` (`ctx.ok` is False if any is an error)."""
+    values = {f: raw.cells[h] for f, h in ctx.columns.items() if h in raw.cells}
+    private = {str(h): _cell_text(v) for h, v in raw.cells.items()
+               if h and h not in ctx.columns.values() and _cell_text(v)}
+    for fname in TEXT_FIELDS:
+        if isinstance(values.get(fname), (dict, list)):
+            ctx.error(fname, "expected text, found a list or a set of keys")
+            values.pop(fname)
+    member = Member(name=" ".join(_cell_text(values.get("name")).split()), row=raw.row, private=private)
+    if not member.name:
+        ctx.error("name", "the member's name is empty", "every member needs 名称 (the company or person)")
+    for fname in TEXT_FIELDS[1:]:
+        text = _cell_text(values.get(fname))
+        # Line breaks typed into a cell (Alt+Enter) only matter in the intro.
+        setattr(member, fname, text if fname == "intro" else " ".join(text.split()))
+
+    member.position = re.sub(r"\s+", "", member.position)
     if member.position and member.position not in positions:
-        bad("position", f"unknown position {member.position!r}", "one of: " + ", ".join(positions))
-    for fname in ("joined", "dues_paid_until"):
+        close = _closest(member.position, positions)
+        hint = f"did you mean {close!r}? " if close else ""
+        ctx.error("position", f"{member.position!r} is not a position",
+                  f"{hint}allowed: {', '.join(positions)}; or list it under positions: in chamber.yml")
+    member.rank = positions.index(member.position) if member.position in positions else len(positions)
+
+    for fname in DATE_FIELDS:
         value = values.get(fname)
-        if value in (None, ""):
-            continue
-        if isinstance(value, (dt.date, dt.datetime)):
-            setattr(member, fname, value.date() if isinstance(value, dt.datetime) else value)
+        if value is None or _cell_text(value) == "":
             continue
         try:
-            setattr(member, fname, parse_date(_cell_text(value)))
-        except ValueError as exc:
-            bad(fname, str(exc), "a date such as 2026-03-10, 2026/3/10 or 2026年3月10日")
+            setattr(member, fname, _date(value, excel))
+        except ValueError:
+            ctx.error(fname, f"{_cell_text(value)!r} is not a date",
+                      "a date such as 2026-03-10, 2026/3/10, 2026.3.10 or 2026年3月10日")
     for fname, default in (("listed", True), ("publish_mobile", False)):
         value = values.get(fname)
-        if value in (None, ""):
+        if value is None or _cell_text(value) == "":
             setattr(member, fname, default)
             continue
         try:
             setattr(member, fname, parse_bool(value))
         except ValueError:
-            bad(fname, f"{_cell_text(value)!r} is not yes or no", "是/否, Y/N, yes/no, true/false, 1/0")
-    return member if ok else None
+            ctx.error(fname, f"{_cell_text(value)!r} is not yes or no", "是/否, Y/N, yes/no, true/false, 1/0")
+
+    if member.website:
+        url = _website(member.website)
+        if url is None:
+            ctx.warning("website", f"{member.website!r} is not a web address; the link is left out",
+                        "an address starting with http:// or https://")
+        member.website = url or ""
+    if member.logo:
+        found = resolve_inside(folder, member.logo, folder)
+        if found is None or found.suffix.lower() not in LOGO_SUFFIXES:
+            ctx.warning("logo", f"{member.logo!r} is not an image inside the chamber folder; it is left out",
+                        "e.g. assets/members/logo.png (" + ", ".join(LOGO_SUFFIXES) + ")")
+            member.logo = ""
+        else:
+            member.logo = found.relative_to(folder.resolve()).as_posix()
+    return member
 
 
-def load_members(path: Path, problems: Problems, positions: list[str]) -> Roster:
-    """Read a roster in any of the three formats; every problem of every row is reported."""
-    if path.stat().st_size > 50 * MAX_TEXT_BYTES:
-        problems.error(path, "the roster file is too large", expected="at most 100 MB")
-        return Roster(path, None, [])
-    sheet = None
-    if path.suffix == ".xlsx":
-        sheet, raws = _read_xlsx(path, problems)
-    elif path.suffix == ".csv":
-        raws = list(_read_csv(path, problems))
+def load_members(path: Path, problems: Problems | None = None, positions: list[str] | None = None) -> Roster:
+    """Read a roster in any of the three formats, reporting every problem of every row.
+
+    Without a `problems` collector, a ContentError listing them all is raised.
+    """
+    # Without a collector, paths in messages read from the content folder's parent: content/<slug>/members.*
+    collector = problems if problems is not None else Problems(path.resolve().parent.parent.parent)
+    positions = list(positions or DEFAULT_POSITIONS)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        collector.error(path, "not a roster format", expected="members.xlsx, members.csv or members.yml")
+        table = Table(None, None, [])
+    elif path.stat().st_size > MAX_ROSTER_BYTES:
+        collector.error(path, "the roster file is too large", expected=f"at most {MAX_ROSTER_BYTES // 1048576} MB")
+        table = Table(None, None, [])
     else:
-        raws = _read_yaml(path, problems)
-    where = f"sheet {sheet}, " if sheet else ""
-    members = []
+        table = reader(path, collector)
+
+    folder = path.parent
+    excel = path.suffix.lower() == ".xlsx"
+    members: list[Member] = []
     seen: dict[str, int] = {}
-    for raw in raws:
-        member = _member(raw, where, path, positions, problems)
-        if member is None:
-            continue
+    header_columns: dict[str, str] | None = None
+    if table.headers is not None:
+        # Tabular formats share one header: check it once, at the header row.
+        def header_problem(message: str, expected: str) -> None:
+            where = f"sheet {table.sheet}" if table.sheet else None
+            collector.error(path, message, line=table.header_row, field=where, expected=expected)
+
+        header_columns = _columns(table.headers, header_problem)
+    for raw in table.rows:
+        if header_columns is not None:
+            columns = header_columns
+        else:
+            def key_problem(message: str, expected: str, raw: RawRow = raw) -> None:
+                collector.error(path, message, line=raw.row, expected=expected)
+
+            columns = _columns(list(raw.cells), key_problem)
+        ctx = _RowContext(path, table.sheet, raw, columns, collector)
+        member = _member(raw, ctx, positions, folder, excel)
         if member.name in seen:
-            problems.error(path, f"{member.name!r} is listed twice (also row {seen[member.name]})",
-                           line=raw.row, field=f"{where}column name")
-            continue
-        seen[member.name] = raw.row
-        members.append(member)
-    return Roster(path, sheet, members)
+            ctx.error("name", f"{member.name!r} is listed twice (also row {seen[member.name]})",
+                      "one row per member")
+        elif member.name:
+            seen[member.name] = raw.row
+        if ctx.ok:
+            members.append(member)
+    if problems is None:
+        collector.raise_if_errors()
+    return Roster(path, table.sheet, members, positions)
 
 
 def find_roster(folder: Path, problems: Problems) -> Path | None:
     found = [folder / n for n in ROSTER_NAMES if (folder / n).is_file()]
     if len(found) > 1:
         problems.error(found[1], "more than one member roster", expected="keep exactly one of " + ", ".join(ROSTER_NAMES))
+    old = folder / "members.xls"
+    if not found and old.is_file():
+        problems.error(old, "the old Excel format .xls is not read", expected="save it as members.xlsx (Excel 工作簿)")
     return found[0] if found else None
+

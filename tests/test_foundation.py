@@ -22,7 +22,7 @@ def test_site_has_chamber_identity_nav_and_footer(test_site: Path) -> None:
     assert doc.findtext(".//title").strip().endswith("温州市测试商会")
     tabs = [text_of(a) for a in doc.cssselect(".md-tabs__link")]
     assert tabs[:4] == ["首页", "新闻动态", "章程", "会员名录"]
-    assert tabs[4:] == ["商会简介", "入会指南"]          # pages/ in the usual order: about before join
+    assert tabs[4:] == ["组织架构", "商会简介", "入会指南"]   # then pages/ in the usual order: about before join
     footer = doc.cssselect(".cp-footer")[0]
     assert "温州市鹿城区测试路1号" in text_of(footer)
     assert footer.cssselect('a[href="tel:057788880000"]')
