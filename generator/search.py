@@ -32,8 +32,6 @@ EXCLUDE_SELECTORS = ".headerlink"
 # category) hold no indexed text, and skipping them halves the indexing time of a big chamber.
 PAGES_GLOB = "{*.html,*/index.html,*/*/index.html,news/[0-9][0-9][0-9][0-9]/**/*.html}"
 MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
-
-
 # The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
 # news listings draw their excerpts in other elements, so they never match.
 ARTICLE = re.compile(r'<article class="md-content__inner\b')
