@@ -50,7 +50,7 @@ def _stat_tree(folder: Path, digest: "hashlib._Hash") -> None:
 
 
 @lru_cache(maxsize=1)
-def _tooling_key() -> str:
+def tooling_key() -> str:
     """The generator's code and the engine versions: an upgrade of either invalidates every record."""
     digest = hashlib.sha256(__version__.encode())
     _stat_tree(GENERATOR_DIR, digest)
@@ -64,7 +64,7 @@ def _tooling_key() -> str:
 
 def inputs_key(folder: Path, project_dir: Path) -> str:
     """A fingerprint of everything a chamber's site is built from."""
-    digest = hashlib.sha256(_tooling_key().encode())
+    digest = hashlib.sha256(tooling_key().encode())
     _stat_tree(folder, digest)
     for shared in ("mkdocs.yml", "theme"):
         path = project_dir / shared

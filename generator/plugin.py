@@ -26,6 +26,7 @@ from .errors import ContentError
 from .model import Chamber
 from .markup import plain_title
 from .newsletter import Printed
+from .render_cache import PageRenderer
 from .sanitize import sanitize_html
 from .search import mark_indexed, without_material_search
 
@@ -55,6 +56,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         # The newsletter issues and charter.pdf `chamber build` printed; `serve` prints nothing.
         self.printed: Printed | None = None
         self._editor_pages: set[str] = set()
+        self._renderer: PageRenderer | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -71,17 +73,27 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     @event_priority(-60)
     def on_files(self, files, *, config: MkDocsConfig):
         blog.index_posts(config)
-        return files
+        return without_material_search(files, config)
 
     @event_priority(-60)
     def on_nav(self, nav, *, config: MkDocsConfig, files):
         blog.link_by_date(config)
+        # The files are final now: every page is converted by one parser, through the page cache.
+        cache_file = cache_root(self.chamber.folder.parent) / "pages" / f"{self.chamber.slug}.json" \
+            if self.chamber else None
+        self._renderer = PageRenderer(config, files, cache_file)
         return nav
 
-    @event_priority(-60)
+    @event_priority(-100)
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files):
-        blog.use_summary(page, config)
+        if self._renderer is not None:
+            self._renderer.attach(page)
         return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._renderer is not None:
+            self._renderer.save()
+            self._renderer = None
 
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
         if page.is_homepage:
@@ -97,9 +109,6 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         if theme_dir:
             server.watch(theme_dir)
         return server
-
-    def on_files(self, files, *, config: MkDocsConfig):
-        return without_material_search(files, config)
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str | None:
         # Raw HTML in editors' Markdown is untrusted: clean it after conversion, before any template sees it.
