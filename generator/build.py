@@ -43,8 +43,10 @@ class BuildResult:
     skipped: bool = False   # inputs unchanged since the last good build: nothing was done
 
 
-def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None) -> BuildResult:
-    """Build one chamber into `<out>/<slug>/`; on any error the previous site stays as it was."""
+def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
+                  workers: int = 1) -> BuildResult:
+    """Build one chamber into `<out>/<slug>/` (pages drawn by `workers` processes); on any error the
+    previous site stays as it was."""
     from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
 
     started = time.perf_counter()
@@ -68,7 +70,7 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
                 config_file = write_chamber_config(Path(stage), slug=slug, content_dir=content_dir,
                                                    site_dir=building,
                                                    today=today.isoformat() if today else None)
-                build_site(config_file, chamber, printed)
+                build_site(config_file, chamber, printed, workers=workers)
             index_site(building)    # the search index reads the finished pages
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
@@ -102,9 +104,10 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
             stale.append(slug)
     slugs = stale
     if jobs <= 1 or len(slugs) <= 1:
+        # One chamber at a time: its pages are drawn by `jobs` processes instead.
         for slug in slugs:
             try:
-                yield slug, build_chamber(slug, content_dir, out_dir, today=today)
+                yield slug, build_chamber(slug, content_dir, out_dir, today=today, workers=jobs)
             except (ContentError, BuildLocked) as exc:
                 yield slug, exc
         return

@@ -5,9 +5,14 @@ Kept apart so that another engine could replace MkDocs without touching loading 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 from pathlib import Path
+from typing import Iterator
 
+import mkdocs.commands.build as mkdocs_build_module
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -57,19 +62,82 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
     return path
 
 
-def build_site(config_file: Path, chamber: Chamber | None = None, printed: Printed | None = None) -> MkDocsConfig:
+def build_site(config_file: Path, chamber: Chamber | None = None, printed: Printed | None = None, *,
+               workers: int = 1) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
-    `printed` (the newsletter PDFs and charter.pdf) is linked and copied into the site."""
+    `printed` (the newsletter PDFs and charter.pdf) is linked and copied into the site; `workers` processes
+    draw the pages."""
     config = load_config(config_file=str(config_file))
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
     config.plugins["chamber"].printed = printed
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        mkdocs_build(config)
+        with _pages_drawn_by(workers):
+            mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
     return config
+
+
+class PageWorkerError(RuntimeError):
+    """A process drawing pages failed (its error is in the log above)."""
+
+
+@contextlib.contextmanager
+def _pages_drawn_by(workers: int) -> Iterator[None]:
+    """Draw the pages' templates (the largest cost of a big site) in `workers` processes.
+
+    By the time MkDocs draws the first page, every page has been read and converted, and drawing one page
+    changes nothing another page shows; so at the first page this process forks, each process draws every
+    `workers`-th page into the same site folder, and the build goes on (sitemap, plugins' last steps) once
+    all have finished. Only where fork exists; `workers` 1 draws in this process as MkDocs does.
+    """
+    if workers <= 1 or not hasattr(os, "fork"):
+        yield
+        return
+    draw = mkdocs_build_module._build_page
+    children: list[int] = []
+    position = 0
+
+    def draw_share(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+        nonlocal position
+        if position == 0:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for worker in range(1, workers):
+                pid = os.fork()
+                if pid == 0:
+                    _draw_and_exit(draw, worker, workers, config, doc_files, nav, env, dirty)
+                children.append(pid)
+        if position % workers == 0:
+            draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
+        position += 1
+
+    mkdocs_build_module._build_page = draw_share
+    try:
+        yield
+    finally:
+        mkdocs_build_module._build_page = draw
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed")
+
+
+def _draw_and_exit(draw, worker: int, workers: int, config, doc_files, nav, env, dirty) -> None:
+    """In a forked process: draw this worker's share of the pages, then leave without running anything else."""
+    code = 0
+    try:
+        for index, file in enumerate(doc_files):
+            if index % workers == worker:
+                draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
+    except BaseException:   # noqa: BLE001 - reported, and the parent fails the build
+        log.exception("drawing pages failed")
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def serve_site(config_file: Path, dev_addr: str | None = None, open_browser: bool = False) -> None:
