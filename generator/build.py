@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -63,20 +64,22 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         _clean_leftovers(work, slug)
         # Build beside the target (same file system) so that the final swap is a rename.
         building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+        stage = Path(tempfile.mkdtemp(prefix=f"stage-{slug}-", dir=work))
         try:
-            with tempfile.TemporaryDirectory(prefix=f"chamber-{slug}-") as stage:
-                # Print the newsletter issues and the charter first: the site build copies the PDFs in.
-                printed = print_chamber(chamber, issues, Path(stage) / "print")
-                config_file = write_chamber_config(Path(stage), slug=slug, content_dir=content_dir,
-                                                   site_dir=building,
-                                                   today=today.isoformat() if today else None)
-                build_site(config_file, chamber, printed, workers=workers)
+            # Print the newsletter issues and the charter first: the site build copies the PDFs in.
+            printed = print_chamber(chamber, issues, stage / "print")
+            config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
+                                               today=today.isoformat() if today else None)
+            build_site(config_file, chamber, printed, workers=workers)
             index_site(building)    # the search index reads the finished pages
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
             swap_into_place(building, target)
         finally:
-            shutil.rmtree(building, ignore_errors=True)
+            # The staged docs and the old site (now at `building`) are thousands of files: removed in the
+            # background; a removal cut short is finished by the next build (_clean_leftovers).
+            discard(stage)
+            discard(building)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started,
                        list(chamber.warnings) + printed.warnings)
@@ -145,8 +148,21 @@ def _chamber_lock(work: Path, slug: str) -> Iterator[None]:
 
 def _clean_leftovers(work: Path, slug: str) -> None:
     """Remove what an interrupted build of this chamber left (safe: we hold its lock)."""
-    for leftover in work.glob(f"building-{slug}-*"):
+    for leftover in [*work.glob(f"building-{slug}-*"), *work.glob(f"stage-{slug}-*")]:
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+def discard(folder: Path) -> None:
+    """Delete a folder without waiting for it: `rm -rf` left running on its own (where there is one)."""
+    if not folder.exists():
+        return
+    rm = shutil.which("rm")
+    if rm is None or os.name != "posix":
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    # `sh` starts rm in the background and returns at once: rm outlives this process and leaves no zombie.
+    subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(folder)], check=False,
+                   stdin=subprocess.DEVNULL)
 
 
 def swap_into_place(new: Path, target: Path) -> None:

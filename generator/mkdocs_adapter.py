@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -105,10 +106,11 @@ def _pages_drawn_by(workers: int) -> Iterator[None]:
         if position == 0:
             sys.stdout.flush()
             sys.stderr.flush()
+            parent = os.getpid()
             for worker in range(1, workers):
                 pid = os.fork()
                 if pid == 0:
-                    _draw_and_exit(draw, worker, workers, config, doc_files, nav, env, dirty)
+                    _draw_and_exit(draw, parent, worker, workers, config, doc_files, nav, env, dirty)
                 children.append(pid)
         if position % workers == 0:
             draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
@@ -124,10 +126,24 @@ def _pages_drawn_by(workers: int) -> Iterator[None]:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed")
 
 
-def _draw_and_exit(draw, worker: int, workers: int, config, doc_files, nav, env, dirty) -> None:
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive a build that was killed (it would hold the chamber's lock): Linux only."""
+    try:
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _draw_and_exit(draw, parent: int, worker: int, workers: int, config, doc_files, nav, env, dirty) -> None:
     """In a forked process: draw this worker's share of the pages, then leave without running anything else."""
     code = 0
     try:
+        _die_with_parent(parent)
         for index, file in enumerate(doc_files):
             if index % workers == worker:
                 draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())

@@ -81,6 +81,16 @@ def read_search_fragment(path: Path) -> dict:
     return json.loads(data[len(b"pagefind_dcd"):])
 
 
+def settled(work: Path, limit: float = 60.0) -> list[Path]:
+    """The entries of a build's work folder once its background removals (old sites, staged docs) are done."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while any(p.name.startswith(("building-", "stage-")) for p in work.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return list(work.iterdir())
+
+
 def text_of(node) -> str:
     return " ".join(node.text_content().split())
 

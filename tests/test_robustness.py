@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from generator.cli import main
-from conftest import ROOT, write_chamber
+from conftest import ROOT, settled, write_chamber
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -64,7 +64,7 @@ def test_sigkill_mid_build_keeps_previous_site_and_next_build_succeeds(tmp_path:
     assert snapshot(out / "big") == before
 
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
-    assert not list((out / ".chamber").glob("building-big-*"))      # leftovers cleaned
+    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-big-")]   # leftovers cleaned
     assert (out / "big/news/2026/11/20").is_dir()                     # the new posts are in
     assert snapshot(out / "big") != before
 
@@ -77,4 +77,4 @@ def test_rebuild_replaces_site_in_place(content: Path, out: Path) -> None:
     assert main(["build", "swap", "--content", str(content), "--out", str(out)]) == 0
     assert "新的简介" in (out / "swap/about/index.html").read_text(encoding="utf-8")
     assert os.stat(out / "swap").st_ino != inode
-    assert not list((out / ".chamber").glob("building-*"))
+    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]   # the old site removed
