@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,55 @@ def test_deleted_site_or_cache_rebuilds(project: Path, capsys) -> None:
     shutil.rmtree(project / ".cache")
     assert "✓ cached" in build(project, capsys)
     assert "· cached: unchanged" in build(project, capsys)
+
+
+# --- the page cache (converted Markdown, .cache/pages/) -------------------------------------------------------
+
+def test_page_linking_to_a_moved_post_follows_it(project: Path, capsys) -> None:
+    """A page whose own Markdown is unchanged is converted again when a page it links to moves."""
+    about = "---\ntitle: 商会简介\n---\n\n见[培训班](../news/2026/2026-05-21-falv-peixun.md)。\n"
+    write_chamber(project / "content", "cached", files={"pages/about.md": about})
+    build(project, capsys)
+    assert 'href="../news/2026/05/21/falv-peixun/"' in page(project, "about/index.html")
+    write_chamber(project / "content", "cached", files={
+        "pages/about.md": about,
+        "news/2026/2026-05-21-falv-peixun.md": post("法律知识培训班开班", "2026-05-21", category="培训活动",
+                                                     slug="peixun-ban")})
+    assert "✓ cached" in build(project, capsys)
+    about_html = page(project, "about/index.html")
+    assert 'href="../news/2026/05/21/peixun-ban/"' in about_html and "falv-peixun" not in about_html
+
+
+def test_page_cache_holds_this_build_only_and_may_be_deleted(project: Path, capsys) -> None:
+    build(project, capsys)
+    cache_file = project / ".cache/pages/cached.json"
+    first = json.loads(cache_file.read_text(encoding="utf-8"))
+    assert any("正文第一段" in entry["content"] for entry in first.values())
+    write_chamber(project / "content", "cached", files={
+        "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", body="改写后的正文。")})
+    build(project, capsys)
+    second = json.loads(cache_file.read_text(encoding="utf-8"))
+    assert len(second) == len(first)                          # the old version of the post is dropped
+    assert any("改写后的正文" in entry["content"] for entry in second.values())
+    assert "改写后的正文" in page(project, "news/2025/12/30/nianhui/index.html")
+    before = page(project, "news/2025/12/30/nianhui/index.html")
+    shutil.rmtree(project / ".cache")
+    build(project, capsys, "--force")
+    assert page(project, "news/2025/12/30/nianhui/index.html") == before
+
+
+def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Path, capsys) -> None:
+    """The same site whether pages come from the cache or not, and drawn by one process or two."""
+    from generator.build import build_chamber
+    from conftest import TODAY
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    content = project / "content"
+    build_chamber("cached", content, project / "one", today=TODAY, workers=1)          # empty cache
+    build_chamber("cached", content, project / "two", today=TODAY, workers=2)          # from the cache
+    assert json.loads((project / ".cache/pages/cached.json").read_text(encoding="utf-8"))
+    one, two = files(project / "one/cached"), files(project / "two/cached")
+    assert len(one) > 20 and one.keys() == two.keys()
+    assert [rel for rel in one if one[rel] != two[rel]] == []
