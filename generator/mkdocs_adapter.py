@@ -72,6 +72,7 @@ def build_site(config_file: Path, chamber: Chamber | None = None, printed: Print
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
     config.plugins["chamber"].printed = printed
+    config.plugins["chamber"].workers = workers
     config.plugins.on_startup(command="build", dirty=False)
     try:
         with _pages_drawn_by(workers):
@@ -126,7 +127,7 @@ def _pages_drawn_by(workers: int) -> Iterator[None]:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed")
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """A worker must not outlive a build that was killed (it would hold the chamber's lock): Linux only."""
     try:
         import ctypes
@@ -143,7 +144,7 @@ def _draw_and_exit(draw, parent: int, worker: int, workers: int, config, doc_fil
     """In a forked process: draw this worker's share of the pages, then leave without running anything else."""
     code = 0
     try:
-        _die_with_parent(parent)
+        die_with_parent(parent)
         for index, file in enumerate(doc_files):
             if index % workers == worker:
                 draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())

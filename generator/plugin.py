@@ -57,6 +57,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self.printed: Printed | None = None
         self._editor_pages: set[str] = set()
         self._renderer: PageRenderer | None = None
+        self.workers = 1   # processes `chamber build` lets this build use
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -81,7 +82,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         # The files are final now: every page is converted by one parser, through the page cache.
         cache_file = cache_root(self.chamber.folder.parent) / "pages" / f"{self.chamber.slug}.json" \
             if self.chamber else None
-        self._renderer = PageRenderer(config, files, cache_file)
+        self._renderer = PageRenderer(config, files, cache_file, self.workers)
         return nav
 
     @event_priority(-100)

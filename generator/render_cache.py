@@ -27,7 +27,7 @@ from typing import Any
 
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor,
                                     _RawHTMLPreprocessor, _RelativePathTreeprocessor)
 from mkdocs.structure.pages import log as pages_log
@@ -50,13 +50,16 @@ class _Recorder(logging.Handler):
 
 
 class PageRenderer:
-    def __init__(self, config: MkDocsConfig, files: Files, cache_file: Path | None) -> None:
+    def __init__(self, config: MkDocsConfig, files: Files, cache_file: Path | None, workers: int = 1) -> None:
         self.config = config
         self.files = files
         self.cache_file = cache_file
         self.cached: dict[str, dict[str, Any]] = _read(cache_file)
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
+        self.workers = workers if cache_file is not None and hasattr(os, "fork") else 1
+        self.helpers: list[tuple[int, Path]] = []   # forked converters still to collect: (pid, result file)
+        self.helper_files: set[int] = set()          # the files they convert
         self.md = markdown.Markdown(extensions=config["markdown_extensions"],
                                     extension_configs=config["mdx_configs"] or {})
         # The same processors MkDocs registers per page, registered once; `_convert` resets their state.
@@ -83,8 +86,12 @@ class PageRenderer:
 
     def render(self, page: Page) -> None:
         assert page.markdown is not None
+        if self.workers > 1:
+            self._share_out(page)
         key = hashlib.sha256(f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0".encode()
                              + page.markdown.encode("utf-8")).hexdigest()
+        if self.helpers and id(page.file) in self.helper_files and key not in self.cached:
+            self._collect()
         entry = self.cached.get(key)
         if entry is not None:
             self.hits += 1
@@ -121,8 +128,67 @@ class PageRenderer:
                 "anchors": sorted(page.present_anchor_ids),
                 "links": {f.src_uri: links for f, links in self.relpath.links_to_anchors.items()}}
 
+    def _share_out(self, first: Page) -> None:
+        """At the first page: fork helpers that convert the later pages into the cache meanwhile.
+
+        MkDocs reads and converts pages in order; this process takes the first part of them (by size of
+        source) and each helper a later part, running MkDocs' own reading and plugins' edits on its pages
+        (so its cache keys are the ones this process will look up) and leaving the results in a file.
+        """
+        self.workers, workers = 1, self.workers
+        files = list(self.files.documentation_pages())
+        if not files or files[0].page is not first:
+            return
+        sizes = [os.path.getsize(f.abs_src_path) if f.abs_src_path else 0 for f in files]
+        total, bounds, running = sum(sizes) or 1, [], 0
+        for index, size in enumerate(sizes):
+            running += size
+            if running * workers >= total * (len(bounds) + 1) and len(bounds) < workers - 1:
+                bounds.append(index + 1)
+        chunks = [files[a:b] for a, b in zip(bounds, [*bounds[1:], len(files)])]
+        assert self.cache_file is not None
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        parent = os.getpid()
+        for chunk in chunks:
+            handle, name = tempfile.mkstemp(prefix="helper-", suffix=".json", dir=self.cache_file.parent)
+            os.close(handle)
+            pid = os.fork()
+            if pid == 0:
+                self._convert_and_exit(chunk, Path(name), parent)
+            self.helpers.append((pid, Path(name)))
+            self.helper_files.update(id(f) for f in chunk)
+
+    def _convert_and_exit(self, files: list[File], result: Path, parent: int) -> None:
+        """In a forked helper: read and convert these pages as MkDocs would, write what to cache, leave."""
+        from mkdocs.commands.build import _populate_page
+
+        from .mkdocs_adapter import die_with_parent
+
+        code = 0
+        logging.disable(logging.CRITICAL)      # this process's own pages log their messages themselves
+        try:
+            die_with_parent(parent)
+            self.used = {}
+            for file in files:
+                page = file.page or Page(None, file, self.config)   # as MkDocs makes pages outside the nav
+                _populate_page(page, self.config, self.files)
+            result.write_text(json.dumps(self.used, ensure_ascii=False), encoding="utf-8")
+        except BaseException:   # noqa: BLE001 - this process converts what the helper did not
+            code = 1
+        finally:
+            os._exit(code)
+
+    def _collect(self) -> None:
+        for pid, result in self.helpers:
+            _, status = os.waitpid(pid, 0)
+            if status == 0:
+                self.cached.update(_read(result))
+            result.unlink(missing_ok=True)
+        self.helpers = []
+
     def save(self) -> None:
         """Keep this build's pages (only those: the cache never outgrows the site)."""
+        self._collect()
         if self.cache_file is None:
             return
         log.debug("pages converted: %d, from cache: %d", len(self.used) - self.hits, self.hits)
