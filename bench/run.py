@@ -92,13 +92,13 @@ def main(argv: list[str] | None = None) -> None:
         write_chamber(work / "city", f"c{number:02d}", seed=100 + number, posts=100, members=200)
 
     chamber = [str(BIN / "chamber")]
-    cache = ROOT / ".cache"
     env = dict(os.environ)
     rows: list[tuple[str, str]] = []
 
     def clear_cache() -> None:
-        for sub in ("builds", "pages", "images", "search"):
-            shutil.rmtree(cache / sub, ignore_errors=True)
+        """A cold build: every corpus's .cache/ (beside its content folder: build records, pages, images) gone."""
+        for name in ("large", "small", "city"):
+            shutil.rmtree(work / name / ".cache", ignore_errors=True)
 
     def our_build(name: str, slug: str, extra: list[str] | None = None) -> list[str]:
         return chamber + ["build", slug, "--content", str(work / name / "content"), "--out",

@@ -54,7 +54,7 @@ class PageRenderer:
         self.config = config
         self.files = files
         self.cache_file = cache_file
-        self.cached: dict[str, dict[str, Any]] = _read(cache_file)
+        self.cached: dict[str, dict[str, Any]] = {}
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
         self.workers = workers if cache_file is not None and hasattr(os, "fork") else 1
@@ -78,6 +78,10 @@ class PageRenderer:
         for file in sorted(files, key=lambda f: f.src_uri):
             site.update(f"{file.src_uri}\0{file.url}\n".encode())
         self.site_key = site.hexdigest()
+        # Pages converted for another site (other addresses, settings or generator) would never match.
+        stored = _read(cache_file)
+        if stored.get("site") == self.site_key:
+            self.cached = stored.get("pages") or {}
 
     def attach(self, page: Page) -> None:
         """Make MkDocs convert this page here (called from the plugin's on_page_markdown)."""
@@ -137,7 +141,8 @@ class PageRenderer:
         """
         self.workers, workers = 1, self.workers
         files = list(self.files.documentation_pages())
-        if not files or files[0].page is not first:
+        # Worth it only when most pages are to be converted: after an edit, nearly all come from the cache.
+        if not files or files[0].page is not first or len(self.cached) * 2 > len(files):
             return
         sizes = [os.path.getsize(f.abs_src_path) if f.abs_src_path else 0 for f in files]
         total, bounds, running = sum(sizes) or 1, [], 0
@@ -172,7 +177,7 @@ class PageRenderer:
             for file in files:
                 page = file.page or Page(None, file, self.config)   # as MkDocs makes pages outside the nav
                 _populate_page(page, self.config, self.files)
-            result.write_text(json.dumps(self.used, ensure_ascii=False), encoding="utf-8")
+            result.write_text(json.dumps({"pages": self.used}, ensure_ascii=False), encoding="utf-8")
         except BaseException:   # noqa: BLE001 - this process converts what the helper did not
             code = 1
         finally:
@@ -182,7 +187,7 @@ class PageRenderer:
         for pid, result in self.helpers:
             _, status = os.waitpid(pid, 0)
             if status == 0:
-                self.cached.update(_read(result))
+                self.cached.update(_read(result).get("pages") or {})
             result.unlink(missing_ok=True)
         self.helpers = []
 
@@ -196,7 +201,7 @@ class PageRenderer:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.cache_file.parent,
                                              delete=False, suffix=".tmp") as handle:
-                json.dump(self.used, handle, ensure_ascii=False)
+                json.dump({"site": self.site_key, "pages": self.used}, handle, ensure_ascii=False)
             os.replace(handle.name, self.cache_file)
         except OSError as exc:   # a cache that cannot be written only costs time
             log.warning("page cache not saved: %s", exc)

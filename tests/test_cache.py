@@ -114,12 +114,12 @@ def test_page_linking_to_a_moved_post_follows_it(project: Path, capsys) -> None:
 def test_page_cache_holds_this_build_only_and_may_be_deleted(project: Path, capsys) -> None:
     build(project, capsys)
     cache_file = project / ".cache/pages/cached.json"
-    first = json.loads(cache_file.read_text(encoding="utf-8"))
+    first = json.loads(cache_file.read_text(encoding="utf-8"))["pages"]
     assert any("正文第一段" in entry["content"] for entry in first.values())
     write_chamber(project / "content", "cached", files={
         "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", body="改写后的正文。")})
     build(project, capsys)
-    second = json.loads(cache_file.read_text(encoding="utf-8"))
+    second = json.loads(cache_file.read_text(encoding="utf-8"))["pages"]
     assert len(second) == len(first)                          # the old version of the post is dropped
     assert any("改写后的正文" in entry["content"] for entry in second.values())
     assert "改写后的正文" in page(project, "news/2025/12/30/nianhui/index.html")
@@ -140,7 +140,7 @@ def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Pat
     content = project / "content"
     build_chamber("cached", content, project / "one", today=TODAY, workers=1)          # empty cache
     build_chamber("cached", content, project / "two", today=TODAY, workers=2)          # from the cache
-    assert json.loads((project / ".cache/pages/cached.json").read_text(encoding="utf-8"))
+    assert json.loads((project / ".cache/pages/cached.json").read_text(encoding="utf-8"))["pages"]
     one, two = files(project / "one/cached"), files(project / "two/cached")
     assert len(one) > 20 and one.keys() == two.keys()
     assert [rel for rel in one if one[rel] != two[rel]] == []
