@@ -26,6 +26,7 @@ from .errors import ContentError
 from .model import Chamber
 from .markup import plain_title
 from .newsletter import Printed
+from .csp import add_policy
 from .sanitize import sanitize_html
 from .search import mark_indexed, without_material_search
 
@@ -71,6 +72,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     @event_priority(-60)
     def on_files(self, files, *, config: MkDocsConfig):
         blog.index_posts(config)
+        files = without_material_search(files, config)
         return files
 
     @event_priority(-60)
@@ -98,9 +100,6 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             server.watch(theme_dir)
         return server
 
-    def on_files(self, files, *, config: MkDocsConfig):
-        return without_material_search(files, config)
-
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files) -> str | None:
         # Raw HTML in editors' Markdown is untrusted: clean it after conversion, before any template sees it.
         if self.chamber is None or page.file.src_uri not in self._editor_pages:
@@ -108,13 +107,21 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         return sanitize_html(html, self.chamber.info.embed_hosts)
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
-        return mark_indexed(output, homepage=page.is_homepage, meta=page.meta)
+        output = mark_indexed(output, homepage=page.is_homepage, meta=page.meta)
+        return add_policy(output, self._embed_hosts())
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        # Theme pages built outside the page loop (404.html) get the same policy.
+        return add_policy(output, self._embed_hosts()) if template_name.endswith(".html") else output
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date
         return env
 
     # -------------------------------------------------------------------------
+
+    def _embed_hosts(self) -> list[str]:
+        return self.chamber.info.embed_hosts if self.chamber else []
 
     def _load(self) -> Chamber:
         today = dt.date.fromisoformat(self.config.today) if self.config.today else None
