@@ -33,6 +33,9 @@ PAGES = {
     "post": "anhui/news/2026/09/24/hetong-jiufen-tiaojie/",
     "directory": "anhui/members/",
     "charter": "anhui/charter/",
+    "news": "anhui/news/",
+    "organization": "anhui/organization/",
+    "newsletter": "anhui/newsletter/",
 }
 
 
