@@ -122,4 +122,4 @@ def test_bad_chamber_folder_names(content: Path, slug: str) -> None:
     (content / slug / "chamber.yml").write_text(CHAMBER_YML, encoding="utf-8")
     result = check(content, slug)
     assert result.returncode == 1
-    assert f"is not a valid chamber folder name (lower-case letters a-z, digits and -" in result.stderr
+    assert "is not a valid chamber folder name (lower-case letters a-z, digits and -" in result.stderr

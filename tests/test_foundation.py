@@ -6,10 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from generator.cli import main
-from conftest import ROOT, TODAY, parse, post, text_of, write_chamber
+from conftest import ROOT, parse, post, text_of, write_chamber
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
