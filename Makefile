@@ -41,6 +41,9 @@ setup: $(VENV)/.installed
 
 # axe-core for the accessibility checks in the browser tests (package.json, package-lock.json).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  echo "installing Debian packages: nodejs npm"; $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -49,8 +52,10 @@ setup-test: $(VENV)/.installed-test node_modules/axe-core/axe.min.js
 
 demo: setup
 	$(BIN)/chamber build --all
+	$(BIN)/chamber audit
 	@echo
-	@echo "Open sites/index.html (the portal) or sites/<slug>/index.html in a browser."
+	@echo "Open sites/index.html (the portal) or sites/<slug>/index.html in a browser;"
+	@echo "the seven-haves report for the supervising office is sites/_audit/index.html (not for publishing)."
 
 test: setup-test
 	$(BIN)/python -m pytest -q

@@ -29,10 +29,9 @@ import jinja2
 from markupsafe import Markup
 
 from .charts import bar_chart, column_chart
-from .chinese import format_date, parse_date
+from .chinese import format_date
 from .errors import Problems
 from .model import Chamber
-from .sources import load_yaml
 
 log = logging.getLogger(__name__)
 

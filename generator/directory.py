@@ -66,6 +66,7 @@ def _segmenter() -> jieba.Tokenizer:
     and a URL must not change with the search configuration. Dictionary only (no HMM guessing)."""
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)   # its progress lines are not the editor's business
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
     return tokenizer

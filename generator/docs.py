@@ -207,7 +207,10 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
     assert charter is not None
     meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
             "charter": asdict(charter_facts(charter))}
-    return front_matter(meta) + charter_markdown(charter.text) + charter_pdf_link(printed)
+    # Links from the charter to pages and posts are re-pointed like theirs (pages/about.md → about.md).
+    body = rewrite_links(charter_markdown(charter.text), charter.path, "charter.md", chamber.folder,
+                         _locator(chamber))
+    return front_matter(meta) + body + charter_pdf_link(printed)
 
 
 def _palette_css(chamber: Chamber) -> str:

@@ -20,6 +20,7 @@ from . import blog
 from .cache import cache_root
 from .chinese import format_date
 from .content import load_chamber
+from .csp import add_policy
 from .docs import docs_tree, editor_sources, logo_docs_path, nav, write_tree
 from .feeds import FEED_FILE
 from .errors import ContentError
@@ -74,7 +75,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     @event_priority(-60)
     def on_files(self, files, *, config: MkDocsConfig):
         blog.index_posts(config)
-        return without_material_search(files, config)
+        files = without_material_search(files, config)
+        return files
 
     @event_priority(-60)
     def on_nav(self, nav, *, config: MkDocsConfig, files):
@@ -118,13 +120,21 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         return sanitize_html(html, self.chamber.info.embed_hosts)
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
-        return mark_indexed(output, homepage=page.is_homepage, meta=page.meta)
+        output = mark_indexed(output, homepage=page.is_homepage, meta=page.meta)
+        return add_policy(output, self._embed_hosts())
+
+    def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
+        # Theme pages built outside the page loop (404.html) get the same policy.
+        return add_policy(output, self._embed_hosts()) if template_name.endswith(".html") else output
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date
         return env
 
     # -------------------------------------------------------------------------
+
+    def _embed_hosts(self) -> list[str]:
+        return self.chamber.info.embed_hosts if self.chamber else []
 
     def _load(self) -> Chamber:
         today = dt.date.fromisoformat(self.config.today) if self.config.today else None

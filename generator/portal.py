@@ -32,10 +32,16 @@ def portal_entries(out_dir: Path) -> list[dict]:
     return sorted(entries, key=lambda e: pinyin_key(e.get("name", "")))
 
 
-def render_portal(entries: list[dict], *, title: str = "在温异地商会") -> str:
+def portal_title(entries: list[dict]) -> str:
+    """温州异地商会 when every chamber is in one city (as in a city office's repository), else 异地商会."""
+    cities = {e.get("city") for e in entries}
+    return f"{cities.pop()}异地商会" if len(cities) == 1 and None not in cities else "异地商会"
+
+
+def render_portal(entries: list[dict], *, title: str | None = None) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                              undefined=jinja2.StrictUndefined)
-    return env.get_template("index.html").render(chambers=entries, title=title,
+    return env.get_template("index.html").render(chambers=entries, title=title or portal_title(entries),
                                                  updated=dt.date.today())
 
 

@@ -382,3 +382,18 @@ def test_one_article_per_line_without_blank_lines():
     assert [(c.number, c.line) for c in text.chapters] == [(1, 1), (2, 7)]
     assert [(a.number, a.line, a.text.text) for a in text.articles] == [
         (1, 2, "甲。"), (2, 3, "乙，\n续行。"), (3, 5, "丙。\n（一）项；"), (4, 8, "丁。")]
+
+
+def test_links_from_the_charter_to_pages_and_posts_work(content: Path, out: Path) -> None:
+    from generator.build import build_chamber
+    from conftest import TODAY, write_chamber
+
+    write_chamber(content, "cl", files={"charter.md": "---\ntitle: 章程\n---\n\n## 第一章　总则\n\n"
+                                        "第一条　入会办法见[入会指南](pages/join.md)，年会见"
+                                        "[年会报道](news/2025/2025-12-30-nianhui.md)。\n"})
+    build_chamber("cl", content, out, today=TODAY)
+    doc = parse(out / "cl/charter/index.html")
+    hrefs = {a.text_content(): a.get("href") for a in doc.cssselect("article a") if a.get("href")}
+    assert (out / "cl/charter" / hrefs["入会指南"] / "index.html").resolve() == (out / "cl/join/index.html").resolve()
+    assert (out / "cl/charter" / hrefs["年会报道"] / "index.html").resolve() == \
+        (out / "cl/news/2025/12/30/nianhui/index.html").resolve()

@@ -6,10 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from generator.cli import main
-from conftest import ROOT, TODAY, parse, post, settled, text_of, write_chamber
+from conftest import ROOT, parse, post, settled, text_of, write_chamber
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -77,6 +76,7 @@ def test_portal_lists_built_chambers(test_site: Path) -> None:
     latest = entry.cssselect(".latest a")[0]
     assert text_of(latest) == "法律知识培训班开班"
     assert (test_site.parent / latest.get("href") / "index.html").is_file()
+    assert text_of(doc.cssselect("header h1")[0]) == "温州异地商会"          # every chamber is in 温州
     assert doc.cssselect('meta[name="viewport"]')
     assert not doc.cssselect("link[href^='http'], script[src]")
 

@@ -78,3 +78,30 @@ def test_rebuild_replaces_site_in_place(content: Path, out: Path) -> None:
     assert "新的简介" in (out / "swap/about/index.html").read_text(encoding="utf-8")
     assert os.stat(out / "swap").st_ino != inode
     assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]   # the old site removed
+
+
+def test_full_disk_mid_build_keeps_previous_site(content: Path, out: Path, monkeypatch, capsys) -> None:
+    import errno
+
+    import mkdocs.utils
+
+    write_chamber(content, "disk")
+    assert main(["build", "disk", "--content", str(content), "--out", str(out)]) == 0
+    before = snapshot(out / "disk")
+    real_write = mkdocs.utils.write_file
+    calls = {"n": 0}
+
+    def failing_write(content_bytes: bytes, path: str) -> None:
+        calls["n"] += 1
+        if calls["n"] > 3:   # some pages are written, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(content_bytes, path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", failing_write)
+    monkeypatch.setattr("mkdocs.commands.build.utils.write_file", failing_write)
+    code = main(["build", "disk", "--force", "--content", str(content), "--out", str(out)])
+    assert code != 0
+    assert "No space left on device" in capsys.readouterr().err
+    assert calls["n"] > 3
+    assert snapshot(out / "disk") == before
+    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-disk-")]

@@ -67,3 +67,35 @@ def test_front_matter_text_is_escaped(content: Path, out: Path) -> None:
     post_doc = parse(out / "esc/news/2026/06/02/esc/index.html")
     assert not post_doc.cssselect("img[onerror]")
     assert not [a for a in post_doc.cssselect("a") if (a.get("href") or "").startswith("javascript:")]
+
+
+def test_every_page_has_a_csp_its_inline_scripts_satisfy(test_site: Path) -> None:
+    import base64
+    import hashlib
+
+    pages = list(test_site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        doc = parse(page)
+        metas = doc.cssselect('meta[http-equiv="Content-Security-Policy"]')
+        assert len(metas) == 1, page
+        directives = dict(d.strip().split(" ", 1) for d in metas[0].get("content").split(";"))
+        script_src = directives["script-src"].split()
+        assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+        assert directives["object-src"] == "'none'" and directives["default-src"] == "'self'"
+        assert directives["frame-src"] == "'none'"          # the test chamber lists no embed hosts
+        # The policy comes before any script, and every inline script is allowed by its hash.
+        head = list(doc.head)
+        assert head.index(metas[0]) < min((head.index(s) for s in doc.head.cssselect("script")), default=999)
+        for script in doc.cssselect("script:not([src])"):
+            if (script.get("type") or "").lower() == "application/json":
+                continue
+            digest = base64.b64encode(hashlib.sha256((script.text or "").encode()).digest()).decode()
+            assert f"'sha256-{digest}'" in script_src, page
+
+
+def test_csp_allows_iframes_only_from_embed_hosts(content: Path, out: Path) -> None:
+    write_chamber(content, "emb", chamber_yml=CHAMBER_YML + "embed_hosts: [player.example-video.cn]\n")
+    build_chamber("emb", content, out, today=TODAY)
+    meta = parse(out / "emb/index.html").cssselect('meta[http-equiv="Content-Security-Policy"]')[0]
+    assert "frame-src https://player.example-video.cn;" in meta.get("content")
