@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .cache import inputs_key, is_fresh, project_dir_for, remember
+from .cache import inputs_key, is_fresh, project_dir_for, remember, stage_dir
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
@@ -64,9 +64,10 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         _clean_leftovers(work, slug)
         # Build beside the target (same file system) so that the final swap is a rename.
         building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
-        stage = Path(tempfile.mkdtemp(prefix=f"stage-{slug}-", dir=work))
+        stage = stage_dir(content_dir, out_dir, slug)
         try:
             # Print the newsletter issues and the charter first: the site build copies the PDFs in.
+            shutil.rmtree(stage / "print", ignore_errors=True)
             printed = print_chamber(chamber, issues, stage / "print")
             config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
                                                today=today.isoformat() if today else None)
@@ -76,9 +77,8 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
             pages = sum(1 for _ in building.rglob("*.html"))
             swap_into_place(building, target)
         finally:
-            # The staged docs and the old site (now at `building`) are thousands of files: removed in the
-            # background; a removal cut short is finished by the next build (_clean_leftovers).
-            discard(stage)
+            # The old site (now at `building`) is thousands of files: removed in the background; a removal
+            # cut short is finished by the next build (_clean_leftovers).
             discard(building)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started,
@@ -148,7 +148,7 @@ def _chamber_lock(work: Path, slug: str) -> Iterator[None]:
 
 def _clean_leftovers(work: Path, slug: str) -> None:
     """Remove what an interrupted build of this chamber left (safe: we hold its lock)."""
-    for leftover in [*work.glob(f"building-{slug}-*"), *work.glob(f"stage-{slug}-*")]:
+    for leftover in work.glob(f"building-{slug}-*"):
         shutil.rmtree(leftover, ignore_errors=True)
 
 

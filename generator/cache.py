@@ -91,9 +91,18 @@ def _site_stamp(site: Path) -> str:
     return f"{stat.st_ino}:{stat.st_mtime_ns}"
 
 
+def _out_id(out_dir: Path) -> str:
+    return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
+
+
 def _record_path(content_dir: Path, out_dir: Path, slug: str) -> Path:
-    out_id = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
-    return cache_root(content_dir) / "builds" / out_id / f"{slug}.json"
+    return cache_root(content_dir) / "builds" / _out_id(out_dir) / f"{slug}.json"
+
+
+def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """Where a chamber's docs are staged for MkDocs, kept between builds so that only what changed is
+    written again (one per output folder: its builds are serialised by that folder's lock)."""
+    return cache_root(content_dir) / "stage" / _out_id(out_dir) / slug
 
 
 def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, today: dt.date) -> bool:

@@ -82,11 +82,11 @@ def read_search_fragment(path: Path) -> dict:
 
 
 def settled(work: Path, limit: float = 60.0) -> list[Path]:
-    """The entries of a build's work folder once its background removals (old sites, staged docs) are done."""
+    """The entries of a build's work folder once its background removals (old sites) are done."""
     import time
 
     deadline = time.monotonic() + limit
-    while any(p.name.startswith(("building-", "stage-")) for p in work.iterdir()) and time.monotonic() < deadline:
+    while any(p.name.startswith("building-") for p in work.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.05)
     return list(work.iterdir())
 

@@ -144,3 +144,14 @@ def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Pat
     one, two = files(project / "one/cached"), files(project / "two/cached")
     assert len(one) > 20 and one.keys() == two.keys()
     assert [rel for rel in one if one[rel] != two[rel]] == []
+
+
+def test_deleted_post_leaves_the_kept_staging(project: Path, capsys) -> None:
+    """The staged docs are kept between builds (.cache/stage/): a post deleted from content/ leaves them."""
+    build(project, capsys)
+    assert list((project / ".cache/stage").rglob("2025-12-30-nianhui.md"))
+    write_chamber(project / "content", "cached", files={"news/2025/2025-12-30-nianhui.md": None})
+    assert "✓ cached" in build(project, capsys)
+    assert not list((project / ".cache/stage").rglob("2025-12-30-nianhui.md"))
+    assert not (project / "sites/cached/news/2025/12/30/nianhui").exists()
+    assert "商会召开2025年年会" not in page(project, "news/index.html")

@@ -88,8 +88,8 @@ def test_cli_build_two_chambers_and_portal(content: Path, out: Path) -> None:
     names = sorted(text_of(n) for n in parse(out / "index.html").cssselect("li.chamber .name"))
     assert names == ["温州市测试商会", "温州市第二商会"]
     assert (out / "alpha/index.html").is_file() and (out / "beta/index.html").is_file()
-    # Nothing hidden but the work folder, and in it only the locks once the old sites and staged docs,
-    # removed in the background, are gone: no leftovers of the build.
+    # Nothing hidden but the work folder, and in it only the locks once the old sites, removed in the
+    # background, are gone: no leftovers of the build.
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".chamber"]
     assert sorted(p.name for p in settled(out / ".chamber")) == ["alpha.lock", "beta.lock"]
 

@@ -1,0 +1,69 @@
+"""Where one chamber's build spends its time: wall seconds per stage, one build in this process.
+
+    python -m bench.phases CONTENT SLUG OUT [--jobs N] [--today YYYY-MM-DD]
+
+Wraps the stages of `generator.build.build_chamber` and of MkDocs' build with timers (nothing else is
+changed). With --jobs 2 the "draw" line is this process's share of the pages; waiting for the other
+process is in "the rest".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import time
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("content", type=Path)
+    parser.add_argument("slug")
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--today", default="2026-11-25")
+    args = parser.parse_args(argv)
+
+    import mkdocs.commands.build as mkdocs_build
+    import mkdocs.plugins as mkdocs_plugins
+
+    import generator.build as build
+    import generator.plugin as plugin
+
+    seconds: dict[str, float] = {}
+
+    def timed(owner: object, name: str, label: str) -> None:
+        function = getattr(owner, name)
+
+        @functools.wraps(function)
+        def wrapper(*a, **k):
+            started = time.perf_counter()
+            try:
+                return function(*a, **k)
+            finally:
+                seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - started
+
+        setattr(owner, name, wrapper)
+
+    timed(build, "load_chamber", "load and check content")
+    timed(build, "print_chamber", "print (charter and newsletter PDFs)")
+    timed(plugin, "docs_tree", "pages stage (docs_tree)")
+    timed(plugin, "write_tree", "write the staged docs")
+    timed(mkdocs_plugins.PluginCollection, "on_files", "MkDocs on_files (blog reads the posts)")
+    timed(mkdocs_build, "_populate_page", "MkDocs read + convert pages")
+    timed(mkdocs_build, "_build_page", "MkDocs draw pages (templates)")
+    timed(mkdocs_plugins.PluginCollection, "on_post_build", "MkDocs on_post_build (page cache saved)")
+    timed(build, "index_site", "search index (Pagefind)")
+    started = time.perf_counter()
+    result = build.build_chamber(args.slug, args.content, args.out, today=dt.date.fromisoformat(args.today),
+                                 workers=args.jobs)
+    total = time.perf_counter() - started
+    print(f"{args.slug}: {result.pages} pages, {total:.2f} s (--jobs {args.jobs})")
+    for label, value in seconds.items():
+        print(f"  {value:6.2f} s  {label}")
+    print(f"  {total - sum(seconds.values()):6.2f} s  the rest")
+
+
+if __name__ == "__main__":
+    main()
