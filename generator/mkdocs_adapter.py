@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from .cache import project_dir_for
 from .model import Chamber
 from .newsletter import Printed
+from .profile_pages import ProfileShell
 
 log = logging.getLogger(__name__)
 
@@ -93,18 +94,17 @@ def _pages_drawn_by(workers: int) -> Iterator[None]:
     By the time MkDocs draws the first page, every page has been read and converted, and drawing one page
     changes nothing another page shows; so at the first page this process forks, each process draws every
     `workers`-th page into the same site folder, and the build goes on (sitemap, plugins' last steps) once
-    all have finished. Only where fork exists; `workers` 1 draws in this process as MkDocs does.
+    all have finished. Only where fork exists. Member profiles are drawn from one shell (profile_pages.py).
     """
-    if workers <= 1 or not hasattr(os, "fork"):
-        yield
-        return
-    draw = mkdocs_build_module._build_page
+    if not hasattr(os, "fork"):
+        workers = 1
+    draw = ProfileShell(mkdocs_build_module._build_page).build_page
     children: list[int] = []
     position = 0
 
     def draw_share(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         nonlocal position
-        if position == 0:
+        if position == 0 and workers > 1:
             sys.stdout.flush()
             sys.stderr.flush()
             parent = os.getpid()
@@ -117,11 +117,12 @@ def _pages_drawn_by(workers: int) -> Iterator[None]:
             draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
         position += 1
 
+    original = mkdocs_build_module._build_page
     mkdocs_build_module._build_page = draw_share
     try:
         yield
     finally:
-        mkdocs_build_module._build_page = draw
+        mkdocs_build_module._build_page = original
         failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed")

@@ -155,3 +155,38 @@ def test_deleted_post_leaves_the_kept_staging(project: Path, capsys) -> None:
     assert not list((project / ".cache/stage").rglob("2025-12-30-nianhui.md"))
     assert not (project / "sites/cached/news/2025/12/30/nianhui").exists()
     assert "商会召开2025年年会" not in page(project, "news/index.html")
+
+
+def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeypatch) -> None:
+    """Member profiles drawn from one shell are byte for byte those Material's full template draws,
+    including a member whose name the templates escape (drawn in full)."""
+    from generator.build import build_chamber
+    from generator.profile_pages import ProfileShell
+    from conftest import TODAY
+
+    rows = ["名称,联系人,职务,行业,简介"] + [f"{name}有限公司,联系人{n},会员,商贸,主营{name}。"
+                                           for n, name in enumerate(["甲乙", "丙丁", "戊己", "庚辛", "壬癸"])]
+    rows.append('"A&B <贸易> 公司",某某,会员,商贸,介绍')
+    content = tmp_path / "content"
+    write_chamber(content, "shell", files={"members.csv": "\n".join(rows) + "\n"})
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    shells: list[ProfileShell] = []
+    original = ProfileShell.build_page
+
+    def recording(self, *args, **kwargs):
+        shells.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProfileShell, "build_page", recording)
+    build_chamber("shell", content, tmp_path / "fast", today=TODAY, workers=1)
+    assert shells and shells[-1].trusted is True          # the shell was used, not only checked
+    monkeypatch.setattr(ProfileShell, "build_page", lambda self, *a, **k: self.draw(*a, **k))
+    build_chamber("shell", content, tmp_path / "full", today=TODAY, workers=1)
+    fast, full = files(tmp_path / "fast/shell"), files(tmp_path / "full/shell")
+    profiles = [rel for rel in full if rel.startswith("members/") and rel.count("/") == 2]
+    assert len(profiles) >= 6
+    assert fast.keys() == full.keys()
+    assert [rel for rel in full if fast[rel] != full[rel]] == []
