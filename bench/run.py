@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> None:
     floor_large = markdown_floor(work / "large/content")
 
     print("our cold builds …", flush=True)
-    cold_large, cold_large_mem = median_run(our_build("large", "large"), ROOT, args.repeat, before=clear_cache, env=env, work=work)
+    cold_large, cold_large_mem = median_run(our_build("large", "large"), ROOT, args.repeat, before=clear_cache,
+                                            env=env, work=work)
     cold_small, _ = median_run(our_build("small", "small"), ROOT, args.repeat, before=clear_cache, env=env, work=work)
 
     print("rebuilds …", flush=True)
