@@ -327,6 +327,23 @@ def editor_sources(chamber: Chamber) -> set[str]:
     return paths
 
 
+def split_tree(tree: Tree) -> tuple[Tree, dict[str, str]]:
+    """The tree as (files staged on disk, texts handed to MkDocs in memory).
+
+    Material's blog plugin reads its posts and index from disk, and photos are processed into files; every
+    other text (thousands of member profiles) goes to MkDocs as a generated file, so a build writes and
+    compares no file for it.
+    """
+    staged: Tree = {}
+    generated: dict[str, str] = {}
+    for rel, content in tree.items():
+        if isinstance(content, str) and not rel.startswith(f"{NEWS_DIR}/"):
+            generated[rel] = content
+        else:
+            staged[rel] = content
+    return staged, generated
+
+
 def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
     """Make `docs_dir` hold exactly the tree; unchanged files are not rewritten. Returns files written.
 

@@ -14,14 +14,15 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.structure.files import File
 
 from . import blog
 from .cache import cache_root
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
-from .docs import docs_tree, editor_sources, logo_docs_path, nav, write_tree
+from .docs import docs_tree, editor_sources, logo_docs_path, nav, split_tree, write_tree
 from .feeds import FEED_FILE
 from .errors import ContentError
 from .model import Chamber
@@ -57,6 +58,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         # The newsletter issues and charter.pdf `chamber build` printed; `serve` prints nothing.
         self.printed: Printed | None = None
         self._editor_pages: set[str] = set()
+        self._generated: dict[str, str] = {}   # docs handed to MkDocs in memory (split_tree)
         self._renderer: PageRenderer | None = None
         self.workers = 1   # processes `chamber build` lets this build use
 
@@ -65,18 +67,28 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        write_tree(docs_tree(chamber, self.printed), Path(config.docs_dir), image_cache(chamber))
+        staged, self._generated = split_tree(docs_tree(chamber, self.printed))
+        write_tree(staged, Path(config.docs_dir), image_cache(chamber))
         self._editor_pages = editor_sources(chamber)
         self._apply(config, chamber)
         blog.configure(config, chamber)
         return config
 
+    # The generated docs join the files before any other plugin sees them.
+    @event_priority(100)
+    def _on_files_add_generated(self, files, *, config: MkDocsConfig):
+        for rel, text in self._generated.items():
+            files.append(File.generated(config, rel, content=text))
+        return files
+
     # The blog plugin runs its own handlers at priority -50; these adjust what it made.
     @event_priority(-60)
-    def on_files(self, files, *, config: MkDocsConfig):
+    def _on_files_after_blog(self, files, *, config: MkDocsConfig):
         blog.index_posts(config)
         files = without_material_search(files, config)
         return files
+
+    on_files = CombinedEvent(_on_files_add_generated, _on_files_after_blog)
 
     @event_priority(-60)
     def on_nav(self, nav, *, config: MkDocsConfig, files):

@@ -157,6 +157,20 @@ def test_deleted_post_leaves_the_kept_staging(project: Path, capsys) -> None:
     assert "商会召开2025年年会" not in page(project, "news/index.html")
 
 
+def test_only_posts_and_files_are_staged_on_disk(project: Path, capsys) -> None:
+    """Generated texts (profiles, directory, charter, pages) reach MkDocs in memory: nothing to write or
+    compare for them on the next build; the blog's posts and the photos are staged as files."""
+    build(project, capsys)
+    staged = {p.relative_to(next((project / ".cache/stage").glob("*/cached/docs"))).as_posix()
+              for p in (project / ".cache/stage").rglob("docs/**/*") if p.is_file()}
+    assert any(rel.startswith("news/posts/") and rel.endswith(".md") for rel in staged)
+    assert not [rel for rel in staged if rel.endswith(".md") and not rel.startswith("news/")]
+    assert "charter.md" not in staged and "index.md" not in staged
+    profiles = [p for p in (project / "sites/cached/members").iterdir() if (p / "index.html").is_file()]
+    assert profiles and "会员名录" in page(project, "members/index.html")
+    assert "章程" in page(project, "charter/index.html")
+
+
 def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeypatch) -> None:
     """Member profiles drawn from one shell are byte for byte those Material's full template draws,
     including a member whose name the templates escape (drawn in full)."""
