@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 # The project this package lives in: its mkdocs.yml and theme/ serve content folders that have none.
@@ -19,7 +20,7 @@ def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
         return None
     candidate = (base / ref.replace("\\", "/")).resolve()
     try:
-        candidate.relative_to(root.resolve())
+        candidate.relative_to(_resolved(root))
     except ValueError:
         return None
     return candidate if candidate.is_file() else None
@@ -27,7 +28,13 @@ def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
 
 def is_inside(path: Path, root: Path) -> bool:
     try:
-        path.resolve().relative_to(root.resolve())
+        path.resolve().relative_to(_resolved(root))
     except ValueError:
         return False
     return True
+
+
+@lru_cache(maxsize=64)
+def _resolved(root: Path) -> Path:
+    """A chamber folder, resolved once: thousands of links are checked against the same few folders."""
+    return root.resolve()
