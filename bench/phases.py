@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> None:
     import mkdocs.plugins as mkdocs_plugins
 
     import generator.build as build
+    import generator.forked as forked
     import generator.plugin as plugin
 
     seconds: dict[str, float] = {}
@@ -47,8 +48,8 @@ def main(argv: list[str] | None = None) -> None:
         setattr(owner, name, wrapper)
 
     timed(build, "load_chamber", "load and check content")
-    timed(build, "print_chamber", "print (charter and newsletter PDFs)")
-    timed(plugin, "docs_tree", "pages stage (docs_tree)")
+    timed(forked.Forked, "result", "waiting for the PDFs (printed by a second process)")
+    timed(plugin, "content_tree", "pages stage (content_tree)")
     timed(plugin, "write_tree", "write the staged docs")
     timed(mkdocs_plugins.PluginCollection, "on_files", "MkDocs on_files (blog reads the posts)")
     timed(mkdocs_build, "_populate_page", "MkDocs read + convert pages")

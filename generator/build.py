@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from . import forked
 from .cache import inputs_key, is_fresh, project_dir_for, remember, stage_dir
 from .chinese import format_date
 from .content import load_chamber
@@ -26,6 +27,7 @@ from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .model import Chamber
 from .newsletter import load_issues, print_chamber
+from .pdf import find_fonts
 from .search import index_site
 
 log = logging.getLogger(__name__)
@@ -66,12 +68,21 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
         stage = stage_dir(content_dir, out_dir, slug)
         try:
-            # Print the newsletter issues and the charter first: the site build copies the PDFs in.
+            # The newsletter issues and the charter are printed in another process while this one makes the
+            # pages; the site build waits for the PDFs before it links and copies them.
             shutil.rmtree(stage / "print", ignore_errors=True)
-            printed = print_chamber(chamber, issues, stage / "print")
+            fonts = find_fonts() if issues or chamber.charter else None   # a missing font stops us here
+            printing = forked.call(print_chamber, chamber, issues, stage / "print", fonts=fonts,
+                                   background=workers > 1)
             config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
                                                today=today.isoformat() if today else None)
-            build_site(config_file, chamber, printed, workers=workers)
+            try:
+                build_site(config_file, chamber, printing, workers=workers)
+            except BaseException:
+                # The site build waits for the PDFs first: if printing failed, that is the error to report.
+                printing.result()
+                raise
+            printed = printing.result()
             index_site(building)    # the search index reads the finished pages
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))

@@ -274,6 +274,22 @@ def charter_pdf_link(printed: Printed | None) -> str:
 
 def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
     """Every file of the docs folder MkDocs will build for this chamber (with what `chamber build` printed)."""
+    return content_tree(chamber) | printed_tree(chamber, printed)
+
+
+def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
+    """The files that depend on what was printed: the charter page (its PDF link), the newsletter archive
+    and the PDFs. Apart from the rest so that printing can run while the rest is made."""
+    tree: Tree = {}
+    if chamber.charter:
+        tree["charter.md"] = _charter_markdown(chamber, printed)
+    if printed:
+        tree.update(_printed_files(chamber, printed))
+    return tree
+
+
+def content_tree(chamber: Chamber) -> Tree:
+    """Every file of the docs folder but those of `printed_tree`."""
     folder = chamber.folder
     locate = _locator(chamber)
     tree: Tree = {"index.md": _home_markdown(chamber),
@@ -289,8 +305,6 @@ def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
     for page in chamber.pages:
         body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
         tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
-    if chamber.charter:
-        tree["charter.md"] = _charter_markdown(chamber, printed)
     tree.update(_members_tree(chamber))
 
     # Assets (logo, images) are copied; symlinks are never followed out of the folder. Photos are published
@@ -306,8 +320,6 @@ def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
         where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
         if where is not None:
             tree[thumb_name(where)] = Photo(post.cover, THUMB_WIDTH)  # type: ignore[arg-type]
-    if printed:
-        tree.update(_printed_files(chamber, printed))
     logo = logo_docs_path(chamber)
     if logo and logo not in tree:
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)

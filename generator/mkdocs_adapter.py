@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import signal
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -21,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from .cache import project_dir_for
 from .model import Chamber
+from .forked import Finished, Forked, die_with_parent
 from .newsletter import Printed
 from .profile_pages import ProfileShell
 
@@ -64,11 +64,12 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
     return path
 
 
-def build_site(config_file: Path, chamber: Chamber | None = None, printed: Printed | None = None, *,
+def build_site(config_file: Path, chamber: Chamber | None = None,
+               printed: Printed | Finished[Printed] | Forked[Printed] | None = None, *,
                workers: int = 1) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
-    `printed` (the newsletter PDFs and charter.pdf) is linked and copied into the site; `workers` processes
-    draw the pages."""
+    `printed` (the newsletter PDFs and charter.pdf, or the process still printing them) is linked and
+    copied into the site; `workers` processes draw the pages."""
     config = load_config(config_file=str(config_file))
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
@@ -126,19 +127,6 @@ def _pages_drawn_by(workers: int) -> Iterator[None]:
         failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed")
-
-
-def die_with_parent(parent: int) -> None:
-    """A worker must not outlive a build that was killed (it would hold the chamber's lock): Linux only."""
-    try:
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _draw_and_exit(draw, parent: int, worker: int, workers: int, config, doc_files, nav, env, dirty) -> None:

@@ -22,8 +22,9 @@ from .cache import cache_root
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
-from .docs import docs_tree, editor_sources, logo_docs_path, nav, split_tree, write_tree
+from .docs import content_tree, editor_sources, logo_docs_path, nav, printed_tree, split_tree, write_tree
 from .feeds import FEED_FILE
+from .forked import Finished, Forked
 from .errors import ContentError
 from .model import Chamber
 from .markup import plain_title
@@ -55,8 +56,9 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         super().__init__()
         # Set by `chamber build`, which has loaded and checked the chamber already; `serve` loads it here.
         self.chamber: Chamber | None = None
-        # The newsletter issues and charter.pdf `chamber build` printed; `serve` prints nothing.
-        self.printed: Printed | None = None
+        # The newsletter issues and charter.pdf `chamber build` prints (in another process while the pages
+        # are made: waited for in on_config); `serve` prints nothing.
+        self.printed: Printed | Finished[Printed] | Forked[Printed] | None = None
         self._editor_pages: set[str] = set()
         self._generated: dict[str, str] = {}   # docs handed to MkDocs in memory (split_tree)
         self._renderer: PageRenderer | None = None
@@ -67,7 +69,11 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        staged, self._generated = split_tree(docs_tree(chamber, self.printed))
+        tree = content_tree(chamber)
+        if isinstance(self.printed, (Finished, Forked)):
+            self.printed = self.printed.result()
+        tree.update(printed_tree(chamber, self.printed))
+        staged, self._generated = split_tree(tree)
         write_tree(staged, Path(config.docs_dir), image_cache(chamber))
         self._editor_pages = editor_sources(chamber)
         self._apply(config, chamber)

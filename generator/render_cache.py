@@ -167,7 +167,7 @@ class PageRenderer:
         """In a forked helper: read and convert these pages as MkDocs would, write what to cache, leave."""
         from mkdocs.commands.build import _populate_page
 
-        from .mkdocs_adapter import die_with_parent
+        from .forked import die_with_parent
 
         code = 0
         logging.disable(logging.CRITICAL)      # this process's own pages log their messages themselves
