@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     timed(mkdocs_build, "_build_page", "MkDocs draw pages (templates)")
     timed(mkdocs_plugins.PluginCollection, "on_post_build", "MkDocs on_post_build (page cache saved)")
     timed(build, "index_site", "search index (Pagefind)")
+    timed(build, "sync_tree", "write what changed onto the spare site")
     started = time.perf_counter()
     result = build.build_chamber(args.slug, args.content, args.out, today=dt.date.fromisoformat(args.today),
                                  workers=args.jobs)

@@ -27,13 +27,15 @@ from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .model import Chamber
 from .newsletter import load_issues, print_chamber
+from .output import scratch_dir, sync_tree
 from .pdf import find_fonts
-from .search import index_site
+from .search import INDEX_DIR, index_site
 
 log = logging.getLogger(__name__)
 
 SUMMARY_FILE = "chamber.json"   # public facts the portal lists, written into each site
-WORK_DIR = ".chamber"            # under <out>: locks and sites being built, never published
+WORK_DIR = ".chamber"            # under <out>: locks, sites being built and spare copies, never published
+SPARE_PREFIX = "spare-"          # <work>/spare-<slug>: the site before last, brought up to date by the next build
 
 
 @dataclass
@@ -64,8 +66,14 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     target = out_dir / slug
     with _chamber_lock(work, slug):
         _clean_leftovers(work, slug)
-        # Build beside the target (same file system) so that the final swap is a rename.
-        building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+        scratch = scratch_dir(out_dir, slug)
+        if scratch is not None:
+            # Built in memory, then only its changes written onto the spare (output.py).
+            shutil.rmtree(scratch, ignore_errors=True)      # what a build cut short left (we hold the lock)
+            building = scratch / "site"
+        else:
+            # Built beside the target (same file system) so that the final swap is a rename.
+            building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
         stage = stage_dir(content_dir, out_dir, slug)
         try:
             # The newsletter issues and the charter are printed in another process while this one makes the
@@ -83,14 +91,28 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
                 printing.result()
                 raise
             printed = printing.result()
-            index_site(building)    # the search index reads the finished pages
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
-            swap_into_place(building, target)
+            if scratch is not None:
+                # The pages onto the spare, then the search index read from there (on disk the pages are
+                # listed in a fixed order, which Pagefind's output follows) and written in memory first.
+                spare = work / f"{SPARE_PREFIX}{slug}"
+                synced = sync_tree(building, spare, leave=INDEX_DIR)
+                index_site(spare, index_dir=building / INDEX_DIR)
+                index = sync_tree(building / INDEX_DIR, spare / INDEX_DIR)
+                log.info("%s: %d files written, %d removed, %d unchanged", slug, synced.written + index.written,
+                         synced.removed + index.removed, synced.kept + index.kept)
+                swap_into_place(spare, target)      # the site it replaces is now the spare for the next build
+            else:
+                index_site(building)    # the search index reads the finished pages
+                swap_into_place(building, target)
         finally:
-            # The old site (now at `building`) is thousands of files: removed in the background; a removal
-            # cut short is finished by the next build (_clean_leftovers).
-            discard(building)
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)     # memory: quick to free
+            else:
+                # The old site (now at `building`) is thousands of files: removed in the background; a
+                # removal cut short is finished by the next build (_clean_leftovers).
+                discard(building)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started,
                        list(chamber.warnings) + printed.warnings)

@@ -8,17 +8,25 @@ under `.cache/` beside the content folder; deleting that folder at any time only
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
 from . import __version__
 from .paths import PROJECT_DIR
+
+if TYPE_CHECKING:
+    from .model import Chamber
+
+log = logging.getLogger(__name__)
 
 GENERATOR_DIR = Path(__file__).resolve().parent
 
@@ -127,3 +135,30 @@ def remember(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record.__dict__), encoding="utf-8")
     tmp.replace(path)
+
+
+@contextlib.contextmanager
+def slug_memo(chamber: Chamber) -> Iterator[None]:
+    """Member URL names made by earlier builds (directory.KNOWN_SLUGS), kept under .cache/ by the versions
+    of everything that makes them; the new ones are added after the pages stage."""
+    from . import directory
+
+    digest = hashlib.sha256(tooling_key().encode())
+    for package in ("jieba", "pypinyin"):
+        with contextlib.suppress(PackageNotFoundError):
+            digest.update(f"{package}={version(package)}\n".encode())
+    path = cache_root(chamber.folder.parent) / "slugs" / f"{digest.hexdigest()[:16]}.json"
+    with contextlib.suppress(OSError, ValueError):
+        known = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(known, dict):
+            directory.KNOWN_SLUGS.update({k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)})
+    before = len(directory.KNOWN_SLUGS)
+    yield
+    if len(directory.KNOWN_SLUGS) != before or not path.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(directory.KNOWN_SLUGS, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, path)
+        except OSError as exc:   # a memo that cannot be written only costs time
+            log.warning("member URL names not kept: %s", exc)

@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
 from . import blog
-from .cache import cache_root
+from .cache import cache_root, slug_memo
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
@@ -69,7 +69,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        tree = content_tree(chamber)
+        with slug_memo(chamber):
+            tree = content_tree(chamber)
         if isinstance(self.printed, (Finished, Forked)):
             self.printed = self.printed.result()
         tree.update(printed_tree(chamber, self.printed))

@@ -201,7 +201,8 @@ class PageRenderer:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.cache_file.parent,
                                              delete=False, suffix=".tmp") as handle:
-                json.dump({"site": self.site_key, "pages": self.used}, handle, ensure_ascii=False)
+                # dumps, not dump: json.dump encodes piece by piece in Python, 5× slower on 30 MB of pages.
+                handle.write(json.dumps({"site": self.site_key, "pages": self.used}, ensure_ascii=False))
             os.replace(handle.name, self.cache_file)
         except OSError as exc:   # a cache that cannot be written only costs time
             log.warning("page cache not saved: %s", exc)

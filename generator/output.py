@@ -1,0 +1,98 @@
+"""Where a site is built and how it reaches the disk: in memory first, then only what changed.
+
+A 2,000-post chamber is ~10,000 files (pages, the search index's chunks). Writing them all to disk on
+every build, and deleting the site they replace, costs more than drawing them on a small machine, and most
+of them are the same from one build to the next. So a site is built in a scratch folder in memory (tmpfs)
+and then copied onto a spare copy of the site — the one before last, kept in the work folder instead of
+deleted — writing only the files whose bytes differ and removing those that are gone; the spare is then
+swapped into place as before. Without a memory file system with room to spare, the site is built on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+MEMORY_DIR = Path("/dev/shm")
+MEMORY_NEEDED = 2 * 1024**3    # free room in memory a build may take (a 2,000-post site is ~160 MB)
+
+
+def scratch_dir(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> Path | None:
+    """The in-memory folder this chamber's site is built in (fixed per output folder, so that a build cut
+    short leaves one to clean), or None where there is no memory file system with room."""
+    try:
+        stats = os.statvfs(memory)
+    except OSError:
+        return None
+    if not os.access(memory, os.W_OK | os.X_OK) or stats.f_bavail * stats.f_frsize < MEMORY_NEEDED:
+        return None
+    where = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:12]
+    return memory / f"chamber-{where}-{slug}"
+
+
+@dataclass(frozen=True)
+class Synced:
+    written: int
+    removed: int
+    kept: int
+
+
+def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced:
+    """Make `target` hold exactly the files of `source`, writing only those whose bytes differ.
+
+    `leave` names a top-level folder of `target` that is neither written nor removed (synced on its own).
+    """
+    target.mkdir(parents=True, exist_ok=True)
+    written = kept = removed = 0
+    present: set[str] = {leave} if leave else set()
+    for folder, dirs, names in os.walk(source):
+        if leave and folder == str(source):
+            dirs[:] = [d for d in dirs if d != leave]
+        rel_folder = os.path.relpath(folder, source)
+        into = target if rel_folder == "." else target / rel_folder
+        if into.is_symlink() or (into.exists() and not into.is_dir()):
+            _remove(into)
+        into.mkdir(exist_ok=True)
+        present.add(os.path.normpath(rel_folder))
+        for name in names:
+            rel = os.path.normpath(os.path.join(rel_folder, name))
+            present.add(rel)
+            data = Path(folder, name).read_bytes()
+            path = into / name
+            if _same(path, data):
+                kept += 1
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            path.write_bytes(data)
+            written += 1
+    for folder, dirs, names in os.walk(target, topdown=False):
+        rel_folder = os.path.relpath(folder, target)
+        if leave and (rel_folder == leave or rel_folder.startswith(leave + os.sep)):
+            continue
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            if os.path.normpath(os.path.join(rel_folder, name)) not in present:
+                os.remove(os.path.join(folder, name))
+                removed += 1
+        if rel_folder != "." and os.path.normpath(rel_folder) not in present:
+            shutil.rmtree(folder, ignore_errors=True)
+    return Synced(written, removed, kept)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()

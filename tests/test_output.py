@@ -1,0 +1,89 @@
+"""A site is built in memory and only what changed reaches the disk; the result is the same as a full write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_module
+from generator.cli import main
+from generator.output import scratch_dir, sync_tree
+from conftest import TODAY, post, write_chamber
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_sync_writes_only_what_differs_and_removes_what_is_gone(tmp_path: Path) -> None:
+    source, target = tmp_path / "new", tmp_path / "old"
+    write(source, {"index.html": "首页", "news/a/index.html": "新闻甲", "same/index.html": "不变",
+                   "was-a-file/index.html": "现在是目录", "pagefind/x.pf_index": "新索引"})
+    write(target, {"index.html": "旧首页", "news/b/index.html": "已删除的新闻", "same/index.html": "不变",
+                   "was-a-file": "原来是文件", "pagefind/old.pf_index": "旧索引"})
+    unchanged = (target / "same/index.html").stat().st_ino
+
+    synced = sync_tree(source, target, leave="pagefind")
+
+    assert (synced.written, synced.removed, synced.kept) == (3, 1, 1)
+    assert tree(target) == {"index.html": "首页".encode(), "news/a/index.html": "新闻甲".encode(),
+                            "same/index.html": "不变".encode(), "was-a-file/index.html": "现在是目录".encode(),
+                            "pagefind/old.pf_index": "旧索引".encode()}       # left alone, synced on its own
+    assert not (target / "news/b").exists()
+    assert (target / "same/index.html").stat().st_ino == unchanged           # not written again
+    sync_tree(source / "pagefind", target / "pagefind")
+    assert tree(target / "pagefind") == {"x.pf_index": "新索引".encode()}
+
+
+def test_no_memory_file_system_means_building_on_disk(tmp_path: Path) -> None:
+    assert scratch_dir(tmp_path / "sites", "a", memory=tmp_path / "no-such-folder") is None
+    if scratch_dir(tmp_path / "sites", "a") is not None:   # where /dev/shm has room: fixed per output folder
+        assert scratch_dir(tmp_path / "sites", "a") == scratch_dir(tmp_path / "sites", "a")
+        assert scratch_dir(tmp_path / "sites", "a") != scratch_dir(tmp_path / "other", "a")
+
+
+def edit_and_build(content: Path, out: Path, number: int) -> None:
+    write_chamber(content, "inc", files={"news/2026/2026-05-21-falv-peixun.md": post(
+        "法律知识培训班开班", "2026-05-21", body=f"第{number}次修改后的正文。", category="培训活动")})
+    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["memory", "disk"])
+def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: Path, monkeypatch,
+                                                                       in_memory: bool) -> None:
+    if not in_memory:
+        monkeypatch.setattr(build_module, "scratch_dir", lambda out, slug: None)
+    elif scratch_dir(tmp_path / "sites", "inc") is None:
+        pytest.skip("no memory file system with room here")
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "inc")
+    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    for number in range(1, 4):
+        edit_and_build(content, out, number)
+
+    fresh = tmp_path / "fresh"
+    assert main(["build", "inc", "--content", str(content), "--out", str(fresh), "--today", TODAY.isoformat()]) == 0
+    assert tree(out / "inc") == tree(fresh / "inc")
+    assert "第3次修改后的正文" in (out / "inc/news/2026/05/21/falv-peixun/index.html").read_text(encoding="utf-8")
+    spare = out / ".chamber" / "spare-inc"
+    if in_memory:
+        # Two copies take turns: the site before last is brought up to date, so a page no edit touched is
+        # the file written by the first build, never written again.
+        assert spare.is_dir() and "第2次修改后的正文" in (
+            spare / "news/2026/05/21/falv-peixun/index.html").read_text(encoding="utf-8")
+        ino = {(p.relative_to(out / "inc").as_posix()): p.stat().st_ino for p in (out / "inc").rglob("*.html")}
+        edit_and_build(content, out, 4)
+        edit_and_build(content, out, 5)
+        after = {(p.relative_to(out / "inc").as_posix()): p.stat().st_ino for p in (out / "inc").rglob("*.html")}
+        assert after["about/index.html"] == ino["about/index.html"]
+        assert scratch_dir(out, "inc") is not None and not scratch_dir(out, "inc").exists()   # memory freed
+    else:
+        assert not spare.exists()
