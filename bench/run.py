@@ -107,9 +107,12 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[tuple[str, str]] = []
 
     def clear_cache() -> None:
-        """A cold build: every corpus's .cache/ (beside its content folder: build records, pages, images) gone."""
+        """A cold build: every corpus's .cache/ (beside its content folder: build records, pages, images) gone,
+        and the spare copies of the sites (sites/.chamber/spare-*), so that every file is written."""
         for name in ("large", "small", "city"):
             shutil.rmtree(work / name / ".cache", ignore_errors=True)
+            for spare in (work / name / "sites" / ".chamber").glob("spare-*"):
+                shutil.rmtree(spare, ignore_errors=True)
 
     def our_build(name: str, slug: str, extra: list[str] | None = None) -> list[str]:
         return chamber + ["build", slug, "--content", str(work / name / "content"), "--out",

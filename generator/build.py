@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -27,7 +27,7 @@ from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .model import Chamber
 from .newsletter import load_issues, print_chamber
-from .output import scratch_dir, sync_tree
+from .output import link_pages, scratch_dir, sync_tree
 from .pdf import find_fonts
 from .search import INDEX_DIR, index_site
 
@@ -94,11 +94,14 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
             if scratch is not None:
-                # The pages onto the spare, then the search index read from there (on disk the pages are
-                # listed in a fixed order, which Pagefind's output follows) and written in memory first.
+                # The search index is made (in memory, from the pages linked in a fixed order) while the
+                # pages are written onto the spare; then the index is written there too.
                 spare = work / f"{SPARE_PREFIX}{slug}"
-                synced = sync_tree(building, spare, leave=INDEX_DIR)
-                index_site(spare, index_dir=building / INDEX_DIR)
+                link_pages(building, scratch / "pages")
+                with ThreadPoolExecutor(max_workers=1) as indexer:
+                    indexing = indexer.submit(index_site, scratch / "pages", index_dir=building / INDEX_DIR)
+                    synced = sync_tree(building, spare, leave=INDEX_DIR)
+                    indexing.result()
                 index = sync_tree(building / INDEX_DIR, spare / INDEX_DIR)
                 log.info("%s: %d files written, %d removed, %d unchanged", slug, synced.written + index.written,
                          synced.removed + index.removed, synced.kept + index.kept)

@@ -82,6 +82,25 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
     return Synced(written, removed, kept)
 
 
+def link_pages(source: Path, mirror: Path) -> int:
+    """Hard-link every page (.html) of `source` into `mirror`, in order of their paths; returns how many.
+
+    For the search indexer, which numbers pages in the order the folder lists them: a memory file system
+    lists files in the order they were made, and two processes drawing pages make that order vary from
+    one build to the next. Linked in a fixed order, the same pages always give the same index.
+    """
+    count = 0
+    for folder, dirs, names in os.walk(source):
+        dirs.sort()
+        rel_folder = os.path.relpath(folder, source)
+        into = mirror / rel_folder if rel_folder != "." else mirror
+        into.mkdir(parents=True, exist_ok=True)
+        for name in sorted(n for n in names if n.endswith(".html")):
+            os.link(os.path.join(folder, name), into / name)
+            count += 1
+    return count
+
+
 def _same(path: Path, data: bytes) -> bool:
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):

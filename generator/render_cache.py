@@ -144,7 +144,8 @@ class PageRenderer:
         # Worth it only when most pages are to be converted: after an edit, nearly all come from the cache.
         if not files or files[0].page is not first or len(self.cached) * 2 > len(files):
             return
-        sizes = [os.path.getsize(f.abs_src_path) if f.abs_src_path else 0 for f in files]
+        # Generated docs (profiles and the like) are in memory: their text's length stands for a file size.
+        sizes = [os.path.getsize(f.abs_src_path) if f.abs_src_path else len(f.content_bytes) for f in files]
         total, bounds, running = sum(sizes) or 1, [], 0
         for index, size in enumerate(sizes):
             running += size
