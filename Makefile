@@ -64,4 +64,4 @@ bench: setup-test
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf sites/*/ sites/index.html .cache
+	rm -rf sites/*/ sites/index.html sites/.chamber .cache

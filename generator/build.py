@@ -74,7 +74,9 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         else:
             # Built beside the target (same file system) so that the final swap is a rename.
             building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
-        stage = stage_dir(content_dir, out_dir, slug)
+        # The docs MkDocs reads and the PDFs: in memory too when there is room (written again each build,
+        # which costs nothing there), else under .cache/, kept so that only what changed is written.
+        stage = scratch / "stage" if scratch is not None else stage_dir(content_dir, out_dir, slug)
         try:
             # The newsletter issues and the charter are printed in another process while this one makes the
             # pages; the site build waits for the PDFs before it links and copies them.

@@ -2,11 +2,11 @@
 
 A 2,000-post chamber is ~10,000 files (pages, the search index's chunks). Writing them all to disk on
 every build, and deleting the site they replace, costs more than drawing them on a small machine, and most
-of them are the same from one build to the next. So a site is built in a scratch folder in memory (tmpfs)
-and then copied onto a spare copy of the site — the one before last, kept in the work folder instead of
-deleted — writing only the files whose bytes differ and removing those that are gone; the spare is then
-swapped into place as before. Without a memory file system with room to spare, the site is built on disk.
-"""
+of them are the same from one build to the next. So a site is built in a scratch folder in memory (tmpfs),
+from docs staged there too, and then copied onto a spare copy of the site — the one before last, kept in
+the work folder instead of deleted — writing only the files whose bytes differ and removing those that
+are gone; the spare is then swapped into place as before. Without a memory file system with room to
+spare, the site is built on disk."""
 
 from __future__ import annotations
 

@@ -146,8 +146,28 @@ def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Pat
     assert [rel for rel in one if one[rel] != two[rel]] == []
 
 
-def test_deleted_post_leaves_the_kept_staging(project: Path, capsys) -> None:
-    """The staged docs are kept between builds (.cache/stage/): a post deleted from content/ leaves them."""
+def on_disk(monkeypatch) -> None:
+    """Build as where there is no memory file system: the site and its staged docs on disk."""
+    import generator.build
+
+    monkeypatch.setattr(generator.build, "scratch_dir", lambda out, slug: None)
+
+
+def test_staging_in_memory_leaves_nothing_under_the_cache(project: Path, capsys) -> None:
+    from generator.output import scratch_dir
+
+    if scratch_dir(project / "sites", "cached") is None:
+        pytest.skip("no memory file system with room here")
+    build(project, capsys)
+    assert not (project / ".cache/stage").exists()
+    assert not scratch_dir(project / "sites", "cached").exists()
+    assert "商会召开2025年年会" in page(project, "news/index.html")
+
+
+def test_deleted_post_leaves_the_kept_staging(project: Path, capsys, monkeypatch) -> None:
+    """On disk the staged docs are kept between builds (.cache/stage/): a post deleted from content/
+    leaves them."""
+    on_disk(monkeypatch)
     build(project, capsys)
     assert list((project / ".cache/stage").rglob("2025-12-30-nianhui.md"))
     write_chamber(project / "content", "cached", files={"news/2025/2025-12-30-nianhui.md": None})
@@ -157,9 +177,10 @@ def test_deleted_post_leaves_the_kept_staging(project: Path, capsys) -> None:
     assert "商会召开2025年年会" not in page(project, "news/index.html")
 
 
-def test_only_posts_and_files_are_staged_on_disk(project: Path, capsys) -> None:
+def test_only_posts_and_files_are_staged_on_disk(project: Path, capsys, monkeypatch) -> None:
     """Generated texts (profiles, directory, charter, pages) reach MkDocs in memory: nothing to write or
     compare for them on the next build; the blog's posts and the photos are staged as files."""
+    on_disk(monkeypatch)
     build(project, capsys)
     staged = {p.relative_to(next((project / ".cache/stage").glob("*/cached/docs"))).as_posix()
               for p in (project / ".cache/stage").rglob("docs/**/*") if p.is_file()}
