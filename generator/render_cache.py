@@ -12,6 +12,9 @@ code and versions (`cache.tooling_key`). A page whose conversion logged anything
 cached, so the message comes again on the next build. The cache is one file per chamber under
 `.cache/pages/`, rewritten after each build with the pages of that build only; deleting it costs one
 full conversion.
+
+Member profiles, thousands in a large chamber, are a heading and one block of HTML: only the heading goes
+through Markdown (`_convert_profile`, checked against the full conversion on the first profiles).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import types
 from pathlib import Path
@@ -34,8 +38,15 @@ from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
 from .cache import tooling_key
+from .profile_pages import is_profile
 
 log = logging.getLogger(__name__)
+
+# A member profile's Markdown: its heading, a blank line, then one block of HTML without blank lines (which
+# would end the block) — Markdown leaves such a block as it is.
+PROFILE_BODY = re.compile(r'(?P<heading># [^\n]+\n)\n(?P<block><div class="cp-profile">\n(?:[^\n]+\n)*</div>)\n?')
+UNSAFE_IN_BLOCK = re.compile(r"\bid=|\bmarkdown=|<!--|<(?:script|style|pre|textarea)\b")
+PROFILES_CHECKED = 2
 
 
 class _Recorder(logging.Handler):
@@ -71,6 +82,7 @@ class PageRenderer:
         self.relpath._register(self.md)
         self.title = _ExtractTitleTreeprocessor()
         self.title._register(self.md)
+        self.profiles_checked: int | None = 0   # profiles converted both ways so far; None: shortcut off
         site = hashlib.sha256(tooling_key().encode())
         site.update(json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True,
                                default=repr).encode())
@@ -107,6 +119,36 @@ class PageRenderer:
 
     def _convert(self, page: Page) -> dict[str, Any] | None:
         """Convert as MkDocs' Page.render does; the result to cache, or None if it must not be."""
+        if self.profiles_checked is not None and is_profile(page):
+            match = PROFILE_BODY.fullmatch(page.markdown or "")
+            if match and not UNSAFE_IN_BLOCK.search(match["block"]):
+                return self._convert_profile(page, match["heading"], match["block"])
+        return self._convert_markdown(page)
+
+    def _convert_profile(self, page: Page, heading: str, block: str) -> dict[str, Any] | None:
+        """A member profile (directory.profile_markdown) is a heading and one block of HTML, which Markdown
+        passes through as it is: only the heading is converted and the block put after it. Checked against
+        the full conversion on the first profiles; any difference and every profile is converted in full."""
+        markdown_text = page.markdown
+        page.markdown = heading
+        try:
+            entry = self._convert_markdown(page)
+        finally:
+            page.markdown = markdown_text
+        if entry is None:
+            return self._convert_markdown(page)
+        entry = dict(entry, content=f"{entry['content']}\n{block}")
+        page.content = entry["content"]
+        if self.profiles_checked < PROFILES_CHECKED:
+            full = self._convert_markdown(page)
+            if full != entry:
+                log.debug("profile shortcut differs from the full conversion on %s: not used", page.file.src_uri)
+                self.profiles_checked = None
+                return full
+            self.profiles_checked += 1
+        return entry
+
+    def _convert_markdown(self, page: Page) -> dict[str, Any] | None:
         self.md.reset()
         self.raw_html.present_anchor_ids = set()
         self.anchors.present_anchor_ids = set()

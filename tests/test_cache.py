@@ -225,3 +225,40 @@ def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeyp
     assert len(profiles) >= 6
     assert fast.keys() == full.keys()
     assert [rel for rel in full if fast[rel] != full[rel]] == []
+
+
+def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: Path, monkeypatch) -> None:
+    """A profile's heading is converted and its HTML block put after it as Markdown would leave it: the
+    site is byte for byte the one full conversion makes — intros of several paragraphs, escaped names,
+    websites and phone links included."""
+    import generator.render_cache as render_cache
+    from generator.build import build_chamber
+    from conftest import TODAY
+
+    rows = ["名称,联系人,职务,行业,电话,网站,简介"] + [
+        f'{name}有限公司,联系人{n},会员,商贸,0577-8888000{n},https://{n}.example.cn,"主营{name}。\n第二段*不是*强调。"'
+        for n, name in enumerate(["甲乙", "丙丁", "戊己", "庚辛", "壬癸"])]
+    rows.append('"A&B <贸易> 公司",某某,会员,商贸,,,"介绍 # 不是标题"')
+    content = tmp_path / "content"
+    write_chamber(content, "shortcut", files={"members.csv": "\n".join(rows) + "\n"})
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+    shortcuts: list[str] = []
+    original = render_cache.PageRenderer._convert_profile
+
+    def recording(self, page, *args):
+        shortcuts.append(page.file.src_uri)
+        return original(self, page, *args)
+
+    monkeypatch.setattr(render_cache.PageRenderer, "_convert_profile", recording)
+    build_chamber("shortcut", content, tmp_path / "fast", today=TODAY, workers=1)
+    assert len(shortcuts) >= 6
+    monkeypatch.setattr(render_cache, "is_profile", lambda page: False)
+    shutil.rmtree(tmp_path / ".cache", ignore_errors=True)
+    build_chamber("shortcut", content, tmp_path / "full", today=TODAY, workers=1)
+    fast, full = files(tmp_path / "fast/shortcut"), files(tmp_path / "full/shortcut")
+    assert [rel for rel in full if rel.startswith("members/") and rel.count("/") == 2]
+    assert fast.keys() == full.keys()
+    assert [rel for rel in full if fast[rel] != full[rel]] == []
