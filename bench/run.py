@@ -169,8 +169,8 @@ def write_results(rows: list[tuple[str, str]], args: argparse.Namespace) -> None
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     section = (f"## Build (`make bench`, {dt.date.today().isoformat()})\n\n"
                f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-               f"{versions()}. Medians of {args.repeat} runs, each a fresh process started once the site an earlier "
-               f"run replaced is deleted (in the background).\n\n"
+               f"{versions()}. Medians of {args.repeat} runs, each a fresh process; a cold run starts without "
+               f"`.cache/` and without the spare copies of the sites (every file is written).\n\n"
                f"| scenario | result |\n| --- | --- |\n{table}\n")
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
     marker = "## Build (`make bench`"

@@ -155,6 +155,8 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
     # Workers start from a clean server process, not a fork of this one: MkDocs keeps plugin instances
     # (the blog's temporary folder among them) per process, and forked copies would share them.
     context = multiprocessing.get_context("forkserver")
+    # The server imports MkDocs, Material and the rest once; each worker starts as a fork of it, ready.
+    context.set_forkserver_preload(["generator.mkdocs_adapter", "generator.plugin", "material.plugins.blog.plugin"])
     with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=context) as pool:
         futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
         for future in as_completed(futures):
