@@ -27,7 +27,7 @@ from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .model import Chamber
 from .newsletter import load_issues, print_chamber
-from .output import link_pages, scratch_dir, sync_tree
+from .output import link_pages, make_scratch, sync_tree
 from .pdf import find_fonts
 from .search import INDEX_DIR, index_site
 
@@ -66,10 +66,9 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     target = out_dir / slug
     with _chamber_lock(work, slug):
         _clean_leftovers(work, slug)
-        scratch = scratch_dir(out_dir, slug)
+        scratch = make_scratch(out_dir, slug)
         if scratch is not None:
             # Built in memory, then only its changes written onto the spare (output.py).
-            shutil.rmtree(scratch, ignore_errors=True)      # what a build cut short left (we hold the lock)
             building = scratch / "site"
         else:
             # Built beside the target (same file system) so that the final swap is a rename.

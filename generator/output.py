@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,17 +22,39 @@ MEMORY_DIR = Path("/dev/shm")
 MEMORY_NEEDED = 2 * 1024**3    # free room in memory a build may take (a 2,000-post site is ~160 MB)
 
 
-def scratch_dir(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> Path | None:
-    """The in-memory folder this chamber's site is built in (fixed per output folder, so that a build cut
-    short leaves one to clean), or None where there is no memory file system with room."""
+def make_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> Path | None:
+    """A new private folder in memory for this build of the chamber, or None where there is no memory file
+    system with room. What builds of it cut short left there is removed first (the caller holds the
+    chamber's lock). The folder is made by mkdtemp (a fresh name, mode 0700): /dev/shm is shared by every
+    user of the machine, so a name fixed in advance could be taken, or be a link, before we write in it."""
     try:
         stats = os.statvfs(memory)
     except OSError:
         return None
     if not os.access(memory, os.W_OK | os.X_OK) or stats.f_bavail * stats.f_frsize < MEMORY_NEEDED:
         return None
+    for leftover in leftover_scratch(out_dir, slug, memory):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=_prefix(out_dir, slug), dir=memory))
+
+
+def leftover_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> list[Path]:
+    """The chamber's scratch folders in memory: this user's own folders (never a link) with its prefix."""
+    found = []
+    for path in memory.glob(_prefix(out_dir, slug) + "*"):
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+            found.append(path)
+    return found
+
+
+def _prefix(out_dir: Path, slug: str) -> str:
+    # By output folder and chamber; "." cannot be part of a slug, so one chamber's prefix never covers another's.
     where = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:12]
-    return memory / f"chamber-{where}-{slug}"
+    return f"chamber-{where}-{slug}."
 
 
 @dataclass(frozen=True)

@@ -150,17 +150,19 @@ def on_disk(monkeypatch) -> None:
     """Build as where there is no memory file system: the site and its staged docs on disk."""
     import generator.build
 
-    monkeypatch.setattr(generator.build, "scratch_dir", lambda out, slug: None)
+    monkeypatch.setattr(generator.build, "make_scratch", lambda out, slug: None)
 
 
 def test_staging_in_memory_leaves_nothing_under_the_cache(project: Path, capsys) -> None:
-    from generator.output import scratch_dir
+    from generator.output import leftover_scratch, make_scratch
 
-    if scratch_dir(project / "sites", "cached") is None:
+    probe = make_scratch(project / "sites", "cached")
+    if probe is None:
         pytest.skip("no memory file system with room here")
+    probe.rmdir()
     build(project, capsys)
     assert not (project / ".cache/stage").exists()
-    assert not scratch_dir(project / "sites", "cached").exists()
+    assert leftover_scratch(project / "sites", "cached") == []
     assert "商会召开2025年年会" in page(project, "news/index.html")
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from generator import build as build_module
 from generator.cli import main
-from generator.output import scratch_dir, sync_tree
+from generator.output import leftover_scratch, make_scratch, sync_tree
 from conftest import TODAY, post, write_chamber
 
 
@@ -44,10 +44,32 @@ def test_sync_writes_only_what_differs_and_removes_what_is_gone(tmp_path: Path) 
 
 
 def test_no_memory_file_system_means_building_on_disk(tmp_path: Path) -> None:
-    assert scratch_dir(tmp_path / "sites", "a", memory=tmp_path / "no-such-folder") is None
-    if scratch_dir(tmp_path / "sites", "a") is not None:   # where /dev/shm has room: fixed per output folder
-        assert scratch_dir(tmp_path / "sites", "a") == scratch_dir(tmp_path / "sites", "a")
-        assert scratch_dir(tmp_path / "sites", "a") != scratch_dir(tmp_path / "other", "a")
+    assert make_scratch(tmp_path / "sites", "a", memory=tmp_path / "no-such-folder") is None
+
+
+def test_scratch_folders_are_private_fresh_and_never_a_planted_link(tmp_path: Path, monkeypatch) -> None:
+    import generator.output as output
+
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr(output, "MEMORY_NEEDED", 0)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("不可删除", encoding="utf-8")
+    prefix = output._prefix(tmp_path / "sites", "a")
+    (memory / f"{prefix}planted").symlink_to(victim, target_is_directory=True)   # another user's trap
+    (memory / f"{prefix}cut-short").mkdir()                                      # a build killed earlier
+    (memory / f"{output._prefix(tmp_path / 'sites', 'a-b')}other").mkdir()      # chamber a-b's own
+
+    scratch = make_scratch(tmp_path / "sites", "a", memory=memory)
+
+    assert scratch is not None and scratch.parent == memory and scratch.name.startswith(prefix)
+    assert not scratch.is_symlink() and (scratch.stat().st_mode & 0o777) == 0o700 and not list(scratch.iterdir())
+    assert not (memory / f"{prefix}cut-short").exists()                    # leftovers of this chamber removed
+    assert (victim / "keep.txt").read_text(encoding="utf-8") == "不可删除"     # a link is never followed
+    assert leftover_scratch(tmp_path / "sites", "a", memory=memory) == [scratch]
+    assert len(leftover_scratch(tmp_path / "sites", "a-b", memory=memory)) == 1
+    assert make_scratch(tmp_path / "sites", "a", memory=memory) != scratch   # a fresh name every build
 
 
 def edit_and_build(content: Path, out: Path, number: int) -> None:
@@ -60,9 +82,12 @@ def edit_and_build(content: Path, out: Path, number: int) -> None:
 def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: Path, monkeypatch,
                                                                        in_memory: bool) -> None:
     if not in_memory:
-        monkeypatch.setattr(build_module, "scratch_dir", lambda out, slug: None)
-    elif scratch_dir(tmp_path / "sites", "inc") is None:
-        pytest.skip("no memory file system with room here")
+        monkeypatch.setattr(build_module, "make_scratch", lambda out, slug: None)
+    else:
+        probe = make_scratch(tmp_path / "sites", "probe")
+        if probe is None:
+            pytest.skip("no memory file system with room here")
+        probe.rmdir()
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "inc")
     assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
@@ -84,6 +109,6 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
         edit_and_build(content, out, 5)
         after = {(p.relative_to(out / "inc").as_posix()): p.stat().st_ino for p in (out / "inc").rglob("*.html")}
         assert after["about/index.html"] == ino["about/index.html"]
-        assert scratch_dir(out, "inc") is not None and not scratch_dir(out, "inc").exists()   # memory freed
+        assert leftover_scratch(out, "inc") == []                   # memory freed
     else:
         assert not spare.exists()

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from generator.cli import main
-from generator.output import scratch_dir
+from generator.output import leftover_scratch
 from conftest import ROOT, settled, write_chamber
 
 
@@ -53,8 +53,7 @@ def test_sigkill_mid_build_keeps_previous_site_and_next_build_succeeds(tmp_path:
                                 "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     def being_built() -> list[Path]:
         """The folder MkDocs writes the new site into: in memory where there is room, else on disk."""
-        scratch = scratch_dir(out, "big")
-        in_memory = [scratch / "site"] if scratch is not None and (scratch / "site").is_dir() else []
+        in_memory = [scratch / "site" for scratch in leftover_scratch(out, "big") if (scratch / "site").is_dir()]
         return in_memory + list((out / ".chamber").glob("building-big-*"))
 
     deadline = time.monotonic() + 60
