@@ -91,6 +91,11 @@ def settled(work: Path, limit: float = 60.0) -> list[Path]:
     return list(work.iterdir())
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by its path inside it: for comparing two builds byte for byte."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
 def text_of(node) -> str:
     return " ".join(node.text_content().split())
 

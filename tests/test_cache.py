@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from conftest import ROOT, post, write_chamber
+from conftest import ROOT, post, site_files, write_chamber
 
 
 @pytest.fixture
@@ -134,14 +134,11 @@ def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Pat
     from generator.build import build_chamber
     from conftest import TODAY
 
-    def files(site: Path) -> dict[str, bytes]:
-        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
     content = project / "content"
     build_chamber("cached", content, project / "one", today=TODAY, workers=1)          # empty cache
     build_chamber("cached", content, project / "two", today=TODAY, workers=2)          # from the cache
     assert json.loads((project / ".cache/pages/cached.json").read_text(encoding="utf-8"))["pages"]
-    one, two = files(project / "one/cached"), files(project / "two/cached")
+    one, two = site_files(project / "one/cached"), site_files(project / "two/cached")
     assert len(one) > 20 and one.keys() == two.keys()
     assert [rel for rel in one if one[rel] != two[rel]] == []
 
@@ -207,9 +204,6 @@ def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeyp
     content = tmp_path / "content"
     write_chamber(content, "shell", files={"members.csv": "\n".join(rows) + "\n"})
 
-    def files(site: Path) -> dict[str, bytes]:
-        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
     shells: list[ProfileShell] = []
     original = ProfileShell.build_page
 
@@ -222,7 +216,7 @@ def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeyp
     assert shells and shells[-1].trusted is True          # the shell was used, not only checked
     monkeypatch.setattr(ProfileShell, "build_page", lambda self, *a, **k: self.draw(*a, **k))
     build_chamber("shell", content, tmp_path / "full", today=TODAY, workers=1)
-    fast, full = files(tmp_path / "fast/shell"), files(tmp_path / "full/shell")
+    fast, full = site_files(tmp_path / "fast/shell"), site_files(tmp_path / "full/shell")
     profiles = [rel for rel in full if rel.startswith("members/") and rel.count("/") == 2]
     assert len(profiles) >= 6
     assert fast.keys() == full.keys()
@@ -244,9 +238,6 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
     content = tmp_path / "content"
     write_chamber(content, "shortcut", files={"members.csv": "\n".join(rows) + "\n"})
 
-    def files(site: Path) -> dict[str, bytes]:
-        return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-
     shortcuts: list[str] = []
     original = render_cache.PageRenderer._convert_profile
 
@@ -260,7 +251,7 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
     monkeypatch.setattr(render_cache, "is_profile", lambda page: False)
     shutil.rmtree(tmp_path / ".cache", ignore_errors=True)
     build_chamber("shortcut", content, tmp_path / "full", today=TODAY, workers=1)
-    fast, full = files(tmp_path / "fast/shortcut"), files(tmp_path / "full/shortcut")
+    fast, full = site_files(tmp_path / "fast/shortcut"), site_files(tmp_path / "full/shortcut")
     assert [rel for rel in full if rel.startswith("members/") and rel.count("/") == 2]
     assert fast.keys() == full.keys()
     assert [rel for rel in full if fast[rel] != full[rel]] == []

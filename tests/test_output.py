@@ -9,11 +9,7 @@ import pytest
 from generator import build as build_module
 from generator.cli import main
 from generator.output import leftover_scratch, make_scratch, sync_tree
-from conftest import TODAY, post, write_chamber
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from conftest import TODAY, post, site_files, write_chamber
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -34,13 +30,13 @@ def test_sync_writes_only_what_differs_and_removes_what_is_gone(tmp_path: Path) 
     synced = sync_tree(source, target, leave="pagefind")
 
     assert (synced.written, synced.removed, synced.kept) == (3, 1, 1)
-    assert tree(target) == {"index.html": "首页".encode(), "news/a/index.html": "新闻甲".encode(),
+    assert site_files(target) == {"index.html": "首页".encode(), "news/a/index.html": "新闻甲".encode(),
                             "same/index.html": "不变".encode(), "was-a-file/index.html": "现在是目录".encode(),
                             "pagefind/old.pf_index": "旧索引".encode()}       # left alone, synced on its own
     assert not (target / "news/b").exists()
     assert (target / "same/index.html").stat().st_ino == unchanged           # not written again
     sync_tree(source / "pagefind", target / "pagefind")
-    assert tree(target / "pagefind") == {"x.pf_index": "新索引".encode()}
+    assert site_files(target / "pagefind") == {"x.pf_index": "新索引".encode()}
 
 
 def test_no_memory_file_system_means_building_on_disk(tmp_path: Path) -> None:
@@ -96,7 +92,7 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
 
     fresh = tmp_path / "fresh"
     assert main(["build", "inc", "--content", str(content), "--out", str(fresh), "--today", TODAY.isoformat()]) == 0
-    assert tree(out / "inc") == tree(fresh / "inc")
+    assert site_files(out / "inc") == site_files(fresh / "inc")
     assert "第3次修改后的正文" in (out / "inc/news/2026/05/21/falv-peixun/index.html").read_text(encoding="utf-8")
     spare = out / ".chamber" / "spare-inc"
     if in_memory:
