@@ -177,7 +177,7 @@ def write_results(rows: list[tuple[str, str]], args: argparse.Namespace) -> None
     if marker in text:
         start = text.index(marker)
         end = text.find("\n## ", start + 1)
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
+        text = text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
     else:
         text = text.rstrip() + "\n\n" + section
     RESULTS.write_text(text, encoding="utf-8")
