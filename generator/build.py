@@ -94,22 +94,7 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
             printed = printing.result()
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
-            if scratch is not None:
-                # The search index is made (in memory, from the pages linked in a fixed order) while the
-                # pages are written onto the spare; then the index is written there too.
-                spare = work / f"{SPARE_PREFIX}{slug}"
-                link_pages(building, scratch / "pages")
-                with ThreadPoolExecutor(max_workers=1) as indexer:
-                    indexing = indexer.submit(index_site, scratch / "pages", index_dir=building / INDEX_DIR)
-                    synced = sync_tree(building, spare, leave=INDEX_DIR)
-                    indexing.result()
-                index = sync_tree(building / INDEX_DIR, spare / INDEX_DIR)
-                log.info("%s: %d files written, %d removed, %d unchanged", slug, synced.written + index.written,
-                         synced.removed + index.removed, synced.kept + index.kept)
-                swap_into_place(spare, target)      # the site it replaces is now the spare for the next build
-            else:
-                index_site(building)    # the search index reads the finished pages
-                swap_into_place(building, target)
+            _index_and_swap_in(building, target, scratch, work / f"{SPARE_PREFIX}{slug}")
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)     # memory: quick to free
@@ -120,6 +105,29 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started,
                        list(chamber.warnings) + printed.warnings)
+
+
+def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare: Path) -> None:
+    """Make the search index of the finished pages and put the new site in place of the old.
+
+    Built on disk, the folder itself is swapped in. Built in memory, the index is made there (from the
+    pages linked in a fixed order) while the pages are written onto the spare — only the files that
+    differ — then the index is written there too and the spare swapped in: the site it replaces is the
+    next build's spare.
+    """
+    if scratch is None:
+        index_site(building)
+        swap_into_place(building, target)
+        return
+    link_pages(building, scratch / "pages")
+    with ThreadPoolExecutor(max_workers=1) as indexer:
+        indexing = indexer.submit(index_site, scratch / "pages", index_dir=building / INDEX_DIR)
+        pages = sync_tree(building, spare, leave=INDEX_DIR)
+        indexing.result()
+    index = sync_tree(building / INDEX_DIR, spare / INDEX_DIR)
+    log.info("%s: %d files written, %d removed, %d unchanged", target.name, pages.written + index.written,
+             pages.removed + index.removed, pages.kept + index.kept)
+    swap_into_place(spare, target)
 
 
 def _next_due(chamber: Chamber) -> dt.date | None:

@@ -108,8 +108,9 @@ def _record_path(content_dir: Path, out_dir: Path, slug: str) -> Path:
 
 
 def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
-    """Where a chamber's docs are staged for MkDocs, kept between builds so that only what changed is
-    written again (one per output folder: its builds are serialised by that folder's lock)."""
+    """Where a chamber's docs are staged for MkDocs when it is built on disk (output.make_scratch found no
+    room in memory), kept between builds so that only what changed is written again (one per output
+    folder: its builds are serialised by that folder's lock)."""
     return cache_root(content_dir) / "stage" / _out_id(out_dir) / slug
 
 
