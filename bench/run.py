@@ -107,12 +107,10 @@ def main(argv: list[str] | None = None) -> None:
     rows: list[tuple[str, str]] = []
 
     def clear_cache() -> None:
-        """A cold build: every corpus's .cache/ (beside its content folder: build records, pages, images) gone,
-        and the spare copies of the sites (sites/.chamber/spare-*), so that every file is written."""
+        """A cold build: every corpus's .cache/ (beside its content folder: build records, pages, images, the
+        spare copies of the sites) gone, so that every file is converted, drawn and written."""
         for name in ("large", "small", "city"):
             shutil.rmtree(work / name / ".cache", ignore_errors=True)
-            for spare in (work / name / "sites" / ".chamber").glob("spare-*"):
-                shutil.rmtree(spare, ignore_errors=True)
 
     def our_build(name: str, slug: str, extra: list[str] | None = None) -> list[str]:
         return chamber + ["build", slug, "--content", str(work / name / "content"), "--out",
@@ -170,7 +168,7 @@ def write_results(rows: list[tuple[str, str]], args: argparse.Namespace) -> None
     section = (f"## Build (`make bench`, {dt.date.today().isoformat()})\n\n"
                f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
                f"{versions()}. Medians of {args.repeat} runs, each a fresh process; a cold run starts without "
-               f"`.cache/` and without the spare copies of the sites (every file is written).\n\n"
+               f"`.cache/` (so without the spare copies of the sites: every file is written).\n\n"
                f"| scenario | result |\n| --- | --- |\n{table}\n")
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
     marker = "## Build (`make bench`"

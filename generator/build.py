@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import forked
-from .cache import inputs_key, is_fresh, project_dir_for, remember, stage_dir
+from .cache import inputs_key, is_fresh, project_dir_for, remember, spare_dir, stage_dir
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
@@ -34,8 +34,7 @@ from .search import INDEX_DIR, index_site
 log = logging.getLogger(__name__)
 
 SUMMARY_FILE = "chamber.json"   # public facts the portal lists, written into each site
-WORK_DIR = ".chamber"            # under <out>: locks, sites being built and spare copies, never published
-SPARE_PREFIX = "spare-"          # <work>/spare-<slug>: the site before last, brought up to date by the next build
+WORK_DIR = ".chamber"            # under <out>: locks and sites being built, never published
 
 
 @dataclass
@@ -67,12 +66,17 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     with _chamber_lock(work, slug):
         _clean_leftovers(work, slug)
         scratch = make_scratch(out_dir, slug)
+        spare = spare_dir(content_dir, out_dir, slug)
+        discarded: Path | None = None     # a folder left to delete: the old site once swapped, or a failed one
         if scratch is not None:
-            # Built in memory, then only its changes written onto the spare (output.py).
+            # Built in memory, then only its changes written onto the spare (output.py), which is renamed
+            # into place: it must be on the sites' file system, else a fresh folder takes its place.
             building = scratch / "site"
+            if not _same_file_system(spare, out_dir):
+                spare = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
         else:
             # Built beside the target (same file system) so that the final swap is a rename.
-            building = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+            building = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
         # The docs MkDocs reads and the PDFs: in memory too when there is room (written again each build,
         # which costs nothing there), else under .cache/, kept so that only what changed is written.
         stage = scratch / "stage" if scratch is not None else stage_dir(content_dir, out_dir, slug)
@@ -94,14 +98,14 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
             printed = printing.result()
             _write_summary(chamber, building)
             pages = sum(1 for _ in building.rglob("*.html"))
-            _index_and_swap_in(building, target, scratch, work / f"{SPARE_PREFIX}{slug}")
+            _index_and_swap_in(building, target, scratch, spare)
         finally:
             if scratch is not None:
                 shutil.rmtree(scratch, ignore_errors=True)     # memory: quick to free
-            else:
-                # The old site (now at `building`) is thousands of files: removed in the background; a
-                # removal cut short is finished by the next build (_clean_leftovers).
-                discard(building)
+            if discarded is not None:
+                # Thousands of files: removed in the background; a removal cut short is finished by the
+                # next build (_clean_leftovers).
+                discard(discarded)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started,
                        list(chamber.warnings) + printed.warnings)
@@ -128,6 +132,16 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare
     log.info("%s: %d files written, %d removed, %d unchanged", target.name, pages.written + index.written,
              pages.removed + index.removed, pages.kept + index.kept)
     swap_into_place(spare, target)
+
+
+def _same_file_system(folder: Path, other: Path) -> bool:
+    """Whether `folder` (made if missing) is on the file system of `other`, so that one can be renamed into
+    the other."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        return os.stat(folder.parent).st_dev == os.stat(other).st_dev
+    except OSError:
+        return False
 
 
 def _next_due(chamber: Chamber) -> dt.date | None:

@@ -107,6 +107,13 @@ def _record_path(content_dir: Path, out_dir: Path, slug: str) -> Path:
     return cache_root(content_dir) / "builds" / _out_id(out_dir) / f"{slug}.json"
 
 
+def spare_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """Where the spare copy of a chamber's site is kept (output.py): the site before last, brought up to
+    date by the next build and swapped in. Under .cache/, never among the published sites: it holds pages
+    taken down since."""
+    return cache_root(content_dir) / "spares" / _out_id(out_dir) / slug
+
+
 def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     """Where a chamber's docs are staged for MkDocs when it is built on disk (output.make_scratch found no
     room in memory), kept between builds so that only what changed is written again (one per output

@@ -8,8 +8,9 @@ import pytest
 
 from generator import build as build_module
 from generator.cli import main
+from generator.cache import spare_dir
 from generator.output import leftover_scratch, make_scratch, sync_tree
-from conftest import TODAY, post, site_files, write_chamber
+from conftest import TODAY, post, settled, site_files, write_chamber
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -94,7 +95,7 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
     assert main(["build", "inc", "--content", str(content), "--out", str(fresh), "--today", TODAY.isoformat()]) == 0
     assert site_files(out / "inc") == site_files(fresh / "inc")
     assert "第3次修改后的正文" in (out / "inc/news/2026/05/21/falv-peixun/index.html").read_text(encoding="utf-8")
-    spare = out / ".chamber" / "spare-inc"
+    spare = spare_dir(content, out, "inc")
     if in_memory:
         # Two copies take turns: the site before last is brought up to date, so a page no edit touched is
         # the file written by the first build, never written again.
@@ -108,3 +109,33 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
         assert leftover_scratch(out, "inc") == []                   # memory freed
     else:
         assert not spare.exists()
+
+
+def test_a_post_taken_down_is_in_no_file_under_the_sites_folder(tmp_path: Path) -> None:
+    """The spare copy (the site before last) lives under .cache/, never beside the published sites: a post
+    taken down is gone from every file under sites/, hidden folders included."""
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "down", files={"news/2026/2026-06-01-chehui.md": post("待撤回的通知", "2026-06-01")})
+    for _ in range(2):
+        assert main(["build", "down", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    write_chamber(content, "down", files={"news/2026/2026-06-01-chehui.md": None})
+    assert main(["build", "down", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    left = [path for path in out.rglob("*") if path.is_file() and "待撤回的通知".encode() in path.read_bytes()]
+    assert left == []
+    assert "待撤回的通知" not in (out / "down/news/index.html").read_text(encoding="utf-8")
+
+
+def test_without_a_spare_on_the_sites_file_system_a_fresh_folder_is_swapped_in(tmp_path: Path, monkeypatch) -> None:
+    probe = make_scratch(tmp_path / "sites", "probe")
+    if probe is None:
+        pytest.skip("no memory file system with room here")
+    probe.rmdir()
+    monkeypatch.setattr(build_module, "_same_file_system", lambda folder, other: False)
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "far")
+    assert main(["build", "far", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    write_chamber(content, "far", files={"pages/about.md": "---\ntitle: 关于本会\n---\n\n新的简介。\n"})
+    assert main(["build", "far", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    assert not spare_dir(content, out, "far").exists()
+    assert "新的简介" in (out / "far/about/index.html").read_text(encoding="utf-8")
+    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]   # old site removed
