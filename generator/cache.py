@@ -159,7 +159,8 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
     with contextlib.suppress(OSError, ValueError):
         known = json.loads(path.read_text(encoding="utf-8"))
         if isinstance(known, dict):
-            directory.KNOWN_SLUGS.update({k: v for k, v in known.items() if isinstance(k, str) and isinstance(v, str)})
+            directory.KNOWN_SLUGS.update({name: slug for name, slug in known.items()
+                                          if isinstance(name, str) and isinstance(slug, str)})
     before = len(directory.KNOWN_SLUGS)
     yield
     if len(directory.KNOWN_SLUGS) != before or not path.exists():

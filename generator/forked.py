@@ -75,7 +75,8 @@ class Forked(Generic[T]):
                 data = incoming.read()
             _, status = os.waitpid(self._pid, 0)
             if not data or status != 0:
-                self._outcome = (False, RuntimeError(f"the process that ran this step failed (exit status {status})"))
+                failed = RuntimeError(f"the process that ran this step failed (exit status {status})")
+                self._outcome = (False, failed)
             else:
                 self._outcome = pickle.loads(data)
         ok, value = self._outcome

@@ -3,10 +3,10 @@
 A 2,000-post chamber is ~10,000 files (pages, the search index's chunks). Writing them all to disk on
 every build, and deleting the site they replace, costs more than drawing them on a small machine, and most
 of them are the same from one build to the next. So a site is built in a scratch folder in memory (tmpfs),
-from docs staged there too, and then copied onto a spare copy of the site — the one before last, kept in
-the work folder instead of deleted — writing only the files whose bytes differ and removing those that
-are gone; the spare is then swapped into place as before. Without a memory file system with room to
-spare, the site is built on disk."""
+from docs staged there too, and then copied onto a spare copy of the site — the one before last, kept
+under .cache/ instead of deleted — writing only the files whose bytes differ and removing those that are
+gone; the spare is then swapped into place as before. Without a memory file system with room to spare,
+the site is built on disk."""
 
 from __future__ import annotations
 
@@ -89,8 +89,8 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
             if _same(path, data):
                 kept += 1
                 continue
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
+            if path.is_symlink() or path.is_dir():
+                _remove(path)       # never written through a link, never a folder left in a file's place
             path.write_bytes(data)
             written += 1
     for folder, dirs, names in os.walk(target, topdown=False):

@@ -27,10 +27,15 @@ def test_sync_writes_only_what_differs_and_removes_what_is_gone(tmp_path: Path) 
     write(target, {"index.html": "旧首页", "news/b/index.html": "已删除的新闻", "same/index.html": "不变",
                    "was-a-file": "原来是文件", "pagefind/old.pf_index": "旧索引"})
     unchanged = (target / "same/index.html").stat().st_ino
+    outside = tmp_path / "outside.html"
+    outside.write_text("别处的文件", encoding="utf-8")
+    (target / "news/a").mkdir(parents=True)
+    (target / "news/a/index.html").symlink_to(outside)     # a link where a page goes: replaced, not followed
 
     synced = sync_tree(source, target, leave="pagefind")
 
     assert (synced.written, synced.removed, synced.kept) == (3, 1, 1)
+    assert outside.read_text(encoding="utf-8") == "别处的文件" and not (target / "news/a/index.html").is_symlink()
     assert site_files(target) == {"index.html": "首页".encode(), "news/a/index.html": "新闻甲".encode(),
                             "same/index.html": "不变".encode(), "was-a-file/index.html": "现在是目录".encode(),
                             "pagefind/old.pf_index": "旧索引".encode()}       # left alone, synced on its own
