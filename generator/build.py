@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import datetime as dt
+import errno
 import fcntl
 import json
 import logging
@@ -26,7 +27,7 @@ from .content import load_chamber
 from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .model import Chamber
-from .newsletter import load_issues, print_chamber
+from .newsletter import Printed, load_issues, print_chamber
 from .output import link_pages, make_scratch, sync_tree
 from .pdf import find_fonts
 from .search import INDEX_DIR, index_site
@@ -51,8 +52,6 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
                   workers: int = 1) -> BuildResult:
     """Build one chamber into `<out>/<slug>/` (pages drawn by `workers` processes); on any error the
     previous site stays as it was."""
-    from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
-
     started = time.perf_counter()
     project = project_dir_for(content_dir)
     key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
@@ -66,49 +65,68 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     with _chamber_lock(work, slug):
         _clean_leftovers(work, slug)
         scratch = make_scratch(out_dir, slug)
-        spare = spare_dir(content_dir, out_dir, slug)
-        discarded: Path | None = None     # a folder left to delete: the old site once swapped, or a failed one
-        if scratch is not None:
-            # Built in memory, then only its changes written onto the spare (output.py), which is renamed
-            # into place: it must be on the sites' file system, else a fresh folder takes its place.
-            building = scratch / "site"
-            if not _same_file_system(spare, out_dir):
-                spare = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
-        else:
-            # Built beside the target (same file system) so that the final swap is a rename.
-            building = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
-        # The docs MkDocs reads and the PDFs: in memory too when there is room (written again each build,
-        # which costs nothing there), else under .cache/, kept so that only what changed is written.
-        stage = scratch / "stage" if scratch is not None else stage_dir(content_dir, out_dir, slug)
         try:
-            # The newsletter issues and the charter are printed in another process while this one makes the
-            # pages; the site build waits for the PDFs before it links and copies them.
-            shutil.rmtree(stage / "print", ignore_errors=True)
-            fonts = find_fonts() if issues or chamber.charter else None   # a missing font stops us here
-            printing = forked.call(print_chamber, chamber, issues, stage / "print", fonts=fonts,
-                                   background=workers > 1)
-            config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
-                                               today=today.isoformat() if today else None)
-            try:
-                build_site(config_file, chamber, printing, workers=workers)
-            except BaseException:
-                # The site build waits for the PDFs first: if printing failed, that is the error to report.
-                printing.result()
+            pages, printed = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch, workers)
+        except OSError as exc:
+            if scratch is None or exc.errno != errno.ENOSPC:
                 raise
-            printed = printing.result()
-            _write_summary(chamber, building)
-            pages = sum(1 for _ in building.rglob("*.html"))
-            _index_and_swap_in(building, target, scratch, spare)
-        finally:
-            if scratch is not None:
-                shutil.rmtree(scratch, ignore_errors=True)     # memory: quick to free
-            if discarded is not None:
-                # Thousands of files: removed in the background; a removal cut short is finished by the
-                # next build (_clean_leftovers).
-                discard(discarded)
+            # Memory filled up during the build (other programs use it too): the same build, on disk.
+            log.warning("%s: no room left in memory (%s); building on disk", slug, exc.strerror)
+            _clean_leftovers(work, slug)
+            pages, printed = _build_and_swap_in(chamber, issues, content_dir, out_dir, None, workers)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started,
                        list(chamber.warnings) + printed.warnings)
+
+
+def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_dir: Path, scratch: Path | None,
+                       workers: int) -> tuple[int, Printed]:
+    """Print, make the pages and their index, and swap the new site in (the caller holds the chamber's
+    lock). In `scratch`, a folder in memory, when given; on disk otherwise. Returns (pages, what was printed)."""
+    from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
+
+    slug, work, target = chamber.slug, out_dir / WORK_DIR, out_dir / chamber.slug
+    spare = spare_dir(content_dir, out_dir, slug)
+    discarded: Path | None = None     # a folder left to delete: the old site once swapped, or a failed one
+    if scratch is not None:
+        # Built in memory, then only its changes written onto the spare (output.py), which is renamed
+        # into place: it must be on the sites' file system, else a fresh folder takes its place.
+        building = scratch / "site"
+        if not _same_file_system(spare, out_dir):
+            spare = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+    else:
+        # Built beside the target (same file system) so that the final swap is a rename.
+        building = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+    # The docs MkDocs reads and the PDFs: in memory too when there is room (written again each build,
+    # which costs nothing there), else under .cache/, kept so that only what changed is written.
+    stage = scratch / "stage" if scratch is not None else stage_dir(content_dir, out_dir, slug)
+    try:
+        # The newsletter issues and the charter are printed in another process while this one makes the
+        # pages; the site build waits for the PDFs before it links and copies them.
+        shutil.rmtree(stage / "print", ignore_errors=True)
+        fonts = find_fonts() if issues or chamber.charter else None   # a missing font stops us here
+        printing = forked.call(print_chamber, chamber, issues, stage / "print", fonts=fonts,
+                               background=workers > 1)
+        config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
+                                           today=chamber.today.isoformat())
+        try:
+            build_site(config_file, chamber, printing, workers=workers)
+        except BaseException:
+            # The site build waits for the PDFs first: if printing failed, that is the error to report.
+            printing.result()
+            raise
+        printed = printing.result()
+        _write_summary(chamber, building)
+        pages = sum(1 for _ in building.rglob("*.html"))
+        _index_and_swap_in(building, target, scratch, spare)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)     # memory: quick to free
+        if discarded is not None:
+            # Thousands of files: removed in the background; a removal cut short is finished by the
+            # next build (_clean_leftovers).
+            discard(discarded)
+    return pages, printed
 
 
 def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare: Path) -> None:

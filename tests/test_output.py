@@ -144,3 +144,35 @@ def test_without_a_spare_on_the_sites_file_system_a_fresh_folder_is_swapped_in(t
     assert not spare_dir(content, out, "far").exists()
     assert "新的简介" in (out / "far/about/index.html").read_text(encoding="utf-8")
     assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]   # old site removed
+
+
+def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monkeypatch, caplog) -> None:
+    import errno
+
+    import mkdocs.utils
+
+    import generator.output as output
+
+    probe = make_scratch(tmp_path / "sites", "probe")
+    if probe is None:
+        pytest.skip("no memory file system with room here")
+    probe.rmdir()
+    real_write = mkdocs.utils.write_file
+    full = {"n": 0}
+
+    def memory_full(content_bytes: bytes, path: str) -> None:
+        if str(path).startswith(str(output.MEMORY_DIR)):
+            full["n"] += 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(content_bytes, path)
+
+    monkeypatch.setattr(mkdocs.utils, "write_file", memory_full)
+    monkeypatch.setattr("mkdocs.commands.build.utils.write_file", memory_full)
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "full")
+    with caplog.at_level("WARNING"):
+        assert main(["build", "full", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    assert full["n"] >= 1
+    assert "no room left in memory" in caplog.text and "building on disk" in caplog.text
+    assert "商会召开2025年年会" in (out / "full/news/index.html").read_text(encoding="utf-8")
+    assert leftover_scratch(out, "full") == []
