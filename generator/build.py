@@ -88,12 +88,20 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
     slug, work, target = chamber.slug, out_dir / WORK_DIR, out_dir / chamber.slug
     spare = spare_dir(content_dir, out_dir, slug)
     discarded: Path | None = None     # a folder left to delete: the old site once swapped, or a failed one
+    kept: Path | None = None          # a fresh folder whose old site, once swapped, is kept as the spare
+    into: Path | None = None          # where the pages built in memory are written
     if scratch is not None:
         # Built in memory, then only its changes written onto the spare (output.py), which is renamed
-        # into place: it must be on the sites' file system, else a fresh folder takes its place.
+        # into place. Without a spare (a first build, or .cache/ deleted), every file is written into a
+        # fresh folder beside the sites (writing there is quicker on some disks), and the site it replaces
+        # becomes the spare; without a spare on the sites' file system, that old site is deleted.
         building = scratch / "site"
-        if not _same_file_system(spare, out_dir):
-            spare = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+        if not spare.is_dir() or not _same_file_system(spare, out_dir):
+            fresh = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+            kept, discarded = (fresh, None) if _same_file_system(spare, out_dir) else (None, fresh)
+            into = fresh
+        else:
+            into = spare
     else:
         # Built beside the target (same file system) so that the final swap is a rename.
         building = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
@@ -118,8 +126,14 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         printed = printing.result()
         _write_summary(chamber, building)
         pages = sum(1 for _ in building.rglob("*.html"))
-        _index_and_swap_in(building, target, scratch, spare)
+        _index_and_swap_in(building, target, scratch, into)
+        if kept is not None:
+            if kept.exists():                 # the old site (none on a first build) is the next spare
+                os.rename(kept, spare)
+            kept = None
     finally:
+        if kept is not None:                  # the build failed: the fresh folder holds part of a site
+            discarded = kept
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)     # memory: quick to free
         if discarded is not None:
@@ -129,15 +143,14 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
     return pages, printed
 
 
-def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare: Path) -> None:
+def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare: Path | None) -> None:
     """Make the search index of the finished pages and put the new site in place of the old.
 
     Built on disk, the folder itself is swapped in. Built in memory, the index is made there (from the
-    pages linked in a fixed order) while the pages are written onto the spare — only the files that
-    differ — then the index is written there too and the spare swapped in: the site it replaces is the
-    next build's spare.
+    pages linked in a fixed order) while the pages are written onto `spare` — only the files that
+    differ — then the index is written there too and the spare swapped in.
     """
-    if scratch is None:
+    if scratch is None or spare is None:
         index_site(building)
         swap_into_place(building, target)
         return
