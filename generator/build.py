@@ -96,12 +96,15 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         # fresh folder beside the sites (writing there is quicker on some disks), and the site it replaces
         # becomes the spare; without a spare on the sites' file system, that old site is deleted.
         building = scratch / "site"
-        if not spare.is_dir() or not _same_file_system(spare, out_dir):
-            fresh = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
-            kept, discarded = (fresh, None) if _same_file_system(spare, out_dir) else (None, fresh)
-            into = fresh
-        else:
+        keeps_spare = _same_file_system(spare, out_dir)
+        if keeps_spare and spare.is_dir():
             into = spare
+        else:
+            into = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
+            if keeps_spare:
+                kept = into
+            else:
+                discarded = into
     else:
         # Built beside the target (same file system) so that the final swap is a rename.
         building = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
@@ -150,7 +153,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare
     pages linked in a fixed order) while the pages are written onto `spare` — only the files that
     differ — then the index is written there too and the spare swapped in.
     """
-    if scratch is None or spare is None:
+    if scratch is None or spare is None:      # built on disk
         index_site(building)
         swap_into_place(building, target)
         return

@@ -99,26 +99,27 @@ def _site_stamp(site: Path) -> str:
     return f"{stat.st_ino}:{stat.st_mtime_ns}"
 
 
-def _out_id(out_dir: Path) -> str:
+def out_id(out_dir: Path) -> str:
+    """A short name for an output folder, by its resolved path."""
     return hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:16]
 
 
 def _record_path(content_dir: Path, out_dir: Path, slug: str) -> Path:
-    return cache_root(content_dir) / "builds" / _out_id(out_dir) / f"{slug}.json"
+    return cache_root(content_dir) / "builds" / out_id(out_dir) / f"{slug}.json"
 
 
 def spare_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     """Where the spare copy of a chamber's site is kept (output.py): the site before last, brought up to
     date by the next build and swapped in. Under .cache/, never among the published sites: it holds pages
     taken down since."""
-    return cache_root(content_dir) / "spares" / _out_id(out_dir) / slug
+    return cache_root(content_dir) / "spares" / out_id(out_dir) / slug
 
 
 def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     """Where a chamber's docs are staged for MkDocs when it is built on disk (output.make_scratch found no
     room in memory), kept between builds so that only what changed is written again (one per output
     folder: its builds are serialised by that folder's lock)."""
-    return cache_root(content_dir) / "stage" / _out_id(out_dir) / slug
+    return cache_root(content_dir) / "stage" / out_id(out_dir) / slug
 
 
 def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, today: dt.date) -> bool:

@@ -27,6 +27,7 @@ from .model import Chamber
 from .news import Post
 from .newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from .newsletter import Printed
+from .output import remove_others, write_if_changed
 from .paths import resolve_inside
 from .search import SEARCH_PAGE, search_page_markdown
 
@@ -378,18 +379,8 @@ def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
             if target.exists() and target.stat().st_size == stat.st_size and target.stat().st_mtime == stat.st_mtime:
                 continue
             shutil.copy2(content, target)
-        else:
-            data = content.encode("utf-8")
-            if target.exists() and target.read_bytes() == data:
-                continue
-            target.write_bytes(data)
+        elif not write_if_changed(target, content.encode("utf-8")):
+            continue
         written += 1
-    keep = {os.path.normpath(docs_dir / rel) for rel in tree}
-    for root, _dirs, files in os.walk(docs_dir, topdown=False):
-        for name in files:
-            path = os.path.join(root, name)
-            if os.path.normpath(path) not in keep:
-                os.remove(path)
-        if root != str(docs_dir) and not os.listdir(root):
-            os.rmdir(root)
+    remove_others(docs_dir, {os.path.normpath(rel) for rel in tree})
     return written

@@ -65,15 +65,15 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
 
 
 def build_site(config_file: Path, chamber: Chamber | None = None,
-               printed: Printed | Finished[Printed] | Forked[Printed] | None = None, *,
+               printing: Finished[Printed] | Forked[Printed] | None = None, *,
                workers: int = 1) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
-    `printed` (the newsletter PDFs and charter.pdf, or the process still printing them) is linked and
+    what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
     copied into the site; `workers` processes draw the pages."""
     config = load_config(config_file=str(config_file))
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
-    config.plugins["chamber"].printed = printed
+    config.plugins["chamber"].printing = printing
     config.plugins["chamber"].workers = workers
     config.plugins.on_startup(command="build", dirty=False)
     try:

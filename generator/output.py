@@ -10,13 +10,14 @@ the site is built on disk."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from .cache import out_id
 
 MEMORY_DIR = Path("/dev/shm")
 MEMORY_NEEDED = 2 * 1024**3    # free room in memory a build may take (a 2,000-post site is ~160 MB)
@@ -53,8 +54,7 @@ def leftover_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> lis
 
 def _prefix(out_dir: Path, slug: str) -> str:
     # By output folder and chamber; "." cannot be part of a slug, so one chamber's prefix never covers another's.
-    where = hashlib.sha256(str(out_dir.resolve()).encode()).hexdigest()[:12]
-    return f"chamber-{where}-{slug}."
+    return f"chamber-{out_id(out_dir)}-{slug}."
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
     `leave` names a top-level folder of `target` that is neither written nor removed (synced on its own).
     """
     target.mkdir(parents=True, exist_ok=True)
-    written = kept = removed = 0
-    present: set[str] = {leave} if leave else set()
+    written = kept = 0
+    present: set[str] = set()
     for folder, dirs, names in os.walk(source):
         if leave and folder == str(source):
             dirs[:] = [d for d in dirs if d != leave]
@@ -82,38 +82,54 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
         into.mkdir(exist_ok=True)
         present.add(os.path.normpath(rel_folder))
         for name in names:
-            rel = os.path.normpath(os.path.join(rel_folder, name))
-            present.add(rel)
-            data = Path(folder, name).read_bytes()
-            path = into / name
-            if _same(path, data):
+            present.add(os.path.normpath(os.path.join(rel_folder, name)))
+            if write_if_changed(into / name, Path(folder, name).read_bytes()):
+                written += 1
+            else:
                 kept += 1
-                continue
-            if path.is_symlink() or path.is_dir():
-                _remove(path)       # never written through a link, never a folder left in a file's place
-            path.write_bytes(data)
-            written += 1
-    for folder, dirs, names in os.walk(target, topdown=False):
-        rel_folder = os.path.relpath(folder, target)
+    return Synced(written, remove_others(target, present, leave=leave), kept)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` at `path` unless the file holds exactly that already; never through a link, never with
+    a folder left in the file's place. Returns whether it wrote."""
+    if _same(path, data):
+        return False
+    if path.is_symlink() or path.is_dir():
+        _remove(path)
+    path.write_bytes(data)
+    return True
+
+
+def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> int:
+    """Remove from `folder` every file or link whose path (relative, normalised) is not in `keep`, and every
+    folder that is neither in `keep` nor holds a kept file; `leave` is a top-level folder left alone.
+    Returns the files removed."""
+    keep = keep | {os.path.normpath(os.path.join(*Path(rel).parts[:n]))
+                   for rel in keep for n in range(1, len(Path(rel).parts))}
+    if leave:
+        keep.add(leave)
+    removed = 0
+    for root, dirs, names in os.walk(folder, topdown=False):
+        rel_folder = os.path.relpath(root, folder)
         if leave and (rel_folder == leave or rel_folder.startswith(leave + os.sep)):
             continue
-        for name in names + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
-            if os.path.normpath(os.path.join(rel_folder, name)) not in present:
-                os.remove(os.path.join(folder, name))
+        for name in names + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+            if os.path.normpath(os.path.join(rel_folder, name)) not in keep:
+                os.remove(os.path.join(root, name))
                 removed += 1
-        if rel_folder != "." and os.path.normpath(rel_folder) not in present:
-            shutil.rmtree(folder, ignore_errors=True)
-    return Synced(written, removed, kept)
+        if rel_folder != "." and os.path.normpath(rel_folder) not in keep:
+            shutil.rmtree(root, ignore_errors=True)
+    return removed
 
 
-def link_pages(source: Path, mirror: Path) -> int:
-    """Hard-link every page (.html) of `source` into `mirror`, in order of their paths; returns how many.
+def link_pages(source: Path, mirror: Path) -> None:
+    """Hard-link every page (.html) of `source` into `mirror`, in order of their paths.
 
     For the search indexer, which numbers pages in the order the folder lists them: a memory file system
     lists files in the order they were made, and two processes drawing pages make that order vary from
     one build to the next. Linked in a fixed order, the same pages always give the same index.
     """
-    count = 0
     for folder, dirs, names in os.walk(source):
         dirs.sort()
         rel_folder = os.path.relpath(folder, source)
@@ -121,8 +137,6 @@ def link_pages(source: Path, mirror: Path) -> int:
         into.mkdir(parents=True, exist_ok=True)
         for name in sorted(n for n in names if n.endswith(".html")):
             os.link(os.path.join(folder, name), into / name)
-            count += 1
-    return count
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -57,8 +57,9 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         # Set by `chamber build`, which has loaded and checked the chamber already; `serve` loads it here.
         self.chamber: Chamber | None = None
         # The newsletter issues and charter.pdf `chamber build` prints (in another process while the pages
-        # are made: waited for in on_config); `serve` prints nothing.
-        self.printed: Printed | Finished[Printed] | Forked[Printed] | None = None
+        # are made: waited for in on_config, then `printed`); `serve` prints nothing.
+        self.printing: Finished[Printed] | Forked[Printed] | None = None
+        self.printed: Printed | None = None
         self._editor_pages: set[str] = set()
         self._generated: dict[str, str] = {}   # docs handed to MkDocs in memory (split_tree)
         self._renderer: PageRenderer | None = None
@@ -71,8 +72,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self.chamber = chamber
         with slug_memo(chamber):
             tree = content_tree(chamber)
-        if isinstance(self.printed, (Finished, Forked)):
-            self.printed = self.printed.result()
+        self.printed = self.printing.result() if self.printing else None
         tree.update(printed_tree(chamber, self.printed))
         staged, self._generated = split_tree(tree)
         write_tree(staged, Path(config.docs_dir), image_cache(chamber))

@@ -91,6 +91,16 @@ def settled(work: Path, limit: float = 60.0) -> list[Path]:
     return list(work.iterdir())
 
 
+def needs_memory_builds(out: Path) -> None:
+    """Skip the test where sites cannot be built in memory (no /dev/shm with room)."""
+    from generator.output import make_scratch
+
+    probe = make_scratch(out, "probe")
+    if probe is None:
+        pytest.skip("no memory file system with room here")
+    probe.rmdir()
+
+
 def site_files(site: Path) -> dict[str, bytes]:
     """Every file of a built site by its path inside it: for comparing two builds byte for byte."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}

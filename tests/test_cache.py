@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from conftest import ROOT, post, site_files, write_chamber
+from conftest import ROOT, needs_memory_builds, post, site_files, write_chamber
 
 
 @pytest.fixture
@@ -151,12 +151,9 @@ def on_disk(monkeypatch) -> None:
 
 
 def test_staging_in_memory_leaves_nothing_under_the_cache(project: Path, capsys) -> None:
-    from generator.output import leftover_scratch, make_scratch
+    from generator.output import leftover_scratch
 
-    probe = make_scratch(project / "sites", "cached")
-    if probe is None:
-        pytest.skip("no memory file system with room here")
-    probe.rmdir()
+    needs_memory_builds(project / "sites")
     build(project, capsys)
     assert not (project / ".cache/stage").exists()
     assert leftover_scratch(project / "sites", "cached") == []

@@ -10,7 +10,7 @@ from generator import build as build_module
 from generator.cli import main
 from generator.cache import spare_dir
 from generator.output import leftover_scratch, make_scratch, sync_tree
-from conftest import TODAY, post, settled, site_files, write_chamber
+from conftest import TODAY, needs_memory_builds, post, settled, site_files, write_chamber
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -86,10 +86,7 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
     if not in_memory:
         monkeypatch.setattr(build_module, "make_scratch", lambda out, slug: None)
     else:
-        probe = make_scratch(tmp_path / "sites", "probe")
-        if probe is None:
-            pytest.skip("no memory file system with room here")
-        probe.rmdir()
+        needs_memory_builds(tmp_path / "sites")
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "inc")
     assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
@@ -131,10 +128,7 @@ def test_a_post_taken_down_is_in_no_file_under_the_sites_folder(tmp_path: Path) 
 
 
 def test_without_a_spare_on_the_sites_file_system_a_fresh_folder_is_swapped_in(tmp_path: Path, monkeypatch) -> None:
-    probe = make_scratch(tmp_path / "sites", "probe")
-    if probe is None:
-        pytest.skip("no memory file system with room here")
-    probe.rmdir()
+    needs_memory_builds(tmp_path / "sites")
     monkeypatch.setattr(build_module, "_same_file_system", lambda folder, other: False)
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "far")
@@ -153,10 +147,7 @@ def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monk
 
     import generator.output as output
 
-    probe = make_scratch(tmp_path / "sites", "probe")
-    if probe is None:
-        pytest.skip("no memory file system with room here")
-    probe.rmdir()
+    needs_memory_builds(tmp_path / "sites")
     real_write = mkdocs.utils.write_file
     full = {"n": 0}
 
