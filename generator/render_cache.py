@@ -38,6 +38,7 @@ from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
 from .cache import tooling_key
+from .forked import Forked
 from .profile_pages import is_profile
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class PageRenderer:
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
         self.workers = workers if cache_file is not None and hasattr(os, "fork") else 1
-        self.helpers: list[tuple[int, Path]] = []   # forked converters still to collect: (pid, result file)
+        self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []   # forked converters still to collect
         self.helper_files: set[int] = set()          # the files they convert
         self.md = markdown.Markdown(extensions=config["markdown_extensions"],
                                     extension_configs=config["mdx_configs"] or {})
@@ -179,7 +180,7 @@ class PageRenderer:
 
         MkDocs reads and converts pages in order; this process takes the first part of them (by size of
         source) and each helper a later part, running MkDocs' own reading and plugins' edits on its pages
-        (so its cache keys are the ones this process will look up) and leaving the results in a file.
+        (so its cache keys are the ones this process will look up) and sending back the results.
         """
         self.workers, workers = 1, self.workers
         files = list(self.files.documentation_pages())
@@ -194,44 +195,27 @@ class PageRenderer:
             if running * workers >= total * (len(bounds) + 1) and len(bounds) < workers - 1:
                 bounds.append(index + 1)
         chunks = [files[a:b] for a, b in zip(bounds, [*bounds[1:], len(files)])]
-        assert self.cache_file is not None
-        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        parent = os.getpid()
         for chunk in chunks:
-            handle, name = tempfile.mkstemp(prefix="helper-", suffix=".json", dir=self.cache_file.parent)
-            os.close(handle)
-            pid = os.fork()
-            if pid == 0:
-                self._convert_and_exit(chunk, Path(name), parent)
-            self.helpers.append((pid, Path(name)))
+            self.helpers.append(Forked(self._convert_in_helper, chunk))
             self.helper_files.update(id(f) for f in chunk)
 
-    def _convert_and_exit(self, files: list[File], result: Path, parent: int) -> None:
-        """In a forked helper: read and convert these pages as MkDocs would, write what to cache, leave."""
+    def _convert_in_helper(self, files: list[File]) -> dict[str, dict[str, Any]]:
+        """In a forked helper: read and convert these pages as MkDocs would; returns what to cache."""
         from mkdocs.commands.build import _populate_page
 
-        from .forked import die_with_parent
-
-        code = 0
         logging.disable(logging.CRITICAL)      # this process's own pages log their messages themselves
-        try:
-            die_with_parent(parent)
-            self.used = {}
-            for file in files:
-                page = file.page or Page(None, file, self.config)   # as MkDocs makes pages outside the nav
-                _populate_page(page, self.config, self.files)
-            result.write_text(json.dumps({"pages": self.used}, ensure_ascii=False), encoding="utf-8")
-        except BaseException:   # noqa: BLE001 - this process converts what the helper did not
-            code = 1
-        finally:
-            os._exit(code)
+        self.used = {}
+        for file in files:
+            page = file.page or Page(None, file, self.config)   # as MkDocs makes pages outside the nav
+            _populate_page(page, self.config, self.files)
+        return self.used
 
     def _collect(self) -> None:
-        for pid, result in self.helpers:
-            _, status = os.waitpid(pid, 0)
-            if status == 0:
-                self.cached.update(_read(result).get("pages") or {})
-            result.unlink(missing_ok=True)
+        for helper in self.helpers:
+            try:
+                self.cached.update(helper.result())
+            except Exception:   # noqa: BLE001 - this process converts what the helper did not
+                log.debug("a conversion helper failed; its pages are converted here", exc_info=True)
         self.helpers = []
 
     def save(self) -> None:
