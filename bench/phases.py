@@ -4,7 +4,7 @@
 
 Wraps the stages of `generator.build.build_chamber` and of MkDocs' build with timers (nothing else is
 changed). With --jobs 2 the "draw" line is this process's share of the pages; waiting for the other
-process is in "the rest".
+process is in "the rest", as is any wait for the PDFs (a second process prints them meanwhile).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ def main(argv: list[str] | None = None) -> None:
     import mkdocs.plugins as mkdocs_plugins
 
     import generator.build as build
-    import generator.forked as forked
     import generator.plugin as plugin
 
     seconds: dict[str, float] = {}
@@ -52,7 +51,6 @@ def main(argv: list[str] | None = None) -> None:
         setattr(owner, name, wrapper)
 
     timed(build, "load_chamber", "load and check content")
-    timed(forked.Forked, "result", "waiting for the PDFs (printed by a second process)")
     timed(plugin, "content_tree", "pages stage (content_tree)")
     timed(plugin, "write_tree", "write the staged docs")
     timed(mkdocs_plugins.PluginCollection, "on_files", "MkDocs on_files (blog reads the posts)")
