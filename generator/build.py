@@ -21,16 +21,16 @@ from pathlib import Path
 from typing import Iterator
 
 from . import forked
-from .cache import inputs_key, is_fresh, project_dir_for, remember, spare_dir, stage_dir
+from .cache import inputs_key, is_fresh, project_dir_for, remember, search_record, spare_dir, stage_dir
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .model import Chamber
 from .newsletter import Printed, load_issues, print_chamber
-from .output import link_pages, make_scratch, sync_tree
+from .output import make_scratch, sync_tree
 from .pdf import find_fonts
-from .search import INDEX_DIR, index_site
+from .search import INDEX_DIR, SearchIndex, index_site, save_record
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ class BuildResult:
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
     skipped: bool = False   # inputs unchanged since the last good build: nothing was done
+    search: SearchIndex | None = None   # the search index made (None when skipped)
 
 
 def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
@@ -66,23 +67,24 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
         _clean_leftovers(work, slug)
         scratch = make_scratch(out_dir, slug)
         try:
-            pages, printed = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch, workers)
+            pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch, workers)
         except OSError as exc:
             if scratch is None or exc.errno != errno.ENOSPC:
                 raise
             # Memory filled up during the build (other programs use it too): the same build, on disk.
             log.warning("%s: no room left in memory (%s); building on disk", slug, exc.strerror)
             _clean_leftovers(work, slug)
-            pages, printed = _build_and_swap_in(chamber, issues, content_dir, out_dir, None, workers)
+            pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, None, workers)
         remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     return BuildResult(slug, target, pages, time.perf_counter() - started,
-                       list(chamber.warnings) + printed.warnings)
+                       list(chamber.warnings) + printed.warnings, search=search)
 
 
 def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_dir: Path, scratch: Path | None,
-                       workers: int) -> tuple[int, Printed]:
+                       workers: int) -> tuple[int, Printed, SearchIndex]:
     """Print, make the pages and their index, and swap the new site in (the caller holds the chamber's
-    lock). In `scratch`, a folder in memory, when given; on disk otherwise. Returns (pages, what was printed)."""
+    lock). In `scratch`, a folder in memory, when given; on disk otherwise. Returns (pages, what was printed,
+    the search index)."""
     from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
 
     slug, work, target = chamber.slug, out_dir / WORK_DIR, out_dir / chamber.slug
@@ -129,7 +131,8 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         printed = printing.result()
         _write_summary(chamber, building)
         pages = sum(1 for _ in building.rglob("*.html"))
-        _index_and_swap_in(building, target, scratch, into)
+        search = _index_and_swap_in(building, target, scratch, into, record=search_record(content_dir, out_dir, slug),
+                           jobs=workers)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
                 os.rename(kept, spare)
@@ -143,29 +146,39 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
             # Thousands of files: removed in the background; a removal cut short is finished by the
             # next build (_clean_leftovers).
             discard(discarded)
-    return pages, printed
+    return pages, printed, search
 
 
-def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare: Path | None) -> None:
+def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare: Path | None, *,
+                       record: Path, jobs: int) -> SearchIndex:
     """Make the search index of the finished pages and put the new site in place of the old.
 
-    Built on disk, the folder itself is swapped in. Built in memory, the index is made there (from the
-    pages linked in a fixed order) while the pages are written onto `spare` — only the files that
-    differ — then the index is written there too and the spare swapped in.
+    Built on disk, the folder itself is swapped in. Built in memory, the index is made there while the
+    pages are written onto `spare` — only the files that differ — then the index is written there too and
+    the spare swapped in. Search bundles unchanged since the published site are copied from it (`record`
+    says which, search.py), and the record is saved once the new site is in place.
     """
+    published = target / INDEX_DIR if target.is_dir() else None
     if scratch is None or spare is None:      # built on disk
-        index_site(building)
+        work = Path(tempfile.mkdtemp(prefix=f"{building.name}-search-", dir=building.parent))
+        try:
+            index = index_site(building, work, jobs=jobs, published=published, record=record)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         swap_into_place(building, target)
-        return
-    link_pages(building, scratch / "pages")
+        save_record(record, index)
+        return index
     with ThreadPoolExecutor(max_workers=1) as indexer:
-        indexing = indexer.submit(index_site, scratch / "pages", index_dir=building / INDEX_DIR)
+        indexing = indexer.submit(index_site, building, scratch / "search", jobs=jobs, published=published,
+                                  record=record)
         pages = sync_tree(building, spare, leave=INDEX_DIR)
-        indexing.result()
-    index = sync_tree(building / INDEX_DIR, spare / INDEX_DIR)
-    log.info("%s: %d files written, %d removed, %d unchanged", target.name, pages.written + index.written,
-             pages.removed + index.removed, pages.kept + index.kept)
+        index = indexing.result()
+    written = sync_tree(building / INDEX_DIR, spare / INDEX_DIR)
+    log.info("%s: %d files written, %d removed, %d unchanged", target.name, pages.written + written.written,
+             pages.removed + written.removed, pages.kept + written.kept)
     swap_into_place(spare, target)
+    save_record(record, index)
+    return index
 
 
 def _same_file_system(folder: Path, other: Path) -> bool:

@@ -115,6 +115,12 @@ def spare_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     return cache_root(content_dir) / "spares" / out_id(out_dir) / slug
 
 
+def search_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """Which search bundles the published site holds, and from which pages (search.py): a bundle whose
+    pages are unchanged is copied from the published site instead of indexed again."""
+    return cache_root(content_dir) / "search" / out_id(out_dir) / f"{slug}.json"
+
+
 def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     """Where a chamber's docs are staged for MkDocs when it is built on disk (output.make_scratch found no
     room in memory), kept between builds so that only what changed is written again (one per output

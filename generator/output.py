@@ -123,22 +123,6 @@ def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> 
     return removed
 
 
-def link_pages(source: Path, mirror: Path) -> None:
-    """Hard-link every page (.html) of `source` into `mirror`, in order of their paths.
-
-    For the search indexer, which numbers pages in the order the folder lists them: a memory file system
-    lists files in the order they were made, and two processes drawing pages make that order vary from
-    one build to the next. Linked in a fixed order, the same pages always give the same index.
-    """
-    for folder, dirs, names in os.walk(source):
-        dirs.sort()
-        rel_folder = os.path.relpath(folder, source)
-        into = mirror / rel_folder if rel_folder != "." else mirror
-        into.mkdir(parents=True, exist_ok=True)
-        for name in sorted(n for n in names if n.endswith(".html")):
-            os.link(os.path.join(folder, name), into / name)
-
-
 def _same(path: Path, data: bytes) -> bool:
     try:
         if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):

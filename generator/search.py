@@ -5,16 +5,27 @@ words typed (well under 1 MB for thousands of posts; see bench/RESULTS.md). It i
 marked `data-pagefind-body`: the article of each page (`mark_indexed`, whatever template drew it), never
 navigation, footers, the home page or news listings. Drafts and scheduled posts are never built, so they
 are never indexed; pages show public member fields only, so the index holds no other.
+
+The index is made in bundles: the chamber's pages, the member profiles, the posts of each of the last
+three years with posts, the earlier posts. The search page loads the first and merges the others into it
+(Pagefind's `mergeIndex`, one small file more per bundle; the search code is loaded once). Pagefind has no
+incremental mode, so bundles are what keeps a rebuild after an edit cheap: a bundle whose pages have the
+same bytes as in the published site is copied from it, and only the others are indexed, several at once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import os
 import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,9 +39,12 @@ INDEX_DIR = "pagefind"          # the index and its script, at the site root
 SEARCH_PAGE = "search.md"       # the search page (theme/material/search.html), where the header form leads
 # Parts of indexed pages that are not text to find: heading permalinks (¶).
 EXCLUDE_SELECTORS = ".headerlink"
-# The pages Pagefind reads: every page to depth 2 and every post. News listings (news/page/N, archive,
-# category) hold no indexed text, and skipping them halves the indexing time of a big chamber.
-PAGES_GLOB = "{*.html,*/index.html,*/*/index.html,news/[0-9][0-9][0-9][0-9]/**/*.html}"
+BUNDLES_FILE = "bundles.json"   # in INDEX_DIR: the bundles the search page merges into the one found there
+RECENT_YEARS = 3                # years of posts with a bundle each; earlier posts share one
+# What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
+# to it (a set of pages none of which is marked would be indexed whole, menus and all).
+MARKER = b"<article data-pagefind-body"
+POST_PATH = re.compile(r"news/(\d{4})/")
 MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 # The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
 # news listings draw their excerpts in other elements, so they never match.
@@ -39,14 +53,6 @@ ARTICLE = re.compile(r'<article class="md-content__inner\b')
 
 class SearchIndexError(RuntimeError):
     """The indexer failed; the site is not put in place without its search."""
-
-
-@dataclass(frozen=True)
-class SearchIndex:
-    pages: int
-    files: int
-    bytes: int
-    seconds: float
 
 
 def without_material_search(files: Files, config: MkDocsConfig) -> Files:
@@ -82,26 +88,202 @@ def _executable() -> Path:
                                f"(it is a dependency of this project: pip install -e .) [{exc}]") from None
 
 
-def index_site(site_dir: Path, *, index_dir: Path | None = None, language: str = "zh") -> SearchIndex:
-    """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`).
+def _indexer_version() -> str:
+    try:
+        return version("pagefind_bin_extended")
+    except PackageNotFoundError:
+        return str(_executable())
+
+
+@dataclass(frozen=True)
+class Bundle:
+    name: str                # "pages", "members", "news-2026", "news-earlier"
+    pages: tuple[str, ...]   # its pages, by path in the site, in a fixed order
+    key: str                 # what its index is made from: those pages' paths and bytes, the indexer, options
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    indexed: tuple[str, ...] = ()    # bundles indexed by this build
+    reused: tuple[str, ...] = ()     # bundles copied from the published site
+    record: dict = field(default_factory=dict, repr=False)   # what to save once the site is published
+
+
+def bundle_name(page: str, recent_years: set[str]) -> str:
+    """The bundle a page (its path in the site) is indexed in."""
+    post = POST_PATH.match(page)
+    if post:
+        year = post.group(1)
+        return f"news-{year}" if year in recent_years else "news-earlier"
+    parts = page.split("/")
+    return "members" if parts[0] == "members" and len(parts) == 3 else "pages"
+
+
+def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
+    """The site's marked pages, in bundles: the chamber's own pages first (the search page loads that
+    bundle and merges the others), then members, then posts, newest year first."""
+    pages: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(site_dir):
+        dirs.sort()
+        if folder == str(site_dir):
+            dirs[:] = [d for d in dirs if d != INDEX_DIR]
+        for name in sorted(names):
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, "rb") as handle:
+                    data = handle.read()
+                if MARKER in data:
+                    rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
+                    pages.append((rel, hashlib.blake2b(data, digest_size=16).hexdigest()))
+    years = sorted({m.group(1) for rel, _ in pages if (m := POST_PATH.match(rel))})
+    recent = set(years[-RECENT_YEARS:])
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for rel, digest in pages:
+        grouped.setdefault(bundle_name(rel, recent), []).append((rel, digest))
+    order = ["pages", "members", *(f"news-{y}" for y in reversed(years[-RECENT_YEARS:])), "news-earlier"]
+    options = " ".join(_options(language))
+    bundles = []
+    for name in (n for n in order if n in grouped):
+        key = hashlib.sha256(f"{_indexer_version()}\0{options}\0{name}\n".encode())
+        for rel, digest in grouped[name]:
+            key.update(f"{rel}\0{digest}\n".encode())
+        bundles.append(Bundle(name, tuple(rel for rel, _ in grouped[name]), key.hexdigest()))
+    return bundles
+
+
+def _options(language: str) -> list[str]:
+    return ["--force-language", language, "--exclude-selectors", EXCLUDE_SELECTORS]
+
+
+def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None, language: str = "zh",
+               jobs: int = 1, published: Path | None = None, record: Path | None = None) -> SearchIndex:
+    """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`), using
+    `work_dir` (made if missing; on the file system of the site) for the indexer's input and output.
     Raises SearchIndexError.
 
-    Pagefind numbers pages in the order it finds them, so the same pages give the same index only where
-    the folder lists them in a fixed order (disk file systems list by name hash; a memory file system by
-    creation, which two drawing processes make vary). `language` is for the benchmark (which measures
-    the cost of segmenting Chinese against "en").
+    `published` is the index of the site now published and `record` the file that tells which bundles it
+    holds (cache.search_record): bundles whose pages are unchanged are copied from there. The record is
+    removed here (the site is about to change) and written again by `save_record` once the new site is
+    published. Bundles still to index are indexed by up to `jobs` indexers at once.
+
+    Pagefind numbers pages in the order it finds them, so each bundle's pages are linked into a folder of
+    their own in a fixed order: the same pages always give the same index (a memory file system lists
+    files in the order they were made, which two drawing processes make vary). `language` is for the
+    benchmark (which measures the cost of segmenting Chinese against "en").
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
-    command = [str(_executable()), "--site", str(site_dir), "--output-path", str(index_dir), "--glob", PAGES_GLOB,
-               "--force-language", language, "--exclude-selectors", EXCLUDE_SELECTORS, "--quiet"]
+    bundles = plan_bundles(site_dir, language)
+    if not bundles:
+        raise SearchIndexError(f"search indexing failed: no page of {site_dir} is marked for the index")
+    previous = _read_record(record) if record is not None and published is not None else {}
+    if record is not None:
+        record.unlink(missing_ok=True)
+    out = work_dir / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    reused, to_index = [], []
+    for bundle in bundles:
+        old = previous.get(bundle.name)
+        if old and old.get("key") == bundle.key and _copy_bundle(published / old["folder"], out / bundle.name,
+                                                                  old.get("files")):
+            reused.append(bundle.name)
+        else:
+            to_index.append(bundle)
+    to_index.sort(key=lambda b: len(b.pages), reverse=True)     # the largest first: the indexers end together
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(lambda b: _index_bundle(site_dir, work_dir, b, out / b.name, language), to_index))
+
+    # Assembled: the first bundle at the top of the index folder (where the search page looks), the others
+    # in folders of their own, listed in bundles.json.
     shutil.rmtree(index_dir, ignore_errors=True)     # never a stale chunk beside the new ones
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SearchIndexError(f"search indexing failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
-    files = [p for p in index_dir.rglob("*") if p.is_file()]
-    pages = len(list(index_dir.glob("fragment/*.pf_fragment")))
-    result = SearchIndex(pages, len(files), sum(p.stat().st_size for p in files), time.perf_counter() - started)
-    log.info("search index: %d pages, %d files, %.1f KiB in %.2f s", result.pages, result.files,
+    index_dir.mkdir(parents=True)
+    saved: dict[str, dict] = {}
+    for position, bundle in enumerate(bundles):
+        folder = "" if position == 0 else bundle.name
+        source = out / bundle.name
+        if folder:
+            _keep_merged_parts(source)
+        files = {p.relative_to(source).as_posix(): p.stat().st_size for p in source.rglob("*") if p.is_file()}
+        saved[bundle.name] = {"key": bundle.key, "folder": folder, "files": files}
+        if folder:
+            shutil.move(source, index_dir / folder)
+        else:
+            for entry in source.iterdir():
+                shutil.move(entry, index_dir / entry.name)
+    (index_dir / BUNDLES_FILE).write_text(json.dumps({"merge": [b.name for b in bundles[1:]]}), encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    result = SearchIndex(pages=sum(len(b.pages) for b in bundles),
+                         files=sum(len(s["files"]) for s in saved.values()) + 1,
+                         bytes=sum(sum(s["files"].values()) for s in saved.values()),
+                         seconds=time.perf_counter() - started,
+                         indexed=tuple(b.name for b in to_index), reused=tuple(reused), record=saved)
+    log.info("search index: %d pages in %d bundles (indexed: %s; unchanged: %s), %.1f KiB in %.2f s",
+             result.pages, len(bundles), ", ".join(result.indexed) or "none", ", ".join(result.reused) or "none",
              result.bytes / 1024, result.seconds)
     return result
+
+
+def _keep_merged_parts(bundle: Path) -> None:
+    """A merged bundle is read by the search code of the first: its own copies of the scripts, styles and
+    WebAssembly (half a megabyte) would never be fetched."""
+    for entry in bundle.iterdir():
+        if entry.is_file() and entry.name != "pagefind-entry.json" and not entry.name.endswith(".pf_meta"):
+            entry.unlink()
+
+
+def save_record(record: Path, index: SearchIndex) -> None:
+    """Remember which bundles the site just published holds (see index_site)."""
+    record.parent.mkdir(parents=True, exist_ok=True)
+    temporary = record.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(index.record), encoding="utf-8")
+    os.replace(temporary, record)
+
+
+def _read_record(record: Path) -> dict:
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _copy_bundle(source: Path, target: Path, files: object) -> bool:
+    """Copy a published bundle's files (as recorded: path → size) into `target`; False, with nothing
+    copied, if any is missing or not the size recorded (the published site was changed by hand)."""
+    if not isinstance(files, dict) or not files:
+        return False
+    try:
+        for rel, size in files.items():
+            path = source / rel
+            if ".." in Path(rel).parts or path.is_symlink() or path.stat().st_size != size:
+                return False
+        for rel in files:
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / rel, target / rel)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def _index_bundle(site_dir: Path, work_dir: Path, bundle: Bundle, output: Path, language: str) -> None:
+    pages = work_dir / "pages" / bundle.name
+    shutil.rmtree(pages, ignore_errors=True)
+    for rel in bundle.pages:
+        link = pages / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site_dir / rel, link)
+        except OSError:     # a file system without hard links, or another one
+            shutil.copyfile(site_dir / rel, link)
+    command = [str(_executable()), "--site", str(pages), "--output-path", str(output), *_options(language),
+               "--quiet"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    shutil.rmtree(pages, ignore_errors=True)
+    if done.returncode != 0:
+        raise SearchIndexError(f"search indexing failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")

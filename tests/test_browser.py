@@ -8,6 +8,8 @@ package.json) runs inside each page; serious and critical violations fail.
 
 from __future__ import annotations
 
+import re
+
 import functools
 import http.server
 import threading
@@ -248,7 +250,13 @@ def test_search_finds_a_member_intro_in_the_directory(visit) -> None:
     # A phrase that only a member's intro holds: the directory must show (and so index) the intros.
     seen, results = _search(visit, "sichuan", "守合同重信用")
     assert [r for r in results if "/sichuan/members/" in r["href"] and r["marks"]], results
-    assert seen.foreign == []
+    # The index comes in bundles (search.py), merged in the browser: hits from the member profiles' bundle
+    # and from a year of posts, in one list; and from the first bundle (the chamber's own pages).
+    assert [r for r in results if re.search(r"/sichuan/members/[^/]+/$", r["href"])], results
+    assert [r for r in results if "/sichuan/news/2025/" in r["href"]], results
+    assert seen.errors == [] and seen.foreign == []
+    seen, results = _search(visit, "sichuan", "会员代表大会")
+    assert [r for r in results if r["href"].endswith("/sichuan/charter/")], results
 
 
 # --- every page: no foreign request, phone width, screenshots, accessibility -----------------------------

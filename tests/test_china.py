@@ -15,9 +15,9 @@ from urllib.parse import urlparse
 import pytest
 from lxml import etree
 
-from conftest import TODAY, parse, post, read_search_fragment, text_of, write_chamber
+from conftest import TODAY, parse, post, read_search_fragment, site_files, text_of, write_chamber
 from generator.build import build_chamber
-from generator.search import SearchIndexError, index_site, mark_indexed
+from generator.search import SearchIndexError, bundle_name, index_site, mark_indexed
 
 # --- the scanner of resource loads --------------------------------------------------------------------
 
@@ -258,7 +258,7 @@ def search_site(tmp_path_factory) -> Path:
 
 def index_fragments(site: Path) -> dict[str, dict]:
     """The pages in the Pagefind index: URL → fragment (gzip JSON behind Pagefind's signature)."""
-    fragments = [read_search_fragment(p) for p in (site / "pagefind/fragment").glob("*.pf_fragment")]
+    fragments = [read_search_fragment(p) for p in (site / "pagefind").rglob("*.pf_fragment")]
     return {fragment["url"]: fragment for fragment in fragments}
 
 
@@ -355,6 +355,67 @@ def test_only_the_pages_own_article_is_marked_for_the_index() -> None:
     assert mark_indexed(listing, homepage=False, meta={}) == listing
 
 
-def test_a_failed_index_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(SearchIndexError, match="search indexing failed"):
-        index_site(tmp_path)         # nothing to index
+def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    with pytest.raises(SearchIndexError, match="no page of .* is marked for the index"):
+        index_site(tmp_path, tmp_path / "work")         # nothing to index
+    page = tmp_path / "site/about/index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article>'
+                    "</body></html>", encoding="utf-8")
+    monkeypatch.setattr("generator.search._executable", lambda: Path("/bin/false"))
+    with pytest.raises(SearchIndexError, match=r"search indexing failed \(1\)"):
+        index_site(tmp_path / "site", tmp_path / "work")
+
+
+def test_bundles_by_kind_of_page_and_year() -> None:
+    recent = {"2026", "2025", "2024"}
+    assert bundle_name("news/2026/09/24/jiufen/index.html", recent) == "news-2026"
+    assert bundle_name("news/2024/01/02/x/index.html", recent) == "news-2024"
+    assert bundle_name("news/2019/01/02/x/index.html", recent) == "news-earlier"
+    assert bundle_name("members/wenzhou-rongda/index.html", recent) == "members"
+    assert bundle_name("members/index.html", recent) == "pages"        # the directory
+    assert bundle_name("charter/index.html", recent) == "pages"
+
+
+def test_the_index_comes_in_bundles_merged_by_the_search_page(search_site: Path) -> None:
+    index = search_site / "pagefind"
+    merged = json.loads((index / "bundles.json").read_text(encoding="utf-8"))["merge"]
+    assert merged == ["members", "news-2026", "news-2025"]
+    urls = {folder: {read_search_fragment(p)["url"] for p in (index / folder / "fragment").glob("*.pf_fragment")}
+            for folder in ["", *merged]}
+    assert {"/charter/", "/about/", "/members/"} <= urls[""]
+    assert urls["members"] and all(re.fullmatch(r"/members/[^/]+/", url) for url in urls["members"])
+    assert "/news/2026/09/24/jiufen/" in urls["news-2026"]
+    assert all(url.startswith("/news/2026/") for url in urls["news-2026"])
+    assert urls["news-2025"] == {"/news/2025/12/30/nianhui/"}
+    # A merged bundle is read by the first one's search code: it holds only its index, not another copy.
+    for folder in merged:
+        assert sorted(p.name for p in (index / folder).iterdir() if p.is_file())[0] == "pagefind-entry.json"
+        assert not list((index / folder).glob("*.js")) and not list((index / folder).glob("wasm.*"))
+    assert (index / "pagefind.js").is_file() and list(index.glob("wasm.*"))
+
+
+def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path) -> None:
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "bianji")
+    first = build_chamber("bianji", content, out, today=TODAY)
+    assert set(first.search.indexed) == {"pages", "members", "news-2026", "news-2025"} and first.search.reused == ()
+    write_chamber(content, "bianji", files={"news/2026/2026-05-21-falv-peixun.md": post(
+        "法律知识培训班开班", "2026-05-21", body="培训班新增了知识产权保护专题。", category="培训活动")})
+    second = build_chamber("bianji", content, out, today=TODAY)
+    assert second.search.indexed == ("news-2026",)
+    assert set(second.search.reused) == {"pages", "members", "news-2025"}
+    text = "".join(f["content"] for f in index_fragments(out / "bianji").values()).replace("\u200b", "")
+    assert "知识产权保护专题" in text
+    # The same index as a build from nothing.
+    fresh = build_chamber("bianji", content, tmp_path / "fresh", today=TODAY)
+    assert fresh.search.reused == ()
+    assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh/bianji/pagefind")
+    # A published bundle changed by hand is indexed again, never copied as it is.
+    for fragment in (out / "bianji/pagefind/members/fragment").iterdir():
+        fragment.write_bytes(b"")
+    write_chamber(content, "bianji", default_files=False, files={"news/2025/2025-12-30-nianhui.md": post(
+        "商会召开2025年年会", "2025-12-30", body="年会表彰了优秀会员企业。")})
+    third = build_chamber("bianji", content, out, today=TODAY)
+    assert set(third.search.indexed) == {"members", "news-2025"} and set(third.search.reused) == {"pages", "news-2026"}
+    assert all(p.stat().st_size for p in (out / "bianji/pagefind/members/fragment").iterdir())

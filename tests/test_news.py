@@ -351,7 +351,7 @@ def test_drafts_and_scheduled_posts_appear_nowhere(site: Path) -> None:
         assert "draft-only" not in path.name and "caogao" not in path.as_posix()
     assert checked > 20
     assert (site / "news/2026/11/25/jintian/index.html").is_file()       # dated today: published
-    index = "".join(readable(p) for p in (site / "pagefind/fragment").glob("*.pf_fragment"))
+    index = "".join(readable(p) for p in (site / "pagefind").rglob("*.pf_fragment"))
     assert "法律知识培训班开班" in index     # the scan reads the search index
 
 

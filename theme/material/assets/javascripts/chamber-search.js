@@ -1,5 +1,7 @@
 /* The search page: looks the reader's words up in the site's Pagefind index (pagefind/ at the site root,
-   loaded from this site only) and lists each hit with its title and an excerpt, the words marked. */
+   loaded from this site only) and lists each hit with its title and an excerpt, the words marked.
+   The index comes in bundles (members, posts by year: see generator/search.py): the one at pagefind/ is
+   loaded, the others listed in pagefind/bundles.json are merged into it. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -13,8 +15,18 @@
 
   function load() {
     if (!engine) {
-      engine = import(new URL("pagefind/pagefind.js", root).href).then(function (pagefind) {
-        return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind; });
+      var index = new URL("pagefind/", root);
+      var bundles = fetch(new URL("bundles.json", index).href, { cache: "no-cache" }).then(function (response) {
+        if (!response.ok) { throw new Error("bundles.json: " + response.status); }
+        return response.json();
+      });
+      engine = Promise.all([import(new URL("pagefind.js", index).href), bundles]).then(function (loaded) {
+        var pagefind = loaded[0];
+        return pagefind.options({ baseUrl: root.pathname }).then(function () {
+          return Promise.all(loaded[1].merge.map(function (name) {
+            return pagefind.mergeIndex(new URL(name + "/", index).pathname, { baseUrl: root.pathname });
+          }));
+        }).then(function () { return pagefind; });
       });
     }
     return engine;
