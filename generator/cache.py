@@ -154,27 +154,31 @@ def remember(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key
 
 @contextlib.contextmanager
 def slug_memo(chamber: Chamber) -> Iterator[None]:
-    """Member URL names made by earlier builds (directory.KNOWN_SLUGS), kept under .cache/ by the versions
-    of everything that makes them; the new ones are added after the pages stage."""
+    """Member URL names and pinyin sort keys made by earlier builds (directory.KNOWN_SLUGS and
+    KNOWN_READINGS), kept under .cache/ by the versions of everything that makes them; the new ones are
+    added after the pages stage."""
     from . import directory
 
+    memos = {"slugs": directory.KNOWN_SLUGS, "readings": directory.KNOWN_READINGS}
     digest = hashlib.sha256(tooling_key().encode())
     for package in ("jieba", "pypinyin"):
         with contextlib.suppress(PackageNotFoundError):
             digest.update(f"{package}={version(package)}\n".encode())
     path = cache_root(chamber.folder.parent) / "slugs" / f"{digest.hexdigest()[:16]}.json"
     with contextlib.suppress(OSError, ValueError):
-        known = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(known, dict):
-            directory.KNOWN_SLUGS.update({name: slug for name, slug in known.items()
-                                          if isinstance(name, str) and isinstance(slug, str)})
-    before = len(directory.KNOWN_SLUGS)
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        for kind, memo in memos.items():
+            known = kept.get(kind) if isinstance(kept, dict) else None
+            if isinstance(known, dict):
+                memo.update({name: value for name, value in known.items()
+                             if isinstance(name, str) and isinstance(value, str)})
+    before = [len(memo) for memo in memos.values()]
     yield
-    if len(directory.KNOWN_SLUGS) != before or not path.exists():
+    if [len(memo) for memo in memos.values()] != before or not path.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_text(json.dumps(directory.KNOWN_SLUGS, ensure_ascii=False), encoding="utf-8")
+            temporary.write_text(json.dumps(memos, ensure_ascii=False), encoding="utf-8")
             os.replace(temporary, path)
         except OSError as exc:   # a memo that cannot be written only costs time
             log.warning("member URL names not kept: %s", exc)

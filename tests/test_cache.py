@@ -252,3 +252,19 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
     assert [rel for rel in full if rel.startswith("members/") and rel.count("/") == 2]
     assert fast.keys() == full.keys()
     assert [rel for rel in full if fast[rel] != full[rel]] == []
+
+
+def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, capsys, monkeypatch) -> None:
+    from generator import directory
+
+    build(project, capsys)
+    memos = list((project / ".cache/slugs").glob("*.json"))
+    assert len(memos) == 1
+    kept = json.loads(memos[0].read_text(encoding="utf-8"))
+    assert kept["slugs"]["甲公司"] == "jia" and kept["readings"]["甲公司"] == "jia3 gong1 si1"
+    # The next build takes them from the memo instead of computing them again.
+    monkeypatch.setattr(directory, "KNOWN_SLUGS", {})
+    monkeypatch.setattr(directory, "KNOWN_READINGS", {})
+    monkeypatch.setattr(directory, "pinyin_key", lambda text: pytest.fail(f"computed again: {text}"))
+    build(project, capsys, "--force")
+    assert directory.KNOWN_READINGS["乙公司"] == kept["readings"]["乙公司"]
