@@ -6,11 +6,13 @@ marked `data-pagefind-body`: the article of each page (`mark_indexed`, whatever 
 navigation, footers, the home page or news listings. Drafts and scheduled posts are never built, so they
 are never indexed; pages show public member fields only, so the index holds no other.
 
-The index is made in bundles: the chamber's pages, the member profiles, the posts of each of the last
-three years with posts, the earlier posts. The search page loads the first and merges the others into it
-(Pagefind's `mergeIndex`, one small file more per bundle; the search code is loaded once). Pagefind has no
-incremental mode, so bundles are what keeps a rebuild after an edit cheap: a bundle whose pages have the
-same bytes as in the published site is copied from it, and only the others are indexed, several at once.
+A large site's index is made in bundles: the chamber's own pages with the member profiles, the posts of
+each of the last three years with posts, the earlier posts. The search page loads the first and merges
+the others into it (Pagefind's `mergeIndex`, one small file more per bundle; the search code is loaded
+once). Pagefind has no incremental mode, so bundles are what keeps a rebuild after an edit cheap: a bundle
+whose pages have the same bytes as in the published site is copied from it, and only the others are
+indexed, several at once. Each run of the indexer costs ~0.15 s before it reads a page (its dictionary),
+so a site under SPLIT_FROM pages, indexed whole in about a second, is one bundle.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ SEARCH_PAGE = "search.md"       # the search page (theme/material/search.html), 
 EXCLUDE_SELECTORS = ".headerlink"
 BUNDLES_FILE = "bundles.json"   # in INDEX_DIR: the bundles the search page merges into the one found there
 RECENT_YEARS = 3                # years of posts with a bundle each; earlier posts share one
+SPLIT_FROM = 1000               # indexed pages from which the index is made in bundles
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
 MARKER = b"<article data-pagefind-body"
@@ -97,7 +100,7 @@ def _indexer_version() -> str:
 
 @dataclass(frozen=True)
 class Bundle:
-    name: str                # "pages", "members", "news-2026", "news-earlier"
+    name: str                # "site" (all in one), or "chamber", "news-2026", "news-earlier"
     pages: tuple[str, ...]   # its pages, by path in the site, in a fixed order
     key: str                 # what its index is made from: those pages' paths and bytes, the indexer, options
 
@@ -114,18 +117,18 @@ class SearchIndex:
 
 
 def bundle_name(page: str, recent_years: set[str]) -> str:
-    """The bundle a page (its path in the site) is indexed in."""
+    """The bundle a page (its path in the site) is indexed in, in a site large enough for bundles."""
     post = POST_PATH.match(page)
     if post:
         year = post.group(1)
         return f"news-{year}" if year in recent_years else "news-earlier"
-    parts = page.split("/")
-    return "members" if parts[0] == "members" and len(parts) == 3 else "pages"
+    return "chamber"
 
 
 def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
-    """The site's marked pages, in bundles: the chamber's own pages first (the search page loads that
-    bundle and merges the others), then members, then posts, newest year first."""
+    """The site's marked pages, in bundles: the chamber's own pages and members first (the search page
+    loads that bundle and merges the others), then posts, newest year first; one bundle ("site") for a
+    site under SPLIT_FROM pages."""
     pages: list[tuple[str, str]] = []
     for folder, dirs, names in os.walk(site_dir):
         dirs.sort()
@@ -143,8 +146,9 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     recent = set(years[-RECENT_YEARS:])
     grouped: dict[str, list[tuple[str, str]]] = {}
     for rel, digest in pages:
-        grouped.setdefault(bundle_name(rel, recent), []).append((rel, digest))
-    order = ["pages", "members", *(f"news-{y}" for y in reversed(years[-RECENT_YEARS:])), "news-earlier"]
+        name = bundle_name(rel, recent) if len(pages) >= SPLIT_FROM else "site"
+        grouped.setdefault(name, []).append((rel, digest))
+    order = ["site", "chamber", *(f"news-{y}" for y in reversed(years[-RECENT_YEARS:])), "news-earlier"]
     options = " ".join(_options(language))
     bundles = []
     for name in (n for n in order if n in grouped):

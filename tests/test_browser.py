@@ -8,6 +8,7 @@ package.json) runs inside each page; serious and critical violations fail.
 
 from __future__ import annotations
 
+import json
 import re
 
 import functools
@@ -246,12 +247,13 @@ def test_header_search_box_leads_to_the_results(visit) -> None:
     assert "/sichuan/search/" in page.url and seen.foreign == []
 
 
-def test_search_finds_a_member_intro_in_the_directory(visit) -> None:
+def test_search_finds_a_member_intro_in_the_directory(visit, demo_sites: Path) -> None:
+    assert json.loads((demo_sites / "sichuan/pagefind/bundles.json").read_text(encoding="utf-8"))["merge"]
     # A phrase that only a member's intro holds: the directory must show (and so index) the intros.
     seen, results = _search(visit, "sichuan", "守合同重信用")
     assert [r for r in results if "/sichuan/members/" in r["href"] and r["marks"]], results
-    # The index comes in bundles (search.py), merged in the browser: hits from the member profiles' bundle
-    # and from a year of posts, in one list; and from the first bundle (the chamber's own pages).
+    # sichuan's index comes in bundles (search.py; conftest.demo_sites), merged in the browser: hits from
+    # the first bundle (the chamber's pages and members) and from a year of posts, in one list.
     assert [r for r in results if re.search(r"/sichuan/members/[^/]+/$", r["href"])], results
     assert [r for r in results if "/sichuan/news/2025/" in r["href"]], results
     assert seen.errors == [] and seen.foreign == []

@@ -372,21 +372,30 @@ def test_bundles_by_kind_of_page_and_year() -> None:
     assert bundle_name("news/2026/09/24/jiufen/index.html", recent) == "news-2026"
     assert bundle_name("news/2024/01/02/x/index.html", recent) == "news-2024"
     assert bundle_name("news/2019/01/02/x/index.html", recent) == "news-earlier"
-    assert bundle_name("members/wenzhou-rongda/index.html", recent) == "members"
-    assert bundle_name("members/index.html", recent) == "pages"        # the directory
-    assert bundle_name("charter/index.html", recent) == "pages"
+    assert bundle_name("members/wenzhou-rongda/index.html", recent) == "chamber"
+    assert bundle_name("charter/index.html", recent) == "chamber"
 
 
-def test_the_index_comes_in_bundles_merged_by_the_search_page(search_site: Path) -> None:
-    index = search_site / "pagefind"
+def test_a_small_site_is_indexed_in_one_bundle(search_site: Path) -> None:
+    assert json.loads((search_site / "pagefind/bundles.json").read_text(encoding="utf-8")) == {"merge": []}
+    assert not [p for p in (search_site / "pagefind").iterdir() if p.is_dir() and p.name not in {"fragment", "index"}]
+
+
+def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)      # bundles, as for a large site
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "bianji")
+    first = build_chamber("bianji", content, out, today=TODAY)
+    assert first.search.indexed == ("chamber", "news-2026", "news-2025") and first.search.reused == ()
+    # The first bundle at the top of pagefind/, where the search page loads it; the others merged into it.
+    index = out / "bianji/pagefind"
     merged = json.loads((index / "bundles.json").read_text(encoding="utf-8"))["merge"]
-    assert merged == ["members", "news-2026", "news-2025"]
+    assert merged == ["news-2026", "news-2025"]
     urls = {folder: {read_search_fragment(p)["url"] for p in (index / folder / "fragment").glob("*.pf_fragment")}
             for folder in ["", *merged]}
-    assert {"/charter/", "/about/", "/members/"} <= urls[""]
-    assert urls["members"] and all(re.fullmatch(r"/members/[^/]+/", url) for url in urls["members"])
-    assert "/news/2026/09/24/jiufen/" in urls["news-2026"]
-    assert all(url.startswith("/news/2026/") for url in urls["news-2026"])
+    assert {"/charter/", "/about/", "/members/", "/members/jia/"} <= urls[""]
+    assert not [url for url in urls[""] if url.startswith("/news/")]
+    assert urls["news-2026"] == {"/news/2026/05/21/falv-peixun/"}
     assert urls["news-2025"] == {"/news/2025/12/30/nianhui/"}
     # A merged bundle is read by the first one's search code: it holds only its index, not another copy.
     for folder in merged:
@@ -394,17 +403,10 @@ def test_the_index_comes_in_bundles_merged_by_the_search_page(search_site: Path)
         assert not list((index / folder).glob("*.js")) and not list((index / folder).glob("wasm.*"))
     assert (index / "pagefind.js").is_file() and list(index.glob("wasm.*"))
 
-
-def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path) -> None:
-    content, out = tmp_path / "content", tmp_path / "sites"
-    write_chamber(content, "bianji")
-    first = build_chamber("bianji", content, out, today=TODAY)
-    assert set(first.search.indexed) == {"pages", "members", "news-2026", "news-2025"} and first.search.reused == ()
     write_chamber(content, "bianji", files={"news/2026/2026-05-21-falv-peixun.md": post(
         "法律知识培训班开班", "2026-05-21", body="培训班新增了知识产权保护专题。", category="培训活动")})
     second = build_chamber("bianji", content, out, today=TODAY)
-    assert second.search.indexed == ("news-2026",)
-    assert set(second.search.reused) == {"pages", "members", "news-2025"}
+    assert second.search.indexed == ("news-2026",) and second.search.reused == ("chamber", "news-2025")
     text = "".join(f["content"] for f in index_fragments(out / "bianji").values()).replace("\u200b", "")
     assert "知识产权保护专题" in text
     # The same index as a build from nothing.
@@ -412,10 +414,10 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path) -> Non
     assert fresh.search.reused == ()
     assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh/bianji/pagefind")
     # A published bundle changed by hand is indexed again, never copied as it is.
-    for fragment in (out / "bianji/pagefind/members/fragment").iterdir():
+    for fragment in (out / "bianji/pagefind/fragment").iterdir():
         fragment.write_bytes(b"")
     write_chamber(content, "bianji", default_files=False, files={"news/2025/2025-12-30-nianhui.md": post(
         "商会召开2025年年会", "2025-12-30", body="年会表彰了优秀会员企业。")})
     third = build_chamber("bianji", content, out, today=TODAY)
-    assert set(third.search.indexed) == {"members", "news-2025"} and set(third.search.reused) == {"pages", "news-2026"}
-    assert all(p.stat().st_size for p in (out / "bianji/pagefind/members/fragment").iterdir())
+    assert third.search.indexed == ("chamber", "news-2025") and third.search.reused == ("news-2026",)
+    assert all(p.stat().st_size for p in (out / "bianji/pagefind/fragment").iterdir())
