@@ -421,3 +421,14 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     third = build_chamber("bianji", content, out, today=TODAY)
     assert third.search.indexed == ("chamber", "news-2025") and third.search.reused == ("news-2026",)
     assert all(p.stat().st_size for p in (out / "bianji/pagefind/fragment").iterdir())
+    # The record is only ever a hint: one that points outside the published index is not followed.
+    from generator.cache import search_record
+
+    record = search_record(content, out, "bianji")
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    saved["news-2026"]["folder"] = "../../../content"
+    saved["news-2025"]["files"] = {"/etc/hostname": 1}
+    record.write_text(json.dumps(saved), encoding="utf-8")
+    write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎。\n"})
+    fourth = build_chamber("bianji", content, out, today=TODAY)
+    assert fourth.search.indexed == ("chamber", "news-2026", "news-2025") and fourth.search.reused == ()
