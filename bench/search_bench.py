@@ -245,8 +245,20 @@ def main() -> None:
     print(f"| Chinese segmentation | jieba alone {jieba_seconds:.1f} s "
           f"({jieba_seconds / material_build:.0%} of the build) | {segmenting:.1f} s "
           f"({segmenting / total:.0%} of the build: zh {indexing:.1f} s against en {unsegmented:.1f} s) |")
-    print("\nFirst search, Pagefind (files fetched by the search page, gzip):\n")
+    print(f"\nFirst search, Pagefind in {len(index.record)} bundles as built (files fetched by the "
+          "search page, gzip):\n")
     for query, (raw, gz, names) in searches.items():
+        print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")
+    # The same pages as one bundle (what a site under search.SPLIT_FROM pages gets): what the bundles cost
+    # a reader.
+    import generator.search as search
+
+    search.SPLIT_FROM = 10**9
+    whole, whole_cpu = _index(pagefind_site, "zh")
+    print(f"\nThe same pages indexed as one bundle ({whole_cpu:.1f} s CPU against {indexing:.1f} s in "
+          f"{len(index.record)} bundles; {whole.files} files, {_mib(whole.bytes)}):\n")
+    for query in QUERIES:
+        raw, gz, names = _pagefind_first_search(out, pagefind_site.name, query)
         print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")
     print(f"\nMaterial's first search fetches {', '.join(m_files)}: {_mib(m_raw)}, {_mib(m_gz)} gzip.")
     if not args.keep:

@@ -131,8 +131,8 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         printed = printing.result()
         _write_summary(chamber, building)
         pages = sum(1 for _ in building.rglob("*.html"))
-        search = _index_and_swap_in(building, target, scratch, into, record=search_record(content_dir, out_dir, slug),
-                           jobs=workers)
+        search = _index_and_swap_in(building, target, scratch, into,
+                                    record=search_record(content_dir, out_dir, slug), jobs=workers)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
                 os.rename(kept, spare)
