@@ -170,7 +170,7 @@ def _home_markdown(chamber: Chamber) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _members_tree(chamber: Chamber) -> Tree:
+def members_tree(chamber: Chamber) -> Tree:
     """The directory, a profile per listed member, their logos, and the organisation page."""
     from .directory import (directory_markdown, has_organization_page, logo_docs_path as member_logo,
                             organization_markdown, profile_markdown, profile_path, profile_slugs)
@@ -289,8 +289,9 @@ def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
     return tree
 
 
-def content_tree(chamber: Chamber) -> Tree:
-    """Every file of the docs folder but those of `printed_tree`."""
+def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None) -> Tree:
+    """Every file of the docs folder but those of `printed_tree`; `members` gives `members_tree` (made
+    meanwhile by another process: called once the rest is made)."""
     folder = chamber.folder
     locate = _locator(chamber)
     tree: Tree = {"index.md": _home_markdown(chamber),
@@ -306,7 +307,7 @@ def content_tree(chamber: Chamber) -> Tree:
     for page in chamber.pages:
         body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
         tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
-    tree.update(_members_tree(chamber))
+    tree.update(members() if members is not None else members_tree(chamber))
 
     # Assets (logo, images) are copied; symlinks are never followed out of the folder. Photos are published
     # as web copies: turned upright, at most 1600 px wide, without EXIF/GPS.

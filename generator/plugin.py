@@ -5,6 +5,7 @@ Thin on purpose: loading and page generation live in pure modules; here are only
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -17,12 +18,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import blog
+from . import blog, directory, forked
 from .cache import cache_root, slug_memo
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
-from .docs import content_tree, editor_sources, logo_docs_path, nav, printed_tree, split_tree, write_tree
+from .docs import (Tree, content_tree, editor_sources, logo_docs_path, members_tree, nav, printed_tree,
+                   split_tree, write_tree)
 from .feeds import FEED_FILE
 from .forked import Finished, Forked
 from .errors import ContentError
@@ -51,6 +53,18 @@ def image_cache(chamber: Chamber) -> Path:
     return cache_root(chamber.folder.parent) / "images"
 
 
+def _members_and_names(chamber: Chamber) -> tuple[Tree, dict[str, str], dict[str, str]]:
+    """The members' docs, with the URL names and sort keys made for them (kept by slug_memo)."""
+    return members_tree(chamber), directory.KNOWN_SLUGS, directory.KNOWN_READINGS
+
+
+def _learn_names(made: tuple[Tree, dict[str, str], dict[str, str]]) -> Tree:
+    tree, slugs, readings = made
+    directory.KNOWN_SLUGS.update(slugs)
+    directory.KNOWN_READINGS.update(readings)
+    return tree
+
+
 class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def __init__(self) -> None:
         super().__init__()
@@ -71,7 +85,15 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         chamber = self.chamber or self._load()
         self.chamber = chamber
         with slug_memo(chamber):
-            tree = content_tree(chamber)
+            # The members' docs (segmenting and pinyin for their URL names and order: the larger part of a
+            # first build's pages stage) are made by another process meanwhile when the build has two.
+            making = forked.call(_members_and_names, chamber, background=self.workers > 1)
+            try:
+                tree = content_tree(chamber, members=lambda: _learn_names(making.result()))
+            except BaseException:
+                with contextlib.suppress(BaseException):   # the helper is waited for; its error is not ours
+                    making.result()
+                raise
         self.printed = self.printing.result() if self.printing else None
         tree.update(printed_tree(chamber, self.printed))
         staged, self._generated = split_tree(tree)
