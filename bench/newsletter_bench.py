@@ -92,6 +92,16 @@ def run_variant(content: Path, variant: str, out: Path) -> dict:
     }
 
 
+def measure(content: Path, variant: str, runs: int) -> list[dict]:
+    """`runs` prints of the issue, each in a fresh process (`run_variant`'s figures for each)."""
+    results = []
+    for _ in range(runs):
+        child = subprocess.run([sys.executable, "-m", "bench.newsletter_bench", "--child", str(content), variant],
+                               capture_output=True, text=True, check=True)
+        results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
@@ -108,11 +118,7 @@ def main(argv: list[str] | None = None) -> None:
         print("| variant | time (median) | runs | with imports | pages | faces | PDF | peak RSS |")
         print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
         for variant in args.variants.split(","):
-            results = []
-            for _ in range(args.runs):
-                child = subprocess.run([sys.executable, "-m", "bench.newsletter_bench", "--child", str(content),
-                                        variant], capture_output=True, text=True, check=True)
-                results.append(json.loads(child.stdout.strip().splitlines()[-1]))
+            results = measure(content, variant, args.runs)
             seconds = [r["seconds"] for r in results]
             last = results[-1]
             print(f"| {variant} | {statistics.median(seconds):.2f} s | {', '.join(f'{s:.2f}' for s in seconds)} | "

@@ -5,7 +5,8 @@ Scenarios (medians of --repeat runs, each a fresh process):
 - the Python-Markdown floor: the post bodies converted alone;
 - a no-change rebuild, and a rebuild after editing one post;
 - `--all` over 10 chambers, serial (--jobs 1) vs parallel (--jobs 2);
-- peak memory of the large chamber's build.
+- peak memory of the large chamber's build;
+- the newsletter PDF: one issue printed (bench/newsletter_bench.py, our stylesheet), each in a fresh process.
 """
 
 from __future__ import annotations
@@ -146,6 +147,12 @@ def main(argv: list[str] | None = None) -> None:
     parallel, _ = median_run(city + ["--jobs", "2"], ROOT, args.repeat, before=clear_cache, env=env, work=work)
     city_nochange, _ = median_run(city, ROOT, args.repeat, env=env, work=work)
 
+    print("newsletter PDF …", flush=True)
+    from bench.newsletter_bench import IMAGES, POSTS, measure, write_issue_chamber
+
+    shutil.rmtree(work / "newsletter", ignore_errors=True)
+    printed = measure(write_issue_chamber(work / "newsletter"), "ours", args.repeat)
+
     rows = [
         (f"stock MkDocs+Material, {args.posts} posts", f"{stock_large:.2f} s, peak {stock_large_mem / 1024:.0f} MiB"),
         (f"stock MkDocs+Material, {args.small} posts", f"{stock_small:.2f} s"),
@@ -159,6 +166,10 @@ def main(argv: list[str] | None = None) -> None:
         ("ours, --all 10 chambers × 100 posts, --jobs 1", f"{serial:.2f} s"),
         ("ours, --all 10 chambers × 100 posts, --jobs 2", f"{parallel:.2f} s ({parallel / serial:.2f}× serial)"),
         ("ours, --all 10 chambers, no change", f"{city_nochange:.2f} s"),
+        (f"newsletter PDF: one issue, {POSTS} posts, {IMAGES} photos, {printed[-1]['pages']} A4 pages",
+         f"{statistics.median(r['seconds'] for r in printed):.2f} s "
+         f"({statistics.median(r['with_imports'] for r in printed):.2f} s with imports), "
+         f"peak {max(r['peak_mb'] for r in printed)} MiB, {printed[-1]['pdf_kb']} KB"),
     ]
     write_results(rows, args)
 
