@@ -120,6 +120,7 @@ def _mib(n: float) -> str:
 
 def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, float]:
     """One MkDocs build of the bench chamber through our pipeline; returns the site folder and seconds."""
+    from generator.cache import cache_root
     from generator.content import load_chamber
     from generator.mkdocs_adapter import build_site, write_chamber_config
 
@@ -130,6 +131,8 @@ def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, fl
         base.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ntheme:\n  custom_dir: {ROOT / 'theme/material'}\n"
                         "plugins:\n  search:\n    lang: zh\n", encoding="utf-8")
     site = out / ("material" if material_search else "pagefind")
+    # Each build from nothing: the page cache of the one before would spare this one the conversions.
+    shutil.rmtree(cache_root(content), ignore_errors=True)
     chamber = load_chamber(content, SLUG, today=TODAY)
     config = write_chamber_config(stage, slug=SLUG, content_dir=content, site_dir=site, today=TODAY.isoformat(),
                                   base=base)
