@@ -190,11 +190,15 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     out = work_dir / "out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    # The first bundle sits at the top of the index folder (where the search page looks) with the search
+    # code; the others in folders of their own, with their index only. A bundle is copied only from where
+    # it would go now.
+    folders = {bundle.name: "" if position == 0 else bundle.name for position, bundle in enumerate(bundles)}
     reused, to_index = [], []
     for bundle in bundles:
-        old = previous.get(bundle.name)
-        if (isinstance(old, dict) and old.get("key") == bundle.key and old.get("folder") in ("", bundle.name)
-                and _copy_bundle(published / old["folder"], out / bundle.name, old.get("files"))):
+        old, folder = previous.get(bundle.name), folders[bundle.name]
+        if (isinstance(old, dict) and old.get("key") == bundle.key and old.get("folder") == folder
+                and _copy_bundle(published / folder, out / bundle.name, old.get("files"))):
             reused.append(bundle.name)
         else:
             to_index.append(bundle)
@@ -204,13 +208,12 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     with ThreadPoolExecutor(max_workers=2 * max(1, jobs)) as pool:
         list(pool.map(lambda b: _index_bundle(site_dir, work_dir, b, out / b.name, language), to_index))
 
-    # Assembled: the first bundle at the top of the index folder (where the search page looks), the others
-    # in folders of their own, listed in bundles.json.
+    # Assembled; the merged bundles listed in bundles.json.
     shutil.rmtree(index_dir, ignore_errors=True)     # never a stale chunk beside the new ones
     index_dir.mkdir(parents=True)
     saved: dict[str, dict] = {}
-    for position, bundle in enumerate(bundles):
-        folder = "" if position == 0 else bundle.name
+    for bundle in bundles:
+        folder = folders[bundle.name]
         source = out / bundle.name
         if folder:
             _keep_merged_parts(source)

@@ -17,7 +17,7 @@ from lxml import etree
 
 from conftest import TODAY, parse, post, read_search_fragment, site_files, text_of, write_chamber
 from generator.build import build_chamber
-from generator.search import SearchIndexError, bundle_name, index_site, mark_indexed
+from generator.search import SearchIndexError, bundle_name, index_site, mark_indexed, save_record
 
 # --- the scanner of resource loads --------------------------------------------------------------------
 
@@ -432,3 +432,24 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎。\n"})
     fourth = build_chamber("bianji", content, out, today=TODAY)
     assert fourth.search.indexed == ("chamber", "news-2026", "news-2025") and fourth.search.reused == ()
+
+
+def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_path: Path, monkeypatch) -> None:
+    """Merged bundles keep only their index: one that becomes the first (where the search page loads the
+    search code from) is indexed again, not copied, though its pages are unchanged."""
+    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
+    site, published, record = tmp_path / "site", tmp_path / "published", tmp_path / "record.json"
+    for rel, text in {"about/index.html": "关于本会", "news/2026/05/21/a/index.html": "培训班开班",
+                      "news/2025/12/30/b/index.html": "年会召开"}.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
+                                f"<h1>{text}</h1><p>{text}。</p></article></body></html>", encoding="utf-8")
+    first = index_site(site, tmp_path / "work", index_dir=published, record=record)
+    save_record(record, first)
+    assert first.indexed == ("chamber", "news-2026", "news-2025")
+    assert not list((published / "news-2026").glob("*.js"))
+    (site / "about/index.html").unlink()
+    second = index_site(site, tmp_path / "work", index_dir=tmp_path / "new", published=published, record=record)
+    assert second.indexed == ("news-2026",) and second.reused == ("news-2025",)
+    assert (tmp_path / "new/pagefind.js").is_file() and list((tmp_path / "new").glob("wasm.*"))
+    assert json.loads((tmp_path / "new/bundles.json").read_text(encoding="utf-8")) == {"merge": ["news-2025"]}
