@@ -59,6 +59,7 @@ def _members_and_names(chamber: Chamber) -> tuple[Tree, dict[str, str], dict[str
 
 
 def _learn_names(made: tuple[Tree, dict[str, str], dict[str, str]]) -> Tree:
+    """The members' docs; the names made in the other process join this one's, for the memo."""
     tree, slugs, readings = made
     directory.KNOWN_SLUGS.update(slugs)
     directory.KNOWN_READINGS.update(readings)
