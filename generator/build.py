@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Iterator
 
 from . import forked
-from .cache import inputs_key, is_fresh, project_dir_for, remember, search_record, spare_dir, stage_dir
+from .cache import (drawn_record, inputs_key, is_fresh, project_dir_for, remember, search_record, spare_dir,
+                    stage_dir)
 from .chinese import format_date
 from .content import load_chamber
 from .docs import logo_docs_path
 from .errors import ContentError, Problem
+from .kept_pages import KeptPages, shared_inputs
 from .model import Chamber
 from .newsletter import Printed, load_issues, print_chamber
 from .output import make_scratch, sync_tree
@@ -122,8 +124,11 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
                                background=workers > 1)
         config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
                                            today=chamber.today.isoformat())
+        # Posts unchanged since the published site are copied from it instead of drawn.
+        unchanged = KeptPages(target if target.is_dir() else None, drawn_record(content_dir, out_dir, slug),
+                              shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
         try:
-            build_site(config_file, chamber, printing, workers=workers)
+            build_site(config_file, chamber, printing, workers=workers, kept=unchanged)
         except BaseException:
             # The site build waits for the PDFs first: if printing failed, that is the error to report.
             printing.result()
@@ -133,6 +138,7 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         pages = sum(1 for _ in building.rglob("*.html"))
         search = _index_and_swap_in(building, target, scratch, into,
                                     record=search_record(content_dir, out_dir, slug), jobs=workers)
+        unchanged.save(target)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
                 os.rename(kept, spare)

@@ -41,13 +41,14 @@ def cache_root(content_dir: Path) -> Path:
     return content_dir.resolve().parent / ".cache"
 
 
-def _stat_tree(folder: Path, digest: "hashlib._Hash") -> None:
+def _stat_tree(folder: Path, digest: "hashlib._Hash", skip: frozenset[str] = frozenset()) -> None:
+    """Every file's path, size and modification time; `skip` names top-level folders left out."""
     if not folder.exists():
         digest.update(f"missing:{folder}\n".encode())
         return
     for root, dirs, files in os.walk(folder):
         dirs.sort()
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not (d in skip and root == str(folder))]
         for name in sorted(files):
             path = os.path.join(root, name)
             try:
@@ -70,10 +71,10 @@ def tooling_key() -> str:
     return digest.hexdigest()
 
 
-def inputs_key(folder: Path, project_dir: Path) -> str:
-    """A fingerprint of everything a chamber's site is built from."""
+def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozenset()) -> str:
+    """A fingerprint of everything a chamber's site is built from (but the top-level folders in `skip`)."""
     digest = hashlib.sha256(tooling_key().encode())
-    _stat_tree(folder, digest)
+    _stat_tree(folder, digest, skip)
     for shared in ("mkdocs.yml", "theme"):
         path = project_dir / shared
         if path.is_file():
@@ -119,6 +120,11 @@ def search_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
     """Which search bundles the published site holds, and from which pages (search.py): a bundle whose
     pages are unchanged is copied from the published site instead of indexed again."""
     return cache_root(content_dir) / "search" / out_id(out_dir) / f"{slug}.json"
+
+
+def drawn_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """The keys of the published site's news posts (kept_pages.py): an unchanged post is copied from it."""
+    return cache_root(content_dir) / "drawn" / out_id(out_dir) / f"{slug}.json"
 
 
 def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:

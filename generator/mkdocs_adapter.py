@@ -22,6 +22,7 @@ from .cache import project_dir_for
 from .model import Chamber
 from .forked import Finished, Forked, die_with_parent
 from .newsletter import Printed
+from .kept_pages import KeptPages
 from .profile_pages import ProfileShell
 
 log = logging.getLogger(__name__)
@@ -66,10 +67,10 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
 
 def build_site(config_file: Path, chamber: Chamber | None = None,
                printing: Finished[Printed] | Forked[Printed] | None = None, *,
-               workers: int = 1) -> MkDocsConfig:
+               workers: int = 1, kept: KeptPages | None = None) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
     what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
-    copied into the site; `workers` processes draw the pages."""
+    copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts."""
     config = load_config(config_file=str(config_file))
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
@@ -77,7 +78,7 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     config.plugins["chamber"].workers = workers
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        with _pages_drawn_by(workers):
+        with _pages_drawn_by(workers, kept):
             mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
@@ -89,22 +90,27 @@ class PageWorkerError(RuntimeError):
 
 
 @contextlib.contextmanager
-def _pages_drawn_by(workers: int) -> Iterator[None]:
+def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[None]:
     """Draw the pages' templates (the largest cost of a big site) in `workers` processes.
 
     By the time MkDocs draws the first page, every page has been read and converted, and drawing one page
     changes nothing another page shows; so at the first page this process forks, each process draws every
     `workers`-th page into the same site folder, and the build goes on (sitemap, plugins' last steps) once
-    all have finished. Only where fork exists. Member profiles are drawn from one shell (profile_pages.py).
+    all have finished. Only where fork exists. Member profiles are drawn from one shell (profile_pages.py);
+    posts unchanged since the published site are copied from it (`kept`, kept_pages.py).
     """
     if not hasattr(os, "fork"):
         workers = 1
     draw = ProfileShell(mkdocs_build_module._build_page).build_page
+    if kept is not None:
+        kept.draw, draw = draw, kept.build_page
     children: list[int] = []
     position = 0
 
     def draw_share(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         nonlocal position
+        if position == 0 and kept is not None:
+            kept.start(config, doc_files, nav)       # before the fork: every process uses the same keys
         if position == 0 and workers > 1:
             sys.stdout.flush()
             sys.stderr.flush()

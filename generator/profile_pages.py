@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import write_file
 
+from .checked import Checked
 from .directory import MEMBERS_DIR
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,10 @@ class ProfileShell:
         self.shell: str | None = None
         self.meta_keys: tuple | None = None
         self.hide: object = None
-        self.checked = 0
-        self.trusted: bool | None = None   # None until checked; False: every profile in full
+        self.check = Checked(CHECKED)    # until trusted, profiles are drawn both ways; if they differ, in full
 
     def build_page(self, page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
-        if excluded or self.trusted is False or not is_profile(page) or not self._fits(page):
+        if excluded or self.check.trusted is False or not is_profile(page) or not self._fits(page):
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         if self.shell is None:
@@ -59,19 +59,14 @@ class ProfileShell:
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         filled = self._fill(page)
-        if self.trusted:
+        if self.check.trusted:
             write_file(filled.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
             return
         self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
         with open(page.file.abs_dest_path, encoding="utf-8") as handle:
-            drawn = handle.read()
-        if drawn != filled:
+            self.check.compare(filled, handle.read())
+        if self.check.trusted is False:
             log.debug("profile shell differs from the full template on %s: not used", page.file.src_uri)
-            self.trusted = False
-            return
-        self.checked += 1
-        if self.checked >= CHECKED:
-            self.trusted = True
 
     def _fits(self, page: Page) -> bool:
         values = [str(page.meta.get("title", "")), str(page.meta.get("description", ""))]

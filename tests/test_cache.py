@@ -210,7 +210,7 @@ def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeyp
 
     monkeypatch.setattr(ProfileShell, "build_page", recording)
     build_chamber("shell", content, tmp_path / "fast", today=TODAY, workers=1)
-    assert shells and shells[-1].trusted is True          # the shell was used, not only checked
+    assert shells and shells[-1].check.trusted is True          # the shell was used, not only checked
     monkeypatch.setattr(ProfileShell, "build_page", lambda self, *a, **k: self.draw(*a, **k))
     build_chamber("shell", content, tmp_path / "full", today=TODAY, workers=1)
     fast, full = site_files(tmp_path / "fast/shell"), site_files(tmp_path / "full/shell")
@@ -268,3 +268,85 @@ def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, c
     monkeypatch.setattr(directory, "pinyin_key", lambda text: pytest.fail(f"computed again: {text}"))
     build(project, capsys, "--force")
     assert directory.KNOWN_READINGS["乙公司"] == kept["readings"]["乙公司"]
+
+
+def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Path, capsys, monkeypatch) -> None:
+    """Posts whose inputs are unchanged are copied from the published site (kept_pages.py); after every
+    kind of change the site equals a build from nothing."""
+    import mkdocs.commands.build as mkdocs_build
+    from generator.build import build_chamber
+    from generator.kept_pages import is_post
+    from conftest import TODAY
+
+    content = project / "content"
+    posts = {f"news/2026/2026-0{m}-0{d}-p{m}{d}.md": post(f"新闻{m}{d}", f"2026-0{m}-0{d}", body=f"第{m}{d}篇正文。")
+             for m in range(1, 4) for d in range(1, 4)}
+    write_chamber(content, "cached", files=posts)
+    drawn: list[str] = []
+    draw = mkdocs_build._build_page
+
+    def spy(page, *args, **kwargs):
+        if is_post(page):
+            drawn.append(page.file.src_uri)
+        return draw(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", spy)
+
+    def rebuild_equals_fresh(step: str) -> list[str]:
+        drawn.clear()
+        build_chamber("cached", content, project / "sites", today=TODAY, workers=1)
+        redrawn = list(drawn)
+        shutil.rmtree(project / "fresh", ignore_errors=True)
+        build_chamber("cached", content, project / "fresh", today=TODAY, workers=1)
+        built, fresh = site_files(project / "sites/cached"), site_files(project / "fresh/cached")
+        assert built.keys() == fresh.keys(), step
+        assert [rel for rel in built if built[rel] != fresh[rel]] == [], step
+        return redrawn
+
+    assert len(rebuild_equals_fresh("first build")) == 11
+    # A post's text: that post is drawn, and two others to check the copies; the rest are copied.
+    (content / "cached/news/2026/2026-02-02-p22.md").write_text(post("新闻22", "2026-02-02", body="改写后的正文。"),
+                                                                encoding="utf-8")
+    redrawn = rebuild_equals_fresh("a post's text")
+    assert any("p22" in r for r in redrawn) and len(redrawn) == 3, redrawn
+    # A post's category (an existing one: no other page changes), then a title (shown by its neighbours,
+    # among every page's), the chamber's name, a template, the year in the footer: every post is drawn again.
+    (content / "cached/news/2026/2026-01-01-p11.md").write_text(
+        post("新闻11", "2026-01-01", body="第11篇正文。", category="培训活动"), encoding="utf-8")
+    redrawn = rebuild_equals_fresh("a category")
+    assert any("p11" in r for r in redrawn) and len(redrawn) == 3, redrawn
+    (content / "cached/news/2026/2026-03-03-p33.md").write_text(post("新的标题", "2026-03-03", body="第33篇正文。"),
+                                                                encoding="utf-8")
+    assert len(rebuild_equals_fresh("a title")) == 11
+    chamber_yml = content / "cached/chamber.yml"
+    chamber_yml.write_text(chamber_yml.read_text(encoding="utf-8").replace("温州市测试商会", "温州市测验商会"),
+                           encoding="utf-8")
+    assert len(rebuild_equals_fresh("the chamber's name")) == 11
+    template = project / "theme/material/blog-post.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("← 新闻动态", "← 返回新闻动态"), encoding="utf-8")
+    assert len(rebuild_equals_fresh("a template")) == 11
+    assert "返回新闻动态" in (project / "sites/cached/news/2026/01/01/p11/index.html").read_text(encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830297600")      # 2028-01-01: the footer's year
+    assert len(rebuild_equals_fresh("the year")) == 11
+    # A published post changed by hand is drawn again, not copied.
+    page = project / "sites/cached/news/2026/01/02/p12/index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- 手工修改 -->", encoding="utf-8")
+    (content / "cached/news/2026/2026-02-02-p22.md").write_text(post("新闻22", "2026-02-02", body="再次改写。"),
+                                                                encoding="utf-8")
+    redrawn = rebuild_equals_fresh("a page changed by hand")
+    assert any("p12" in r for r in redrawn) and len(redrawn) == 4, redrawn
+
+
+def test_a_shortcut_is_trusted_after_equal_results_and_never_after_a_difference() -> None:
+    from generator.checked import Checked
+
+    check = Checked(2)
+    check.compare("甲", "甲")
+    assert check.trusted is None
+    check.compare("乙", "乙")
+    assert check.trusted is True
+    check = Checked(2)
+    check.compare("甲", "甲")
+    check.compare("甲", "乙")
+    check.compare("丙", "丙")
+    assert check.trusted is False

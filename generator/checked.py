@@ -1,0 +1,20 @@
+"""A shortcut trusted only once its first results equal those of the full way (profile shells, posts copied
+from the published site): any difference, and the full way is taken for the rest of the build."""
+
+from __future__ import annotations
+
+
+class Checked:
+    def __init__(self, needed: int) -> None:
+        self.needed = needed     # equal results before the shortcut is trusted
+        self.passed = 0
+        self.trusted: bool | None = None   # None while still checking; False: the full way from now on
+
+    def compare(self, shortcut: object, full: object) -> None:
+        """One result both ways."""
+        if shortcut != full:
+            self.trusted = False
+        elif self.trusted is None:
+            self.passed += 1
+            if self.passed >= self.needed:
+                self.trusted = True
