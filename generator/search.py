@@ -129,19 +129,23 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     """The site's marked pages, in bundles: the chamber's own pages and members first (the search page
     loads that bundle and merges the others), then posts, newest year first; one bundle ("site") for a
     site under SPLIT_FROM pages."""
-    pages: list[tuple[str, str]] = []
+    paths: list[str] = []
     for folder, dirs, names in os.walk(site_dir):
         dirs.sort()
         if folder == str(site_dir):
             dirs[:] = [d for d in dirs if d != INDEX_DIR]
-        for name in sorted(names):
-            if name.endswith(".html"):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    data = handle.read()
-                if MARKER in data:
-                    rel = os.path.relpath(path, site_dir).replace(os.sep, "/")
-                    pages.append((rel, hashlib.blake2b(data, digest_size=16).hexdigest()))
+        paths += [os.path.join(folder, name) for name in sorted(names) if name.endswith(".html")]
+
+    def digest(path: str) -> tuple[str, str] | None:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        if MARKER not in data:
+            return None
+        return os.path.relpath(path, site_dir).replace(os.sep, "/"), hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    # Reading and hashing let go of the interpreter: a few threads read ~150 MB for a large chamber.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        pages = [page for page in pool.map(digest, paths) if page is not None]
     years = sorted({m.group(1) for rel, _ in pages if (m := POST_PATH.match(rel))})
     recent = set(years[-RECENT_YEARS:])
     grouped: dict[str, list[tuple[str, str]]] = {}
@@ -194,19 +198,29 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     # code; the others in folders of their own, with their index only. A bundle is copied only from where
     # it would go now.
     folders = {bundle.name: "" if position == 0 else bundle.name for position, bundle in enumerate(bundles)}
-    reused, to_index = [], []
-    for bundle in bundles:
-        old, folder = previous.get(bundle.name), folders[bundle.name]
-        if (isinstance(old, dict) and old.get("key") == bundle.key and old.get("folder") == folder
-                and _copy_bundle(published / folder, out / bundle.name, old.get("files"))):
-            reused.append(bundle.name)
-        else:
-            to_index.append(bundle)
+
+    def recorded(bundle: Bundle) -> dict | None:
+        old = previous.get(bundle.name)
+        same = isinstance(old, dict) and old.get("key") == bundle.key and old.get("folder") == folders[bundle.name]
+        return old if same else None
+
+    reused, to_index = [], [b for b in bundles if recorded(b) is None]
     to_index.sort(key=lambda b: len(b.pages), reverse=True)     # the largest first: the indexers end together
     # An indexer leaves the cores idle part of its time: on 2 cores, the 4 bundles of a large chamber took
-    # 2.2 s four at once, 3.0 s two at once, and 3.7 s indexed as one.
+    # 2.2 s four at once, 3.0 s two at once, and 3.7 s indexed as one. Unchanged bundles are copied meanwhile.
     with ThreadPoolExecutor(max_workers=2 * max(1, jobs)) as pool:
-        list(pool.map(lambda b: _index_bundle(site_dir, work_dir, b, out / b.name, language), to_index))
+        indexing = [pool.submit(_index_bundle, site_dir, work_dir, b, out / b.name, language) for b in to_index]
+        for bundle in bundles:
+            old = recorded(bundle)
+            if old is None:
+                continue
+            if _copy_bundle(published / folders[bundle.name], out / bundle.name, old.get("files")):
+                reused.append(bundle.name)
+            else:       # not as recorded: indexed after all
+                to_index.append(bundle)
+                indexing.append(pool.submit(_index_bundle, site_dir, work_dir, bundle, out / bundle.name, language))
+        for job in indexing:
+            job.result()
 
     # Assembled; the merged bundles listed in bundles.json.
     shutil.rmtree(index_dir, ignore_errors=True)     # never a stale chunk beside the new ones
@@ -230,7 +244,8 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
                          files=sum(len(s["files"]) for s in saved.values()) + 1,
                          bytes=sum(sum(s["files"].values()) for s in saved.values()),
                          seconds=time.perf_counter() - started,
-                         indexed=tuple(b.name for b in to_index), reused=tuple(reused), record=saved)
+                         indexed=tuple(b.name for b in bundles if b in to_index),
+                         reused=tuple(b.name for b in bundles if b.name in reused), record=saved)
     log.info("search index: %d pages in %d bundles (indexed: %s; unchanged: %s), %.1f KiB in %.2f s",
              result.pages, len(bundles), ", ".join(result.indexed) or "none", ", ".join(result.reused) or "none",
              result.bytes / 1024, result.seconds)
