@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import lru_cache
 
 _DATE_FORMS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -99,8 +100,10 @@ def reading_minutes(text: str, chars_per_minute: int = 400) -> int:
     return max(1, round((cjk + latin_words) / chars_per_minute))
 
 
+@lru_cache(maxsize=4096)
 def pinyin_slug(text: str, separator: str = "-", *, max_words: int = 8) -> str:
-    """A readable ASCII slug: 法律培训 → fa-lv-pei-xun; ASCII words kept, everything else dropped."""
+    """A readable ASCII slug: 法律培训 → fa-lv-pei-xun; ASCII words kept, everything else dropped. Kept per
+    text: the blog asks for each post's category's (a few names, thousands of times)."""
     from pypinyin import Style, lazy_pinyin  # imported here: loading its dictionary costs ~0.1 s
 
     words: list[str] = []
