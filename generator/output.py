@@ -105,8 +105,13 @@ def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> 
     """Remove from `folder` every file or link whose path (relative, normalised) is not in `keep`, and every
     folder that is neither in `keep` nor holds a kept file; `leave` is a top-level folder left alone.
     Returns the files removed."""
-    keep = keep | {os.path.normpath(os.path.join(*Path(rel).parts[:n]))
-                   for rel in keep for n in range(1, len(Path(rel).parts))}
+    ancestors: set[str] = set()
+    for rel in keep:
+        parent = os.path.dirname(os.path.normpath(rel))
+        while parent and parent not in ancestors:      # once one is in, all of its own are too
+            ancestors.add(parent)
+            parent = os.path.dirname(parent)
+    keep = keep | ancestors
     if leave:
         keep.add(leave)
     removed = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import types
 import typing
 from pathlib import Path
@@ -127,9 +128,15 @@ def _convert(tp: Any, value: Any, at: tuple, ctx: "_Context") -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=None)
+def _shape(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
+    """A definition's field types and fields, worked out once: the string annotations are evaluated
+    again on every call of get_type_hints (2,000 times for a chamber's posts)."""
+    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
+
+
 def _convert_dataclass(cls: type, data: dict, at: tuple, ctx: "_Context") -> Any:
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    hints, fields = _shape(cls)
     values: dict[str, Any] = {}
     for key in data:
         if str(key) not in fields:
