@@ -77,9 +77,12 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
             dirs[:] = [d for d in dirs if d != leave]
         rel_folder = os.path.relpath(folder, source)
         into = target if rel_folder == "." else target / rel_folder
-        if into.is_symlink() or (into.exists() and not into.is_dir()):
+        found = _lstat(into)
+        if found is not None and not stat.S_ISDIR(found.st_mode):     # a file or a link in the folder's place
             _remove(into)
-        into.mkdir(exist_ok=True)
+            found = None
+        if found is None:
+            into.mkdir()
         present.add(os.path.normpath(rel_folder))
         for name in names:
             present.add(os.path.normpath(os.path.join(rel_folder, name)))
@@ -93,9 +96,11 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` at `path` unless the file holds exactly that already; never through a link, never with
     a folder left in the file's place. Returns whether it wrote."""
-    if _same(path, data):
-        return False
-    if path.is_symlink() or path.is_dir():
+    found = _lstat(path)      # one call: this runs for every file of a site
+    if found is not None and stat.S_ISREG(found.st_mode):
+        if found.st_size == len(data) and _read(path) == data:
+            return False
+    elif found is not None:   # a link or a folder in the file's place
         _remove(path)
     path.write_bytes(data)
     return True
@@ -128,13 +133,19 @@ def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> 
     return removed
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _lstat(path: Path) -> os.stat_result | None:
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError:
-        return False
+        return None
 
 
 def _remove(path: Path) -> None:
