@@ -146,12 +146,11 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
     finally:
         if kept is not None:                  # the build failed: the fresh folder holds part of a site
             discarded = kept
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)     # memory: quick to free
-        if discarded is not None:
-            # Thousands of files: removed in the background; a removal cut short is finished by the
-            # next build (_clean_leftovers).
-            discard(discarded)
+        # Thousands of files: removed in the background; a removal cut short is finished by the next build
+        # (make_scratch, _clean_leftovers).
+        for folder in (scratch, discarded):
+            if folder is not None:
+                discard(folder)
     return pages, printed, search
 
 

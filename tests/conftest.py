@@ -91,6 +91,18 @@ def settled(work: Path, limit: float = 60.0) -> list[Path]:
     return list(work.iterdir())
 
 
+def freed(out: Path, slug: str, limit: float = 30.0) -> bool:
+    """Whether a build's scratch folders in memory are gone (removed in the background) within `limit`."""
+    import time
+
+    from generator.output import leftover_scratch
+
+    deadline = time.monotonic() + limit
+    while leftover_scratch(out, slug) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return leftover_scratch(out, slug) == []
+
+
 def needs_memory_builds(out: Path) -> None:
     """Skip the test where sites cannot be built in memory (no /dev/shm with room)."""
     from generator.output import make_scratch

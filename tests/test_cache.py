@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from conftest import ROOT, needs_memory_builds, post, site_files, write_chamber
+from conftest import ROOT, freed, needs_memory_builds, post, site_files, write_chamber
 
 
 @pytest.fixture
@@ -151,12 +151,10 @@ def on_disk(monkeypatch) -> None:
 
 
 def test_staging_in_memory_leaves_nothing_under_the_cache(project: Path, capsys) -> None:
-    from generator.output import leftover_scratch
-
     needs_memory_builds(project / "sites")
     build(project, capsys)
     assert not (project / ".cache/stage").exists()
-    assert leftover_scratch(project / "sites", "cached") == []
+    assert freed(project / "sites", "cached")
     assert "商会召开2025年年会" in page(project, "news/index.html")
 
 

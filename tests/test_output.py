@@ -10,7 +10,7 @@ from generator import build as build_module
 from generator.cli import main
 from generator.cache import spare_dir
 from generator.output import leftover_scratch, make_scratch, sync_tree
-from conftest import TODAY, needs_memory_builds, post, settled, site_files, write_chamber
+from conftest import TODAY, freed, needs_memory_builds, post, settled, site_files, write_chamber
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -108,7 +108,7 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
         edit_and_build(content, out, 5)
         after = {(p.relative_to(out / "inc").as_posix()): p.stat().st_ino for p in (out / "inc").rglob("*.html")}
         assert after["about/index.html"] == ino["about/index.html"]
-        assert leftover_scratch(out, "inc") == []                   # memory freed
+        assert freed(out, "inc")                                    # memory freed
     else:
         assert not spare.exists()
 
@@ -166,4 +166,4 @@ def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monk
     assert full["n"] >= 1
     assert "no room left in memory" in caplog.text and "building on disk" in caplog.text
     assert "商会召开2025年年会" in (out / "full/news/index.html").read_text(encoding="utf-8")
-    assert leftover_scratch(out, "full") == []
+    assert freed(out, "full")
