@@ -11,6 +11,7 @@ import logging
 import re
 from pathlib import Path
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,7 +20,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
 from . import blog, directory, forked
-from .cache import cache_root, slug_memo
+from .cache import cache_root, slug_memo, tooling_key
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
@@ -171,6 +172,13 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date
+        if self.chamber is not None:
+            # Material's templates compiled once, not at every build (~0.2 s). Jinja keys its cache by each
+            # template's source and its own and Python's versions; the folder, by the engines' and ours
+            # (a template compiles according to the environment MkDocs and Material set up).
+            folder = cache_root(self.chamber.folder.parent) / "templates" / tooling_key()[:16]
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
         return env
 
     # -------------------------------------------------------------------------

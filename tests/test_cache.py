@@ -48,6 +48,8 @@ def test_edited_post_rebuilds(project: Path, capsys) -> None:
 
 def test_edited_template_rebuilds(project: Path, capsys) -> None:
     build(project, capsys)
+    # Templates are compiled once and kept (Jinja's bytecode cache): an edited one is compiled again.
+    assert len(list((project / ".cache/templates").glob("*/__jinja2_*"))) > 10
     footer = project / "theme/material/partials/copyright.html"
     footer.write_text(footer.read_text(encoding="utf-8").replace("会址：", "地址："), encoding="utf-8")
     assert "✓ cached" in build(project, capsys)
