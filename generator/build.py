@@ -154,17 +154,17 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
     return pages, printed, search
 
 
-def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare: Path | None, *,
+def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into: Path | None, *,
                        record: Path, jobs: int) -> SearchIndex:
     """Make the search index of the finished pages and put the new site in place of the old.
 
     Built on disk, the folder itself is swapped in. Built in memory, the index is made there while the
-    pages are written onto `spare` — only the files that differ — then the index is written there too and
-    the spare swapped in. Search bundles unchanged since the published site are copied from it (`record`
-    says which, search.py), and the record is saved once the new site is in place.
+    pages are written into `into` (the spare, or a fresh folder) — only the files that differ — then the
+    index is written there too and `into` swapped in. Search bundles unchanged since the published site are
+    copied from it (`record` says which, search.py), and the record is saved once the new site is in place.
     """
     published = target / INDEX_DIR if target.is_dir() else None
-    if scratch is None or spare is None:      # built on disk
+    if scratch is None or into is None:      # built on disk
         work = Path(tempfile.mkdtemp(prefix=f"{building.name}-search-", dir=building.parent))
         try:
             index = index_site(building, work, jobs=jobs, published=published, record=record)
@@ -176,12 +176,12 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, spare
     with ThreadPoolExecutor(max_workers=1) as indexer:
         indexing = indexer.submit(index_site, building, scratch / "search", jobs=jobs, published=published,
                                   record=record)
-        pages = sync_tree(building, spare, leave=INDEX_DIR)
+        pages = sync_tree(building, into, leave=INDEX_DIR)
         index = indexing.result()
-    written = sync_tree(building / INDEX_DIR, spare / INDEX_DIR)
+    written = sync_tree(building / INDEX_DIR, into / INDEX_DIR)
     log.info("%s: %d files written, %d removed, %d unchanged", target.name, pages.written + written.written,
              pages.removed + written.removed, pages.kept + written.kept)
-    swap_into_place(spare, target)
+    swap_into_place(into, target)
     save_record(record, index)
     return index
 

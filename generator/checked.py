@@ -1,5 +1,6 @@
-"""A shortcut trusted only once its first results equal those of the full way (profile shells, posts copied
-from the published site): any difference, and the full way is taken for the rest of the build."""
+"""A shortcut trusted only once its first results equal those of the full way (profiles drawn from a shell
+or converted by their heading only, posts copied from the published site): any difference, and the full
+way is taken for the rest of the build."""
 
 from __future__ import annotations
 

@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import shutil
 from pathlib import Path
 from typing import Callable
@@ -25,7 +24,7 @@ from typing import Callable
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_datetime
 
-from .cache import inputs_key
+from .cache import inputs_key, read_json, write_json
 from .checked import Checked
 from .docs import POSTS_DIR
 
@@ -98,12 +97,8 @@ class KeptPages:
             shared.update(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n".encode())
         common = shared.hexdigest()
         self.keys = {f.dest_uri: _post_key(common, f.page) for f in doc_files if f.page is not None and is_post(f.page)}
+        self.previous = read_json(self.record)
         if self.record is not None:
-            try:
-                kept = json.loads(self.record.read_text(encoding="utf-8"))
-                self.previous = kept if isinstance(kept, dict) else {}
-            except (OSError, ValueError):
-                self.previous = {}
             self.record.unlink(missing_ok=True)     # the site is about to change
 
     def save(self, site: Path) -> None:
@@ -114,10 +109,7 @@ class KeptPages:
         for dest, key in self.keys.items():
             with contextlib.suppress(OSError):
                 kept[dest] = {"key": key, "size": (site / dest).stat().st_size}
-        self.record.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.record.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(kept), encoding="utf-8")
-        os.replace(temporary, self.record)
+        write_json(self.record, kept)
 
 
 def shared_inputs(chamber_folder: Path, project_dir: Path) -> str:

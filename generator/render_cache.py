@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,8 @@ from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _Extract
 from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
-from .cache import tooling_key
+from .cache import read_json, tooling_key, write_json
+from .checked import Checked
 from .forked import Forked
 from .profile_pages import is_profile
 
@@ -83,7 +83,7 @@ class PageRenderer:
         self.relpath._register(self.md)
         self.title = _ExtractTitleTreeprocessor()
         self.title._register(self.md)
-        self.profiles_checked: int | None = 0   # profiles converted both ways so far; None: shortcut off
+        self.profile_check = Checked(PROFILES_CHECKED)   # until trusted, profiles are converted both ways
         site = hashlib.sha256(tooling_key().encode())
         site.update(json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True,
                                default=repr).encode())
@@ -92,7 +92,7 @@ class PageRenderer:
             site.update(f"{file.src_uri}\0{file.url}\n".encode())
         self.site_key = site.hexdigest()
         # Pages converted for another site (other addresses, settings or generator) would never match.
-        stored = _read(cache_file)
+        stored = read_json(cache_file)
         if stored.get("site") == self.site_key:
             self.cached = stored.get("pages") or {}
 
@@ -120,7 +120,7 @@ class PageRenderer:
 
     def _convert(self, page: Page) -> dict[str, Any] | None:
         """Convert as MkDocs' Page.render does; the result to cache, or None if it must not be."""
-        if self.profiles_checked is not None and is_profile(page):
+        if self.profile_check.trusted is not False and is_profile(page):
             match = PROFILE_BODY.fullmatch(page.markdown or "")
             if match and not UNSAFE_IN_BLOCK.search(match["block"]):
                 return self._convert_profile(page, match["heading"], match["block"])
@@ -140,13 +140,12 @@ class PageRenderer:
             return self._convert_markdown(page)
         entry = dict(entry, content=f"{entry['content']}\n{block}")
         page.content = entry["content"]
-        if self.profiles_checked < PROFILES_CHECKED:
+        if not self.profile_check.trusted:
             full = self._convert_markdown(page)
-            if full != entry:
+            self.profile_check.compare(entry, full)
+            if self.profile_check.trusted is False:
                 log.debug("profile shortcut differs from the full conversion on %s: not used", page.file.src_uri)
-                self.profiles_checked = None
                 return full
-            self.profiles_checked += 1
         return entry
 
     def _convert_markdown(self, page: Page) -> dict[str, Any] | None:
@@ -225,12 +224,7 @@ class PageRenderer:
             return
         log.debug("pages converted: %d, from cache: %d", len(self.used) - self.hits, self.hits)
         try:
-            self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.cache_file.parent,
-                                             delete=False, suffix=".tmp") as handle:
-                # dumps, not dump: json.dump encodes piece by piece in Python, 5× slower on 30 MB of pages.
-                handle.write(json.dumps({"site": self.site_key, "pages": self.used}, ensure_ascii=False))
-            os.replace(handle.name, self.cache_file)
+            write_json(self.cache_file, {"site": self.site_key, "pages": self.used})
         except OSError as exc:   # a cache that cannot be written only costs time
             log.warning("page cache not saved: %s", exc)
 
@@ -250,13 +244,3 @@ def _apply(page: Page, entry: dict[str, Any], files: Files) -> None:
         page.links_to_anchors = {files.get_file_from_path(src): links for src, links in entry["links"].items()
                                  if files.get_file_from_path(src) is not None}
 
-
-def _read(path: Path | None) -> dict[str, dict[str, Any]]:
-    if path is None:
-        return {}
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}

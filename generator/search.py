@@ -33,6 +33,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
+from .cache import read_json, write_json
 from .markup import front_matter
 
 log = logging.getLogger(__name__)
@@ -188,7 +189,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     bundles = plan_bundles(site_dir, language)
     if not bundles:
         raise SearchIndexError(f"search indexing failed: no page of {site_dir} is marked for the index")
-    previous = _read_record(record) if record is not None and published is not None else {}
+    previous = read_json(record) if published is not None else {}
     if record is not None:
         record.unlink(missing_ok=True)
     out = work_dir / "out"
@@ -262,18 +263,7 @@ def _keep_merged_parts(bundle: Path) -> None:
 
 def save_record(record: Path, index: SearchIndex) -> None:
     """Remember which bundles the site just published holds (see index_site)."""
-    record.parent.mkdir(parents=True, exist_ok=True)
-    temporary = record.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(index.record), encoding="utf-8")
-    os.replace(temporary, record)
-
-
-def _read_record(record: Path) -> dict:
-    try:
-        data = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    write_json(record, index.record)
 
 
 def _copy_bundle(source: Path, target: Path, files: object) -> bool:
