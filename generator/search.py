@@ -7,7 +7,8 @@ navigation, footers, the home page or news listings. Drafts and scheduled posts 
 are never indexed; pages show public member fields only, so the index holds no other.
 
 A large site's index is made in bundles: the chamber's own pages with the member profiles, the posts of
-each of the last three years with posts, the earlier posts. The search page loads the first and merges
+each of the last three years with posts (of each quarter, in a year of QUARTERS_FROM posts or more), the
+earlier posts. The search page loads the first and merges
 the others into it (Pagefind's `mergeIndex`, one small file more per bundle; the search code is loaded
 once). Pagefind has no incremental mode, so bundles are what keeps a rebuild after an edit cheap: a bundle
 whose pages have the same bytes as in the published site is copied from it, and only the others are
@@ -25,6 +26,7 @@ import re
 import shutil
 import subprocess
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -44,11 +46,14 @@ SEARCH_PAGE = "search.md"       # the search page (theme/material/search.html), 
 EXCLUDE_SELECTORS = ".headerlink"
 BUNDLES_FILE = "bundles.json"   # in INDEX_DIR: the bundles the search page merges into the one found there
 RECENT_YEARS = 3                # years of posts with a bundle each; earlier posts share one
+QUARTERS_FROM = 500             # a recent year with this many posts has a bundle per quarter instead (an edit
+                                # then indexes ~130+ posts again, not ~500+; each bundle adds a file or two
+                                # to a reader's first search)
 SPLIT_FROM = 1000               # indexed pages from which the index is made in bundles
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
 MARKER = b"<article data-pagefind-body"
-POST_PATH = re.compile(r"news/(\d{4})/")
+POST_PATH = re.compile(r"news/(\d{4})/(?:(\d{2})/)?")
 MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 # The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
 # news listings draw their excerpts in other elements, so they never match.
@@ -101,7 +106,7 @@ def _indexer_version() -> str:
 
 @dataclass(frozen=True)
 class Bundle:
-    name: str                # "site" (all in one), or "chamber", "news-2026", "news-earlier"
+    name: str                # "site" (all in one), or "chamber", "news-2026" (or "news-2026-q4"), "news-earlier"
     pages: tuple[str, ...]   # its pages, by path in the site, in a fixed order
     key: str                 # what its index is made from: those pages' paths and bytes, the indexer, options
 
@@ -117,13 +122,18 @@ class SearchIndex:
     record: dict = field(default_factory=dict, repr=False)   # what to save once the site is published
 
 
-def bundle_name(page: str, recent_years: set[str]) -> str:
-    """The bundle a page (its path in the site) is indexed in, in a site large enough for bundles."""
+def bundle_name(page: str, recent_years: set[str], quartered: set[str] = frozenset()) -> str:
+    """The bundle a page (its path in the site) is indexed in, in a site large enough for bundles:
+    `quartered` are the recent years indexed by quarter."""
     post = POST_PATH.match(page)
-    if post:
-        year = post.group(1)
-        return f"news-{year}" if year in recent_years else "news-earlier"
-    return "chamber"
+    if not post:
+        return "chamber"
+    year, month = post.groups()
+    if year not in recent_years:
+        return "news-earlier"
+    if year in quartered and month:
+        return f"news-{year}-q{(int(month) + 2) // 3}"
+    return f"news-{year}"
 
 
 def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
@@ -147,13 +157,16 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     # Reading and hashing let go of the interpreter: a few threads read ~150 MB for a large chamber.
     with ThreadPoolExecutor(max_workers=4) as pool:
         pages = [page for page in pool.map(digest, paths) if page is not None]
-    years = sorted({m.group(1) for rel, _ in pages if (m := POST_PATH.match(rel))})
-    recent = set(years[-RECENT_YEARS:])
+    posts_by_year = Counter(m.group(1) for rel, _ in pages if (m := POST_PATH.match(rel)))
+    recent = set(sorted(posts_by_year)[-RECENT_YEARS:])
+    quartered = {year for year in recent if posts_by_year[year] >= QUARTERS_FROM}
     grouped: dict[str, list[tuple[str, str]]] = {}
     for rel, digest in pages:
-        name = bundle_name(rel, recent) if len(pages) >= SPLIT_FROM else "site"
+        name = bundle_name(rel, recent, quartered) if len(pages) >= SPLIT_FROM else "site"
         grouped.setdefault(name, []).append((rel, digest))
-    order = ["site", "chamber", *(f"news-{y}" for y in reversed(years[-RECENT_YEARS:])), "news-earlier"]
+    # Posts newest first ("news-2026-q4" before "news-2026-q3" before "news-2025"), the earlier ones last.
+    posts = sorted((n for n in grouped if n.startswith("news-") and n != "news-earlier"), reverse=True)
+    order = ["site", "chamber", *posts, "news-earlier"]
     options = " ".join(_options(language))
     bundles = []
     for name in (n for n in order if n in grouped):

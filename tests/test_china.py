@@ -374,6 +374,32 @@ def test_bundles_by_kind_of_page_and_year() -> None:
     assert bundle_name("news/2019/01/02/x/index.html", recent) == "news-earlier"
     assert bundle_name("members/wenzhou-rongda/index.html", recent) == "chamber"
     assert bundle_name("charter/index.html", recent) == "chamber"
+    # A year of many posts, by quarter.
+    assert bundle_name("news/2026/09/24/jiufen/index.html", recent, {"2026"}) == "news-2026-q3"
+    assert bundle_name("news/2026/10/01/x/index.html", recent, {"2026"}) == "news-2026-q4"
+    assert bundle_name("news/2026/01/31/x/index.html", recent, {"2026"}) == "news-2026-q1"
+    assert bundle_name("news/2025/01/31/x/index.html", recent, {"2026"}) == "news-2025"
+
+
+def test_a_year_of_many_posts_is_indexed_by_quarter(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
+    monkeypatch.setattr("generator.search.QUARTERS_FROM", 3)
+    site = tmp_path / "site"
+    for rel in ["about/index.html", "news/2026/02/01/a/index.html", "news/2026/05/21/b/index.html",
+                "news/2026/11/02/c/index.html", "news/2025/12/30/d/index.html", "news/2025/03/30/e/index.html"]:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
+                                f"<h1>{rel}</h1><p>商会新闻。</p></article></body></html>", encoding="utf-8")
+    index = index_site(site, tmp_path / "work")
+    # 2026 has three posts (from QUARTERS_FROM), 2025 two: newest first, after the chamber's own pages.
+    assert index.indexed == ("chamber", "news-2026-q4", "news-2026-q2", "news-2026-q1", "news-2025")
+    merged = json.loads((site / "pagefind/bundles.json").read_text(encoding="utf-8"))["merge"]
+    assert merged == ["news-2026-q4", "news-2026-q2", "news-2026-q1", "news-2025"]
+    urls = {folder: {read_search_fragment(p)["url"] for p in (site / "pagefind" / folder / "fragment").glob("*")}
+            for folder in merged}
+    assert urls == {"news-2026-q4": {"/news/2026/11/02/c/"}, "news-2026-q2": {"/news/2026/05/21/b/"},
+                    "news-2026-q1": {"/news/2026/02/01/a/"},
+                    "news-2025": {"/news/2025/12/30/d/", "/news/2025/03/30/e/"}}
 
 
 def test_a_small_site_is_indexed_in_one_bundle(search_site: Path) -> None:
