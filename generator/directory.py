@@ -9,7 +9,6 @@ directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles a
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections import defaultdict
@@ -261,17 +260,12 @@ def _phone_links(text: str) -> str:
     return "".join(out)
 
 
-def _quick_front_matter(meta: dict[str, str | list[str]]) -> str:
-    """Front matter of JSON values (valid YAML, quoted and escaped): far cheaper than a YAML dump per profile."""
-    return "---\n" + "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items()) + "---\n\n"
-
-
 def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
     """members/<slug>.md: the public fields, logo, intro, website and tel: links of one listed member."""
     public = member.public_fields()
     meta = {"title": public["name"], "description": f"{chamber_name}会员：{public['name']}",
             "hide": ["navigation", "toc"]}
-    lines = [_quick_front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
+    lines = [front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
     lines.append('<p class="cp-profile__back"><a href="../">← 返回会员名录</a></p>')
     logo = logo_docs_path(member, slug)
     if logo:

@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -58,8 +59,11 @@ def _blank(match: re.Match) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
-def find_links(body: str, body_line: int = 1) -> list[Link]:
-    """Every relative link and image of `body` (not http:, mailto:, #anchors or /absolute paths)."""
+@lru_cache(maxsize=8192)
+def find_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
+    """Every relative link and image of `body` (not http:, mailto:, #anchors or /absolute paths).
+
+    Kept per body: a post's links are looked for when it is checked, staged, and its files copied."""
     masked = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, body))
     found: list[tuple[int, int, bool]] = []
     for match in _INLINE.finditer(masked):
@@ -76,7 +80,7 @@ def find_links(body: str, body_line: int = 1) -> list[Link]:
         if not target or target.startswith(("#", "/", "\\")) or _SCHEME.match(target):
             continue
         links.append(Link(target, start, end, body_line + body.count("\n", 0, start), image))
-    return links
+    return tuple(links)
 
 
 def resolve(link: Link, source: Path, folder: Path) -> Path | None:

@@ -69,6 +69,26 @@ def test_front_matter_text_is_escaped(content: Path, out: Path) -> None:
     assert not [a for a in post_doc.cssselect("a") if (a.get("href") or "").startswith("javascript:")]
 
 
+def test_generated_front_matter_reads_back_as_written() -> None:
+    """Titles and roster cells go into front matter as JSON values: YAML must read back exactly those
+    values, whatever the text (its syntax, line breaks YAML folds, characters it refuses)."""
+    import datetime as dt
+
+    import yaml
+
+    from generator.markup import front_matter
+
+    nasty = ["a: b", "---", "\"q\" 's'", "line\nbreak", "x\u2028y\u2029z", "n\x85el", "del\x7f\x9f",
+             "bom\ufeff", "😀", "# not a comment", "&anchor *alias !tag", "{flow}", "[list]", "null", "yes",
+             "2026-01-01", "", "~", "- item", "%YAML", "\t tab"]
+    meta = {"title": nasty[0], "date": dt.date(2026, 5, 21), "pin": False, "readtime": 3, "cover": None,
+            "all": nasty, "nested": {"summary": nasty, "tags": []}}
+    text = front_matter(meta)
+    assert text.startswith("---\n") and text.endswith("---\n\n") and text.count("\n---\n") == 1
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+        assert yaml.load(text.split("---\n")[1], Loader=loader) == meta
+
+
 def test_every_page_has_a_csp_its_inline_scripts_satisfy(test_site: Path) -> None:
     import base64
     import hashlib
