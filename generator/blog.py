@@ -4,6 +4,7 @@
   plugin converts a post's whole Markdown again for every list that shows it; `PostSummary` takes the
   place of its excerpt (the plugin makes one in its stead: `install`), so a post is converted once.
 - The plugin reads each post's front matter again with PyYAML's pure-Python loader; it gets the C one.
+- It formats each post's dates with Babel three times (URL, archive, display): each result is kept.
 - Categories are listed in the chamber's order, not by code point.
 - Previous/next links follow the dates; pinning only changes the order of lists.
 - The plugin asks `page in posts` for every page; with a list that is quadratic in the number of posts.
@@ -11,9 +12,11 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
+import babel.dates
 import material.plugins.blog.plugin as blog_plugin_module
 import material.plugins.blog.structure as blog_structure
 import yaml
@@ -73,9 +76,12 @@ class PostList(list):
 
 def install() -> None:
     """The plugin makes a PostSummary where it made an Excerpt (each with its own Markdown parser, ~1 ms),
-    and reads front matter with the C YAML loader (same results for the plain front matter docs.py stages)."""
+    reads front matter with the C YAML loader (same results for the plain front matter docs.py stages), and
+    formats a date in a format once (Babel: ~0.05 ms a call, three calls a post, posts share days)."""
     blog_plugin_module.Excerpt = PostSummary
     blog_structure.SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    blog_plugin_module.format_date = functools.lru_cache(maxsize=8192)(babel.dates.format_date)
+    blog_plugin_module.format_datetime = functools.lru_cache(maxsize=8192)(babel.dates.format_datetime)
 
 
 def configure(config: MkDocsConfig, chamber: Chamber) -> None:

@@ -14,6 +14,7 @@ from .members import find_roster, load_members
 from .model import Chamber
 from .news import load_posts
 from .pages import load_pages
+from .paths import forget_folders
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def chamber_slugs(content_dir: Path) -> list[str]:
 
 def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None) -> Chamber:
     """The validated chamber; raises ContentError listing every problem found."""
+    forget_folders()     # resolved folders are kept for one build (paths.real_path)
     problems = Problems(content_dir.parent)
     folder = content_dir / slug
     if not SLUG.match(slug):

@@ -28,7 +28,7 @@ from .news import Post
 from .newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from .newsletter import Printed
 from .output import remove_others, write_if_changed
-from .paths import resolve_inside
+from .paths import real_path, resolve_inside
 from .search import SEARCH_PAGE, search_page_markdown
 
 log = logging.getLogger(__name__)
@@ -73,17 +73,17 @@ def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]
 
 def _published_docs(chamber: Chamber) -> dict[Path, str]:
     """Where each published Markdown file of the content folder sits in the docs tree."""
-    located = {post.path.resolve(): post_docs_path(post) for post in chamber.published_posts}
-    located |= {page.path.resolve(): f"{page.name}.md" for page in chamber.pages}
+    located = {real_path(post.path): post_docs_path(post) for post in chamber.published_posts}
+    located |= {real_path(page.path): f"{page.name}.md" for page in chamber.pages}
     if chamber.charter:
-        located[(chamber.folder / "charter.md").resolve()] = "charter.md"
+        located[real_path(chamber.folder / "charter.md")] = "charter.md"
     return located
 
 
 def _file_docs_path(chamber: Chamber, path: Path) -> str | None:
     """Where an image or attachment of the content folder sits in the docs tree."""
     try:
-        parts = path.resolve().relative_to(chamber.folder.resolve()).parts
+        parts = real_path(path).relative_to(real_path(chamber.folder)).parts
     except ValueError:
         return None
     top, rest = parts[0], "/".join(parts[1:])
@@ -99,7 +99,7 @@ def _locator(chamber: Chamber) -> Callable[[Path], str | None]:
 
     def locate(path: Path) -> str | None:
         if path.suffix.lower() == ".md":
-            return published.get(path.resolve())
+            return published.get(real_path(path))
         return _file_docs_path(chamber, path)
 
     return locate
@@ -135,7 +135,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
             "cover": site_path(cover) if cover else None,
             "thumb": site_path(thumb_name(cover)) if cover and post.cover and is_photo(post.cover) else None,
             # A cover that is also the body's first photo is not shown twice on the post page.
-            "cover_in_body": post.cover in {p.resolve() for p in linked_files(post.body, post.path, chamber.folder)},
+            "cover_in_body": post.cover in {real_path(p) for p in linked_files(post.body, post.path, chamber.folder)},
         },
     }
     return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 from .errors import Problems
 from .images import is_photo, photo_problem
-from .paths import is_inside
+from .paths import is_inside, real_path
 
 # Code is not scanned: a link shown as an example in a code block is not a link.
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?$(?:.*?^[ \t]*\1[ \t]*$|.*\Z)", re.M | re.S)
@@ -104,7 +104,7 @@ class Document:
 def check_links(documents: Iterable[Document], folder: Path, problems: Problems) -> None:
     """Report every broken link, missing image, and link from a published page to an unpublished one."""
     documents = list(documents)
-    markdown = {doc.path.resolve(): doc for doc in documents}
+    markdown = {real_path(doc.path): doc for doc in documents}
     for doc in documents:
         for link in find_links(doc.body, doc.body_line):
             what = "image" if link.image else "link"
@@ -118,7 +118,7 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
                                expected=f"a path relative to this file ({problems.rel(doc.path.parent)}/)")
                 continue
             if target.suffix.lower() == ".md":
-                linked = markdown.get(target.resolve())
+                linked = markdown.get(real_path(target))
                 if linked is None:
                     problems.error(doc.path, f"link {link.target!r} is not a post, page or the charter",
                                    line=link.line, expected="link to news/…, pages/… or charter.md")
@@ -126,7 +126,7 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
                     problems.error(doc.path, f"link {link.target!r} points to a draft or a post not yet "
                                    "published", line=link.line, expected="publish it first or remove the link")
                 continue
-            top = target.resolve().relative_to(folder.resolve()).parts[0]
+            top = real_path(target).relative_to(real_path(folder)).parts[0]
             if top not in PUBLISHABLE_DIRS:
                 problems.error(doc.path, f"{what} {link.target!r} is not a file that can be published",
                                line=link.line, expected="images and attachments go under news/, pages/ or assets/")

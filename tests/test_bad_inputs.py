@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHAMBER_YML, ROOT, post, write_chamber
+from conftest import CHAMBER_YML, ROOT, TODAY, post, write_chamber
 
 
 def check(content: Path, slug: str = "bad") -> subprocess.CompletedProcess:
@@ -123,3 +123,55 @@ def test_bad_chamber_folder_names(content: Path, slug: str) -> None:
     result = check(content, slug)
     assert result.returncode == 1
     assert "is not a valid chamber folder name (lower-case letters a-z, digits and -" in result.stderr
+
+
+def _png_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_folder_that_becomes_a_link_out_is_seen_by_the_next_load(content: Path, tmp_path: Path) -> None:
+    """Folders are resolved once per load (paths.real_path); a folder turned into a link to elsewhere
+    between two loads in one process (`chamber serve`) is refused by the second."""
+    import shutil
+
+    from generator.content import load_chamber
+    from generator.errors import ContentError
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "photo.png").write_bytes(_png_bytes())
+    write_chamber(content, "bad", files={
+        "news/2026/images/photo.png": _png_bytes(),
+        "news/2026/2026-03-01-a.md": post("甲", "2026-03-01", body="![合影](images/photo.png)"),
+    })
+    assert load_chamber(content, "bad", today=TODAY).posts
+    shutil.rmtree(content / "bad/news/2026/images")
+    os.symlink(outside, content / "bad/news/2026/images")
+    with pytest.raises(ContentError) as caught:
+        load_chamber(content, "bad", today=TODAY)
+    assert "image 'images/photo.png' points outside the chamber folder" in str(caught.value.problems[0])
+
+
+def test_paths_resolve_as_resolve_does(tmp_path: Path) -> None:
+    from generator.paths import forget_folders, is_inside, real_path
+
+    root = tmp_path / "c"
+    (root / "news/images").mkdir(parents=True)
+    (root / "news/images/a.png").write_bytes(b"x")
+    (tmp_path / "out.png").write_bytes(b"y")
+    (root / "news/out.png").symlink_to(tmp_path / "out.png")
+    (root / "news/up").symlink_to(tmp_path)
+    forget_folders()
+    for path in [root / "news/images/a.png", root / "news/out.png", root / "news/images/../images/a.png",
+                 root / "news/up/../c/news", root / "news/missing.png", root, root / "news/up/out.png"]:
+        assert real_path(path) == path.resolve(), path
+    assert is_inside(root / "news/images/a.png", root) and is_inside(root, root)
+    assert not is_inside(root / "news/out.png", root) and not is_inside(root / "news/up/out.png", root)
+    assert is_inside(root / "news/up/c/news", root)     # out and back in
+    assert not is_inside(tmp_path / "c2", root)     # a sibling whose name starts the same
