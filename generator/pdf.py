@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +125,15 @@ class PdfInfo:
     size: int
 
 
+# The address the print HTML and its images are read at, whatever folder they are in: WeasyPrint names each
+# image in the PDF after its URL, and the folder is a new temporary one at every build, which made every
+# PDF differ from the one before though nothing in it had changed.
+PRINT_ROOT = "/chamber-print/"
+
+
 def _fetcher(root: Path):
-    """A URL fetcher that reads local files below `root` and nothing else (no request to any host)."""
+    """A URL fetcher that reads local files below `root` (at PRINT_ROOT) and nothing else (no request to any
+    host)."""
     from weasyprint.urls import URLFetcher
 
     allowed = root.resolve()
@@ -136,21 +143,24 @@ def _fetcher(root: Path):
             parsed = urlparse(url)
             if parsed.scheme == "data":
                 return super().fetch(url, headers)
-            if parsed.scheme != "file":
+            if parsed.scheme != "file" or not parsed.path.startswith(PRINT_ROOT):
                 raise ValueError(f"refusing to load {url}: only files of the chamber are printed")
-            path = Path(unquote(parsed.path)).resolve()
+            path = (allowed / unquote(parsed.path[len(PRINT_ROOT):])).resolve()
             if not path.is_relative_to(allowed):
                 raise ValueError(f"refusing to load {path}: outside {allowed}")
-            return super().fetch(url, headers)
+            return super().fetch(path.as_uri(), headers)
 
     return LocalFetcher()
 
 
 def write_pdf(html_file: Path, target: Path, *, root: Path) -> PdfInfo:
-    """Render the print HTML file (with its images below `root`) into the PDF `target`."""
+    """Render the print HTML file (with its images below `root`) into the PDF `target`; the same HTML and
+    images give the same bytes."""
     from weasyprint import HTML
 
-    document = HTML(filename=str(html_file), url_fetcher=_fetcher(root)).render()
+    base = "file://" + PRINT_ROOT + quote(html_file.resolve().relative_to(root.resolve()).as_posix())
+    document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base,
+                    url_fetcher=_fetcher(root)).render()
     target.parent.mkdir(parents=True, exist_ok=True)
     document.write_pdf(target)
     log.info("%s: %d pages", target, len(document.pages))

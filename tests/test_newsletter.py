@@ -481,3 +481,15 @@ def test_demo_chambers_have_an_issue_each(demo_sites: Path) -> None:
         assert len(doc.cssselect("article table tbody tr")) == len(pdfs)
         text = pdf_text(pdfs[0])
         assert "内部资料免费交流" in text and "准印证号" in text
+
+
+def test_the_same_issue_prints_the_same_bytes(build_result: BuildResult, tmp_path: Path) -> None:
+    """The print shop gets the same file for the same issue, whichever build printed it: nothing of the
+    build's own temporary folders reaches the PDF (WeasyPrint names images after their address)."""
+    content = build_result.site_dir.parent.parent / "content"
+    code = main(["newsletter", "test", "--issue", "2026-q3", "--content", str(content), "--out", str(tmp_path),
+                 "--today", TODAY.isoformat()])
+    assert code == 0
+    again = tmp_path / "test/newsletter/2026-q3.pdf"
+    assert len(PdfReader(again).pages[0].images) >= 2
+    assert again.read_bytes() == (build_result.site_dir / "newsletter/2026-q3.pdf").read_bytes()
