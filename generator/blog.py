@@ -25,6 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
+from .chinese import pinyin_slug
 from .markup import plain_title
 from .model import Chamber
 
@@ -96,6 +97,13 @@ def configure(config: MkDocsConfig, chamber: Chamber) -> None:
     blog.config.categories_allowed = names
     blog.config.categories_sort_by = lambda view: order.get(view.name, len(order))
     blog.config.categories_sort_reverse = False
+
+
+def category_slugs(chamber: Chamber) -> None:
+    """Work out the categories' URL names (the blog's categories_slugify is chinese.pinyin_slug) while
+    the pinyin memo is open (cache.slug_memo), so that later builds find them there."""
+    for name in chamber.info.categories:
+        pinyin_slug(plain_title(name))
 
 
 def index_posts(config: MkDocsConfig) -> None:

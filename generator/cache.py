@@ -178,12 +178,12 @@ def remember(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key
 
 @contextlib.contextmanager
 def slug_memo(chamber: Chamber) -> Iterator[None]:
-    """Member URL names and pinyin sort keys made by earlier builds (directory.KNOWN_SLUGS and
-    KNOWN_READINGS), kept under .cache/ by the versions of everything that makes them; the new ones are
-    added after the pages stage."""
-    from . import directory
+    """Member URL names, pinyin sort keys and slugs made by earlier builds (directory.KNOWN_SLUGS and
+    KNOWN_READINGS, chinese.KNOWN_PINYIN), kept under .cache/ by the versions of everything that makes them;
+    the new ones are added after the pages stage."""
+    from . import chinese, directory
 
-    memos = {"slugs": directory.KNOWN_SLUGS, "readings": directory.KNOWN_READINGS}
+    memos = {"slugs": directory.KNOWN_SLUGS, "readings": directory.KNOWN_READINGS, "pinyin": chinese.KNOWN_PINYIN}
     digest = hashlib.sha256(tooling_key().encode())
     for package in ("jieba", "pypinyin"):
         with contextlib.suppress(PackageNotFoundError):

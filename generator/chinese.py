@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from functools import lru_cache
 
 _DATE_FORMS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -100,10 +99,23 @@ def reading_minutes(text: str, chars_per_minute: int = 400) -> int:
     return max(1, round((cjk + latin_words) / chars_per_minute))
 
 
-@lru_cache(maxsize=4096)
+# Text → its pinyin_slug (default options): the blog asks for each post's category's, thousands of times for
+# a few names. Kept between builds with the member URL names (cache.slug_memo): a build that meets no new
+# name does not load pypinyin's dictionary (~0.1 s).
+KNOWN_PINYIN: dict[str, str] = {}
+
+
 def pinyin_slug(text: str, separator: str = "-", *, max_words: int = 8) -> str:
-    """A readable ASCII slug: 法律培训 → fa-lv-pei-xun; ASCII words kept, everything else dropped. Kept per
-    text: the blog asks for each post's category's (a few names, thousands of times)."""
+    """A readable ASCII slug: 法律培训 → fa-lv-pei-xun; ASCII words kept, everything else dropped."""
+    if separator != "-" or max_words != 8:
+        return _pinyin_slug(text, separator, max_words)
+    known = KNOWN_PINYIN.get(text)
+    if known is None:
+        known = KNOWN_PINYIN[text] = _pinyin_slug(text, separator, max_words)
+    return known
+
+
+def _pinyin_slug(text: str, separator: str, max_words: int) -> str:
     from pypinyin import Style, lazy_pinyin  # imported here: loading its dictionary costs ~0.1 s
 
     words: list[str] = []

@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from . import blog, directory, forked
+from . import blog, chinese, directory, forked
 from .cache import cache_root, slug_memo, tooling_key
 from .chinese import format_date
 from .content import load_chamber
@@ -54,16 +54,17 @@ def image_cache(chamber: Chamber) -> Path:
     return cache_root(chamber.folder.parent) / "images"
 
 
-def _members_and_names(chamber: Chamber) -> tuple[Tree, dict[str, str], dict[str, str]]:
-    """The members' docs, with the URL names and sort keys made for them (kept by slug_memo)."""
-    return members_tree(chamber), directory.KNOWN_SLUGS, directory.KNOWN_READINGS
+def _members_and_names(chamber: Chamber) -> tuple[Tree, dict[str, str], dict[str, str], dict[str, str]]:
+    """The members' docs, with the URL names, sort keys and slugs made for them (kept by slug_memo)."""
+    return members_tree(chamber), directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN
 
 
-def _learn_names(made: tuple[Tree, dict[str, str], dict[str, str]]) -> Tree:
+def _learn_names(made: tuple[Tree, dict[str, str], dict[str, str], dict[str, str]]) -> Tree:
     """The members' docs; the names made in the other process join this one's, for the memo."""
-    tree, slugs, readings = made
+    tree, slugs, readings, pinyin = made
     directory.KNOWN_SLUGS.update(slugs)
     directory.KNOWN_READINGS.update(readings)
+    chinese.KNOWN_PINYIN.update(pinyin)
     return tree
 
 
@@ -92,6 +93,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             making = forked.call(_members_and_names, chamber, background=self.workers > 1)
             try:
                 tree = content_tree(chamber, members=lambda: _learn_names(making.result()))
+                blog.category_slugs(chamber)      # asked for by the blog later: kept with the names
             except BaseException:
                 with contextlib.suppress(BaseException):   # the helper is waited for; its error is not ours
                     making.result()

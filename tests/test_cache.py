@@ -262,12 +262,19 @@ def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, c
     assert len(memos) == 1
     kept = json.loads(memos[0].read_text(encoding="utf-8"))
     assert kept["slugs"]["甲公司"] == "jia" and kept["readings"]["甲公司"] == "jia3 gong1 si1"
+    # The news categories' URL names too (the blog asks for them; the pinyin dictionary is not loaded for them).
+    assert kept["pinyin"]["商会动态"] == "shang-hui-dong-tai"
     # The next build takes them from the memo instead of computing them again.
+    from generator import chinese
+
     monkeypatch.setattr(directory, "KNOWN_SLUGS", {})
     monkeypatch.setattr(directory, "KNOWN_READINGS", {})
+    monkeypatch.setattr(chinese, "KNOWN_PINYIN", {})
     monkeypatch.setattr(directory, "pinyin_key", lambda text: pytest.fail(f"computed again: {text}"))
+    monkeypatch.setattr(chinese, "_pinyin_slug", lambda *args: pytest.fail(f"computed again: {args}"))
     build(project, capsys, "--force")
     assert directory.KNOWN_READINGS["乙公司"] == kept["readings"]["乙公司"]
+    assert chinese.KNOWN_PINYIN["商会动态"] == "shang-hui-dong-tai"
 
 
 def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Path, capsys, monkeypatch) -> None:
