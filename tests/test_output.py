@@ -77,7 +77,9 @@ def test_scratch_folders_are_private_fresh_and_never_a_planted_link(tmp_path: Pa
 def edit_and_build(content: Path, out: Path, number: int) -> None:
     write_chamber(content, "inc", files={"news/2026/2026-05-21-falv-peixun.md": post(
         "法律知识培训班开班", "2026-05-21", body=f"第{number}次修改后的正文。", category="培训活动")})
-    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    # Two processes (whatever this machine has): built in memory, the pages are written by a process of their own.
+    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat(),
+                 "--jobs", "2"]) == 0
 
 
 @pytest.mark.parametrize("in_memory", [True, False], ids=["memory", "disk"])
@@ -89,7 +91,8 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
         needs_memory_builds(tmp_path / "sites")
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "inc")
-    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
+    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat(),
+                 "--jobs", "2"]) == 0
     for number in range(1, 4):
         edit_and_build(content, out, number)
 
@@ -111,6 +114,25 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
         assert freed(out, "inc")                                    # memory freed
     else:
         assert not spare.exists()
+
+
+def test_a_failure_writing_the_pages_fails_the_build_and_keeps_the_site(tmp_path: Path, monkeypatch) -> None:
+    """With two processes the pages are written by a forked one: its error is the build's, and the
+    published site stays as it was."""
+    needs_memory_builds(tmp_path / "sites")
+    content, out = tmp_path / "content", tmp_path / "sites"
+    edit_and_build(content, out, 1)
+    before = site_files(out / "inc")
+
+    def disk_full(source: Path, target: Path, *, leave: str | None = None):
+        raise OSError(5, "Input/output error", str(target))
+
+    monkeypatch.setattr(build_module, "sync_tree", disk_full)
+    write_chamber(content, "inc", files={"news/2026/2026-05-21-falv-peixun.md": post(
+        "法律知识培训班开班", "2026-05-21", body="第2次修改后的正文。", category="培训活动")})
+    with pytest.raises(OSError, match="Input/output error"):
+        build_module.build_chamber("inc", content, out, today=TODAY, workers=2)
+    assert site_files(out / "inc") == before
 
 
 def test_a_post_taken_down_is_in_no_file_under_the_sites_folder(tmp_path: Path) -> None:
