@@ -154,9 +154,9 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
             return None
         return os.path.relpath(path, site_dir).replace(os.sep, "/"), hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    # Reading and hashing let go of the interpreter: a few threads read ~150 MB for a large chamber.
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        pages = [page for page in pool.map(digest, paths) if page is not None]
+    # One loop: the pages were just written (memory, or the page cache), and a pool of threads cost more
+    # in handing out 5,000 small jobs than it saved (0.26 s against 0.14 s for a large chamber).
+    pages = [page for page in map(digest, paths) if page is not None]
     posts_by_year = Counter(m.group(1) for rel, _ in pages if (m := POST_PATH.match(rel)))
     recent = set(sorted(posts_by_year)[-RECENT_YEARS:])
     quartered = {year for year in recent if posts_by_year[year] >= QUARTERS_FROM}
@@ -245,7 +245,10 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
         source = out / bundle.name
         if folder:
             _keep_merged_parts(source)
-        files = {p.relative_to(source).as_posix(): p.stat().st_size for p in source.rglob("*") if p.is_file()}
+        if bundle.name in reused:      # copied as recorded
+            files = previous[bundle.name]["files"]
+        else:
+            files = {p.relative_to(source).as_posix(): p.stat().st_size for p in source.rglob("*") if p.is_file()}
         saved[bundle.name] = {"key": bundle.key, "folder": folder, "files": files}
         if folder:
             shutil.move(source, index_dir / folder)
@@ -290,8 +293,9 @@ def _copy_bundle(source: Path, target: Path, files: object) -> bool:
             if (not isinstance(rel, str) or Path(rel).is_absolute() or ".." in Path(rel).parts
                     or path.is_symlink() or path.stat().st_size != size):
                 return False
+        for folder in sorted({(target / rel).parent for rel in files}):
+            folder.mkdir(parents=True, exist_ok=True)
         for rel in files:
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source / rel, target / rel)
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
