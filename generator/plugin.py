@@ -18,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
+from mkdocs.utils import meta as mkdocs_meta
 
 from . import blog, chinese, directory, forked
 from .cache import cache_root, slug_memo, tooling_key
@@ -30,7 +31,7 @@ from .feeds import FEED_FILE
 from .forked import Finished, Forked
 from .errors import ContentError
 from .model import Chamber
-from .markup import plain_title
+from .markup import FrontMatterLoader, plain_title
 from .newsletter import Printed
 from .render_cache import PageRenderer
 from .sanitize import sanitize_html
@@ -105,6 +106,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self._editor_pages = editor_sources(chamber)
         self._apply(config, chamber)
         blog.configure(config, chamber)
+        # MkDocs reads each page's front matter with PyYAML; the staged docs' is read back without it.
+        mkdocs_meta.SafeLoader = FrontMatterLoader
         return config
 
     # The generated docs join the files before any other plugin sees them.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+import yaml
 from PIL import Image
 
 from generator.build import build_chamber
@@ -74,9 +76,8 @@ def test_generated_front_matter_reads_back_as_written() -> None:
     values, whatever the text (its syntax, line breaks YAML folds, characters it refuses)."""
     import datetime as dt
 
-    import yaml
 
-    from generator.markup import front_matter
+    from generator.markup import FrontMatterLoader, front_matter, read_front_matter
 
     nasty = ["a: b", "---", "\"q\" 's'", "line\nbreak", "x\u2028y\u2029z", "n\x85el", "del\x7f\x9f",
              "bom\ufeff", "😀", "# not a comment", "&anchor *alias !tag", "{flow}", "[list]", "null", "yes",
@@ -85,8 +86,29 @@ def test_generated_front_matter_reads_back_as_written() -> None:
             "all": nasty, "nested": {"summary": nasty, "tags": []}}
     text = front_matter(meta)
     assert text.startswith("---\n") and text.endswith("---\n\n") and text.count("\n---\n") == 1
-    for loader in (yaml.SafeLoader, yaml.CSafeLoader):
-        assert yaml.load(text.split("---\n")[1], Loader=loader) == meta
+    block = text.split("---\n")[1]
+    for loader in (yaml.SafeLoader, yaml.CSafeLoader, FrontMatterLoader):
+        assert yaml.load(block, Loader=loader) == meta
+    assert read_front_matter(block) == meta      # read without YAML
+
+
+@pytest.mark.parametrize("block", [
+    "title: 标题\n", "x: 1e3\n", "x: 1.5\n", "yes: 1\n", "on: 标题\n", 'a: "b" # c\n', "a:\n  - b\n",
+    'a: "\\ud83d\\ude00"\n', "d: 2026-02-30\n", "a: [1, 2.5]\n", "Title: x\n", "a: 'b'\n", "\n",
+    "d: 2026-05-21T10:00:00+08:00\n", 'a: "x\u2028y"\n', "a: ~\n", "a: 0x1A\n"])
+def test_front_matter_not_written_by_us_is_read_by_yaml(block: str) -> None:
+    """Editors' own YAML, and JSON that YAML reads differently (exponents, raw line breaks YAML folds,
+    keys it reads as booleans), is left to YAML: the loader gives what YAML gives."""
+    from generator.markup import FrontMatterLoader, read_front_matter
+
+    assert read_front_matter(block) is None
+    try:
+        expected = yaml.load(block, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, ValueError) as exc:
+        with pytest.raises(type(exc)):
+            yaml.load(block, Loader=FrontMatterLoader)
+    else:
+        assert yaml.load(block, Loader=FrontMatterLoader) == expected
 
 
 def test_every_page_has_a_csp_its_inline_scripts_satisfy(test_site: Path) -> None:
