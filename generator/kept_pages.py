@@ -1,14 +1,19 @@
-"""News posts whose inputs are as they were for the published site: copied from it instead of drawn.
+"""News posts and news lists whose inputs are as they were for the published site: copied from it
+instead of drawn.
 
-Drawing a post through Material's templates costs ~1 ms, and after an edit to one post the 1,999 others
-would come out byte for byte as before. A post's page is made from its own values (title, front matter,
-converted content, table of contents, address, categories, previous and next posts) and from what every
-page shares (the navigation, every page's address and title, the build year in the footer, the theme,
-the base config, the chamber's own files but its news, the generator and engine versions). The key of a
-post is a digest of both; the keys of the published site's posts are recorded in `.cache/drawn/`, removed
-before a build changes the site and written once the new site is in place. A post whose key is the
-recorded one is copied from the published site; the first ones copied are also drawn and compared, and
-any difference means every post is drawn (an input the key misses shows on every post).
+Drawing a page through Material's templates costs ~1 ms, and after an edit to one post the 1,999 other
+posts, and the hundreds of list pages (news index, categories, archive, each paginated) that do not show
+what changed, would come out byte for byte as before. A post's page is made from its own values (title,
+front matter, converted content, table of contents, address, categories, previous and next posts); a list
+page from its own (title, content, address, its place among the list's pages) and from what it shows of
+each post of its list (address, title, front matter, settings, categories); and both from what every page
+shares (the navigation, every page's address and title, the build year in the footer, the theme, the
+base config, the chamber's own files but its news, the generator and engine versions). The key of a page
+is a digest of these; the keys of the published site's pages are recorded in `.cache/drawn/`, removed
+before a build changes the site and written once the new site is in place. A page whose key is the
+recorded one is copied from the published site; the first ones copied of each kind are also drawn and
+compared, and any difference means every page of that kind is drawn (an input the key misses shows on
+every one).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
+from material.plugins.blog.structure import View
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_datetime
 
@@ -30,7 +36,7 @@ from .docs import POSTS_DIR
 
 log = logging.getLogger(__name__)
 
-CHECKED = 2          # posts drawn as well as copied before the copies are trusted
+CHECKED = 2          # pages of each kind drawn as well as copied before the copies are trusted
 SKIPPED_DIRS = frozenset({"news"})   # the chamber's folders whose files reach a post only through its own values
 
 
@@ -38,9 +44,16 @@ def is_post(page: Page) -> bool:
     return page.file.src_uri.startswith(POSTS_DIR + "/")
 
 
+def kind_of(page: Page) -> str | None:
+    """"post", "list" (a page of the news index, a category or the archive), or None: drawn every time."""
+    if isinstance(page, View):
+        return "list"
+    return "post" if is_post(page) else None
+
+
 class KeptPages:
-    """Draws pages (`draw`: MkDocs' _build_page, or what wraps it), copying unchanged posts from
-    `published` (the site now in place) where `record` says they are unchanged."""
+    """Draws pages (`draw`: MkDocs' _build_page, or what wraps it), copying unchanged posts and lists
+    from `published` (the site now in place) where `record` says they are unchanged."""
 
     def __init__(self, published: Path | None, record: Path | None, *, shared: str,
                  draw: Callable | None = None) -> None:
@@ -48,29 +61,29 @@ class KeptPages:
         self.published = published
         self.record = record
         self.shared = shared        # a digest of the inputs every page shares but the navigation
-        self.keys: dict[str, str] | None = None     # post → key, made at the first page
-        self.previous: dict[str, dict] = {}     # the published site's record: post → key and size
-        self.check = Checked(CHECKED)
+        self.keys: dict[str, str] | None = None     # page → key, made at the first page
+        self.previous: dict[str, dict] = {}     # the published site's record: page → key and size
+        self.check = {"post": Checked(CHECKED), "list": Checked(CHECKED)}
 
     def build_page(self, page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         if self.keys is None:
             self.start(config, doc_files, nav)
         assert self.keys is not None and self.draw is not None
-        dest = page.file.dest_uri
-        if excluded or self.check.trusted is False or not self._unchanged(dest):
+        dest, kind = page.file.dest_uri, kind_of(page)
+        if kind is None or excluded or self.check[kind].trusted is False or not self._unchanged(dest):
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         assert self.published is not None
         source = self.published / dest
         target = Path(page.file.abs_dest_path)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if self.check.trusted:
+        if self.check[kind].trusted:
             shutil.copyfile(source, target)
             return
         self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
-        self.check.compare(source.read_bytes(), target.read_bytes())
-        if self.check.trusted is False:
-            log.info("a kept post differs from the one drawn now (%s): every post is drawn", dest)
+        self.check[kind].compare(source.read_bytes(), target.read_bytes())
+        if self.check[kind].trusted is False:
+            log.info("a kept %s page differs from the one drawn now (%s): every one is drawn", kind, dest)
 
     def _unchanged(self, dest: str) -> bool:
         """The post's key is the one recorded for the published site, whose file is there at the size
@@ -86,8 +99,8 @@ class KeptPages:
             return False
 
     def start(self, config, doc_files, nav) -> None:
-        """Keys of every post, and the published site's, before the first page is drawn (and before the
-        drawing processes fork: they share them)."""
+        """Keys of every post and list page, and the published site's, before the first page is drawn (and
+        before the drawing processes fork: they share them)."""
         if self.keys is not None:
             return
         shared = hashlib.sha256(self.shared.encode())
@@ -96,13 +109,20 @@ class KeptPages:
         for file in doc_files:
             shared.update(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n".encode())
         common = shared.hexdigest()
-        self.keys = {f.dest_uri: _post_key(common, f.page) for f in doc_files if f.page is not None and is_post(f.page)}
+        lists: dict[int, str] = {}      # the pages of one list share its posts: digested once
+        self.keys = {}
+        for file in doc_files:
+            kind = kind_of(file.page) if file.page is not None else None
+            if kind == "post":
+                self.keys[file.dest_uri] = _post_key(common, file.page)
+            elif kind == "list":
+                self.keys[file.dest_uri] = _list_key(common, file.page, lists)
         self.previous = read_json(self.record)
         if self.record is not None:
             self.record.unlink(missing_ok=True)     # the site is about to change
 
     def save(self, site: Path) -> None:
-        """Record the keys (and sizes) of the posts of the site just put in place at `site`."""
+        """Record the keys (and sizes) of the posts and lists of the site just put in place at `site`."""
         if self.record is None or self.keys is None:
             return
         kept = {}
@@ -142,6 +162,37 @@ def _post_key(common: str, page: Page) -> str:
         "categories": [[c.name, c.url] for c in getattr(page, "categories", [])],
         "authors": [str(a) for a in getattr(page, "authors", [])],
         "config": dict(getattr(page, "config", {}) or {}),
+    }
+    digest = hashlib.sha256(common.encode())
+    digest.update(json.dumps(own, sort_keys=True, default=str, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _list_key(common: str, page: View, lists: dict[int, str]) -> str:
+    """What a list page (blog.html, partials/post.html) shows: its own values, and of every post of its
+    list (all of them, not only this page's: which ones a page shows depends on the pagination) what the
+    list shows of it."""
+    posts = page.posts
+    if id(posts) not in lists:
+        digest = hashlib.sha256()
+        for post in posts:
+            excerpt = getattr(post, "excerpt", None)
+            shown = {"url": post.url, "title": post.title, "meta": post.meta,
+                     "config": dict(getattr(post, "config", {}) or {}),
+                     "categories": [[c.name, c.url] for c in getattr(excerpt, "categories", [])],
+                     "authors": [str(a) for a in getattr(excerpt, "authors", [])], "listed": excerpt is not None}
+            digest.update(json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode() + b"\n")
+        lists[id(posts)] = digest.hexdigest()
+
+    def link(other) -> list[str] | None:
+        return [other.url, other.title] if other is not None else None
+
+    own = {
+        "url": page.url, "src": page.file.src_uri, "title": page.title, "meta": page.meta,
+        "content": page.content, "toc": _toc(page.toc), "canonical": page.canonical_url, "abs": page.abs_url,
+        "parent": link(page.parent), "previous": link(page.previous_page), "next": link(page.next_page),
+        "pages": [p.url for p in page.pages], "at": page.pages.index(page) if page in page.pages else -1,
+        "kind": type(page).__name__, "posts": lists[id(posts)],
     }
     digest = hashlib.sha256(common.encode())
     digest.update(json.dumps(own, sort_keys=True, default=str, ensure_ascii=False).encode())

@@ -277,12 +277,13 @@ def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, c
     assert chinese.KNOWN_PINYIN["商会动态"] == "shang-hui-dong-tai"
 
 
-def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Path, capsys, monkeypatch) -> None:
-    """Posts whose inputs are unchanged are copied from the published site (kept_pages.py); after every
-    kind of change the site equals a build from nothing."""
+def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Path, capsys, monkeypatch,
+                                                                    caplog) -> None:
+    """Posts and news lists whose inputs are unchanged are copied from the published site (kept_pages.py);
+    after every kind of change the site equals a build from nothing."""
     import mkdocs.commands.build as mkdocs_build
     from generator.build import build_chamber
-    from generator.kept_pages import is_post
+    from generator.kept_pages import kind_of
     from conftest import TODAY
 
     content = project / "content"
@@ -290,32 +291,54 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
              for m in range(1, 4) for d in range(1, 4)}
     write_chamber(content, "cached", files=posts)
     drawn: list[str] = []
+    lists: list[str] = []
     draw = mkdocs_build._build_page
 
     def spy(page, *args, **kwargs):
-        if is_post(page):
+        if kind_of(page) == "post":
             drawn.append(page.file.src_uri)
+        elif kind_of(page) == "list":
+            lists.append(page.url)
         return draw(page, *args, **kwargs)
 
     monkeypatch.setattr(mkdocs_build, "_build_page", spy)
 
+    caplog.set_level("INFO", logger="generator.kept_pages")
+
     def rebuild_equals_fresh(step: str) -> list[str]:
         drawn.clear()
+        lists.clear()
+        caplog.clear()
         build_chamber("cached", content, project / "sites", today=TODAY, workers=1)
+        # Every page drawn because its key changed, none because a copy was found to differ (the check
+        # that keeps a key missing an input from publishing stale pages).
+        assert "differs from the one drawn now" not in caplog.text, step
         redrawn = list(drawn)
+        counted = len(lists)            # the lists the fresh build draws are not counted
         shutil.rmtree(project / "fresh", ignore_errors=True)
         build_chamber("cached", content, project / "fresh", today=TODAY, workers=1)
+        del lists[counted:]
         built, fresh = site_files(project / "sites/cached"), site_files(project / "fresh/cached")
         assert built.keys() == fresh.keys(), step
         assert [rel for rel in built if built[rel] != fresh[rel]] == [], step
         return redrawn
 
     assert len(rebuild_equals_fresh("first build")) == 11
-    # A post's text: that post is drawn, and two others to check the copies; the rest are copied.
+    every_list = set(lists)
+    assert {"news/", "news/page/2/", "news/archive/2025/", "news/archive/2026/"} <= every_list, every_list
+    # A post's text: that post is drawn, and two others to check the copies; the rest are copied. Its
+    # summary (the first paragraph) changed: the lists that show it are drawn, the others copied.
     (content / "cached/news/2026/2026-02-02-p22.md").write_text(post("新闻22", "2026-02-02", body="改写后的正文。"),
                                                                 encoding="utf-8")
     redrawn = rebuild_equals_fresh("a post's text")
     assert any("p22" in r for r in redrawn) and len(redrawn) == 3, redrawn
+    showing = {"news/", "news/page/2/", "news/archive/2026/", "news/category/shang-hui-dong-tai/"}
+    assert showing <= set(lists) and len(set(lists) - showing) <= 2, lists    # and at most two checks
+    # Text after the first paragraph: the lists are as they were (two drawn to check the copies).
+    (content / "cached/news/2026/2026-02-02-p22.md").write_text(
+        post("新闻22", "2026-02-02", body="改写后的正文。\n\n补充的第二段。"), encoding="utf-8")
+    redrawn = rebuild_equals_fresh("a post's second paragraph")
+    assert any("p22" in r for r in redrawn) and len(redrawn) == 3 and len(lists) == 2, (redrawn, lists)
     # A post's category (an existing one: no other page changes), then a title (shown by its neighbours,
     # among every page's), the chamber's name, a template, the year in the footer: every post is drawn again.
     (content / "cached/news/2026/2026-01-01-p11.md").write_text(
