@@ -110,13 +110,14 @@ class KeptPages:
             shared.update(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n".encode())
         common = shared.hexdigest()
         lists: dict[int, str] = {}      # the pages of one list share its posts: digested once
+        shown: dict[int, bytes] = {}     # and a post is in several lists: what they show of it, once
         self.keys = {}
         for file in doc_files:
             kind = kind_of(file.page) if file.page is not None else None
             if kind == "post":
                 self.keys[file.dest_uri] = _post_key(common, file.page)
             elif kind == "list":
-                self.keys[file.dest_uri] = _list_key(common, file.page, lists)
+                self.keys[file.dest_uri] = _list_key(common, file.page, lists, shown)
         self.previous = read_json(self.record)
         if self.record is not None:
             self.record.unlink(missing_ok=True)     # the site is about to change
@@ -168,7 +169,7 @@ def _post_key(common: str, page: Page) -> str:
     return digest.hexdigest()
 
 
-def _list_key(common: str, page: View, lists: dict[int, str]) -> str:
+def _list_key(common: str, page: View, lists: dict[int, str], shown: dict[int, bytes]) -> str:
     """What a list page (blog.html, partials/post.html) shows: its own values, and of every post of its
     list (all of them, not only this page's: which ones a page shows depends on the pagination) what the
     list shows of it."""
@@ -176,12 +177,9 @@ def _list_key(common: str, page: View, lists: dict[int, str]) -> str:
     if id(posts) not in lists:
         digest = hashlib.sha256()
         for post in posts:
-            excerpt = getattr(post, "excerpt", None)
-            shown = {"url": post.url, "title": post.title, "meta": post.meta,
-                     "config": dict(getattr(post, "config", {}) or {}),
-                     "categories": [[c.name, c.url] for c in getattr(excerpt, "categories", [])],
-                     "authors": [str(a) for a in getattr(excerpt, "authors", [])], "listed": excerpt is not None}
-            digest.update(json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode() + b"\n")
+            if id(post) not in shown:
+                shown[id(post)] = _shown_in_lists(post)
+            digest.update(shown[id(post)])
         lists[id(posts)] = digest.hexdigest()
 
     def link(other) -> list[str] | None:
@@ -197,6 +195,14 @@ def _list_key(common: str, page: View, lists: dict[int, str]) -> str:
     digest = hashlib.sha256(common.encode())
     digest.update(json.dumps(own, sort_keys=True, default=str, ensure_ascii=False).encode())
     return digest.hexdigest()
+
+
+def _shown_in_lists(post: Page) -> bytes:
+    excerpt = getattr(post, "excerpt", None)
+    shown = {"url": post.url, "title": post.title, "meta": post.meta, "config": dict(getattr(post, "config", {}) or {}),
+             "categories": [[c.name, c.url] for c in getattr(excerpt, "categories", [])],
+             "authors": [str(a) for a in getattr(excerpt, "authors", [])], "listed": excerpt is not None}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode()).digest()
 
 
 def _toc(toc) -> list:

@@ -130,9 +130,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def on_nav(self, nav, *, config: MkDocsConfig, files):
         blog.link_by_date(config)
         # The files are final now: every page is converted by one parser, through the page cache.
-        cache_file = cache_root(self.chamber.folder.parent) / "pages" / f"{self.chamber.slug}.json" \
-            if self.chamber else None
-        self._renderer = PageRenderer(config, files, cache_file, self.workers)
+        cache_dir = cache_root(self.chamber.folder.parent) / "pages" / self.chamber.slug if self.chamber else None
+        self._renderer = PageRenderer(config, files, cache_dir, self.workers)
         return nav
 
     @event_priority(-100)

@@ -9,9 +9,10 @@ depends on has changed.
 A cached page is keyed by its Markdown after the plugins' edits, its path and URL, the URL of every file
 of the site (links are rewritten relative to them), the Markdown configuration and the generator's own
 code and versions (`cache.tooling_key`). A page whose conversion logged anything (a broken link …) is not
-cached, so the message comes again on the next build. The cache is one file per chamber under
-`.cache/pages/`, rewritten after each build with the pages of that build only; deleting it costs one
-full conversion.
+cached, so the message comes again on the next build. The cache is a folder per chamber under
+`.cache/pages/`, its pages in SHARDS files by key; after each build a file is rewritten, with the pages of
+that build only, where its pages changed (an edit to one post rewrites one or two files of a 16 MB cache,
+not all of it); deleting it costs one full conversion.
 
 Member profiles, thousands in a large chamber, are a heading and one block of HTML: only the heading goes
 through Markdown (`_convert_profile`, checked against the full conversion on the first profiles).
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 PROFILE_BODY = re.compile(r'(?P<heading># [^\n]+\n)\n(?P<block><div class="cp-profile">\n(?:[^\n]+\n)*</div>)\n?')
 UNSAFE_IN_BLOCK = re.compile(r"\bid=|\bmarkdown=|<!--|<(?:script|style|pre|textarea)\b")
 PROFILES_CHECKED = 2
+SHARDS = "0123456789abcdef"    # a page's shard: the first character of its key (hexadecimal)
 
 
 class _Recorder(logging.Handler):
@@ -62,14 +64,15 @@ class _Recorder(logging.Handler):
 
 
 class PageRenderer:
-    def __init__(self, config: MkDocsConfig, files: Files, cache_file: Path | None, workers: int = 1) -> None:
+    def __init__(self, config: MkDocsConfig, files: Files, cache_dir: Path | None, workers: int = 1) -> None:
         self.config = config
         self.files = files
-        self.cache_file = cache_file
+        self.cache_dir = cache_dir
         self.cached: dict[str, dict[str, Any]] = {}
+        self.stored: dict[str, set[str]] = {}      # shard → the keys its file holds for this site
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
-        self.workers = workers if cache_file is not None and hasattr(os, "fork") else 1
+        self.workers = workers if cache_dir is not None and hasattr(os, "fork") else 1
         self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []   # forked converters still to collect
         self.helper_files: set[int] = set()          # the files they convert
         self.md = markdown.Markdown(extensions=config["markdown_extensions"],
@@ -92,9 +95,12 @@ class PageRenderer:
             site.update(f"{file.src_uri}\0{file.url}\n".encode())
         self.site_key = site.hexdigest()
         # Pages converted for another site (other addresses, settings or generator) would never match.
-        stored = read_json(cache_file)
-        if stored.get("site") == self.site_key:
-            self.cached = stored.get("pages") or {}
+        for shard in SHARDS if cache_dir is not None else "":
+            stored = read_json(cache_dir / f"{shard}.json")
+            pages = stored.get("pages")
+            if stored.get("site") == self.site_key and isinstance(pages, dict):
+                self.cached.update(pages)
+                self.stored[shard] = set(pages)
 
     def attach(self, page: Page) -> None:
         """Make MkDocs convert this page here (called from the plugin's on_page_markdown)."""
@@ -220,11 +226,18 @@ class PageRenderer:
     def save(self) -> None:
         """Keep this build's pages (only those: the cache never outgrows the site)."""
         self._collect()
-        if self.cache_file is None:
+        if self.cache_dir is None:
             return
         log.debug("pages converted: %d, from cache: %d", len(self.used) - self.hits, self.hits)
+        shards: dict[str, dict[str, dict[str, Any]]] = {shard: {} for shard in SHARDS}
+        for key, entry in self.used.items():
+            shards[key[0]][key] = entry
         try:
-            write_json(self.cache_file, {"site": self.site_key, "pages": self.used})
+            (self.cache_dir.parent / f"{self.cache_dir.name}.json").unlink(missing_ok=True)   # earlier versions' one file
+            for shard, pages in shards.items():
+                # A key names its page's content: the same keys, the same file.
+                if set(pages) != self.stored.get(shard):
+                    write_json(self.cache_dir / f"{shard}.json", {"site": self.site_key, "pages": pages})
         except OSError as exc:   # a cache that cannot be written only costs time
             log.warning("page cache not saved: %s", exc)
 

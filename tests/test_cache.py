@@ -113,16 +113,30 @@ def test_page_linking_to_a_moved_post_follows_it(project: Path, capsys) -> None:
     assert 'href="../news/2026/05/21/peixun-ban/"' in about_html and "falv-peixun" not in about_html
 
 
+def cached_pages(project: Path) -> dict[str, dict]:
+    """The page cache of the test chamber: its shards' pages together."""
+    pages: dict[str, dict] = {}
+    for shard in sorted((project / ".cache/pages/cached").glob("*.json")):
+        pages.update(json.loads(shard.read_text(encoding="utf-8"))["pages"])
+    return pages
+
+
 def test_page_cache_holds_this_build_only_and_may_be_deleted(project: Path, capsys) -> None:
     build(project, capsys)
-    cache_file = project / ".cache/pages/cached.json"
-    first = json.loads(cache_file.read_text(encoding="utf-8"))["pages"]
+    first = cached_pages(project)
     assert any("正文第一段" in entry["content"] for entry in first.values())
+    assert all(key.startswith(shard.stem) for shard in (project / ".cache/pages/cached").glob("*.json")
+               for key in json.loads(shard.read_text(encoding="utf-8"))["pages"])
+    stamps = {shard.name: shard.stat().st_mtime_ns for shard in (project / ".cache/pages/cached").glob("*.json")}
     write_chamber(project / "content", "cached", files={
         "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", body="改写后的正文。")})
     build(project, capsys)
-    second = json.loads(cache_file.read_text(encoding="utf-8"))["pages"]
+    second = cached_pages(project)
     assert len(second) == len(first)                          # the old version of the post is dropped
+    # Only the shards of the page's old and new keys are written again.
+    rewritten = [shard.name for shard in (project / ".cache/pages/cached").glob("*.json")
+                 if shard.stat().st_mtime_ns != stamps.get(shard.name)]
+    assert 1 <= len(rewritten) <= 2, rewritten
     assert any("改写后的正文" in entry["content"] for entry in second.values())
     assert "改写后的正文" in page(project, "news/2025/12/30/nianhui/index.html")
     before = page(project, "news/2025/12/30/nianhui/index.html")
@@ -139,7 +153,7 @@ def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Pat
     content = project / "content"
     build_chamber("cached", content, project / "one", today=TODAY, workers=1)          # empty cache
     build_chamber("cached", content, project / "two", today=TODAY, workers=2)          # from the cache
-    assert json.loads((project / ".cache/pages/cached.json").read_text(encoding="utf-8"))["pages"]
+    assert cached_pages(project)
     one, two = site_files(project / "one/cached"), site_files(project / "two/cached")
     assert len(one) > 20 and one.keys() == two.keys()
     assert [rel for rel in one if one[rel] != two[rel]] == []
