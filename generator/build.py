@@ -25,6 +25,7 @@ from .cache import (drawn_record, inputs_key, is_fresh, project_dir_for, remembe
                     stage_dir)
 from .chinese import format_date
 from .content import load_chamber
+from .directory import reading
 from .docs import logo_docs_path
 from .errors import ContentError, Problem
 from .kept_pages import KeptPages, shared_inputs
@@ -321,6 +322,7 @@ def _write_summary(chamber: Chamber, site_dir: Path) -> None:
     summary = {
         "slug": chamber.slug,
         "name": info.name,
+        "sort_key": reading(info.name),      # the name's pinyin: the portal's order, without loading pypinyin
         "short_name": info.display_short_name,
         "hometown": info.hometown,
         "city": info.city,

@@ -43,7 +43,7 @@ CHART_NAMES = 6   # an organisation chart box lists this many names, then "等 N
 KNOWN_READINGS: dict[str, str] = {}
 
 
-def _reading(text: str) -> str:
+def reading(text: str) -> str:
     """The pinyin sort key, computed once per name."""
     known = KNOWN_READINGS.get(text)
     if known is None:
@@ -53,12 +53,12 @@ def _reading(text: str) -> str:
 
 def _initial(text: str) -> str:
     """The A–Z letter a name is filed under; # for names that do not start with a letter or a hanzi."""
-    letter = _reading(text)[:1].upper()
+    letter = reading(text)[:1].upper()
     return letter if "A" <= letter <= "Z" else "#"
 
 
 def _by_name(members: list[Member]) -> list[Member]:
-    return sorted(members, key=lambda m: (_reading(m.name), m.name))
+    return sorted(members, key=lambda m: (reading(m.name), m.name))
 
 
 def is_leader(member: Member) -> bool:
@@ -165,7 +165,7 @@ def logo_docs_path(member: Member, slug: str) -> str | None:
 def _by_rank(members: list[Member]) -> list[tuple[str, list[Member]]]:
     """Leaders grouped by position, highest first, by pinyin within a position."""
     groups: dict[str, list[Member]] = {}
-    for member in sorted((m for m in members if is_leader(m)), key=lambda m: (m.rank, _reading(m.name), m.name)):
+    for member in sorted((m for m in members if is_leader(m)), key=lambda m: (m.rank, reading(m.name), m.name)):
         groups.setdefault(member.position, []).append(member)
     return list(groups.items())
 
@@ -194,7 +194,7 @@ def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
     groups: dict[str, list[Member]] = defaultdict(list)
     for member in members:
         groups[member.industry or NO_INDUSTRY].append(member)
-    order = sorted(groups, key=lambda i: (i == NO_INDUSTRY, _reading(i), i))
+    order = sorted(groups, key=lambda i: (i == NO_INDUSTRY, reading(i), i))
     lines = ['<div id="member-list" class="cp-member-list">']
     for number, industry in enumerate(order, start=1):
         group = _by_name(groups[industry])

@@ -95,6 +95,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             try:
                 tree = content_tree(chamber, members=lambda: _learn_names(making.result()))
                 blog.category_slugs(chamber)      # asked for by the blog later: kept with the names
+                directory.reading(chamber.info.name)     # the portal's order (build._write_summary)
             except BaseException:
                 with contextlib.suppress(BaseException):   # the helper is waited for; its error is not ours
                     making.result()

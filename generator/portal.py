@@ -27,9 +27,14 @@ def portal_entries(out_dir: Path) -> list[dict]:
             entries.append(json.loads(summary.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             log.warning("skipping %s: %s", summary, exc)
-    from .chinese import pinyin_key
+    def order(entry: dict) -> str:
+        if isinstance(entry.get("sort_key"), str):
+            return entry["sort_key"]
+        from .chinese import pinyin_key      # a site built before chamber.json had its sort key
 
-    return sorted(entries, key=lambda e: pinyin_key(e.get("name", "")))
+        return pinyin_key(entry.get("name", ""))
+
+    return sorted(entries, key=order)
 
 
 def portal_title(entries: list[dict]) -> str:

@@ -97,6 +97,32 @@ def test_cli_build_two_chambers_and_portal(content: Path, out: Path) -> None:
 CHAMBER_B = "name: 温州市第二商会\nhometown: 某省\naddress: 温州市某路2号\n"
 
 
+def test_portal_orders_chambers_by_the_pinyin_of_their_names(tmp_path: Path) -> None:
+    """By the sort key each site's chamber.json carries (the pinyin of its name, made with the chamber's
+    build), or, for a site built before it had one, by the pinyin of its name."""
+    import json
+
+    from generator.chinese import pinyin_key
+    from generator.portal import portal_entries
+
+    for slug, name, key in [("b", "白城商会", None), ("a", "安徽商会", "an1 hui1 shang1 hui4"),
+                            ("z", "自贡商会", "zi4 gong4 shang1 hui4"), ("x", "西安商会", "0 sorted first")]:
+        (tmp_path / slug).mkdir()
+        summary = {"name": name} | ({"sort_key": key} if key else {})
+        (tmp_path / slug / "chamber.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    assert [e["name"] for e in portal_entries(tmp_path)] == ["西安商会", "安徽商会", "白城商会", "自贡商会"]
+    assert pinyin_key("安徽商会") == "an1 hui1 shang1 hui4"
+
+
+def test_chamber_json_carries_the_names_sort_key(test_site: Path) -> None:
+    import json
+
+    from generator.chinese import pinyin_key
+
+    summary = json.loads((test_site / "chamber.json").read_text(encoding="utf-8"))
+    assert summary["sort_key"] == pinyin_key("温州市测试商会")
+
+
 def test_scaffold_builds_at_once(content: Path, out: Path, capsys) -> None:
     assert main(["new", "newone", "--content", str(content), "--name", "温州市新建商会"]) == 0
     listed = capsys.readouterr().out
