@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Iterator
 
 from . import forked
-from .cache import (drawn_record, inputs_key, is_fresh, project_dir_for, remember, search_record, spare_dir,
-                    stage_dir)
+from .cache import (cache_root, drawn_record, inputs_key, is_fresh, project_dir_for, remember, search_record,
+                    spare_dir, stage_dir)
 from .chinese import format_date
 from .content import load_chamber
 from .directory import reading
@@ -122,6 +122,7 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         shutil.rmtree(stage / "print", ignore_errors=True)
         fonts = find_fonts() if issues or chamber.charter else None   # a missing font stops us here
         printing = forked.call(print_chamber, chamber, issues, stage / "print", fonts=fonts,
+                               kept=cache_root(content_dir) / "print" / slug,
                                background=workers > 1)
         config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
                                            today=chamber.today.isoformat())

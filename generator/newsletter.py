@@ -508,12 +508,12 @@ def _write_files(html: str, files: dict[str, Path], name: str, out_dir: Path) ->
 
 
 def write_issue(chamber: Chamber, issue: Issue, out_dir: Path, *, paper: str | None = None,
-                fonts: PrintFonts | None = None) -> IssueOutput:
+                fonts: PrintFonts | None = None, kept: Path | None = None) -> IssueOutput:
     """Print one issue: `<out_dir>/<ID>.pdf`, with `<ID>.html` and `<ID>.files/` for a browser preview."""
     fonts = fonts or find_fonts()
     model = build_issue(chamber, issue, paper)
     html_file = _write_files(issue_html(model, fonts), model.files, issue.id, out_dir)
-    info = write_pdf(html_file, out_dir / f"{issue.id}.pdf", root=out_dir)
+    info = write_pdf(html_file, out_dir / f"{issue.id}.pdf", root=out_dir, kept=kept)
     date_to = issue.definition.to or chamber.today
     return IssueOutput(issue.id, model.number or model.date_zh, date_to, format_date(date_to), model.cover_title, info)
 
@@ -521,7 +521,8 @@ def write_issue(chamber: Chamber, issue: Issue, out_dir: Path, *, paper: str | N
 # --- the charter -------------------------------------------------------------------------------
 
 
-def write_charter(chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None = None) -> PdfInfo | None:
+def write_charter(chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None = None,
+                  kept: Path | None = None) -> PdfInfo | None:
     """Print the charter as `<out_dir>/charter.pdf` (None when the chamber has no charter).
 
     The text, its chapter and article anchors and the adoption facts come from the charter module, the
@@ -538,7 +539,7 @@ def write_charter(chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None =
         css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"),
         page_css=_page_css("A4", fonts, chamber.info.color))
     html_file = _write_files(html, {}, "charter", out_dir)
-    return write_pdf(html_file, out_dir / "charter.pdf", root=out_dir)
+    return write_pdf(html_file, out_dir / "charter.pdf", root=out_dir, kept=kept)
 
 
 # --- everything a chamber prints ---------------------------------------------------------------
@@ -554,8 +555,9 @@ class Printed:
 
 
 def print_chamber(chamber: Chamber, issues: list[Issue], out_dir: Path, *,
-                  fonts: PrintFonts | None = None) -> Printed:
-    """Print every defined issue into `<out_dir>/newsletter/` and the charter into `<out_dir>/`.
+                  fonts: PrintFonts | None = None, kept: Path | None = None) -> Printed:
+    """Print every defined issue into `<out_dir>/newsletter/` and the charter into `<out_dir>/`; PDFs
+    printed before from the same inputs are taken from `kept` (pdf.write_pdf).
 
     An issue with nothing to print yet (its period is empty or still to come) is left out of the site
     with a warning instead of stopping the build: an editor may prepare the next issue's file early.
@@ -566,10 +568,15 @@ def print_chamber(chamber: Chamber, issues: list[Issue], out_dir: Path, *,
     printed = Printed()
     for issue in issues:
         try:
-            printed.issues.append(write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts))
+            printed.issues.append(write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts, kept=kept))
         except ContentError as exc:
             printed.warnings += [dataclasses.replace(p, message=p.message + "; the issue is not printed yet",
                                                      severity="warning") for p in exc.problems]
     printed.issues.sort(key=lambda o: (o.date, o.id), reverse=True)
-    printed.charter = write_charter(chamber, out_dir, fonts=fonts)
+    printed.charter = write_charter(chamber, out_dir, fonts=fonts, kept=kept)
+    if kept is not None and kept.is_dir():      # only what this build printed is kept
+        used = {info.key for info in [o.pdf for o in printed.issues] + [printed.charter] if info is not None}
+        for path in kept.iterdir():
+            if path.stem not in used:
+                path.unlink(missing_ok=True)
     return printed

@@ -8,14 +8,20 @@ for headings and emphasis — because every face costs time and memory when the 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import logging
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote, urlparse
+
+from .cache import read_json, tooling_key, write_json
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +129,7 @@ class PdfInfo:
     path: Path
     pages: int
     size: int
+    key: str | None = None      # what it was printed from (print_key), when it is kept for later builds
 
 
 # The address the print HTML and its images are read at, whatever folder they are in: WeasyPrint names each
@@ -153,9 +160,21 @@ def _fetcher(root: Path):
     return LocalFetcher()
 
 
-def write_pdf(html_file: Path, target: Path, *, root: Path) -> PdfInfo:
+def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = None) -> PdfInfo:
     """Render the print HTML file (with its images below `root`) into the PDF `target`; the same HTML and
-    images give the same bytes."""
+    images give the same bytes.
+
+    With `kept` (a folder under .cache/), a PDF printed before from the same HTML, images, fonts and
+    engine is copied from there instead (WeasyPrint takes ~1 s an issue; the charter and every issue were
+    printed again at every build)."""
+    key = print_key(html_file) if kept is not None else None
+    if kept is not None and key is not None:
+        pdf, facts = kept / f"{key}.pdf", read_json(kept / f"{key}.json")
+        with contextlib.suppress(OSError):
+            if isinstance(facts.get("pages"), int) and pdf.stat().st_size == facts.get("size"):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(pdf, target)
+                return PdfInfo(target, facts["pages"], target.stat().st_size, key)
     from weasyprint import HTML
 
     base = "file://" + PRINT_ROOT + quote(html_file.resolve().relative_to(root.resolve()).as_posix())
@@ -164,4 +183,41 @@ def write_pdf(html_file: Path, target: Path, *, root: Path) -> PdfInfo:
     target.parent.mkdir(parents=True, exist_ok=True)
     document.write_pdf(target)
     log.info("%s: %d pages", target, len(document.pages))
-    return PdfInfo(target, len(document.pages), target.stat().st_size)
+    info = PdfInfo(target, len(document.pages), target.stat().st_size, key)
+    if kept is not None and key is not None:
+        try:
+            kept.mkdir(parents=True, exist_ok=True)
+            temporary = kept / f"{key}.{os.getpid()}.tmp"
+            shutil.copyfile(target, temporary)
+            os.replace(temporary, kept / f"{key}.pdf")     # whole or not at all: other builds may read it
+            write_json(kept / f"{key}.json", {"pages": info.pages, "size": info.size})
+        except OSError as exc:     # a PDF that cannot be kept only costs time
+            log.warning("printed PDF not kept: %s", exc)
+    return info
+
+
+def print_key(html_file: Path) -> str:
+    """What a PDF is made from: the print HTML, the files of its folder `<name>.files/` (the only ones it
+    refers to), the installed Chinese fonts (files, sizes, dates) and the versions of the engine and
+    the generator."""
+    digest = hashlib.sha256(tooling_key().encode())
+    for package in ("weasyprint", "pydyf", "fonttools"):
+        with contextlib.suppress(PackageNotFoundError):
+            digest.update(f"{package}={version(package)}\n".encode())
+    digest.update(_fonts_key().encode())
+    digest.update(html_file.read_bytes())
+    folder = html_file.with_name(f"{html_file.stem}.files")
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(f"\n{path.relative_to(folder).as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _fonts_key() -> str:
+    lines = []
+    for face in list_cjk_faces():
+        with contextlib.suppress(OSError):
+            info = os.stat(face.file)
+            lines.append(f"{face.family}\0{face.style}\0{face.file}\0{info.st_size}\0{info.st_mtime_ns}\n")
+    return "".join(sorted(lines))

@@ -493,3 +493,47 @@ def test_the_same_issue_prints_the_same_bytes(build_result: BuildResult, tmp_pat
     again = tmp_path / "test/newsletter/2026-q3.pdf"
     assert len(PdfReader(again).pages[0].images) >= 2
     assert again.read_bytes() == (build_result.site_dir / "newsletter/2026-q3.pdf").read_bytes()
+
+
+def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_path: Path, monkeypatch) -> None:
+    """A PDF printed before from the same HTML, images, fonts and engine is taken from .cache/print/
+    instead of printed again; a change to the charter prints the charter, and only it."""
+    import weasyprint
+
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, chamber_yml=NEWSLETTER_YML, files=NEWS)
+    printed: list[str] = []
+    render = weasyprint.HTML.render
+
+    def counted(self, *args, **kwargs):
+        printed.append(self.base_url)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", counted)
+    build_chamber("test", content, out, today=TODAY, workers=1)      # printed in this process: counted
+    assert len(printed) == 2                                          # the issue and the charter
+    first = {name: (out / "test" / name).read_bytes() for name in ("charter.pdf", "newsletter/2026-q3.pdf")}
+    kept = tmp_path / ".cache/print/test"
+    assert len(list(kept.glob("*.pdf"))) == 2
+
+    printed.clear()
+    build_chamber("test", content, tmp_path / "again", today=TODAY, workers=1)
+    assert printed == []
+    assert {name: (tmp_path / "again/test" / name).read_bytes() for name in first} == first
+
+    charter = content / "test/charter.md"
+    charter.write_text(charter.read_text(encoding="utf-8").replace("温州市测试商会。", "温州市测试商会（简称测试商会）。"),
+                       encoding="utf-8")
+    build_chamber("test", content, out, today=TODAY, workers=1)
+    assert len(printed) == 1 and printed[0].endswith("charter.html")
+    assert "简称测试商会" in pdf_text(out / "test/charter.pdf")
+    assert (out / "test/newsletter/2026-q3.pdf").read_bytes() == first["newsletter/2026-q3.pdf"]
+    assert len(list(kept.glob("*.pdf"))) == 2 and len(list(kept.iterdir())) == 4   # the old charter's is gone
+
+    # A kept PDF that is not as recorded (cut short, changed by hand) is printed again, not copied.
+    printed.clear()
+    for path in kept.glob("*.pdf"):
+        path.write_bytes(path.read_bytes()[:100])
+    build_chamber("test", content, tmp_path / "third", today=TODAY, workers=1)
+    assert len(printed) == 2
+    assert PdfReader(tmp_path / "third/test/newsletter/2026-q3.pdf").pages
