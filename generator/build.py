@@ -137,7 +137,7 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
             raise
         printed = printing.result()
         _write_summary(chamber, building)
-        pages = sum(1 for _ in building.rglob("*.html"))
+        pages = sum(name.endswith(".html") for _, _, names in os.walk(building) for name in names)
         search = _index_and_swap_in(building, target, scratch, into,
                                     record=search_record(content_dir, out_dir, slug), jobs=workers)
         unchanged.save(target)
