@@ -24,6 +24,7 @@ from . import __version__
 from .paths import PROJECT_DIR
 
 if TYPE_CHECKING:
+    from .docs import StagedPosts
     from .model import Chamber
 
 log = logging.getLogger(__name__)
@@ -202,3 +203,21 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
             write_json(path, memos)
         except OSError as exc:   # a memo that cannot be written only costs time
             log.warning("member URL names not kept: %s", exc)
+
+
+@contextlib.contextmanager
+def staged_posts(chamber: Chamber) -> Iterator[StagedPosts]:
+    """The posts' staged Markdown made by earlier builds (docs.content_tree keys each by the post and what
+    else it depends on), kept in .cache/staged/<slug>.json; written again, with this build's only, when
+    they changed."""
+    from .docs import StagedPosts      # noqa: F811 - docs imports this module
+
+    path = cache_root(chamber.folder.parent) / "staged" / f"{chamber.slug}.json"
+    kept = read_json(path)
+    staged = StagedPosts(known={k: v for k, v in kept.items() if isinstance(v, str)})
+    yield staged
+    if set(staged.used) != set(kept) or not path.exists():
+        try:
+            write_json(path, staged.used)
+        except OSError as exc:   # a memo that cannot be written only costs time
+            log.warning("staged posts not kept: %s", exc)

@@ -6,14 +6,16 @@ Drafts and scheduled posts are left out here, so they can appear in no page, lis
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .cache import tooling_key
 from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .colour import readable_colour
@@ -139,6 +141,32 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
         },
     }
     return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)
+
+
+@dataclass
+class StagedPosts:
+    """Posts' staged Markdown by key: `known` from earlier builds, `used` by this one (cache.staged_posts)."""
+
+    known: dict[str, str] = field(default_factory=dict)
+    used: dict[str, str] = field(default_factory=dict)
+
+
+def _staging_context(chamber: Chamber) -> bytes:
+    """What a post's staged Markdown depends on besides the post itself (whose every value is in its repr):
+    where each published Markdown file lands in the docs tree (links to posts and pages), which files and
+    links the chamber's folder holds (links to images and attachments, resolved through links), and the
+    generator that stages it."""
+    digest = hashlib.sha256(tooling_key().encode())
+    digest.update(f"{chamber.folder}\0{real_path(chamber.folder)}\n".encode())
+    for source, docs_path in sorted(_published_docs(chamber).items()):
+        digest.update(f"{source}\0{docs_path}\n".encode())
+    for root, dirs, names in os.walk(chamber.folder):
+        dirs.sort()
+        for name in sorted(dirs + names):
+            path = os.path.join(root, name)
+            target = os.readlink(path) if os.path.islink(path) else ""
+            digest.update(f"{os.path.relpath(path, chamber.folder)}\0{target}\n".encode())
+    return digest.digest()
 
 
 def _home_markdown(chamber: Chamber) -> str:
@@ -289,11 +317,15 @@ def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
     return tree
 
 
-def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None) -> Tree:
+def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None,
+                 staged: StagedPosts | None = None) -> Tree:
     """Every file of the docs folder but those of `printed_tree`; `members` gives `members_tree` (made
-    meanwhile by another process: called once the rest is made)."""
+    meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
+    builds (cache.staged_posts)."""
     folder = chamber.folder
     locate = _locator(chamber)
+    staged = staged if staged is not None else StagedPosts()
+    context = _staging_context(chamber)
     tree: Tree = {"index.md": _home_markdown(chamber),
                   f"{NEWS_DIR}/index.md": front_matter({"title": "新闻动态"}) + "# 新闻动态\n",
                   "assets/stylesheets/palette.css": _palette_css(chamber),
@@ -302,7 +334,11 @@ def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None) ->
 
     # News: published posts only, under the blog's posts folder; links re-pointed to the tree's layout.
     for post in chamber.published_posts:
-        tree[post_docs_path(post)] = _post_markdown(chamber, post, locate)
+        key = hashlib.sha256(context + repr(post).encode()).hexdigest()
+        text = staged.known.get(key)
+        if text is None:
+            text = _post_markdown(chamber, post, locate)
+        staged.used[key] = tree[post_docs_path(post)] = text
 
     for page in chamber.pages:
         body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)

@@ -21,7 +21,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import meta as mkdocs_meta
 
 from . import blog, chinese, directory, forked
-from .cache import cache_root, slug_memo, tooling_key
+from .cache import cache_root, slug_memo, staged_posts, tooling_key
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
@@ -88,12 +88,12 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        with slug_memo(chamber):
+        with slug_memo(chamber), staged_posts(chamber) as staged:
             # The members' docs (segmenting and pinyin for their URL names and order: the larger part of a
             # first build's pages stage) are made by another process meanwhile when the build has two.
             making = forked.call(_members_and_names, chamber, background=self.workers > 1)
             try:
-                tree = content_tree(chamber, members=lambda: _learn_names(making.result()))
+                tree = content_tree(chamber, members=lambda: _learn_names(making.result()), staged=staged)
                 blog.category_slugs(chamber)      # asked for by the blog later: kept with the names
                 directory.reading(chamber.info.name)     # the portal's order (build._write_summary)
             except BaseException:

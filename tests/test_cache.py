@@ -394,3 +394,54 @@ def test_a_shortcut_is_trusted_after_equal_results_and_never_after_a_difference(
     check.compare("甲", "乙")
     check.compare("丙", "丙")
     assert check.trusted is False
+
+
+def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(tmp_path: Path,
+                                                                                monkeypatch) -> None:
+    """A post's staged Markdown is taken from the memo only while the post and everything its links
+    resolve through (where the posts it links land, the chamber's files) are as they were."""
+    import datetime as dt
+
+    from generator import docs
+    from generator.content import load_chamber
+    from generator.docs import StagedPosts, content_tree
+
+    content = tmp_path / "content"
+    write_chamber(content, "memo", files={
+        "news/2026/2026-03-01-a.md": post("甲", "2026-03-01", body="见[乙](2026-03-02-b.md)和[附件](files/表.pdf)。"),
+        "news/2026/2026-03-02-b.md": post("乙", "2026-03-02", body="乙的正文。"),
+        "news/2026/files/表.pdf": b"%PDF-1.4 test",
+    })
+    made: list[str] = []
+    original = docs._post_markdown
+    monkeypatch.setattr(docs, "_post_markdown", lambda chamber, p, locate: made.append(p.rel) or original(chamber, p, locate))
+    today = dt.date(2026, 11, 25)
+    staged = StagedPosts()
+
+    def step(name: str) -> list[str]:
+        nonlocal staged
+        chamber = load_chamber(content, "memo", today=today)
+        made.clear()
+        kept = StagedPosts(known=staged.used)
+        with_memo = content_tree(chamber, members=lambda: {}, staged=kept)
+        remade = sorted(made)
+        without = content_tree(chamber, members=lambda: {})
+        posts = [rel for rel in without if rel.startswith("news/posts/")]
+        assert {rel: with_memo[rel] for rel in posts} == {rel: without[rel] for rel in posts}, name
+        staged = kept
+        return remade
+
+    assert len(step("first")) > 2
+    assert step("nothing changed") == []
+    write_chamber(content, "memo", default_files=False, files={
+        "news/2026/2026-03-02-b.md": post("乙", "2026-03-02", body="乙的新正文。")})
+    assert step("a post's text") == ["2026/2026-03-02-b.md"]
+    write_chamber(content, "memo", default_files=False, files={
+        "news/2026/2026-03-02-b.md": post("乙", "2026-03-05", body="乙的新正文。")})
+    # A linked post's address moves with its date: links are staged to its file, MkDocs makes the address.
+    assert step("a linked post's date") == ["2026/2026-03-02-b.md"]
+    (content / "memo/news/2026/files/另表.pdf").write_bytes(b"%PDF-1.4 other")
+    assert len(step("a file added to the folder")) == 4          # the folder's files: every post again
+    (content / "memo/news/2026/files/表.pdf").unlink()
+    (content / "memo/news/2026/files/表.pdf").symlink_to("另表.pdf")    # the link now leads to another file
+    assert "2026/2026-03-01-a.md" in step("a linked file became a link to another")
