@@ -445,3 +445,28 @@ def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(t
     (content / "memo/news/2026/files/表.pdf").unlink()
     (content / "memo/news/2026/files/表.pdf").symlink_to("另表.pdf")    # the link now leads to another file
     assert "2026/2026-03-01-a.md" in step("a linked file became a link to another")
+
+
+def test_the_cycle_collector_is_paused_during_a_build_only(tmp_path: Path, monkeypatch) -> None:
+    import gc
+
+    import generator.build as build_module
+    from conftest import TODAY
+
+    write_chamber(tmp_path / "content", "gc")
+    seen: list[bool] = []
+    load = build_module.load_chamber
+    monkeypatch.setattr(build_module, "load_chamber", lambda *a, **k: seen.append(gc.isenabled()) or load(*a, **k))
+    collected: list[int] = []
+    monkeypatch.setattr(gc, "collect", lambda *a: collected.append(1) or 0)
+    monkeypatch.setattr(build_module, "_built_here", False)
+    build_module.build_chamber("gc", tmp_path / "content", tmp_path / "sites", today=TODAY)
+    assert seen == [False] and gc.isenabled() and collected == []
+    build_module.build_chamber("gc", tmp_path / "content", tmp_path / "sites2", today=TODAY)
+    assert seen == [False, False] and collected == [1]      # what the first build left, collected first
+    gc.disable()
+    try:
+        build_module.build_chamber("gc", tmp_path / "content", tmp_path / "sites3", today=TODAY)
+        assert not gc.isenabled()                            # the caller's choice is kept
+    finally:
+        gc.enable()
