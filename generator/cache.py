@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from . import __version__
 from .paths import PROJECT_DIR
@@ -62,6 +62,40 @@ def write_json(path: Path, data: dict) -> None:
     # dumps, not dump: json.dump encodes piece by piece in Python, 5× slower on the 30 MB page cache.
     temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(temporary, path)
+
+
+class ShardedRecord:
+    """A mapping of hexadecimal keys (digests of what their value is made from) kept under .cache/ in 16
+    files by the first character of the key, each tagged with what makes its keys valid (`tag`): after a
+    build, a file is written again only where its keys changed, so an edit rewrites one or two small
+    files instead of one of many megabytes."""
+
+    SHARDS = "0123456789abcdef"
+
+    def __init__(self, folder: Path, tag: str) -> None:
+        self.folder, self.tag = folder, tag
+        self.known: dict[str, Any] = {}
+        self._stored: dict[str, set[str]] = {}    # shard → the keys its file holds (with this tag)
+        for shard in self.SHARDS:
+            kept = read_json(folder / f"{shard}.json")
+            values = kept.get("values")
+            if kept.get("tag") == tag and isinstance(values, dict):
+                self.known.update(values)
+                self._stored[shard] = set(values)
+
+    def save(self, used: dict[str, Any]) -> None:
+        """Keep `used` (this build's, and only those: the record never outgrows the site)."""
+        shards: dict[str, dict[str, Any]] = {shard: {} for shard in self.SHARDS}
+        for key, value in used.items():
+            if key[:1] in shards:
+                shards[key[:1]][key] = value
+        try:
+            for shard, values in shards.items():
+                if set(values) != self._stored.get(shard):     # the same keys: the same values
+                    write_json(self.folder / f"{shard}.json", {"tag": self.tag, "values": values})
+                    self._stored[shard] = set(values)
+        except OSError as exc:   # a record that cannot be written only costs time
+            log.warning("%s not kept: %s", self.folder, exc)
 
 
 def _stat_tree(folder: Path, digest: "hashlib._Hash", skip: frozenset[str] = frozenset()) -> None:
@@ -208,16 +242,10 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
 @contextlib.contextmanager
 def staged_posts(chamber: Chamber) -> Iterator[StagedPosts]:
     """The posts' staged Markdown made by earlier builds (docs.content_tree keys each by the post and what
-    else it depends on), kept in .cache/staged/<slug>.json; written again, with this build's only, when
-    they changed."""
+    else it depends on), kept in .cache/staged/<slug>/; what this build used is kept when it is done."""
     from .docs import StagedPosts      # noqa: F811 - docs imports this module
 
-    path = cache_root(chamber.folder.parent) / "staged" / f"{chamber.slug}.json"
-    kept = read_json(path)
-    staged = StagedPosts(known={k: v for k, v in kept.items() if isinstance(v, str)})
+    record = ShardedRecord(cache_root(chamber.folder.parent) / "staged" / chamber.slug, "staged")
+    staged = StagedPosts(known={k: v for k, v in record.known.items() if isinstance(v, str)})
     yield staged
-    if set(staged.used) != set(kept) or not path.exists():
-        try:
-            write_json(path, staged.used)
-        except OSError as exc:   # a memo that cannot be written only costs time
-            log.warning("staged posts not kept: %s", exc)
+    record.save(staged.used)

@@ -10,9 +10,8 @@ A cached page is keyed by its Markdown after the plugins' edits, its path and UR
 of the site (links are rewritten relative to them), the Markdown configuration and the generator's own
 code and versions (`cache.tooling_key`). A page whose conversion logged anything (a broken link …) is not
 cached, so the message comes again on the next build. The cache is a folder per chamber under
-`.cache/pages/`, its pages in SHARDS files by key; after each build a file is rewritten, with the pages of
-that build only, where its pages changed (an edit to one post rewrites one or two files of a 16 MB cache,
-not all of it); deleting it costs one full conversion.
+`.cache/pages/` (cache.ShardedRecord: an edit to one post rewrites one or two of its 16 files, not 16 MB),
+holding the pages of the last build only; deleting it costs one full conversion.
 
 Member profiles, thousands in a large chamber, are a heading and one block of HTML: only the heading goes
 through Markdown (`_convert_profile`, checked against the full conversion on the first profiles).
@@ -37,7 +36,7 @@ from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _Extract
 from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
-from .cache import read_json, tooling_key, write_json
+from .cache import ShardedRecord, tooling_key
 from .checked import Checked
 from .forked import Forked
 from .profile_pages import is_profile
@@ -49,7 +48,6 @@ log = logging.getLogger(__name__)
 PROFILE_BODY = re.compile(r'(?P<heading># [^\n]+\n)\n(?P<block><div class="cp-profile">\n(?:[^\n]+\n)*</div>)\n?')
 UNSAFE_IN_BLOCK = re.compile(r"\bid=|\bmarkdown=|<!--|<(?:script|style|pre|textarea)\b")
 PROFILES_CHECKED = 2
-SHARDS = "0123456789abcdef"    # a page's shard: the first character of its key (hexadecimal)
 
 
 class _Recorder(logging.Handler):
@@ -67,9 +65,8 @@ class PageRenderer:
     def __init__(self, config: MkDocsConfig, files: Files, cache_dir: Path | None, workers: int = 1) -> None:
         self.config = config
         self.files = files
-        self.cache_dir = cache_dir
         self.cached: dict[str, dict[str, Any]] = {}
-        self.stored: dict[str, set[str]] = {}      # shard → the keys its file holds for this site
+        self.record: ShardedRecord | None = None
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
         self.workers = workers if cache_dir is not None and hasattr(os, "fork") else 1
@@ -95,12 +92,9 @@ class PageRenderer:
             site.update(f"{file.src_uri}\0{file.url}\n".encode())
         self.site_key = site.hexdigest()
         # Pages converted for another site (other addresses, settings or generator) would never match.
-        for shard in SHARDS if cache_dir is not None else "":
-            stored = read_json(cache_dir / f"{shard}.json")
-            pages = stored.get("pages")
-            if stored.get("site") == self.site_key and isinstance(pages, dict):
-                self.cached.update(pages)
-                self.stored[shard] = set(pages)
+        if cache_dir is not None:
+            self.record = ShardedRecord(cache_dir, self.site_key)
+            self.cached = self.record.known
 
     def attach(self, page: Page) -> None:
         """Make MkDocs convert this page here (called from the plugin's on_page_markdown)."""
@@ -226,20 +220,10 @@ class PageRenderer:
     def save(self) -> None:
         """Keep this build's pages (only those: the cache never outgrows the site)."""
         self._collect()
-        if self.cache_dir is None:
+        if self.record is None:
             return
         log.debug("pages converted: %d, from cache: %d", len(self.used) - self.hits, self.hits)
-        shards: dict[str, dict[str, dict[str, Any]]] = {shard: {} for shard in SHARDS}
-        for key, entry in self.used.items():
-            shards[key[0]][key] = entry
-        try:
-            (self.cache_dir.parent / f"{self.cache_dir.name}.json").unlink(missing_ok=True)   # earlier versions' one file
-            for shard, pages in shards.items():
-                # A key names its page's content: the same keys, the same file.
-                if set(pages) != self.stored.get(shard):
-                    write_json(self.cache_dir / f"{shard}.json", {"site": self.site_key, "pages": pages})
-        except OSError as exc:   # a cache that cannot be written only costs time
-            log.warning("page cache not saved: %s", exc)
+        self.record.save(self.used)
 
 
 def _render(page: Page, config: MkDocsConfig, files: Files) -> None:

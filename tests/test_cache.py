@@ -117,7 +117,7 @@ def cached_pages(project: Path) -> dict[str, dict]:
     """The page cache of the test chamber: its shards' pages together."""
     pages: dict[str, dict] = {}
     for shard in sorted((project / ".cache/pages/cached").glob("*.json")):
-        pages.update(json.loads(shard.read_text(encoding="utf-8"))["pages"])
+        pages.update(json.loads(shard.read_text(encoding="utf-8"))["values"])
     return pages
 
 
@@ -126,17 +126,22 @@ def test_page_cache_holds_this_build_only_and_may_be_deleted(project: Path, caps
     first = cached_pages(project)
     assert any("正文第一段" in entry["content"] for entry in first.values())
     assert all(key.startswith(shard.stem) for shard in (project / ".cache/pages/cached").glob("*.json")
-               for key in json.loads(shard.read_text(encoding="utf-8"))["pages"])
-    stamps = {shard.name: shard.stat().st_mtime_ns for shard in (project / ".cache/pages/cached").glob("*.json")}
+               for key in json.loads(shard.read_text(encoding="utf-8"))["values"])
+    shards = [*(project / ".cache/pages/cached").glob("*.json"), *(project / ".cache/staged/cached").glob("*.json")]
+    stamps = {shard: shard.stat().st_mtime_ns for shard in shards}
+    staged = {k: v for shard in (project / ".cache/staged/cached").glob("*.json")
+              for k, v in json.loads(shard.read_text(encoding="utf-8"))["values"].items()}
+    assert len(staged) == 2 and all(text.startswith("---\n") for text in staged.values())   # the published posts
     write_chamber(project / "content", "cached", files={
         "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", body="改写后的正文。")})
     build(project, capsys)
     second = cached_pages(project)
     assert len(second) == len(first)                          # the old version of the post is dropped
-    # Only the shards of the page's old and new keys are written again.
-    rewritten = [shard.name for shard in (project / ".cache/pages/cached").glob("*.json")
-                 if shard.stat().st_mtime_ns != stamps.get(shard.name)]
-    assert 1 <= len(rewritten) <= 2, rewritten
+    # Only the shards of the page's old and new keys are written again (converted pages, staged posts).
+    rewritten = [shard for shard in stamps if shard.stat().st_mtime_ns != stamps[shard]]
+    new = [p for p in [*(project / ".cache/pages/cached").glob("*.json"), *(project / ".cache/staged/cached").glob("*.json")]
+           if p not in stamps]
+    assert 2 <= len(rewritten) + len(new) <= 4, (rewritten, new)
     assert any("改写后的正文" in entry["content"] for entry in second.values())
     assert "改写后的正文" in page(project, "news/2025/12/30/nianhui/index.html")
     before = page(project, "news/2025/12/30/nianhui/index.html")
