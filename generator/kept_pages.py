@@ -153,20 +153,11 @@ def _nav_fingerprint(nav) -> str:
 
 def _post_key(common: str, page: Page) -> str:
     """Everything of its own a post's page shows (blog-post.html and the templates it extends)."""
-    def link(other) -> list[str] | None:
-        return [other.url, other.title] if other is not None else None
-
-    own = {
-        "url": page.url, "src": page.file.src_uri, "title": page.title, "meta": page.meta,
-        "content": page.content, "toc": _toc(page.toc), "canonical": page.canonical_url, "abs": page.abs_url,
-        "parent": link(page.parent), "previous": link(page.previous_page), "next": link(page.next_page),
+    return _key(common, _own_values(page) | {
         "categories": [[c.name, c.url] for c in getattr(page, "categories", [])],
         "authors": [str(a) for a in getattr(page, "authors", [])],
         "config": dict(getattr(page, "config", {}) or {}),
-    }
-    digest = hashlib.sha256(common.encode())
-    digest.update(json.dumps(own, sort_keys=True, default=str, ensure_ascii=False).encode())
-    return digest.hexdigest()
+    })
 
 
 def _list_key(common: str, page: View, lists: dict[int, str], shown: dict[int, bytes]) -> str:
@@ -181,17 +172,25 @@ def _list_key(common: str, page: View, lists: dict[int, str], shown: dict[int, b
                 shown[id(post)] = _shown_in_lists(post)
             digest.update(shown[id(post)])
         lists[id(posts)] = digest.hexdigest()
+    return _key(common, _own_values(page) | {
+        "pages": [p.url for p in page.pages], "at": page.pages.index(page) if page in page.pages else -1,
+        "kind": type(page).__name__, "posts": lists[id(posts)],
+    })
 
+
+def _own_values(page: Page) -> dict:
+    """What any page shows of itself: address, title, front matter, content, table of contents, links."""
     def link(other) -> list[str] | None:
         return [other.url, other.title] if other is not None else None
 
-    own = {
+    return {
         "url": page.url, "src": page.file.src_uri, "title": page.title, "meta": page.meta,
         "content": page.content, "toc": _toc(page.toc), "canonical": page.canonical_url, "abs": page.abs_url,
         "parent": link(page.parent), "previous": link(page.previous_page), "next": link(page.next_page),
-        "pages": [p.url for p in page.pages], "at": page.pages.index(page) if page in page.pages else -1,
-        "kind": type(page).__name__, "posts": lists[id(posts)],
     }
+
+
+def _key(common: str, own: dict) -> str:
     digest = hashlib.sha256(common.encode())
     digest.update(json.dumps(own, sort_keys=True, default=str, ensure_ascii=False).encode())
     return digest.hexdigest()
