@@ -9,6 +9,7 @@ import contextlib
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -71,7 +72,13 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
     what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
     copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts."""
-    config = load_config(config_file=str(config_file))
+    # Material's blog plugin makes its temporary folder (a file per page of each news list, every build)
+    # when it is loaded: beside the staged docs, in memory when they are, instead of the system's /tmp.
+    system_temp, tempfile.tempdir = tempfile.tempdir, str(config_file.parent)
+    try:
+        config = load_config(config_file=str(config_file))
+    finally:
+        tempfile.tempdir = system_temp
     if chamber is not None:
         config.plugins["chamber"].chamber = chamber
     config.plugins["chamber"].printing = printing
