@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
 import re
 from pathlib import Path
@@ -165,7 +166,14 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         # Raw HTML in editors' Markdown is untrusted: clean it after conversion, before any template sees it.
         if self.chamber is None or page.file.src_uri not in self._editor_pages:
             return None
-        return sanitize_html(html, self.chamber.info.embed_hosts)
+        hosts = self.chamber.info.embed_hosts
+
+        def clean(text: str) -> str:
+            return sanitize_html(text, hosts)
+
+        if self._renderer is None:
+            return clean(html)
+        return self._renderer.cleaned(page, html, clean, tag=json.dumps(sorted(hosts)))
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         output = mark_indexed(output, homepage=page.is_homepage, meta=page.meta)

@@ -26,7 +26,7 @@ import os
 import re
 import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
@@ -67,6 +67,7 @@ class PageRenderer:
         self.files = files
         self.cached: dict[str, dict[str, Any]] = {}
         self.record: ShardedRecord | None = None
+        self._entries: dict[int, dict[str, Any]] = {}   # id(page) → the entry it was given this build
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
         self.workers = workers if cache_dir is not None and hasattr(os, "fork") else 1
@@ -117,6 +118,20 @@ class PageRenderer:
             entry = self._convert(page)
         if entry is not None:
             self.used[key] = entry
+            self._entries[id(page)] = entry
+
+    def cleaned(self, page: Page, html: str, clean: Callable[[str], str], tag: str) -> str:
+        """`clean(html)` (the plugin's sanitizing of editors' HTML), kept with the page's entry: `tag` names
+        what else the result depends on (the hosts allowed to embed). Only for the HTML this entry gave."""
+        entry = self._entries.get(id(page))
+        if entry is None or entry["content"] != html:
+            return clean(html)
+        kept = entry.get("cleaned")
+        if isinstance(kept, list) and len(kept) == 2 and kept[0] == tag and isinstance(kept[1], str):
+            return kept[1]
+        result = clean(html)
+        entry["cleaned"] = [tag, result]
+        return result
 
     def _convert(self, page: Page) -> dict[str, Any] | None:
         """Convert as MkDocs' Page.render does; the result to cache, or None if it must not be."""

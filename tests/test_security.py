@@ -57,6 +57,31 @@ def test_raw_html_in_posts_and_pages_is_sanitized(content: Path, out: Path) -> N
         assert "alert('x')" not in page.read_text(encoding="utf-8")
 
 
+def test_cleaned_html_is_kept_with_the_page_and_cleaned_again_when_the_hosts_change(
+        content: Path, out: Path, monkeypatch) -> None:
+    """Editors' HTML is cleaned once: the result is kept with the converted page (render_cache) for the
+    hosts allowed to embed then, and cleaned again when those change."""
+    import generator.plugin as plugin
+
+    chamber_yml = CHAMBER_YML + "embed_hosts: [player.example-video.cn]\n"
+    write_chamber(content, "keep", chamber_yml=chamber_yml, files={
+        "news/2026/2026-06-01-evil.md": post("安全测试", "2026-06-01", EVIL_BODY),
+        "news/2026/images/none.png": _png()})
+    build_chamber("keep", content, out, today=TODAY)
+    page = out / "keep/news/2026/06/01/evil/index.html"
+    first = page.read_bytes()
+    cleaned: list[str] = []
+    clean = plugin.sanitize_html
+    monkeypatch.setattr(plugin, "sanitize_html", lambda html, hosts: cleaned.append(html) or clean(html, hosts))
+    build_chamber("keep", content, out.parent / "again", today=TODAY)
+    assert cleaned == [] and (out.parent / "again/keep/news/2026/06/01/evil/index.html").read_bytes() == first
+    write_chamber(content, "keep", chamber_yml=CHAMBER_YML, default_files=False)     # no host allowed now
+    build_chamber("keep", content, out, today=TODAY)
+    assert any("安全测试" in html or "正文开始" in html for html in cleaned)
+    frames = [f.get("src") for f in parse(page).cssselect("article iframe")]
+    assert frames == [None, None]
+
+
 def test_front_matter_text_is_escaped(content: Path, out: Path) -> None:
     title = '<img src=x onerror="alert(1)">标题*强调*[链接](javascript:alert(1))'
     write_chamber(content, "esc", chamber_yml=CHAMBER_YML.replace("温州市测试商会", "温州市<b>测试</b>商会"),
