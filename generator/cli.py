@@ -281,5 +281,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run() -> None:
+    """The `chamber` command. Once its work is done it leaves without the interpreter's teardown: freeing
+    a large chamber's build, object by object, took another ~0.5 s after the site was in place."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
