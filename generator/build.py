@@ -203,21 +203,18 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
         swap_into_place(building, target)
         save_record(record, index)
         return index
-    if jobs > 1 and hasattr(os, "fork"):
-        # The writing in a process of its own (forked before the indexing starts any thread): in a thread,
-        # its Python work and the indexing's (reading and hashing the pages, copying unchanged bundles)
-        # take turns on one interpreter lock, and after an edit that, not Pagefind, set the pace.
-        writing = forked.Forked(sync_tree, building, into, leave=INDEX_DIR)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The pages are written meanwhile: by a process of their own when the build has two (forked before
+        # the indexing starts any thread; in a thread, the writing's Python work and the indexing's take
+        # turns on one interpreter lock, and after an edit that, not Pagefind, set the pace), else a thread.
+        if jobs > 1 and hasattr(os, "fork"):
+            writing = forked.Forked(sync_tree, building, into, leave=INDEX_DIR)
+        else:
+            writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
         try:
             index = index_site(building, scratch / "search", jobs=jobs, published=published, record=record)
         finally:
             pages = writing.result()
-    else:
-        with ThreadPoolExecutor(max_workers=1) as indexer:
-            indexing = indexer.submit(index_site, building, scratch / "search", jobs=jobs, published=published,
-                                      record=record)
-            pages = sync_tree(building, into, leave=INDEX_DIR)
-            index = indexing.result()
     written = sync_tree(building / INDEX_DIR, into / INDEX_DIR)
     log.info("%s: %d files written, %d removed, %d unchanged", target.name, pages.written + written.written,
              pages.removed + written.removed, pages.kept + written.kept)

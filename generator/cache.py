@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -24,7 +24,6 @@ from . import __version__
 from .paths import PROJECT_DIR
 
 if TYPE_CHECKING:
-    from .docs import StagedPosts
     from .model import Chamber
 
 log = logging.getLogger(__name__)
@@ -239,12 +238,19 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
             log.warning("member URL names not kept: %s", exc)
 
 
+@dataclass
+class StagedPosts:
+    """Posts' staged Markdown by key (docs.content_tree keys each by the post and what else it depends
+    on): `known` from earlier builds, `used` by this one."""
+
+    known: dict[str, str] = field(default_factory=dict)
+    used: dict[str, str] = field(default_factory=dict)
+
+
 @contextlib.contextmanager
 def staged_posts(chamber: Chamber) -> Iterator[StagedPosts]:
-    """The posts' staged Markdown made by earlier builds (docs.content_tree keys each by the post and what
-    else it depends on), kept in .cache/staged/<slug>/; what this build used is kept when it is done."""
-    from .docs import StagedPosts      # noqa: F811 - docs imports this module
-
+    """The posts' staged Markdown made by earlier builds, kept in .cache/staged/<slug>/; what this build
+    used is kept when it is done."""
     record = ShardedRecord(cache_root(chamber.folder.parent) / "staged" / chamber.slug, "staged")
     staged = StagedPosts(known={k: v for k, v in record.known.items() if isinstance(v, str)})
     yield staged

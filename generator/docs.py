@@ -12,10 +12,10 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
-from .cache import tooling_key
+from .cache import StagedPosts, tooling_key
 from .charter import charter_facts, charter_markdown, charter_title
 from .chinese import format_date, reading_minutes
 from .colour import readable_colour
@@ -96,8 +96,8 @@ def _file_docs_path(chamber: Chamber, path: Path) -> str | None:
     return None
 
 
-def _locator(chamber: Chamber) -> Callable[[Path], str | None]:
-    published = _published_docs(chamber)
+def _locator(chamber: Chamber, published: dict[Path, str]) -> Callable[[Path], str | None]:
+    """Where a linked file sits in the docs tree; `published` is _published_docs(chamber)."""
 
     def locate(path: Path) -> str | None:
         if path.suffix.lower() == ".md":
@@ -143,22 +143,14 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
     return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)
 
 
-@dataclass
-class StagedPosts:
-    """Posts' staged Markdown by key: `known` from earlier builds, `used` by this one (cache.staged_posts)."""
-
-    known: dict[str, str] = field(default_factory=dict)
-    used: dict[str, str] = field(default_factory=dict)
-
-
-def _staging_context(chamber: Chamber) -> bytes:
+def _staging_context(chamber: Chamber, published: dict[Path, str]) -> bytes:
     """What a post's staged Markdown depends on besides the post itself (whose every value is in its repr):
     where each published Markdown file lands in the docs tree (links to posts and pages), which files and
     links the chamber's folder holds (links to images and attachments, resolved through links), and the
     generator that stages it."""
     digest = hashlib.sha256(tooling_key().encode())
     digest.update(f"{chamber.folder}\0{real_path(chamber.folder)}\n".encode())
-    for source, docs_path in sorted(_published_docs(chamber).items()):
+    for source, docs_path in sorted(published.items()):
         digest.update(f"{source}\0{docs_path}\n".encode())
     for root, dirs, names in os.walk(chamber.folder):
         dirs.sort()
@@ -238,7 +230,7 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
             "charter": asdict(charter_facts(charter))}
     # Links from the charter to pages and posts are re-pointed like theirs (pages/about.md → about.md).
     body = rewrite_links(charter_markdown(charter.text), charter.path, "charter.md", chamber.folder,
-                         _locator(chamber))
+                         _locator(chamber, _published_docs(chamber)))
     return front_matter(meta) + body + charter_pdf_link(printed)
 
 
@@ -323,9 +315,10 @@ def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None,
     meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
     builds (cache.staged_posts)."""
     folder = chamber.folder
-    locate = _locator(chamber)
+    published = _published_docs(chamber)
+    locate = _locator(chamber, published)
     staged = staged if staged is not None else StagedPosts()
-    context = _staging_context(chamber)
+    context = _staging_context(chamber, published)
     tree: Tree = {"index.md": _home_markdown(chamber),
                   f"{NEWS_DIR}/index.md": front_matter({"title": "新闻动态"}) + "# 新闻动态\n",
                   "assets/stylesheets/palette.css": _palette_css(chamber),

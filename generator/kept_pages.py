@@ -86,7 +86,7 @@ class KeptPages:
             log.info("a kept %s page differs from the one drawn now (%s): every one is drawn", kind, dest)
 
     def _unchanged(self, dest: str) -> bool:
-        """The post's key is the one recorded for the published site, whose file is there at the size
+        """The page's key is the one recorded for the published site, whose file is there at the size
         recorded (not changed by hand since)."""
         recorded = self.previous.get(dest)
         if (self.published is None or self.keys is None or dest not in self.keys or not isinstance(recorded, dict)

@@ -168,7 +168,7 @@ def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = 
     engine is copied from there instead (WeasyPrint takes ~1 s an issue; the charter and every issue were
     printed again at every build)."""
     key = print_key(html_file) if kept is not None else None
-    if kept is not None and key is not None:
+    if kept is not None:
         pdf, facts = kept / f"{key}.pdf", read_json(kept / f"{key}.json")
         with contextlib.suppress(OSError):
             if isinstance(facts.get("pages"), int) and pdf.stat().st_size == facts.get("size"):
@@ -184,7 +184,7 @@ def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = 
     document.write_pdf(target)
     log.info("%s: %d pages", target, len(document.pages))
     info = PdfInfo(target, len(document.pages), target.stat().st_size, key)
-    if kept is not None and key is not None:
+    if kept is not None:
         try:
             kept.mkdir(parents=True, exist_ok=True)
             temporary = kept / f"{key}.{os.getpid()}.tmp"

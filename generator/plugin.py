@@ -89,12 +89,13 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        with slug_memo(chamber), staged_posts(chamber) as staged:
+        with slug_memo(chamber), staged_posts(chamber) as posts_staged_before:
             # The members' docs (segmenting and pinyin for their URL names and order: the larger part of a
             # first build's pages stage) are made by another process meanwhile when the build has two.
             making = forked.call(_members_and_names, chamber, background=self.workers > 1)
             try:
-                tree = content_tree(chamber, members=lambda: _learn_names(making.result()), staged=staged)
+                tree = content_tree(chamber, members=lambda: _learn_names(making.result()),
+                                    staged=posts_staged_before)
                 blog.category_slugs(chamber)      # asked for by the blog later: kept with the names
                 directory.reading(chamber.info.name)     # the portal's order (build._write_summary)
             except BaseException:
