@@ -197,7 +197,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
     if scratch is None or into is None:      # built on disk
         work = Path(tempfile.mkdtemp(prefix=f"{building.name}-search-", dir=building.parent))
         try:
-            index = index_site(building, work, jobs=jobs, published=published, record=record)
+            index = index_site(building, work, published=published, record=record)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         swap_into_place(building, target)
@@ -212,7 +212,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
         else:
             writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
         try:
-            index = index_site(building, scratch / "search", jobs=jobs, published=published, record=record)
+            index = index_site(building, scratch / "search", published=published, record=record)
         finally:
             pages = writing.result()
     written = sync_tree(building / INDEX_DIR, into / INDEX_DIR)

@@ -8,12 +8,15 @@ are never indexed; pages show public member fields only, so the index holds no o
 
 A large site's index is made in bundles: the chamber's own pages with the member profiles, the posts of
 each of the last three years with posts (of each quarter, in a year of QUARTERS_FROM posts or more), the
-earlier posts. The search page loads the first and merges
-the others into it (Pagefind's `mergeIndex`, one small file more per bundle; the search code is loaded
-once). Pagefind has no incremental mode, so bundles are what keeps a rebuild after an edit cheap: a bundle
-whose pages have the same bytes as in the published site is copied from it, and only the others are
-indexed, several at once. Each run of the indexer costs ~0.15 s before it reads a page (its dictionary),
-so a site under SPLIT_FROM pages, indexed whole in about a second, is one bundle.
+earlier posts. The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
+small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
+are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the published site
+is copied from it, and only the others are indexed, by one indexer process (indexer.py). A site under
+SPLIT_FROM pages is one bundle.
+
+The indexer is handed only what it reads of a page (`indexed_part`): the article, with the page's title
+and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a fifth of the
+indexer's time, and a bundle's key is made of what it reads, not of menus it never looks at.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +38,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
 from .cache import read_json, write_json
+from .indexer import Indexer, IndexerError
 from .markup import front_matter
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,9 @@ SPLIT_FROM = 1000               # indexed pages from which the index is made in 
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
 MARKER = b"<article data-pagefind-body"
+ARTICLE_TAG = re.compile(rb"<(/?)article\b")
+HTML_TAG = re.compile(rb"<html\b[^>]*>")
+TITLE = re.compile(rb"<title>.*?</title>", re.S)
 POST_PATH = re.compile(r"news/(\d{4})/(?:(\d{2})/)?")
 MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 # The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
@@ -104,11 +110,35 @@ def _indexer_version() -> str:
         return str(_executable())
 
 
+def indexed_part(page: bytes) -> bytes | None:
+    """What the indexer reads of a page marked for it, as a page of its own: the marked article, the page's
+    `<html>` tag (its language) and `<title>` (Pagefind's title where the article has no h1); None for a
+    page not marked. Pagefind also reads data-pagefind-* attributes and the first h1 anywhere on a page: our
+    templates put none outside the article (a test indexes a built site both ways and compares the bytes).
+    An article whose end cannot be found is handed over whole."""
+    start = page.find(MARKER)
+    if start < 0:
+        return None
+    depth = 0
+    for tag in ARTICLE_TAG.finditer(page, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = page.find(b">", tag.end()) + 1
+            break
+    else:
+        return page
+    html = HTML_TAG.search(page, 0, start)
+    title = TITLE.search(page, 0, start)
+    return b"".join((b"<!doctype html>", html.group() if html else b"<html>", b'<head><meta charset="utf-8">',
+                     title.group() if title else b"", b"</head><body>", page[start:end], b"</body></html>"))
+
+
 @dataclass(frozen=True)
 class Bundle:
     name: str                # "site" (all in one), or "chamber", "news-2026" (or "news-2026-q4"), "news-earlier"
     pages: tuple[str, ...]   # its pages, by path in the site, in a fixed order
-    key: str                 # what its index is made from: those pages' paths and bytes, the indexer, options
+    key: str                 # what its index is made from: what the indexer reads of those pages, its options
+    documents: tuple[bytes, ...] = field(default=(), repr=False, compare=False)   # that, page by page
 
 
 @dataclass(frozen=True)
@@ -147,23 +177,21 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
             dirs[:] = [d for d in dirs if d != INDEX_DIR]
         paths += [os.path.join(folder, name) for name in sorted(names) if name.endswith(".html")]
 
-    def digest(path: str) -> tuple[str, str] | None:
+    def read(path: str) -> tuple[str, bytes] | None:
         with open(path, "rb") as handle:
-            data = handle.read()
-        if MARKER not in data:
-            return None
-        return os.path.relpath(path, site_dir).replace(os.sep, "/"), hashlib.blake2b(data, digest_size=16).hexdigest()
+            document = indexed_part(handle.read())
+        return None if document is None else (os.path.relpath(path, site_dir).replace(os.sep, "/"), document)
 
     # One loop: the pages were just written (memory, or the page cache), and a pool of threads cost more
     # in handing out 5,000 small jobs than it saved (0.26 s against 0.14 s for a large chamber).
-    pages = [page for page in map(digest, paths) if page is not None]
+    pages = [page for page in map(read, paths) if page is not None]
     posts_by_year = Counter(m.group(1) for rel, _ in pages if (m := POST_PATH.match(rel)))
     recent = set(sorted(posts_by_year)[-RECENT_YEARS:])
     quartered = {year for year in recent if posts_by_year[year] >= QUARTERS_FROM}
-    grouped: dict[str, list[tuple[str, str]]] = {}
-    for rel, digest in pages:
+    grouped: dict[str, list[tuple[str, bytes]]] = {}
+    for rel, document in pages:
         name = bundle_name(rel, recent, quartered) if len(pages) >= SPLIT_FROM else "site"
-        grouped.setdefault(name, []).append((rel, digest))
+        grouped.setdefault(name, []).append((rel, document))
     # Posts newest first ("news-2026-q4" before "news-2026-q3" before "news-2025"), the earlier ones last.
     posts = sorted((n for n in grouped if n.startswith("news-") and n != "news-earlier"), reverse=True)
     order = ["site", "chamber", *posts, "news-earlier"]
@@ -171,9 +199,10 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     bundles = []
     for name in (n for n in order if n in grouped):
         key = hashlib.sha256(f"{_indexer_version()}\0{options}\0{name}\n".encode())
-        for rel, digest in grouped[name]:
-            key.update(f"{rel}\0{digest}\n".encode())
-        bundles.append(Bundle(name, tuple(rel for rel, _ in grouped[name]), key.hexdigest()))
+        for rel, document in grouped[name]:
+            key.update(f"{rel}\0{hashlib.blake2b(document, digest_size=16).hexdigest()}\n".encode())
+        bundles.append(Bundle(name, tuple(rel for rel, _ in grouped[name]), key.hexdigest(),
+                              tuple(document for _, document in grouped[name])))
     return bundles
 
 
@@ -181,8 +210,12 @@ def _options(language: str) -> list[str]:
     return ["--force-language", language, "--exclude-selectors", EXCLUDE_SELECTORS]
 
 
+def _indexer(language: str) -> Indexer:
+    return Indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
+
+
 def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None, language: str = "zh",
-               jobs: int = 1, published: Path | None = None, record: Path | None = None) -> SearchIndex:
+               published: Path | None = None, record: Path | None = None) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`), using
     `work_dir` (made if missing; on the file system of the site) for the indexer's input and output.
     Raises SearchIndexError.
@@ -190,9 +223,10 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     `published` is the index of the site now published and `record` the file that tells which bundles it
     holds (cache.search_record): bundles whose pages are unchanged are copied from there. The record is
     removed here (the site is about to change) and written again by `save_record` once the new site is
-    published. Bundles still to index are indexed by up to twice `jobs` indexers at once.
+    published. The bundles still to index are indexed one after another by one indexer, while the others
+    are copied.
 
-    Pagefind numbers pages in the order it finds them, so each bundle's pages are linked into a folder of
+    Pagefind numbers pages in the order it finds them, so each bundle's pages are written into a folder of
     their own in a fixed order: the same pages always give the same index (a memory file system lists
     files in the order they were made, which two drawing processes make vary). `language` is for the
     benchmark (which measures the cost of segmenting Chinese against "en").
@@ -219,22 +253,20 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
         return old if same else None
 
     reused, to_index = [], [b for b in bundles if recorded(b) is None]
-    to_index.sort(key=lambda b: len(b.pages), reverse=True)     # the largest first: the indexers end together
-    # An indexer leaves the cores idle part of its time: on 2 cores, the 4 bundles of a large chamber took
-    # 2.2 s four at once, 3.0 s two at once, and 3.7 s indexed as one. Unchanged bundles are copied meanwhile.
-    with ThreadPoolExecutor(max_workers=2 * max(1, jobs)) as pool:
-        indexing = [pool.submit(_index_bundle, site_dir, work_dir, b, out / b.name, language) for b in to_index]
+    with ThreadPoolExecutor(max_workers=1) as pool:       # unchanged bundles are copied meanwhile
+        indexing = pool.submit(_index_bundles, to_index, work_dir, out, language)
+        late = []      # not as recorded: indexed after all
         for bundle in bundles:
             old = recorded(bundle)
             if old is None:
                 continue
             if _copy_bundle(published / folders[bundle.name], out / bundle.name, old.get("files")):
                 reused.append(bundle.name)
-            else:       # not as recorded: indexed after all
-                to_index.append(bundle)
-                indexing.append(pool.submit(_index_bundle, site_dir, work_dir, bundle, out / bundle.name, language))
-        for job in indexing:
-            job.result()
+            else:
+                late.append(bundle)
+        indexing.result()
+    _index_bundles(late, work_dir, out, language)
+    to_index += late
 
     # Assembled; the merged bundles listed in bundles.json.
     shutil.rmtree(index_dir, ignore_errors=True)     # never a stale chunk beside the new ones
@@ -303,19 +335,23 @@ def _copy_bundle(source: Path, target: Path, files: object) -> bool:
     return True
 
 
-def _index_bundle(site_dir: Path, work_dir: Path, bundle: Bundle, output: Path, language: str) -> None:
-    pages = work_dir / "pages" / bundle.name
-    shutil.rmtree(pages, ignore_errors=True)
-    for rel in bundle.pages:
-        link = pages / rel
-        link.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site_dir / rel, link)
-        except OSError:     # a file system without hard links, or another one
-            shutil.copyfile(site_dir / rel, link)
-    command = [str(_executable()), "--site", str(pages), "--output-path", str(output), *_options(language),
-               "--quiet"]
-    done = subprocess.run(command, capture_output=True, text=True)
-    shutil.rmtree(pages, ignore_errors=True)
-    if done.returncode != 0:
-        raise SearchIndexError(f"search indexing failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+def _index_bundles(bundles: list[Bundle], work_dir: Path, out: Path, language: str) -> None:
+    """Index each bundle into `out/<name>/`, by one indexer (none started for no bundle)."""
+    if not bundles:
+        return
+    try:
+        with _indexer(language) as indexer:
+            for bundle in bundles:
+                pages = work_dir / "pages" / bundle.name
+                shutil.rmtree(pages, ignore_errors=True)
+                for rel, document in zip(bundle.pages, bundle.documents):
+                    path = pages / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(document)
+                indexed = indexer.index_folder(pages, out / bundle.name)
+                shutil.rmtree(pages, ignore_errors=True)
+                if indexed != len(bundle.pages):
+                    raise SearchIndexError(f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
+                                           f"of bundle {bundle.name} were indexed")
+    except IndexerError as exc:
+        raise SearchIndexError(f"search indexing failed {exc}") from None

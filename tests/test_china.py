@@ -17,7 +17,8 @@ from lxml import etree
 
 from conftest import TODAY, parse, post, read_search_fragment, site_files, text_of, write_chamber
 from generator.build import build_chamber
-from generator.search import SearchIndexError, bundle_name, index_site, mark_indexed, save_record
+from generator.search import (INDEX_DIR, MARKER, SearchIndexError, bundle_name, index_site, indexed_part, mark_indexed,
+                              save_record)
 
 # --- the scanner of resource loads --------------------------------------------------------------------
 
@@ -353,6 +354,35 @@ def test_only_the_pages_own_article_is_marked_for_the_index() -> None:
     assert mark_indexed(page, homepage=True, meta={}) == page
     assert mark_indexed(page, homepage=False, meta={"search": {"exclude": True}}) == page
     assert mark_indexed(listing, homepage=False, meta={}) == listing
+
+
+def test_the_indexer_reads_only_the_article_with_the_title_and_language() -> None:
+    page = (b'<!doctype html><html lang="zh" class="no-js"><head><meta charset="utf-8"><title>\xe6\xa0\x87\xe9\xa2\x98 - '
+            b'\xe5\x95\x86\xe4\xbc\x9a</title><link rel="stylesheet" href="x.css"></head><body><nav>menu</nav>'
+            b'<article data-pagefind-body class="md-content__inner"><h1>T</h1><article class="inner">quoted</article>'
+            b"<p>text</p></article><footer>foot</footer><article>after</article></body></html>")
+    assert indexed_part(page) == (
+        b'<!doctype html><html lang="zh" class="no-js"><head><meta charset="utf-8"><title>\xe6\xa0\x87\xe9\xa2\x98 - '
+        b'\xe5\x95\x86\xe4\xbc\x9a</title></head><body><article data-pagefind-body class="md-content__inner"><h1>T</h1>'
+        b'<article class="inner">quoted</article><p>text</p></article></body></html>')
+    assert indexed_part(page.replace(b" data-pagefind-body", b"")) is None       # not marked: not indexed
+    unclosed = page.split(b"<p>text</p>")[0]
+    assert indexed_part(unclosed) == unclosed                                    # its end not found: whole
+
+
+def test_the_index_is_the_one_made_of_the_whole_pages(search_site: Path, tmp_path: Path, monkeypatch) -> None:
+    """The indexer is handed the article of each page only: the index is the same, byte for byte, as the one
+    it makes of the built pages as they are (menus, header, footer and all)."""
+    import shutil
+
+    pages = tmp_path / "pages"
+    shutil.copytree(search_site, pages, ignore=lambda folder, names: [INDEX_DIR] if Path(folder) == search_site else [])
+    index_site(pages, tmp_path / "work", index_dir=tmp_path / "articles")
+    monkeypatch.setattr("generator.search.indexed_part", lambda page: page if MARKER in page else None)
+    index_site(pages, tmp_path / "work", index_dir=tmp_path / "whole")
+    articles = site_files(tmp_path / "articles")
+    assert len([name for name in articles if name.startswith("fragment/")]) >= 10
+    assert articles == site_files(tmp_path / "whole")
 
 
 def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
