@@ -58,7 +58,8 @@ class Trash:
     def set_aside(self, path: Path) -> None:
         if path.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
-            self.count += 1
+            while (self.folder / f"{self.count:04d}-{path.name}").exists():     # an earlier benchmark's too
+                self.count += 1
             os.rename(path, self.folder / f"{self.count:04d}-{path.name}")
 
     def empty(self) -> None:

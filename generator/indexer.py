@@ -1,10 +1,10 @@
-"""The search indexer, Pagefind, run as one process for all of a site's bundles (its service mode).
+"""The search indexer, Pagefind, run as one process for several of a site's bundles (its service mode).
 
 Started once per command line, Pagefind spends ~0.17 s of a core loading its Chinese dictionary before it
 reads a page: ten bundles indexed by ten runs paid that ten times (1.7 s of the 7 s a large chamber's
-index cost). Its service mode keeps one process for several indexes. It reads a folder of pages exactly as
-the command line does (the same files, byte for byte: tests compare them), with the options given here
-and no configuration file from the current folder.
+index cost). Its service mode keeps one process for several indexes, made one after another. It reads a
+folder of pages exactly as the command line does (the same files, byte for byte: a test compares), with
+the options given here and no configuration file from the current folder.
 
 The conversation (as Pagefind's own wrappers hold it): each message is a JSON object, base64-encoded and
 followed by a comma, on the process's standard input; each answer comes the same way on its standard

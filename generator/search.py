@@ -11,8 +11,8 @@ each of the last three years with posts (of each quarter, in a year of QUARTERS_
 earlier posts. The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
 small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
 are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the published site
-is copied from it, and only the others are indexed, by one indexer process (indexer.py). A site under
-SPLIT_FROM pages is one bundle.
+is copied from it, and only the others are indexed, by INDEXERS indexer processes (indexer.py). A site
+under SPLIT_FROM pages is one bundle.
 
 The indexer is handed only what it reads of a page (`indexed_part`): the article, with the page's title
 and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a fifth of the
@@ -224,8 +224,8 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     `published` is the index of the site now published and `record` the file that tells which bundles it
     holds (cache.search_record): bundles whose pages are unchanged are copied from there. The record is
     removed here (the site is about to change) and written again by `save_record` once the new site is
-    published. The bundles still to index are indexed one after another by one indexer, while the others
-    are copied.
+    published. The bundles still to index are shared by up to INDEXERS indexers, while the others are
+    copied.
 
     Pagefind numbers pages in the order it finds them, so each bundle's pages are written into a folder of
     their own in a fixed order: the same pages always give the same index (a memory file system lists

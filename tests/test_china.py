@@ -385,6 +385,29 @@ def test_the_index_is_the_one_made_of_the_whole_pages(search_site: Path, tmp_pat
     assert articles == site_files(tmp_path / "whole")
 
 
+def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site: Path, tmp_path: Path) -> None:
+    """One Pagefind process for several bundles (its service mode) gives the files `pagefind --site` gives."""
+    import subprocess
+
+    from generator.indexer import Indexer
+    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
+
+    [bundle] = plan_bundles(search_site)
+    pages = tmp_path / "pages"
+    for rel, document in zip(bundle.pages, bundle.documents):
+        (pages / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pages / rel).write_bytes(document)
+    with Indexer(_executable(), language="zh", exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
+        assert indexer.index_folder(pages, tmp_path / "service") == len(bundle.pages)
+        assert indexer.index_folder(pages, tmp_path / "again") == len(bundle.pages)     # a second index
+    subprocess.run([str(_executable()), "--site", str(pages), "--output-path", str(tmp_path / "command"),
+                    "--force-language", "zh", "--exclude-selectors", EXCLUDE_SELECTORS, "--quiet"],
+                   check=True, capture_output=True)
+    made = site_files(tmp_path / "service")
+    assert any(name.startswith("fragment/") for name in made)
+    assert made == site_files(tmp_path / "command") == site_files(tmp_path / "again")
+
+
 def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(SearchIndexError, match="no page of .* is marked for the index"):
         index_site(tmp_path, tmp_path / "work")         # nothing to index
