@@ -87,7 +87,10 @@ class Indexer:
                 self._failed()
             self._pending += chunk
         encoded, self._pending = self._pending.split(b",", 1)
-        return json.loads(base64.b64decode(encoded))
+        try:
+            return json.loads(base64.b64decode(encoded, validate=True))
+        except ValueError:
+            raise IndexerError(f"(an answer that is not its protocol's): {encoded[:200]!r}") from None
 
     def _failed(self) -> None:
         try:

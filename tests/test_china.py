@@ -420,6 +420,27 @@ def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
         index_site(tmp_path / "site", tmp_path / "work")
 
 
+def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    import base64
+    import stat
+
+    page = tmp_path / "site/about/index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article>'
+                    "</body></html>", encoding="utf-8")
+    refusal = base64.b64encode(json.dumps({"message_id": 1, "payload": {
+        "type": "Error", "message": "Invalid config supplied"}}).encode()).decode()
+    for name, answer, expected in [
+            ("refuses", refusal + ",", r"search indexing failed \(NewIndex refused\): Invalid config supplied"),
+            ("nonsense", "Note: not an answer,", r"search indexing failed \(an answer that is not its protocol's\)")]:
+        fake = tmp_path / name
+        fake.write_text(f"#!/bin/sh\nprintf '%s' '{answer}'\ncat > /dev/null\n", encoding="utf-8")
+        fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+        monkeypatch.setattr("generator.search._executable", lambda fake=fake: fake)
+        with pytest.raises(SearchIndexError, match=expected):
+            index_site(tmp_path / "site", tmp_path / "work")
+
+
 def test_bundles_by_kind_of_page_and_year() -> None:
     recent = {"2026", "2025", "2024"}
     assert bundle_name("news/2026/09/24/jiufen/index.html", recent) == "news-2026"
