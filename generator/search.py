@@ -15,7 +15,7 @@ is copied from it, and only the others are indexed, by INDEXERS indexer processe
 under SPLIT_FROM pages is one bundle.
 
 The indexer is handed only what it reads of a page (`indexed_part`): the article, with the page's title
-and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a fifth of the
+and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a third of the
 indexer's time, and a bundle's key is made of what it reads, not of menus it never looks at.
 """
 
