@@ -119,12 +119,18 @@ def tooling_key() -> str:
     """The generator's code and the engine versions: an upgrade of either invalidates every record."""
     digest = hashlib.sha256(__version__.encode())
     _stat_tree(GENERATOR_DIR, digest)
-    for package in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "weasyprint"):
-        try:
-            digest.update(f"{package}={version(package)}\n".encode())
-        except PackageNotFoundError:
-            pass
+    engines = package_versions("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "weasyprint")
+    digest.update(engines.encode())
     return digest.hexdigest()
+
+
+def package_versions(*packages: str) -> str:
+    """A line `name=version` for each installed package of these (for keys of what they make)."""
+    lines = []
+    for package in packages:
+        with contextlib.suppress(PackageNotFoundError):
+            lines.append(f"{package}={version(package)}\n")
+    return "".join(lines)
 
 
 def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozenset()) -> str:
@@ -219,9 +225,7 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
 
     memos = {"slugs": directory.KNOWN_SLUGS, "readings": directory.KNOWN_READINGS, "pinyin": chinese.KNOWN_PINYIN}
     digest = hashlib.sha256(tooling_key().encode())
-    for package in ("jieba", "pypinyin"):
-        with contextlib.suppress(PackageNotFoundError):
-            digest.update(f"{package}={version(package)}\n".encode())
+    digest.update(package_versions("jieba", "pypinyin").encode())
     path = cache_root(chamber.folder.parent) / "slugs" / f"{digest.hexdigest()[:16]}.json"
     kept = read_json(path)
     for kind, memo in memos.items():

@@ -16,12 +16,11 @@ import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote, urlparse
 
-from .cache import read_json, tooling_key, write_json
+from .cache import package_versions, read_json, tooling_key, write_json
 
 log = logging.getLogger(__name__)
 
@@ -201,9 +200,7 @@ def print_key(html_file: Path) -> str:
     refers to), the installed Chinese fonts (files, sizes, dates) and the versions of the engine and
     the generator."""
     digest = hashlib.sha256(tooling_key().encode())
-    for package in ("weasyprint", "pydyf", "fonttools"):
-        with contextlib.suppress(PackageNotFoundError):
-            digest.update(f"{package}={version(package)}\n".encode())
+    digest.update(package_versions("weasyprint", "pydyf", "fonttools").encode())
     digest.update(_fonts_key().encode())
     digest.update(html_file.read_bytes())
     folder = html_file.with_name(f"{html_file.stem}.files")

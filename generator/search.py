@@ -52,7 +52,7 @@ RECENT_YEARS = 3                # years of posts with a bundle each; earlier pos
 QUARTERS_FROM = 500             # a recent year with this many posts has a bundle per quarter instead (an edit
                                 # then indexes ~130+ posts again, not ~500+; each bundle adds a file or two
                                 # to a reader's first search)
-INDEXERS = 2                    # indexer processes at once (see _index_bundles)
+INDEXERS = 2                    # indexer processes at once (see _shares)
 SPLIT_FROM = 1000               # indexed pages from which the index is made in bundles
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
@@ -196,23 +196,15 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     # Posts newest first ("news-2026-q4" before "news-2026-q3" before "news-2025"), the earlier ones last.
     posts = sorted((n for n in grouped if n.startswith("news-") and n != "news-earlier"), reverse=True)
     order = ["site", "chamber", *posts, "news-earlier"]
-    options = " ".join(_options(language))
+    settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"     # the indexer and what it is told
     bundles = []
     for name in (n for n in order if n in grouped):
-        key = hashlib.sha256(f"{_indexer_version()}\0{options}\0{name}\n".encode())
+        key = hashlib.sha256(f"{settings}\0{name}\n".encode())
         for rel, document in grouped[name]:
             key.update(f"{rel}\0{hashlib.blake2b(document, digest_size=16).hexdigest()}\n".encode())
         bundles.append(Bundle(name, tuple(rel for rel, _ in grouped[name]), key.hexdigest(),
                               tuple(document for _, document in grouped[name])))
     return bundles
-
-
-def _options(language: str) -> list[str]:
-    return ["--force-language", language, "--exclude-selectors", EXCLUDE_SELECTORS]
-
-
-def _indexer(language: str) -> Indexer:
-    return Indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
 
 
 def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None, language: str = "zh",
@@ -254,8 +246,12 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
         return old if same else None
 
     reused, to_index = [], [b for b in bundles if recorded(b) is None]
-    with ThreadPoolExecutor(max_workers=1) as pool:       # unchanged bundles are copied meanwhile
-        indexing = pool.submit(_index_bundles, to_index, work_dir, out, language)
+    with ThreadPoolExecutor(max_workers=INDEXERS) as pool:       # unchanged bundles are copied meanwhile
+
+        def index(some: list[Bundle]) -> list:
+            return [pool.submit(_index_share, share, work_dir, out, language) for share in _shares(some)]
+
+        indexing = index(to_index)
         late = []      # not as recorded: indexed after all
         for bundle in bundles:
             old = recorded(bundle)
@@ -265,8 +261,9 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
                 reused.append(bundle.name)
             else:
                 late.append(bundle)
-        indexing.result()
-    _index_bundles(late, work_dir, out, language)
+        indexing += index(late)
+        for job in indexing:
+            job.result()
     to_index += late
 
     # Assembled; the merged bundles listed in bundles.json.
@@ -336,11 +333,10 @@ def _copy_bundle(source: Path, target: Path, files: object) -> bool:
     return True
 
 
-def _index_bundles(bundles: list[Bundle], work_dir: Path, out: Path, language: str) -> None:
-    """Index each bundle into `out/<name>/`, by up to INDEXERS indexers at once, each given bundles of about
-    the same work: the text it reads, and a file to write per page (a member's page is a fifth of a post's
-    text: shared by page count, the indexer of the members' pages was idle for the last second of a large
-    chamber's index)."""
+def _shares(bundles: list[Bundle]) -> list[list[Bundle]]:
+    """The bundles split among up to INDEXERS indexers, each given about the same work: the text it reads,
+    and a file to write per page (a member's page is a fifth of a post's text: shared by page count, the
+    indexer of the members' pages was idle for the last second of a large chamber's index)."""
     def work(bundle: Bundle) -> int:
         return sum(map(len, bundle.documents)) + 1000 * len(bundle.pages)
 
@@ -350,14 +346,13 @@ def _index_bundles(bundles: list[Bundle], work_dir: Path, out: Path, language: s
         lightest = loads.index(min(loads))
         shares[lightest].append(bundle)
         loads[lightest] += work(bundle)
-    with ThreadPoolExecutor(max_workers=max(1, len(shares))) as pool:
-        for job in [pool.submit(_index_share, share, work_dir, out, language) for share in shares]:
-            job.result()
+    return shares
 
 
 def _index_share(bundles: list[Bundle], work_dir: Path, out: Path, language: str) -> None:
+    """Index each bundle into `out/<name>/`, one after another, by one indexer process."""
     try:
-        with _indexer(language) as indexer:
+        with Indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
             for bundle in bundles:
                 pages = work_dir / "pages" / bundle.name
                 shutil.rmtree(pages, ignore_errors=True)
