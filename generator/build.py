@@ -167,7 +167,9 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         _write_summary(chamber, building)
         pages = sum(name.endswith(".html") for _, _, names in os.walk(building) for name in names)
         search = _index_and_swap_in(building, target, scratch, into,
-                                    record=search_record(content_dir, out_dir, slug), jobs=workers)
+                                    record=search_record(content_dir, out_dir, slug),
+                                    spare_record=search_record(content_dir, out_dir, slug, spare=True),
+                                    onto_spare=into == spare, jobs=workers)
         unchanged.save(target)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
@@ -185,15 +187,18 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
 
 
 def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into: Path | None, *,
-                       record: Path, jobs: int) -> SearchIndex:
+                       record: Path, spare_record: Path, onto_spare: bool, jobs: int) -> SearchIndex:
     """Make the search index of the finished pages and put the new site in place of the old.
 
-    Built on disk, the folder itself is swapped in. Built in memory, the index is made there while the
-    pages are written into `into` (the spare, or a fresh folder) — only the files that differ — then the
-    index is written there too and `into` swapped in. Search bundles unchanged since the published site are
-    copied from it (`record` says which, search.py), and the record is saved once the new site is in place.
+    Built on disk, the folder itself is swapped in. Built in memory, the pages are written into `into` (the
+    spare, or a fresh folder) — only the files that differ — while the index is made and put there too,
+    then `into` is swapped in. Search bundles unchanged since the published site are copied from it, those
+    the spare holds already are left as they are (`record` and `spare_record` say which, search.py; the
+    latter is followed only when `into` is the spare); the records are saved once the new site is in place.
     """
     published = target / INDEX_DIR if target.is_dir() else None
+    if not onto_spare:      # the spare, if any, is replaced or deleted: what it held is no longer known
+        spare_record.unlink(missing_ok=True)
     if scratch is None or into is None:      # built on disk
         work = Path(tempfile.mkdtemp(prefix=f"{building.name}-search-", dir=building.parent))
         try:
@@ -212,14 +217,17 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
         else:
             writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
         try:
-            index = index_site(building, scratch / "search", published=published, record=record)
+            index = index_site(building, scratch / "search", index_dir=into / INDEX_DIR, published=published,
+                               record=record, spare_record=spare_record if onto_spare else None)
         finally:
             pages = writing.result()
-    written = sync_tree(building / INDEX_DIR, into / INDEX_DIR)
-    log.info("%s: %d files written, %d removed, %d unchanged", target.name, pages.written + written.written,
-             pages.removed + written.removed, pages.kept + written.kept)
+    log.info("%s: %d files written, %d removed, %d unchanged; search bundles indexed: %d, copied: %d, "
+             "in place: %d", target.name, pages.written, pages.removed, pages.kept, len(index.indexed),
+             len(index.reused), len(index.kept))
     swap_into_place(into, target)
-    save_record(record, index)
+    # Written onto the spare, the swap leaves the site it replaces there: the spare's record is the one
+    # that site had. (A fresh folder's old site becomes the spare later, by a rename: no record for it.)
+    save_record(record, index, spare_record if onto_spare else None)
     return index
 
 

@@ -178,10 +178,11 @@ def spare_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     return cache_root(content_dir) / "spares" / out_id(out_dir) / slug
 
 
-def search_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
-    """Which search bundles the published site holds, and from which pages (search.py): a bundle whose
-    pages are unchanged is copied from the published site instead of indexed again."""
-    return cache_root(content_dir) / "search" / out_id(out_dir) / f"{slug}.json"
+def search_record(content_dir: Path, out_dir: Path, slug: str, *, spare: bool = False) -> Path:
+    """Which search bundles the published site holds (or, with `spare`, the spare copy of the site), and
+    from which pages (search.py): a bundle whose pages are unchanged is kept or copied instead of indexed
+    again."""
+    return cache_root(content_dir) / "search" / out_id(out_dir) / f"{slug}{'.spare' if spare else ''}.json"
 
 
 def drawn_record(content_dir: Path, out_dir: Path, slug: str) -> Path:

@@ -27,6 +27,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +41,7 @@ from mkdocs.structure.files import Files
 from .cache import read_json, write_json
 from .indexer import Indexer, IndexerError
 from .markup import front_matter
+from .output import remove_others, write_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +152,9 @@ class SearchIndex:
     seconds: float
     indexed: tuple[str, ...] = ()    # bundles indexed by this build
     reused: tuple[str, ...] = ()     # bundles copied from the published site
-    record: dict = field(default_factory=dict, repr=False)   # what to save once the site is published
+    kept: tuple[str, ...] = ()       # bundles the index folder held already (the spare site's, see index_site)
+    record: dict = field(default_factory=dict, repr=False)     # what to save once the site is published
+    replaced: dict = field(default_factory=dict, repr=False)   # what the site it replaces holds (its record)
 
 
 def bundle_name(page: str, recent_years: set[str], quartered: set[str] = frozenset()) -> str:
@@ -208,16 +212,20 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
 
 
 def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None, language: str = "zh",
-               published: Path | None = None, record: Path | None = None) -> SearchIndex:
+               published: Path | None = None, record: Path | None = None,
+               spare_record: Path | None = None) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`), using
-    `work_dir` (made if missing; on the file system of the site) for the indexer's input and output.
-    Raises SearchIndexError.
+    `work_dir` (made if missing) for the indexer's input and output. Raises SearchIndexError.
 
-    `published` is the index of the site now published and `record` the file that tells which bundles it
-    holds (cache.search_record): bundles whose pages are unchanged are copied from there. The record is
-    removed here (the site is about to change) and written again by `save_record` once the new site is
-    published. The bundles still to index are shared by up to INDEXERS indexers, while the others are
-    copied.
+    `index_dir` may hold an earlier index: it ends up holding exactly the new one, and a file already
+    there with the right bytes is not written again (the site is built onto a spare copy, output.py).
+    `spare_record` says which bundles it holds (the spare's index, as published two builds ago): those
+    whose pages are unchanged stay as they are, unread. `published` is the index of the site now published
+    and `record` the file that tells which bundles it holds (cache.search_record): other bundles whose pages
+    are unchanged are copied from there. Both records are removed here (those sites are about to change)
+    and written again by `save_record` once the new site is published. The bundles still to index are
+    shared by up to INDEXERS indexers, each putting a bundle in place as soon as it is made, while the
+    others are copied.
 
     Pagefind numbers pages in the order it finds them, so each bundle's pages are written into a folder of
     their own in a fixed order: the same pages always give the same index (a memory file system lists
@@ -230,73 +238,89 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     if not bundles:
         raise SearchIndexError(f"search indexing failed: no page of {site_dir} is marked for the index")
     previous = read_json(record) if published is not None else {}
-    if record is not None:
-        record.unlink(missing_ok=True)
+    present = read_json(spare_record) if spare_record is not None and index_dir.is_dir() else {}
+    for stale in (record, spare_record):
+        if stale is not None:
+            stale.unlink(missing_ok=True)
     out = work_dir / "out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    index_dir.mkdir(parents=True, exist_ok=True)
     # The first bundle sits at the top of the index folder (where the search page looks) with the search
-    # code; the others in folders of their own, with their index only. A bundle is copied only from where
+    # code; the others in folders of their own, with their index only. A bundle is taken only from where
     # it would go now.
     folders = {bundle.name: "" if position == 0 else bundle.name for position, bundle in enumerate(bundles)}
 
-    def recorded(bundle: Bundle) -> dict | None:
-        old = previous.get(bundle.name)
-        same = isinstance(old, dict) and old.get("key") == bundle.key and old.get("folder") == folders[bundle.name]
+    def recorded(bundle: Bundle, holds: dict) -> dict | None:
+        old = holds.get(bundle.name)
+        same = (isinstance(old, dict) and old.get("key") == bundle.key and old.get("folder") == folders[bundle.name]
+                and _listed(old.get("files")))
         return old if same else None
 
-    reused, to_index = [], [b for b in bundles if recorded(b) is None]
-    with ThreadPoolExecutor(max_workers=INDEXERS) as pool:       # unchanged bundles are copied meanwhile
+    files: dict[str, dict[str, int]] = {}      # each bundle's files (path in its folder → size)
+    kept = [b.name for b in bundles if (old := recorded(b, present)) and _holds(index_dir / folders[b.name], old["files"])]
+    for name in kept:
+        files[name] = present[name]["files"]
+    to_copy = [b for b in bundles if b.name not in kept and recorded(b, previous)]
+    to_index = [b for b in bundles if b.name not in kept and b not in to_copy]
+    reused: list[str] = []
+    with ThreadPoolExecutor(max_workers=INDEXERS) as pool:       # bundles are copied meanwhile
 
         def index(some: list[Bundle]) -> list:
-            return [pool.submit(_index_share, share, work_dir, out, language) for share in _shares(some)]
+            return [pool.submit(_index_share, share, work_dir, out, language, index_dir, folders) for share in _shares(some)]
 
         indexing = index(to_index)
         late = []      # not as recorded: indexed after all
-        for bundle in bundles:
-            old = recorded(bundle)
-            if old is None:
-                continue
-            if _copy_bundle(published / folders[bundle.name], out / bundle.name, old.get("files")):
+        for bundle in to_copy:
+            listed = previous[bundle.name]["files"]
+            if _copy_bundle(published / folders[bundle.name], index_dir / folders[bundle.name], listed):
                 reused.append(bundle.name)
+                files[bundle.name] = listed
             else:
                 late.append(bundle)
         indexing += index(late)
         for job in indexing:
-            job.result()
+            files.update(job.result())
     to_index += late
 
-    # Assembled; the merged bundles listed in bundles.json.
-    shutil.rmtree(index_dir, ignore_errors=True)     # never a stale chunk beside the new ones
-    index_dir.mkdir(parents=True)
-    saved: dict[str, dict] = {}
-    for bundle in bundles:
-        folder = folders[bundle.name]
-        source = out / bundle.name
-        if folder:
-            _keep_merged_parts(source)
-        if bundle.name in reused:      # copied as recorded
-            files = previous[bundle.name]["files"]
-        else:
-            files = {p.relative_to(source).as_posix(): p.stat().st_size for p in source.rglob("*") if p.is_file()}
-        saved[bundle.name] = {"key": bundle.key, "folder": folder, "files": files}
-        if folder:
-            shutil.move(source, index_dir / folder)
-        else:
-            for entry in source.iterdir():
-                shutil.move(entry, index_dir / entry.name)
-    (index_dir / BUNDLES_FILE).write_text(json.dumps({"merge": [b.name for b in bundles[1:]]}), encoding="utf-8")
+    # Whatever else the folder holds (bundles and files of an earlier index) goes; bundles.json lists the
+    # merged bundles.
+    saved = {b.name: {"key": b.key, "folder": folders[b.name], "files": files[b.name]} for b in bundles}
+    wanted = {os.path.normpath(os.path.join(folders[b.name], rel)) for b in bundles for rel in files[b.name]}
+    remove_others(index_dir, wanted | {BUNDLES_FILE})
+    write_if_changed(index_dir / BUNDLES_FILE, json.dumps({"merge": [b.name for b in bundles[1:]]}).encode())
     shutil.rmtree(out, ignore_errors=True)
     result = SearchIndex(pages=sum(len(b.pages) for b in bundles),
                          files=sum(len(s["files"]) for s in saved.values()) + 1,
                          bytes=sum(sum(s["files"].values()) for s in saved.values()),
                          seconds=time.perf_counter() - started,
                          indexed=tuple(b.name for b in bundles if b in to_index),
-                         reused=tuple(b.name for b in bundles if b.name in reused), record=saved)
-    log.info("search index: %d pages in %d bundles (indexed: %s; unchanged: %s), %.1f KiB in %.2f s",
+                         reused=tuple(b.name for b in bundles if b.name in reused),
+                         kept=tuple(b.name for b in bundles if b.name in kept), record=saved,
+                         replaced=previous if isinstance(previous, dict) else {})
+    log.info("search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",
              result.pages, len(bundles), ", ".join(result.indexed) or "none", ", ".join(result.reused) or "none",
-             result.bytes / 1024, result.seconds)
+             ", ".join(result.kept) or "none", result.bytes / 1024, result.seconds)
     return result
+
+
+def _listed(files: object) -> bool:
+    """Whether a record's file list is one to follow: paths inside the bundle's folder, with sizes."""
+    return isinstance(files, dict) and bool(files) and all(
+        isinstance(rel, str) and isinstance(size, int) and not Path(rel).is_absolute() and ".." not in Path(rel).parts
+        for rel, size in files.items())
+
+
+def _holds(folder: Path, files: dict[str, int]) -> bool:
+    """Whether `folder` holds these files (path → size), each a plain file (never a link) of that size."""
+    try:
+        for rel, size in files.items():
+            found = os.lstat(folder / rel)
+            if not stat.S_ISREG(found.st_mode) or found.st_size != size:
+                return False
+    except OSError:
+        return False
+    return True
 
 
 def _keep_merged_parts(bundle: Path) -> None:
@@ -307,28 +331,25 @@ def _keep_merged_parts(bundle: Path) -> None:
             entry.unlink()
 
 
-def save_record(record: Path, index: SearchIndex) -> None:
-    """Remember which bundles the site just published holds (see index_site)."""
+def save_record(record: Path, index: SearchIndex, spare_record: Path | None = None) -> None:
+    """Remember which bundles the site just published holds (see index_site); and, in `spare_record`, which
+    the site it replaced holds, where that one is now the spare."""
     write_json(record, index.record)
+    if spare_record is not None and index.replaced:
+        write_json(spare_record, index.replaced)
 
 
-def _copy_bundle(source: Path, target: Path, files: object) -> bool:
-    """Copy a published bundle's files (as recorded: path → size) into `target`; False, with nothing
-    copied, if any is missing or not the size recorded (the published site was changed by hand)."""
-    if not isinstance(files, dict) or not files:
+def _copy_bundle(source: Path, target: Path, files: dict[str, int]) -> bool:
+    """Copy a published bundle's files (as recorded: path → size) into `target`, writing only those that
+    differ; False if any is missing or not the size recorded (the published site was changed by hand):
+    the bundle is then indexed, and what was copied of it written over or removed."""
+    if not _holds(source, files):
         return False
     try:
-        for rel, size in files.items():
-            path = source / rel
-            if (not isinstance(rel, str) or Path(rel).is_absolute() or ".." in Path(rel).parts
-                    or path.is_symlink() or path.stat().st_size != size):
-                return False
-        for folder in sorted({(target / rel).parent for rel in files}):
-            folder.mkdir(parents=True, exist_ok=True)
         for rel in files:
-            shutil.copyfile(source / rel, target / rel)
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            write_if_changed(target / rel, (source / rel).read_bytes())
     except OSError:
-        shutil.rmtree(target, ignore_errors=True)
         return False
     return True
 
@@ -349,8 +370,11 @@ def _shares(bundles: list[Bundle]) -> list[list[Bundle]]:
     return shares
 
 
-def _index_share(bundles: list[Bundle], work_dir: Path, out: Path, language: str) -> None:
-    """Index each bundle into `out/<name>/`, one after another, by one indexer process."""
+def _index_share(bundles: list[Bundle], work_dir: Path, out: Path, language: str, index_dir: Path,
+                 folders: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Index each bundle, one after another, by one indexer process, and put it in its folder of
+    `index_dir` as soon as it is made; returns each bundle's files (path → size)."""
+    made: dict[str, dict[str, int]] = {}
     try:
         with Indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
             for bundle in bundles:
@@ -365,5 +389,26 @@ def _index_share(bundles: list[Bundle], work_dir: Path, out: Path, language: str
                 if indexed != len(bundle.pages):
                     raise SearchIndexError(f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
                                            f"of bundle {bundle.name} were indexed")
+                made[bundle.name] = _put_in_place(out / bundle.name, index_dir / folders[bundle.name],
+                                                  merged=bool(folders[bundle.name]))
     except IndexerError as exc:
         raise SearchIndexError(f"search indexing failed {exc}") from None
+    return made
+
+
+def _put_in_place(made: Path, folder: Path, *, merged: bool) -> dict[str, int]:
+    """Write a bundle the indexer made into its folder of the index, only the files that differ; returns
+    its files (path → size). A merged bundle keeps only its index (_keep_merged_parts)."""
+    if merged:
+        _keep_merged_parts(made)
+    files: dict[str, int] = {}
+    for root, _, names in os.walk(made):
+        rel_root = os.path.relpath(root, made)
+        into = folder if rel_root == "." else folder / rel_root
+        into.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            data = Path(root, name).read_bytes()
+            write_if_changed(into / name, data)
+            files[name if rel_root == "." else f"{rel_root}/{name}".replace(os.sep, "/")] = len(data)
+    shutil.rmtree(made, ignore_errors=True)
+    return files

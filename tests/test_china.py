@@ -531,7 +531,56 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     record.write_text(json.dumps(saved), encoding="utf-8")
     write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎。\n"})
     fourth = build_chamber("bianji", content, out, today=TODAY)
-    assert fourth.search.indexed == ("chamber", "news-2026", "news-2025") and fourth.search.reused == ()
+    # news-2026 is unchanged since the spare site (built in memory) holds it: left in place there.
+    assert fourth.search.indexed[:1] == ("chamber",) and "news-2025" in fourth.search.indexed
+    assert fourth.search.reused == () and set(fourth.search.indexed + fourth.search.kept) == {
+        "chamber", "news-2026", "news-2025"}
+    fresh = build_chamber("bianji", content, tmp_path / "fresh2", today=TODAY)
+    assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh2/bianji/pagefind")
+
+
+def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_path: Path, monkeypatch) -> None:
+    """Built in memory and written onto the spare copy of the site (the one before last), a bundle the
+    spare holds already is neither copied nor read; one changed there is taken from the published site; the
+    index is always the one a build from nothing makes."""
+    from conftest import needs_memory_builds
+    from generator.cache import search_record, spare_dir
+
+    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
+    content, out = tmp_path / "content", tmp_path / "sites"
+    needs_memory_builds(out)
+    write_chamber(content, "bianji")
+    build_chamber("bianji", content, out, today=TODAY)
+
+    def edit(rel: str, text: str):
+        write_chamber(content, "bianji", default_files=False, files={rel: text})
+        built = build_chamber("bianji", content, out, today=TODAY)
+        fresh = tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"
+        build_chamber("bianji", content, fresh, today=TODAY)
+        assert site_files(out / "bianji/pagefind") == site_files(fresh / "bianji/pagefind")
+        return built.search
+
+    spare_index = spare_dir(content, out, "bianji") / INDEX_DIR
+    second = edit("news/2026/2026-05-21-falv-peixun.md", post("法律知识培训班开班", "2026-05-21", body="新增专题。"))
+    assert second.indexed == ("news-2026",) and second.kept == ()   # written into a fresh folder: no spare yet
+    assert not search_record(content, out, "bianji", spare=True).exists()
+    third = edit("news/2025/2025-12-30-nianhui.md", post("商会召开2025年年会", "2025-12-30", body="表彰会员。"))
+    assert third.indexed == ("news-2025",) and third.reused == ("chamber", "news-2026") and third.kept == ()
+    assert search_record(content, out, "bianji", spare=True).exists()       # the second site is the spare now
+    fourth = edit("pages/join.md", "---\ntitle: 入会指南\n---\n\n欢迎。\n")
+    assert fourth.indexed == ("chamber",) and fourth.reused == ("news-2025",) and fourth.kept == ("news-2026",)
+    # A bundle of the spare changed by hand: not kept, but copied. (A build cut short removes the record.)
+    fifth_spare = spare_index / "news-2025" / "pagefind-entry.json"
+    assert fifth_spare.is_file()
+    write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n请联系秘书处。\n"})
+    fifth_spare.write_text("{}", encoding="utf-8")
+    for fragment in (spare_index / "news-2026" / "fragment").iterdir():
+        fragment.unlink()
+    built = build_chamber("bianji", content, out, today=TODAY)
+    assert built.search.indexed == ("chamber",) and built.search.kept == ()
+    assert built.search.reused == ("news-2026", "news-2025")
+    build_chamber("bianji", content, tmp_path / "fresh-last", today=TODAY)
+    assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh-last/bianji/pagefind")
 
 
 def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_path: Path, monkeypatch) -> None:
