@@ -9,15 +9,22 @@ the options given here and no configuration file from the current folder.
 The conversation (as Pagefind's own wrappers hold it): each message is a JSON object, base64-encoded and
 followed by a comma, on the process's standard input; each answer comes the same way on its standard
 output, with the number of the message it answers. Messages are handled one after another.
+
+`lent_indexer` keeps the processes for the next index made in the same process: `chamber build --all`
+builds many chambers per process, and each chamber's index paid a start and the dictionary again.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
+import contextlib
 import json
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
+from typing import Iterator
 
 
 class IndexerError(RuntimeError):
@@ -43,6 +50,9 @@ class Indexer:
         self._ask({"type": "WriteFiles", "index_id": index_id, "output_path": str(output.resolve())})
         self._ask({"type": "DeleteIndex", "index_id": index_id})     # its memory freed before the next
         return found
+
+    def running(self) -> bool:
+        return self._process.poll() is None
 
     def close(self) -> None:
         if self._process.stdin and not self._process.stdin.closed:
@@ -101,3 +111,43 @@ class Indexer:
         self._errors.seek(0)
         said = self._errors.read().decode("utf-8", "replace").strip()
         raise IndexerError(f"({code}): {said or 'the indexer stopped without a word'}")
+
+
+_kept: dict[tuple, list[Indexer]] = {}      # idle processes, by executable and settings
+_kept_lock = threading.Lock()               # an index is made by several threads, each with its own process
+
+
+@contextlib.contextmanager
+def lent_indexer(executable: Path, *, language: str, exclude_selectors: list[str]) -> Iterator[Indexer]:
+    """An indexer process for one thread's part of an index: one kept from an earlier index of this
+    process, if one is still running, else a new one. Kept again afterwards, unless anything failed while
+    it was lent (it is then stopped: the next index starts a fresh one)."""
+    key = (str(executable), language, tuple(exclude_selectors))
+    indexer = None
+    with _kept_lock:
+        idle = _kept.setdefault(key, [])
+        while idle and indexer is None:
+            candidate = idle.pop()
+            if candidate.running():
+                indexer = candidate
+            else:
+                candidate.close()
+    if indexer is None:
+        indexer = Indexer(executable, language=language, exclude_selectors=exclude_selectors)
+    try:
+        yield indexer
+    except BaseException:
+        indexer.close()
+        raise
+    with _kept_lock:
+        _kept[key].append(indexer)
+
+
+@atexit.register
+def close_kept() -> None:
+    """Stop the idle processes (they also leave by themselves when this process ends: their input closes)."""
+    with _kept_lock:
+        idle = [indexer for kept in _kept.values() for indexer in kept]
+        _kept.clear()
+    for indexer in idle:
+        indexer.close()

@@ -11,8 +11,9 @@ each of the last three years with posts (of each quarter, in a year of QUARTERS_
 earlier posts. The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
 small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
 are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the published site
-is copied from it, and only the others are indexed, by INDEXERS indexer processes (indexer.py). A site
-under SPLIT_FROM pages is one bundle.
+is copied from it, and only the others are indexed, by INDEXERS indexer processes (indexer.py; kept for
+the next index this process makes: `--all` makes one per chamber). A site under SPLIT_FROM pages is one
+bundle.
 
 The indexer is handed only what it reads of a page (`indexed_part`): the article, with the page's title
 and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a third of the
@@ -39,7 +40,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
 from .cache import read_json, write_json
-from .indexer import Indexer, IndexerError
+from .indexer import IndexerError, lent_indexer
 from .markup import front_matter
 from .output import remove_others, write_if_changed
 
@@ -376,7 +377,7 @@ def _index_share(bundles: list[Bundle], work_dir: Path, out: Path, language: str
     `index_dir` as soon as it is made; returns each bundle's files (path → size)."""
     made: dict[str, dict[str, int]] = {}
     try:
-        with Indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
+        with lent_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
             for bundle in bundles:
                 pages = work_dir / "pages" / bundle.name
                 shutil.rmtree(pages, ignore_errors=True)

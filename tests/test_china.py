@@ -408,6 +408,27 @@ def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site:
     assert made == site_files(tmp_path / "command") == site_files(tmp_path / "again")
 
 
+def test_indexer_processes_are_kept_for_the_next_index(search_site: Path, tmp_path: Path) -> None:
+    """`--all` makes an index per chamber in one process: the indexer processes are kept between them (no
+    start, no dictionary loaded again), give the same index, and one that stopped meanwhile is replaced."""
+    from generator import indexer
+
+    def kept() -> dict[int, object]:
+        return {i._process.pid: i for idle in indexer._kept.values() for i in idle}
+
+    index_site(search_site, tmp_path / "work", index_dir=tmp_path / "one")
+    first = kept()
+    assert first and all(i.running() for i in first.values())
+    index_site(search_site, tmp_path / "work", index_dir=tmp_path / "two")
+    assert kept().keys() == first.keys()
+    for process in [i._process for i in first.values()]:
+        process.kill()
+        process.wait()
+    index_site(search_site, tmp_path / "work", index_dir=tmp_path / "three")
+    assert kept() and not kept().keys() & first.keys()
+    assert site_files(tmp_path / "one") == site_files(tmp_path / "two") == site_files(tmp_path / "three")
+
+
 def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(SearchIndexError, match="no page of .* is marked for the index"):
         index_site(tmp_path, tmp_path / "work")         # nothing to index
