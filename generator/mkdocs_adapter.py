@@ -74,6 +74,11 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts."""
     # Material's blog plugin makes its temporary folder (a file per page of each news list, every build)
     # when it is loaded: beside the staged docs, in memory when they are, instead of the system's /tmp.
+    # MkDocs keeps plugins that have startup or shutdown hooks, the blog among them, for the life of the
+    # process (for `mkdocs serve`'s rebuilds): every later build of the process (`--all`, tests) would
+    # then write its lists into the first build's folder, deleted since, perhaps while it is being deleted.
+    # Each build loads new ones.
+    MkDocsConfig.plugins.plugin_cache.clear()
     system_temp, tempfile.tempdir = tempfile.tempdir, str(config_file.parent)
     try:
         config = load_config(config_file=str(config_file))
