@@ -321,8 +321,8 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
 def _listed(files: object) -> bool:
     """Whether a record's file list is one to follow: paths inside the bundle's folder, with sizes."""
     return isinstance(files, dict) and bool(files) and all(
-        isinstance(rel, str) and isinstance(size, int) and not Path(rel).is_absolute() and ".." not in Path(rel).parts
-        for rel, size in files.items())
+        isinstance(rel, str) and isinstance(size, int) and rel and not rel.startswith("/")
+        and ".." not in rel.split("/") for rel, size in files.items())
 
 
 def _holds(folder: Path, files: dict[str, int]) -> bool:
