@@ -10,6 +10,7 @@ import fcntl
 import gc
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from . import forked, workers
+from . import forked
 from .cache import (cache_root, drawn_record, inputs_key, is_fresh, project_dir_for, remember, search_record,
                     spare_dir, stage_dir)
 from .chinese import format_date
@@ -269,7 +270,12 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
             except (ContentError, BuildLocked) as exc:
                 yield slug, exc
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=workers.context()) as pool:
+    # Workers start from a clean server process, not a fork of this one: MkDocs keeps plugin instances
+    # (the blog's temporary folder among them) per process, and forked copies would share them.
+    context = multiprocessing.get_context("forkserver")
+    # The server imports MkDocs, Material and the rest once; each worker starts as a fork of it, ready.
+    context.set_forkserver_preload(["generator.mkdocs_adapter", "generator.plugin", "material.plugins.blog.plugin"])
+    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=context) as pool:
         futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
         for future in as_completed(futures):
             try:

@@ -12,7 +12,9 @@ import os
 import sys
 from pathlib import Path
 
+from .content import chamber_slugs, load_chamber
 from .errors import ContentError, Problem
+from .pdf import FontMissing
 
 log = logging.getLogger("chamber")
 
@@ -80,8 +82,6 @@ def _date(text: str) -> dt.date:
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
-    from .content import chamber_slugs
-
     found = chamber_slugs(args.content)
     if getattr(args, "all", False) or (allow_all and not args.slugs):
         if not found:
@@ -147,7 +147,6 @@ class _Progress:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .content import load_chamber
     from .newsletter import load_issues
 
     errors = 0
@@ -166,7 +165,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from .audit import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
-    from .content import load_chamber
     from .errors import Problems
 
     today = args.today or dt.date.today()
@@ -195,7 +193,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .content import load_chamber
     from .mkdocs_adapter import serve_site, write_chamber_config
 
     load_chamber(args.content, args.slug, today=args.today)  # refuse to start on broken content
@@ -219,7 +216,6 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     """One issue (--issue, and/or a period) or every issue file of the chamber."""
     from dataclasses import replace
 
-    from .content import load_chamber
     from .newsletter import ISSUE_ID, OUTPUT_DIR, default_issue_id, load_issues, period_issue, write_issue
     from .pdf import find_fonts
 
@@ -265,11 +261,6 @@ COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": c
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    if args.command == "build" and args.jobs > 1 and (args.all or len(args.slugs) > 1):
-        from .workers import start_early
-
-        start_early()      # its modules load while this process loads its own
-    from .pdf import FontMissing
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s: %(message)s")
     try:
