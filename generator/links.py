@@ -12,7 +12,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -59,11 +59,18 @@ def _blank(match: re.Match) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
-@lru_cache(maxsize=8192)
 def find_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
-    """Every relative link and image of `body` (not http:, mailto:, #anchors or /absolute paths).
+    """Every relative link and image of `body` (not http:, mailto:, #anchors or /absolute paths); `body_line`
+    is the file line the body starts on."""
+    if body_line == 1:
+        return _links_in(body)
+    return tuple(replace(link, line=link.line + body_line - 1) for link in _links_in(body))
 
-    Kept per body: a post's links are looked for when it is checked, staged, and its files copied."""
+
+@lru_cache(maxsize=8192)
+def _links_in(body: str) -> tuple[Link, ...]:
+    """find_links from the body's first line. Kept per body: a post's links are looked for when it is
+    checked, staged, and its files copied."""
     masked = _CODE_SPAN.sub(_blank, _FENCE.sub(_blank, body))
     found: list[tuple[int, int, bool]] = []
     for match in _INLINE.finditer(masked):
@@ -79,7 +86,7 @@ def find_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
         target = body[start:end].strip()
         if not target or target.startswith(("#", "/", "\\")) or _SCHEME.match(target):
             continue
-        links.append(Link(target, start, end, body_line + body.count("\n", 0, start), image))
+        links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image))
     return tuple(links)
 
 
@@ -101,11 +108,18 @@ class Document:
     published: bool
 
 
+# The files each checked document refers to (linked_files), by folder, path and body: found by check_links
+# when the chamber is loaded, and asked for again when its docs are made.
+_CHECKED_FILES: dict[tuple[str, str, str], list[Path]] = {}
+
+
 def check_links(documents: Iterable[Document], folder: Path, problems: Problems) -> None:
     """Report every broken link, missing image, and link from a published page to an unpublished one."""
     documents = list(documents)
     markdown = {real_path(doc.path): doc for doc in documents}
+    _CHECKED_FILES.clear()
     for doc in documents:
+        files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
         for link in find_links(doc.body, doc.body_line):
             what = "image" if link.image else "link"
             target = resolve(link, doc.path, folder)
@@ -113,7 +127,10 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
                 problems.error(doc.path, f"{what} {link.target!r} points outside the chamber folder",
                                line=link.line, expected="a path to a file of this chamber, relative to this file")
                 continue
-            if not target.is_file():
+            exists = target.is_file()
+            if exists and target.suffix.lower() != ".md":
+                files.append(target)
+            if not exists:
                 problems.error(doc.path, f"broken {what}: {link.target!r} not found", line=link.line,
                                expected=f"a path relative to this file ({problems.rel(doc.path.parent)}/)")
                 continue
@@ -136,7 +153,11 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
 
 
 def linked_files(body: str, source: Path, folder: Path) -> list[Path]:
-    """The existing non-Markdown files (images, attachments) a body refers to."""
+    """The existing non-Markdown files (images, attachments) a body refers to (as check_links found them,
+    when it checked this body at this path)."""
+    checked = _CHECKED_FILES.get((str(folder), str(source), body))
+    if checked is not None:
+        return list(checked)
     files = []
     for link in find_links(body):
         target = resolve(link, source, folder)
