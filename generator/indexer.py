@@ -32,7 +32,9 @@ class IndexerError(RuntimeError):
 
 
 class Indexer:
-    """One Pagefind process; `index_folder` makes the index of a folder of pages, one folder at a time."""
+    """One Pagefind process; `index_folder` makes the index of a folder of pages, one folder at a time, and
+    hands back its files (the process writes nothing: files it wrote could still be being written when it
+    answered, and one read then was cut short)."""
 
     def __init__(self, executable: Path, *, language: str, exclude_selectors: list[str]) -> None:
         self._config = {"force_language": language, "exclude_selectors": exclude_selectors}
@@ -40,16 +42,25 @@ class Indexer:
         self._process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self._errors)
         self._sent = 0
-        self._pending = b""
+        self._pending = bytearray()     # read from the process, not yet answered
+        self._searched = 0              # how much of it holds no end of answer
 
-    def index_folder(self, pages: Path, output: Path) -> int:
-        """Index every HTML file under `pages` (as `pagefind --site pages`) into `output`; returns the
-        number of pages indexed."""
+    def index_folder(self, pages: Path) -> tuple[int, dict[str, bytes]]:
+        """Index every HTML file under `pages` (as `pagefind --site pages`); returns the number of pages
+        indexed and the index's files (path in the index folder → bytes), those `pagefind` would write."""
         index_id = self._ask({"type": "NewIndex", "config": self._config})["index_id"]
         found = self._ask({"type": "AddDir", "index_id": index_id, "path": str(pages.resolve())})["page_count"]
-        self._ask({"type": "WriteFiles", "index_id": index_id, "output_path": str(output.resolve())})
+        listed = self._ask({"type": "GetFiles", "index_id": index_id}).get("files")
         self._ask({"type": "DeleteIndex", "index_id": index_id})     # its memory freed before the next
-        return found
+        files: dict[str, bytes] = {}
+        for entry in listed if isinstance(listed, list) else []:
+            path = entry.get("path") if isinstance(entry, dict) else None
+            if not isinstance(path, str) or not path or path.startswith("/") or ".." in path.split("/"):
+                raise IndexerError(f"(an index file outside the index folder): {path!r}")
+            files[path] = base64.b64decode(entry.get("content") or "")
+        if not files:
+            raise IndexerError("(an index without files)")
+        return found, files
 
     def running(self) -> bool:
         return self._process.poll() is None
@@ -91,12 +102,16 @@ class Indexer:
         return reply
 
     def _answer(self) -> dict:
-        while b"," not in self._pending:
-            chunk = self._process.stdout.read1(1 << 16)
+        # An answer may be megabytes (an index's files): gathered in one growing buffer, searched once.
+        while (end := self._pending.find(b",", self._searched)) < 0:
+            self._searched = len(self._pending)
+            chunk = self._process.stdout.read1(1 << 20)
             if not chunk:
                 self._failed()
             self._pending += chunk
-        encoded, self._pending = self._pending.split(b",", 1)
+        encoded = bytes(self._pending[:end])
+        del self._pending[:end + 1]
+        self._searched = 0
         try:
             return json.loads(base64.b64decode(encoded, validate=True))
         except ValueError:

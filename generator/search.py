@@ -229,7 +229,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
                published: Path | None = None, record: Path | None = None,
                spare_record: Path | None = None) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`), using
-    `work_dir` (made if missing) for the indexer's input and output. Raises SearchIndexError.
+    `work_dir` (made if missing) for the pages handed to the indexer. Raises SearchIndexError.
 
     `index_dir` may hold an earlier index: it ends up holding exactly the new one, and a file already
     there with the right bytes is not written again (the site is built onto a spare copy, output.py).
@@ -256,9 +256,6 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     for stale in (record, spare_record):
         if stale is not None:
             stale.unlink(missing_ok=True)
-    out = work_dir / "out"
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
     index_dir.mkdir(parents=True, exist_ok=True)
     # The first bundle sits at the top of the index folder (where the search page looks) with the search
     # code; the others in folders of their own, with their index only. A bundle is taken only from where
@@ -281,7 +278,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     with ThreadPoolExecutor(max_workers=INDEXERS) as pool:       # bundles are copied meanwhile
 
         def index(some: list[Bundle]) -> list:
-            return [pool.submit(_index_share, share, work_dir, out, language, index_dir, folders) for share in _shares(some)]
+            return [pool.submit(_index_share, share, work_dir, language, index_dir, folders) for share in _shares(some)]
 
         indexing = index(to_index)
         late = []      # not as recorded: indexed after all
@@ -303,7 +300,6 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     wanted = {os.path.normpath(os.path.join(folders[b.name], rel)) for b in bundles for rel in files[b.name]}
     remove_others(index_dir, wanted | {BUNDLES_FILE})
     write_if_changed(index_dir / BUNDLES_FILE, json.dumps({"merge": [b.name for b in bundles[1:]]}).encode())
-    shutil.rmtree(out, ignore_errors=True)
     result = SearchIndex(pages=sum(len(b.pages) for b in bundles),
                          files=sum(len(s["files"]) for s in saved.values()) + 1,
                          bytes=sum(sum(s["files"].values()) for s in saved.values()),
@@ -335,14 +331,6 @@ def _holds(folder: Path, files: dict[str, int]) -> bool:
     except OSError:
         return False
     return True
-
-
-def _keep_merged_parts(bundle: Path) -> None:
-    """A merged bundle is read by the search code of the first: its own copies of the scripts, styles and
-    WebAssembly (half a megabyte) would never be fetched."""
-    for entry in bundle.iterdir():
-        if entry.is_file() and entry.name != "pagefind-entry.json" and not entry.name.endswith(".pf_meta"):
-            entry.unlink()
 
 
 def save_record(record: Path, index: SearchIndex, spare_record: Path | None = None) -> None:
@@ -384,7 +372,7 @@ def _shares(bundles: list[Bundle]) -> list[list[Bundle]]:
     return shares
 
 
-def _index_share(bundles: list[Bundle], work_dir: Path, out: Path, language: str, index_dir: Path,
+def _index_share(bundles: list[Bundle], work_dir: Path, language: str, index_dir: Path,
                  folders: dict[str, str]) -> dict[str, dict[str, int]]:
     """Index each bundle, one after another, by one indexer process, and put it in its folder of
     `index_dir` as soon as it is made; returns each bundle's files (path → size)."""
@@ -398,31 +386,29 @@ def _index_share(bundles: list[Bundle], work_dir: Path, out: Path, language: str
                     path = pages / rel
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(document)
-                indexed = indexer.index_folder(pages, out / bundle.name)
+                indexed, files = indexer.index_folder(pages)
                 shutil.rmtree(pages, ignore_errors=True)
                 if indexed != len(bundle.pages):
                     raise SearchIndexError(f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
                                            f"of bundle {bundle.name} were indexed")
-                made[bundle.name] = _put_in_place(out / bundle.name, index_dir / folders[bundle.name],
+                made[bundle.name] = _put_in_place(files, index_dir / folders[bundle.name],
                                                   merged=bool(folders[bundle.name]))
     except IndexerError as exc:
         raise SearchIndexError(f"search indexing failed {exc}") from None
     return made
 
 
-def _put_in_place(made: Path, folder: Path, *, merged: bool) -> dict[str, int]:
-    """Write a bundle the indexer made into its folder of the index, only the files that differ; returns
-    its files (path → size). A merged bundle keeps only its index (_keep_merged_parts)."""
-    if merged:
-        _keep_merged_parts(made)
-    files: dict[str, int] = {}
-    for root, _, names in os.walk(made):
-        rel_root = os.path.relpath(root, made)
-        into = folder if rel_root == "." else folder / rel_root
-        into.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            data = Path(root, name).read_bytes()
-            write_if_changed(into / name, data)
-            files[name if rel_root == "." else f"{rel_root}/{name}".replace(os.sep, "/")] = len(data)
-    shutil.rmtree(made, ignore_errors=True)
-    return files
+def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:
+    """Write a bundle's index files into its folder of the index, only those that differ; returns them
+    (path → size). A merged bundle is read by the search code of the first: its own copies of the
+    scripts, styles and WebAssembly (half a megabyte) would never be fetched, and are left out."""
+    kept = {rel: data for rel, data in files.items() if not merged or _is_index_part(rel)}
+    for rel in sorted(kept):
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        write_if_changed(folder / rel, kept[rel])
+    return {rel: len(data) for rel, data in kept.items()}
+
+
+def _is_index_part(rel: str) -> bool:
+    """A file of the index itself (its entry file, metadata, chunks and fragments), not of the search code."""
+    return "/" in rel or rel == "pagefind-entry.json" or rel.endswith(".pf_meta")

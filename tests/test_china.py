@@ -398,14 +398,13 @@ def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site:
         (pages / rel).parent.mkdir(parents=True, exist_ok=True)
         (pages / rel).write_bytes(document)
     with Indexer(_executable(), language="zh", exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
-        assert indexer.index_folder(pages, tmp_path / "service") == len(bundle.pages)
-        assert indexer.index_folder(pages, tmp_path / "again") == len(bundle.pages)     # a second index
+        count, made = indexer.index_folder(pages)
+        again = indexer.index_folder(pages)          # a second index by the same process
     subprocess.run([str(_executable()), "--site", str(pages), "--output-path", str(tmp_path / "command"),
                     "--force-language", "zh", "--exclude-selectors", EXCLUDE_SELECTORS, "--quiet"],
                    check=True, capture_output=True)
-    made = site_files(tmp_path / "service")
-    assert any(name.startswith("fragment/") for name in made)
-    assert made == site_files(tmp_path / "command") == site_files(tmp_path / "again")
+    assert count == len(bundle.pages) and any(name.startswith("fragment/") for name in made)
+    assert made == site_files(tmp_path / "command") and again == (count, made)
 
 
 def test_indexer_processes_are_kept_for_the_next_index(search_site: Path, tmp_path: Path) -> None:
@@ -451,9 +450,18 @@ def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, m
                     "</body></html>", encoding="utf-8")
     refusal = base64.b64encode(json.dumps({"message_id": 1, "payload": {
         "type": "Error", "message": "Invalid config supplied"}}).encode()).decode()
+
+    def answers(*payloads: dict) -> str:
+        return "".join(base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()).decode()
+                       + "," for number, payload in enumerate(payloads, start=1))
+
+    escape = answers({"type": "NewIndex", "index_id": 0}, {"type": "IndexedDir", "page_count": 1},
+                     {"type": "GetFiles", "files": [{"path": "../../index.html", "content": ""}]},
+                     {"type": "DeleteIndex"})
     for name, answer, expected in [
             ("refuses", refusal + ",", r"search indexing failed \(NewIndex refused\): Invalid config supplied"),
-            ("nonsense", "Note: not an answer,", r"search indexing failed \(an answer that is not its protocol's\)")]:
+            ("nonsense", "Note: not an answer,", r"search indexing failed \(an answer that is not its protocol's\)"),
+            ("escapes", escape, r"search indexing failed \(an index file outside the index folder\): '../../index.html'")]:
         fake = tmp_path / name
         fake.write_text(f"#!/bin/sh\nprintf '%s' '{answer}'\ncat > /dev/null\n", encoding="utf-8")
         fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
