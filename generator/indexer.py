@@ -3,8 +3,9 @@
 Started once per command line, Pagefind spends ~0.17 s of a core loading its Chinese dictionary before it
 reads a page: ten bundles indexed by ten runs paid that ten times (1.7 s of the 7 s a large chamber's
 index cost). Its service mode keeps one process for several indexes, made one after another. It reads a
-folder of pages exactly as the command line does (the same files, byte for byte: a test compares), with
-the options given here and no configuration file from the current folder.
+folder of pages exactly as the command line does, with the options given here and no configuration file
+from the current folder, and hands back the files the command line would write (the same bytes: a test
+compares) in its answer.
 
 The conversation (as Pagefind's own wrappers hold it): each message is a JSON object, base64-encoded and
 followed by a comma, on the process's standard input; each answer comes the same way on its standard

@@ -10,10 +10,10 @@ A large site's index is made in bundles: the chamber's own pages with the member
 each of the last three years with posts (of each quarter, in a year of QUARTERS_FROM posts or more), the
 earlier posts. The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
 small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
-are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the published site
-is copied from it, and only the others are indexed, by INDEXERS indexer processes (indexer.py; kept for
-the next index this process makes: `--all` makes one per chamber). A site under SPLIT_FROM pages is one
-bundle.
+are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the spare copy of
+the site being written is left there, one that reads as in the published site is copied from it, and only
+the others are indexed, by INDEXERS indexer processes (indexer.py; kept for the next index this process
+makes: `--all` makes one per chamber). A site under SPLIT_FROM pages is one bundle.
 
 The indexer is handed only what it reads of a page (`indexed_part`): the article, with the page's title
 and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a third of the
@@ -269,7 +269,8 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
         return old if same else None
 
     files: dict[str, dict[str, int]] = {}      # each bundle's files (path in its folder → size)
-    kept = [b.name for b in bundles if (old := recorded(b, present)) and _holds(index_dir / folders[b.name], old["files"])]
+    kept = [b.name for b in bundles
+            if (old := recorded(b, present)) is not None and _holds(index_dir / folders[b.name], old["files"])]
     for name in kept:
         files[name] = present[name]["files"]
     to_copy = [b for b in bundles if b.name not in kept and recorded(b, previous)]
@@ -307,7 +308,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
                          indexed=tuple(b.name for b in bundles if b in to_index),
                          reused=tuple(b.name for b in bundles if b.name in reused),
                          kept=tuple(b.name for b in bundles if b.name in kept), record=saved,
-                         replaced=previous if isinstance(previous, dict) else {})
+                         replaced=previous)
     log.info("search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",
              result.pages, len(bundles), ", ".join(result.indexed) or "none", ", ".join(result.reused) or "none",
              ", ".join(result.kept) or "none", result.bytes / 1024, result.seconds)
