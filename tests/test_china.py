@@ -610,6 +610,17 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     assert built.search.reused == ("news-2026", "news-2025")
     build_chamber("bianji", content, tmp_path / "fresh-last", today=TODAY)
     assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh-last/bianji/pagefind")
+    # The spare's record is only a hint too: one pointing outside the index is not followed.
+    record = search_record(content, out, "bianji", spare=True)
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    saved["news-2026"]["folder"] = "../../../content"
+    outside = content / "bianji/chamber.yml"     # a file that is there, of the size given
+    saved["news-2025"]["files"] = {"../../../../../../content/bianji/chamber.yml": outside.stat().st_size}
+    assert (spare_index / "news-2025/../../../../../../content/bianji/chamber.yml").resolve() == outside.resolve()
+    record.write_text(json.dumps(saved), encoding="utf-8")
+    write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎来电。\n"})
+    built = build_chamber("bianji", content, out, today=TODAY)
+    assert built.search.kept == () and built.search.reused == ("news-2026", "news-2025")
 
 
 def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_path: Path, monkeypatch) -> None:
