@@ -165,7 +165,6 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
             raise
         printed = printing.result()
         _write_summary(chamber, building)
-        pages = sum(name.endswith(".html") for _, _, names in os.walk(building) for name in names)
         search = _index_and_swap_in(building, target, scratch, into,
                                     record=search_record(content_dir, out_dir, slug),
                                     spare_record=search_record(content_dir, out_dir, slug, spare=True),
@@ -183,7 +182,7 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         for folder in (scratch, discarded):
             if folder is not None:
                 discard(folder)
-    return pages, printed, search
+    return search.html_pages, printed, search
 
 
 def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into: Path | None, *,

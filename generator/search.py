@@ -147,7 +147,7 @@ class Bundle:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    pages: int
+    pages: int               # pages indexed
     files: int
     bytes: int
     seconds: float
@@ -156,6 +156,7 @@ class SearchIndex:
     kept: tuple[str, ...] = ()       # bundles the index folder held already (the spare site's, see index_site)
     record: dict = field(default_factory=dict, repr=False)     # what to save once the site is published
     replaced: dict = field(default_factory=dict, repr=False)   # what the site it replaces holds (its record)
+    html_pages: int = 0      # the site's HTML pages, indexed or not
 
 
 def bundle_name(page: str, recent_years: set[str], quartered: set[str] = frozenset()) -> str:
@@ -176,6 +177,11 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     """The site's marked pages, in bundles: the chamber's own pages and members first (the search page
     loads that bundle and merges the others), then posts, newest year first; one bundle ("site") for a
     site under SPLIT_FROM pages."""
+    return _plan(site_dir, language)[0]
+
+
+def _plan(site_dir: Path, language: str) -> tuple[list[Bundle], int]:
+    """plan_bundles, and the number of HTML pages of the site, marked or not."""
     paths: list[tuple[str, str]] = []
     _html_files(os.fspath(site_dir), "", paths, skip=INDEX_DIR)
 
@@ -205,7 +211,7 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
             key.update(f"{rel}\0{hashlib.blake2b(document, digest_size=16).hexdigest()}\n".encode())
         bundles.append(Bundle(name, tuple(rel for rel, _ in grouped[name]), key.hexdigest(),
                               tuple(document for _, document in grouped[name])))
-    return bundles
+    return bundles, len(paths)
 
 
 def _html_files(folder: str, rel: str, found: list[tuple[str, str]], *, skip: str | None = None) -> None:
@@ -248,7 +254,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
-    bundles = plan_bundles(site_dir, language)
+    bundles, html_pages = _plan(site_dir, language)
     if not bundles:
         raise SearchIndexError(f"search indexing failed: no page of {site_dir} is marked for the index")
     previous = read_json(record) if published is not None else {}
@@ -308,7 +314,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
                          indexed=tuple(b.name for b in bundles if b in to_index),
                          reused=tuple(b.name for b in bundles if b.name in reused),
                          kept=tuple(b.name for b in bundles if b.name in kept), record=saved,
-                         replaced=previous)
+                         replaced=previous, html_pages=html_pages)
     log.info("search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",
              result.pages, len(bundles), ", ".join(result.indexed) or "none", ", ".join(result.reused) or "none",
              ", ".join(result.kept) or "none", result.bytes / 1024, result.seconds)
