@@ -165,10 +165,14 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
             raise
         printed = printing.result()
         _write_summary(chamber, building)
+        # What the spare's index holds is known only while the spare is the site written onto: any other
+        # build replaces or deletes it.
+        spare_record = search_record(content_dir, out_dir, slug, spare=True)
+        if into != spare:
+            spare_record.unlink(missing_ok=True)
         search = _index_and_swap_in(building, target, scratch, into,
                                     record=search_record(content_dir, out_dir, slug),
-                                    spare_record=search_record(content_dir, out_dir, slug, spare=True),
-                                    onto_spare=into == spare, jobs=workers)
+                                    spare_record=spare_record if into == spare else None, jobs=workers)
         unchanged.save(target)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
@@ -186,18 +190,16 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
 
 
 def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into: Path | None, *,
-                       record: Path, spare_record: Path, onto_spare: bool, jobs: int) -> SearchIndex:
+                       record: Path, spare_record: Path | None, jobs: int) -> SearchIndex:
     """Make the search index of the finished pages and put the new site in place of the old.
 
     Built on disk, the folder itself is swapped in. Built in memory, the pages are written into `into` (the
     spare, or a fresh folder) — only the files that differ — while the index is made and put there too,
     then `into` is swapped in. Search bundles unchanged since the published site are copied from it, those
     the spare holds already are left as they are (`record` and `spare_record` say which, search.py; the
-    latter is followed only when `into` is the spare); the records are saved once the new site is in place.
+    latter is given only when `into` is the spare); the records are saved once the new site is in place.
     """
     published = target / INDEX_DIR if target.is_dir() else None
-    if not onto_spare:      # the spare, if any, is replaced or deleted: what it held is no longer known
-        spare_record.unlink(missing_ok=True)
     if scratch is None or into is None:      # built on disk
         work = Path(tempfile.mkdtemp(prefix=f"{building.name}-search-", dir=building.parent))
         try:
@@ -217,7 +219,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
             writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
         try:
             index = index_site(building, scratch / "search", index_dir=into / INDEX_DIR, published=published,
-                               record=record, spare_record=spare_record if onto_spare else None)
+                               record=record, spare_record=spare_record)
         finally:
             pages = writing.result()
     log.info("%s: %d files written, %d removed, %d unchanged; search bundles indexed: %d, copied: %d, "
@@ -226,7 +228,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
     swap_into_place(into, target)
     # Written onto the spare, the swap leaves the site it replaces there: the spare's record is the one
     # that site had. (A fresh folder's old site becomes the spare later, by a rename: no record for it.)
-    save_record(record, index, spare_record if onto_spare else None)
+    save_record(record, index, spare_record)
     return index
 
 

@@ -27,6 +27,8 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
+from .paths import stays_inside
+
 
 class IndexerError(RuntimeError):
     """The indexer stopped, or refused a message."""
@@ -56,7 +58,7 @@ class Indexer:
         files: dict[str, bytes] = {}
         for entry in listed if isinstance(listed, list) else []:
             path = entry.get("path") if isinstance(entry, dict) else None
-            if not isinstance(path, str) or not path or path.startswith("/") or ".." in path.split("/"):
+            if not isinstance(path, str) or not stays_inside(path):
                 raise IndexerError(f"(an index file outside the index folder): {path!r}")
             files[path] = base64.b64decode(entry.get("content") or "")
         if not files:

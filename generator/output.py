@@ -14,6 +14,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,19 +72,12 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
     One walk of both trees, folder by folder, by name (a site is ~6,000 folders: a page is a folder's
     index.html), so that each folder's files are compared, written and removed with one listing of each.
     """
-    counts = _Counts()
+    counts: Counter[str] = Counter()
     _sync_folder(os.fspath(source), os.fspath(target), leave, counts)
-    return Synced(counts.written, counts.removed, counts.kept)
+    return Synced(counts["written"], counts["removed"], counts["kept"])
 
 
-@dataclass
-class _Counts:
-    written: int = 0
-    removed: int = 0
-    kept: int = 0
-
-
-def _sync_folder(source: str, target: str, leave: str | None, counts: _Counts) -> None:
+def _sync_folder(source: str, target: str, leave: str | None, counts: Counter[str]) -> None:
     found = _lstat(target)
     if found is not None and not stat.S_ISDIR(found.st_mode):     # a file or a link in the folder's place
         os.remove(target)
@@ -105,47 +99,37 @@ def _sync_folder(source: str, target: str, leave: str | None, counts: _Counts) -
             continue
         with open(entry.path, "rb") as handle:
             data = handle.read()
-        if _write_unless_same(into, data, present.get(entry.name)):
-            counts.written += 1
+        listed = present.get(entry.name)
+        if _write_over(into, data, listed.stat(follow_symlinks=False) if listed is not None else None):
+            counts["written"] += 1
         else:
-            counts.kept += 1
+            counts["kept"] += 1
     names = {entry.name for entry in wanted}
     for name, entry in present.items():
         if name in names or name == leave:
             continue
         if entry.is_dir(follow_symlinks=False):
-            counts.removed += sum(len(files) for _, _, files in os.walk(entry.path))
-            shutil.rmtree(entry.path)
+            counts["removed"] += sum(len(files) for _, _, files in os.walk(entry.path))
         else:
-            os.remove(entry.path)
-            counts.removed += 1
-
-
-def _write_unless_same(path: str, data: bytes, found: os.DirEntry | None) -> bool:
-    """write_if_changed, for a file whose folder was just listed (`found`: its entry there, if any)."""
-    if found is not None:
-        if found.is_file(follow_symlinks=False):
-            if found.stat(follow_symlinks=False).st_size == len(data) and _read(path) == data:
-                return False
-        elif found.is_dir(follow_symlinks=False):
-            shutil.rmtree(path)
-        else:                      # a link, never written through
-            os.remove(path)
-    with open(path, "wb") as handle:
-        handle.write(data)
-    return True
+            counts["removed"] += 1
+        _remove(entry.path)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` at `path` unless the file holds exactly that already; never through a link, never with
     a folder left in the file's place. Returns whether it wrote."""
-    found = _lstat(path)      # one call: this runs for every file of a site
+    return _write_over(path, data, _lstat(path))     # one call: this runs for every file of a site
+
+
+def _write_over(path: Path | str, data: bytes, found: os.stat_result | None) -> bool:
+    """write_if_changed, `found` being what is at `path` now (its lstat), if anything."""
     if found is not None and stat.S_ISREG(found.st_mode):
         if found.st_size == len(data) and _read(path) == data:
             return False
     elif found is not None:   # a link or a folder in the file's place
         _remove(path)
-    path.write_bytes(data)
+    with open(path, "wb") as handle:
+        handle.write(data)
     return True
 
 
@@ -176,14 +160,14 @@ def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> 
     return removed
 
 
-def _lstat(path: Path) -> os.stat_result | None:
+def _lstat(path: Path | str) -> os.stat_result | None:
     try:
         return os.lstat(path)
     except FileNotFoundError:
         return None
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path | str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             return handle.read()
@@ -191,8 +175,8 @@ def _read(path: Path) -> bytes | None:
         return None
 
 
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
+def _remove(path: Path | str) -> None:
+    if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path)
     else:
-        path.unlink()
+        os.remove(path)

@@ -24,6 +24,12 @@ def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+def stays_inside(rel: str) -> bool:
+    """Whether a relative path (with /) as written in a record or by a tool names something inside the
+    folder it is relative to: not empty, not absolute, no `..`."""
+    return bool(rel) and not rel.startswith("/") and ".." not in rel.split("/")
+
+
 def is_inside(path: Path, root: Path) -> bool:
     real, top = _real_text(path), _real_text(root)
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)

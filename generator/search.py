@@ -43,6 +43,7 @@ from .cache import read_json, write_json
 from .indexer import IndexerError, lent_indexer
 from .markup import front_matter
 from .output import remove_others, write_if_changed
+from .paths import stays_inside
 
 log = logging.getLogger(__name__)
 
@@ -324,8 +325,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
 def _listed(files: object) -> bool:
     """Whether a record's file list is one to follow: paths inside the bundle's folder, with sizes."""
     return isinstance(files, dict) and bool(files) and all(
-        isinstance(rel, str) and isinstance(size, int) and rel and not rel.startswith("/")
-        and ".." not in rel.split("/") for rel, size in files.items())
+        isinstance(rel, str) and isinstance(size, int) and stays_inside(rel) for rel, size in files.items())
 
 
 def _holds(folder: Path, files: dict[str, int]) -> bool:
@@ -355,9 +355,7 @@ def _copy_bundle(source: Path, target: Path, files: dict[str, int]) -> bool:
     if not _holds(source, files):
         return False
     try:
-        for rel in files:
-            (target / rel).parent.mkdir(parents=True, exist_ok=True)
-            write_if_changed(target / rel, (source / rel).read_bytes())
+        _put_in_place({rel: (source / rel).read_bytes() for rel in files}, target, merged=False)
     except OSError:
         return False
     return True
