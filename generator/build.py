@@ -23,7 +23,7 @@ from typing import Iterator
 
 from . import forked
 from .cache import (cache_root, drawn_record, inputs_key, is_fresh, project_dir_for, remember, search_record,
-                    spare_dir, stage_dir)
+                    slug_memo_path, spare_dir, stage_dir)
 from .chinese import format_date
 from .content import load_chamber
 from .directory import reading
@@ -34,6 +34,7 @@ from .model import Chamber
 from .newsletter import Printed, load_issues, print_chamber
 from .output import make_scratch, sync_tree
 from .pdf import find_fonts
+from .plugin import prime_members
 from .search import INDEX_DIR, SearchIndex, index_site, save_record
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,21 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None, workers: int) -> BuildResult:
     started = time.perf_counter()
+    # With two processes and no names made before (a first build, or .cache/ deleted), the one that makes
+    # the members' docs starts now, loading its dictionaries while this one reads the content (one core is
+    # idle then). With names kept, the dictionaries are seldom needed at all.
+    first = not slug_memo_path(content_dir).is_file()
+    members = prime_members() if workers > 1 and first and hasattr(os, "fork") else None
+    try:
+        return _load_and_build(slug, content_dir, out_dir, today=today, workers=workers, members=members,
+                               started=started)
+    finally:
+        if members is not None:
+            members.cancel()     # not sent: the build stopped before the members' docs
+
+
+def _load_and_build(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None, workers: int,
+                    members: forked.Primed | None, started: float) -> BuildResult:
     project = project_dir_for(content_dir)
     key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
     # Load and check everything first: a content error stops here, before anything is written.
@@ -98,7 +114,8 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
         _clean_leftovers(work, slug)
         scratch = make_scratch(out_dir, slug)
         try:
-            pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch, workers)
+            pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch, workers,
+                                                        members)
         except OSError as exc:
             if scratch is None or exc.errno != errno.ENOSPC:
                 raise
@@ -112,7 +129,7 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
 
 
 def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_dir: Path, scratch: Path | None,
-                       workers: int) -> tuple[int, Printed, SearchIndex]:
+                       workers: int, members: forked.Primed | None = None) -> tuple[int, Printed, SearchIndex]:
     """Print, make the pages and their index, and swap the new site in (the caller holds the chamber's
     lock). In `scratch`, a folder in memory, when given; on disk otherwise. Returns (pages, what was printed,
     the search index)."""
@@ -158,7 +175,7 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         unchanged = KeptPages(target if target.is_dir() else None, drawn_record(content_dir, out_dir, slug),
                               shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
         try:
-            build_site(config_file, chamber, printing, workers=workers, kept=unchanged)
+            build_site(config_file, chamber, printing, workers=workers, kept=unchanged, members=members)
         except BaseException:
             # The site build waits for the PDFs first: if printing failed, that is the error to report.
             printing.result()

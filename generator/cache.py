@@ -217,6 +217,13 @@ def remember(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key
     write_json(_record_path(content_dir, out_dir, slug), record.__dict__)
 
 
+def slug_memo_path(content_dir: Path) -> Path:
+    """Where slug_memo keeps the names, by the versions of everything that makes them."""
+    digest = hashlib.sha256(tooling_key().encode())
+    digest.update(package_versions("jieba", "pypinyin").encode())
+    return cache_root(content_dir) / "slugs" / f"{digest.hexdigest()[:16]}.json"
+
+
 @contextlib.contextmanager
 def slug_memo(chamber: Chamber) -> Iterator[None]:
     """Member URL names, pinyin sort keys and slugs made by earlier builds (directory.KNOWN_SLUGS and
@@ -225,9 +232,7 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
     from . import chinese, directory
 
     memos = {"slugs": directory.KNOWN_SLUGS, "readings": directory.KNOWN_READINGS, "pinyin": chinese.KNOWN_PINYIN}
-    digest = hashlib.sha256(tooling_key().encode())
-    digest.update(package_versions("jieba", "pypinyin").encode())
-    path = cache_root(chamber.folder.parent) / "slugs" / f"{digest.hexdigest()[:16]}.json"
+    path = slug_memo_path(chamber.folder.parent)
     kept = read_json(path)
     for kind, memo in memos.items():
         known = kept.get(kind)

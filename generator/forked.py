@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
 import sys
+import threading
 from typing import Callable, Generic, TypeVar
 
 T = TypeVar("T")
@@ -83,6 +85,59 @@ class Forked(Generic[T]):
         if not ok:
             raise value  # type: ignore[misc]
         return value  # type: ignore[return-value]
+
+
+class Primed(Generic[T]):
+    """A child process forked now that gets ready (`prepare()`: imports, dictionaries) while this one goes on,
+    then makes `function(*args)` of the arguments `send` gives it, which returns the `Forked` to wait for.
+
+    What only the loaded content can start (the members' pages) is thus ready to start sooner: the
+    preparation runs while this process is still reading the content, when the other core has nothing to do.
+    `cancel()` (the content had errors, or the call is made otherwise) lets the child go without it.
+    """
+
+    def __init__(self, prepare: Callable[[], object], function: Callable[..., T]) -> None:
+        read, write = os.pipe()
+        self._forked: Forked[T] = Forked(_prepared_call, prepare, function, read, write)
+        os.close(read)
+        self._write: int | None = write
+
+    def send(self, *args, **kwargs) -> Forked[T]:
+        assert self._write is not None, "a primed process is sent its arguments once"
+        write, self._write = self._write, None
+        data = pickle.dumps((args, kwargs))
+        # Length first: processes forked meanwhile hold this pipe open too, so the end is not an end of file.
+        with os.fdopen(write, "wb") as out:
+            out.write(len(data).to_bytes(8, "big") + data)
+        return self._forked
+
+    def cancel(self) -> None:
+        """Stop the child, waiting for nothing (it may still be preparing)."""
+        if self._write is not None:
+            os.close(self._write)
+            self._write = None
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._forked._pid, signal.SIGKILL)
+            with contextlib.suppress(BaseException):
+                self._forked.result()
+
+
+def _prepared_call(prepare: Callable[[], object], function: Callable[..., T], read: int, write: int) -> T:
+    os.close(write)
+    # The arguments are read while preparing: the sender would otherwise wait for a full pipe to drain.
+    received: list[bytes] = []
+
+    def receive() -> None:
+        with os.fdopen(read, "rb") as incoming:
+            size = int.from_bytes(incoming.read(8), "big")
+            received.append(incoming.read(size))
+
+    receiving = threading.Thread(target=receive, daemon=True)
+    receiving.start()
+    prepare()
+    receiving.join()
+    args, kwargs = pickle.loads(received[0])
+    return function(*args, **kwargs)
 
 
 def call(function: Callable[..., T], *args, background: bool, **kwargs) -> Forked[T] | Finished[T]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mmap
+import multiprocessing
 import os
 import sys
 import tempfile
@@ -21,7 +23,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from .cache import project_dir_for
 from .model import Chamber
-from .forked import Finished, Forked, die_with_parent
+from .forked import Finished, Forked, Primed, die_with_parent
 from .newsletter import Printed
 from .kept_pages import KeptPages
 from .profile_pages import ProfileShell
@@ -68,10 +70,11 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
 
 def build_site(config_file: Path, chamber: Chamber | None = None,
                printing: Finished[Printed] | Forked[Printed] | None = None, *,
-               workers: int = 1, kept: KeptPages | None = None) -> MkDocsConfig:
+               workers: int = 1, kept: KeptPages | None = None, members: Primed | None = None) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
     what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
-    copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts."""
+    copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts; `members`
+    (plugin.prime_members) makes the members' docs."""
     # Material's blog plugin makes its temporary folder (a file per page of each news list, every build)
     # when it is loaded: beside the staged docs, in memory when they are, instead of the system's /tmp.
     # MkDocs keeps plugins that have startup or shutdown hooks, the blog among them, for the life of the
@@ -88,6 +91,7 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
         config.plugins["chamber"].chamber = chamber
     config.plugins["chamber"].printing = printing
     config.plugins["chamber"].workers = workers
+    config.plugins["chamber"].members_primed = members
     config.plugins.on_startup(command="build", dirty=False)
     try:
         with _pages_drawn_by(workers, kept):
@@ -106,10 +110,13 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     """Draw the pages' templates (the largest cost of a big site) in `workers` processes.
 
     By the time MkDocs draws the first page, every page has been read and converted, and drawing one page
-    changes nothing another page shows; so at the first page this process forks, each process draws every
-    `workers`-th page into the same site folder, and the build goes on (sitemap, plugins' last steps) once
-    all have finished. Only where fork exists. Member profiles are drawn from one shell (profile_pages.py);
-    posts unchanged since the published site are copied from it (`kept`, kept_pages.py).
+    changes nothing another page shows; so at the first page this process forks, and every process draws
+    pages as it takes them from a shared queue, in small runs, until none is left; the build goes on
+    (plugins' last steps) once all have finished. What only this process does meanwhile — the theme's own
+    pages (sitemap, 404), which MkDocs draws before the first page, and the keys of the posts kept — thus
+    costs no time: the others take more pages. Only where fork exists. Member profiles are drawn from one
+    shell (profile_pages.py); posts unchanged since the published site are copied from it (`kept`,
+    kept_pages.py).
     """
     if not hasattr(os, "fork"):
         workers = 1
@@ -117,44 +124,85 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     if kept is not None:
         kept.draw, draw = draw, kept.build_page
     children: list[int] = []
+    theme_pages: list[tuple] = []   # the theme's pages, drawn once the others are drawing
     position = 0
+
+    def defer_theme_page(*args, **kwargs) -> None:
+        theme_pages.append((args, kwargs))
+
+    def draw_theme_pages() -> None:
+        while theme_pages:
+            args, kwargs = theme_pages.pop(0)
+            original_theme(*args, **kwargs)
 
     def draw_share(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         nonlocal position
-        if position == 0 and kept is not None:
+        position += 1
+        if position > 1:          # every page is drawn at the first call, from the queue
+            return
+        if kept is not None and kept.copies:
             kept.start(config, doc_files, nav)       # before the fork: every process uses the same keys
-        if position == 0 and workers > 1:
+        queue = _PageQueue(len(doc_files))
+        if workers > 1:
             sys.stdout.flush()
             sys.stderr.flush()
             parent = os.getpid()
-            for worker in range(1, workers):
+            for _ in range(1, workers):
                 pid = os.fork()
                 if pid == 0:
-                    _draw_and_exit(draw, parent, worker, workers, config, doc_files, nav, env, dirty)
+                    _draw_and_exit(draw, parent, queue, config, doc_files, nav, env, dirty)
                 children.append(pid)
-        if position % workers == 0:
-            draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
-        position += 1
+        draw_theme_pages()
+        if kept is not None:
+            kept.start(config, doc_files, nav)       # made here while the others draw, if not made above
+        _draw_from(queue, draw, config, doc_files, nav, env, dirty)
 
-    original = mkdocs_build_module._build_page
+    original_page, original_theme = mkdocs_build_module._build_page, mkdocs_build_module._build_theme_template
     mkdocs_build_module._build_page = draw_share
+    mkdocs_build_module._build_theme_template = defer_theme_page
     try:
         yield
+        draw_theme_pages()        # a site without pages
     finally:
-        mkdocs_build_module._build_page = original
+        mkdocs_build_module._build_page = original_page
+        mkdocs_build_module._build_theme_template = original_theme
         failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed")
 
 
-def _draw_and_exit(draw, parent: int, worker: int, workers: int, config, doc_files, nav, env, dirty) -> None:
-    """In a forked process: draw this worker's share of the pages, then leave without running anything else."""
+class _PageQueue:
+    """Positions 0 … count-1, handed out in runs of RUN to the processes forked after it was made."""
+
+    RUN = 8
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._next = mmap.mmap(-1, 8)       # shared with forked processes, as is the lock
+        self._lock = multiprocessing.Lock()
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self._lock:
+                start = int.from_bytes(self._next[:8], "little")
+                self._next[:8] = (start + self.RUN).to_bytes(8, "little")
+            if start >= self.count:
+                return
+            yield from range(start, min(start + self.RUN, self.count))
+
+
+def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty) -> None:
+    for index in queue:
+        file = doc_files[index]
+        draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
+
+
+def _draw_and_exit(draw, parent: int, queue: _PageQueue, config, doc_files, nav, env, dirty) -> None:
+    """In a forked process: draw pages from the queue, then leave without running anything else."""
     code = 0
     try:
         die_with_parent(parent)
-        for index, file in enumerate(doc_files):
-            if index % workers == worker:
-                draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
+        _draw_from(queue, draw, config, doc_files, nav, env, dirty)
     except BaseException:   # noqa: BLE001 - reported, and the parent fails the build
         log.exception("drawing pages failed")
         code = 1

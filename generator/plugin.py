@@ -6,6 +6,7 @@ Thin on purpose: loading and page generation live in pure modules; here are only
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -70,6 +71,19 @@ def _learn_names(made: tuple[Tree, dict[str, str], dict[str, str], dict[str, str
     return tree
 
 
+def _members_knowing(chamber: Chamber, known: tuple[dict[str, str], dict[str, str], dict[str, str]]):
+    """_members_and_names in a process forked before the memo of known names was read: given it first."""
+    for memo, names in zip((directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN), known):
+        memo.update(names)
+    return _members_and_names(chamber)
+
+
+def prime_members() -> forked.Primed:
+    """A process that loads the naming dictionaries now and makes the members' docs once sent the chamber
+    (`ChamberPlugin.members_primed`): started before the content is read, whose reading leaves a core idle."""
+    return forked.Primed(directory.load_dictionaries, _members_knowing)
+
+
 class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def __init__(self) -> None:
         super().__init__()
@@ -83,6 +97,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self._generated: dict[str, str] = {}   # docs handed to MkDocs in memory (split_tree)
         self._renderer: PageRenderer | None = None
         self.workers = 1   # processes `chamber build` lets this build use
+        self.members_primed: forked.Primed | None = None   # prime_members(), when `chamber build` started one
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -92,7 +107,13 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         with slug_memo(chamber), staged_posts(chamber) as posts_staged_before:
             # The members' docs (segmenting and pinyin for their URL names and order: the larger part of a
             # first build's pages stage) are made by another process meanwhile when the build has two.
-            making = forked.call(_members_and_names, chamber, background=self.workers > 1)
+            primed, self.members_primed = self.members_primed, None
+            if primed is not None:
+                # Only the roster and the chamber's facts make the members' docs: the posts stay here.
+                known = (directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN)
+                making = primed.send(dataclasses.replace(chamber, posts=[]), known)
+            else:
+                making = forked.call(_members_and_names, chamber, background=self.workers > 1)
             try:
                 tree = content_tree(chamber, members=lambda: _learn_names(making.result()),
                                     staged=posts_staged_before)

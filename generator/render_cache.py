@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import mmap
+import multiprocessing
 import os
 import re
 import types
@@ -72,7 +74,8 @@ class PageRenderer:
         self.hits = 0
         self.workers = workers if cache_dir is not None and hasattr(os, "fork") else 1
         self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []   # forked converters still to collect
-        self.helper_files: set[int] = set()          # the files they convert
+        self.positions: dict[int, int] = {}          # id(file) → its place in the order MkDocs reads pages
+        self.shared: _Claims | None = None           # which pages this process and the helpers have taken
         self.md = markdown.Markdown(extensions=config["markdown_extensions"],
                                     extension_configs=config["mdx_configs"] or {})
         # The same processors MkDocs registers per page, registered once; `_convert` resets their state.
@@ -108,8 +111,8 @@ class PageRenderer:
             self._share_out(page)
         key = hashlib.sha256(f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0".encode()
                              + page.markdown.encode("utf-8")).hexdigest()
-        if self.helpers and id(page.file) in self.helper_files and key not in self.cached:
-            self._collect()
+        if self.helpers and self.shared and not self.shared.claim_front(self.positions.get(id(page.file), -1)):
+            self._collect()     # the helpers have this page and every later one
         entry = self.cached.get(key)
         if entry is not None:
             self.hits += 1
@@ -190,36 +193,32 @@ class PageRenderer:
                 "links": {f.src_uri: links for f, links in self.relpath.links_to_anchors.items()}}
 
     def _share_out(self, first: Page) -> None:
-        """At the first page: fork helpers that convert the later pages into the cache meanwhile.
+        """At the first page: fork helpers that convert the pages into the cache meanwhile, from the last.
 
-        MkDocs reads and converts pages in order; this process takes the first part of them (by size of
-        source) and each helper a later part, running MkDocs' own reading and plugins' edits on its pages
-        (so its cache keys are the ones this process will look up) and sending back the results.
+        MkDocs reads and converts pages in order; this process takes them from the first, the helpers
+        from the last (running MkDocs' own reading and plugins' edits on each, so that their cache keys are
+        the ones this process will look up), each claiming a page before converting it, until they meet.
+        Then this process takes the helpers' results, and reads the rest of the pages from the cache.
         """
         self.workers, workers = 1, self.workers
         files = list(self.files.documentation_pages())
         # Worth it only when most pages are to be converted: after an edit, nearly all come from the cache.
         if not files or files[0].page is not first or len(self.cached) * 2 > len(files):
             return
-        # Generated docs (profiles and the like) are in memory: their text's length stands for a file size.
-        sizes = [os.path.getsize(f.abs_src_path) if f.abs_src_path else len(f.content_bytes) for f in files]
-        total, bounds, running = sum(sizes) or 1, [], 0
-        for index, size in enumerate(sizes):
-            running += size
-            if running * workers >= total * (len(bounds) + 1) and len(bounds) < workers - 1:
-                bounds.append(index + 1)
-        chunks = [files[a:b] for a, b in zip(bounds, [*bounds[1:], len(files)])]
-        for chunk in chunks:
-            self.helpers.append(Forked(self._convert_in_helper, chunk))
-            self.helper_files.update(id(f) for f in chunk)
+        self.positions = {id(file): index for index, file in enumerate(files)}
+        self.shared = _Claims(len(files))
+        self.helpers = [Forked(self._convert_in_helper, files) for _ in range(1, workers)]
 
     def _convert_in_helper(self, files: list[File]) -> dict[str, dict[str, Any]]:
-        """In a forked helper: read and convert these pages as MkDocs would; returns what to cache."""
+        """In a forked helper: read and convert pages as MkDocs would, from the last one not yet claimed;
+        returns what to cache."""
         from mkdocs.commands.build import _populate_page
 
         logging.disable(logging.CRITICAL)      # this process's own pages log their messages themselves
         self.used = {}
-        for file in files:
+        assert self.shared is not None
+        while (index := self.shared.claim_back()) is not None:
+            file = files[index]
             page = file.page or Page(None, file, self.config)   # as MkDocs makes pages outside the nav
             _populate_page(page, self.config, self.files)
         return self.used
@@ -239,6 +238,40 @@ class PageRenderer:
             return
         log.debug("pages converted: %d, from cache: %d", len(self.used) - self.hits, self.hits)
         self.record.save(self.used)
+
+
+class _Claims:
+    """Pages 0 … count-1, claimed from the front by one process and from the back by the others, each
+    exactly once (shared with the processes forked after it was made)."""
+
+    def __init__(self, count: int) -> None:
+        self._ends = mmap.mmap(-1, 16)     # the next page from the front, the next from the back
+        self._lock = multiprocessing.Lock()
+        self._ends[:] = (0).to_bytes(8, "little", signed=True) + (count - 1).to_bytes(8, "little", signed=True)
+
+    def _get(self) -> tuple[int, int]:
+        return (int.from_bytes(self._ends[:8], "little", signed=True),
+                int.from_bytes(self._ends[8:], "little", signed=True))
+
+    def claim_front(self, index: int) -> bool:
+        """Claim page `index` (the next from the front) unless the back has reached it."""
+        with self._lock:
+            front, back = self._get()
+            if index < 0 or index < front:
+                return index >= 0
+            if index > back:
+                return False
+            self._ends[:8] = (index + 1).to_bytes(8, "little", signed=True)
+            return True
+
+    def claim_back(self) -> int | None:
+        """The next page from the back, or None when the front has reached it."""
+        with self._lock:
+            front, back = self._get()
+            if back < front:
+                return None
+            self._ends[8:] = (back - 1).to_bytes(8, "little", signed=True)
+            return back
 
 
 def _render(page: Page, config: MkDocsConfig, files: Files) -> None:

@@ -164,6 +164,63 @@ def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Pat
     assert [rel for rel in one if one[rel] != two[rel]] == []
 
 
+def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(project: Path, monkeypatch) -> None:
+    """A first build with two processes: the members' docs made by the process started before loading,
+    pages converted from both ends of the list and drawn from a shared queue, each exactly once by one
+    of two processes — and the site byte for byte the one a single process builds."""
+    import os
+
+    import generator.mkdocs_adapter as adapter
+    import generator.plugin as plugin
+    import generator.render_cache as render_cache
+    from generator.build import build_chamber
+    from conftest import TODAY
+
+    content, log = project / "content", project / "drawn.log"
+    build_chamber("cached", content, project / "one", today=TODAY, workers=1)
+    shutil.rmtree(project / ".cache")            # the second is a first build too
+
+    claims: list = []
+    original_claims, original_draw = render_cache._Claims.__init__, adapter._draw_from
+
+    def recording_claims(self, count):
+        original_claims(self, count)
+        claims.append((self, count))
+
+    def recording_draw(queue, draw, config, doc_files, *rest):
+        def logged(page, *args, **kwargs):
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(f"{os.getpid()} {page.file.dest_uri}\n")
+            return draw(page, *args, **kwargs)
+        original_draw(queue, logged, config, doc_files, *rest)
+
+    made_by: list = []
+    original_members = plugin._members_knowing
+
+    def recording_members(chamber, known):
+        (project / "members.pid").write_text(str(os.getpid()))
+        return original_members(chamber, known)
+
+    monkeypatch.setattr(render_cache._Claims, "__init__", recording_claims)
+    monkeypatch.setattr(adapter, "_draw_from", recording_draw)
+    monkeypatch.setattr(plugin, "_members_knowing", recording_members)
+    build_chamber("cached", content, project / "two", today=TODAY, workers=2)
+
+    assert int((project / "members.pid").read_text()) != os.getpid()
+    (shared, count), = claims
+    front, back = shared._get()
+    assert 0 < front <= count - 1 and back == front - 1      # both converted some, and met
+    drawn = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert len({pid for pid, _ in drawn}) == 2
+    pages = [dest for _, dest in drawn]
+    assert len(pages) == len(set(pages)) > 10
+    one, two = site_files(project / "one/cached"), site_files(project / "two/cached")
+    assert sorted(rel for rel in one if rel.endswith(".html") and not rel.startswith("404")) == \
+        sorted(p for p in pages if not p.startswith("404"))
+    assert one.keys() == two.keys()
+    assert [rel for rel in one if one[rel] != two[rel]] == []
+
+
 def on_disk(monkeypatch) -> None:
     """Build as where there is no memory file system: the site and its staged docs on disk."""
     import generator.build

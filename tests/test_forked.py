@@ -51,3 +51,52 @@ def fails_with_a_handle() -> None:
 def test_an_error_that_cannot_travel_arrives_as_its_text() -> None:
     with pytest.raises(RuntimeError, match="Unpicklable: 字体文件打不开"):
         call(fails_with_a_handle, background=True).result()
+
+
+def wait_for(path: str) -> None:
+    """A preparation that lasts until the test says so (the file appears)."""
+    import time
+
+    while not os.path.exists(path):
+        time.sleep(0.01)
+
+
+def measure(data: bytes, marker: str) -> tuple[int, int, bool]:
+    return os.getpid(), len(data), os.path.exists(marker)
+
+
+def test_a_primed_process_is_sent_its_arguments_while_it_prepares(tmp_path) -> None:
+    """The arguments (larger than a pipe holds) are taken while the child still prepares: sending does not
+    wait for the preparation, and the call runs after it, in the child."""
+    import signal
+
+    from generator.forked import Primed
+
+    def waited(signum, frame):
+        raise TimeoutError("sending waited for the preparation")
+
+    ready = str(tmp_path / "ready")
+    primed = Primed(lambda: wait_for(ready), measure)
+    before = signal.signal(signal.SIGALRM, waited)
+    signal.alarm(20)           # were sending to wait for the preparation, it would never end
+    try:
+        running = primed.send(b"x" * (4 << 20), ready)
+    except TimeoutError:
+        primed.cancel()
+        raise
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    open(ready, "w").close()   # only now may the preparation end
+    pid, size, prepared = running.result()
+    assert pid != os.getpid() and size == 4 << 20 and prepared
+
+
+def test_a_cancelled_primed_process_is_gone(tmp_path) -> None:
+    from generator.forked import Primed
+
+    primed = Primed(lambda: wait_for(str(tmp_path / "never")), measure)
+    pid = primed._forked._pid
+    primed.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)        # waited for already: no process is left behind
