@@ -88,44 +88,36 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
     started = time.perf_counter()
     # With two processes and no names made before (a first build, or .cache/ deleted), the one that makes
     # the members' docs starts now, loading its dictionaries while this one reads the content (one core is
-    # idle then). With names kept, the dictionaries are seldom needed at all.
+    # idle then); it is stopped if the build ends before it is needed. With names kept, the dictionaries
+    # are seldom needed at all.
     first = not slug_memo_path(content_dir).is_file()
     members = prime_members() if workers > 1 and first and hasattr(os, "fork") else None
-    try:
-        return _load_and_build(slug, content_dir, out_dir, today=today, workers=workers, members=members,
-                               started=started)
-    finally:
-        if members is not None:
-            members.cancel()     # not sent: the build stopped before the members' docs
+    with members or contextlib.nullcontext():
+        project = project_dir_for(content_dir)
+        key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
+        # Load and check everything first: a content error stops here, before anything is written.
+        chamber = load_chamber(content_dir, slug, today=today)
+        issues = load_issues(chamber)
 
-
-def _load_and_build(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None, workers: int,
-                    members: forked.Primed | None, started: float) -> BuildResult:
-    project = project_dir_for(content_dir)
-    key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
-    # Load and check everything first: a content error stops here, before anything is written.
-    chamber = load_chamber(content_dir, slug, today=today)
-    issues = load_issues(chamber)
-
-    work = out_dir / WORK_DIR
-    work.mkdir(parents=True, exist_ok=True)
-    target = out_dir / slug
-    with _chamber_lock(work, slug):
-        _clean_leftovers(work, slug)
-        scratch = make_scratch(out_dir, slug)
-        try:
-            pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch, workers,
-                                                        members)
-        except OSError as exc:
-            if scratch is None or exc.errno != errno.ENOSPC:
-                raise
-            # Memory filled up during the build (other programs use it too): the same build, on disk.
-            log.warning("%s: no room left in memory (%s); building on disk", slug, exc.strerror)
+        work = out_dir / WORK_DIR
+        work.mkdir(parents=True, exist_ok=True)
+        target = out_dir / slug
+        with _chamber_lock(work, slug):
             _clean_leftovers(work, slug)
-            pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, None, workers)
-        remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
-    return BuildResult(slug, target, pages, time.perf_counter() - started,
-                       list(chamber.warnings) + printed.warnings, search=search)
+            scratch = make_scratch(out_dir, slug)
+            try:
+                pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch,
+                                                            workers, members)
+            except OSError as exc:
+                if scratch is None or exc.errno != errno.ENOSPC:
+                    raise
+                # Memory filled up during the build (other programs use it too): the same build, on disk.
+                log.warning("%s: no room left in memory (%s); building on disk", slug, exc.strerror)
+                _clean_leftovers(work, slug)
+                pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, None, workers)
+            remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
+        return BuildResult(slug, target, pages, time.perf_counter() - started,
+                           list(chamber.warnings) + printed.warnings, search=search)
 
 
 def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_dir: Path, scratch: Path | None,

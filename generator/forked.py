@@ -1,15 +1,19 @@
-"""One function call run in a forked process while this one goes on: the child shares the loaded chamber
-(nothing is pickled on the way in) and sends back its result, or the exception it raised."""
+"""Work in forked processes: one function call run in a child while this process goes on (the child shares
+the loaded chamber: nothing is pickled on the way in) and sends back its result, or the exception it
+raised; a child started early that is sent its arguments later (`Primed`); integers shared with children
+for handing out work (`SharedInts`)."""
 
 from __future__ import annotations
 
 import contextlib
+import mmap
+import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import threading
-from typing import Callable, Generic, TypeVar
+from typing import Callable, Generic, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -93,7 +97,8 @@ class Primed(Generic[T]):
 
     What only the loaded content can start (the members' pages) is thus ready to start sooner: the
     preparation runs while this process is still reading the content, when the other core has nothing to do.
-    `cancel()` (the content had errors, or the call is made otherwise) lets the child go without it.
+    `cancel()` (the content had errors, or the call is made otherwise), or leaving it as a context, stops a
+    child never sent its arguments.
     """
 
     def __init__(self, prepare: Callable[[], object], function: Callable[..., T]) -> None:
@@ -111,8 +116,14 @@ class Primed(Generic[T]):
             out.write(len(data).to_bytes(8, "big") + data)
         return self._forked
 
+    def __enter__(self) -> Primed[T]:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.cancel()
+
     def cancel(self) -> None:
-        """Stop the child, waiting for nothing (it may still be preparing)."""
+        """Stop the child unless it was sent its arguments, waiting for nothing (it may be preparing)."""
         if self._write is not None:
             os.close(self._write)
             self._write = None
@@ -138,6 +149,30 @@ def _prepared_call(prepare: Callable[[], object], function: Callable[..., T], re
     receiving.join()
     args, kwargs = pickle.loads(received[0])
     return function(*args, **kwargs)
+
+
+class SharedInts:
+    """A few integers shared with the processes forked after they were made, read and changed under one
+    lock: `with shared.held() as values:` (a list, written back when the block ends)."""
+
+    def __init__(self, *values: int) -> None:
+        self._memory = mmap.mmap(-1, 8 * len(values))     # anonymous: forked processes share it
+        self._lock = multiprocessing.Lock()
+        self._count = len(values)
+        self._store(list(values))
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[list[int]]:
+        with self._lock:
+            values = self.read()
+            yield values
+            self._store(values)
+
+    def read(self) -> list[int]:
+        return [int.from_bytes(self._memory[8 * i:8 * i + 8], "little", signed=True) for i in range(self._count)]
+
+    def _store(self, values: list[int]) -> None:
+        self._memory[:] = b"".join(value.to_bytes(8, "little", signed=True) for value in values)
 
 
 def call(function: Callable[..., T], *args, background: bool, **kwargs) -> Forked[T] | Finished[T]:

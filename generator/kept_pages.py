@@ -64,18 +64,16 @@ class KeptPages:
         self.keys: dict[str, str] | None = None     # page → key, made at the first page
         self.previous: dict[str, dict] = {}     # the published site's record: page → key and size
         self.check = {"post": Checked(CHECKED), "list": Checked(CHECKED)}
-
-    @property
-    def copies(self) -> bool:
-        """Whether any page may be copied: else the keys are needed only for the record kept at the end."""
-        return self.published is not None and self.record is not None and self.record.is_file()
+        # Whether any page may be copied: else the keys are needed only for the record kept at the end.
+        self.copies = published is not None and record is not None and record.is_file()
 
     def build_page(self, page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         if self.keys is None and self.copies:
             self.start(config, doc_files, nav)
         assert self.draw is not None
         dest, kind = page.file.dest_uri, kind_of(page)
-        if kind is None or self.keys is None or excluded or self.check[kind].trusted is False or not self._unchanged(dest):
+        if (kind is None or self.keys is None or excluded or self.check[kind].trusted is False
+                or not self._unchanged(dest)):
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         assert self.published is not None

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import mmap
-import multiprocessing
 import os
 import sys
 import tempfile
@@ -23,7 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from .cache import project_dir_for
 from .model import Chamber
-from .forked import Finished, Forked, Primed, die_with_parent
+from .forked import Finished, Forked, Primed, SharedInts, die_with_parent
 from .newsletter import Printed
 from .kept_pages import KeptPages
 from .profile_pages import ProfileShell
@@ -125,7 +123,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
         kept.draw, draw = draw, kept.build_page
     children: list[int] = []
     theme_pages: list[tuple] = []   # the theme's pages, drawn once the others are drawing
-    position = 0
+    started = False
 
     def defer_theme_page(*args, **kwargs) -> None:
         theme_pages.append((args, kwargs))
@@ -136,10 +134,10 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
             original_theme(*args, **kwargs)
 
     def draw_share(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
-        nonlocal position
-        position += 1
-        if position > 1:          # every page is drawn at the first call, from the queue
+        nonlocal started
+        if started:               # every page is drawn at the first call, from the queue
             return
+        started = True
         if kept is not None and kept.copies:
             kept.start(config, doc_files, nav)       # before the fork: every process uses the same keys
         queue = _PageQueue(len(doc_files))
@@ -178,14 +176,13 @@ class _PageQueue:
 
     def __init__(self, count: int) -> None:
         self.count = count
-        self._next = mmap.mmap(-1, 8)       # shared with forked processes, as is the lock
-        self._lock = multiprocessing.Lock()
+        self._next = SharedInts(0)
 
     def __iter__(self) -> Iterator[int]:
         while True:
-            with self._lock:
-                start = int.from_bytes(self._next[:8], "little")
-                self._next[:8] = (start + self.RUN).to_bytes(8, "little")
+            with self._next.held() as values:
+                start = values[0]
+                values[0] = start + self.RUN
             if start >= self.count:
                 return
             yield from range(start, min(start + self.RUN, self.count))

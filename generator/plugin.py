@@ -57,24 +57,34 @@ def image_cache(chamber: Chamber) -> Path:
     return cache_root(chamber.folder.parent) / "images"
 
 
-def _members_and_names(chamber: Chamber) -> tuple[Tree, dict[str, str], dict[str, str], dict[str, str]]:
-    """The members' docs, with the URL names, sort keys and slugs made for them (kept by slug_memo)."""
-    return members_tree(chamber), directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN
+Names = tuple[dict[str, str], dict[str, str], dict[str, str]]
 
 
-def _learn_names(made: tuple[Tree, dict[str, str], dict[str, str], dict[str, str]]) -> Tree:
+def _name_memos() -> Names:
+    """The names made so far in this process: URL names, sort keys, slugs (kept by slug_memo)."""
+    return directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN
+
+
+def _add_names(names: Names) -> None:
+    for memo, made in zip(_name_memos(), names):
+        memo.update(made)
+
+
+def _members_and_names(chamber: Chamber) -> tuple[Tree, Names]:
+    """The members' docs, with the names made for them."""
+    return members_tree(chamber), _name_memos()
+
+
+def _learn_names(made: tuple[Tree, Names]) -> Tree:
     """The members' docs; the names made in the other process join this one's, for the memo."""
-    tree, slugs, readings, pinyin = made
-    directory.KNOWN_SLUGS.update(slugs)
-    directory.KNOWN_READINGS.update(readings)
-    chinese.KNOWN_PINYIN.update(pinyin)
+    tree, names = made
+    _add_names(names)
     return tree
 
 
-def _members_knowing(chamber: Chamber, known: tuple[dict[str, str], dict[str, str], dict[str, str]]):
+def _members_knowing(chamber: Chamber, known: Names) -> tuple[Tree, Names]:
     """_members_and_names in a process forked before the memo of known names was read: given it first."""
-    for memo, names in zip((directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN), known):
-        memo.update(names)
+    _add_names(known)
     return _members_and_names(chamber)
 
 
@@ -110,8 +120,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             primed, self.members_primed = self.members_primed, None
             if primed is not None:
                 # Only the roster and the chamber's facts make the members' docs: the posts stay here.
-                known = (directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN)
-                making = primed.send(dataclasses.replace(chamber, posts=[]), known)
+                making = primed.send(dataclasses.replace(chamber, posts=[]), _name_memos())
             else:
                 making = forked.call(_members_and_names, chamber, background=self.workers > 1)
             try:

@@ -22,8 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import mmap
-import multiprocessing
 import os
 import re
 import types
@@ -40,7 +38,7 @@ from mkdocs.structure.toc import get_toc
 
 from .cache import ShardedRecord, tooling_key
 from .checked import Checked
-from .forked import Forked
+from .forked import Forked, SharedInts
 from .profile_pages import is_profile
 
 log = logging.getLogger(__name__)
@@ -245,32 +243,26 @@ class _Claims:
     exactly once (shared with the processes forked after it was made)."""
 
     def __init__(self, count: int) -> None:
-        self._ends = mmap.mmap(-1, 16)     # the next page from the front, the next from the back
-        self._lock = multiprocessing.Lock()
-        self._ends[:] = (0).to_bytes(8, "little", signed=True) + (count - 1).to_bytes(8, "little", signed=True)
-
-    def _get(self) -> tuple[int, int]:
-        return (int.from_bytes(self._ends[:8], "little", signed=True),
-                int.from_bytes(self._ends[8:], "little", signed=True))
+        self.ends = SharedInts(0, count - 1)    # the next page from the front, the next from the back
 
     def claim_front(self, index: int) -> bool:
         """Claim page `index` (the next from the front) unless the back has reached it."""
-        with self._lock:
-            front, back = self._get()
+        with self.ends.held() as ends:
+            front, back = ends
             if index < 0 or index < front:
                 return index >= 0
             if index > back:
                 return False
-            self._ends[:8] = (index + 1).to_bytes(8, "little", signed=True)
+            ends[0] = index + 1
             return True
 
     def claim_back(self) -> int | None:
         """The next page from the back, or None when the front has reached it."""
-        with self._lock:
-            front, back = self._get()
+        with self.ends.held() as ends:
+            front, back = ends
             if back < front:
                 return None
-            self._ends[8:] = (back - 1).to_bytes(8, "little", signed=True)
+            ends[1] = back - 1
             return back
 
 

@@ -194,7 +194,6 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
             return draw(page, *args, **kwargs)
         original_draw(queue, logged, config, doc_files, *rest)
 
-    made_by: list = []
     original_members = plugin._members_knowing
 
     def recording_members(chamber, known):
@@ -208,7 +207,7 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
 
     assert int((project / "members.pid").read_text()) != os.getpid()
     (shared, count), = claims
-    front, back = shared._get()
+    front, back = shared.ends.read()
     assert 0 < front <= count - 1 and back == front - 1      # both converted some, and met
     drawn = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
     assert len({pid for pid, _ in drawn}) == 2
