@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import re
 import shutil
 import stat
@@ -56,7 +57,7 @@ RECENT_YEARS = 3                # years of posts with a bundle each; earlier pos
 QUARTERS_FROM = 500             # a recent year with this many posts has a bundle per quarter instead (an edit
                                 # then indexes ~130+ posts again, not ~500+; each bundle adds a file or two
                                 # to a reader's first search)
-INDEXERS = 2                    # indexer processes at once (see _shares)
+INDEXERS = 2                    # indexer processes at once (see _queue)
 SPLIT_FROM = 1000               # indexed pages from which the index is made in bundles
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
@@ -245,8 +246,8 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     and `record` the file that tells which bundles it holds (cache.search_record): other bundles whose pages
     are unchanged are copied from there. Both records are removed here (those sites are about to change)
     and written again by `save_record` once the new site is published. The bundles still to index are
-    shared by up to INDEXERS indexers, each putting a bundle in place as soon as it is made, while the
-    others are copied.
+    taken, largest first, by up to INDEXERS indexers as each is free; each bundle is put in place as soon
+    as it is made, while the others are copied.
 
     Pagefind numbers pages in the order it finds them, so each bundle's pages are written into a folder of
     their own in a fixed order: the same pages always give the same index (a memory file system lists
@@ -286,7 +287,9 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     with ThreadPoolExecutor(max_workers=INDEXERS) as pool:       # bundles are copied meanwhile
 
         def index(some: list[Bundle]) -> list:
-            return [pool.submit(_index_share, share, work_dir, language, index_dir, folders) for share in _shares(some)]
+            waiting = _queue(some)
+            return [pool.submit(_index_from, waiting, work_dir, language, index_dir, folders)
+                    for _ in range(min(INDEXERS, len(some)))]
 
         indexing = index(to_index)
         late = []      # not as recorded: indexed after all
@@ -361,30 +364,33 @@ def _copy_bundle(source: Path, target: Path, files: dict[str, int]) -> bool:
     return True
 
 
-def _shares(bundles: list[Bundle]) -> list[list[Bundle]]:
-    """The bundles split among up to INDEXERS indexers, each given about the same work: the text it reads,
-    and a file to write per page (a member's page is a fifth of a post's text: shared by page count, the
-    indexer of the members' pages was idle for the last second of a large chamber's index)."""
+def _queue(bundles: list[Bundle]) -> queue.SimpleQueue[Bundle]:
+    """The bundles to index, the most work first (the text the indexer reads, and a file to write per
+    page: a member's page is a fifth of a post's text), taken one at a time by whichever indexer is free.
+    Shared out in advance by that estimate, one indexer of a large chamber's first build sat idle for the
+    last 0.4 s; taken as they come, the last bundles are the smallest and both finish together."""
     def work(bundle: Bundle) -> int:
         return sum(map(len, bundle.documents)) + 1000 * len(bundle.pages)
 
-    shares: list[list[Bundle]] = [[] for _ in range(min(INDEXERS, len(bundles)))]
-    loads = [0] * len(shares)
+    waiting: queue.SimpleQueue[Bundle] = queue.SimpleQueue()
     for bundle in sorted(bundles, key=work, reverse=True):
-        lightest = loads.index(min(loads))
-        shares[lightest].append(bundle)
-        loads[lightest] += work(bundle)
-    return shares
+        waiting.put(bundle)
+    return waiting
 
 
-def _index_share(bundles: list[Bundle], work_dir: Path, language: str, index_dir: Path,
-                 folders: dict[str, str]) -> dict[str, dict[str, int]]:
-    """Index each bundle, one after another, by one indexer process, and put it in its folder of
-    `index_dir` as soon as it is made; returns each bundle's files (path → size)."""
+def _index_from(waiting: queue.SimpleQueue[Bundle], work_dir: Path, language: str, index_dir: Path,
+                folders: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Index bundles taken from `waiting` until none is left, one after another, by one indexer process,
+    and put each in its folder of `index_dir` as soon as it is made; returns each bundle's files (path →
+    size)."""
     made: dict[str, dict[str, int]] = {}
     try:
         with lent_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
-            for bundle in bundles:
+            while True:
+                try:
+                    bundle = waiting.get_nowait()
+                except queue.Empty:
+                    return made
                 pages = work_dir / "pages" / bundle.name
                 shutil.rmtree(pages, ignore_errors=True)
                 for rel, document in zip(bundle.pages, bundle.documents):
@@ -400,7 +406,6 @@ def _index_share(bundles: list[Bundle], work_dir: Path, language: str, index_dir
                                                   merged=bool(folders[bundle.name]))
     except IndexerError as exc:
         raise SearchIndexError(f"search indexing failed {exc}") from None
-    return made
 
 
 def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:
