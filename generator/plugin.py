@@ -13,7 +13,7 @@ import logging
 import re
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
+from jinja2 import ChoiceLoader, FileSystemBytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,6 +33,7 @@ from .feeds import FEED_FILE
 from .forked import Finished, Forked
 from .errors import ContentError
 from .model import Chamber
+from .nav_memo import NavMemo, StringsMemo, stock_loader
 from .markup import FrontMatterLoader, plain_title
 from .newsletter import Printed
 from .render_cache import PageRenderer
@@ -216,6 +217,10 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date
+        # Parts of Material's templates every page draws the same: drawn once (nav_memo.py).
+        env.loader = ChoiceLoader([env.loader, stock_loader(config.theme.dirs, config.theme.custom_dir)])
+        env.globals["nav_memo"] = NavMemo(logo=config.theme.get("logo"))
+        env.globals["strings_memo"] = StringsMemo()
         if self.chamber is not None:
             # Material's templates compiled once, not at every build (~0.2 s). Jinja keys its cache by each
             # template's source and its own and Python's versions; the folder, by the engines' and ours

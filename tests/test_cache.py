@@ -531,3 +531,65 @@ def test_the_cycle_collector_is_paused_during_a_build_only(tmp_path: Path, monke
         assert not gc.isenabled()                            # the caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_navigation_drawn_once_equals_every_page_drawing_its_own(tmp_path: Path, monkeypatch) -> None:
+    """Material's navigation and tabs, drawn once for the pages that see them alike (nav_memo.py), and the
+    translated strings looked up once: the site is byte for byte the one where every page draws its own —
+    posts of several years and categories, news lists over several pages, profiles, pages of the navigation."""
+    from generator.build import build_chamber
+    from generator.nav_memo import NavMemo, StringsMemo
+    from conftest import TODAY
+
+    posts = {f"news/{2024 + n % 3}/{2024 + n % 3}-0{1 + n % 9}-1{n % 10}-p{n}.md":
+             post(f"第{n}期动态", f"{2024 + n % 3}-0{1 + n % 9}-1{n % 10}", category=["商会动态", "会员风采"][n % 2])
+             for n in range(25)}
+    content = tmp_path / "content"
+    write_chamber(content, "memo", files=posts)
+
+    memos: list[NavMemo] = []
+    original = NavMemo.__call__
+
+    def recording(self, *args, **kwargs):
+        memos.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(NavMemo, "__call__", recording)
+    build_chamber("memo", content, tmp_path / "fast", today=TODAY, workers=1)
+    memo = memos[-1]
+    assert memo.check.trusted is True and len(memo.drawn) >= 2      # used, not only checked; pages differ
+    assert len(memos) > 4 * len(memo.drawn)                           # most pages took a navigation drawn before
+    monkeypatch.setattr(NavMemo, "key", lambda self, page, nav: None)
+    monkeypatch.setattr(StringsMemo, "__call__", lambda self, key, *, caller: caller())
+    shutil.rmtree(tmp_path / ".cache", ignore_errors=True)
+    build_chamber("memo", content, tmp_path / "full", today=TODAY, workers=1)
+    fast, full = site_files(tmp_path / "fast/memo"), site_files(tmp_path / "full/memo")
+    assert {"news/page/2/index.html", "news/archive/2025/index.html"} <= full.keys()
+    assert fast.keys() == full.keys()
+    assert [rel for rel in full if fast[rel] != full[rel]] == []
+
+
+def test_a_navigation_that_differs_when_drawn_again_is_drawn_for_every_page() -> None:
+    """Until trusted, a navigation found drawn is drawn again and compared; a difference, and every page
+    draws its own for the rest of the build."""
+    from generator.nav_memo import CHECKED, NavMemo
+
+    memo = NavMemo()
+    memo.key = lambda page, nav: ("same place",)
+    drawn = iter(f"<nav>{n}</nav>" for n in range(100))
+    assert memo("nav", None, None, caller=lambda: next(drawn)) == "<nav>0</nav>"
+    assert memo("nav", None, None, caller=lambda: next(drawn)) == "<nav>1</nav>"     # drawn again, differs
+    assert memo.check.trusted is False
+    assert [memo("nav", None, None, caller=lambda: next(drawn)) for _ in range(3)] == [
+        "<nav>2</nav>", "<nav>3</nav>", "<nav>4</nav>"]
+
+    steady = NavMemo()
+    steady.key = lambda page, nav: ("same place",)
+    calls = []
+
+    def draw() -> str:
+        calls.append(1)
+        return "<nav>x</nav>"
+
+    assert {steady("nav", None, None, caller=draw) for _ in range(10)} == {"<nav>x</nav>"}
+    assert steady.check.trusted is True and len(calls) == 1 + CHECKED
