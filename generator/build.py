@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -280,18 +281,27 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
             except (ContentError, BuildLocked) as exc:
                 yield slug, exc
         return
-    # Workers start from a clean server process, not a fork of this one: MkDocs keeps plugin instances
-    # (the blog's temporary folder among them) per process, and forked copies would share them.
-    context = multiprocessing.get_context("forkserver")
-    # The server imports MkDocs, Material and the rest once; each worker starts as a fork of it, ready.
-    context.set_forkserver_preload(["generator.mkdocs_adapter", "generator.plugin", "material.plugins.blog.plugin"])
-    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=_worker_context()) as pool:
         futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()
             except (ContentError, BuildLocked) as exc:
                 yield futures[future], exc
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """How `build_many` starts its workers: as forks of this process where it runs one thread (a worker is
+    then ready at once; a fork server first starts an interpreter and imports everything again, ~0.4 s
+    before the first chamber of a city starts building), from a fork server otherwise (a fork copies
+    whatever lock another thread holds at that moment). A worker shares no MkDocs plugin with this
+    process (each build loads them anew: mkdocs_adapter.build_site), nor an indexer process this one
+    keeps (not the worker's child, it counts as stopped there: indexer.lent_indexer starts another)."""
+    if hasattr(os, "fork") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.mkdocs_adapter", "generator.plugin", "material.plugins.blog.plugin"])
+    return context
 
 
 class BuildLocked(Exception):

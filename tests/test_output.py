@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from generator import build as build_module
 from generator.cli import main
 from generator.cache import spare_dir
 from generator.output import leftover_scratch, make_scratch, sync_tree
-from conftest import TODAY, freed, needs_memory_builds, post, settled, site_files, write_chamber
+from conftest import ROOT, TODAY, freed, needs_memory_builds, post, settled, site_files, write_chamber
 
 
 def write(folder: Path, files: dict[str, str]) -> None:
@@ -189,3 +190,53 @@ def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monk
     assert "no room left in memory" in caplog.text and "building on disk" in caplog.text
     assert "商会召开2025年年会" in (out / "full/news/index.html").read_text(encoding="utf-8")
     assert freed(out, "full")
+
+
+def test_workers_forked_after_a_build_start_indexers_of_their_own(tmp_path: Path) -> None:
+    """`--all` forks its workers from the running process. One that has built before keeps its indexer
+    processes: the workers start their own (two processes talking to one indexer would mix their answers;
+    a kept one is not a worker's child and counts as stopped there), and the kept ones still serve this
+    process afterwards. (In a process of its own: this one may run other threads, and then a fork server
+    starts the workers.)"""
+    import json
+    import subprocess
+    import sys
+
+    content, sites = tmp_path / "content", tmp_path / "sites"
+    for slug in ("one", "two", "three"):
+        write_chamber(content, slug)
+    script = f"""
+import contextlib, datetime, json, os
+from pathlib import Path
+from generator import build, indexer, search
+content, sites, used = Path({str(content)!r}), Path({str(sites)!r}), Path({str(tmp_path / "used")!r})
+today = datetime.date.fromisoformat({TODAY.isoformat()!r})
+build.build_chamber("one", content, sites, today=today)
+kept = sorted(i._process.pid for idle in indexer._kept.values() for i in idle)
+lend = search.lent_indexer
+
+@contextlib.contextmanager
+def recording(*args, **kwargs):
+    with lend(*args, **kwargs) as lent:
+        with open(used, "a") as handle:
+            handle.write(f"{{os.getpid()}} {{lent._process.pid}}\\n")
+        yield lent
+
+search.lent_indexer = recording
+start = build._worker_context().get_start_method()
+results = dict(build.build_many(["two", "three"], content, sites, today=today, jobs=2))
+built = sorted(slug for slug, result in results.items() if isinstance(result, build.BuildResult))
+running = all(i.running() for idle in indexer._kept.values() for i in idle)
+search.index_site(sites / "one", Path({str(tmp_path / "work")!r}), index_dir=Path({str(tmp_path / "again")!r}))
+print(json.dumps({{"pid": os.getpid(), "kept": kept, "start": start, "built": built, "running": running}}))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["start"] == "fork" and report["built"] == ["three", "two"] and report["running"]
+    lent = [tuple(map(int, line.split())) for line in (tmp_path / "used").read_text().splitlines()]
+    in_workers = {indexer for process, indexer in lent if process != report["pid"]}
+    in_this = {indexer for process, indexer in lent if process == report["pid"]}
+    assert report["kept"] and len(in_workers) >= 2 and not in_workers & set(report["kept"])
+    assert in_this and in_this <= set(report["kept"])        # the index made afterwards used a kept one
