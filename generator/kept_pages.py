@@ -53,7 +53,11 @@ def kind_of(page: Page) -> str | None:
 
 class KeptPages:
     """Draws pages (`draw`: MkDocs' _build_page, or what wraps it), copying unchanged posts and lists
-    from `published` (the site now in place) where `record` says they are unchanged."""
+    from `published` (the site now in place) where `record` says they are unchanged.
+
+    A page's key is made when the page is drawn, by the process that draws it (making all 2,600 keys of a
+    large chamber before the first page cost 0.17 s while the other core waited); the processes that drew
+    pages hand theirs back (`keys_made`, `add_keys`) for the record."""
 
     def __init__(self, published: Path | None, record: Path | None, *, shared: str,
                  draw: Callable | None = None) -> None:
@@ -61,19 +65,39 @@ class KeptPages:
         self.published = published
         self.record = record
         self.shared = shared        # a digest of the inputs every page shares but the navigation
-        self.keys: dict[str, str] | None = None     # page → key, made at the first page
+        self.keys: dict[str, str] = {}          # page → key, made as pages are drawn
         self.previous: dict[str, dict] = {}     # the published site's record: page → key and size
         self.check = {"post": Checked(CHECKED), "list": Checked(CHECKED)}
-        # Whether any page may be copied: else the keys are needed only for the record kept at the end.
-        self.copies = published is not None and record is not None and record.is_file()
+        self._common: str | None = None         # the digest of what every page shows (start)
+        self._pages: list[Page] = []            # the posts and list pages of the build
+        self._lists: dict[int, str] = {}        # the pages of one list share its posts: digested once
+        self._shown: dict[int, bytes] = {}      # and a post is in several lists: what they show of it, once
+
+    def start(self, config, doc_files, nav) -> None:
+        """What every page shares, and the published site's record, before the first page is drawn (and
+        before the drawing processes fork)."""
+        if self._common is not None:
+            return
+        shared = hashlib.sha256(self.shared.encode())
+        shared.update(f"{get_build_datetime().year}\n".encode())
+        shared.update(_nav_fingerprint(nav).encode())
+        for file in doc_files:
+            shared.update(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n".encode())
+        self._common = shared.hexdigest()
+        self._pages = [file.page for file in doc_files if file.page is not None and kind_of(file.page)]
+        self.previous = read_json(self.record)
+        if self.record is not None:
+            self.record.unlink(missing_ok=True)     # the site is about to change
 
     def build_page(self, page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
-        if self.keys is None and self.copies:
-            self.start(config, doc_files, nav)
+        self.start(config, doc_files, nav)
         assert self.draw is not None
         dest, kind = page.file.dest_uri, kind_of(page)
-        if (kind is None or self.keys is None or excluded or self.check[kind].trusted is False
-                or not self._unchanged(dest)):
+        if kind is None or excluded:
+            self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
+            return
+        key = self._key(page)
+        if self.check[kind].trusted is False or not self._unchanged(dest, key):
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         assert self.published is not None
@@ -88,12 +112,28 @@ class KeptPages:
         if self.check[kind].trusted is False:
             log.info("a kept %s page differs from the one drawn now (%s): every one is drawn", kind, dest)
 
-    def _unchanged(self, dest: str) -> bool:
+    def keys_made(self) -> dict[str, str]:
+        """The keys this process made (in a drawing process: to hand back)."""
+        return self.keys
+
+    def add_keys(self, keys: dict[str, str]) -> None:
+        """Keys another drawing process made."""
+        self.keys.update(keys)
+
+    def _key(self, page: Page) -> str:
+        dest = page.file.dest_uri
+        key = self.keys.get(dest)
+        if key is None:
+            assert self._common is not None
+            key = self.keys[dest] = (_post_key(self._common, page) if kind_of(page) == "post"
+                                     else _list_key(self._common, page, self._lists, self._shown))
+        return key
+
+    def _unchanged(self, dest: str, key: str) -> bool:
         """The page's key is the one recorded for the published site, whose file is there at the size
         recorded (not changed by hand since)."""
         recorded = self.previous.get(dest)
-        if (self.published is None or self.keys is None or dest not in self.keys or not isinstance(recorded, dict)
-                or recorded.get("key") != self.keys[dest]):
+        if self.published is None or not isinstance(recorded, dict) or recorded.get("key") != key:
             return False
         source = self.published / dest
         try:
@@ -101,38 +141,15 @@ class KeptPages:
         except OSError:
             return False
 
-    def start(self, config, doc_files, nav) -> None:
-        """Keys of every post and list page, and the published site's, before the first page is drawn (and
-        before the drawing processes fork: they share them)."""
-        if self.keys is not None:
-            return
-        shared = hashlib.sha256(self.shared.encode())
-        shared.update(f"{get_build_datetime().year}\n".encode())
-        shared.update(_nav_fingerprint(nav).encode())
-        for file in doc_files:
-            shared.update(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n".encode())
-        common = shared.hexdigest()
-        lists: dict[int, str] = {}      # the pages of one list share its posts: digested once
-        shown: dict[int, bytes] = {}     # and a post is in several lists: what they show of it, once
-        self.keys = {}
-        for file in doc_files:
-            kind = kind_of(file.page) if file.page is not None else None
-            if kind == "post":
-                self.keys[file.dest_uri] = _post_key(common, file.page)
-            elif kind == "list":
-                self.keys[file.dest_uri] = _list_key(common, file.page, lists, shown)
-        self.previous = read_json(self.record)
-        if self.record is not None:
-            self.record.unlink(missing_ok=True)     # the site is about to change
-
     def save(self, site: Path) -> None:
         """Record the keys (and sizes) of the posts and lists of the site just put in place at `site`."""
-        if self.record is None or self.keys is None:
+        if self.record is None or self._common is None:
             return
         kept = {}
-        for dest, key in self.keys.items():
+        for page in self._pages:     # every one was drawn, so has its key; made here if not
+            dest = page.file.dest_uri
             with contextlib.suppress(OSError):
-                kept[dest] = {"key": key, "size": (site / dest).stat().st_size}
+                kept[dest] = {"key": self._key(page), "size": (site / dest).stat().st_size}
         write_json(self.record, kept)
 
 

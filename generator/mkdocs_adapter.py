@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, TypeVar
 
 import mkdocs.commands.build as mkdocs_build_module
 import yaml
@@ -21,10 +21,12 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from .cache import project_dir_for
 from .model import Chamber
-from .forked import Finished, Forked, Primed, SharedInts, die_with_parent
+from .forked import Finished, Forked, Primed, SharedInts
 from .newsletter import Printed
 from .kept_pages import KeptPages
 from .profile_pages import ProfileShell
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +113,9 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     changes nothing another page shows; so at the first page this process forks, and every process draws
     pages as it takes them from a shared queue, in small runs, until none is left; the build goes on
     (plugins' last steps) once all have finished. What only this process does meanwhile — the theme's own
-    pages (sitemap, 404), which MkDocs draws before the first page, and the keys of the posts kept — thus
-    costs no time: the others take more pages. Only where fork exists. Member profiles are drawn from one
+    pages (sitemap, 404), which MkDocs draws before the first page — thus costs no time: the others take
+    more pages. The keys of the posts and lists that may be kept are made by the process that draws them,
+    and handed back. Only where fork exists. Member profiles are drawn from one
     shell (profile_pages.py); posts unchanged since the published site are copied from it (`kept`,
     kept_pages.py).
     """
@@ -121,7 +124,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     draw = ProfileShell(mkdocs_build_module._build_page).build_page
     if kept is not None:
         kept.draw, draw = draw, kept.build_page
-    children: list[int] = []
+    children: list[Forked[dict[str, str]]] = []    # each hands back the keys of the kept pages it drew
     theme_pages: list[tuple] = []   # the theme's pages, drawn once the others are drawing
     started = False
 
@@ -138,21 +141,12 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
         if started:               # every page is drawn at the first call, from the queue
             return
         started = True
-        if kept is not None and kept.copies:
-            kept.start(config, doc_files, nav)       # before the fork: every process uses the same keys
-        queue = _PageQueue(len(doc_files))
-        if workers > 1:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            parent = os.getpid()
-            for _ in range(1, workers):
-                pid = os.fork()
-                if pid == 0:
-                    _draw_and_exit(draw, parent, queue, config, doc_files, nav, env, dirty)
-                children.append(pid)
-        draw_theme_pages()
         if kept is not None:
-            kept.start(config, doc_files, nav)       # made here while the others draw, if not made above
+            kept.start(config, doc_files, nav)       # before the fork: what every page shares, made once
+        queue = _PageQueue(len(doc_files))
+        for _ in range(1, workers):
+            children.append(Forked(_draw_in_child, queue, draw, config, doc_files, nav, env, dirty, kept))
+        draw_theme_pages()
         _draw_from(queue, draw, config, doc_files, nav, env, dirty)
 
     original_page, original_theme = mkdocs_build_module._build_page, mkdocs_build_module._build_theme_template
@@ -164,9 +158,21 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     finally:
         mkdocs_build_module._build_page = original_page
         mkdocs_build_module._build_theme_template = original_theme
-        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+        outcomes = [_outcome(child) for child in children]
+    failed = [value for ok, value in outcomes if not ok]
     if failed:
-        raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed")
+        raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed") from failed[0]
+    for _, keys in outcomes:
+        if kept is not None:
+            kept.add_keys(keys)
+
+
+def _outcome(child: Forked[T]) -> tuple[bool, T | BaseException]:
+    """(True, what the child returned) or (False, what it raised), once it has finished."""
+    try:
+        return True, child.result()
+    except BaseException as exc:   # noqa: BLE001 - every child is waited for before the build fails
+        return False, exc
 
 
 class _PageQueue:
@@ -194,19 +200,15 @@ def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty) -> N
         draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
 
 
-def _draw_and_exit(draw, parent: int, queue: _PageQueue, config, doc_files, nav, env, dirty) -> None:
-    """In a forked process: draw pages from the queue, then leave without running anything else."""
-    code = 0
+def _draw_in_child(queue: _PageQueue, draw, config, doc_files, nav, env, dirty,
+                   kept: KeptPages | None) -> dict[str, str]:
+    """In a forked process: draw pages from the queue; returns the keys of the kept pages it made."""
     try:
-        die_with_parent(parent)
         _draw_from(queue, draw, config, doc_files, nav, env, dirty)
-    except BaseException:   # noqa: BLE001 - reported, and the parent fails the build
+    except BaseException:
         log.exception("drawing pages failed")
-        code = 1
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+        raise
+    return kept.keys_made() if kept is not None else {}
 
 
 def serve_site(config_file: Path, dev_addr: str | None = None, open_browser: bool = False) -> None:
