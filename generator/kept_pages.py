@@ -56,8 +56,8 @@ class KeptPages:
     from `published` (the site now in place) where `record` says they are unchanged.
 
     A page's key is made when the page is drawn, by the process that draws it (making all 2,600 keys of a
-    large chamber before the first page cost 0.17 s while the other core waited); the processes that drew
-    pages hand theirs back (`keys_made`, `add_keys`) for the record."""
+    large chamber before the first page cost 0.17 s while the other core waited); the other drawing
+    processes hand theirs back (`keys`) for the record."""
 
     def __init__(self, published: Path | None, record: Path | None, *, shared: str,
                  draw: Callable | None = None) -> None:
@@ -111,14 +111,6 @@ class KeptPages:
         self.check[kind].compare(source.read_bytes(), target.read_bytes())
         if self.check[kind].trusted is False:
             log.info("a kept %s page differs from the one drawn now (%s): every one is drawn", kind, dest)
-
-    def keys_made(self) -> dict[str, str]:
-        """The keys this process made (in a drawing process: to hand back)."""
-        return self.keys
-
-    def add_keys(self, keys: dict[str, str]) -> None:
-        """Keys another drawing process made."""
-        self.keys.update(keys)
 
     def _key(self, page: Page) -> str:
         dest = page.file.dest_uri

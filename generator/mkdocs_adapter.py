@@ -8,10 +8,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import sys
 import tempfile
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import Iterator
 
 import mkdocs.commands.build as mkdocs_build_module
 import yaml
@@ -25,8 +24,6 @@ from .forked import Finished, Forked, Primed, SharedInts
 from .newsletter import Printed
 from .kept_pages import KeptPages
 from .profile_pages import ProfileShell
-
-T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -162,12 +159,12 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     failed = [value for ok, value in outcomes if not ok]
     if failed:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed") from failed[0]
-    for _, keys in outcomes:
-        if kept is not None:
-            kept.add_keys(keys)
+    if kept is not None:
+        for _, keys in outcomes:
+            kept.keys.update(keys)
 
 
-def _outcome(child: Forked[T]) -> tuple[bool, T | BaseException]:
+def _outcome(child: Forked) -> tuple[bool, object]:
     """(True, what the child returned) or (False, what it raised), once it has finished."""
     try:
         return True, child.result()
@@ -208,7 +205,7 @@ def _draw_in_child(queue: _PageQueue, draw, config, doc_files, nav, env, dirty,
     except BaseException:
         log.exception("drawing pages failed")
         raise
-    return kept.keys_made() if kept is not None else {}
+    return kept.keys if kept is not None else {}
 
 
 def serve_site(config_file: Path, dev_addr: str | None = None, open_browser: bool = False) -> None:

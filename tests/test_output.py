@@ -136,6 +136,33 @@ def test_a_failure_writing_the_pages_fails_the_build_and_keeps_the_site(tmp_path
     assert site_files(out / "inc") == before
 
 
+def test_a_drawing_process_that_fails_fails_the_build_and_keeps_the_site(tmp_path: Path, monkeypatch) -> None:
+    """With two processes, the one forked to draw pages may fail: its error is the cause of the build's,
+    and the published site stays as it was."""
+    import os
+
+    from generator import mkdocs_adapter
+
+    content, out = tmp_path / "content", tmp_path / "sites"
+    edit_and_build(content, out, 1)
+    before = site_files(out / "inc")
+    this = os.getpid()
+    draw_from = mkdocs_adapter._draw_from
+
+    def failing_in_child(*args, **kwargs):
+        if os.getpid() != this:
+            raise RuntimeError("a template error in the drawing process")
+        return draw_from(*args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_adapter, "_draw_from", failing_in_child)
+    write_chamber(content, "inc", files={"news/2026/2026-05-21-falv-peixun.md": post(
+        "法律知识培训班开班", "2026-05-21", body="第2次修改后的正文。", category="培训活动")})
+    with pytest.raises(mkdocs_adapter.PageWorkerError, match="1 of 2 page-drawing processes failed") as failed:
+        build_module.build_chamber("inc", content, out, today=TODAY, workers=2)
+    assert "a template error in the drawing process" in str(failed.value.__cause__)
+    assert site_files(out / "inc") == before
+
+
 def test_a_post_taken_down_is_in_no_file_under_the_sites_folder(tmp_path: Path) -> None:
     """The spare copy (the site before last) lives under .cache/, never beside the published sites: a post
     taken down is gone from every file under sites/, hidden folders included."""
