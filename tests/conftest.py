@@ -69,6 +69,20 @@ def write_chamber(content: Path, slug: str = "test", *, chamber_yml: str = CHAMB
     return folder
 
 
+def calls_recorded(monkeypatch, owner: type, name: str) -> list[tuple[object, tuple]]:
+    """Each call of the method `owner.name` from now on, as (instance, positional arguments); the method
+    still runs."""
+    calls: list[tuple[object, tuple]] = []
+    original = getattr(owner, name)
+
+    def recording(self, *args, **kwargs):
+        calls.append((self, args))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return calls
+
+
 def parse(path: Path):
     """The parsed HTML document of a built page."""
     return lxml_html.fromstring(path.read_bytes())

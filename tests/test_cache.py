@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from conftest import ROOT, freed, needs_memory_builds, post, site_files, write_chamber
+from conftest import ROOT, calls_recorded, freed, needs_memory_builds, post, site_files, write_chamber
 
 
 @pytest.fixture
@@ -276,16 +276,9 @@ def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeyp
     content = tmp_path / "content"
     write_chamber(content, "shell", files={"members.csv": "\n".join(rows) + "\n"})
 
-    shells: list[ProfileShell] = []
-    original = ProfileShell.build_page
-
-    def recording(self, *args, **kwargs):
-        shells.append(self)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(ProfileShell, "build_page", recording)
+    shells = calls_recorded(monkeypatch, ProfileShell, "build_page")
     build_chamber("shell", content, tmp_path / "fast", today=TODAY, workers=1)
-    assert shells and shells[-1].check.trusted is True          # the shell was used, not only checked
+    assert shells and shells[-1][0].check.trusted is True       # the shell was used, not only checked
     monkeypatch.setattr(ProfileShell, "build_page", lambda self, *a, **k: self.draw(*a, **k))
     build_chamber("shell", content, tmp_path / "full", today=TODAY, workers=1)
     fast, full = site_files(tmp_path / "fast/shell"), site_files(tmp_path / "full/shell")
@@ -310,14 +303,7 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
     content = tmp_path / "content"
     write_chamber(content, "shortcut", files={"members.csv": "\n".join(rows) + "\n"})
 
-    shortcuts: list[str] = []
-    original = render_cache.PageRenderer._convert_profile
-
-    def recording(self, page, *args):
-        shortcuts.append(page.file.src_uri)
-        return original(self, page, *args)
-
-    monkeypatch.setattr(render_cache.PageRenderer, "_convert_profile", recording)
+    shortcuts = calls_recorded(monkeypatch, render_cache.PageRenderer, "_convert_profile")
     build_chamber("shortcut", content, tmp_path / "fast", today=TODAY, workers=1)
     assert len(shortcuts) >= 6
     monkeypatch.setattr(render_cache, "is_profile", lambda page: False)
@@ -547,16 +533,9 @@ def test_navigation_drawn_once_equals_every_page_drawing_its_own(tmp_path: Path,
     content = tmp_path / "content"
     write_chamber(content, "memo", files=posts)
 
-    memos: list[NavMemo] = []
-    original = NavMemo.__call__
-
-    def recording(self, *args, **kwargs):
-        memos.append(self)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(NavMemo, "__call__", recording)
+    memos = calls_recorded(monkeypatch, NavMemo, "__call__")
     build_chamber("memo", content, tmp_path / "fast", today=TODAY, workers=1)
-    memo = memos[-1]
+    memo = memos[-1][0]
     assert memo.check.trusted is True and len(memo.drawn) >= 2      # used, not only checked; pages differ
     assert len(memos) > 4 * len(memo.drawn)                           # most pages took a navigation drawn before
     monkeypatch.setattr(NavMemo, "key", lambda self, page, nav: None)
