@@ -50,8 +50,10 @@ log = logging.getLogger(__name__)
 
 INDEX_DIR = "pagefind"          # the index and its script, at the site root
 SEARCH_PAGE = "search.md"       # the search page (theme/material/search.html), where the header form leads
-# Parts of indexed pages that are not text to find: heading permalinks (¶).
-EXCLUDE_SELECTORS = ".headerlink"
+# Parts of indexed pages that are not text to find: heading permalinks (¶), a profile's link back to the
+# directory (in every profile). A post's links back to the news and to the previous and next posts are
+# <nav> elements, which Pagefind leaves out by itself.
+EXCLUDE_SELECTORS = ".headerlink, .cp-profile__back"
 BUNDLES_FILE = "bundles.json"   # in INDEX_DIR: the bundles the search page merges into the one found there
 RECENT_YEARS = 3                # years of posts with a bundle each; earlier posts share one
 QUARTERS_FROM = 500             # a recent year with this many posts has a bundle per quarter instead (an edit
