@@ -90,6 +90,14 @@ class Forked(Generic[T]):
             raise value  # type: ignore[misc]
         return value  # type: ignore[return-value]
 
+    def outcome(self) -> tuple[bool, object]:
+        """(True, what the call returned) or (False, what it raised), once it has finished: for waiting on
+        several children before failing."""
+        try:
+            return True, self.result()
+        except BaseException as exc:   # noqa: BLE001 - returned, for the caller to raise
+            return False, exc
+
 
 class Primed(Generic[T]):
     """A child process forked now that gets ready (`prepare()`: imports, dictionaries) while this one goes on,
@@ -129,8 +137,7 @@ class Primed(Generic[T]):
             self._write = None
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._forked._pid, signal.SIGKILL)
-            with contextlib.suppress(BaseException):
-                self._forked.result()
+            self._forked.outcome()     # reaped; how it ended does not matter
 
 
 def _prepared_call(prepare: Callable[[], object], function: Callable[..., T], read: int, write: int) -> T:

@@ -112,9 +112,8 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     (plugins' last steps) once all have finished. What only this process does meanwhile — the theme's own
     pages (sitemap, 404), which MkDocs draws before the first page — thus costs no time: the others take
     more pages. The keys of the posts and lists that may be kept are made by the process that draws them,
-    and handed back. Only where fork exists. Member profiles are drawn from one
-    shell (profile_pages.py); posts unchanged since the published site are copied from it (`kept`,
-    kept_pages.py).
+    and handed back. Only where fork exists. Member profiles are drawn from one shell (profile_pages.py);
+    posts unchanged since the published site are copied from it (`kept`, kept_pages.py).
     """
     if not hasattr(os, "fork"):
         workers = 1
@@ -155,21 +154,13 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     finally:
         mkdocs_build_module._build_page = original_page
         mkdocs_build_module._build_theme_template = original_theme
-        outcomes = [_outcome(child) for child in children]
+        outcomes = [child.outcome() for child in children]
     failed = [value for ok, value in outcomes if not ok]
     if failed:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed") from failed[0]
     if kept is not None:
         for _, keys in outcomes:
             kept.keys.update(keys)
-
-
-def _outcome(child: Forked) -> tuple[bool, object]:
-    """(True, what the child returned) or (False, what it raised), once it has finished."""
-    try:
-        return True, child.result()
-    except BaseException as exc:   # noqa: BLE001 - every child is waited for before the build fails
-        return False, exc
 
 
 class _PageQueue:

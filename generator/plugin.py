@@ -33,8 +33,8 @@ from .feeds import FEED_FILE
 from .forked import Finished, Forked
 from .errors import ContentError
 from .model import Chamber
-from .nav_memo import NavMemo, StringsMemo, stock_loader
 from .markup import FrontMatterLoader, plain_title
+from .nav_memo import NavMemo, StringsMemo, stock_loader
 from .newsletter import Printed
 from .render_cache import PageRenderer
 from .sanitize import sanitize_html

@@ -415,8 +415,9 @@ def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dic
     (path → size). A merged bundle is read by the search code of the first: its own copies of the
     scripts, styles and WebAssembly (half a megabyte) would never be fetched, and are left out."""
     kept = {rel: data for rel, data in files.items() if not merged or _is_index_part(rel)}
+    for parent in {(folder / rel).parent for rel in kept}:      # a few folders for thousands of files
+        parent.mkdir(parents=True, exist_ok=True)
     for rel in sorted(kept):
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         write_if_changed(folder / rel, kept[rel])
     return {rel: len(data) for rel, data in kept.items()}
 
