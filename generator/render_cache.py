@@ -3,8 +3,8 @@
 MkDocs' `Page.render` makes a new `markdown.Markdown` (all extensions loaded again, ~1 ms) for every page
 and converts every page on every build. `PageRenderer.attach(page)` gives a page a `render` of its own
 (an instance attribute in front of MkDocs' method, set by the plugin just before MkDocs calls it) that
-does what MkDocs' does with one reused parser, and takes the result from the cache when nothing it
-depends on has changed.
+does what MkDocs' does with one reused parser (fast_markdown.py: the same HTML, faster), and takes the
+result from the cache when nothing it depends on has changed.
 
 A cached page is keyed by its Markdown after the plugins' edits, its path and URL, the URL of every file
 of the site (links are rewritten relative to them), the Markdown configuration and the generator's own
@@ -28,7 +28,6 @@ import types
 from pathlib import Path
 from typing import Any, Callable
 
-import markdown
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor,
@@ -38,6 +37,7 @@ from mkdocs.structure.toc import get_toc
 
 from .cache import ShardedRecord, tooling_key
 from .checked import Checked
+from .fast_markdown import FastMarkdown
 from .forked import Forked, SharedInts
 from .profile_pages import is_profile
 
@@ -74,8 +74,8 @@ class PageRenderer:
         self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []   # forked converters still to collect
         self.positions: dict[int, int] = {}          # id(file) → its place in the order MkDocs reads pages
         self.shared: _Claims | None = None           # which pages this process and the helpers have taken
-        self.md = markdown.Markdown(extensions=config["markdown_extensions"],
-                                    extension_configs=config["mdx_configs"] or {})
+        self.md = FastMarkdown(extensions=config["markdown_extensions"],
+                               extension_configs=config["mdx_configs"] or {})
         # The same processors MkDocs registers per page, registered once; `_convert` resets their state.
         self.raw_html = _RawHTMLPreprocessor()
         self.raw_html._register(self.md)

@@ -572,3 +572,92 @@ def test_a_navigation_that_differs_when_drawn_again_is_drawn_for_every_page() ->
 
     assert {steady("nav", None, None, caller=draw) for _ in range(10)} == {"<nav>x</nav>"}
     assert steady.check.trusted is True and len(calls) == 1 + CHECKED
+
+
+FAST_MARKDOWN_SAMPLE = """\
+# 标题 *强调* 与 `代码`
+
+[TOC]
+
+*[WTO]: 世界贸易组织
+
+WTO 成员 ~~删除~~ **加粗** _下划线_ H~2~O，脚注[^1]。
+
+## 第二节 {#own-id .wide}
+
+<div markdown="1" class="cp-box">
+块内 **Markdown**
+</div>
+
+<DIV>大写的块</DIV>
+
+<cp-card>自定义元素</cp-card>
+
+!!! note "提示"
+    提醒内容
+
+??? tip "展开"
+    折叠内容
+
+术语
+:   释义
+
+| 列一 | 列二 |
+| --- | :-: |
+| 甲 | 乙 |
+
+- [x] 已办
+- [ ] 待办
+
+```python
+print("不转换")
+```
+
+### 第三节 [链接](https://example.org) <span>行内</span>
+
+[^1]: 脚注内容。
+"""
+
+
+def test_fast_markdown_gives_python_markdowns_html() -> None:
+    """The parser pages are converted with (fast_markdown.py) gives Python-Markdown's own HTML and headings,
+    with the base config's extensions, on the demo content, on every construct they handle, with and
+    without a [TOC] marker, with a pattern registered while a page is parsed and a block tag added later."""
+    import markdown
+    from markdown.inlinepatterns import SimpleTagInlineProcessor
+    from markdown.preprocessors import Preprocessor
+    from mkdocs.utils.yaml import yaml_load
+
+    from generator.fast_markdown import FastMarkdown
+
+    class _Registering(Preprocessor):      # as Python-Markdown's abbreviations did before 3.6
+        def run(self, lines: list[str]) -> list[str]:
+            if any("==" in line for line in lines):      # from the third source on
+                self.md.inlinePatterns.register(SimpleTagInlineProcessor(r"()==(.+?)==", "mark"), "mark", 65)
+            return lines
+
+    class Registering(markdown.Extension):
+        def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+            md.preprocessors.register(_Registering(md), "registering", 5)
+
+    with (ROOT / "mkdocs.yml").open(encoding="utf-8") as handle:
+        listed = yaml_load(handle)["markdown_extensions"]
+    names = [e if isinstance(e, str) else next(iter(e)) for e in listed]
+    configs = {k: v for e in listed if isinstance(e, dict) for k, v in e.items()}
+    sources = [FAST_MARKDOWN_SAMPLE, FAST_MARKDOWN_SAMPLE.replace("[TOC]", "目录"), "==标记== <cp-box>行内</cp-box>",
+               "<cp-box>\n自定义块\n</cp-box>\n\n段落"]
+    sources += [path.read_text(encoding="utf-8") for path in sorted((ROOT / "content").rglob("*.md"))]
+    stock = markdown.Markdown(extensions=[*names, Registering()], extension_configs=configs)
+    fast = FastMarkdown(extensions=[*names, Registering()], extension_configs=configs)
+    for number, source in enumerate(sources):
+        if number == 3:     # a block tag added between pages
+            stock.block_level_elements.append("cp-box")
+            fast.block_level_elements.append("cp-box")
+        expected = stock.reset().convert(source)
+        assert fast.reset().convert(source) == expected, source[:40]
+        assert fast.toc_tokens == stock.toc_tokens
+        if "[TOC]" in source:
+            assert '<div class="toc">' in expected and fast.toc == stock.toc
+    assert '<div class="toc">' not in fast.reset().convert(sources[1])
+    assert "<mark>标记</mark>" in fast.reset().convert(sources[2])
+    assert fast.reset().convert(sources[3]).startswith("<cp-box>\n自定义块\n</cp-box>")
