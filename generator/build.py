@@ -36,7 +36,7 @@ from .newsletter import Printed, load_issues, print_chamber
 from .output import make_scratch, sync_tree
 from .pdf import find_fonts
 from .plugin import prime_members
-from .search import INDEX_DIR, SearchIndex, index_site, save_record
+from .search import INDEX_DIR, INDEXERS, SearchIndex, index_site, save_record
 
 log = logging.getLogger(__name__)
 
@@ -167,8 +167,12 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         # Posts unchanged since the published site are copied from it instead of drawn.
         unchanged = KeptPages(target if target.is_dir() else None, drawn_record(content_dir, out_dir, slug),
                               shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
+        # The index's processes are started while the pages are read (a core is idle then): after an edit
+        # one part of the index is made again, on a first build every part.
+        indexers = 0 if workers < 2 else 1 if search_record(content_dir, out_dir, slug).is_file() else INDEXERS
         try:
-            build_site(config_file, chamber, printing, workers=workers, kept=unchanged, members=members)
+            build_site(config_file, chamber, printing, workers=workers, kept=unchanged, members=members,
+                       indexers=indexers)
         except BaseException:
             # The site build waits for the PDFs first: if printing failed, that is the error to report.
             printing.result()

@@ -67,11 +67,13 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
 
 def build_site(config_file: Path, chamber: Chamber | None = None,
                printing: Finished[Printed] | Forked[Printed] | None = None, *,
-               workers: int = 1, kept: KeptPages | None = None, members: Primed | None = None) -> MkDocsConfig:
+               workers: int = 1, kept: KeptPages | None = None, members: Primed | None = None,
+               indexers: int = 0) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
     what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
     copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts; `members`
-    (plugin.prime_members) makes the members' docs."""
+    (plugin.prime_members) makes the members' docs; `indexers` search indexers are started meanwhile for
+    the index made next (search.warm_up_indexers)."""
     # Material's blog plugin makes its temporary folder (a file per page of each news list, every build)
     # when it is loaded: beside the staged docs, in memory when they are, instead of the system's /tmp.
     # MkDocs keeps plugins that have startup or shutdown hooks, the blog among them, for the life of the
@@ -89,6 +91,7 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     config.plugins["chamber"].printing = printing
     config.plugins["chamber"].workers = workers
     config.plugins["chamber"].members_primed = members
+    config.plugins["chamber"].indexers = indexers
     config.plugins.on_startup(command="build", dirty=False)
     try:
         with _pages_drawn_by(workers, kept):

@@ -38,7 +38,7 @@ from .nav_memo import NavMemo, StringsMemo, stock_loader
 from .newsletter import Printed
 from .render_cache import PageRenderer
 from .sanitize import sanitize_html
-from .search import mark_indexed, without_material_search
+from .search import mark_indexed, warm_up_indexers, without_material_search
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -108,6 +108,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self._generated: dict[str, str] = {}   # docs handed to MkDocs in memory (split_tree)
         self._renderer: PageRenderer | None = None
         self.workers = 1   # processes `chamber build` lets this build use
+        self.indexers = 0  # search indexers to start for the index `chamber build` makes next
         self.members_primed: forked.Primed | None = None   # prime_members(), when `chamber build` started one
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -147,6 +148,10 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     # The generated docs join the files before any other plugin sees them.
     @event_priority(100)
     def _on_files_add_generated(self, files, *, config: MkDocsConfig):
+        if self.indexers:
+            # `chamber build` indexes the site next: its indexers load their dictionary now, while this
+            # process reads the files and pages (the other core is idle until the pages are converted).
+            warm_up_indexers(self.indexers)
         for rel, text in self._generated.items():
             files.append(File.generated(config, rel, content=text))
         return files

@@ -41,7 +41,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
 from .cache import read_json, write_json
-from .indexer import IndexerError, lent_indexer
+from .indexer import IndexerError, lent_indexer, warm_up
 from .markup import front_matter
 from .output import remove_others, write_if_changed
 from .paths import stays_inside
@@ -98,6 +98,17 @@ def mark_indexed(html: str, *, homepage: bool, meta: dict) -> str:
 def search_page_markdown() -> str:
     return front_matter({"title": "搜索", "template": "search.html", "search": {"exclude": True},
                          "hide": ["navigation", "toc"]})
+
+
+def warm_up_indexers(count: int = INDEXERS, language: str = "zh") -> None:
+    """Start `count` of the processes the next index takes, in the background (indexer.warm_up): a build
+    that is to be indexed calls this where it leaves a core idle. Without the indexer, nothing is started
+    (the index reports it)."""
+    try:
+        executable = _executable()
+    except SearchIndexError:
+        return
+    warm_up(executable, language=language, exclude_selectors=[EXCLUDE_SELECTORS], count=count)
 
 
 def _executable() -> Path:

@@ -17,8 +17,8 @@ from lxml import etree
 
 from conftest import TODAY, parse, post, read_search_fragment, site_files, text_of, write_chamber
 from generator.build import build_chamber
-from generator.search import (INDEX_DIR, MARKER, SearchIndexError, bundle_name, index_site, indexed_part, mark_indexed,
-                              save_record)
+from generator.search import (INDEX_DIR, INDEXERS, MARKER, SearchIndexError, bundle_name, index_site, indexed_part,
+                              mark_indexed, save_record)
 
 # --- the scanner of resource loads --------------------------------------------------------------------
 
@@ -437,6 +437,48 @@ def test_indexer_processes_are_kept_for_the_next_index(search_site: Path, tmp_pa
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two") == site_files(tmp_path / "three")
 
 
+def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(search_site: Path, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """A build starts the index's processes ahead (indexer.warm_up, while it leaves a core idle): the index
+    takes those, waiting for one still loading its dictionary rather than starting another, and a second
+    warm-up meanwhile starts none."""
+    import threading
+
+    from conftest import calls_recorded
+    from generator import indexer
+    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
+
+    settings = {"language": "zh", "exclude_selectors": [EXCLUDE_SELECTORS, ".warm-up-test"]}   # a pool of its own
+    started = calls_recorded(monkeypatch, indexer.Indexer, "__init__")
+    loading, release = threading.Event(), threading.Event()
+    load = indexer.Indexer.load_dictionary
+
+    def slow_load(self) -> None:
+        loading.set()
+        release.wait(30)
+        load(self)
+
+    monkeypatch.setattr(indexer.Indexer, "load_dictionary", slow_load)
+    [bundle] = plan_bundles(search_site)
+    pages = tmp_path / "pages"
+    for rel, document in zip(bundle.pages, bundle.documents):
+        (pages / rel).parent.mkdir(parents=True, exist_ok=True)
+        (pages / rel).write_bytes(document)
+    indexer.warm_up(_executable(), count=1, **settings)
+    assert loading.wait(30)
+    indexer.warm_up(_executable(), count=1, **settings)
+    threading.Timer(0.3, release.set).start()
+    try:
+        with indexer.lent_indexer(_executable(), **settings) as lent:
+            assert release.is_set()                  # it waited for the one loading
+            count, _ = lent.index_folder(pages)
+        assert count == len(bundle.pages)
+        assert [warmed for warmed, _ in started] == [lent] and lent.running()
+    finally:
+        for kept in indexer._kept.pop((str(_executable()), "zh", tuple(settings["exclude_selectors"])), []):
+            kept.close()
+
+
 def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(SearchIndexError, match="no page of .* is marked for the index"):
         index_site(tmp_path, tmp_path / "work")         # nothing to index
@@ -512,6 +554,21 @@ def test_a_year_of_many_posts_is_indexed_by_quarter(tmp_path: Path, monkeypatch)
     assert urls == {"news-2026-q4": {"/news/2026/11/02/c/"}, "news-2026-q2": {"/news/2026/05/21/b/"},
                     "news-2026-q1": {"/news/2026/02/01/a/"},
                     "news-2025": {"/news/2025/12/30/d/", "/news/2025/03/30/e/"}}
+
+
+def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypatch) -> None:
+    """With two processes a build starts the index's processes while it reads the pages: every indexer
+    on a first build, one after an edit (which indexes one bundle again); with one process, none."""
+    warmed: list[int] = []
+    monkeypatch.setattr("generator.plugin.warm_up_indexers", warmed.append)
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "yure")
+    build_chamber("yure", content, out, today=TODAY, workers=2)
+    write_chamber(content, "yure", files={"news/2026/2026-05-21-falv-peixun.md": post(
+        "法律知识培训班开班", "2026-05-21", body="培训班新增了知识产权保护专题。")})
+    build_chamber("yure", content, out, today=TODAY, workers=2)
+    build_chamber("yure", content, tmp_path / "one", today=TODAY, workers=1)
+    assert warmed == [INDEXERS, 1]
 
 
 def test_a_small_site_is_indexed_in_one_bundle(search_site: Path) -> None:
