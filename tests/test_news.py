@@ -246,6 +246,15 @@ def test_reading_time_counts_chinese_characters(site: Path) -> None:
     assert text_of(short.cssselect(".cp-post__readtime")[0]) == "阅读约 1 分钟"
 
 
+def test_reading_time_is_characters_and_latin_words_at_400_a_minute() -> None:
+    from generator.chinese import reading_minutes
+
+    assert reading_minutes("商会，会员。" * 100) == 1                       # 400 characters, punctuation not
+    assert reading_minutes("温州商会" * 250 + " WTO 2026" * 300) == 4       # 1,000 characters, 600 words
+    assert reading_minutes("㐀" * 1000 + "，" + "中" * 1000) == 5            # extension A counts too
+    assert reading_minutes("") == 1
+
+
 def test_links_between_posts_pages_and_charter_resolve(site: Path) -> None:
     doc = parse(site / "news/2026/05/21/falv-peixun/index.html")
     hrefs = {text_of(a): a.get("href") for a in doc.cssselect("article a")}
