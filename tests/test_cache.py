@@ -519,6 +519,21 @@ def test_the_cycle_collector_is_paused_during_a_build_only(tmp_path: Path, monke
         gc.enable()
 
 
+def test_the_build_command_leaves_its_last_garbage_to_the_exit(project: Path, capsys) -> None:
+    """`chamber build` (cli.run, which leaves right after) does not turn the cycle collector back on after
+    its builds; the same command run from a caller that goes on (main) does."""
+    import gc
+
+    args = ["build", "cached", "--content", str(project / "content"), "--out", str(project / "sites"),
+            "--today", "2026-11-25"]
+    try:
+        assert main(args, leaving=True) == 0 and not gc.isenabled()
+    finally:
+        gc.enable()
+    assert main(args + ["--force"]) == 0 and gc.isenabled()
+    assert "✓ cached" in capsys.readouterr().out
+
+
 def test_navigation_drawn_once_equals_every_page_drawing_its_own(tmp_path: Path, monkeypatch) -> None:
     """Material's navigation and tabs, drawn once for the pages that see them alike (nav_memo.py), and the
     translated strings looked up once: the site is byte for byte the one where every page draws its own —
