@@ -97,7 +97,7 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
         project = project_dir_for(content_dir)
         key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
         # Load and check everything first: a content error stops here, before anything is written.
-        chamber = load_chamber(content_dir, slug, today=today)
+        chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1)
         issues = load_issues(chamber)
 
         work = out_dir / WORK_DIR

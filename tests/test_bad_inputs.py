@@ -76,6 +76,35 @@ def test_all_problems_of_a_chamber_at_once(content: Path) -> None:
     assert "pages/about.md:2: titel: unknown key" in err
 
 
+def test_a_roster_read_by_another_process_reports_the_same_problems_in_the_same_place(content: Path,
+                                                                                      monkeypatch) -> None:
+    """`chamber build` with two processes reads the roster in a forked one while this one reads the rest:
+    the same chamber, and the same problems in the same order, as read in one process."""
+    from conftest import calls_recorded
+    from generator import forked
+    from generator.content import load_chamber
+    from generator.errors import ContentError
+
+    write_chamber(content, "ok")
+    same = [load_chamber(content, "ok", today=TODAY, parallel=parallel) for parallel in (False, True)]
+    assert same[0] == same[1] and len(same[1].members) == 2
+    write_chamber(content, "bad", files={
+        "news/2026/2026-03-01-a.md": "---\ntitle: 甲\ndate: 2026-02-30\n---\n",
+        "members.csv": "名称,职务,入会日期\n甲公司,付会长,2026-01-01\n乙公司,会员,2026-13-01\n",
+        "pages/about.md": "---\ntitel: 简介\n---\n",
+    })
+    forks = calls_recorded(monkeypatch, forked.Forked, "__init__")
+    reports = []
+    for parallel in (False, True):
+        with pytest.raises(ContentError) as raised:
+            load_chamber(content, "bad", today=TODAY, parallel=parallel)
+        reports.append(raised.value.problems)
+    assert reports[0] == reports[1] and len(forks) == 1
+    files = [problem.file.rsplit("/", 1)[-1] for problem in reports[1]]
+    assert files.count("members.csv") >= 2 and "2026-03-01-a.md" in files and "about.md" in files
+    assert files.index("about.md") < files.index("members.csv")       # the roster's after the pages'
+
+
 def test_posts_saved_as_gb18030_or_with_bom_are_read(content: Path) -> None:
     write_chamber(content, "enc", files={
         "news/2026/2026-03-01-gbk.md": post("国标编码的新闻", "2026-03-01", "调解成功。").encode("gb18030"),
