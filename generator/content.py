@@ -44,14 +44,15 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     info = load_chamber_info(folder, problems)
     # The roster's problems are reported after the charter's, wherever it is read.
     roster_problems = Problems(problems.root)
-    roster_path = find_roster(folder, roster_problems)
-    reading = forked.call(_read_roster, roster_path if info else None, roster_problems,
-                          info.positions if info else None, background=parallel)
+    found = find_roster(folder, roster_problems)
+    roster_path = found if info else None      # read only with the chamber's positions
+    reading = forked.call(_read_roster, roster_path, roster_problems, info.positions if info else None,
+                          background=parallel and roster_path is not None)
     posts = load_posts(folder, info.categories if info else None, problems)
     pages = load_pages(folder, problems)
     charter = load_charter(folder, problems)
-    roster, found = reading.result()
-    problems.items += found
+    roster, roster_items = reading.result()
+    problems.items += roster_items
     today = today or dt.date.today()
     # Links between posts, pages and the charter, and images: checked now, so a broken one names its line.
     documents = [Document(p.path, p.body, p.body_line, p.is_published(today)) for p in posts]

@@ -404,12 +404,7 @@ def _index_from(waiting: queue.SimpleQueue[Bundle], work_dir: Path, language: st
                     bundle = waiting.get_nowait()
                 except queue.Empty:
                     return made
-                pages = work_dir / "pages" / bundle.name
-                shutil.rmtree(pages, ignore_errors=True)
-                for rel, document in zip(bundle.pages, bundle.documents):
-                    path = pages / rel
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(document)
+                pages = write_pages(bundle, work_dir / "pages" / bundle.name)
                 indexed, files = indexer.index_folder(pages)
                 shutil.rmtree(pages, ignore_errors=True)
                 if indexed != len(bundle.pages):
@@ -419,6 +414,17 @@ def _index_from(waiting: queue.SimpleQueue[Bundle], work_dir: Path, language: st
                                                   merged=bool(folders[bundle.name]))
     except IndexerError as exc:
         raise SearchIndexError(f"search indexing failed {exc}") from None
+
+
+def write_pages(bundle: Bundle, folder: Path) -> Path:
+    """`folder` emptied, then holding what the indexer reads of each of the bundle's pages, in their order
+    (see index_site); returns it."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, document in zip(bundle.pages, bundle.documents):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(document)
+    return folder
 
 
 def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:

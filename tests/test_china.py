@@ -399,13 +399,10 @@ def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site:
     import subprocess
 
     from generator.indexer import Indexer
-    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
+    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles, write_pages
 
     [bundle] = plan_bundles(search_site)
-    pages = tmp_path / "pages"
-    for rel, document in zip(bundle.pages, bundle.documents):
-        (pages / rel).parent.mkdir(parents=True, exist_ok=True)
-        (pages / rel).write_bytes(document)
+    pages = write_pages(bundle, tmp_path / "pages")
     with Indexer(_executable(), language="zh", exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
         count, made = indexer.index_folder(pages)
         again = indexer.index_folder(pages)          # a second index by the same process
@@ -446,7 +443,7 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
 
     from conftest import calls_recorded
     from generator import indexer
-    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
+    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles, write_pages
 
     settings = {"language": "zh", "exclude_selectors": [EXCLUDE_SELECTORS, ".warm-up-test"]}   # a pool of its own
     started = calls_recorded(monkeypatch, indexer.Indexer, "__init__")
@@ -460,10 +457,7 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
 
     monkeypatch.setattr(indexer.Indexer, "load_dictionary", slow_load)
     [bundle] = plan_bundles(search_site)
-    pages = tmp_path / "pages"
-    for rel, document in zip(bundle.pages, bundle.documents):
-        (pages / rel).parent.mkdir(parents=True, exist_ok=True)
-        (pages / rel).write_bytes(document)
+    pages = write_pages(bundle, tmp_path / "pages")
     indexer.warm_up(_executable(), count=1, **settings)
     assert loading.wait(30)
     indexer.warm_up(_executable(), count=1, **settings)
