@@ -15,15 +15,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
 from .chamber import ChamberInfo
 from .chinese import pinyin_key
 from .markup import front_matter, html_text, md_text
 from .members import LABELS, Member
-
-if TYPE_CHECKING:
-    import jieba
+from .segmenter import segmenter
 
 log = logging.getLogger(__name__)
 
@@ -66,26 +63,14 @@ def is_leader(member: Member) -> bool:
     return bool(member.position) and member.position not in ORDINARY_POSITIONS
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> jieba.Tokenizer:
-    """A word segmenter of our own: Material's search may load a user dictionary into jieba's global one,
-    and a URL must not change with the search configuration. Dictionary only (no HMM guessing)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)   # its progress lines are not the editor's business
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 def load_dictionaries() -> None:
-    """Load what naming members needs (the segmenter's and pypinyin's dictionaries, ~0.7 s) ahead of use."""
-    _segmenter()
+    """Load what naming members needs (the segmenter's and pypinyin's dictionaries) ahead of use."""
+    segmenter()
     _pinyin_word("会")
 
 
 # Member name → URL name, as member_slug made it: segmenting and pinyin cost ~0.2 ms a name plus the
-# segmenter's dictionary (~0.5 s). The plugin keeps these between builds (SLUG_MEMO under .cache/).
+# segmenter's dictionary (segmenter.py). The plugin keeps these between builds (SLUG_MEMO under .cache/).
 KNOWN_SLUGS: dict[str, str] = {}
 
 
@@ -116,7 +101,7 @@ def _member_slug(name: str) -> str:
             words.append(_pinyin_word(singles))
             singles = ""
 
-    for token in _segmenter().cut(core, HMM=False):
+    for token in segmenter().cut(core, HMM=False):
         if re.fullmatch(r"[\u3400-\u9fff]", token):
             singles += token
             continue

@@ -243,6 +243,33 @@ def test_profile_slugs_are_pinyin_words_and_unique() -> None:
     assert profile_slugs([Member(name=n, row=i) for i, n in enumerate(reversed(names))]) == slugs
 
 
+def test_segmenter_table_kept_in_our_form_is_jiebas_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jieba
+
+    from generator import segmenter
+
+    tokenizer = jieba.Tokenizer()
+    expected = tokenizer.gen_pfdict(tokenizer.get_dict_file())      # what jieba's initialize loads
+    folder = tmp_path / "cache"
+    assert segmenter.load_words(tokenizer, folder) == expected       # made, and a copy written
+    (copy,) = folder.glob("jieba-*.words")
+
+    def rebuilt(*_args):
+        raise AssertionError("the dictionary was read again")
+
+    monkeypatch.setattr(jieba.Tokenizer, "gen_pfdict", rebuilt)
+    assert segmenter.load_words(tokenizer, folder) == expected       # from the copy
+    # A copy cut short is not used: the table is made again (and the copy mended).
+    copy.write_bytes(copy.read_bytes()[:-100])
+    monkeypatch.undo()
+    assert segmenter.load_words(tokenizer, folder) == expected
+    assert segmenter._read(copy) == expected
+    # Without a folder to write in, the table is still made.
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert segmenter.load_words(tokenizer, blocked / "cache") == expected
+
+
 def test_leadership_rank_order_then_pinyin() -> None:
     people = [("丁公司", "副会长"), ("乙公司", "会员"), ("白公司", "副会长"), ("甲公司", "秘书长"),
               ("安公司", "副会长"), ("丙公司", "会长"), ("戊公司", "常务副会长")]
