@@ -9,25 +9,51 @@
 - Categories are listed in the chamber's order, not by code point.
 - Previous/next links follow the dates; pinning only changes the order of lists.
 - The plugin asks `page in posts` for every page; with a list that is quadratic in the number of posts.
+- Importing it imports Material's search plugin, and so jieba: a stand-in until jieba is used.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
+import sys
+import types
 from typing import Any
 
-import babel.dates
-import material.plugins.blog.plugin as blog_plugin_module
-import material.plugins.blog.structure as blog_structure
-from material.plugins.blog.structure import Archive, Category
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import TableOfContents
 
-from .chinese import pinyin_slug
-from .markup import FrontMatterLoader, plain_title
-from .model import Chamber
+def _jieba_on_first_use() -> None:
+    """Material's blog imports its search plugin, which imports jieba, which imports setuptools'
+    pkg_resources: ~60 ms at every start, for a search this project does not use (search.py). Until jieba
+    is used (segmenter.py), a stand-in takes its place, which imports it at the first name asked of it
+    and hands that over (importlib's LazyLoader would not do: the import statement itself asks the
+    module for its `__spec__`)."""
+    if "jieba" in sys.modules or importlib.util.find_spec("jieba") is None:
+        return
+    stand_in = types.ModuleType("jieba")
+
+    def load(name: str) -> Any:
+        if sys.modules.get("jieba") is stand_in:
+            del sys.modules["jieba"]
+        return getattr(importlib.import_module("jieba"), name)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]   # PEP 562: asked for names it lacks
+    sys.modules["jieba"] = stand_in
+
+
+_jieba_on_first_use()
+
+import babel.dates  # noqa: E402
+import material.plugins.blog.plugin as blog_plugin_module  # noqa: E402
+import material.plugins.blog.structure as blog_structure  # noqa: E402
+from material.plugins.blog.structure import Archive, Category  # noqa: E402
+from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
+from mkdocs.structure.toc import TableOfContents  # noqa: E402
+
+from .chinese import pinyin_slug  # noqa: E402
+from .markup import FrontMatterLoader, plain_title  # noqa: E402
+from .model import Chamber  # noqa: E402
 
 log = logging.getLogger(__name__)
 

@@ -676,3 +676,26 @@ def test_fast_markdown_gives_python_markdowns_html() -> None:
     assert '<div class="toc">' not in fast.reset().convert(sources[1])
     assert "<mark>标记</mark>" in fast.reset().convert(sources[2])
     assert fast.reset().convert(sources[3]).startswith("<cp-box>\n自定义块\n</cp-box>")
+
+
+def test_jieba_not_loaded_at_start_only_where_used() -> None:
+    """Material's blog imports its search plugin, which imports jieba (and pkg_resources): a stand-in
+    takes jieba's place until a name of it is used, as the segmenter does."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+import generator.build, generator.cli, generator.mkdocs_adapter, generator.plugin
+import material.plugins.search.plugin as material_search
+loaded = [name for name in ("pkg_resources", "jieba.finalseg", "jieba._compat") if name in sys.modules]
+assert not loaded, loaded
+from generator.segmenter import segmenter
+assert "/".join(segmenter().cut("安徽信达建筑有限公司", HMM=False)) == "安徽/信/达/建筑/有限公司"
+real = sys.modules["jieba"]
+assert real.__file__.endswith("__init__.py") and "jieba.finalseg" in sys.modules
+assert material_search.jieba.Tokenizer is real.Tokenizer      # the stand-in hands over to jieba
+print("ok")
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.strip() == "ok", result.stderr[-2000:]
