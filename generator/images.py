@@ -37,8 +37,25 @@ def is_photo(path: Path) -> bool:
     return path.suffix.lower() in WEB_SUFFIXES
 
 
+# Photos checked, by path, size and modification time: a chamber's posts show the same few photos hundreds
+# of times, and its links are checked at every build.
+_CHECKED_PHOTOS: dict[tuple[str, int, int], str | None] = {}
+
+
 def photo_problem(path: Path) -> str | None:
-    """Why a photo cannot be published (not a picture, or absurdly large), or None. Reads the header only."""
+    """Why a photo cannot be published (not a picture, or absurdly large), or None. Reads the header only,
+    once per version of the file."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return _photo_problem(path)
+    key = (os.fspath(path), info.st_size, info.st_mtime_ns)
+    if key not in _CHECKED_PHOTOS:
+        _CHECKED_PHOTOS[key] = _photo_problem(path)
+    return _CHECKED_PHOTOS[key]
+
+
+def _photo_problem(path: Path) -> str | None:
     try:
         with Image.open(path) as image:
             width, height = image.size

@@ -453,6 +453,16 @@ def test_damaged_photo_is_a_content_error_not_a_crash(content: Path) -> None:
                for p in problems)
 
 
+def test_photo_replaced_by_a_damaged_one_is_checked_again(content: Path) -> None:
+    # Photos are checked once per version of the file (path, size, time): a new file is a new check.
+    files = {"news/2026/2026-07-02-b.md": post("乙", "2026-07-02", "![图](images/p.jpg)"),
+             "news/2026/images/p.jpg": SMALL_PHOTO}
+    write_chamber(content, files=files)
+    load_chamber(content, "test", today=TODAY)
+    problems = problems_of(content, files | {"news/2026/images/p.jpg": b"this is not a JPEG"})
+    assert any("image 'images/p.jpg' is not a picture that can be read" in p for p in problems)
+
+
 def test_damaged_unused_photo_in_assets_is_left_out(content: Path, out: Path, caplog) -> None:
     write_chamber(content, files={"assets/bad.jpg": b"not a JPEG", "assets/good.jpg": SMALL_PHOTO})
     build_chamber("test", content, out, today=TODAY)
