@@ -699,3 +699,21 @@ print("ok")
 """
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+def test_list_page_place_found_by_identity_as_by_equality() -> None:
+    from generator.kept_pages import _position
+
+    class Listed:
+        def __init__(self, number: int, pages: list) -> None:
+            self.number, self.pages = number, pages
+
+        def __eq__(self, other: object) -> bool:        # as MkDocs' Page: by value
+            return isinstance(other, Listed) and other.number == self.number
+
+    pages: list = []
+    pages += [Listed(n, pages) for n in (1, 2, 3)]
+    positions: dict = {}
+    assert [_position(page, positions) for page in pages] == [0, 1, 2]
+    assert _position(Listed(2, pages), positions) == 1       # equal, not the same object: asked as before
+    assert _position(Listed(9, pages), positions) == -1

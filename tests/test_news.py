@@ -533,3 +533,28 @@ def test_demo_chambers_news_feed_photos_and_unpublished_posts(demo_sites: Path) 
         for post_ in hidden:
             assert not any(post_.title in text for text in texts), (slug, post_.title)
             assert not (site / post_.url).exists()
+
+
+def test_blog_plugin_is_handed_only_its_posts_and_views() -> None:
+    # Its on_page_markdown does nothing to other pages but compare each with every view first.
+    from types import SimpleNamespace
+
+    import material.plugins.blog.plugin as blog_plugin_module
+    from material.plugins.blog.structure import View
+
+    from generator import blog
+
+    handed = []
+
+    def on_page_markdown(self, markdown, *, page, config, files):
+        handed.append(page)
+        return "# 新闻动态"
+
+    wrapped = blog._posts_and_views_only(on_page_markdown)
+    post, view, profile = object(), View.__new__(View), object()
+    owner = SimpleNamespace(blog=SimpleNamespace(posts=blog.PostList([post])))
+    results = [wrapped(owner, "正文", page=page, config=None, files=None) for page in (post, view, profile)]
+    assert handed == [post, view] and results == ["# 新闻动态", "# 新闻动态", None]
+    # In place in the plugin, at the plugin's own priority (MkDocs orders the handlers by it).
+    installed = blog_plugin_module.BlogPlugin.on_page_markdown
+    assert installed.posts_and_views_only and installed.mkdocs_priority == -50
