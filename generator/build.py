@@ -36,7 +36,7 @@ from .newsletter import Printed, load_issues, print_chamber
 from .output import make_scratch, sync_tree
 from .pdf import find_fonts
 from .plugin import prime_members
-from .search import INDEX_DIR, INDEXERS, SearchIndex, index_site, save_record
+from .search import INDEX_DIR, INDEXERS, Known, SearchIndex, index_site, save_record
 
 log = logging.getLogger(__name__)
 
@@ -170,9 +170,10 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         # The index's processes are started while the pages are read (a core is idle then): after an edit
         # one part of the index is made again, on a first build every part.
         indexers = 0 if workers < 2 else 1 if search_record(content_dir, out_dir, slug).is_file() else INDEXERS
+        known: Known = {}        # what the index reads of each page, as the drawing processes found it
         try:
             build_site(config_file, chamber, printing, workers=workers, kept=unchanged, members=members,
-                       indexers=indexers)
+                       indexers=indexers, known=known)
         except BaseException:
             # The site build waits for the PDFs first: if printing failed, that is the error to report.
             printing.result()
@@ -186,7 +187,8 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
             spare_record.unlink(missing_ok=True)
         search = _index_and_swap_in(building, target, scratch, into,
                                     record=search_record(content_dir, out_dir, slug),
-                                    spare_record=spare_record if into == spare else None, jobs=workers)
+                                    spare_record=spare_record if into == spare else None, jobs=workers,
+                                    known=known)
         unchanged.save(target)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
@@ -204,7 +206,8 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
 
 
 def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into: Path | None, *,
-                       record: Path, spare_record: Path | None, jobs: int) -> SearchIndex:
+                       record: Path, spare_record: Path | None, jobs: int, known: Known | None = None
+                       ) -> SearchIndex:
     """Make the search index of the finished pages and put the new site in place of the old.
 
     Built on disk, the folder itself is swapped in. Built in memory, the pages are written into `into` (the
@@ -217,7 +220,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
     if scratch is None or into is None:      # built on disk
         work = Path(tempfile.mkdtemp(prefix=f"{building.name}-search-", dir=building.parent))
         try:
-            index = index_site(building, work, published=published, record=record)
+            index = index_site(building, work, published=published, record=record, known=known)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         swap_into_place(building, target)
@@ -233,7 +236,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
             writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
         try:
             index = index_site(building, scratch / "search", index_dir=into / INDEX_DIR, published=published,
-                               record=record, spare_record=spare_record)
+                               record=record, spare_record=spare_record, known=known)
         finally:
             pages = writing.result()
     log.info("%s: %d files written, %d removed, %d unchanged; search bundles indexed: %d, copied: %d, "

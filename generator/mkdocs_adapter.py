@@ -24,6 +24,7 @@ from .forked import Finished, Forked, Primed, SharedInts
 from .newsletter import Printed
 from .kept_pages import KeptPages
 from .profile_pages import ProfileShell
+from .search import Known, page_digest
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +69,13 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
 def build_site(config_file: Path, chamber: Chamber | None = None,
                printing: Finished[Printed] | Forked[Printed] | None = None, *,
                workers: int = 1, kept: KeptPages | None = None, members: Primed | None = None,
-               indexers: int = 0) -> MkDocsConfig:
+               indexers: int = 0, known: Known | None = None) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
     what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
     copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts; `members`
     (plugin.prime_members) makes the members' docs; `indexers` search indexers are started meanwhile for
-    the index made next (search.warm_up_indexers)."""
+    the index made next (search.warm_up_indexers); `known` is filled with what the index will read of
+    each page drawn (search.page_digest), by the process that drew it."""
     # Material's blog plugin makes its temporary folder (a file per page of each news list, every build)
     # when it is loaded: beside the staged docs, in memory when they are, instead of the system's /tmp.
     # MkDocs keeps plugins that have startup or shutdown hooks, the blog among them, for the life of the
@@ -94,7 +96,7 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     config.plugins["chamber"].indexers = indexers
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        with _pages_drawn_by(workers, kept):
+        with _pages_drawn_by(workers, kept, known):
             mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
@@ -106,7 +108,7 @@ class PageWorkerError(RuntimeError):
 
 
 @contextlib.contextmanager
-def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[None]:
+def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | None = None) -> Iterator[None]:
     """Draw the pages' templates (the largest cost of a big site) in `workers` processes.
 
     By the time MkDocs draws the first page, every page has been read and converted, and drawing one page
@@ -115,7 +117,9 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     (plugins' last steps) once all have finished. What only this process does meanwhile — the theme's own
     pages (sitemap, 404), which MkDocs draws before the first page — thus costs no time: the others take
     more pages. The keys of the posts and lists that may be kept are made by the process that draws them,
-    and handed back. Only where fork exists. Member profiles are drawn from one shell (profile_pages.py);
+    and handed back, as is what the search index reads of each page (`known`: read back as it is
+    written, the pages then need not be read again after the drawing, by one process). Only where fork
+    exists. Member profiles are drawn from one shell (profile_pages.py);
     posts unchanged since the published site are copied from it (`kept`, kept_pages.py).
     """
     if not hasattr(os, "fork"):
@@ -123,7 +127,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     draw = ProfileShell(mkdocs_build_module._build_page).build_page
     if kept is not None:
         kept.draw, draw = draw, kept.build_page
-    children: list[Forked[dict[str, str]]] = []    # each hands back the keys of the kept pages it drew
+    children: list[Forked[tuple[dict[str, str], Known]]] = []   # each hands back keys and digests (above)
     theme_pages: list[tuple] = []   # the theme's pages, drawn once the others are drawing
     started = False
 
@@ -144,9 +148,10 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
             kept.start(config, doc_files, nav)       # before the fork: what every page shares, made once
         queue = _PageQueue(len(doc_files))
         for _ in range(1, workers):
-            children.append(Forked(_draw_in_child, queue, draw, config, doc_files, nav, env, dirty, kept))
+            children.append(Forked(_draw_in_child, queue, draw, config, doc_files, nav, env, dirty, kept,
+                                   known is not None))
         draw_theme_pages()
-        _draw_from(queue, draw, config, doc_files, nav, env, dirty)
+        _draw_from(queue, draw, config, doc_files, nav, env, dirty, known)
 
     original_page, original_theme = mkdocs_build_module._build_page, mkdocs_build_module._build_theme_template
     mkdocs_build_module._build_page = draw_share
@@ -161,9 +166,11 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None) -> Iterator[Non
     failed = [value for ok, value in outcomes if not ok]
     if failed:
         raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed") from failed[0]
-    if kept is not None:
-        for _, keys in outcomes:
+    for _, (keys, digests) in outcomes:
+        if kept is not None:
             kept.keys.update(keys)
+        if known is not None:
+            known.update(digests)
 
 
 class _PageQueue:
@@ -185,21 +192,27 @@ class _PageQueue:
             yield from range(start, min(start + self.RUN, self.count))
 
 
-def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty) -> None:
+def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty, known: Known | None) -> None:
     for index in queue:
         file = doc_files[index]
         draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
+        if known is not None and file.dest_uri.endswith(".html"):
+            digest = page_digest(file.abs_dest_path)
+            if digest is not None:
+                known[file.dest_uri] = digest
 
 
 def _draw_in_child(queue: _PageQueue, draw, config, doc_files, nav, env, dirty,
-                   kept: KeptPages | None) -> dict[str, str]:
-    """In a forked process: draw pages from the queue; returns the keys of the kept pages it made."""
+                   kept: KeptPages | None, digests: bool) -> tuple[dict[str, str], Known]:
+    """In a forked process: draw pages from the queue; returns the keys of the kept pages it made, and
+    (if asked) what the index reads of each page it drew."""
+    known: Known | None = {} if digests else None
     try:
-        _draw_from(queue, draw, config, doc_files, nav, env, dirty)
+        _draw_from(queue, draw, config, doc_files, nav, env, dirty, known)
     except BaseException:
         log.exception("drawing pages failed")
         raise
-    return kept.keys if kept is not None else {}
+    return (kept.keys if kept is not None else {}), (known or {})
 
 
 def serve_site(config_file: Path, dev_addr: str | None = None, open_browser: bool = False) -> None:

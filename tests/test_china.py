@@ -702,3 +702,41 @@ def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_pa
     assert second.indexed == ("news-2026",) and second.reused == ("news-2025",)
     assert (tmp_path / "new/pagefind.js").is_file() and list((tmp_path / "new").glob("wasm.*"))
     assert json.loads((tmp_path / "new/bundles.json").read_text(encoding="utf-8")) == {"merge": ["news-2025"]}
+
+
+def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_path: Path, monkeypatch) -> None:
+    """The processes that draw the pages say what the index reads of each (search.page_digest) as they
+    write it; the plan then reads no page again whose size is the one they gave, and is the plan made by
+    reading every page."""
+    from generator import search
+
+    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)      # bundles, as for a large site
+    handed: list[dict] = []
+    index = search.index_site
+
+    def recording(site_dir, work_dir, **kwargs):
+        handed.append(dict(kwargs["known"]))
+        return index(site_dir, work_dir, **kwargs)
+
+    monkeypatch.setattr("generator.build.index_site", recording)
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "huizhi")
+    build_chamber("huizhi", content, out, today=TODAY, workers=2)
+    [known] = handed
+    site = out / "huizhi"
+    pages = {p.relative_to(site).as_posix() for p in site.rglob("*.html") if INDEX_DIR not in p.parts}
+    # Every page but the theme's own (404.html, drawn outside the page loop), by both processes, as written.
+    assert set(known) == pages - {"404.html"}
+    assert {rel: search.page_digest(str(site / rel)) for rel in known} == known
+    planned, count = search._plan(site, "zh", known)
+    assert (planned, count) == search._plan(site, "zh")
+    # Given what it knows, the plan reads only the pages it does not (and those whose size differs).
+    read: list[str] = []
+    digest = search.page_digest
+    monkeypatch.setattr("generator.search.page_digest", lambda path: read.append(path) or digest(path))
+    changed = "about/index.html"
+    search._plan(site, "zh", known | {changed: (known[changed][0] + 1, "0" * 32, 1)})
+    assert sorted(Path(p).relative_to(site).as_posix() for p in read) == ["404.html", changed]
+    # The bundles to index read their pages then: the same documents as a plan that read them all.
+    assert [search.read_documents(b).documents for b in planned] == [
+        b.documents for b in search.plan_bundles(site)]
