@@ -506,6 +506,12 @@ def test_links_in_code_are_not_links() -> None:
     body = "```\n[例子](no.md)\n```\n\n`[行内](no2.md)` [真](yes.md) <img src='a.png'>\n\n[ref]: <b.md>\n"
     assert [(link.target, link.line, link.image) for link in find_links(body, 5)] == [
         ("yes.md", 9, False), ("a.png", 9, True), ("b.md", 11, False)]
+    # Images by the "!" right before their brackets, nested brackets in a link's text, a tilde fence.
+    body = ("开头!![图](p.jpg)与[[方括号]](a.md)、![封面 ](<c d.png> \"题\")\n\n~~~\n![不是](x.png)\n~~~\n"
+            "[尾](e.md#锚)")
+    assert [(link.target, link.line, link.image) for link in find_links(body)] == [
+        ("p.jpg", 1, True), ("a.md", 1, False), ("c d.png", 1, True), ("e.md#锚", 6, False)]
+    assert find_links("没有链接的正文。\n\n第二段。") == ()
 
 
 # --- Demo chambers -------------------------------------------------------------------------------------------
