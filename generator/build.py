@@ -189,7 +189,7 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
                                     record=search_record(content_dir, out_dir, slug),
                                     spare_record=spare_record if into == spare else None, jobs=workers,
                                     known=known)
-        unchanged.save(target)
+        unchanged.save(target, known)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
                 os.rename(kept, spare)

@@ -73,6 +73,9 @@ class KeptPages:
         self._lists: dict[int, str] = {}        # the pages of one list share its posts: digested once
         self._shown: dict[int, bytes] = {}      # and a post is in several lists: what they show of it, once
         self._positions: dict[int, dict[int, int]] = {}   # each list's pages: their places (_position)
+        # Pages copied from the published site, with what the search index reads of each (as recorded for
+        # it: search.page_digest), or None where the record does not say.
+        self.copied: dict[str, tuple[int, str | None, int] | None] = {}
 
     def start(self, config, doc_files, nav) -> None:
         """What every page shares, and the published site's record, before the first page is drawn (and
@@ -107,6 +110,7 @@ class KeptPages:
         target.parent.mkdir(parents=True, exist_ok=True)
         if self.check[kind].trusted:
             shutil.copyfile(source, target)
+            self.copied[dest] = _indexed(self.previous[dest].get("index"))
             return
         self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
         self.check[kind].compare(source.read_bytes(), target.read_bytes())
@@ -135,8 +139,9 @@ class KeptPages:
         except OSError:
             return False
 
-    def save(self, site: Path) -> None:
-        """Record the keys (and sizes) of the posts and lists of the site just put in place at `site`."""
+    def save(self, site: Path, known: dict | None = None) -> None:
+        """Record the keys (and sizes) of the posts and lists of the site just put in place at `site`, and
+        what the search index read of each (`known`, search.page_digest)."""
         if self.record is None or self._common is None:
             return
         kept = {}
@@ -144,7 +149,18 @@ class KeptPages:
             dest = page.file.dest_uri
             with contextlib.suppress(OSError):
                 kept[dest] = {"key": self._key(page), "size": (site / dest).stat().st_size}
+                indexed = (known or {}).get(dest)
+                if indexed is not None and indexed[0] == kept[dest]["size"]:
+                    kept[dest]["index"] = list(indexed)
         write_json(self.record, kept)
+
+
+def _indexed(recorded: object) -> tuple[int, str | None, int] | None:
+    """A recorded search.page_digest, if it is one."""
+    if (isinstance(recorded, list) and len(recorded) == 3 and isinstance(recorded[0], int)
+            and (recorded[1] is None or isinstance(recorded[1], str)) and isinstance(recorded[2], int)):
+        return recorded[0], recorded[1], recorded[2]
+    return None
 
 
 def shared_inputs(chamber_folder: Path, project_dir: Path) -> str:

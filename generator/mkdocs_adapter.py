@@ -151,7 +151,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
             children.append(Forked(_draw_in_child, queue, draw, config, doc_files, nav, env, dirty, kept,
                                    known is not None))
         draw_theme_pages()
-        _draw_from(queue, draw, config, doc_files, nav, env, dirty, known)
+        _draw_from(queue, draw, config, doc_files, nav, env, dirty, known, kept)
 
     original_page, original_theme = mkdocs_build_module._build_page, mkdocs_build_module._build_theme_template
     mkdocs_build_module._build_page = draw_share
@@ -192,12 +192,17 @@ class _PageQueue:
             yield from range(start, min(start + self.RUN, self.count))
 
 
-def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty, known: Known | None) -> None:
+def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty, known: Known | None,
+               kept: KeptPages | None = None) -> None:
     for index in queue:
         file = doc_files[index]
         draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
         if known is not None and file.dest_uri.endswith(".html"):
-            digest = page_digest(file.abs_dest_path)
+            # A page copied from the published site is what it was there: its record says what the index
+            # read of it; any other page is read back.
+            digest = kept.copied.get(file.dest_uri) if kept is not None else None
+            if digest is None:
+                digest = page_digest(file.abs_dest_path)
             if digest is not None:
                 known[file.dest_uri] = digest
 
@@ -208,7 +213,7 @@ def _draw_in_child(queue: _PageQueue, draw, config, doc_files, nav, env, dirty,
     (if asked) what the index reads of each page it drew."""
     known: Known | None = {} if digests else None
     try:
-        _draw_from(queue, draw, config, doc_files, nav, env, dirty, known)
+        _draw_from(queue, draw, config, doc_files, nav, env, dirty, known, kept)
     except BaseException:
         log.exception("drawing pages failed")
         raise
