@@ -28,10 +28,13 @@ log = logging.getLogger(__name__)
 HEADER = 16    # the number of entries and jieba's total count, 8 bytes each
 
 
-def user_cache_dir() -> Path:
-    """Where a user's caches go (XDG base directories): a table made from an installed package."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "chamberpress"
+def user_cache_dir() -> Path | None:
+    """Where a user's caches go (XDG base directories), or None without a home folder: never a folder
+    relative to wherever the command runs (the spec ignores a relative XDG_CACHE_HOME)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "chamberpress" if os.path.isabs(base) else None
 
 
 @lru_cache(maxsize=1)
@@ -47,21 +50,23 @@ def segmenter() -> jieba.Tokenizer:
     return tokenizer
 
 
-def load_words(tokenizer: jieba.Tokenizer, folder: Path) -> tuple[dict[str, int], int]:
+def load_words(tokenizer: jieba.Tokenizer, folder: Path | None) -> tuple[dict[str, int], int]:
     """jieba's table for its default dictionary (word or prefix → count, and the total), as its own
     `initialize` makes it: from our copy in `folder` when there is a good one, else from the dictionary
-    (and the copy written for next time)."""
+    (and the copy written for next time, where there is a folder)."""
     import jieba
 
     source = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
     info = source.stat()
     # A copy is for one jieba, one dictionary file and this machine's byte order (the counts' array).
-    kept = folder / f"jieba-{jieba.__version__}-{info.st_size}-{info.st_mtime_ns}-{sys.byteorder}.words"
-    table = _read(kept)
+    name = f"jieba-{jieba.__version__}-{info.st_size}-{info.st_mtime_ns}-{sys.byteorder}.words"
+    kept = folder / name if folder is not None else None
+    table = _read(kept) if kept is not None else None
     if table is not None:
         return table
     words, total = tokenizer.gen_pfdict(tokenizer.get_dict_file())
-    _write(kept, words, total)
+    if kept is not None:
+        _write(kept, words, total)
     return words, total
 
 

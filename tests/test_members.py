@@ -268,6 +268,16 @@ def test_segmenter_table_kept_in_our_form_is_jiebas_own(tmp_path: Path, monkeypa
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     assert segmenter.load_words(tokenizer, blocked / "cache") == expected
+    # The user's cache folder: from XDG_CACHE_HOME if absolute, else the home folder's; never relative.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert segmenter.user_cache_dir() == tmp_path / "xdg/chamberpress"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert segmenter.user_cache_dir() == tmp_path / "home/.cache/chamberpress"
+    monkeypatch.setenv("HOME", "")
+    monkeypatch.setattr("os.path.expanduser", lambda path: path)      # no home folder at all
+    assert segmenter.user_cache_dir() is None
+    assert segmenter.load_words(tokenizer, None) == expected
 
 
 def test_leadership_rank_order_then_pinyin() -> None:
