@@ -54,13 +54,21 @@ def read_json(path: Path | None) -> dict:
 
 
 def write_json(path: Path, data: dict) -> None:
-    """Write a record under .cache/ whole or not at all (a temporary file renamed over it); several builds
-    may write at once."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    """Write a record under .cache/ whole or not at all; several builds may write at once."""
     # dumps, not dump: json.dump encodes piece by piece in Python, 5× slower on the 30 MB page cache.
-    temporary.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, path)
+    write_whole(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file of this process beside it, renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 class ShardedRecord:

@@ -33,6 +33,7 @@ from mkdocs.utils import get_build_datetime
 from .cache import inputs_key, read_json, write_json
 from .checked import Checked
 from .docs import POSTS_DIR
+from .search import Digest, Known
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class KeptPages:
         self._positions: dict[int, dict[int, int]] = {}   # each list's pages: their places (_position)
         # Pages copied from the published site, with what the search index reads of each (as recorded for
         # it: search.page_digest), or None where the record does not say.
-        self.copied: dict[str, tuple[int, str | None, int] | None] = {}
+        self.copied: dict[str, Digest | None] = {}
 
     def start(self, config, doc_files, nav) -> None:
         """What every page shares, and the published site's record, before the first page is drawn (and
@@ -139,7 +140,7 @@ class KeptPages:
         except OSError:
             return False
 
-    def save(self, site: Path, known: dict | None = None) -> None:
+    def save(self, site: Path, known: Known | None = None) -> None:
         """Record the keys (and sizes) of the posts and lists of the site just put in place at `site`, and
         what the search index read of each (`known`, search.page_digest)."""
         if self.record is None or self._common is None:
@@ -155,7 +156,7 @@ class KeptPages:
         write_json(self.record, kept)
 
 
-def _indexed(recorded: object) -> tuple[int, str | None, int] | None:
+def _indexed(recorded: object) -> Digest | None:
     """A recorded search.page_digest, if it is one."""
     if (isinstance(recorded, list) and len(recorded) == 3 and isinstance(recorded[0], int)
             and (recorded[1] is None or isinstance(recorded[1], str)) and isinstance(recorded[2], int)):

@@ -155,7 +155,8 @@ def indexed_part(page: bytes) -> bytes | None:
 # What the indexer reads of a page, known without reading it again: (the page's size, the digest of its
 # indexed part or None for a page not marked, that part's length). Made by the processes that draw the
 # pages, as they write them (page_digest); a page whose size is no longer the one given is read again.
-Known = dict[str, tuple[int, "str | None", int]]
+Digest = tuple[int, "str | None", int]
+Known = dict[str, Digest]     # page (path in the site) → its Digest
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class Bundle:
     length: int = field(default=0, repr=False, compare=False)    # the bytes the indexer reads, all pages
 
 
-def page_digest(path: str) -> tuple[int, str | None, int] | None:
+def page_digest(path: str) -> Digest | None:
     """What `Known` holds of the page at `path` (None if there is no such file)."""
     try:
         with open(path, "rb") as handle:
@@ -239,7 +240,7 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     _html_files(os.fspath(site_dir), "", paths, skip=INDEX_DIR)
     known = known or {}
 
-    def seen(rel: str, path: str) -> tuple[int, str | None, int] | None:
+    def seen(rel: str, path: str) -> Digest | None:
         given = known.get(rel)
         if given is not None:
             try:

@@ -4,9 +4,10 @@ loaded from a form of our own.
 jieba builds a table of ~500,000 words and word prefixes from its dictionary: 0.5 s from its dict.txt, and
 0.6 s from the cache it keeps for it (a `marshal` file in the shared temporary folder, which any user of
 the machine can write). The same table kept as one text of the words and an array of their counts loads
-in ~0.1 s: a process that names members (the first build of a chamber, each `--all` worker) loads it once.
-It is kept in the user's cache folder (XDG_CACHE_HOME, else ~/.cache), made again when jieba or its
-dictionary changes; without a folder to write in, the table is built from dict.txt at each load.
+in ~0.15 s: a process that names members (the first build of a chamber, each `--all` worker) loads it
+once. It is kept in the user's cache folder (under XDG_CACHE_HOME if absolute, else ~/.cache), made again
+when jieba or its dictionary changes; without a folder to write in, the table is built from dict.txt at
+each load.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import array
 import logging
 import os
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .cache import write_whole
 
 if TYPE_CHECKING:
     import jieba
@@ -99,16 +101,9 @@ def _write(path: Path, words: dict[str, int], total: int) -> None:
     folder that cannot be written only costs the next load its time."""
     if any("\n" in word for word in words):       # the words are kept one per line
         return
-    temporary: str | None = None
+    data = b"".join((array.array("q", [len(words), total]).tobytes(), array.array("q", words.values()).tobytes(),
+                     "\n".join(words).encode("utf-8")))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".words-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(array.array("q", [len(words), total]).tobytes())
-            out.write(array.array("q", words.values()).tobytes())
-            out.write("\n".join(words).encode("utf-8"))
-        os.replace(temporary, path)
+        write_whole(path, data)
     except OSError as exc:
         log.debug("segmenter dictionary not kept in %s: %s", path.parent, exc)
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
