@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Iterator
 
 from . import forked
-from .cache import (cache_root, drawn_record, inputs_key, is_fresh, project_dir_for, remember, search_record,
-                    slug_memo_path, spare_dir, stage_dir)
+from .cache import (cache_root, drawn_record, inputs_key, is_fresh, project_dir_for, protected_folders, remember,
+                    search_record, slug_memo_path, spare_dir, stage_dir)
 from .chinese import format_date
 from .content import load_chamber
 from .directory import reading
@@ -33,7 +33,8 @@ from .errors import ContentError, Problem
 from .kept_pages import KeptPages, shared_inputs
 from .model import Chamber
 from .newsletter import Printed, load_issues, print_chamber
-from .output import make_scratch, sync_tree
+from .output import make_scratch, memory_full, sync_tree
+from .paths import check_output_folder
 from .pdf import find_fonts
 from .plugin import prime_members
 from .search import INDEX_DIR, INDEXERS, Known, SearchIndex, index_site, save_record
@@ -58,7 +59,8 @@ class BuildResult:
 def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
                   workers: int = 1) -> BuildResult:
     """Build one chamber into `<out>/<slug>/` (pages drawn by `workers` processes); on any error the
-    previous site stays as it was."""
+    previous site stays as it was. An output folder that overlaps the content raises OutputOverlap."""
+    check_output_folder(out_dir, protected_folders(content_dir))
     with _cycle_collection_paused():
         return _build_chamber(slug, content_dir, out_dir, today=today, workers=workers)
 
@@ -110,8 +112,8 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
                 pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch,
                                                             workers, members)
             except OSError as exc:
-                if scratch is None or exc.errno != errno.ENOSPC:
-                    raise
+                if scratch is None or exc.errno != errno.ENOSPC or not memory_full(scratch, exc):
+                    raise      # a full disk is reported as such by the CLI
                 # Memory filled up during the build (other programs use it too): the same build, on disk.
                 log.warning("%s: no room left in memory (%s); building on disk", slug, exc.strerror)
                 _clean_leftovers(work, slug)
@@ -271,6 +273,7 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
     Chambers whose inputs have not changed are skipped (unless `force`). Yields each chamber's result,
     or the exception that stopped it, as soon as it is done.
     """
+    check_output_folder(out_dir, protected_folders(content_dir))
     project = project_dir_for(content_dir)
     day = today or dt.date.today()
     stale = []
@@ -288,7 +291,8 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
             except (ContentError, BuildLocked) as exc:
                 yield slug, exc
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=_worker_context()) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=_worker_context(),
+                             initializer=forked.quiet_on_interrupt) as pool:
         futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
         for future in as_completed(futures):
             try:

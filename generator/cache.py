@@ -41,6 +41,11 @@ def cache_root(content_dir: Path) -> Path:
     return content_dir.resolve().parent / ".cache"
 
 
+def protected_folders(content_dir: Path) -> dict[str, Path]:
+    """The folders no output may overlap (paths.check_output_folder), by what an editor calls them."""
+    return {"the content folder": content_dir, "the build records (.cache/)": cache_root(content_dir)}
+
+
 def read_json(path: Path | None) -> dict:
     """A record kept under .cache/, or {} if it is missing, unreadable or not an object: a lost record only
     costs work."""

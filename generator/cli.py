@@ -1,23 +1,37 @@
 """The `chamber` command: new, build, serve, check, newsletter, audit (and the commands later modules add).
 
-Exit codes: 0 success, 1 content errors (each printed as file:line: field: problem), 2 usage errors.
+Exit codes (EXIT_CODES, also in `chamber --help` and the README): 0 success, 1 content errors (each printed
+as file:line: field: problem), 2 usage errors, 3 the machine stopped the work (no Chinese font, a full
+disk, a busy port, an internal error), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import gc
 import logging
 import os
+import signal
+import socket
 import sys
+import threading
 from pathlib import Path
+from typing import Iterator
 
-from .content import chamber_slugs, load_chamber
 from .errors import ContentError, Problem
-from .pdf import FontMissing
+from .paths import OutputOverlap, check_output_folder
+
+# The commands' modules are imported when a command runs: until then, Ctrl-C is handled (run).
 
 log = logging.getLogger("chamber")
+
+EXIT_CODES = {0: "success", 1: "content errors (each listed as file:line: field: problem)",
+              2: "usage errors (the command line, or an output folder that overlaps the content)",
+              3: "the machine stopped the work (no Chinese font, a full disk, a busy port, an internal error)",
+              130: "interrupted (Ctrl-C); the previous site is unchanged"}
 
 
 class UsageError(Exception):
@@ -31,7 +45,10 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show Python tracebacks")
     common.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
-    parser = argparse.ArgumentParser(prog="chamber", description="商会网站与会刊生成器 ChamberPress")
+    parser = argparse.ArgumentParser(prog="chamber", description="商会网站与会刊生成器 ChamberPress",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="exit codes:\n" + "\n".join(f"  {code:>3}  {meaning}"
+                                                                        for code, meaning in EXIT_CODES.items()))
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser("new", parents=[common], help="scaffold a chamber folder with a working example")
@@ -53,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("slugs", nargs="*", metavar="slug")
 
     p = sub.add_parser("newsletter", parents=[common],
-                       help="print newsletter issues (PDF) into <out>/<slug>/newsletter/")
+                       help="print newsletter issues (PDF) for the printer into <out>/_newsletter/<slug>/")
     p.add_argument("slug")
     p.add_argument("--issue", metavar="ID", help="the issue newsletters/<ID>.yml, or the name of a new one")
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day of the period")
@@ -83,6 +100,8 @@ def _date(text: str) -> dt.date:
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
+    from .content import chamber_slugs
+
     found = chamber_slugs(args.content)
     if getattr(args, "all", False) or (allow_all and not args.slugs):
         if not found:
@@ -148,6 +167,7 @@ class _Progress:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .content import load_chamber
     from .newsletter import load_issues
 
     errors = 0
@@ -166,6 +186,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from .audit import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
+    from .content import load_chamber
     from .errors import Problems
 
     today = args.today or dt.date.today()
@@ -194,14 +215,34 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import tempfile
 
+    from .content import load_chamber
     from .mkdocs_adapter import serve_site, write_chamber_config
 
     load_chamber(args.content, args.slug, today=args.today)  # refuse to start on broken content
+    _check_address(args.dev_addr)
     with tempfile.TemporaryDirectory(prefix=f"chamber-serve-{args.slug}-") as stage:
         config_file = write_chamber_config(Path(stage), slug=args.slug, content_dir=args.content,
                                            site_dir=Path(stage) / "site")
         serve_site(config_file, dev_addr=args.dev_addr)
     return 0
+
+
+def _check_address(address: str) -> None:
+    """Refuse a busy or malformed --dev-addr before MkDocs starts, naming the address."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--dev-addr {address!r}: write it as host:port, e.g. 127.0.0.1:8000")
+    try:
+        with socket.create_server((host.strip("[]"), int(port))):
+            pass
+    except OSError as exc:
+        raise AddressBusy(f"cannot listen on {address}: {exc.strerror}; another program (perhaps another "
+                          f"chamber serve) uses it: choose another, e.g. --dev-addr {host}:{int(port) + 1}"
+                          ) from None
+
+
+class AddressBusy(Exception):
+    """--dev-addr cannot be listened on (exit 3)."""
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -214,10 +255,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_newsletter(args: argparse.Namespace) -> int:
-    """One issue (--issue, and/or a period) or every issue file of the chamber."""
+    """One issue (--issue, and/or a period) or every issue file of the chamber, printed into
+    <out>/_newsletter/<slug>/ for the printer (the site's own copies are printed by `chamber build`)."""
     from dataclasses import replace
 
-    from .newsletter import ISSUE_ID, OUTPUT_DIR, default_issue_id, load_issues, period_issue, write_issue
+    from .content import load_chamber
+    from .newsletter import ISSUE_ID, PRINTS_DIR, default_issue_id, load_issues, period_issue, write_issue
     from .pdf import find_fonts
 
     chamber = load_chamber(args.content, args.slug, today=args.today)
@@ -247,7 +290,8 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.slug} has no newsletters/*.yml; give --from and --to (e.g. --from 2026-07-01 "
                          "--to 2026-09-30)")
     fonts = find_fonts()
-    out_dir = args.out / args.slug / OUTPUT_DIR
+    # Not into the site: `chamber build` replaces it whole, and publishes the issues of newsletters/*.yml.
+    out_dir = args.out / PRINTS_DIR / args.slug
     for issue in chosen:
         result = write_issue(chamber, issue, out_dir, paper=args.paper, fonts=fonts)
         print(f"✓ {args.slug}: {result.number} ({result.pdf.pages} pages, {result.pdf.size / 1048576:.1f} MB) "
@@ -259,8 +303,8 @@ COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": c
             "newsletter": cmd_newsletter}
 
 
-def main(argv: list[str] | None = None, *, leaving: bool = False) -> int:
-    """Run a command; `leaving`: the process leaves right after (run)."""
+def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_Interrupt | None" = None) -> int:
+    """Run a command; `leaving`: the process leaves right after (run); `interrupt`: Ctrl-C handled since."""
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -270,28 +314,82 @@ def main(argv: list[str] | None = None, *, leaving: bool = False) -> int:
         # (build._cycle_collection_paused), started on it at once (~0.1 s after a large chamber's). Each
         # build of several still collects what the one before it left.
         gc.disable()
+    interrupt = interrupt or _Interrupt()
     try:
-        return COMMANDS[args.command](args)
-    except UsageError as exc:
+        with interrupt.handled():
+            if args.command != "serve":
+                from .cache import protected_folders
+
+                check_output_folder(args.out, protected_folders(args.content))
+            return COMMANDS[args.command](args)
+    except BaseException as exc:   # noqa: BLE001 - each kind is reported below, in the editor's terms
+        return _report(exc, interrupted=interrupt.received, parser=parser, debug=args.debug)
+
+
+def _report(exc: BaseException, *, interrupted: bool, parser: argparse.ArgumentParser, debug: bool) -> int:
+    """Print one clear message for what stopped a command and return its exit code (EXIT_CODES)."""
+    if interrupted:
+        # Whatever the interrupt broke on its way (a pipe, a child process) is the interrupt.
+        print("interrupted: the previous site is unchanged", file=sys.stderr)
+        return 130
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, (UsageError, OutputOverlap)):
         parser.error(str(exc))  # exits 2
-    except ContentError as exc:
+    if isinstance(exc, ContentError):
         _print_problems(exc.problems + exc.warnings)
         return 1
-    except FontMissing as exc:
+    from .pdf import FontMissing
+
+    if isinstance(exc, (FontMissing, AddressBusy)):
         print(f"chamber: {exc}", file=sys.stderr)
         return 3
-    except Exception as exc:
-        if args.debug:
-            raise
-        print(f"chamber: {type(exc).__name__}: {exc} (run again with --debug for the traceback)", file=sys.stderr)
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"chamber: no room left on the disk{where}: free some space and run the command again; "
+              "the previous site is unchanged", file=sys.stderr)
         return 3
-    return 0
+    if debug or not isinstance(exc, Exception):
+        raise exc
+    print(f"chamber: {type(exc).__name__}: {exc} (run again with --debug for the traceback)", file=sys.stderr)
+    return 3
+
+
+class _Interrupt:
+    """Ctrl-C ends a command with one line and exit 130. The first SIGINT raises KeyboardInterrupt here;
+    later ones are ignored so that the clean-up (removing a half-built site) is not cut short. Child
+    processes leave quietly on it (forked.quiet_on_interrupt): the whole process group receives it."""
+
+    def __init__(self) -> None:
+        self.received = False
+
+    @contextlib.contextmanager
+    def handled(self) -> Iterator[None]:
+        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler or \
+                threading.current_thread() is not threading.main_thread():
+            yield       # SIGINT ignored (a background job) or set by the caller: left as it is
+            return
+        signal.signal(signal.SIGINT, self._on_signal)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        if not self.received:
+            self.received = True
+            raise KeyboardInterrupt
 
 
 def run() -> None:
     """The `chamber` command. Once its work is done it leaves without the interpreter's teardown: freeing
     a large chamber's build, object by object, took another ~0.5 s after the site was in place."""
-    code = main(leaving=True)
+    interrupt = _Interrupt()
+    with interrupt.handled():      # from the start: the commands' imports take a moment too
+        try:
+            code = main(leaving=True, interrupt=interrupt)
+        except KeyboardInterrupt:  # between the handler and main's own handling
+            code = _report(KeyboardInterrupt(), interrupted=True, parser=_parser(), debug=False)
     sys.stdout.flush()
     sys.stderr.flush()
     logging.shutdown()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 from . import forked
@@ -17,7 +16,6 @@ from .news import load_posts
 from .pages import load_pages
 from .paths import forget_folders
 
-log = logging.getLogger(__name__)
 
 
 def chamber_slugs(content_dir: Path) -> list[str]:
@@ -63,8 +61,8 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
 
     problems.raise_if_errors()
     assert info is not None
-    for warning in problems.warnings:
-        log.warning("%s", warning)
+    # Warnings travel with the chamber: whoever reports them (the CLI, or the plugin under `serve`) prints
+    # each once.
     return Chamber(slug, folder, info, posts, pages, charter, roster, today,
                    warnings=problems.warnings)
 

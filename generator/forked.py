@@ -31,6 +31,17 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def quiet_on_interrupt() -> None:
+    """In a child process: Ctrl-C, which reaches the whole process group, ends it at once and without a
+    traceback; the parent reports the interruption once (cli._Interrupt)."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _leave_quietly)
+
+
+def _leave_quietly(signum: int, frame: object) -> None:
+    os._exit(128 + signum)
+
+
 class Finished(Generic[T]):
     """A call already made in this process (where there is no fork, or one process was asked for)."""
 
@@ -54,6 +65,7 @@ class Forked(Generic[T]):
             os.close(read)
             code = 0
             try:
+                quiet_on_interrupt()
                 die_with_parent(parent)
                 try:
                     outcome = (True, function(*args, **kwargs))

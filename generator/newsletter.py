@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 PRINT_THEME = Path(__file__).resolve().parent.parent / "theme" / "print"
 ISSUES_DIR = "newsletters"
 OUTPUT_DIR = "newsletter"            # <out>/<slug>/newsletter/<ID>.pdf, and the archive page's folder
+PRINTS_DIR = "_newsletter"          # <out>/_newsletter/<slug>/<ID>.pdf: `chamber newsletter`'s prints, for the
+                                    # printer; beside the sites, so that no build replaces them, never published
 ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 LEAD_SECTION = "本期头条"
 MAX_EVENTS = 8

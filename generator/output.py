@@ -40,6 +40,17 @@ def make_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> Path | 
     return Path(tempfile.mkdtemp(prefix=_prefix(out_dir, slug), dir=memory))
 
 
+def memory_full(scratch: Path, exc: OSError) -> bool:
+    """Whether "no space left" (`exc`) came from the scratch folder in memory filling up, rather than from
+    the disk the site is written to: by the file it names, else by the room left in memory."""
+    if exc.filename:
+        return os.path.abspath(exc.filename).startswith(os.path.abspath(scratch) + os.sep)
+    try:
+        return shutil.disk_usage(scratch).free < MEMORY_NEEDED // 16
+    except OSError:
+        return True
+
+
 def leftover_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> list[Path]:
     """The chamber's scratch folders in memory: this user's own folders (never a link) with its prefix."""
     found = []

@@ -60,3 +60,24 @@ def _real_text(path: Path) -> str:
 
 def forget_folders() -> None:
     _REAL_FOLDERS.clear()
+
+
+
+class OutputOverlap(ValueError):
+    """The output folder would overlap a folder the build must not write into (exit 2 from the CLI)."""
+
+
+def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
+    """Refuse an output folder that is, lies inside, or holds one of the `protected` folders (by what an
+    editor calls them: the content folder, the build records beside it): a build replaces `<out>/<slug>/`
+    by renaming folders, so an overlap would move editors' files away. Called before anything is written;
+    symbolic links are followed."""
+    out = Path(_real_text(out_dir))
+    for what, folder in protected.items():
+        real = Path(_real_text(folder))
+        if out == real or is_inside(out, real):
+            raise OutputOverlap(f"--out {out_dir} is inside {what} ({folder}): choose an output folder outside "
+                                "it, e.g. --out sites")
+        if is_inside(real, out):
+            raise OutputOverlap(f"--out {out_dir} contains {what} ({folder}): a build replaces the folders "
+                                "under --out; choose a folder of its own, e.g. --out sites")

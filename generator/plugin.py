@@ -243,9 +243,13 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def _load(self) -> Chamber:
         today = dt.date.fromisoformat(self.config.today) if self.config.today else None
         try:
-            return load_chamber(Path(self.config.content_dir), self.config.slug, today=today)
+            chamber = load_chamber(Path(self.config.content_dir), self.config.slug, today=today)
         except ContentError as exc:
             raise PluginError("content errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
+        # Loaded here only under `serve` (a build hands the plugin its chamber and reports the warnings).
+        for warning in chamber.warnings:
+            log.warning("%s", warning)
+        return chamber
 
     def _apply(self, config: MkDocsConfig, chamber: Chamber) -> None:
         info = chamber.info

@@ -142,7 +142,7 @@ def a5_issue(tmp_path_factory) -> Path:
     code = main(["newsletter", "test", "--from", "2026-08-01", "--to", "2026/8/31", "--paper", "a5",
                  "--content", str(root / "content"), "--out", str(root / "sites"), "--today", TODAY.isoformat()])
     assert code == 0
-    return root / "sites" / "test" / "newsletter"
+    return root / "sites" / "_newsletter" / "test"
 
 
 # --- the issue file printed by `chamber build` --------------------------------------------------
@@ -460,7 +460,7 @@ def test_missing_cjk_font_stops_with_the_package_to_install(built: Path, monkeyp
                      "--today", TODAY.isoformat()])
         assert code == 3
         assert "fonts-noto-cjk" in capsys.readouterr().err
-        assert not (out / "test/newsletter/2026-q3.html").exists()
+        assert not (out / "_newsletter/test/2026-q3.html").exists()
         code = main(["build", "test", "--force", "--content", str(content), "--out", str(out),
                      "--today", TODAY.isoformat()])
         assert code == 3
@@ -490,7 +490,7 @@ def test_the_same_issue_prints_the_same_bytes(build_result: BuildResult, tmp_pat
     code = main(["newsletter", "test", "--issue", "2026-q3", "--content", str(content), "--out", str(tmp_path),
                  "--today", TODAY.isoformat()])
     assert code == 0
-    again = tmp_path / "test/newsletter/2026-q3.pdf"
+    again = tmp_path / "_newsletter/test/2026-q3.pdf"
     assert len(PdfReader(again).pages[0].images) >= 2
     assert again.read_bytes() == (build_result.site_dir / "newsletter/2026-q3.pdf").read_bytes()
 

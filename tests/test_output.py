@@ -204,7 +204,7 @@ def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monk
     def memory_full(content_bytes: bytes, path: str) -> None:
         if str(path).startswith(str(output.MEMORY_DIR)):
             full["n"] += 1
-            raise OSError(errno.ENOSPC, "No space left on device")
+            raise OSError(errno.ENOSPC, "No space left on device", path)
         real_write(content_bytes, path)
 
     monkeypatch.setattr(mkdocs.utils, "write_file", memory_full)

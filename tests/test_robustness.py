@@ -108,7 +108,10 @@ def test_full_disk_mid_build_keeps_previous_site(content: Path, out: Path, monke
     monkeypatch.setattr("mkdocs.commands.build.utils.write_file", failing_write)
     code = main(["build", "disk", "--force", "--content", str(content), "--out", str(out)])
     assert code != 0
-    assert "No space left on device" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "no room left on the disk" in err and "the previous site is unchanged" in err
+    assert "memory" not in err and "Traceback" not in err
     assert calls["n"] > 3
     assert snapshot(out / "disk") == before
     assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-disk-")]
