@@ -67,6 +67,19 @@ def test_the_library_refuses_an_overlapping_output_folder_too(content: Path) -> 
     assert snapshot(content) == before
 
 
+def test_a_site_folder_that_is_a_link_into_the_content_is_refused(tmp_path: Path, capsys) -> None:
+    content, out = tmp_path / "content", tmp_path / "sites"
+    write_chamber(content, "test1")
+    out.mkdir()
+    (out / "test1").symlink_to(content / "test1", target_is_directory=True)
+    before = snapshot(content)
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "test1", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()])
+    assert stopped.value.code == 2
+    assert "is a symbolic link" in capsys.readouterr().err
+    assert snapshot(content) == before and (out / "test1").is_symlink()
+
+
 def test_output_folders_beside_the_content_are_fine(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_chamber(content, "test1")
