@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .schema import convert, spec
-from .sources import YamlDoc, load_yaml
+from .sources import YamlDoc, editor_file, load_yaml
 
 DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
@@ -112,9 +112,11 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
 
 
 def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
-    path = folder / "chamber.yml"
-    if not path.is_file():
-        problems.error(path, "chamber.yml is missing", expected="create it with at least name, hometown, address")
+    path = editor_file(folder, "chamber.yml", problems)
+    if path is None:
+        if (folder / "chamber.yml").is_symlink():
+            return None         # a link out: reported
+        problems.error(folder / "chamber.yml", "chamber.yml is missing", expected="create it with at least name, hometown, address")
         return None
     doc = load_yaml(path, problems)
     if doc is None:

@@ -29,7 +29,7 @@ from .errors import Problems
 from .markup import safe_url
 from .paths import resolve_inside
 from .schema import parse_bool
-from .sources import MAX_TEXT_BYTES
+from .sources import MAX_TEXT_BYTES, editor_file
 
 log = logging.getLogger(__name__)
 
@@ -467,7 +467,7 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
 
 
 def find_roster(folder: Path, problems: Problems) -> Path | None:
-    found = [folder / n for n in ROSTER_NAMES if (folder / n).is_file()]
+    found = [path for n in ROSTER_NAMES if (path := editor_file(folder, n, problems)) is not None]
     if len(found) > 1:
         problems.error(found[1], "more than one member roster", expected="keep exactly one of " + ", ".join(ROSTER_NAMES))
     old = folder / "members.xls"

@@ -13,7 +13,7 @@ from .images import is_photo, photo_problem
 from .links import PUBLISHABLE_DIRS
 from .paths import resolve_inside
 from .schema import convert, spec
-from .sources import load_markdown
+from .sources import editor_files, load_markdown
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -149,14 +149,15 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
             ok = False
     if not ok:
         return None
-    rel = path.relative_to(folder / "news").as_posix()
+    # Staged as .md whatever the case of its suffix: MkDocs reads only .md files as pages.
+    rel = path.relative_to(folder / "news").as_posix()[:-len(".md")] + ".md"
     return Post(path, rel, meta, source.body, source.body_line, _slug_for(path, meta), cover)
 
 
 def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -> list[Post]:
-    """Every post under news/, newest first; two posts with one URL are an error naming both."""
-    news = folder / "news"
-    posts = [post for path in sorted(news.rglob("*.md")) if path.is_file()
+    """Every post under news/ (`*.md` in any case, hidden and lock files left out), newest first; two posts
+    with one URL are an error naming both."""
+    posts = [post for path in editor_files(folder, "news", problems, (".md",))
              if (post := load_post(path, folder, categories, problems)) is not None]
     by_url: dict[str, Post] = {}
     for post in posts:

@@ -1,0 +1,172 @@
+"""What is read from a chamber's folder and what is copied out of it: only files meant to be published, never
+through a link out of the chamber, photos without their metadata, no script from the chamber's address."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, parse, post, write_chamber
+from generator.build import build_chamber
+from generator.content import load_chamber
+from generator.errors import ContentError
+
+
+def problems_of(content: Path, slug: str = "t") -> list[str]:
+    """Every error of loading the chamber (the load must fail)."""
+    with pytest.raises(ContentError) as caught:
+        load_chamber(content, slug, today=TODAY)
+    return [str(p) for p in caught.value.problems]
+
+
+def site_names(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# --- Case 17: which files are posts and pages -----------------------------------------------------------
+
+def test_a_post_ending_in_md_in_any_case_is_a_post(content: Path, out: Path) -> None:
+    write_chamber(content, "t", files={
+        "news/2026/2026-03-01-upper.MD": post("大写后缀", "2026-03-01"),
+        "news/2026/2026-03-02-mixed.Md": post("混合后缀", "2026-03-02"),
+    })
+    build_chamber("t", content, out, today=TODAY)
+    for url in ("news/2026/03/01/upper/index.html", "news/2026/03/02/mixed/index.html"):
+        assert (out / "t" / url).is_file(), url
+    assert "大写后缀" in (out / "t/feed.xml").read_text(encoding="utf-8")
+
+
+HIDDEN = {
+    "news/2026/.draft.md": post("隐藏草稿", "2026-03-01"),
+    "news/2026/.#2026-03-02-lock.md": post("锁定文件", "2026-03-02"),
+    "news/2026/~$2026-03-03-office.md": post("临时文件", "2026-03-03"),
+    "news/2026/#2026-03-04-autosave.md#": post("自动保存", "2026-03-04"),
+    "news/2026/2026-03-05-backup.md~": post("备份文件", "2026-03-05"),
+    "news/.hidden/2026-03-06-in-hidden.md": post("隐藏文件夹", "2026-03-06"),
+    "pages/.secret.md": "---\ntitle: 隐藏页面\n---\n\n不应出现。\n",
+}
+
+
+def test_hidden_and_editor_lock_files_are_never_posts_or_pages(content: Path, out: Path) -> None:
+    write_chamber(content, "t", files=HIDDEN)
+    chamber = load_chamber(content, "t", today=TODAY)
+    assert {p.title for p in chamber.posts} == {"法律知识培训班开班", "商会召开2025年年会"}
+    assert {p.name for p in chamber.pages} == {"about", "join"}
+    build_chamber("t", content, out, today=TODAY)
+    site = out / "t"
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json"):
+            text = path.read_text(encoding="utf-8")
+            for title in ("隐藏草稿", "锁定文件", "临时文件", "自动保存", "备份文件", "隐藏文件夹", "隐藏页面"):
+                assert title not in text, (path, title)
+
+
+# --- Case 6: no link out of the chamber -----------------------------------------------------------------
+
+def _outside(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    (outside / "ext").mkdir(parents=True)
+    (outside / "charter.md").write_text("---\ntitle: 外部章程\n---\n\n## 第一章　总则\n\n第一条　SECRET。\n",
+                                        encoding="utf-8")
+    (outside / "post.md").write_text(post("外部新闻", "2026-01-02", "SECRET"), encoding="utf-8")
+    (outside / "ext/2026-01-03-p.md").write_text(post("外部文件夹", "2026-01-03", "SECRET"), encoding="utf-8")
+    (outside / "page.md").write_text("---\ntitle: 外部页面\n---\n\nSECRET\n", encoding="utf-8")
+    (outside / "issue.yml").write_text("title: 外部会刊\n", encoding="utf-8")
+    (outside / "members.csv").write_text("名称,职务\n外部公司,会长\n", encoding="utf-8")
+    (outside / "chamber.yml").write_text("name: 外部商会\nhometown: 某省\naddress: 某路\n", encoding="utf-8")
+    return outside
+
+
+@pytest.mark.parametrize("link, target", [
+    ("charter.md", "charter.md"),
+    ("news/2026/2026-01-02-out.md", "post.md"),
+    ("news/ext", "ext"),
+    ("pages/outpage.md", "page.md"),
+    ("members.csv", "members.csv"),
+    ("chamber.yml", "chamber.yml"),
+])
+def test_content_files_linked_from_outside_the_chamber_are_refused(content: Path, tmp_path: Path,
+                                                                   link: str, target: str) -> None:
+    outside = _outside(tmp_path)
+    folder = write_chamber(content, "t", files={link: None})
+    os.symlink(outside / target, folder / link)
+    errors = problems_of(content)
+    assert f"content/t/{link}: is a link to a place outside the chamber folder (copy the file into the " \
+           "chamber folder instead of linking to it)" in errors, errors
+
+
+def test_a_folder_on_the_way_that_links_out_is_refused(content: Path, tmp_path: Path) -> None:
+    outside = _outside(tmp_path)
+    folder = write_chamber(content, "t")
+    os.symlink(outside, folder / "news/2027")       # news/2027/post.md would be read through it
+    errors = problems_of(content)
+    assert any(e.startswith("content/t/news/2027: is a link to a place outside") for e in errors), errors
+
+
+def test_newsletter_files_linked_from_outside_are_refused(content: Path, tmp_path: Path) -> None:
+    from generator.newsletter import load_issues
+
+    outside = _outside(tmp_path)
+    folder = write_chamber(content, "t")
+    (folder / "newsletters").mkdir()
+    os.symlink(outside / "issue.yml", folder / "newsletters/2026-q1.yml")
+    chamber = load_chamber(content, "t", today=TODAY)
+    with pytest.raises(ContentError) as caught:
+        load_issues(chamber)
+    assert "content/t/newsletters/2026-q1.yml: is a link to a place outside" in str(caught.value)
+
+
+def test_links_inside_the_chamber_are_followed(content: Path) -> None:
+    folder = write_chamber(content, "t", files={
+        "drafts/2026-03-01-shared.md": post("共享稿件", "2026-03-01"),
+        "archive/2024/2024-03-01-old.md": post("旧稿件", "2024-03-01"),
+        "drafts/about-text.md": "---\ntitle: 关于我们\n---\n\n本会简介。\n",
+    })
+    os.symlink(folder / "drafts/2026-03-01-shared.md", folder / "news/2026/2026-03-01-shared.md")
+    os.symlink(folder / "archive/2024", folder / "news/2024")
+    os.symlink(folder / "news", folder / "news/2024/loop")        # a loop inside: each folder read once
+    os.symlink("../drafts/about-text.md", folder / "pages/more.md")
+    chamber = load_chamber(content, "t", today=TODAY)
+    assert {"共享稿件", "旧稿件"} <= {p.title for p in chamber.posts}
+    assert "more" in {p.name for p in chamber.pages}
+
+
+# --- Case 14: page names --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, message", [
+    ("chamber.json", "'chamber.json' is not a page name"),
+    ("feed.xml", "'feed.xml' is not a page name"),
+    ("About", "'About' is not a page name"),
+    ("about us", "'about us' is not a page name"),
+    ("关于我们", "'关于我们' is not a page name (lower-case letters a-z, digits and -: rename the file, "
+             "e.g. guan-yu-wo-men.md)"),
+    ("news", "the page name 'news' is used by the site itself"),
+    ("404", "the page name '404' is used by the site itself"),
+    ("pagefind", "the page name 'pagefind' is used by the site itself"),
+    ("sitemap", "the page name 'sitemap' is used by the site itself"),
+])
+def test_page_names_that_are_not_plain_or_collide_with_the_site_are_refused(content: Path, name: str,
+                                                                            message: str) -> None:
+    write_chamber(content, "t", files={f"pages/{name}.md": "---\ntitle: 页面\n---\n\n正文。\n"})
+    errors = problems_of(content)
+    assert any(e.startswith(f"content/t/pages/{name}.md: {message}") for e in errors), errors
+
+
+def test_every_name_a_site_uses_at_its_top_is_reserved(test_site: Path) -> None:
+    """The oracle for RESERVED_NAMES: what a built site holds at its top, but the chamber's own pages."""
+    from generator.pages import RESERVED_NAMES
+
+    own = {"about", "join"}
+    used = {p.name.split(".")[0] for p in test_site.iterdir()} - own
+    assert used <= RESERVED_NAMES, used - RESERVED_NAMES
