@@ -95,10 +95,15 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
     if info.logo:
         from .paths import resolve_inside
+        from .published import image_problem     # it reads the roster's headers, which read this module
 
-        if resolve_inside(folder, info.logo, folder) is None:
+        logo = resolve_inside(folder, info.logo, folder)
+        if logo is None:
             problems.error(path, f"{info.logo!r} is not a file inside the chamber folder",
                            line=doc.line("logo"), field="logo", expected="e.g. assets/logo.png")
+        elif why := image_problem(logo):
+            problems.error(path, f"{info.logo!r} {why}", line=doc.line("logo"), field="logo",
+                           expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png")
     for name, values in (("categories", info.categories), ("positions", info.positions)):
         seen: set[str] = set()
         for index, value in enumerate(values):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from .chinese import pinyin_slug
 from .errors import Problems
-from .images import is_photo, photo_problem
 from .links import PUBLISHABLE_DIRS
 from .paths import resolve_inside
+from .published import image_problem
 from .schema import convert, spec
 from .sources import editor_files, load_markdown
 
@@ -143,7 +143,7 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
                            line=source.meta.line("cover"), field="cover",
                            expected="an image under news/, pages/ or assets/")
             ok = False
-        elif is_photo(cover) and (why := photo_problem(cover)):
+        elif why := image_problem(cover):
             problems.error(path, f"cover image {meta.cover!r} {why}", line=source.meta.line("cover"),
                            field="cover", expected="save it again as JPEG or PNG")
             ok = False

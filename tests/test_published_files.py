@@ -170,3 +170,107 @@ def test_every_name_a_site_uses_at_its_top_is_reserved(test_site: Path) -> None:
     own = {"about", "join"}
     used = {p.name.split(".")[0] for p in test_site.iterdir()} - own
     assert used <= RESERVED_NAMES, used - RESERVED_NAMES
+
+
+# --- Case 5: only what is meant to be published is copied ----------------------------------------------
+
+ROSTER_TEXT = "名称,联系人,职务,手机\n甲公司,张三,会长,13900000001\n"
+ROSTER_COPIES = {
+    "assets/members.tsv": ROSTER_TEXT.replace(",", "\t"),
+    "assets/backup.xlsb": ROSTER_TEXT,
+    "assets/Backup of members.xlk": ROSTER_TEXT,
+    "assets/members.csv.bak": ROSTER_TEXT,
+    "assets/members-2025.yml": "- 名称: 甲公司\n  手机: 13900000001\n",
+    "assets/data/export.json": '{"mobile": "13900000001"}',
+    "assets/old.zip": b"PK\x03\x04" + b"\x00" * 30,
+    "assets/会员名录2025.pdf": b"%PDF-1.4\n%%EOF\n",
+    "assets/通讯录.docx": b"PK\x03\x04" + b"\x00" * 30,
+    "assets/notes.txt": "秘书处联系人 139 0000 0002，请勿外传。\n",         # a mobile, spaced
+    "assets/list.txt": "单位名称\t联系人\t职务\n甲公司\t张三\t会长\n",      # the roster's header names
+    "assets/report.pdf": ROSTER_TEXT,                                       # a CSV named .pdf
+    "assets/idcards.txt": "330302199001011234\n",
+}
+
+
+def _xlsx_bytes() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["名称", "手机"])
+    book.active.append(["甲公司", "13900000001"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_copies_of_the_roster_and_data_in_assets_are_left_out_with_a_warning(content: Path, out: Path) -> None:
+    files = {**ROSTER_COPIES, "assets/slides.pptx": _xlsx_bytes(), "assets/guide.pdf": b"%PDF-1.4\n%%EOF\n",
+             "assets/入会申请表.docx": b"PK\x03\x04" + b"\x00" * 30, "assets/photo.png": png_bytes()}
+    write_chamber(content, "t", files=files)
+    chamber = load_chamber(content, "t", today=TODAY)
+    warned = {w.file.removeprefix("content/t/") for w in chamber.warnings if "left out of the site" in w.message}
+    assert warned == set(ROSTER_COPIES) | {"assets/slides.pptx"}, warned
+    result = build_chamber("t", content, out, today=TODAY)
+    names = site_names(out / "t")
+    assert {"assets/guide.pdf", "assets/入会申请表.docx", "assets/photo.png"} <= names
+    assert not {f for f in names if f.startswith("assets/") and f.endswith(
+        (".tsv", ".xlsb", ".xlk", ".bak", ".yml", ".json", ".zip", ".txt", ".pptx", "名录2025.pdf", "report.pdf"))}
+    for path in (out / "t").rglob("*"):
+        if path.is_file():
+            assert b"13900000001" not in path.read_bytes(), path
+    assert result is not None
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("members.xlsx", "x", "is a spreadsheet, which is never published"),
+    ("table.CSV", ROSTER_TEXT, "is a spreadsheet, which is never published"),
+    ("dump.sql", "select 1;", "is not a kind of file that is published (.sql)"),
+    ("copy.pdf.bak", b"%PDF-1.4", "is a backup or temporary file"),
+    ("名单.pdf", b"%PDF-1.4", "has a name that looks like the member roster"),
+    ("notice.txt", "会员手机 +86 139-0000-0001", "holds a mobile or ID number"),
+    ("export.pdf", ROSTER_TEXT, "is not a PDF"),
+])
+def test_a_link_to_a_file_that_is_not_published_is_an_error_naming_the_line(content: Path, name: str,
+                                                                            data: str | bytes,
+                                                                            message: str) -> None:
+    write_chamber(content, "t", files={
+        f"news/2026/files/{name}": data,
+        "news/2026/2026-03-01-a.md": post("附件", "2026-03-01", f"正文。\n\n[下载](files/{name})"),
+    })
+    errors = problems_of(content)
+    assert any(e.startswith(f"content/t/news/2026/2026-03-01-a.md:8: link 'files/{name}' {message}")
+               for e in errors), errors
+
+
+def test_a_spreadsheet_saved_as_an_office_document_is_refused(content: Path) -> None:
+    write_chamber(content, "t", files={
+        "pages/files/plan.docx": _xlsx_bytes(),
+        "pages/about.md": "---\ntitle: 商会简介\n---\n\n[计划](files/plan.docx)\n",
+    })
+    errors = problems_of(content)
+    assert any(e.startswith("content/t/pages/about.md:5: link 'files/plan.docx' is a spreadsheet saved under "
+                            "another name") for e in errors), errors
+
+
+@pytest.mark.parametrize("logo, message", [
+    ("members.csv", "'members.csv' is not an image (a picture or an SVG drawing)"),
+    ("assets/fake.png", "'assets/fake.png' is not a picture that can be read"),
+])
+def test_the_logo_must_be_an_image_by_content(content: Path, logo: str, message: str) -> None:
+    from conftest import CHAMBER_YML
+
+    write_chamber(content, "t", chamber_yml=CHAMBER_YML + f"logo: {logo}\n", files={"assets/fake.png": "名称,手机\n"})
+    errors = problems_of(content)
+    assert any(e.startswith(f"content/t/chamber.yml:12: logo: {message}") for e in errors), errors
+
+
+def test_a_member_logo_that_is_not_an_image_is_left_out(content: Path, out: Path) -> None:
+    write_chamber(content, "t", files={
+        "members.csv": "名称,职务,标志\n甲公司,会长,members.csv\n乙公司,会员,assets/b.png\n",
+        "assets/b.png": png_bytes(),
+    })
+    chamber = load_chamber(content, "t", today=TODAY)
+    assert any(w.line == 2 and "标志" in (w.field or "") and "'members.csv' is not an image" in w.message
+               for w in chamber.warnings)
+    build_chamber("t", content, out, today=TODAY)
+    assert not [n for n in site_names(out / "t") if n.endswith(".csv")]
