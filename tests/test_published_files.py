@@ -274,3 +274,153 @@ def test_a_member_logo_that_is_not_an_image_is_left_out(content: Path, out: Path
                for w in chamber.warnings)
     build_chamber("t", content, out, today=TODAY)
     assert not [n for n in site_names(out / "t") if n.endswith(".csv")]
+
+
+# --- Case 7: every photo re-encoded without its metadata, decided by its content ------------------------
+
+def jpeg_with_gps() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), "blue")
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"                              # Make
+    exif[0x8825] = {1: "N", 2: (30.0, 0.0, 0.0), 3: "E", 4: (120.0, 0.0, 0.0)}     # GPS position
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def png_with_text_and_exif() -> bytes:
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "GPS 30N 120E")
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "green").save(buffer, "PNG", pnginfo=info, exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+PHOTOS = {"a.jfif": jpeg_with_gps(), "b.jpe": jpeg_with_gps(), "c.JPG": jpeg_with_gps(),
+          "d.png": png_with_text_and_exif(), "e.png": jpeg_with_gps()}        # e: a JPEG named .png
+
+
+def test_photos_of_any_extension_are_published_without_metadata(content: Path, out: Path) -> None:
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(PHOTOS["a.jfif"])).getexif().get_ifd(0x8825)       # the sample has GPS
+    body = "\n\n".join(f"![图](images/{name})" for name in PHOTOS)
+    write_chamber(content, "t", files={
+        **{f"news/2026/images/{name}": data for name, data in PHOTOS.items()},
+        **{f"assets/{name}": data for name, data in PHOTOS.items()},
+        "news/2026/2026-03-01-a.md": post("照片", "2026-03-01", body, cover="images/a.jfif"),
+    })
+    for build in (1, 2):        # the second from the image cache
+        build_chamber("t", content, out, today=TODAY)
+        site = out / "t"
+        published = [site / "news/2026/images" / n for n in PHOTOS] + [site / "assets" / n for n in PHOTOS]
+        published.append(site / "news/2026/images/a.thumb.jfif")
+        for path in published:
+            data = path.read_bytes()
+            assert b"CameraMaker" not in data and b"GPS" not in data, (build, path)
+            with Image.open(path) as image:
+                assert not image.getexif(), (build, path)
+                assert "exif" not in image.info and "Comment" not in image.info, (build, path)
+                assert image.format == ("PNG" if path.suffix == ".png" else "JPEG"), (build, path)
+
+
+@pytest.mark.parametrize("name, fmt", [("scan.tif", "TIFF"), ("scan.bmp", "BMP"), ("photo.dat", "JPEG"),
+                                       ("photo.pdf", "JPEG")])
+def test_a_picture_browsers_do_not_show_under_its_name_is_refused(content: Path, name: str, fmt: str) -> None:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buffer, fmt)
+    write_chamber(content, "t", files={
+        f"news/2026/files/{name}": buffer.getvalue(),
+        "news/2026/2026-03-01-a.md": post("附件", "2026-03-01", f"[下载](files/{name})"),
+    })
+    errors = problems_of(content)
+    assert any(e.startswith(f"content/t/news/2026/2026-03-01-a.md:6: link 'files/{name}' is a {fmt} picture "
+                            f"named {Path(name).suffix}, which browsers do not show") for e in errors), errors
+
+
+# --- Case 10: no script from the chamber's own address --------------------------------------------------
+
+EVIL_SVG = """<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10"
+     onload="alert(1)">
+  <script>alert(2)</script>
+  <rect width="10" height="10" fill="url(#g)" onclick="alert(3)" style="fill:url(https://evil.example/x)"/>
+  <foreignObject><div xmlns="http://www.w3.org/1999/xhtml" onmouseover="alert(4)">x</div></foreignObject>
+  <image xlink:href="https://evil.example/track.png"/>
+  <a href="javascript:alert(5)"><circle r="3"/></a>
+  <set attributeName="href" to="javascript:alert(6)"/>
+  <style>@import url(https://evil.example/x.css);</style>
+  <circle r="2" fill="red"/>
+</svg>
+"""
+
+
+def test_svg_files_are_published_sanitized(content: Path, out: Path) -> None:
+    from lxml import etree
+
+    write_chamber(content, "t", files={
+        "news/2026/images/evil.svg": EVIL_SVG,
+        "assets/evil.svg": EVIL_SVG,
+        "news/2026/2026-03-01-a.md": post("图形", "2026-03-01", "![图](images/evil.svg)"),
+    })
+    build_chamber("t", content, out, today=TODAY)
+    for path in (out / "t/news/2026/images/evil.svg", out / "t/assets/evil.svg"):
+        text = path.read_text(encoding="utf-8")
+        root = etree.fromstring(text.encode())
+        tags = {etree.QName(e).localname for e in root.iter() if isinstance(e.tag, str)}
+        assert tags == {"svg", "rect", "image", "circle"}, (path, tags)
+        attributes = [(name, value) for e in root.iter() for name, value in e.attrib.items()]
+        assert not [a for a in attributes if a[0].lower().startswith("on") or "evil" in a[1]
+                    or "javascript" in a[1]], attributes
+        assert ("fill", "url(#g)") in attributes and ("fill", "red") in attributes      # the drawing stays
+
+
+@pytest.mark.parametrize("name", ["notice.html", "notice.XHTML", "page.htm", "inc.shtml", "logo.svgz",
+                                  "data.xml", "app.js"])
+def test_web_pages_and_scripts_linked_from_a_post_are_refused(content: Path, name: str) -> None:
+    write_chamber(content, "t", files={
+        f"news/2026/files/{name}": "<html><script>alert(1)</script></html>",
+        "news/2026/2026-03-01-a.md": post("附件", "2026-03-01", f"正文。\n\n见[通知](files/{name})。"),
+    })
+    errors = problems_of(content)
+    assert any(e.startswith(f"content/t/news/2026/2026-03-01-a.md:8: link 'files/{name}' is a web page or "
+                            "script") for e in errors), errors
+
+
+def test_an_svg_that_is_not_well_formed_is_refused(content: Path) -> None:
+    write_chamber(content, "t", files={
+        "news/2026/images/bad.svg": "<svg><script>alert(1)</scr",
+        "news/2026/2026-03-01-a.md": post("图形", "2026-03-01", "![图](images/bad.svg)"),
+    })
+    errors = problems_of(content)
+    assert any("image 'images/bad.svg' is not an SVG drawing that can be read" in e for e in errors), errors
+
+
+# --- Case 11: absolute paths ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["![a](/etc/passwd)", "[a](file:///etc/passwd)", "![a](FILE:/etc/hosts)",
+                                     r"[a](\\server\share\x.pdf)", '<img src="/etc/passwd">', "[新闻](/news/)",
+                                     "[a]: /etc/passwd"])
+def test_absolute_paths_and_file_urls_are_errors_naming_the_line(content: Path, written: str) -> None:
+    write_chamber(content, "t", files={
+        "news/2026/2026-03-01-a.md": post("路径", "2026-03-01", f"正文。\n\n{written}\n"),
+    })
+    errors = problems_of(content)
+    assert any(e.startswith("content/t/news/2026/2026-03-01-a.md:8: ") and "is an absolute path" in e
+               for e in errors), errors
+
+
+def test_links_to_other_sites_are_not_paths(content: Path) -> None:
+    write_chamber(content, "t", files={
+        "news/2026/2026-03-01-a.md": post("链接", "2026-03-01",
+                                          "[a](https://example.cn/) [b](//cdn.example.cn/x) [c](mailto:a@b.cn)"),
+    })
+    assert load_chamber(content, "t", today=TODAY).posts
