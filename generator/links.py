@@ -136,7 +136,7 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
     documents = list(documents)
     markdown = {real_path(doc.path): doc for doc in documents}
     _CHECKED_FILES.clear()
-    linked: set[Path] = set()
+    used: set[Path] = set()
     for doc in documents:
         files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
         for link in find_links(doc.body, doc.body_line):
@@ -153,7 +153,7 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
             exists = target.is_file()
             if exists and target.suffix.lower() != ".md":
                 files.append(target)
-                linked.add(real_path(target))
+                used.add(real_path(target))
             if not exists:
                 problems.error(doc.path, f"broken {what}: {link.target!r} not found", line=link.line,
                                expected=f"a path relative to this file ({problems.rel(doc.path.parent)}/)")
@@ -175,7 +175,7 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
                 problems.error(doc.path, f"{what} {link.target!r} {why}", line=link.line,
                                expected="save it again as JPEG or PNG" if is_photo(target) else
                                "link pictures, PDFs, office documents, audio or video only")
-    return linked
+    return used
 
 
 def linked_files(body: str, source: Path, folder: Path) -> list[Path]:

@@ -372,6 +372,9 @@ def test_svg_files_are_published_sanitized(content: Path, out: Path) -> None:
         "news/2026/2026-03-01-a.md": post("图形", "2026-03-01", "![图](images/evil.svg)"),
     })
     build_chamber("t", content, out, today=TODAY)
+    first = site_names(out / "t")
+    build_chamber("t", content, out, today=TODAY)      # the second with every cache warm: the same copies
+    assert site_names(out / "t") == first
     for path in (out / "t/news/2026/images/evil.svg", out / "t/assets/evil.svg"):
         text = path.read_text(encoding="utf-8")
         root = etree.fromstring(text.encode())
