@@ -60,22 +60,28 @@ def _stat_key(path: Path) -> tuple[str, int, int] | None:
     return os.fspath(path), info.st_size, info.st_mtime_ns
 
 
-_FORMATS: dict[tuple[str, int, int], str | None] = {}
+# (format, width, height) of each version of a file, or None if it is no picture.
+_PICTURES: dict[tuple[str, int, int], tuple[str, int, int] | None] = {}
+
+
+def _picture(path: Path) -> tuple[str, int, int] | None:
+    key = _stat_key(path)
+    if key is None:
+        return None
+    if key not in _PICTURES:
+        try:
+            with Image.open(path, formats=_sniffed_formats()) as image:
+                _PICTURES[key] = (image.format or "", *image.size)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            _PICTURES[key] = None
+    return _PICTURES[key]
 
 
 def picture_format(path: Path) -> str | None:
     """The picture format of the file's content as Pillow names it (JPEG, PNG, TIFF …), or None if it is no
     picture Pillow reads. Reads the header only, once per version of the file."""
-    key = _stat_key(path)
-    if key is None:
-        return None
-    if key not in _FORMATS:
-        try:
-            with Image.open(path, formats=_sniffed_formats()) as image:
-                _FORMATS[key] = image.format
-        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-            _FORMATS[key] = None
-    return _FORMATS[key]
+    found = _picture(path)
+    return found[0] if found else None
 
 
 # Photos checked, by path, size and modification time: a chamber's posts show the same few photos hundreds
@@ -97,17 +103,13 @@ def photo_problem(path: Path) -> str | None:
 
 
 def _photo_problem(path: Path) -> str | None:
-    fmt = picture_format(path)
-    if fmt is None:
+    found = _picture(path)
+    if found is None:
         return "is not a picture that can be read (a damaged file, or another format renamed)"
+    fmt, width, height = found
     if path.suffix.lower() not in WEB_SUFFIXES:
         return (f"is a {fmt} picture named {path.suffix or 'without an extension'}, which browsers do not "
                 "show; only its web copy could be published")
-    try:
-        with Image.open(path) as image:
-            width, height = image.size
-    except (OSError, ValueError, Image.DecompressionBombError):
-        return "is not a picture that can be read (a damaged file, or another format renamed)"
     if width * height > (Image.MAX_IMAGE_PIXELS or 10**9):
         return f"is {width} × {height} pixels, too large to publish"
     return None

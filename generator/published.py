@@ -39,6 +39,7 @@ _MOBILE = re.compile(r"(?<![\d])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![\d])"
 _ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![\dA-Za-z])")
 _CELL_SEPARATORS = re.compile(r"[,，\t;；|]")
 TEXT_PEEK = 1024 * 1024          # how much of a document is looked at for personal data
+OLE_PEEK = 16 * 1024 * 1024      # how much of an old-format office file is looked at for a workbook
 
 # Verdicts by path, size and modification time: a chamber's pages link the same files at every build.
 _VERDICTS: dict[tuple[str, int, int], str | None] = {}
@@ -103,8 +104,10 @@ def _zip_is_spreadsheet(path: Path) -> bool:
 
 
 def _ole_is_spreadsheet(path: Path) -> bool:
-    # The stream names of an Excel or WPS 表格 file, as the compound file's directory spells them (UTF-16).
-    data = path.read_bytes()
+    # The stream names of an Excel or WPS 表格 file, as the compound file's directory spells them (UTF-16);
+    # the directory sits in the first sectors of a file of office size.
+    with open(path, "rb") as handle:
+        data = handle.read(OLE_PEEK)
     return any(name.encode("utf-16-le") in data for name in ("Workbook", "Book\x00", "WpsBook"))
 
 
