@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import Problems
 from .schema import convert, spec
-from .sources import YamlDoc, load_yaml
+from .sources import YamlDoc, editor_file, load_yaml
 
 DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
@@ -95,10 +95,15 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
     if info.logo:
         from .paths import resolve_inside
+        from .published import image_problem     # it reads the roster's headers, which read this module
 
-        if resolve_inside(folder, info.logo, folder) is None:
+        logo = resolve_inside(folder, info.logo, folder)
+        if logo is None:
             problems.error(path, f"{info.logo!r} is not a file inside the chamber folder",
                            line=doc.line("logo"), field="logo", expected="e.g. assets/logo.png")
+        elif why := image_problem(logo):
+            problems.error(path, f"{info.logo!r} {why}", line=doc.line("logo"), field="logo",
+                           expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png")
     for name, values in (("categories", info.categories), ("positions", info.positions)):
         seen: set[str] = set()
         for index, value in enumerate(values):
@@ -112,9 +117,11 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
 
 
 def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
-    path = folder / "chamber.yml"
-    if not path.is_file():
-        problems.error(path, "chamber.yml is missing", expected="create it with at least name, hometown, address")
+    path = editor_file(folder, "chamber.yml", problems)
+    if path is None:
+        if (folder / "chamber.yml").is_symlink():
+            return None         # a link out: reported
+        problems.error(folder / "chamber.yml", "chamber.yml is missing", expected="create it with at least name, hometown, address")
         return None
     doc = load_yaml(path, problems)
     if doc is None:

@@ -20,7 +20,7 @@ from typing import Union
 from .chinese import format_date, format_numeral, parse_numeral
 from .errors import Problems
 from .schema import convert, spec
-from .sources import load_markdown
+from .sources import editor_file, load_markdown
 
 log = logging.getLogger(__name__)
 
@@ -381,8 +381,8 @@ def check_charter(charter: Charter, problems: Problems) -> None:
 
 
 def load_charter(folder: Path, problems: Problems) -> Charter | None:
-    path = folder / "charter.md"
-    if not path.is_file():
+    path = editor_file(folder, "charter.md", problems)
+    if path is None:
         return None
     source = load_markdown(path, problems, require_meta=False)
     if source is None:

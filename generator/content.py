@@ -15,6 +15,7 @@ from .model import Chamber
 from .news import load_posts
 from .pages import load_pages
 from .paths import forget_folders
+from .published import published_assets
 
 
 
@@ -57,14 +58,15 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     documents += [Document(p.path, p.body, p.body_line, True) for p in pages]
     if charter:
         documents.append(Document(charter.path, charter.body, charter.body_line, True))
-    check_links(documents, folder, problems)
+    linked = check_links(documents, folder, problems)
+    assets = published_assets(folder, linked, problems)
 
     problems.raise_if_errors()
     assert info is not None
     # Warnings travel with the chamber: whoever reports them (the CLI, or the plugin under `serve`) prints
     # each once.
     return Chamber(slug, folder, info, posts, pages, charter, roster, today,
-                   warnings=problems.warnings)
+                   warnings=problems.warnings, assets=assets)
 
 
 def _read_roster(path: Path | None, problems: Problems, positions: list[str] | None

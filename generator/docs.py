@@ -24,13 +24,13 @@ from .feeds import FEED_FILE, atom_feed
 from .images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
 from .links import linked_files, rewrite_links
 from .markup import front_matter, md_text, plain_title, safe_url
-from .members import ROSTER_NAMES
 from .model import Chamber
 from .news import Post
 from .newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from .newsletter import Printed
 from .output import remove_others, write_if_changed
 from .paths import real_path, resolve_inside
+from .published import image_problem, published_copy, refusal
 from .search import SEARCH_PAGE, search_page_markdown
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,6 @@ Tree = dict[str, "str | Path | Photo"]
 
 NEWS_DIR = "news"
 POSTS_DIR = "news/posts"
-PRIVATE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".numbers", ".ods")
 
 
 def post_docs_path(post: Post) -> str:
@@ -204,7 +203,7 @@ def members_tree(chamber: Chamber) -> Tree:
             tree[profile_path(slugs[member.name])] = profile_markdown(member, slugs[member.name], chamber.info.name)
             logo = member_logo(member, slugs[member.name])
             if logo:
-                tree[logo] = chamber.roster.path.parent / member.logo
+                tree[logo] = published_copy(chamber.roster.path.parent / member.logo)
     if has_organization_page(members, chamber.info):
         tree[ORGANIZATION_PAGE] = organization_markdown(members, slugs, chamber.info)
     return tree
@@ -214,11 +213,6 @@ def _unlisted_logos(chamber: Chamber, tree: Tree) -> set[str]:
     """Logo files used only by unlisted members: left out, as every trace of those members is."""
     listed = {m.logo for m in chamber.listed_members} | {logo_docs_path(chamber)}
     return {m.logo for m in chamber.members if not m.listed and m.logo and m.logo not in listed and m.logo in tree}
-
-
-def _is_private_file(path: Path) -> bool:
-    """Spreadsheets are never copied to a site, wherever they sit: they are rosters or copies of one."""
-    return path.suffix.lower() in PRIVATE_SUFFIXES or path.name in ROSTER_NAMES
 
 
 def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
@@ -338,14 +332,12 @@ def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None,
         tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
     tree.update(members() if members is not None else members_tree(chamber))
 
-    # Assets (logo, images) are copied; symlinks are never followed out of the folder. Photos are published
-    # as web copies: turned upright, at most 1600 px wide, without EXIF/GPS.
-    assets = folder / "assets"
-    files = sorted(p for p in assets.rglob("*") if p.is_file() and not p.is_symlink()) if assets.is_dir() else []
-    for path in [*files, *_published_files(chamber)]:
-        where = None if _is_private_file(path) else _file_docs_path(chamber, path)
-        if where is not None:
-            tree.setdefault(where, Photo(path) if is_photo(path) else path)
+    # Assets and linked files are copied when of a kind that is published (published.py): photos as web
+    # copies (turned upright, at most 1600 px wide, without EXIF/GPS), SVG drawings sanitized.
+    for path in [*chamber.assets, *_published_files(chamber)]:
+        where = _file_docs_path(chamber, path)
+        if where is not None and refusal(path) is None:
+            tree.setdefault(where, published_copy(path))
     # Covers also get a small copy for the lists.
     for post in chamber.published_posts:
         where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
@@ -354,8 +346,8 @@ def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None,
     logo = logo_docs_path(chamber)
     if logo and logo not in tree:
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
-        if source is not None:
-            tree[logo] = source
+        if source is not None and image_problem(source) is None:
+            tree[logo] = published_copy(source)
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree

@@ -1,5 +1,9 @@
 """Web copies of photos: EXIF orientation applied, scaled to at most 1600 px wide, every metadata block dropped.
 
+What a photo is, is decided by its content (what Pillow reads), not by its name: a JPEG saved as .jfif, .jpe
+or .dat is a photo too. A photo is published only as a web copy, in the format its name promises (a JPEG
+named .png becomes a PNG); one whose name no browser shows as a picture (.tif, .bmp, .heic, .dat) is refused.
+
 The originals in content/ are only read. Processed copies are kept in a cache by content hash, so a rebuild
 of an unchanged chamber costs one hash per image, not one decode and encode.
 """
@@ -13,16 +17,21 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, ImageSequence
 
 log = logging.getLogger(__name__)
 
 MAX_WIDTH = 1600
 THUMB_WIDTH = 480        # covers in lists are shown about 180 px wide; 480 covers high-density screens
-# Raster formats that carry camera metadata; anything else (SVG, GIF, PDF …) is published as it is.
-WEB_SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+# The names browsers show as pictures, and the format each web copy is saved in.
+WEB_SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".jpe": "JPEG", ".jfif": "JPEG", ".pjpeg": "JPEG",
+                ".pjp": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF", ".ico": "ICO"}
+# The formats a file's content is looked for among (those with a signature: formats recognised by a loose
+# guess, such as TGA, would take some text files for pictures).
+SNIFFED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF", "BMP", "DIB", "ICO", "JPEG2000", "PSD",
+                   "HEIF", "AVIF", "PCX", "PPM", "SGI", "DDS", "ICNS", "FITS", "QOI")
 # Part of the cache key: a change to the processing below must not reuse old copies.
-PROCESS_VERSION = "1"
+PROCESS_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -34,7 +43,45 @@ class Photo:
 
 
 def is_photo(path: Path) -> bool:
-    return path.suffix.lower() in WEB_SUFFIXES
+    """Whether the file is a picture (by its content), or is named as one: published only as a web copy."""
+    return path.suffix.lower() in WEB_SUFFIXES or picture_format(path) is not None
+
+
+def _sniffed_formats() -> list[str]:
+    Image.init()
+    return [name for name in SNIFFED_FORMATS if name in Image.OPEN]
+
+
+def _stat_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return os.fspath(path), info.st_size, info.st_mtime_ns
+
+
+# (format, width, height) of each version of a file, or None if it is no picture.
+_PICTURES: dict[tuple[str, int, int], tuple[str, int, int] | None] = {}
+
+
+def _picture(path: Path) -> tuple[str, int, int] | None:
+    key = _stat_key(path)
+    if key is None:
+        return None
+    if key not in _PICTURES:
+        try:
+            with Image.open(path, formats=_sniffed_formats()) as image:
+                _PICTURES[key] = (image.format or "", *image.size)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            _PICTURES[key] = None
+    return _PICTURES[key]
+
+
+def picture_format(path: Path) -> str | None:
+    """The picture format of the file's content as Pillow names it (JPEG, PNG, TIFF …), or None if it is no
+    picture Pillow reads. Reads the header only, once per version of the file."""
+    found = _picture(path)
+    return found[0] if found else None
 
 
 # Photos checked, by path, size and modification time: a chamber's posts show the same few photos hundreds
@@ -56,11 +103,13 @@ def photo_problem(path: Path) -> str | None:
 
 
 def _photo_problem(path: Path) -> str | None:
-    try:
-        with Image.open(path) as image:
-            width, height = image.size
-    except (OSError, ValueError, Image.DecompressionBombError):
+    found = _picture(path)
+    if found is None:
         return "is not a picture that can be read (a damaged file, or another format renamed)"
+    fmt, width, height = found
+    if path.suffix.lower() not in WEB_SUFFIXES:
+        return (f"is a {fmt} picture named {path.suffix or 'without an extension'}, which browsers do not "
+                "show; only its web copy could be published")
     if width * height > (Image.MAX_IMAGE_PIXELS or 10**9):
         return f"is {width} × {height} pixels, too large to publish"
     return None
@@ -96,6 +145,9 @@ def web_image(source: Path, cache_dir: Path, max_width: int = MAX_WIDTH) -> Path
 def _process(source: Path, handle, max_width: int) -> None:
     fmt = WEB_SUFFIXES[source.suffix.lower()]
     with Image.open(source) as original:
+        if fmt == "GIF" and getattr(original, "n_frames", 1) > 1:
+            _save_animation(original, handle)
+            return
         original.load()
         # Turn the pixels as the camera meant, then drop EXIF (GPS, camera, owner) with everything else.
         image = ImageOps.exif_transpose(original)
@@ -104,6 +156,8 @@ def _process(source: Path, handle, max_width: int) -> None:
             image = image.resize((max_width, height), Image.Resampling.LANCZOS)
         if fmt == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
+        elif fmt in ("PNG", "WEBP", "ICO") and image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+            image = image.convert("RGBA")
         # Only the pixels and the colour profile go out: no EXIF, XMP, comments or text chunks.
         icc = image.info.get("icc_profile")
         image.info = {}
@@ -112,6 +166,15 @@ def _process(source: Path, handle, max_width: int) -> None:
             options.update(quality=85, optimize=True, progressive=True)
         elif fmt == "PNG":
             options.update(optimize=True)
-        else:
+        elif fmt == "WEBP":
             options.update(quality=85)
         image.save(handle, format=fmt, **options)
+
+
+def _save_animation(original: Image.Image, handle) -> None:
+    """An animated GIF frame by frame, with its timing and nothing else (no comment, no XMP)."""
+    frames = [frame.copy() for frame in ImageSequence.Iterator(original)]
+    options = {key: original.info[key] for key in ("duration", "loop") if key in original.info}
+    for frame in frames:
+        frame.info = {}
+    frames[0].save(handle, format="GIF", save_all=True, append_images=frames[1:], **options)

@@ -18,8 +18,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .errors import Problems
-from .images import is_photo, photo_problem
+from .images import is_photo
 from .paths import is_inside, real_path
+from .published import refusal
 
 # Code is not scanned: a link shown as an example in a code block is not a link.
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?$(?:.*?^[ \t]*\1[ \t]*$|.*\Z)", re.M | re.S)
@@ -45,6 +46,9 @@ class Link:
     end: int
     line: int        # line in the source file
     image: bool
+    # A path from the root of a disk or of the site (/etc/passwd, /news/), file:, or \\server\share: it
+    # names no file of the chamber, and a site may be published at any sub-path.
+    absolute: bool = False
 
     @property
     def path(self) -> str:
@@ -62,8 +66,8 @@ def _blank(match: re.Match) -> str:
 
 
 def find_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
-    """Every relative link and image of `body` (not http:, mailto:, #anchors or /absolute paths); `body_line`
-    is the file line the body starts on."""
+    """Every relative link and image of `body` (not http:, mailto:, //host or #anchors), and every absolute
+    path or file: URL (`absolute`, an error); `body_line` is the file line the body starts on."""
     if body_line == 1:
         return _links_in(body)
     return tuple(replace(link, line=link.line + body_line - 1) for link in _links_in(body))
@@ -95,15 +99,17 @@ def _links_in(body: str) -> tuple[Link, ...]:
         if body[start] == "<" and body[end - 1] == ">":
             start, end = start + 1, end - 1
         target = body[start:end].strip()
-        if not target or target.startswith(("#", "/", "\\")) or _SCHEME.match(target):
+        absolute = target.startswith(("/", "\\")) and not target.startswith("//") \
+            or target.lower().startswith("file:")
+        if not absolute and (not target or target.startswith(("#", "//")) or _SCHEME.match(target)):
             continue
-        links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image))
+        links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image, absolute))
     return tuple(links)
 
 
 def resolve(link: Link, source: Path, folder: Path) -> Path | None:
     """The file a link points to (it may not exist), or None if it leaves the chamber's folder."""
-    if not link.path:
+    if not link.path or link.absolute:
         return None
     target = Path(os.path.normpath(source.parent / link.path.replace("\\", "/")))
     return target if is_inside(target, folder) else None
@@ -124,15 +130,21 @@ class Document:
 _CHECKED_FILES: dict[tuple[str, str, str], list[Path]] = {}
 
 
-def check_links(documents: Iterable[Document], folder: Path, problems: Problems) -> None:
-    """Report every broken link, missing image, and link from a published page to an unpublished one."""
+def check_links(documents: Iterable[Document], folder: Path, problems: Problems) -> set[Path]:
+    """Report every broken link, missing image, link to a file that is not published, and link from a
+    published page to an unpublished one. Returns the files (but Markdown) linked, resolved."""
     documents = list(documents)
     markdown = {real_path(doc.path): doc for doc in documents}
     _CHECKED_FILES.clear()
+    used: set[Path] = set()
     for doc in documents:
         files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
         for link in find_links(doc.body, doc.body_line):
             what = "image" if link.image else "link"
+            if link.absolute:
+                problems.error(doc.path, f"{what} {link.target!r} is an absolute path", line=link.line,
+                               expected="a path relative to this file, e.g. images/photo.jpg or ../../charter.md")
+                continue
             target = resolve(link, doc.path, folder)
             if target is None:
                 problems.error(doc.path, f"{what} {link.target!r} points outside the chamber folder",
@@ -141,6 +153,7 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
             exists = target.is_file()
             if exists and target.suffix.lower() != ".md":
                 files.append(target)
+                used.add(real_path(target))
             if not exists:
                 problems.error(doc.path, f"broken {what}: {link.target!r} not found", line=link.line,
                                expected=f"a path relative to this file ({problems.rel(doc.path.parent)}/)")
@@ -158,9 +171,11 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
             if top not in PUBLISHABLE_DIRS:
                 problems.error(doc.path, f"{what} {link.target!r} is not a file that can be published",
                                line=link.line, expected="images and attachments go under news/, pages/ or assets/")
-            elif is_photo(target) and (why := photo_problem(target)):
+            elif why := refusal(target):
                 problems.error(doc.path, f"{what} {link.target!r} {why}", line=link.line,
-                               expected="save it again as JPEG or PNG")
+                               expected="save it again as JPEG or PNG" if is_photo(target) else
+                               "link pictures, PDFs, office documents, audio or video only")
+    return used
 
 
 def linked_files(body: str, source: Path, folder: Path) -> list[Path]:

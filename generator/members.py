@@ -29,14 +29,13 @@ from .errors import Problems
 from .markup import safe_url
 from .paths import resolve_inside
 from .schema import parse_bool
-from .sources import MAX_TEXT_BYTES
+from .sources import MAX_TEXT_BYTES, editor_file
 
 log = logging.getLogger(__name__)
 
 ROSTER_NAMES = ("members.xlsx", "members.csv", "members.yml")
 MAX_ROSTER_BYTES = 50 * MAX_TEXT_BYTES
 ROSTER_SHEET = "会员名录"
-LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 # Canonical field → the header names editors use. Matching ignores case, spaces and a trailing colon or *.
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -404,10 +403,13 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
                         "an address starting with http:// or https://")
         member.website = url or ""
     if member.logo:
+        from .published import image_problem    # published.py reads the roster's headers from here
+
         found = resolve_inside(folder, member.logo, folder)
-        if found is None or found.suffix.lower() not in LOGO_SUFFIXES:
-            ctx.warning("logo", f"{member.logo!r} is not an image inside the chamber folder; it is left out",
-                        "e.g. assets/members/logo.png (" + ", ".join(LOGO_SUFFIXES) + ")")
+        why = "is not an image inside the chamber folder" if found is None else image_problem(found)
+        if why:
+            ctx.warning("logo", f"{member.logo!r} {why}; it is left out",
+                        "a picture (PNG, JPEG) or SVG drawing, e.g. assets/members/logo.png")
             member.logo = ""
         else:
             member.logo = found.relative_to(folder.resolve()).as_posix()
@@ -467,7 +469,7 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
 
 
 def find_roster(folder: Path, problems: Problems) -> Path | None:
-    found = [folder / n for n in ROSTER_NAMES if (folder / n).is_file()]
+    found = [path for n in ROSTER_NAMES if (path := editor_file(folder, n, problems)) is not None]
     if len(found) > 1:
         problems.error(found[1], "more than one member roster", expected="keep exactly one of " + ", ".join(ROSTER_NAMES))
     old = folder / "members.xls"

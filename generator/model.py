@@ -24,6 +24,7 @@ class Chamber:
     roster: Roster | None
     today: dt.date               # what "published" means: drafts and posts dated after today are not
     warnings: list = field(default_factory=list)
+    assets: list[Path] = field(default_factory=list)     # the files of assets/ that are published
 
     @property
     def published_posts(self) -> list[Post]:

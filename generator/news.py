@@ -9,11 +9,11 @@ from pathlib import Path
 
 from .chinese import pinyin_slug
 from .errors import Problems
-from .images import is_photo, photo_problem
 from .links import PUBLISHABLE_DIRS
 from .paths import resolve_inside
+from .published import image_problem
 from .schema import convert, spec
-from .sources import load_markdown
+from .sources import editor_files, load_markdown
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -143,20 +143,21 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
                            line=source.meta.line("cover"), field="cover",
                            expected="an image under news/, pages/ or assets/")
             ok = False
-        elif is_photo(cover) and (why := photo_problem(cover)):
+        elif why := image_problem(cover):
             problems.error(path, f"cover image {meta.cover!r} {why}", line=source.meta.line("cover"),
                            field="cover", expected="save it again as JPEG or PNG")
             ok = False
     if not ok:
         return None
-    rel = path.relative_to(folder / "news").as_posix()
+    # Staged as .md whatever the case of its suffix: MkDocs reads only .md files as pages.
+    rel = path.relative_to(folder / "news").as_posix()[:-len(".md")] + ".md"
     return Post(path, rel, meta, source.body, source.body_line, _slug_for(path, meta), cover)
 
 
 def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -> list[Post]:
-    """Every post under news/, newest first; two posts with one URL are an error naming both."""
-    news = folder / "news"
-    posts = [post for path in sorted(news.rglob("*.md")) if path.is_file()
+    """Every post under news/ (`*.md` in any case, hidden and lock files left out), newest first; two posts
+    with one URL are an error naming both."""
+    posts = [post for path in editor_files(folder, "news", problems, (".md",))
              if (post := load_post(path, folder, categories, problems)) is not None]
     by_url: dict[str, Post] = {}
     for post in posts:

@@ -34,7 +34,7 @@ from .news import Post
 from .paths import resolve_inside
 from .pdf import PAPER_SIZES, PdfInfo, PrintFonts, find_fonts, fonts_css, write_pdf
 from .schema import convert, spec
-from .sources import YamlDoc, load_yaml
+from .sources import YamlDoc, editor_files, load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -197,14 +197,9 @@ def _is_post_ref(entry: str) -> bool:
 
 def load_issues(chamber: Chamber) -> list[Issue]:
     """Every `newsletters/*.yml` of the chamber, checked against its posts; raises ContentError."""
-    folder = chamber.folder / ISSUES_DIR
-    if not folder.is_dir():
-        return []
     problems = Problems(chamber.folder.parent.parent)
     issues = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".yml", ".yaml") or not path.is_file():
-            continue
+    for path in editor_files(chamber.folder, ISSUES_DIR, problems, (".yml", ".yaml"), recursive=False):
         if not ISSUE_ID.match(path.stem):
             problems.error(path, f"{path.stem!r} is not a usable issue name",
                            expected="letters, digits, - and _, e.g. 2026-q3.yml")

@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .chamber import SLUG
+from .chinese import pinyin_slug
 from .errors import Problems
 from .schema import convert, spec
-from .sources import load_markdown
+from .sources import editor_files, load_markdown
 
 # Pages whose file names a chamber usually has, in the order readers expect them in the navigation.
 USUAL_ORDER = ["about", "services", "join", "contact"]
+# Names the site itself uses at its top level (a page `name` becomes the folder `name/`; file names with a
+# dot, such as chamber.json or feed.xml, cannot be page names at all). tests check a built site against it.
+RESERVED_NAMES = frozenset({"index", "news", "members", "organization", "newsletter", "search", "charter",
+                            "assets", "pagefind", "404", "feed", "sitemap", "chamber", "robots", "tags",
+                            "stylesheets", "javascripts", "images", "logos"})
 
 
 @dataclass
@@ -43,14 +50,25 @@ def _order(page: Page) -> tuple:
     return (1000 + usual, page.name)
 
 
+def page_name_problem(name: str) -> tuple[str, str] | None:
+    """Why `name` (a file name without .md) cannot name a page, and what to do; None if it can. The name is
+    the page's URL folder: lower-case letters, digits and -, and none of the site's own names."""
+    if not SLUG.match(name):
+        suggestion = pinyin_slug(name.lower()) or "about-us"
+        return (f"{name!r} is not a page name", f"lower-case letters a-z, digits and -: rename the file, "
+                f"e.g. {suggestion}.md")
+    if name in RESERVED_NAMES:
+        return f"the page name {name!r} is used by the site itself", f"rename the file, e.g. about-{name}.md"
+    return None
+
+
 def load_pages(folder: Path, problems: Problems) -> list[Page]:
     pages = []
-    reserved = {"news", "members", "charter", "newsletter", "assets", "search", "organization", "index"}
-    for path in sorted((folder / "pages").glob("*.md")):
-        name = path.stem
-        if name in reserved:
-            problems.error(path, f"the page name {name!r} is used by the site itself",
-                           expected="rename the file, e.g. " + f"about-{name}.md")
+    for path in editor_files(folder, "pages", problems, (".md",), recursive=False):
+        name = path.name[:-len(".md")]
+        why = page_name_problem(name)
+        if why:
+            problems.error(path, why[0], expected=why[1])
             continue
         source = load_markdown(path, problems)
         if source is None:

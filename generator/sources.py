@@ -5,6 +5,7 @@ Nothing here writes; every problem goes to a `Problems` collector so that a whol
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,11 +14,75 @@ from typing import Any
 import yaml
 
 from .errors import Problems
+from .paths import is_inside, real_path
 
 # A post or page larger than this is almost certainly a mistake (a pasted file, a binary); refuse it clearly.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+LINK_OUT = "is a link to a place outside the chamber folder"
+LINK_OUT_FIX = "copy the file into the chamber folder instead of linking to it"
+
+
+def is_ignored_name(name: str) -> bool:
+    """Hidden files and folders (.draft.md, .git) and what editors leave beside a file they have open
+    (~$x.md, x.md~, #x.md#, .#x.md): never read as content, never published."""
+    return name.startswith((".", "~$", "#")) or name.endswith("~")
+
+
+def editor_file(folder: Path, rel: str, problems: Problems) -> Path | None:
+    """`folder/rel` if it is a file; a link (of the file or a folder on its way) that leads out of the
+    chamber's `folder` is an error naming it, and the file is not read."""
+    path = folder / rel
+    if not (path.is_file() or path.is_symlink()):
+        return None
+    if not is_inside(path, folder):
+        problems.error(path, LINK_OUT, expected=LINK_OUT_FIX)
+        return None
+    return path if path.is_file() else None
+
+
+def editor_files(folder: Path, under: str, problems: Problems, suffixes: tuple[str, ...] | None = None, *,
+                 recursive: bool = True) -> list[Path]:
+    """The files below `folder/under` whose name ends with one of `suffixes` (any case; None: every file),
+    sorted. The one place content files are found: hidden and editor lock files are left out; a link that
+    leads out of the chamber's `folder` is an error naming it (its target is not read); links inside the
+    chamber are followed (each folder once)."""
+    found: list[Path] = []
+    seen: set[Path] = set()
+
+    def visit(directory: Path) -> None:
+        if real_path(directory) in seen:
+            return
+        seen.add(real_path(directory))
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if is_ignored_name(entry.name):
+                continue
+            is_dir = entry.is_dir()
+            wanted = is_dir or suffixes is None or entry.name.lower().endswith(suffixes)
+            if not wanted or (is_dir and not recursive):
+                continue
+            if entry.is_symlink() and not is_inside(path, folder):
+                problems.error(path, LINK_OUT, expected=LINK_OUT_FIX)
+            elif is_dir:
+                visit(path)
+            elif entry.is_file():
+                found.append(path)
+
+    top = folder / under
+    if top.is_dir():
+        if is_inside(top, folder):
+            visit(top)
+        else:
+            problems.error(top, LINK_OUT, expected=LINK_OUT_FIX)
+    return sorted(found)
 
 
 def read_text(path: Path, problems: Problems) -> str | None:

@@ -359,7 +359,10 @@ def member_site(tmp_path_factory) -> Path:
         "content/mem/members.xlsx:4: sheet 会员名录, column 网站: 'ftp://huaqiang.example/' is not a web address; "
         "the link is left out (an address starting with http:// or https://) [warning]",
         "content/mem/members.xlsx:6: sheet 会员名录, column 标志: '../../outside.png' is not an image inside the "
-        "chamber folder; it is left out (e.g. assets/members/logo.png (.png, .jpg, .jpeg, .gif, .svg, .webp)) [warning]"]
+        "chamber folder; it is left out (a picture (PNG, JPEG) or SVG drawing, e.g. assets/members/logo.png) [warning]",
+        "content/mem/assets/会员名录备份.xlsx: is a spreadsheet, which is never published (rosters and their copies "
+        "stay private): left out of the site (assets/ is for pictures, PDFs, office documents, audio and video) "
+        "[warning]"]
     return root / "sites" / "mem"
 
 

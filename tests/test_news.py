@@ -468,7 +468,7 @@ def test_damaged_unused_photo_in_assets_is_left_out(content: Path, out: Path, ca
     build_chamber("test", content, out, today=TODAY)
     assert not (out / "test/assets/bad.jpg").exists()
     assert not Image.open(out / "test/assets/good.jpg").getexif()
-    assert "bad.jpg is not a picture that can be read" in caplog.text
+    assert "assets/bad.jpg: is not a picture that can be read" in caplog.text
 
 
 def test_unknown_category_names_the_allowed_values(content: Path) -> None:
