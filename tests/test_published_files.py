@@ -427,3 +427,18 @@ def test_links_to_other_sites_are_not_paths(content: Path) -> None:
                                           "[a](https://example.cn/) [b](//cdn.example.cn/x) [c](mailto:a@b.cn)"),
     })
     assert load_chamber(content, "t", today=TODAY).posts
+
+
+def test_photos_printed_in_a_newsletter_carry_no_metadata(content: Path, out: Path) -> None:
+    """WeasyPrint embeds a JPEG as it is: the print gets the clean copy, not the camera's file."""
+    photo = PHOTOS["a.jfif"]
+    assert b"Exif" in photo and b"CameraMaker" in photo
+    write_chamber(content, "t", files={
+        "news/2026/images/a.jpg": photo,
+        "news/2026/2026-03-01-a.md": post("照片", "2026-03-01", "![现场](images/a.jpg)"),
+        "newsletters/2026-q1.yml": "from: 2026-01-01\nto: 2026-03-31\n",
+    })
+    build_chamber("t", content, out, today=TODAY)
+    pdf = (out / "t/newsletter/2026-q1.pdf").read_bytes()
+    assert b"/DCTDecode" in pdf                         # the photo is in the print
+    assert b"Exif" not in pdf and b"CameraMaker" not in pdf
