@@ -587,24 +587,30 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
     members: list[Member] = []
     seen: dict[str, int] = {}
     header_columns: tuple[dict[str, str], set[str]] | None = None
+    header_errors = 0
     if table.headers is not None:
         # Tabular formats share one header: check it once, at the header row.
         def header_problem(message: str, expected: str, header: str | None) -> None:
+            nonlocal header_errors
+            header_errors += 1
             where = [f"sheet {table.sheet}"] if table.sheet else []
             where += [f"column {header}"] if header is not None else []
             collector.error(path, message, line=table.header_row, field=", ".join(where) or None, expected=expected)
 
         header_columns = _columns(table.headers, header_problem)
     for raw in table.rows:
+        key_errors: list[str] = []
         if header_columns is not None:
             columns, inverted = header_columns
         else:
             def key_problem(message: str, expected: str, header: str | None, raw: RawRow = raw) -> None:
+                key_errors.append(message)
                 line = (raw.lines or {}).get(header, raw.row) if header is not None else raw.row
                 collector.error(path, message, line=line, field=header, expected=expected)
 
             columns, inverted = _columns(list(raw.cells), key_problem)
         ctx = _RowContext(path, table.sheet, raw, columns, inverted, collector)
+        ctx.ok = not (header_errors or key_errors)     # a column not understood: no member is trusted
         member = _member(raw, ctx, positions, folder, excel)
         if member.name in seen:
             ctx.error("name", f"{member.name!r} is listed twice (also row {seen[member.name]})",

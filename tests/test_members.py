@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gzip
-import html
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -18,7 +15,7 @@ from generator.cli import main
 from generator.directory import directory_markdown, member_slug, profile_slugs
 from generator.errors import ContentError, Problems
 from generator.members import HEADERS, INVERSE, Member, load_members, mask_mobile
-from conftest import CHAMBER_YML, TODAY, parse, text_of, write_chamber
+from conftest import CHAMBER_YML, TODAY, parse, site_texts, text_of, write_chamber
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
@@ -367,31 +364,8 @@ def member_site(tmp_path_factory) -> Path:
     return root / "sites" / "mem"
 
 
-def _output_texts(site: Path) -> list[tuple[Path, str]]:
-    """Every file of the site as text: gzip unpacked (the search index's files too), JSON without \\u
-    escapes, HTML unescaped, PDFs read."""
-    texts = []
-    for path in sorted(site.rglob("*")):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":          # .gz, and the search index (Pagefind's files are gzip)
-            data = gzip.decompress(data)
-        if path.suffix == ".pdf":
-            from pypdf import PdfReader
-
-            text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-        else:
-            text = data.decode("utf-8", errors="replace")
-        if path.suffix == ".json":
-            text += json.dumps(json.loads(data), ensure_ascii=False)
-        text = text.replace("\u200b", "")        # the search index separates Chinese words with U+200B
-        texts.append((path, text + html.unescape(text)))
-    return texts
-
-
 def test_no_private_value_anywhere_in_the_output(member_site: Path) -> None:
-    texts = _output_texts(member_site)
+    texts = site_texts(member_site)
     assert any(p.suffix == ".pf_fragment" for p, _ in texts) and any(p.name == "sitemap.xml.gz" for p, _ in texts)
     assert any("安徽信达建筑有限公司" in t for p, t in texts if p.suffix == ".pf_fragment")   # the scan sees text
     secrets = list(SENTINELS.values()) + list(UNLISTED.values()) + ["1986年7月8日", "13800009999", "ftp://"]
@@ -530,7 +504,7 @@ def test_demo_sites_publish_no_private_roster_value(demo_sites: Path) -> None:
             if not m.listed:
                 secrets |= {v for v in (m.name, m.intro, m.address, m.website) if v}
         assert secrets, slug
-        texts = _output_texts(demo_sites / slug)
+        texts = site_texts(demo_sites / slug)
         assert [(p.name, s) for p, t in texts for s in secrets if s in t] == []
         for name, url in profile_slugs(chamber.listed_members).items():
             assert (demo_sites / slug / "members" / url / "index.html").is_file(), name
