@@ -22,7 +22,7 @@ from generator.build import build_chamber
 from generator.errors import ContentError, Problems
 from generator.members import load_members
 from generator.personal import find_numbers, scrub
-from conftest import CHAMBER_YML, TODAY, parse, post, read_search_fragment, site_texts, text_of, write_chamber
+from conftest import CHAMBER_YML, TODAY, parse, post, read_search_fragment, site_files, site_texts, text_of, write_chamber
 
 
 def load(path: Path) -> tuple[list[str], list[str]]:
@@ -244,6 +244,9 @@ def test_case_4_personal_numbers_masked_in_every_output(content: Path, out: Path
         f"content/num/members.csv:2: column 联系电话: a mobile number is published masked (138****5678) {consent}",
         f"content/num/members.csv:2: column 简介: a mobile number is published masked (138****5678, 139****1111) "
         f"{consent}"]
+    first = site_files(site)
+    build_chamber("num", content, out, today=TODAY)         # pages and PDFs kept from the first build
+    assert site_files(site) == first
 
 
 def test_consent_keeps_mobiles_but_never_id_numbers(content: Path, out: Path) -> None:
