@@ -6,7 +6,10 @@ problem of the roster at once, naming the file, sheet, row, column header and va
 
 Privacy: only the fields in PUBLIC_FIELDS are ever published, through `Member.public_fields()`; the mobile
 is masked unless the member consented; everything else (e-mail, dates, dues, unknown columns such as ID
-numbers or notes) is kept for internal use (the audit) and never reaches a site or a PDF.
+numbers or notes) is kept for internal use (the audit) and never reaches a site or a PDF. Visibility is
+deny-by-default: a header about publishing or hiding that is not understood, or a yes/no cell that is not
+clearly yes or no, is an error. Personal numbers typed into published cells are masked or removed here, once,
+so a Member's published fields hold only what may be shown, on every page and in every PDF.
 """
 
 from __future__ import annotations
@@ -104,6 +107,11 @@ def _about_visibility(header: str) -> bool:
     """Whether a header speaks of publishing or hiding; a note counts only when it is all there is."""
     text = _normal(header) or _normal(header, notes=True)
     return any(stem in text for stem in VISIBILITY_STEMS)
+
+
+def _about_visibility_note(header: str) -> bool:
+    """Whether a bracketed note speaks of publishing or hiding: 地址（不公开） must not be read as 地址."""
+    return any(stem in _normal(header, notes=True) and stem not in _normal(header) for stem in VISIBILITY_STEMS)
 
 
 def _ignored(header: Any) -> bool:
@@ -421,6 +429,11 @@ def _columns(headers: list[str], report: Any) -> tuple[dict[str, str], set[str]]
         if not fname:
             if _about_visibility(header):
                 report(*_not_understood(header), header)
+            continue
+        if fname in PUBLIC_FIELDS and _about_visibility_note(header):
+            report(f"this column is read as {fname}, which is always published, but its note speaks of "
+                   "publishing or hiding", "remove the note, and leave the value out where it must not be "
+                   "published", header)
             continue
         target = INVERSE.get(fname, fname)
         if target in columns:

@@ -110,6 +110,17 @@ def test_unknown_consent_column_and_yaml_keys_are_errors(tmp_path: Path) -> None
     assert listed == []            # 甲公司: 对外公开 否; 乙公司 refused
 
 
+@pytest.mark.parametrize("header,fname", [("地址（不公开）", "address"), ("简介(仅内部、不对外)", "intro"),
+                                          ("手机【保密】", "mobile"), ("联系人 (hidden)", "contact")])
+def test_published_column_with_a_note_about_hiding_is_an_error(tmp_path: Path, header: str, fname: str) -> None:
+    path = write_roster(tmp_path / "content" / "c", "csv", ["名称", header, "备注（不公开）", "邮箱(保密)"],
+                        [["甲公司", "x", "内部", "a@b.cn"]])
+    assert load(path) == ([], [
+        f"content/c/members.csv:1: column {header}: this column is read as {fname}, which is always published, but "
+        "its note speaks of publishing or hiding (remove the note, and leave the value out where it must not be "
+        "published)"])
+
+
 def test_two_visibility_columns_are_an_error(tmp_path: Path) -> None:
     path = write_roster(tmp_path / "content" / "c", "csv", ["名称", "公开", "是否隐藏"], [["甲公司", "是", "是"]])
     assert load(path)[1] == ["content/c/members.csv:1: columns 公开 and 是否隐藏 both mean listed (keep one of them)"]
