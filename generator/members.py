@@ -48,7 +48,9 @@ MAX_XLSX_UNPACKED = 64 * 1024 * 1024
 MAX_XLSX_RATIO = 50                # unpacked ÷ packed, for a part of more than MAX_XLSX_RATIO_FROM
 MAX_XLSX_RATIO_FROM = 4 * 1024 * 1024
 MAX_SHEET_CELLS = 1_000_000        # rows × columns of the sheet read
-FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# A formula cell saved without a computed value: <f>…</f> (or <f …/>), then no <v> or an empty one, then </c>.
+UNCOMPUTED = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+                        rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 
 # Canonical field → the header names editors use. Matching ignores case, width, spaces, _ and -, punctuation,
@@ -136,7 +138,7 @@ LABELS = {"name": "名称", "position": "职务", "contact": "联系人", "indus
 def mask_mobile(text: str) -> str:
     """Every number in the cell as 139****0001 (a leading +86 dropped); nothing else of the cell is kept."""
     masked = []
-    for token in re.findall(r"\+?\d[\d -]{5,}\d", text):
+    for token in re.findall(r"\+?\d[\d -]{5,}\d", unicodedata.normalize("NFKC", text)):
         digits = re.sub(r"\D", "", token)
         if len(digits) == 13 and digits.startswith("86"):
             digits = digits[2:]
@@ -286,10 +288,10 @@ def _zip_problem(path: Path) -> str | None:
 
 
 def _uncomputed(path: Path, sheet: str) -> dict[tuple[int, int], Formula]:
-    """(row, column) → formula of every formula cell of `sheet`, read only when the workbook has formulas;
-    the computed values (data_only) of those without one are None."""
+    """(row, column) → formula of every formula cell of `sheet` (whose computed value, as data_only reads it,
+    is None where none was saved); read only when some sheet has a formula without a value."""
     with zipfile.ZipFile(path) as archive:
-        if not any(FORMULA_TAG.search(archive.read(e)) for e in archive.infolist()
+        if not any(UNCOMPUTED.search(archive.read(e)) for e in archive.infolist()
                    if e.filename.startswith("xl/worksheets/")):
             return {}
     import openpyxl

@@ -229,6 +229,7 @@ def test_public_fields_are_a_whitelist_and_mobile_is_masked() -> None:
     assert member.public_fields() == {}
     assert mask_mobile("+86 13900000001 / 13800000002") == "139****0001 / 138****0002"
     assert mask_mobile("张总13900000001") == "139****0001"
+    assert mask_mobile("１３９ ００００ ０００１") == "139****0001"
 
 
 def test_profile_slugs_are_pinyin_words_and_unique() -> None:

@@ -167,6 +167,26 @@ def test_case_3_uncomputed_formula_in_a_yes_no_cell_is_an_error(tmp_path: Path) 
     assert third.listed and not third.publish_mobile
 
 
+def test_formula_saved_with_its_value_is_read(tmp_path: Path) -> None:
+    """As Excel and WPS save a formula: its computed value beside it, which is what counts."""
+    path = tmp_path / "content" / "c" / "members.xlsx"
+    path.parent.mkdir(parents=True)
+    book = openpyxl.Workbook()
+    book.active.append(["名称", "公开"])
+    book.active.append(["甲公司", '=IF(1=1,"否","是")'])
+    book.active.append(["乙公司", "=IF(1=1,1,0)"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="B2"><f>', b'<c r="B2" t="str"><f>', 1)
+                data = data.replace(b"</f><v></v>", "</f><v>否</v>".encode(), 1).replace(b"</f><v></v>", b"</f><v>1</v>")
+            target.writestr(item, data)
+    assert load(path) == (["乙公司"], [])
+
+
 @pytest.mark.parametrize("value", ["#N/A", "也许", "2", "是的", "yes please", "否否"])
 def test_unclear_yes_no_is_an_error(tmp_path: Path, value: str) -> None:
     path = write_roster(tmp_path / "content" / "c", "xlsx", ["名称", "是否公开"], [["甲公司", value]])
