@@ -120,6 +120,8 @@ def _ignored(header: Any) -> bool:
     """序号 and headers without a word (#) are ignored; an empty header or one about visibility never is."""
     text = _normal(header)
     return bool(str(header or "").strip()) and (text in IGNORED or not text and not _about_visibility(header))
+
+
 TEXT_FIELDS = ("name", "contact", "position", "industry", "hometown", "address", "phone", "mobile", "email",
                "website", "intro", "logo")
 DATE_FIELDS = ("joined", "dues_paid_until")
@@ -137,13 +139,13 @@ LABELS = {"name": "名称", "position": "职务", "contact": "联系人", "indus
 
 def mask_mobile(text: str) -> str:
     """Every number in the cell as 139****0001 (a leading +86 dropped); nothing else of the cell is kept."""
-    masked = []
+    shown = []
     for token in re.findall(r"\+?\d[\d -]{5,}\d", unicodedata.normalize("NFKC", text)):
         digits = re.sub(r"\D", "", token)
         if len(digits) == 13 and digits.startswith("86"):
             digits = digits[2:]
-        masked.append(digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****")
-    return " / ".join(masked)
+        shown.append(digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****")
+    return " / ".join(shown)
 
 
 @dataclass
