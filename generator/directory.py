@@ -243,9 +243,10 @@ def directory_markdown(members: list[Member], slugs: dict[str, str]) -> str:
 
 
 def _phone_links(text: str) -> str:
-    """Each number in a phone cell as a tel: link; the rest of the cell as plain text."""
+    """Each number in a phone cell as a tel: link; the rest of the cell as plain text. A masked mobile
+    (138****5678) is not a number, nor part of the one before it."""
     out, last = [], 0
-    for match in re.finditer(r"\+?\d[\d -]{5,}\d", text):
+    for match in re.finditer(r"\+?\d[\d -]{5,}\d(?![\d*])", text):
         out.append(html_text(text[last:match.start()]))
         number = re.sub(r"[^\d+]", "", match.group())
         out.append(f'<a href="tel:{number}">{html_text(match.group())}</a>')

@@ -6,7 +6,10 @@ problem of the roster at once, naming the file, sheet, row, column header and va
 
 Privacy: only the fields in PUBLIC_FIELDS are ever published, through `Member.public_fields()`; the mobile
 is masked unless the member consented; everything else (e-mail, dates, dues, unknown columns such as ID
-numbers or notes) is kept for internal use (the audit) and never reaches a site or a PDF.
+numbers or notes) is kept for internal use (the audit) and never reaches a site or a PDF. Visibility is
+deny-by-default: a header about publishing or hiding that is not understood, or a yes/no cell that is not
+clearly yes or no, is an error. Personal numbers typed into published cells are masked or removed here, once,
+so a Member's published fields hold only what may be shown, on every page and in every PDF.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import difflib
 import io
 import logging
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +32,7 @@ from .chinese import parse_date
 from .errors import Problems
 from .markup import safe_url
 from .paths import resolve_inside
+from .personal import masked, scrub
 from .schema import parse_bool
 from .sources import MAX_TEXT_BYTES, editor_file
 
@@ -36,8 +41,19 @@ log = logging.getLogger(__name__)
 ROSTER_NAMES = ("members.xlsx", "members.csv", "members.yml")
 MAX_ROSTER_BYTES = 50 * MAX_TEXT_BYTES
 ROSTER_SHEET = "会员名录"
+# Bounds on a workbook, checked before it is unpacked (openpyxl reads some 3 MB of sheet a second); a roster
+# of 10,000 members written by openpyxl unpacks to 13 MB, 19 times its packed size.
+MAX_XLSX_ENTRIES = 2000
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024
+MAX_XLSX_RATIO = 50                # unpacked ÷ packed, for a part of more than MAX_XLSX_RATIO_FROM
+MAX_XLSX_RATIO_FROM = 4 * 1024 * 1024
+MAX_SHEET_CELLS = 1_000_000        # rows × columns of the sheet read
+# A formula cell saved without a computed value: <f>…</f> (or <f …/>), then no <v> or an empty one, then </c>.
+UNCOMPUTED = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+                        rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
 
-# Canonical field → the header names editors use. Matching ignores case, spaces and a trailing colon or *.
+# Canonical field → the header names editors use. Matching ignores case, width, spaces, _ and -, punctuation,
+# a note in brackets (（是/否）, (Y/N), 【必填】) and 是否/与否: 是否公开（是/否）？ reads as 公开.
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("名称", "企业名称", "单位名称", "会员名称", "公司名称", "会员单位", "name", "company", "company name"),
     "contact": ("联系人", "姓名", "负责人", "contact"),
@@ -53,21 +69,63 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "dues_paid_until": ("会费缴至", "dues_paid_until", "dues paid until"),
     "intro": ("简介", "企业简介", "intro"),
     "logo": ("标志", "logo"),
-    "listed": ("公开", "是否公开", "listed"),
-    "publish_mobile": ("公开手机", "手机公开", "publish_mobile", "publish mobile"),
 }
-IGNORED_HEADERS = ("序号", "no", "no.", "#")
+IGNORED_HEADERS = ("序号", "no")     # and headers of punctuation only (#)
+
+# Visibility is deny-by-default: a column about publishing or hiding is either one of these, or an error.
+SHOW_WORDS = ("公开", "对外", "对外公开", "公开展示", "对外展示", "展示", "公开发布", "对外发布", "发布", "公开显示",
+              "listed", "list", "public", "publish", "published", "show", "visible", "display")
+HIDE_WORDS = ("隐藏", "保密", "不公开", "不对外", "不对外公开", "不展示", "不发布", "不显示",
+              "hidden", "hide", "private", "unlisted", "notlisted", "notpublic", "donotpublish", "confidential")
+MOBILE_WORDS = ("手机", "手机号", "手机号码", "移动电话", "mobile", "cell", "cellphone", "mobilephone")
+# A field whose column says the opposite: 隐藏 是 = not listed; 手机保密 是 = the mobile stays masked.
+INVERSE = {"unlisted": "listed", "mobile_hidden": "publish_mobile"}
+HEADERS |= {
+    "listed": SHOW_WORDS + ("islisted", "ispublic", "ispublished", "isvisible"),
+    "unlisted": HIDE_WORDS + ("ishidden", "isprivate", "isunlisted", "isconfidential"),
+    "publish_mobile": tuple(a + b for s in SHOW_WORDS for m in MOBILE_WORDS if s.isascii() == m.isascii()
+                            for a, b in ((s, m), (m, s))),
+    "mobile_hidden": tuple(a + b for s in HIDE_WORDS for m in MOBILE_WORDS if s.isascii() == m.isascii()
+                           for a, b in ((s, m), (m, s))),
+}
+# Word parts that make an unrecognised header an error rather than a private column.
+VISIBILITY_STEMS = ("公开", "隐藏", "保密", "对外", "展示", "显示", "发布", "隐私", "私密", "可见", "public", "publish",
+                    "list", "hidden", "hide", "private", "visib", "show", "display", "secret", "confidential")
+NOTE = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|〔.*?〕|〈.*?〉|是否|与否|y/n|是/否")
 
 
-def _normal(header: Any) -> str:
-    return re.sub(r"\s+", "", str(header or "")).rstrip(":：*").lower()
+def _normal(header: Any, notes: bool = False) -> str:
+    """The header as matched: 是否公开（是/否）？ → 公开; with `notes`, bracketed notes kept (（公开） → 公开)."""
+    text = unicodedata.normalize("NFKC", str(header or "")).lower()
+    return re.sub(r"[\W_]+", "", text if notes else NOTE.sub("", text))
 
 
 HEADER_TO_FIELD = {_normal(h): f for f, names in HEADERS.items() for h in names}
 IGNORED = {_normal(h) for h in IGNORED_HEADERS}
+
+
+def _about_visibility(header: str) -> bool:
+    """Whether a header speaks of publishing or hiding; a note counts only when it is all there is."""
+    text = _normal(header) or _normal(header, notes=True)
+    return any(stem in text for stem in VISIBILITY_STEMS)
+
+
+def _about_visibility_note(header: str) -> bool:
+    """Whether a bracketed note speaks of publishing or hiding: 地址（不公开） must not be read as 地址."""
+    return any(stem in _normal(header, notes=True) and stem not in _normal(header) for stem in VISIBILITY_STEMS)
+
+
+def _ignored(header: Any) -> bool:
+    """序号 and headers without a word (#) are ignored; an empty header or one about visibility never is."""
+    text = _normal(header)
+    return bool(str(header or "").strip()) and (text in IGNORED or not text and not _about_visibility(header))
+
+
 TEXT_FIELDS = ("name", "contact", "position", "industry", "hometown", "address", "phone", "mobile", "email",
                "website", "intro", "logo")
 DATE_FIELDS = ("joined", "dues_paid_until")
+YES_NO_FIELDS = {"listed": True, "publish_mobile": False}      # field → the value of an empty cell
+FORMULA_FIX = "open the file in Excel or WPS and save it, so that the value is computed; or type the value"
 
 # What may be published, in display order, with the label readers see. The mobile is published masked
 # (in full only with the member's consent); nothing outside this list is ever published.
@@ -80,13 +138,13 @@ LABELS = {"name": "名称", "position": "职务", "contact": "联系人", "indus
 
 def mask_mobile(text: str) -> str:
     """Every number in the cell as 139****0001 (a leading +86 dropped); nothing else of the cell is kept."""
-    masked = []
-    for token in re.findall(r"\+?\d[\d -]{5,}\d", text):
+    shown = []
+    for token in re.findall(r"\+?\d[\d -]{5,}\d", unicodedata.normalize("NFKC", text)):
         digits = re.sub(r"\D", "", token)
         if len(digits) == 13 and digits.startswith("86"):
             digits = digits[2:]
-        masked.append(digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****")
-    return " / ".join(masked)
+        shown.append(digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****")
+    return " / ".join(shown)
 
 
 @dataclass
@@ -160,8 +218,15 @@ class Table:
     headers: list[str] | None = None      # tabular formats; YAML rows carry their own keys
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell saved without its computed value (a file written by a program, not by Excel or WPS)."""
+
+    text: str
+
+
 def _cell_text(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, Formula):
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -188,7 +253,7 @@ def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], pro
             if _is_header(cells):
                 header, header_row = [_cell_text(c) for c in cells], row_no
             continue
-        named = {h: v for h, v in zip(header, cells) if h and _normal(h) not in IGNORED}
+        named = {h: v for h, v in zip(header, cells) if h and not _ignored(h)}
         if any(_cell_text(v) for v in named.values()):   # rows holding only a 序号 are template leftovers
             rows.append(RawRow(row_no, named))
     where = f"sheet {sheet}" if sheet else None
@@ -196,17 +261,56 @@ def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], pro
         problems.error(path, "no header row found", field=where,
                        expected="a row with 名称 (or 企业名称, name …) above the members, then 联系人, 职务 …")
         return Table(sheet, None, [], [])
-    named_headers = [h for h in header if h and _normal(h) not in IGNORED]
+    named_headers = [h for h in header if h and not _ignored(h)]
     for name in sorted({h for h in named_headers if named_headers.count(h) > 1}):
         problems.error(path, f"two columns are headed {name}", line=header_row, field=where,
                        expected="give every column its own header")
     return Table(sheet, header_row, rows, named_headers)
 
 
+def _zip_problem(path: Path) -> str | None:
+    """Why the workbook must not be unpacked (a zip bomb: small on disk, huge inside), from the sizes its
+    directory declares (Python's zipfile never unpacks more than that); None if it may be."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None                       # not a zip at all: openpyxl says so below
+    if len(entries) > MAX_XLSX_ENTRIES:
+        return f"the workbook holds {len(entries)} parts (at most {MAX_XLSX_ENTRIES})"
+    unpacked = sum(e.file_size for e in entries)
+    if unpacked > MAX_XLSX_UNPACKED:
+        return f"the workbook unpacks to {unpacked // 1048576} MB (at most {MAX_XLSX_UNPACKED // 1048576} MB)"
+    for entry in entries:
+        if entry.file_size > MAX_XLSX_RATIO_FROM and entry.file_size > MAX_XLSX_RATIO * max(entry.compress_size, 1):
+            return (f"the workbook's part {entry.filename} unpacks {entry.file_size // max(entry.compress_size, 1)}"
+                    f" times its packed size (at most {MAX_XLSX_RATIO})")
+    return None
+
+
+def _uncomputed(path: Path, sheet: str) -> dict[tuple[int, int], Formula]:
+    """(row, column) → formula of every formula cell of `sheet` (whose computed value, as data_only reads it,
+    is None where none was saved); read only when some sheet has a formula without a value."""
+    with zipfile.ZipFile(path) as archive:
+        if not any(UNCOMPUTED.search(archive.read(e)) for e in archive.infolist()
+                   if e.filename.startswith("xl/worksheets/")):
+            return {}
+    import openpyxl
+
+    cells = openpyxl.load_workbook(path, data_only=False)[sheet].iter_rows()
+    return {(c.row, c.column): Formula(str(getattr(c.value, "text", c.value)))
+            for row in cells for c in row if c.data_type == "f"}
+
+
 def _read_xlsx(path: Path, problems: Problems) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    refused = _zip_problem(path)
+    if refused:
+        problems.error(path, f"the workbook is refused: {refused}",
+                       expected="save the roster again from Excel or WPS; it may be damaged or not a roster")
+        return Table(None, None, [])
     try:
         # Not read-only: merged ranges are only known in the full mode.
         book = openpyxl.load_workbook(path, data_only=True)
@@ -215,7 +319,15 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
                        expected="an .xlsx file saved by Excel or WPS")
         return Table(None, None, [])
     sheet = book[ROSTER_SHEET] if ROSTER_SHEET in book.sheetnames else book.worksheets[0]
+    if sheet.max_row * sheet.max_column > MAX_SHEET_CELLS:
+        problems.error(path, f"the sheet reaches row {sheet.max_row} and column {sheet.max_column}, too many cells "
+                       f"to read (at most {MAX_SHEET_CELLS:,})", field=f"sheet {sheet.title}",
+                       expected="delete the empty rows and columns below and right of the roster")
+        return Table(sheet.title, None, [])
     grid = [(row_no, list(values)) for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+    for (r, c), formula in _uncomputed(path, sheet.title).items():
+        if grid[r - 1][1][c - 1] is None:
+            grid[r - 1][1][c - 1] = formula
     # A merged range shows its value in every cell it covers (e.g. one 行业 cell spanning several rows).
     for merged in sheet.merged_cells.ranges:
         value = grid[merged.min_row - 1][1][merged.min_col - 1]
@@ -272,7 +384,7 @@ def _read_yaml(path: Path, problems: Problems) -> Table:
         if not isinstance(item, dict):
             problems.error(path, "expected a member's keys and values (名称: …, 职务: …)", line=line)
             continue
-        cells = {str(k): v for k, v in item.items() if _normal(k) not in IGNORED}
+        cells = {str(k): v for k, v in item.items() if not _ignored(k)}
         lines = {str(k): doc.line(*prefix, index, k) or line for k in item}
         rows.append(RawRow(line, cells, lines))
     return Table(None, None, rows)
@@ -289,6 +401,7 @@ class _RowContext:
     sheet: str | None
     raw: RawRow
     columns: dict[str, str]        # field → header as written
+    inverted: set[str]             # yes/no fields whose column says the opposite (隐藏 for listed)
     problems: Problems
     ok: bool = True
 
@@ -308,18 +421,41 @@ class _RowContext:
         self.problems.warning(self.path, message, line=line, field=where, expected=expected)
 
 
-def _columns(headers: list[str], report: Any) -> dict[str, str]:
-    """field → header as written; two headers meaning the same field are reported through `report`."""
+def _columns(headers: list[str], report: Any) -> tuple[dict[str, str], set[str]]:
+    """field → header as written, and the fields read inverted (隐藏 → listed). Problems go to
+    `report(message, expected, header)`: two headers meaning one field, and a header about visibility that is
+    not understood (a member must never be published because a column was not recognised)."""
     columns: dict[str, str] = {}
+    inverted: set[str] = set()
     for header in headers:
         fname = HEADER_TO_FIELD.get(_normal(header))
         if not fname:
+            if _about_visibility(header):
+                report(*_not_understood(header), header)
             continue
-        if fname in columns:
-            report(f"columns {columns[fname]} and {header} both mean {fname}", "keep one of them")
+        if fname in PUBLIC_FIELDS and _about_visibility_note(header):
+            report(f"this column is read as {fname}, which is always published, but its note speaks of "
+                   "publishing or hiding", "remove the note, and leave the value out where it must not be "
+                   "published", header)
             continue
-        columns[fname] = header
-    return columns
+        target = INVERSE.get(fname, fname)
+        if target in columns:
+            report(f"columns {columns[target]} and {header} both mean {target}", "keep one of them", None)
+            continue
+        columns[target] = header
+        if fname in INVERSE:
+            inverted.add(target)
+    return columns, inverted
+
+
+def _not_understood(header: str) -> tuple[str, str]:
+    text = _normal(header, notes=True)
+    if any(word in text for word in MOBILE_WORDS):
+        return ("this column seems to decide whether the mobile is published, but it is not understood",
+                "name it 公开手机 (是: the mobile is shown in full) or 手机保密 (是: it stays masked)")
+    return ("this column seems to decide whether members are published, but it is not understood",
+            "name it 公开 (否: the member is not published) or 隐藏 (是: not published); or rename it if it is "
+            "about something else")
 
 
 def _date(value: Any, excel: bool) -> dt.date:
@@ -361,6 +497,10 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         if isinstance(values.get(fname), (dict, list)):
             ctx.error(fname, "expected text, found a list or a set of keys")
             values.pop(fname)
+    for fname, value in values.items():
+        if isinstance(value, Formula) and fname not in YES_NO_FIELDS:
+            ctx.warning(fname, f"the formula {value.text} has no computed value; the cell is read as empty",
+                        FORMULA_FIX)
     member = Member(name=" ".join(_cell_text(values.get("name")).split()), row=raw.row, private=private)
     if not member.name:
         ctx.error("name", "the member's name is empty", "every member needs 名称 (the company or person)")
@@ -386,15 +526,20 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         except ValueError:
             ctx.error(fname, f"{_cell_text(value)!r} is not a date",
                       "a date such as 2026-03-10, 2026/3/10, 2026.3.10 or 2026年3月10日")
-    for fname, default in (("listed", True), ("publish_mobile", False)):
+    for fname, default in YES_NO_FIELDS.items():
         value = values.get(fname)
-        if value is None or _cell_text(value) == "":
+        if isinstance(value, Formula):      # unknown, so neither yes nor the default
+            ctx.error(fname, f"the formula {value.text} has no computed value", FORMULA_FIX)
+            continue
+        text = unicodedata.normalize("NFKC", _cell_text(value))
+        if text == "":
             setattr(member, fname, default)
             continue
         try:
-            setattr(member, fname, parse_bool(value))
+            setattr(member, fname, parse_bool(text) != (fname in ctx.inverted))
         except ValueError:
-            ctx.error(fname, f"{_cell_text(value)!r} is not yes or no", "是/否, Y/N, yes/no, true/false, 1/0")
+            ctx.error(fname, f"{text!r} is not yes or no", "是/否, Y/N, yes/no, true/false, 1/0")
+    _remove_personal_numbers(member, ctx)
 
     if member.website:
         url = _website(member.website)
@@ -414,6 +559,28 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         else:
             member.logo = found.relative_to(folder.resolve()).as_posix()
     return member
+
+
+def _remove_personal_numbers(member: Member, ctx: _RowContext) -> None:
+    """Mask mobiles (unless the member consented) and remove ID numbers in every published cell, so that no
+    page, list, search entry or PDF can show them; warnings only for listed members (the rest is unpublished).
+    The 手机 cell keeps its mobiles here: `public_mobile` masks it as a whole."""
+    for fname in PUBLIC_FIELDS:
+        text, found = scrub(getattr(member, fname), keep_mobiles=member.publish_mobile or fname == "mobile")
+        if not found:
+            continue
+        link = fname in ("website", "logo")      # a masked address or path would lead elsewhere
+        setattr(member, fname, "" if link else text if fname == "intro" else " ".join(text.split()))
+        if not member.listed:
+            continue
+        mobiles = [masked(f.digits) for f in found if f.kind == "mobile"]
+        if link:
+            ctx.warning(fname, "holds a mobile or ID-card number; it is left out", "remove the number")
+        elif mobiles:
+            ctx.warning(fname, f"a mobile number is published masked ({', '.join(mobiles)})",
+                        "shown in full only if the member consents: 公开手机 是")
+        if not link and len(mobiles) < len(found):
+            ctx.warning(fname, "an ID-card number is left out", "ID-card numbers are never published; remove it")
 
 
 def load_members(path: Path, problems: Problems | None = None, positions: list[str] | None = None) -> Roster:
@@ -438,23 +605,31 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
     excel = path.suffix.lower() == ".xlsx"
     members: list[Member] = []
     seen: dict[str, int] = {}
-    header_columns: dict[str, str] | None = None
+    header_columns: tuple[dict[str, str], set[str]] | None = None
+    header_errors = 0
     if table.headers is not None:
         # Tabular formats share one header: check it once, at the header row.
-        def header_problem(message: str, expected: str) -> None:
-            where = f"sheet {table.sheet}" if table.sheet else None
-            collector.error(path, message, line=table.header_row, field=where, expected=expected)
+        def header_problem(message: str, expected: str, header: str | None) -> None:
+            nonlocal header_errors
+            header_errors += 1
+            where = [f"sheet {table.sheet}"] if table.sheet else []
+            where += [f"column {header}"] if header is not None else []
+            collector.error(path, message, line=table.header_row, field=", ".join(where) or None, expected=expected)
 
         header_columns = _columns(table.headers, header_problem)
     for raw in table.rows:
+        key_errors: list[str] = []
         if header_columns is not None:
-            columns = header_columns
+            columns, inverted = header_columns
         else:
-            def key_problem(message: str, expected: str, raw: RawRow = raw) -> None:
-                collector.error(path, message, line=raw.row, expected=expected)
+            def key_problem(message: str, expected: str, header: str | None, raw: RawRow = raw) -> None:
+                key_errors.append(message)
+                line = (raw.lines or {}).get(header, raw.row) if header is not None else raw.row
+                collector.error(path, message, line=line, field=header, expected=expected)
 
-            columns = _columns(list(raw.cells), key_problem)
-        ctx = _RowContext(path, table.sheet, raw, columns, collector)
+            columns, inverted = _columns(list(raw.cells), key_problem)
+        ctx = _RowContext(path, table.sheet, raw, columns, inverted, collector)
+        ctx.ok = not (header_errors or key_errors)     # a column not understood: no member is trusted
         member = _member(raw, ctx, positions, folder, excel)
         if member.name in seen:
             ctx.error("name", f"{member.name!r} is listed twice (also row {seen[member.name]})",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import html
 import json
 import textwrap
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
+from pypdf import PdfReader
 
 from generator.build import build_chamber
 from generator.portal import write_portal
@@ -130,6 +132,27 @@ def needs_memory_builds(out: Path) -> None:
 def site_files(site: Path) -> dict[str, bytes]:
     """Every file of a built site by its path inside it: for comparing two builds byte for byte."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def site_texts(site: Path) -> list[tuple[Path, str]]:
+    """Every file of the site as text: gzip unpacked (the search index's files too), JSON without \\u
+    escapes, HTML unescaped, PDFs read."""
+    texts = []
+    for path in sorted(site.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":          # .gz, and the search index (Pagefind's files are gzip)
+            data = gzip.decompress(data)
+        if path.suffix == ".pdf":
+            text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+        else:
+            text = data.decode("utf-8", errors="replace")
+        if path.suffix == ".json":
+            text += json.dumps(json.loads(data), ensure_ascii=False)
+        text = text.replace("\u200b", "")        # the search index separates Chinese words with U+200B
+        texts.append((path, text + html.unescape(text)))
+    return texts
 
 
 def text_of(node) -> str:

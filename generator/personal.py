@@ -1,0 +1,105 @@
+"""Personal numbers in free text: mainland mobile numbers and resident ID numbers.
+
+Rosters carry them in any cell (联系电话, 简介, 地址 …) and in any form: 138 1234 5678, 138-1234-5678,
++86 13812345678, 86-138…, full-width digits (１３８…), an ID number with an X check character or the old
+15-digit form. A number is a run of digit groups joined by at most a few spaces, dashes, dots or brackets;
+whole groups are put together, so a landline next to a mobile (0577-88880000 13812345678) is told apart
+and a landline alone is never taken for a mobile.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+GROUP = re.compile(r"[0-9０-９]+")
+JOINER = re.compile(r"[ \t\u3000\-－‐‑–—.·()（）]{1,3}")
+PLUS = "+＋"
+CHECK = "xXｘＸ"      # the last character of an 18-character ID number may be X
+MOBILE = re.compile(r"1[3-9]\d{9}")
+COUNTRY = ("86", "0086")
+DATE = r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])"
+ID_18 = re.compile(rf"[1-8]\d{{5}}(19|20)\d\d{DATE}\d{{3}}[\dX]")
+ID_15 = re.compile(rf"[1-8]\d{{5}}\d\d{DATE}\d{{3}}")
+
+
+@dataclass(frozen=True)
+class Found:
+    kind: Literal["mobile", "id"]
+    start: int
+    end: int
+    digits: str          # ASCII digits (and X) without a country code
+
+
+def masked(digits: str) -> str:
+    """A mobile as it may be shown without consent: 138****5678."""
+    return digits[:3] + "****" + digits[-4:]
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).upper()
+
+
+def _runs(text: str) -> list[list[re.Match]]:
+    """Digit groups, each run holding the groups that only spaces, dashes, dots or brackets separate."""
+    runs: list[list[re.Match]] = []
+    for group in GROUP.finditer(text):
+        last = runs[-1][-1] if runs else None
+        if last is not None and JOINER.fullmatch(text, last.end(), group.start()):
+            runs[-1].append(group)
+        else:
+            runs.append([group])
+    return runs
+
+
+def _number(digits: str) -> Literal["mobile", "id"] | None:
+    if MOBILE.fullmatch(digits):
+        return "mobile"
+    if ID_18.fullmatch(digits) or ID_15.fullmatch(digits):
+        return "id"
+    return None
+
+
+def find_numbers(text: str) -> list[Found]:
+    """Every mobile and ID number in `text`, in order, each made of whole digit groups."""
+    found: list[Found] = []
+    for run in _runs(text):
+        i = 0
+        while i < len(run):
+            match = None
+            digits = ""
+            for j in range(i, len(run)):
+                digits += _ascii(run[j].group())
+                end = run[j].end()
+                if end < len(text) and text[end] in CHECK and len(digits) == 17:
+                    digits, end = digits + "X", end + 1
+                bare = next((digits[len(c):] for c in COUNTRY if digits.startswith(c) and
+                             MOBILE.fullmatch(digits[len(c):])), digits)
+                kind = _number(bare)
+                if kind:
+                    start = run[i].start()
+                    start -= 1 if start > 0 and text[start - 1] in PLUS else 0
+                    match = Found(kind, start, end, bare), j
+                if len(digits) >= 18:
+                    break
+            if match:
+                found.append(match[0])
+                i = match[1] + 1
+            else:
+                i += 1
+    return found
+
+
+def scrub(text: str, *, keep_mobiles: bool) -> tuple[str, list[Found]]:
+    """`text` with ID numbers removed and mobiles masked (kept as written with `keep_mobiles`), and what was
+    changed."""
+    changed = [f for f in find_numbers(text) if f.kind == "id" or not keep_mobiles]
+    out, last = [], 0
+    for f in changed:
+        out.append(text[last:f.start])
+        out.append(masked(f.digits) if f.kind == "mobile" else "")
+        last = f.end
+    out.append(text[last:])
+    return "".join(out), changed
