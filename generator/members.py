@@ -101,6 +101,11 @@ def _normal(header: Any, notes: bool = False) -> str:
 
 
 HEADER_TO_FIELD = {_normal(h): f for f, names in HEADERS.items() for h in names}
+
+
+def header_field(header: Any) -> str | None:
+    """The roster field a column header names (姓名 → contact), or None."""
+    return HEADER_TO_FIELD.get(_normal(header))
 IGNORED = {_normal(h) for h in IGNORED_HEADERS}
 
 

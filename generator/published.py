@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .errors import Problems
 from .images import Photo, is_photo, photo_problem
-from .members import HEADER_TO_FIELD, ROSTER_NAMES
+from .members import ROSTER_NAMES, header_field
+from .personal import find_numbers
 from .paths import real_path
 from .sources import editor_files, is_ignored_name
 from .svg import SVG_SUFFIXES, svg_problem
@@ -35,8 +36,6 @@ ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".mhtm
 _ROSTER_NAME = re.compile(r"名录|名单|通讯录|花名册|联系方式|^members?(?![a-z])|^roster|^contacts?(?![a-z])")
 _BACKUP_NAME = re.compile(r"^(backup|copy) of |^副本|的副本|备份")
 # In text: a mainland mobile number (any spacing, +86) or a resident ID number is personal data.
-_MOBILE = re.compile(r"(?<![\d])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![\d])")
-_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[\dXx](?![\dA-Za-z])")
 _CELL_SEPARATORS = re.compile(r"[,，\t;；|]")
 TEXT_PEEK = 1024 * 1024          # how much of a document is looked at for personal data
 OLE_PEEK = 16 * 1024 * 1024      # how much of an old-format office file is looked at for a workbook
@@ -121,11 +120,11 @@ def _decoded(data: bytes) -> str:
 
 
 def _text_problem(text: str) -> str | None:
-    if _MOBILE.search(text) or _ID_NUMBER.search(text):
+    if find_numbers(text):
         return "holds a mobile or ID number, which is never published in a file"
     for line in text.splitlines()[:200]:
-        cells = {re.sub(r"\s+", "", c).rstrip(":：*").lower() for c in _CELL_SEPARATORS.split(line)}
-        if len({HEADER_TO_FIELD[c] for c in cells if c in HEADER_TO_FIELD}) >= 2:
+        fields = {header_field(cell) for cell in _CELL_SEPARATORS.split(line)} - {None}
+        if len(fields) >= 2:
             return f"looks like the member roster (a line of its column names: {line.strip()[:60]!r})"
     return None
 
