@@ -26,7 +26,7 @@ from typing import Any
 from .chamber import DEFAULT_POSITIONS
 from .chinese import parse_date
 from .errors import Problems
-from .markup import safe_url
+from .markup import web_url
 from .paths import resolve_inside
 from .schema import parse_bool
 from .sources import MAX_TEXT_BYTES
@@ -337,10 +337,10 @@ def _date(value: Any, excel: bool) -> dt.date:
 
 
 def _website(text: str) -> str | None:
-    """An http(s) address; a bare domain (www.example.cn) is read as http://; anything else is None."""
+    """An http(s) address, rebuilt from its parts (markup.web_url); a bare domain (www.example.cn) is read as http://; anything else is None."""
     if re.fullmatch(r"(?i)[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)?", text):
         text = "http://" + text
-    return safe_url(text, ("http://", "https://"))
+    return web_url(text)
 
 
 def _closest(value: str, allowed: list[str]) -> str | None:

@@ -66,3 +66,55 @@ def test_the_same_key_in_different_mappings_is_fine(content: Path) -> None:
     write_chamber(content, "ok", chamber_yml=CHAMBER_YML + (
         "departments:\n  - name: 秘书处\n    head: 张三\n  - name: 财务部\n    head: 李四\n"))
     assert problems_of(content, "ok") == []
+
+
+# --- addresses from data are parsed and rebuilt (case 9) -----------------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    'https://ok.example.cn/"><meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    "https://ok.example.cn/' onmouseover='x", "https://ok.example.cn/<x>", "https://ok.example.cn/ x",
+    "javascript:alert(1)//https://ok.example.cn/", "https://admin:secret@ok.example.cn/", "ftp://ok.example.cn/",
+    "https://ok..example.cn/", "https://ok.example.cn:99999/", "https://ok.example.cn/?q=1", "https://-bad-.cn/",
+    "https:///path-only", "https://ok.example.cn\\@evil.example/",
+])
+def test_a_site_url_that_is_not_a_plain_web_address_is_an_error_naming_the_key(content: Path, url: str) -> None:
+    write_chamber(content, "url", chamber_yml=CHAMBER_YML + f"site_url: '{url.replace(chr(39), chr(39) * 2)}'\n")
+    found = problems_of(content, "url")
+    assert [p for p in found if p.startswith("content/url/chamber.yml:12: site_url: ")
+            and "is not a web address" in p], found
+
+
+def test_the_rebuilt_site_url_is_the_one_used(content: Path, out: Path) -> None:
+    from generator.build import build_chamber
+    from conftest import parse
+
+    write_chamber(content, "url", chamber_yml=CHAMBER_YML + "site_url: HTTPS://Ok.Example.cn/站点\n")
+    build_chamber("url", content, out, today=TODAY)
+    links = parse(out / "url/about/index.html").cssselect('link[rel="canonical"]')
+    assert [link.get("href") for link in links] == ["https://ok.example.cn/%E7%AB%99%E7%82%B9/about/"]
+    feed = (out / "url/feed.xml").read_text(encoding="utf-8")
+    assert 'href="https://ok.example.cn/%E7%AB%99%E7%82%B9/feed.xml"' in feed
+
+
+def test_embed_hosts_must_be_host_names(content: Path) -> None:
+    write_chamber(content, "emb", chamber_yml=CHAMBER_YML + (
+        "embed_hosts:\n  - player.example-video.cn\n  - 'evil.example; script-src *'\n  - 'x\"><b>'\n"))
+    found = problems_of(content, "emb")
+    assert [p.split(": ", 2)[:2] for p in found] == [["content/emb/chamber.yml:14", "embed_hosts"],
+                                                    ["content/emb/chamber.yml:15", "embed_hosts"]], found
+
+
+@pytest.mark.parametrize("website", ['https://a.cn/"><script>x-evil</script>', "https://a.cn/' onclick='x",
+                                     "javascript:alert(1)", "https://u:p@a.cn/", "https://a.cn/<b>"])
+def test_a_member_website_that_is_not_a_web_address_is_left_out_with_a_warning(
+        content: Path, website: str) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["名称", "职务", "网址"], ["甲公司", "会长", website], ["乙公司", "会员", "www.b.cn/页"]])
+    write_chamber(content, "web", files={"members.csv": buffer.getvalue()})
+    chamber = load_chamber(content, "web", today=TODAY)
+    assert [m.website for m in chamber.members] == ["", "http://www.b.cn/%E9%A1%B5"]
+    assert [w for w in chamber.warnings if "content/web/members.csv:2" in str(w) and "column 网址" in str(w)], \
+        [str(w) for w in chamber.warnings]
