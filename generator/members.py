@@ -370,7 +370,10 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         # Line breaks typed into a cell (Alt+Enter) only matter in the intro.
         setattr(member, fname, text if fname == "intro" else " ".join(text.split()))
 
+    # Spaces do not count (会 长 is 会长), on either side; the member gets chamber.yml's spelling.
+    spelled = {re.sub(r"\s+", "", p): p for p in positions}
     member.position = re.sub(r"\s+", "", member.position)
+    member.position = spelled.get(member.position, member.position)
     if member.position and member.position not in positions:
         close = _closest(member.position, positions)
         hint = f"did you mean {close!r}? " if close else ""

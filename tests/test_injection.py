@@ -118,3 +118,198 @@ def test_a_member_website_that_is_not_a_web_address_is_left_out_with_a_warning(
     assert [m.website for m in chamber.members] == ["", "http://www.b.cn/%E9%A1%B5"]
     assert [w for w in chamber.warnings if "content/web/members.csv:2" in str(w) and "column 网址" in str(w)], \
         [str(w) for w in chamber.warnings]
+
+
+# --- every value reaches every page as text (case 8) ------------------------------------------------------
+# Each string would add an element or attribute marked x-evil (or a redirect, a handler, a tag <tech>) if
+# it were placed in HTML or XML without escaping for its context, or were run as a template.
+HOSTILE = [
+    '"><meta http-equiv="refresh" content="0;url=https://evil.example/"><b x-evil="1">',
+    "' onmouseover='x-evil",
+    "</title><script>x-evil</script>",
+    "A&B <Tech> 有限公司",
+    "{{ 7*7 }}{% raw %}",
+    "javascript:alert(1)",
+    "]]><b x-evil=\"2\">",
+    "--!><b x-evil=\"3\">",
+]
+PLACES = ("chamber.yml", "front matter", "roster")
+
+
+def _q(text: str) -> str:
+    """A YAML single-quoted scalar."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def hostile_chamber(content: Path, slug: str, evil: str) -> None:
+    """A chamber whose every editor-written value holds `evil` (with a word after it where names must differ)."""
+    import csv
+    import io
+
+    e = _q(evil)
+    chamber_yml = f"""\
+name: {_q(evil + '商会')}
+short_name: {e}
+hometown: {e}
+city: {e}
+founded: 2015-06-18
+address: {e}
+phone: {_q('0577-88880000 ' + evil)}
+email: office@example.cn
+site_url: https://ok.example.cn/
+icp: {e}
+police_beian: {e}
+departments:
+  - name: {_q(evil + '秘书处')}
+    head: {e}
+    duties: {e}
+meetings:
+  - name: {e}
+    frequency: {e}
+    description: {e}
+plan:
+  - date: 2026-12-20
+    title: {e}
+    description: {e}
+services: {e}
+dues:
+  - position: {_q(evil + '会长')}
+    amount: 1000
+newsletter:
+  title: {e}
+  frequency: {e}
+  permit: {e}
+categories: [{_q(evil + '甲')}, {_q(evil + '乙')}]
+positions: [{_q(evil + '会长')}, 会员]
+"""
+    meta = (f"title: {e}\nsummary: {e}\nauthor: {e}\nsource: {e}\ntags: [{e}, {_q(evil + '2')}]\n"
+            f"category: {_q(evil + '乙')}\ncover: images/cover.png\n")
+    body = f"正文 {evil}\n\n![{evil}](images/cover.png)\n"
+    roster = io.StringIO()
+    csv.writer(roster).writerows([
+        ["名称", "联系人", "职务", "行业", "籍贯", "地址", "电话", "手机", "公开手机", "网址", "简介", "入会日期"],
+        [evil + "有限公司", evil, evil + "会长", evil, evil, evil, "0577-1234567 " + evil, "13900000001", "是",
+         "https://a.example.cn/", evil + "\n" + evil, "2026-09-01"],
+        [evil + "贸易", evil, "会员", evil, evil, evil, evil, "", "", evil, evil, "2026-09-02"],
+        # More profiles than profile_pages.CHECKED: the rest are drawn from the shell.
+        *([evil + name, evil, "会员", evil, evil, evil, "", "", "", "", evil, ""] for name in ("科技", "物流", "餐饮")),
+    ])
+    write_chamber(content, slug, chamber_yml=chamber_yml, files={
+        "news/2026/2026-09-10-evil.md": f"---\n{meta}slug: evil\ndate: 2026-09-10\n---\n\n{body}",
+        "news/2026/2026-09-11-next.md": f"---\ntitle: {_q(evil + '二')}\ndate: 2026-09-11\nslug: next\n---\n\n{evil}\n",
+        "news/2026/images/cover.png": _png(),
+        "news/2026/2026-05-21-falv-peixun.md": None, "news/2025/2025-12-30-nianhui.md": None,
+        "pages/about.md": f"---\ntitle: {e}\n---\n\n{evil}\n",
+        "charter.md": f"---\ntitle: {_q(evil + '章程')}\n---\n\n## 第一章　总则\n\n第一条　{evil}\n",
+        "members.csv": roster.getvalue(),
+        "newsletters/2026-q3.yml": f"number: {e}\nfrom: 2026-07-01\nto: 2026-12-31\ntitle: {e}\n"
+                                   f"foreword: {e}\nback_cover: {e}\nnew_members: true\nevents: true\n",
+    })
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def injected(doc) -> list[str]:
+    """What in a parsed page no template of ours writes: marked elements and attributes, handlers,
+    redirects, script URLs, scripts holding editor text."""
+    found = []
+    for element in doc.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag in ("tech", "x") or "x-evil" in tag:
+            found.append(f"element <{tag}>")
+        for name, value in element.attrib.items():
+            if "x-evil" in name or name.lower().startswith("on") or name == "a":
+                found.append(f"attribute {name} on <{tag}>")
+            if name in ("href", "src", "action", "formaction", "poster") and "javascript:" in value.replace(" ", "").lower():
+                found.append(f"{name}={value!r} on <{tag}>")
+        if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
+            found.append("a refresh")
+        if tag == "script" and "x-evil" in (element.text or ""):
+            found.append("a script with editor text")
+    return found
+
+
+def head_shape(doc) -> list[tuple]:
+    """The <head>'s elements as (tag, attribute names), in order."""
+    head = doc.find("head")
+    return [(e.tag, tuple(sorted(e.attrib))) for e in head.iter() if isinstance(e.tag, str) and e is not head]
+
+
+@pytest.fixture(scope="module")
+def benign_site(tmp_path_factory) -> Path:
+    """The same chamber with a harmless string of about the same length in every place."""
+    from generator.build import build_chamber
+
+    root = tmp_path_factory.mktemp("benign")
+    hostile_chamber(root / "content", "ok", "普通文字甲乙丙")
+    build_chamber("ok", root / "content", root / "sites", today=TODAY)
+    return root / "sites" / "ok"
+
+
+@pytest.mark.parametrize("evil", HOSTILE)
+def test_hostile_text_in_every_field_reaches_every_page_as_text(tmp_path: Path, benign_site: Path,
+                                                                evil: str) -> None:
+    import json
+
+    from lxml import etree
+
+    from generator.build import build_chamber
+    from generator.portal import write_portal
+    from conftest import parse
+
+    content, out = tmp_path / "content", tmp_path / "sites"
+    hostile_chamber(content, "evil", evil)
+    build_chamber("evil", content, out, today=TODAY)
+    write_portal(out)
+    site = out / "evil"
+    pages = sorted(site.rglob("*.html"))
+    kinds = {"index.html", "news/index.html", "news/2026/09/10/evil/index.html", "news/archive/2026/index.html",
+             "members/index.html", "organization/index.html", "charter/index.html", "newsletter/index.html",
+             "search/index.html", "404.html", "about/index.html"}
+    rels = {p.relative_to(site).as_posix() for p in pages}
+    assert kinds <= rels, sorted(rels)
+    assert [r for r in rels if r.startswith("news/category/")], sorted(rels)
+    profiles = [r for r in rels if r.startswith("members/") and r.count("/") == 2]
+    assert len(profiles) == 5, sorted(rels)
+    benign_heads = {tuple(head_shape(parse(p))) for p in benign_site.rglob("*.html")}
+    for page in [*pages, out / "index.html"]:
+        doc = parse(page)
+        assert injected(doc) == [], page
+        if page.parent != out:
+            assert tuple(head_shape(doc)) in benign_heads, page
+        assert "49" not in doc.text_content().replace("2026-09", "") or "7*7" in doc.text_content(), page
+    # The text is there as text, as written, where our own templates print it.
+    post_doc = parse(site / "news/2026/09/10/evil/index.html")
+    assert post_doc.cssselect(".cp-post__header h1")[0].text_content() == evil
+    assert evil in post_doc.cssselect(".cp-post__author")[0].text_content()
+    assert [t.text_content() for t in post_doc.cssselect(".cp-post__tags li")] == [evil, evil + "2"]
+    home = parse(site / "index.html")
+    assert home.cssselect(".cp-hero__name")[0].text_content() == evil + "商会"
+    names = {h.text_content().rstrip("¶").strip() for p in profiles for h in parse(site / p).cssselect("article h1")}
+    assert names == {evil + name for name in ("有限公司", "贸易", "科技", "物流", "餐饮")}
+    # XML and JSON read back with the text in them.
+    feed = etree.parse(str(site / "feed.xml"))
+    titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert evil in titles and evil + "商会 · 新闻动态" in titles
+    sitemap = etree.parse(str(site / "sitemap.xml"))
+    assert len(sitemap.getroot()) >= len(kinds)
+    summary = json.loads((site / "chamber.json").read_text(encoding="utf-8"))
+    assert summary["name"] == evil + "商会"
+    # The newsletter's print HTML (the PDF's source).
+    from generator.newsletter import build_issue, issue_html, load_issues
+    from generator.pdf import find_fonts
+
+    chamber = load_chamber(content, "evil", today=TODAY)
+    printed = issue_html(build_issue(chamber, load_issues(chamber)[0]), find_fonts())
+    print_doc = etree.fromstring(printed.encode("utf-8"), etree.HTMLParser())
+    assert injected(print_doc) == [] and evil in "".join(print_doc.itertext())
