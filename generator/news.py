@@ -75,6 +75,17 @@ class Post:
         return self.meta.summary or first_paragraph(self.body)
 
 
+# A summary is read from this much of a paragraph at most: 160 characters of text never need more, and
+# the work stays bounded however long the paragraph (a pasted run of brackets, a table without breaks).
+SUMMARY_WINDOW = 8192
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+# Each part stops at its own opener too, so that a run of openers without a close is read once, not once each.
+_TAG = re.compile(r"<[^<>]*>")
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_EMPHASIS = re.compile(r"[*_`~]+")
+
+
 def first_paragraph(markdown: str, limit: int = 160) -> str:
     """The first paragraph of running text, as plain text, cut at `limit` characters.
 
@@ -85,12 +96,12 @@ def first_paragraph(markdown: str, limit: int = 160) -> str:
         if not text or text.startswith(("#", "!", "|", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text) \
                 or _BLOCK_HTML.match(text):
             continue
-        text = re.sub(r"<(script|style)\b.*?</\1\s*>", "", text, flags=re.S | re.I)
-        text = re.sub(r"<[^>]*>", "", text)
-        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-        text = re.sub(r"<[^>]*>", "", text)
-        text = re.sub(r"[*_`~]+", "", text)
+        text = _SCRIPT.sub("", text[:SUMMARY_WINDOW])
+        text = _TAG.sub("", text)
+        text = _IMAGE.sub("", text)
+        text = _LINK.sub(r"\1", text)
+        text = _TAG.sub("", text)
+        text = _EMPHASIS.sub("", text)
         text = " ".join(text.split())
         if not text or (text.endswith(("：", ":")) and len(text) <= 30):
             continue

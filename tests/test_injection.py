@@ -313,3 +313,112 @@ def test_hostile_text_in_every_field_reaches_every_page_as_text(tmp_path: Path, 
     printed = issue_html(build_issue(chamber, load_issues(chamber)[0]), find_fonts())
     print_doc = etree.fromstring(printed.encode("utf-8"), etree.HTMLParser())
     assert injected(print_doc) == [] and evil in "".join(print_doc.itertext())
+
+
+# --- bounded work on any text (case 12) ----------------------------------------------------------------------
+N = 200_000
+
+
+def _pathological() -> dict[str, str]:
+    """Texts that make a backtracking pattern quadratic or worse: long runs of what patterns open with and
+    never close, nested openers, numbers and spaces without their end."""
+    runs = ["[", "(", "![", "](", "*", "_", "`", "<", "{", "第", "1", " ", "\n", "#", "~", "-", "|", ">", "!", "\u3000",
+            "《", "条", "：", "\\", '"']
+    texts = {f"{run!r}*": run * (N // len(run)) for run in runs}
+    pairs = ["[a", "[](", "![a](", "](x", "<a", "<img ", "<script", "``a", "`a``", "第一条", "第1", "1 ", "1-",
+             "# ", "\n \n", " \n", "**第", "[[", "((", "<!--", "{:", "本章程第", "条例第一条", "至二条",
+             "http://", "a@b.", "[a](<", "<a href='", "***_", '[a](b "', "[a](b (", "`` `", "~~~\n",
+             "<a href=", "<script>", "第一条《"]
+    texts |= {f"{pair!r}*": pair * (N // len(pair)) for pair in pairs}
+    texts |= {
+        "heading then #": "# " + "#" * N + "x", "a long numeral": "第" + "1" * N + "条",
+        "a long Chinese numeral": "第" + "一" * N + "条", "heading then spaces": "# " + " " * N + "x",
+        "nested brackets": "[" * (N // 2) + "]" * (N // 2), "nested parens": "[a](" + "(" * N,
+        "fence unclosed": "```\n" + "`` ``\n" * (N // 6), "fences": "```\n```` \n" * (N // 10),
+        "2 MB of [": "[" * (2 * 1024 * 1024 - 1),
+        "2 MB of text": ("商会动态 **加粗** [链接](a.md) `code` <b>x</b> 第十条\n\n" * 40000)[:2 * 1024 * 1024 // 3],
+    }
+    return texts
+
+
+def _functions() -> dict[str, object]:
+    """Every function of the project that runs a regular expression over text an editor wrote."""
+    from generator import charter, chinese, directory, links, markup, members, news, sources
+
+    def charter_all(text: str) -> object:
+        parsed = charter.parse_charter(text)
+        return charter.charter_markdown(parsed), [charter.passage_references(p) for p in charter._passages(parsed)]
+
+    def date(text: str) -> object:
+        try:
+            return chinese.parse_date(text)
+        except ValueError:
+            return None
+
+    return {
+        "news.first_paragraph": news.first_paragraph,
+        "links.find_links": lambda text: links._links_in.__wrapped__(text),
+        "charter.line_references": lambda text: charter.line_references(text, 1),
+        "charter.parse_charter/markdown/references": charter_all,
+        "markup.md_text": markup.md_text,
+        "markup.read_front_matter": markup.read_front_matter,
+        "markup.web_url": markup.web_url,
+        "sources.FRONT_MATTER": lambda text: sources.FRONT_MATTER.match("---\n" + text),
+        "directory.phone_links": directory._phone_links,
+        "members.mask_mobile": members.mask_mobile,
+        "members.website": members._website,
+        "chinese.parse_date": date,
+        "chinese.reading_minutes": chinese.reading_minutes,
+    }
+
+
+class TooLong(Exception):
+    pass
+
+
+@pytest.fixture
+def guard():
+    """A limit of a few seconds on what runs inside: it fails instead of hanging (regular expressions check
+    for signals as they run). A guard, not a benchmark: linear work on 2 MB is far below it."""
+    import signal
+
+    def stop(signum, frame):
+        raise TooLong()
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    yield lambda seconds: signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("name", list(_functions()))
+def test_every_pattern_on_editor_text_runs_in_bounded_time(name: str, guard) -> None:
+    function = _functions()[name]
+    slow = []
+    for label, text in _pathological().items():
+        guard(5)
+        try:
+            function(text)
+        except TooLong:
+            slow.append(label)
+        finally:
+            guard(0)
+    assert slow == [], f"{name} takes more than 5 s on: {slow}"
+
+
+@pytest.mark.parametrize("body", ["[" * N, "![" * (N // 2), "<" * N, "`" * N, "第一条" * (N // 3)])
+def test_a_post_of_pathological_markdown_builds_in_bounded_time(content: Path, out: Path, guard, body: str) -> None:
+    """Through everything a build runs on a post: loading, summary, links, Python-Markdown with the
+    project's extensions, sanitizing, search."""
+    from generator.build import build_chamber
+
+    write_chamber(content, "big", files={"news/2026/2026-06-01-big.md": post("长文", "2026-06-01", body),
+                                         "pages/about.md": "---\ntitle: 简介\n---\n\n" + body})
+    guard(120)
+    try:
+        build_chamber("big", content, out, today=TODAY)
+    except TooLong:
+        pytest.fail("the build took more than 2 minutes")
+    finally:
+        guard(0)
+    assert (out / "big/news/2026/06/01/big/index.html").is_file()
