@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import Problems
-from .markup import web_host, web_url
+from .chinese import pinyin_slug
+from .markup import plain_title, web_host, web_url
 from .schema import convert, spec
 from .sources import YamlDoc, load_yaml
 
@@ -120,10 +121,23 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
             if value in seen:
                 problems.error(path, f"{value!r} is listed twice", line=doc.line(name, index), field=name)
             seen.add(value)
+    # A category's page is at news/category/<pinyin>/: two names read alike (培训, 陪训) would share one page.
+    by_slug: dict[str, str] = {}
+    for index, value in enumerate(info.categories):
+        other = by_slug.setdefault(category_slug(value), value)
+        if other != value:
+            problems.error(path, f"{other!r} and {value!r} read alike in pinyin and would share one page "
+                                 f"(news/category/{category_slug(value)}/)", line=doc.line("categories", index),
+                           field="categories", expected="rename one of them, e.g. add a word")
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
             problems.error(path, "a negative amount", line=doc.line("dues", index, "amount"),
                            field=f"dues.{index}.amount")
+
+
+def category_slug(name: str) -> str:
+    """The URL name of a category's page, as Material's blog makes it (its categories_slugify)."""
+    return pinyin_slug(plain_title(name))
 
 
 def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:

@@ -422,3 +422,15 @@ def test_a_post_of_pathological_markdown_builds_in_bounded_time(content: Path, o
     finally:
         guard(0)
     assert (out / "big/news/2026/06/01/big/index.html").is_file()
+
+
+# --- categories read alike (case 16) -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("names", [["培训", "陪训"], ["商会动态", "商会 动态"], ["News", "news"], ["通知", "通知!"]])
+def test_categories_that_would_share_a_page_are_an_error_naming_both(content: Path, names: list[str]) -> None:
+    listed = ", ".join(_q(n) for n in ["通知公告", *names])
+    write_chamber(content, "cat", chamber_yml=CHAMBER_YML + f"categories: [{listed}]\n", files={
+        "news/2026/2026-05-21-falv-peixun.md": post("培训", "2026-05-21", category=names[0])})
+    found = problems_of(content, "cat")
+    assert [p for p in found if p.startswith("content/cat/chamber.yml:12: categories: ")
+            and f"{names[0]!r} and {names[1]!r} read alike in pinyin" in p], found
