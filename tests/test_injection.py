@@ -434,3 +434,21 @@ def test_categories_that_would_share_a_page_are_an_error_naming_both(content: Pa
     found = problems_of(content, "cat")
     assert [p for p in found if p.startswith("content/cat/chamber.yml:12: categories: ")
             and f"{names[0]!r} and {names[1]!r} read alike in pinyin" in p], found
+
+
+# --- every problem of a post at once (case 18) ----------------------------------------------------------------
+
+def test_every_problem_of_one_post_is_reported_at_once(content: Path) -> None:
+    write_chamber(content, "many", files={"news/2026/2026-06-01-many.md": (
+        "---\ntitle: 多处错误\ndate: 2026-02-30\ncategory: 不存在的栏目\nslug: Bad_Slug\ncover: images/none.jpg\n"
+        "tags: {a: 1}\n---\n\n正文。\n")})
+    found = [p for p in problems_of(content, "many") if "2026-06-01-many.md" in p]
+    fields = sorted(p.split(": ")[1] for p in found)
+    assert fields == ["category", "cover", "date", "slug", "tags"], found
+
+
+def test_a_post_whose_title_is_not_text_still_has_its_category_checked(content: Path) -> None:
+    write_chamber(content, "many", files={"news/2026/2026-06-01-many.md": (
+        "---\ntitle: [列表]\ndate: 2026-06-01\ncategory: 不存在的栏目\n---\n\n正文。\n")})
+    found = [p for p in problems_of(content, "many") if "2026-06-01-many.md" in p]
+    assert sorted(p.split(": ")[1] for p in found) == ["category", "title"], found
