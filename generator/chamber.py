@@ -121,6 +121,9 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
             if value in seen:
                 problems.error(path, f"{value!r} is listed twice", line=doc.line(name, index), field=name)
             seen.add(value)
+    if not info.categories:
+        problems.error(path, "no category is listed", line=doc.line("categories"), field="categories",
+                       expected="at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones")
     # A category's page is at news/category/<pinyin>/: two names read alike (培训, 陪训) would share one page.
     by_slug: dict[str, str] = {}
     for index, value in enumerate(info.categories):

@@ -48,7 +48,8 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     roster_path = found if info else None      # read only with the chamber's positions
     reading = forked.call(_read_roster, roster_path, roster_problems, info.positions if info else None,
                           background=parallel and roster_path is not None)
-    posts = load_posts(folder, info.categories if info else None, problems)
+    # Without a usable list of categories (an error of chamber.yml), posts' categories are not checked.
+    posts = load_posts(folder, info.categories if info and info.categories else None, problems)
     pages = load_pages(folder, problems)
     charter = load_charter(folder, problems)
     roster, roster_items = reading.result()

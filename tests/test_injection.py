@@ -452,3 +452,11 @@ def test_a_post_whose_title_is_not_text_still_has_its_category_checked(content: 
         "---\ntitle: [列表]\ndate: 2026-06-01\ncategory: 不存在的栏目\n---\n\n正文。\n")})
     found = [p for p in problems_of(content, "many") if "2026-06-01-many.md" in p]
     assert sorted(p.split(": ")[1] for p in found) == ["category", "title"], found
+
+
+def test_an_empty_list_of_categories_is_an_error_not_a_crash(content: Path) -> None:
+    """Found by fuzzing chamber.yml (tests/test_fuzz.py)."""
+    write_chamber(content, "cat", chamber_yml=CHAMBER_YML + "categories: []\n")
+    assert problems_of(content, "cat") == [
+        "content/cat/chamber.yml:12: categories: no category is listed (at least one, e.g. [商会动态, 通知公告], "
+        "or leave categories out for the default ones)"]
