@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from . import forked
+from .cache import known_pinyin
 from .chamber import SLUG, load_chamber_info
 from .charter import load_charter
 from .errors import ContentError, Problem, Problems
@@ -41,6 +42,7 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
         problems.error(folder, "no such chamber folder", expected=f"create it with: chamber new {slug}")
         raise ContentError(problems.items)
 
+    known_pinyin(content_dir)
     info = load_chamber_info(folder, problems)
     # The roster's problems are reported after the charter's, wherever it is read.
     roster_problems = Problems(problems.root)

@@ -179,11 +179,11 @@ newsletter:
   title: {e}
   frequency: {e}
   permit: {e}
-categories: [{_q(evil + '甲')}, {_q(evil + '乙')}]
+categories: [{_q('甲' + evil)}, {_q('乙' + evil)}]
 positions: [{_q(evil + '会长')}, 会员]
 """
     meta = (f"title: {e}\nsummary: {e}\nauthor: {e}\nsource: {e}\ntags: [{e}, {_q(evil + '2')}]\n"
-            f"category: {_q(evil + '乙')}\ncover: images/cover.png\n")
+            f"category: {_q('乙' + evil)}\ncover: images/cover.png\n")
     body = f"正文 {evil}\n\n![{evil}](images/cover.png)\n"
     roster = io.StringIO()
     csv.writer(roster).writerows([
