@@ -52,7 +52,7 @@ from mkdocs.config.defaults import MkDocsConfig  # noqa: E402
 from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import TableOfContents  # noqa: E402
 
-from .chinese import pinyin_slug  # noqa: E402
+from .chamber import category_slug  # noqa: E402
 from .markup import FrontMatterLoader, plain_title  # noqa: E402
 from .model import Chamber  # noqa: E402
 
@@ -151,7 +151,7 @@ def category_slugs(chamber: Chamber) -> None:
     """Work out the categories' URL names (the blog's categories_slugify is chinese.pinyin_slug) while
     the pinyin memo is open (cache.slug_memo), so that later builds find them there."""
     for name in chamber.info.categories:
-        pinyin_slug(plain_title(name))
+        category_slug(name)
 
 
 def index_posts(config: MkDocsConfig) -> None:

@@ -237,6 +237,17 @@ def slug_memo_path(content_dir: Path) -> Path:
     return cache_root(content_dir) / "slugs" / f"{digest.hexdigest()[:16]}.json"
 
 
+def known_pinyin(content_dir: Path) -> None:
+    """The pinyin slugs slug_memo keeps, known from the start: loading a chamber checks its categories' URL
+    names (chamber.category_slug) before a build opens the memo, and pypinyin's dictionary costs ~0.15 s."""
+    from . import chinese
+
+    known = read_json(slug_memo_path(content_dir)).get("pinyin")
+    if isinstance(known, dict):
+        chinese.KNOWN_PINYIN.update({name: value for name, value in known.items()
+                                     if isinstance(name, str) and isinstance(value, str)})
+
+
 @contextlib.contextmanager
 def slug_memo(chamber: Chamber) -> Iterator[None]:
     """Member URL names, pinyin sort keys and slugs made by earlier builds (directory.KNOWN_SLUGS and
@@ -252,7 +263,8 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
         if isinstance(known, dict):
             memo.update({name: value for name, value in known.items()
                          if isinstance(name, str) and isinstance(value, str)})
-    before = [len(memo) for memo in memos.values()]
+    # Written when this process knows names the file lacks (made by this build, or on loading: known_pinyin).
+    before = [len(kept[kind]) if isinstance(kept.get(kind), dict) else 0 for kind in memos]
     yield
     if [len(memo) for memo in memos.values()] != before or not path.exists():
         try:

@@ -6,8 +6,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import Problems
+from .chinese import pinyin_slug
+from .markup import plain_title, web_host, web_url
 from .schema import convert, spec
 from .sources import YamlDoc, editor_file, load_yaml
 
@@ -15,6 +18,8 @@ DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# No characters that end an attribute or a mailto: link's address.
+EMAIL = re.compile(r"^[^@\s\"'<>()\[\]\\,;:]+@[^@\s\"'<>()\[\]\\,;:]+\.[^@\s\"'<>()\[\]\\,;:]+$")
 
 
 @dataclass
@@ -88,10 +93,21 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
     if info.color and not COLOR.match(info.color):
         problems.error(path, f"{info.color!r} is not a colour", line=doc.line("color"), field="color",
                        expected="#RRGGBB, e.g. #B71C1C")
-    if info.site_url and not re.match(r"^https?://[^\s/]+", info.site_url):
-        problems.error(path, f"{info.site_url!r} is not a web address", line=doc.line("site_url"),
-                       field="site_url", expected="https://example.cn/")
-    if info.email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", info.email):
+    if info.site_url:
+        # Parsed and rebuilt, and the rebuilt address used: it goes into every page's <head> and the feed.
+        url = web_url(info.site_url)
+        if url is None or urlsplit(url).query or urlsplit(url).fragment:
+            problems.error(path, f"{info.site_url!r} is not a web address", line=doc.line("site_url"),
+                           field="site_url", expected="http(s)://, a host name and a path, without spaces, quotes, "
+                                                      "< >, a user name, ? or #, e.g. https://example.cn/")
+        else:
+            info.site_url = url
+    for index, host in enumerate(info.embed_hosts):
+        if web_host(host) is None:
+            problems.error(path, f"{host!r} is not a host name", line=doc.line("embed_hosts", index),
+                           field="embed_hosts", expected="a host name alone, e.g. player.youku.com")
+    info.embed_hosts = [found for host in info.embed_hosts if (found := web_host(host))]
+    if info.email and not EMAIL.match(info.email):
         problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
     if info.logo:
         from .paths import resolve_inside
@@ -110,10 +126,26 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
             if value in seen:
                 problems.error(path, f"{value!r} is listed twice", line=doc.line(name, index), field=name)
             seen.add(value)
+    if not info.categories:
+        problems.error(path, "no category is listed", line=doc.line("categories"), field="categories",
+                       expected="at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones")
+    # A category's page is at news/category/<pinyin>/: two names read alike (培训, 陪训) would share one page.
+    by_slug: dict[str, str] = {}
+    for index, value in enumerate(info.categories):
+        other = by_slug.setdefault(category_slug(value), value)
+        if other != value:
+            problems.error(path, f"{other!r} and {value!r} read alike in pinyin and would share one page "
+                                 f"(news/category/{category_slug(value)}/)", line=doc.line("categories", index),
+                           field="categories", expected="rename one of them, e.g. add a word")
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
             problems.error(path, "a negative amount", line=doc.line("dues", index, "amount"),
                            field=f"dues.{index}.amount")
+
+
+def category_slug(name: str) -> str:
+    """The URL name of a category's page, as Material's blog makes it (its categories_slugify)."""
+    return pinyin_slug(plain_title(name))
 
 
 def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:

@@ -9,6 +9,7 @@ Three pure steps, so that the website and the printed charter share them:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import logging
 import re
@@ -153,12 +154,14 @@ class Charter:
 
 # --- Parsing -----------------------------------------------------------------------------------------------
 
-NUMERAL = r"[〇零一二两三四五六七八九十百千]+|[0-9]+"
+# Bounded: no charter has article 10⁶, and an endless run of digits is not a number (nor an int Python makes).
+NUMERAL = r"[〇零一二两三四五六七八九十百千]{1,12}|[0-9]{1,6}"
 # 第一条 / 第二十一条 / 第一百零三条 at the start of a paragraph or heading, maybe bold, maybe indented with
 # full-width spaces as pasted from Word; whatever spacing follows the number (full-width, ASCII or none).
 _NUMBERED = re.compile(
     rf"^[ \t\u3000]*(?:#{{1,6}}[ \t]+)?(?:\*\*)?第(?P<num>{NUMERAL})(?P<kind>[章节条])(?:\*\*)?[ \t\u3000]*(?P<rest>.*)$")
-_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
+# The closing #s and spaces are taken off by _heading_text: a pattern for them backtracks on a long run.
+_HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>.*)$")
 _SENTENCE_MARK = re.compile(r"[。，；：,;:]")
 
 
@@ -187,6 +190,11 @@ def _blocks(lines: list[str]) -> list[tuple[int, int]]:
     if start is not None:
         blocks.append((start, len(lines) - 1))
     return blocks
+
+
+def _heading_text(heading: re.Match) -> str:
+    """A # heading's text without its closing #s (## 总则 ## → 总则)."""
+    return heading["text"].rstrip(" \t").rstrip("#").rstrip(" \t")
 
 
 def _clean_title(text: str) -> str:
@@ -250,8 +258,8 @@ def parse_charter(body: str, first_line: int = 1) -> CharterText:
             article_end = last
             container().append(article)
             continue
-        if heading and heading["text"] and head.startswith("# ") and title is None and not items:
-            title = _clean_title(heading["text"])
+        if heading and _heading_text(heading) and head.startswith("# ") and title is None and not items:
+            title = _clean_title(_heading_text(heading))
             continue
         if article is not None and not heading:
             article_end = last
@@ -279,34 +287,46 @@ class Reference:
 _REFERENCE = re.compile(
     rf"第(?P<num>{NUMERAL})条(?:第(?:{NUMERAL})[款项目])*|(?<=[至到])(?P<upto>{NUMERAL})条(?:第(?:{NUMERAL})[款项目])*")
 # Text a reference is never found in: code, Markdown links and images, HTML tags, attribute lists.
-_PROTECTED = re.compile(r"`[^`]*`|!?\[[^\]]*\]\([^)]*\)|<[^>]*>|\{:?[^}]*\}")
-_OWN = re.compile(r"本章程[ \u3000]*$")
-_LAW = re.compile(r"(》|条例|法|办法|规定|细则|决定|章程|规则|准则|通知|意见|纲要)[ \u3000]*$")
+# Each part stops at its own opener too: a run of openers without a close is then read once, not once each.
+_PROTECTED = re.compile(r"`[^`]*`|!?\[[^\[\]]*\]\([^()]*\)|<[^<>]*>|\{:?[^{}]*\}")
+# What ends the text before a reference (spaces aside): this charter's own name, or another law's.
+_OWN = "本章程"
+_LAW = ("》", "条例", "法", "办法", "规定", "细则", "决定", "章程", "规则", "准则", "通知", "意见", "纲要")
 # What may join references to the same law: 《条例》第十条、第十一条和第十二条.
-_JOINER = re.compile(r"^[ \u3000、，,和及与或以至到—～~\-]*$")
+_JOINER = re.compile(r"[ \u3000、，,和及与或以至到—～~\-]*")
 
 
 def line_references(text: str, line: int) -> list[Reference]:
-    """The references to articles in one line of running text (headings have none)."""
+    """The references to articles in one line of running text (headings have none).
+
+    Linear in the line's length: the text before each reference is looked at only where the last one ended.
+    """
     if _HEADING.match(text):
         return []
     protected = [m.span() for m in _PROTECTED.finditer(text)]
+    starts = [a for a, _ in protected]
     found: list[Reference] = []
+    titles, counted = 0, 0      # 《 minus 》 in text[:counted]
     for match in _REFERENCE.finditer(text):
         start, end = match.span()
-        if any(a <= start < b for a, b in protected):
+        index = bisect.bisect_right(starts, start) - 1
+        if index >= 0 and start < protected[index][1]:
             continue
-        before = text[:start]
-        if before.count("《") > before.count("》"):
+        titles += text.count("《", counted, start) - text.count("》", counted, start)
+        counted = start
+        if titles > 0:
             continue        # inside a title: 《关于修改第十条的决定》
         numeral = match["num"] or match["upto"]
-        if _OWN.search(before):
+        before = start
+        while before > 0 and text[before - 1] in " \u3000":
+            before -= 1
+        if text.endswith(_OWN, 0, before):
             foreign = False
-        elif _LAW.search(before):
+        elif text.endswith(_LAW, 0, before):
             foreign = True
         else:
             previous = found[-1] if found else None
-            foreign = bool(previous and previous.foreign and _JOINER.match(text[previous.end:start]))
+            foreign = bool(previous and previous.foreign and _JOINER.fullmatch(text, previous.end, start))
         found.append(Reference(parse_numeral(numeral), line, start, end, match.group(0), foreign))
     return found
 

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import forked
+from .cache import known_pinyin
 from .chamber import SLUG, load_chamber_info
 from .charter import load_charter
 from .errors import ContentError, Problem, Problems
@@ -40,6 +41,7 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
         problems.error(folder, "no such chamber folder", expected=f"create it with: chamber new {slug}")
         raise ContentError(problems.items)
 
+    known_pinyin(content_dir)
     info = load_chamber_info(folder, problems)
     # The roster's problems are reported after the charter's, wherever it is read.
     roster_problems = Problems(problems.root)
@@ -47,7 +49,8 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     roster_path = found if info else None      # read only with the chamber's positions
     reading = forked.call(_read_roster, roster_path, roster_problems, info.positions if info else None,
                           background=parallel and roster_path is not None)
-    posts = load_posts(folder, info.categories if info else None, problems)
+    # Without a usable list of categories (an error of chamber.yml), posts' categories are not checked.
+    posts = load_posts(folder, info.categories if info and info.categories else None, problems)
     pages = load_pages(folder, problems)
     charter = load_charter(folder, problems)
     roster, roster_items = reading.result()

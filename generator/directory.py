@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 
 from .chamber import ChamberInfo
 from .chinese import pinyin_key
-from .markup import front_matter, html_text, md_text
+from .markup import front_matter, html_text, md_text, plain_title
 from .members import LABELS, Member
 from .segmenter import segmenter
 
@@ -258,7 +258,8 @@ def _phone_links(text: str) -> str:
 def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
     """members/<slug>.md: the public fields, logo, intro, website and tel: links of one listed member."""
     public = member.public_fields()
-    meta = {"title": public["name"], "description": f"{chamber_name}会员：{public['name']}",
+    # Material prints the title and description unescaped (in <head> too): plain_title makes them inert.
+    meta = {"title": plain_title(public["name"]), "description": plain_title(f"{chamber_name}会员：{public['name']}"),
             "hide": ["navigation", "toc"]}
     lines = [front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
     lines.append('<p class="cp-profile__back"><a href="../">← 返回会员名录</a></p>')

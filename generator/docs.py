@@ -127,6 +127,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
         # Posts have their own previous/next links by date: the footer's page navigation would repeat them.
         "hide": ["footer"],
         "chamber_post": {
+            "title": post.title,     # as written, for our own templates, which escape it
             "author": post.meta.author,
             "source": post.meta.source,
             "tags": post.meta.tags,

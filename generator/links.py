@@ -26,11 +26,12 @@ from .published import refusal
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?$(?:.*?^[ \t]*\1[ \t]*$|.*\Z)", re.M | re.S)
 _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 # A link's text in brackets, then its target: an image when a "!" comes right before (looked at apart, so
-# that the search can start at each "[" instead of trying every character).
-_INLINE = re.compile(r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
-                     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
+# that the search can start at each "[" instead of trying every character). A title is at most 500
+# characters: an unclosed quote is then not read to the end of the text from every link.
+_INLINE = re.compile(r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^<>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
+                     r"(?:\s+(?:\"[^\"\n]{0,500}\"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?\s*\)")
 _DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
-_HTML = re.compile(r"<(img|a|source|video|audio)\b[^>]*?\s(?:src|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+_HTML = re.compile(r"<(img|a|source|video|audio)\b[^<>]*?\s(?:src|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 # Files a link may publish: those under these folders (never the roster, chamber.yml or newsletters/).

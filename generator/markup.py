@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import ipaddress
 import json
 import re
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import yaml
 
@@ -39,6 +41,60 @@ def safe_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
     """The URL if it uses an allowed scheme, else None (javascript:, data: and the like are dropped)."""
     value = (url or "").strip()
     return value if value.lower().startswith(schemes) and not re.search(r"[\s\"'<>]", value) else None
+
+
+# Never in an address an editor gives: they end an attribute or a tag, or hide a second address.
+_NOT_IN_URL = re.compile(r"[\s\"'<>\\`^{}|\x00-\x1f\x7f]")
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+
+
+def web_host(text: str) -> str | None:
+    """The host name, lower case, if it is one (labels of letters, digits and -; Chinese names allowed), or an
+    IP address; else None."""
+    host = (text or "").strip().lower().rstrip(".")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        return str(ipaddress.ip_address(host)) if ":" in host else str(ipaddress.IPv4Address(host))
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(label) for label in labels) or labels[-1].isdigit():
+        return None
+    return host
+
+
+def web_url(text: str, schemes: tuple[str, ...] = ("http", "https")) -> str | None:
+    """The address rebuilt from its parsed parts if it is one: a scheme of `schemes`, a valid host, no user
+    name or password, nothing that could end an attribute (white space, quotes, angle brackets); else None.
+
+    The rebuilt address is the one to use: parts are re-encoded, so what a prefix check would let through
+    after a valid start (https://ok.example.cn/"><meta …>) cannot reach a page.
+    """
+    value = (text or "").strip()
+    if not value or _NOT_IN_URL.search(value):
+        return None
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in schemes or "@" in parts.netloc or not parts.hostname:
+        return None
+    host = web_host(parts.hostname)
+    if host is None:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port is None else f"{host}:{port}"
+    path = quote(parts.path, safe="/%:@!$&()*+,;=-._~")
+    query = quote(parts.query, safe="/%:@!$&()*+,;=-._~?")
+    fragment = quote(parts.fragment, safe="/%:@!$&()*+,;=-._~?")
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, fragment))
 
 
 # What JSON leaves as it is but a YAML 1.1 quoted scalar does not keep: the line breaks NEL, LS and PS (folded

@@ -30,7 +30,7 @@ from typing import Any
 from .chamber import DEFAULT_POSITIONS
 from .chinese import parse_date
 from .errors import Problems
-from .markup import safe_url
+from .markup import web_url
 from .paths import resolve_inside
 from .personal import masked, scrub
 from .schema import parse_bool
@@ -477,10 +477,10 @@ def _date(value: Any, excel: bool) -> dt.date:
 
 
 def _website(text: str) -> str | None:
-    """An http(s) address; a bare domain (www.example.cn) is read as http://; anything else is None."""
+    """An http(s) address, rebuilt from its parts (markup.web_url); a bare domain (www.example.cn) is read as http://; anything else is None."""
     if re.fullmatch(r"(?i)[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)?", text):
         text = "http://" + text
-    return safe_url(text, ("http://", "https://"))
+    return web_url(text)
 
 
 def _closest(value: str, allowed: list[str]) -> str | None:
@@ -514,7 +514,10 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         # Line breaks typed into a cell (Alt+Enter) only matter in the intro.
         setattr(member, fname, text if fname == "intro" else " ".join(text.split()))
 
+    # Spaces do not count (会 长 is 会长), on either side; the member gets chamber.yml's spelling.
+    spelled = {re.sub(r"\s+", "", p): p for p in positions}
     member.position = re.sub(r"\s+", "", member.position)
+    member.position = spelled.get(member.position, member.position)
     if member.position and member.position not in positions:
         close = _closest(member.position, positions)
         hint = f"did you mean {close!r}? " if close else ""

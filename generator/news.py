@@ -75,6 +75,17 @@ class Post:
         return self.meta.summary or first_paragraph(self.body)
 
 
+# A summary is read from this much of a paragraph at most: 160 characters of text never need more, and
+# the work stays bounded however long the paragraph (a pasted run of brackets, a table without breaks).
+SUMMARY_WINDOW = 8192
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+# Each part stops at its own opener too, so that a run of openers without a close is read once, not once each.
+_TAG = re.compile(r"<[^<>]*>")
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_EMPHASIS = re.compile(r"[*_`~]+")
+
+
 def first_paragraph(markdown: str, limit: int = 160) -> str:
     """The first paragraph of running text, as plain text, cut at `limit` characters.
 
@@ -85,12 +96,12 @@ def first_paragraph(markdown: str, limit: int = 160) -> str:
         if not text or text.startswith(("#", "!", "|", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text) \
                 or _BLOCK_HTML.match(text):
             continue
-        text = re.sub(r"<(script|style)\b.*?</\1\s*>", "", text, flags=re.S | re.I)
-        text = re.sub(r"<[^>]*>", "", text)
-        text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
-        text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
-        text = re.sub(r"<[^>]*>", "", text)
-        text = re.sub(r"[*_`~]+", "", text)
+        text = _SCRIPT.sub("", text[:SUMMARY_WINDOW])
+        text = _TAG.sub("", text)
+        text = _IMAGE.sub("", text)
+        text = _LINK.sub(r"\1", text)
+        text = _TAG.sub("", text)
+        text = _EMPHASIS.sub("", text)
         text = " ".join(text.split())
         if not text or (text.endswith(("：", ":")) and len(text) <= 30):
             continue
@@ -112,42 +123,55 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
     if source is None:
         return None
     meta: PostMeta | None = convert(PostMeta, source.meta, path, problems)
-    if meta is None:
-        return None
-    ok = True
-    if not meta.title.strip():
+    ok = meta is not None
+    # Every problem of the post at once: the checks below run on what the editor wrote even when a value
+    # of another key could not be read (a bad date does not hide an unknown category).
+    raw = source.meta.data
+
+    def written(key: str) -> str | None:
+        value = getattr(meta, key) if meta is not None else raw.get(key)
+        return value.strip() if isinstance(value, str) else None
+
+    title, category, slug, cover_name = written("title"), written("category"), written("slug"), written("cover")
+    if title is not None and not title:
         problems.error(path, "the title is empty", line=source.meta.line("title"), field="title")
         ok = False
     if categories is None:
         pass
-    elif meta.category is None:
-        meta.category = categories[0]
-    elif meta.category not in categories:
-        problems.error(path, f"unknown category {meta.category!r}", line=source.meta.line("category"),
+    elif category is None:
+        if meta is not None:
+            meta.category = categories[0]
+    elif category not in categories:
+        problems.error(path, f"unknown category {category!r}", line=source.meta.line("category"),
                        field="category", expected="one of: " + ", ".join(categories))
         ok = False
-    if meta.slug is not None and not SLUG.match(meta.slug):
-        problems.error(path, f"{meta.slug!r} is not a URL name", line=source.meta.line("slug"), field="slug",
+    if slug is not None and not SLUG.match(slug):
+        problems.error(path, f"{slug!r} is not a URL name", line=source.meta.line("slug"), field="slug",
                        expected="lower-case letters, digits and -")
         ok = False
     cover = None
-    if meta.cover:
-        cover = resolve_inside(path.parent, meta.cover, folder)
+    if cover_name:
+        cover = resolve_inside(path.parent, cover_name, folder)
         if cover is None:
-            problems.error(path, f"cover image {meta.cover!r} not found inside the chamber folder",
+            problems.error(path, f"cover image {cover_name!r} not found inside the chamber folder",
                            line=source.meta.line("cover"), field="cover",
                            expected="a path relative to the post, e.g. images/photo.jpg")
             ok = False
         elif cover.relative_to(folder.resolve()).parts[0] not in PUBLISHABLE_DIRS:
-            problems.error(path, f"cover image {meta.cover!r} is not in a folder that is published",
+            problems.error(path, f"cover image {cover_name!r} is not in a folder that is published",
                            line=source.meta.line("cover"), field="cover",
                            expected="an image under news/, pages/ or assets/")
             ok = False
+<<<<<<< HEAD
         elif why := image_problem(cover):
             problems.error(path, f"cover image {meta.cover!r} {why}", line=source.meta.line("cover"),
+=======
+        elif is_photo(cover) and (why := photo_problem(cover)):
+            problems.error(path, f"cover image {cover_name!r} {why}", line=source.meta.line("cover"),
+>>>>>>> hard-inject
                            field="cover", expected="save it again as JPEG or PNG")
             ok = False
-    if not ok:
+    if not ok or meta is None:
         return None
     # Staged as .md whatever the case of its suffix: MkDocs reads only .md files as pages.
     rel = path.relative_to(folder / "news").as_posix()[:-len(".md")] + ".md"

@@ -143,17 +143,36 @@ class YamlDoc:
         return None
 
 
-def _record_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
+def _record_lines(node: yaml.Node, path: tuple, lines: dict[tuple, int], twice: list[tuple[tuple, int, int]]) -> None:
+    """Note the line of every key and item below `node`; a key given twice in one mapping goes to `twice`
+    as (its path, first line, second line): YAML readers keep the last silently."""
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             sub = path + (key.value,)
-            lines[sub] = key.start_mark.line + 1
-            _record_lines(value, sub, lines)
+            line = key.start_mark.line + 1
+            if isinstance(key, yaml.ScalarNode) and sub in lines:
+                twice.append((sub, lines[sub], line))
+            lines[sub] = line
+            _record_lines(value, sub, lines, twice)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             sub = path + (index,)
             lines[sub] = item.start_mark.line + 1
-            _record_lines(item, sub, lines)
+            _record_lines(item, sub, lines, twice)
+
+
+def _read_lines(node: yaml.Node | None, data: Any, path: Path, problems: Problems, line_offset: int) -> YamlDoc:
+    """The document with its lines; each key given twice in one mapping is an error naming both lines."""
+    lines: dict[tuple, int] = {}
+    twice: list[tuple[tuple, int, int]] = []
+    if node is not None:
+        _record_lines(node, (), lines, twice)
+    for at, first, second in twice:
+        problems.error(path, f"the key {at[-1]!r} is given twice, on lines {first + line_offset} and "
+                             f"{second + line_offset}", line=second + line_offset,
+                       field=".".join(str(part) for part in at),
+                       expected="keep one of them: YAML would silently use the last")
+    return YamlDoc(data, lines, line_offset)
 
 
 def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 0) -> YamlDoc | None:
@@ -165,10 +184,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 
     except yaml.YAMLError:
         pass
     else:
-        lines: dict[tuple, int] = {}
-        if node is not None:
-            _record_lines(node, (), lines)
-        return YamlDoc(data, lines, line_offset)
+        return _read_lines(node, data, path, problems, line_offset)
     finally:
         fast.dispose()
     loader = _Loader(text)
@@ -186,10 +202,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 
         return None
     finally:
         loader.dispose()
-    lines = {}
-    if node is not None:
-        _record_lines(node, (), lines)
-    return YamlDoc(data, lines, line_offset)
+    return _read_lines(node, data, path, problems, line_offset)
 
 
 def load_yaml(path: Path, problems: Problems) -> YamlDoc | None:
