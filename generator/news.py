@@ -162,13 +162,8 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
                            line=source.meta.line("cover"), field="cover",
                            expected="an image under news/, pages/ or assets/")
             ok = False
-<<<<<<< HEAD
         elif why := image_problem(cover):
-            problems.error(path, f"cover image {meta.cover!r} {why}", line=source.meta.line("cover"),
-=======
-        elif is_photo(cover) and (why := photo_problem(cover)):
             problems.error(path, f"cover image {cover_name!r} {why}", line=source.meta.line("cover"),
->>>>>>> hard-inject
                            field="cover", expected="save it again as JPEG or PNG")
             ok = False
     if not ok or meta is None:
