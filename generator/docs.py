@@ -47,14 +47,21 @@ def post_docs_path(post: Post) -> str:
 
 
 def logo_docs_path(chamber: Chamber) -> str | None:
-    """Where the logo sits in the docs: its own path if under assets/, else assets/logo.<ext>."""
+    """Where the logo sits in the docs: its own path if under assets/ and made of plain URL characters
+    (Material prints the logo's address into `src` and `href` unescaped), else assets/logo.<ext>."""
     if not chamber.info.logo:
         return None
     source = resolve_inside(chamber.folder, chamber.info.logo, chamber.folder)
     if source is None:
         return None
     rel = source.relative_to(chamber.folder.resolve()).as_posix()
-    return rel if rel.startswith("assets/") else f"assets/logo{source.suffix.lower()}"
+    if rel.startswith("assets/") and _PLAIN_PATH.fullmatch(rel):
+        return rel
+    suffix = source.suffix.lower()
+    return f"assets/logo{suffix if _PLAIN_PATH.fullmatch(suffix) else ''}"
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 
 
 def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]]:

@@ -460,3 +460,28 @@ def test_an_empty_list_of_categories_is_an_error_not_a_crash(content: Path) -> N
     assert problems_of(content, "cat") == [
         "content/cat/chamber.yml:12: categories: no category is listed (at least one, e.g. [商会动态, 通知公告], "
         "or leave categories out for the default ones)"]
+
+
+@pytest.mark.parametrize("name", ['assets/lo"go onerror=alert(1) x.png', "assets/标 志.png", "pages/logo.png"])
+def test_a_logo_of_any_file_name_reaches_the_head_and_header_as_an_address(content: Path, out: Path,
+                                                                            name: str) -> None:
+    """Material prints the logo's address into `src` and `href` as it is: one not made of plain URL
+    characters is published as assets/logo.<ext>."""
+    import io
+
+    from PIL import Image
+
+    from generator.build import build_chamber
+    from conftest import parse
+
+    png = io.BytesIO()
+    Image.new("RGB", (16, 16), "red").save(png, "PNG")
+    write_chamber(content, "logo", chamber_yml=CHAMBER_YML + f"logo: '{name}'\n", files={name: png.getvalue()})
+    build_chamber("logo", content, out, today=TODAY)
+    doc = parse(out / "logo/index.html")
+    logos = [img.get("src") for img in doc.cssselect("header img, .md-nav__title img")]
+    icons = [link.get("href") for link in doc.cssselect("link[rel=icon]")]
+    expected = "assets/logo.png" if '"' in name or " " in name or not name.startswith("assets/") else name
+    assert logos and set(logos) == {expected} and icons == [expected]
+    assert not [e for e in doc.iter() if isinstance(e.tag, str) and e.get("onerror") is not None]
+    assert (out / "logo" / expected).is_file()
