@@ -13,7 +13,7 @@ from .errors import ContentError, Problem, Problems
 from .links import Document, check_links
 from .members import Roster, find_roster, load_members
 from .model import Chamber
-from .news import load_posts
+from .news import load_posts, unloaded_posts
 from .pages import load_pages
 from .paths import forget_folders
 from .published import published_assets
@@ -61,6 +61,8 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     documents += [Document(p.path, p.body, p.body_line, True) for p in pages]
     if charter:
         documents.append(Document(charter.path, charter.body, charter.body_line, True))
+    if problems.errors:
+        documents += unloaded_posts(folder, posts)
     linked = check_links(documents, folder, problems)
     assets = published_assets(folder, linked, problems)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .chinese import pinyin_slug
 from .errors import Problems
-from .links import PUBLISHABLE_DIRS
+from .links import PUBLISHABLE_DIRS, Document
 from .paths import resolve_inside
 from .published import image_problem
 from .schema import convert, spec
@@ -186,3 +186,15 @@ def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -
                            expected="rename one file or give it a different slug:")
     posts.sort(key=lambda p: (p.date, p.rel), reverse=True)
     return posts
+
+
+def unloaded_posts(folder: Path, posts: list[Post]) -> list[Document]:
+    """The posts under news/ that could not be loaded (their problems are reported already), as documents
+    whose links are still checked: a broken image is reported in the same run as a bad date."""
+    quiet = Problems(folder)       # each file's own problems were reported when it was loaded
+    loaded = {post.path for post in posts}
+    documents = []
+    for path in editor_files(folder, "news", quiet, (".md",)):
+        if path not in loaded and (source := load_markdown(path, quiet, require_meta=False)) is not None:
+            documents.append(Document(path, source.body, source.body_line, True))
+    return documents

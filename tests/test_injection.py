@@ -441,10 +441,11 @@ def test_categories_that_would_share_a_page_are_an_error_naming_both(content: Pa
 def test_every_problem_of_one_post_is_reported_at_once(content: Path) -> None:
     write_chamber(content, "many", files={"news/2026/2026-06-01-many.md": (
         "---\ntitle: 多处错误\ndate: 2026-02-30\ncategory: 不存在的栏目\nslug: Bad_Slug\ncover: images/none.jpg\n"
-        "tags: {a: 1}\n---\n\n正文。\n")})
+        "tags: {a: 1}\n---\n\n正文。\n\n![图](images/missing.jpg)\n")})
     found = [p for p in problems_of(content, "many") if "2026-06-01-many.md" in p]
     fields = sorted(p.split(": ")[1] for p in found)
-    assert fields == ["category", "cover", "date", "slug", "tags"], found
+    assert fields == ["broken image", "category", "cover", "date", "slug", "tags"], found
+    assert "content/many/news/2026/2026-06-01-many.md:12: broken image: 'images/missing.jpg' not found" in "\n".join(found)
 
 
 def test_a_post_whose_title_is_not_text_still_has_its_category_checked(content: Path) -> None:
