@@ -205,7 +205,7 @@ def _index(site: Path, language: str) -> tuple[object, float]:
     from generator.search import index_site
 
     before = _children_cpu()
-    index = index_site(site, site.parent / f"{site.name}-search-work", language=language)
+    index = index_site(site, language=language)
     return index, _children_cpu() - before
 
 

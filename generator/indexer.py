@@ -40,7 +40,7 @@ class IndexerError(RuntimeError):
 
 
 class Indexer:
-    """One Pagefind process; `index_folder` makes the index of a folder of pages, one folder at a time, and
+    """One Pagefind process; `index_pages` makes the index of a bundle's pages, one bundle at a time, and
     hands back its files (the process writes nothing: files it wrote could still be being written when it
     answered, and one read then was cut short)."""
 
@@ -53,11 +53,8 @@ class Indexer:
         self._pending = bytearray()     # read from the process, not yet answered
         self._searched = 0              # how much of it holds no end of answer
 
-    def index_folder(self, pages: Path) -> tuple[int, dict[str, bytes]]:
-        """Index every HTML file under `pages` (as `pagefind --site pages`); returns the number of pages
-        indexed and the index's files (path in the index folder → bytes), those `pagefind` would write."""
-        index_id = self._ask({"type": "NewIndex", "config": self._config})["index_id"]
-        found = self._ask({"type": "AddDir", "index_id": index_id, "path": str(pages.resolve())})["page_count"]
+    def _files(self, index_id: int) -> dict[str, bytes]:
+        """The files of the index made (path in the index folder → bytes); the index is dropped."""
         listed = self._ask({"type": "GetFiles", "index_id": index_id}).get("files")
         self._ask({"type": "DeleteIndex", "index_id": index_id})     # its memory freed before the next
         files: dict[str, bytes] = {}
@@ -68,7 +65,19 @@ class Indexer:
             files[path] = base64.b64decode(entry.get("content") or "")
         if not files:
             raise IndexerError("(an index without files)")
-        return found, files
+        return files
+
+    def index_pages(self, pages: list[tuple[str, bytes]]) -> tuple[int, dict[str, bytes]]:
+        """Index the pages given as (path in the site, HTML), in that order, as `pagefind --site` indexes a
+        folder holding them; returns the number of pages and the index's files (path in the index folder →
+        bytes), those `pagefind` would write. Pagefind numbers pages in the order it reads them, and reads a
+        folder in the order its file system lists it (a memory file system and a disk list one folder
+        differently, and the same pages gave two indexes): handed over one by one, they give one."""
+        index_id = self._ask({"type": "NewIndex", "config": self._config})["index_id"]
+        for rel, html in pages:
+            self._ask({"type": "AddFile", "index_id": index_id, "file_path": rel,
+                       "file_contents": html.decode("utf-8", errors="replace")})
+        return len(pages), self._files(index_id)
 
     def load_dictionary(self) -> None:
         """Index a line of Chinese and drop it: Pagefind loads its dictionary for the first page it reads."""

@@ -296,11 +296,11 @@ def _html_files(folder: str, rel: str, found: list[tuple[str, str]], *, skip: st
         _html_files(entry.path, f"{rel}{entry.name}/", found)
 
 
-def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None, language: str = "zh",
+def index_site(site_dir: Path, *, index_dir: Path | None = None, language: str = "zh",
                published: Path | None = None, record: Path | None = None,
                spare_record: Path | None = None, known: Known | None = None) -> SearchIndex:
-    """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`), using
-    `work_dir` (made if missing) for the pages handed to the indexer. Raises SearchIndexError.
+    """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`). Raises
+    SearchIndexError.
 
     `index_dir` may hold an earlier index: it ends up holding exactly the new one, and a file already
     there with the right bytes is not written again (the site is built onto a spare copy, output.py).
@@ -312,9 +312,9 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
     taken, largest first, by up to INDEXERS indexers as each is free; each bundle is put in place as soon
     as it is made, while the others are copied.
 
-    Pagefind numbers pages in the order it finds them, so each bundle's pages are written into a folder of
-    their own in a fixed order: the same pages always give the same index (a memory file system lists
-    files in the order they were made, which two drawing processes make vary). `language` is for the
+    Pagefind numbers pages in the order it reads them, so each bundle's pages are handed to it one by one in
+    a fixed order (Indexer.index_pages): the same pages always give the same index, whatever file system
+    and whichever process wrote them. `language` is for the
     benchmark (which measures the cost of segmenting Chinese against "en"). `known`: what the processes
     that drew the pages found the indexer reads of each (the pages are then read only where a bundle is
     indexed, by the thread that hands it to an indexer).
@@ -353,7 +353,7 @@ def index_site(site_dir: Path, work_dir: Path, *, index_dir: Path | None = None,
 
         def index(some: list[Bundle]) -> list:
             waiting = _queue(some)
-            return [pool.submit(_index_from, waiting, work_dir, language, index_dir, folders)
+            return [pool.submit(_index_from, waiting, language, index_dir, folders)
                     for _ in range(min(INDEXERS, len(some)))]
 
         indexing = index(to_index)
@@ -443,7 +443,7 @@ def _queue(bundles: list[Bundle]) -> queue.SimpleQueue[Bundle]:
     return waiting
 
 
-def _index_from(waiting: queue.SimpleQueue[Bundle], work_dir: Path, language: str, index_dir: Path,
+def _index_from(waiting: queue.SimpleQueue[Bundle], language: str, index_dir: Path,
                 folders: dict[str, str]) -> dict[str, dict[str, int]]:
     """Index bundles taken from `waiting` until none is left, one after another, by one indexer process,
     and put each in its folder of `index_dir` as soon as it is made; returns each bundle's files (path →
@@ -456,9 +456,10 @@ def _index_from(waiting: queue.SimpleQueue[Bundle], work_dir: Path, language: st
                     bundle = waiting.get_nowait()
                 except queue.Empty:
                     return made
-                pages = write_pages(read_documents(bundle), work_dir / "pages" / bundle.name)
-                indexed, files = indexer.index_folder(pages)
-                shutil.rmtree(pages, ignore_errors=True)
+                # Handed over page by page in the bundle's order: the same pages give the same index,
+                # whatever file system the site is built on.
+                bundle = read_documents(bundle)
+                indexed, files = indexer.index_pages(list(zip(bundle.pages, bundle.documents)))
                 if indexed != len(bundle.pages):
                     raise SearchIndexError(f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
                                            f"of bundle {bundle.name} were indexed")
@@ -466,17 +467,6 @@ def _index_from(waiting: queue.SimpleQueue[Bundle], work_dir: Path, language: st
                                                   merged=bool(folders[bundle.name]))
     except IndexerError as exc:
         raise SearchIndexError(f"search indexing failed {exc}") from None
-
-
-def write_pages(bundle: Bundle, folder: Path) -> Path:
-    """`folder` emptied, then holding what the indexer reads of each of the bundle's pages, in their order
-    (see index_site); returns it."""
-    shutil.rmtree(folder, ignore_errors=True)
-    for rel, document in zip(bundle.pages, bundle.documents):
-        path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(document)
-    return folder
 
 
 def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:

@@ -386,31 +386,50 @@ def test_the_index_is_the_one_made_of_the_whole_pages(search_site: Path, tmp_pat
 
     pages = tmp_path / "pages"
     shutil.copytree(search_site, pages, ignore=lambda folder, names: [INDEX_DIR] if Path(folder) == search_site else [])
-    index_site(pages, tmp_path / "work", index_dir=tmp_path / "articles")
+    index_site(pages, index_dir=tmp_path / "articles")
     monkeypatch.setattr("generator.search.indexed_part", lambda page: page if MARKER in page else None)
-    index_site(pages, tmp_path / "work", index_dir=tmp_path / "whole")
+    index_site(pages, index_dir=tmp_path / "whole")
     articles = site_files(tmp_path / "articles")
     assert len([name for name in articles if name.startswith("fragment/")]) >= 10
     assert articles == site_files(tmp_path / "whole")
 
 
+def _write_pages(bundle, folder: Path) -> Path:
+    """A folder holding what the indexer reads of each page of the bundle, as `pagefind --site` reads it."""
+    for rel, document in zip(bundle.pages, bundle.documents):
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(document)
+    return folder
+
+
 def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site: Path, tmp_path: Path) -> None:
-    """One Pagefind process for several bundles (its service mode) gives the files `pagefind --site` gives."""
+    """One Pagefind process for several bundles (its service mode), handed the pages one by one, gives the
+    pages `pagefind --site` gives (their fragments byte for byte) in an index of the same shape; and the same
+    index for the same pages, again and again, whatever the order a file system would list them in."""
     import subprocess
 
     from generator.indexer import Indexer
-    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles, write_pages
+    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
 
     [bundle] = plan_bundles(search_site)
-    pages = write_pages(bundle, tmp_path / "pages")
+    pages = list(zip(bundle.pages, bundle.documents))
     with Indexer(_executable(), language="zh", exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
-        count, made = indexer.index_folder(pages)
-        again = indexer.index_folder(pages)          # a second index by the same process
-    subprocess.run([str(_executable()), "--site", str(pages), "--output-path", str(tmp_path / "command"),
-                    "--force-language", "zh", "--exclude-selectors", EXCLUDE_SELECTORS, "--quiet"],
-                   check=True, capture_output=True)
+        count, made = indexer.index_pages(pages)
+        again = indexer.index_pages(pages)          # a second index by the same process
+        reordered = indexer.index_pages(pages[::-1])
+    subprocess.run([str(_executable()), "--site", str(_write_pages(bundle, tmp_path / "pages")), "--output-path",
+                    str(tmp_path / "command"), "--force-language", "zh", "--exclude-selectors", EXCLUDE_SELECTORS,
+                    "--quiet"], check=True, capture_output=True)
+    command = site_files(tmp_path / "command")
     assert count == len(bundle.pages) and any(name.startswith("fragment/") for name in made)
-    assert made == site_files(tmp_path / "command") and again == (count, made)
+    assert again == (count, made)
+    assert {k: v for k, v in made.items() if k.startswith("fragment/")} == \
+        {k: v for k, v in command.items() if k.startswith("fragment/")}
+    shape = lambda files: sorted((k.rpartition("/")[0], k.rsplit(".", 1)[-1]) for k in files)   # noqa: E731
+    assert shape(made) == shape(command) and shape(reordered[1]) == shape(made)
+    # Pagefind numbers pages in the order it reads them: that order is fixed here, not left to a folder.
+    assert reordered[1] != made
 
 
 def test_indexer_processes_are_kept_for_the_next_index(search_site: Path, tmp_path: Path) -> None:
@@ -421,15 +440,15 @@ def test_indexer_processes_are_kept_for_the_next_index(search_site: Path, tmp_pa
     def kept() -> dict[int, object]:
         return {i._process.pid: i for idle in indexer._kept.values() for i in idle}
 
-    index_site(search_site, tmp_path / "work", index_dir=tmp_path / "one")
+    index_site(search_site, index_dir=tmp_path / "one")
     first = kept()
     assert first and all(i.running() for i in first.values())
-    index_site(search_site, tmp_path / "work", index_dir=tmp_path / "two")
+    index_site(search_site, index_dir=tmp_path / "two")
     assert kept().keys() == first.keys()
     for process in [i._process for i in first.values()]:
         process.kill()
         process.wait()
-    index_site(search_site, tmp_path / "work", index_dir=tmp_path / "three")
+    index_site(search_site, index_dir=tmp_path / "three")
     assert kept() and not kept().keys() & first.keys()
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two") == site_files(tmp_path / "three")
 
@@ -443,7 +462,7 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
 
     from conftest import calls_recorded
     from generator import indexer
-    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles, write_pages
+    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
 
     settings = {"language": "zh", "exclude_selectors": [EXCLUDE_SELECTORS, ".warm-up-test"]}   # a pool of its own
     started = calls_recorded(monkeypatch, indexer.Indexer, "__init__")
@@ -457,7 +476,6 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
 
     monkeypatch.setattr(indexer.Indexer, "load_dictionary", slow_load)
     [bundle] = plan_bundles(search_site)
-    pages = write_pages(bundle, tmp_path / "pages")
     indexer.warm_up(_executable(), count=1, **settings)
     assert loading.wait(30)
     indexer.warm_up(_executable(), count=1, **settings)
@@ -465,7 +483,7 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
     try:
         with indexer.lent_indexer(_executable(), **settings) as lent:
             assert release.is_set()                  # it waited for the one loading
-            count, _ = lent.index_folder(pages)
+            count, _ = lent.index_pages(list(zip(bundle.pages, bundle.documents)))
         assert count == len(bundle.pages)
         assert [warmed for warmed, _ in started] == [lent] and lent.running()
     finally:
@@ -475,14 +493,14 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
 
 def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(SearchIndexError, match="no page of .* is marked for the index"):
-        index_site(tmp_path, tmp_path / "work")         # nothing to index
+        index_site(tmp_path)         # nothing to index
     page = tmp_path / "site/about/index.html"
     page.parent.mkdir(parents=True)
     page.write_text('<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article>'
                     "</body></html>", encoding="utf-8")
     monkeypatch.setattr("generator.search._executable", lambda: Path("/bin/false"))
     with pytest.raises(SearchIndexError, match=r"search indexing failed \(1\)"):
-        index_site(tmp_path / "site", tmp_path / "work")
+        index_site(tmp_path / "site")
 
 
 def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, monkeypatch) -> None:
@@ -512,7 +530,7 @@ def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, m
         fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
         monkeypatch.setattr("generator.search._executable", lambda fake=fake: fake)
         with pytest.raises(SearchIndexError, match=expected):
-            index_site(tmp_path / "site", tmp_path / "work")
+            index_site(tmp_path / "site")
 
 
 def test_bundles_by_kind_of_page_and_year() -> None:
@@ -538,7 +556,7 @@ def test_a_year_of_many_posts_is_indexed_by_quarter(tmp_path: Path, monkeypatch)
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
                                 f"<h1>{rel}</h1><p>商会新闻。</p></article></body></html>", encoding="utf-8")
-    index = index_site(site, tmp_path / "work")
+    index = index_site(site)
     # 2026 has three posts (from QUARTERS_FROM), 2025 two: newest first, after the chamber's own pages.
     assert index.indexed == ("chamber", "news-2026-q4", "news-2026-q2", "news-2026-q1", "news-2025")
     merged = json.loads((site / "pagefind/bundles.json").read_text(encoding="utf-8"))["merge"]
@@ -693,12 +711,12 @@ def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_pa
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
                                 f"<h1>{text}</h1><p>{text}。</p></article></body></html>", encoding="utf-8")
-    first = index_site(site, tmp_path / "work", index_dir=published, record=record)
+    first = index_site(site, index_dir=published, record=record)
     save_record(record, first)
     assert first.indexed == ("chamber", "news-2026", "news-2025")
     assert not list((published / "news-2026").glob("*.js"))
     (site / "about/index.html").unlink()
-    second = index_site(site, tmp_path / "work", index_dir=tmp_path / "new", published=published, record=record)
+    second = index_site(site, index_dir=tmp_path / "new", published=published, record=record)
     assert second.indexed == ("news-2026",) and second.reused == ("news-2025",)
     assert (tmp_path / "new/pagefind.js").is_file() and list((tmp_path / "new").glob("wasm.*"))
     assert json.loads((tmp_path / "new/bundles.json").read_text(encoding="utf-8")) == {"merge": ["news-2025"]}
@@ -714,9 +732,9 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     handed: list[dict] = []
     index = search.index_site
 
-    def recording(site_dir, work_dir, **kwargs):
+    def recording(site_dir, **kwargs):
         handed.append(dict(kwargs["known"]))
-        return index(site_dir, work_dir, **kwargs)
+        return index(site_dir, **kwargs)
 
     monkeypatch.setattr("generator.build.index_site", recording)
     content, out = tmp_path / "content", tmp_path / "sites"

@@ -254,7 +254,7 @@ start = build._worker_context().get_start_method()
 results = dict(build.build_many(["two", "three"], content, sites, today=today, jobs=2))
 built = sorted(slug for slug, result in results.items() if isinstance(result, build.BuildResult))
 running = all(i.running() for idle in indexer._kept.values() for i in idle)
-search.index_site(sites / "one", Path({str(tmp_path / "work")!r}), index_dir=Path({str(tmp_path / "again")!r}))
+search.index_site(sites / "one", index_dir=Path({str(tmp_path / "again")!r}))
 print(json.dumps({{"pid": os.getpid(), "kept": kept, "start": start, "built": built, "running": running}}))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
