@@ -116,21 +116,29 @@ def _posts_and_views_only(on_page_markdown: Any) -> Any:
     return wrapper
 
 
-# Made when the module is loaded: MkDocs takes a plugin's event handlers when it loads the plugin.
-if not getattr(blog_plugin_module.BlogPlugin.on_page_markdown, "posts_and_views_only", False):
-    blog_plugin_module.BlogPlugin.on_page_markdown = _posts_and_views_only(
-        blog_plugin_module.BlogPlugin.on_page_markdown)
+# Material's own, as imported (before any build replaced them): each build replaces them for its time only.
+_STOCK_ON_PAGE_MARKDOWN = blog_plugin_module.BlogPlugin.on_page_markdown
+_FORMAT_DATE = functools.lru_cache(maxsize=8192)(babel.dates.format_date)
+_FORMAT_DATETIME = functools.lru_cache(maxsize=8192)(babel.dates.format_datetime)
 
 
-def install() -> None:
-    """The plugin makes a PostSummary where it made an Excerpt (each with its own Markdown parser, ~1 ms),
-    reads front matter with markup.FrontMatterLoader (the same values, ~20 times quicker, for the front matter
-    docs.py stages), and formats a date in a format once (Babel: ~0.05 ms a call, three calls a post,
-    posts share days)."""
-    blog_plugin_module.Excerpt = PostSummary
-    blog_structure.SafeLoader = FrontMatterLoader
-    blog_plugin_module.format_date = functools.lru_cache(maxsize=8192)(babel.dates.format_date)
-    blog_plugin_module.format_datetime = functools.lru_cache(maxsize=8192)(babel.dates.format_datetime)
+def patches(*, shortcuts: bool) -> list[tuple[object, str, object]]:
+    """What a build replaces in Material's blog, as (owner, name, value); mkdocs_adapter applies them before
+    MkDocs loads the plugin (it takes a plugin's event handlers then) and undoes them after the build.
+
+    The feature: the plugin makes a PostSummary where it made an Excerpt (lists show summaries). The speed
+    shortcuts (left out by a plain build): front matter read with markup.FrontMatterLoader (the same
+    values, ~20 times quicker, for the front matter docs.py stages); a date formatted in a format once
+    (Babel: ~0.05 ms a call, three calls a post, posts share days); only posts and views handed to its
+    on_page_markdown."""
+    replaced: list[tuple[object, str, object]] = [(blog_plugin_module, "Excerpt", PostSummary)]
+    if shortcuts:
+        replaced += [(blog_structure, "SafeLoader", FrontMatterLoader),
+                     (blog_plugin_module, "format_date", _FORMAT_DATE),
+                     (blog_plugin_module, "format_datetime", _FORMAT_DATETIME),
+                     (blog_plugin_module.BlogPlugin, "on_page_markdown",
+                      _posts_and_views_only(_STOCK_ON_PAGE_MARKDOWN))]
+    return replaced
 
 
 def configure(config: MkDocsConfig, chamber: Chamber) -> None:
@@ -138,7 +146,6 @@ def configure(config: MkDocsConfig, chamber: Chamber) -> None:
     blog = blog_plugin(config)
     if blog is None:
         return
-    install()
     # The staged posts carry their category as plain_title makes it (docs.py); so do these.
     names = [plain_title(name) for name in chamber.info.categories]
     order = {name: index for index, name in enumerate(names)}

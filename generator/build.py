@@ -57,14 +57,20 @@ class BuildResult:
 
 
 def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
-                  workers: int = 1) -> BuildResult:
+                  workers: int = 1, plain: bool = False) -> BuildResult:
     """Build one chamber into `<out>/<slug>/` (pages drawn by `workers` processes); on any error the
-    previous site stays as it was. An output folder that overlaps the content raises OutputOverlap."""
+    previous site stays as it was. An output folder that overlaps the content raises OutputOverlap.
+
+    `plain`: none of the speed shortcuts (caches, pages copied from the published site, memos, forked
+    work, the site built in memory onto a spare copy): MkDocs and Material as they come plus the features,
+    in one process. The oracle the shortcuts are held to (tests/test_plain_oracle.py)."""
     check_output_folder(out_dir, protected_folders(content_dir))
     if (out_dir / slug).is_symlink():
         # The swap renames the site's folder and writes into the one it replaces: never through a link.
         raise OutputOverlap(f"{out_dir / slug} is a symbolic link; a build replaces this folder: remove the "
                             "link (the site is built there as a folder of its own)")
+    if plain:
+        return _build_chamber(slug, content_dir, out_dir, today=today, workers=1, plain=True)
     with _cycle_collection_paused():
         return _build_chamber(slug, content_dir, out_dir, today=today, workers=workers)
 
@@ -91,14 +97,15 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None, workers: int) -> BuildResult:
+def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None, workers: int,
+                   plain: bool = False) -> BuildResult:
     started = time.perf_counter()
     # With two processes and no names made before (a first build, or .cache/ deleted), the one that makes
     # the members' docs starts now, loading its dictionaries while this one reads the content (one core is
     # idle then); it is stopped if the build ends before it is needed. With names kept, the dictionaries
     # are seldom needed at all.
     first = not slug_memo_path(content_dir).is_file()
-    members = prime_members() if workers > 1 and first and hasattr(os, "fork") else None
+    members = prime_members() if not plain and workers > 1 and first and hasattr(os, "fork") else None
     with members or contextlib.nullcontext():
         project = project_dir_for(content_dir)
         key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
@@ -111,10 +118,14 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
         target = out_dir / slug
         with _chamber_lock(work, slug):
             _clean_leftovers(work, slug)
-            scratch = make_scratch(out_dir, slug)
+            scratch = None if plain else make_scratch(out_dir, slug)
+            if plain:
+                # The records that describe the published site's pages by what the shortcuts made of
+                # them: the plain build replaces that site without making them.
+                drawn_record(content_dir, out_dir, slug).unlink(missing_ok=True)
             try:
                 pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch,
-                                                            workers, members)
+                                                            workers, members, plain=plain)
             except OSError as exc:
                 if scratch is None or exc.errno != errno.ENOSPC or not memory_full(scratch, exc):
                     raise      # a full disk is reported as such by the CLI
@@ -128,7 +139,8 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
 
 
 def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_dir: Path, scratch: Path | None,
-                       workers: int, members: forked.Primed | None = None) -> tuple[int, Printed, SearchIndex]:
+                       workers: int, members: forked.Primed | None = None, *, plain: bool = False
+                       ) -> tuple[int, Printed, SearchIndex]:
     """Print, make the pages and their index, and swap the new site in (the caller holds the chamber's
     lock). In `scratch`, a folder in memory, when given; on disk otherwise. Returns (pages, what was printed,
     the search index)."""
@@ -159,27 +171,31 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         building = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
     # The docs MkDocs reads and the PDFs: in memory too when there is room (written again each build,
     # which costs nothing there), else under .cache/, kept so that only what changed is written.
-    stage = scratch / "stage" if scratch is not None else stage_dir(content_dir, out_dir, slug)
+    if plain:          # staged afresh, beside the site being built
+        stage = Path(tempfile.mkdtemp(prefix=f"building-{slug}-stage-", dir=work))
+    else:
+        stage = scratch / "stage" if scratch is not None else stage_dir(content_dir, out_dir, slug)
     try:
         # The newsletter issues and the charter are printed in another process while this one makes the
         # pages; the site build waits for the PDFs before it links and copies them.
         shutil.rmtree(stage / "print", ignore_errors=True)
         fonts = find_fonts() if issues or chamber.charter else None   # a missing font stops us here
         printing = forked.call(print_chamber, chamber, issues, stage / "print", fonts=fonts,
-                               kept=cache_root(content_dir) / "print" / slug,
+                               kept=None if plain else cache_root(content_dir) / "print" / slug,
                                background=workers > 1)
         config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
-                                           today=chamber.today.isoformat())
+                                           today=chamber.today.isoformat(), plain=plain)
         # Posts unchanged since the published site are copied from it instead of drawn.
-        unchanged = KeptPages(target if target.is_dir() else None, drawn_record(content_dir, out_dir, slug),
-                              shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
+        unchanged = None if plain else KeptPages(target if target.is_dir() else None,
+                                                 drawn_record(content_dir, out_dir, slug),
+                                                 shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
         # The index's processes are started while the pages are read (a core is idle then): after an edit
         # one part of the index is made again, on a first build every part.
         indexers = 0 if workers < 2 else 1 if search_record(content_dir, out_dir, slug).is_file() else INDEXERS
-        known: Known = {}        # what the index reads of each page, as the drawing processes found it
+        known: Known | None = None if plain else {}   # what the index reads of each page, as drawn
         try:
             build_site(config_file, chamber, printing, workers=workers, kept=unchanged, members=members,
-                       indexers=indexers, known=known)
+                       indexers=indexers, known=known, plain=plain)
         except BaseException:
             # The site build waits for the PDFs first: if printing failed, that is the error to report.
             printing.result()
@@ -194,8 +210,9 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         search = _index_and_swap_in(building, target, scratch, into,
                                     record=search_record(content_dir, out_dir, slug),
                                     spare_record=spare_record if into == spare else None, jobs=workers,
-                                    known=known)
-        unchanged.save(target, known)
+                                    known=known, plain=plain)
+        if unchanged is not None:
+            unchanged.save(target, known)
         if kept is not None:
             if kept.exists():                 # the old site (none on a first build) is the next spare
                 os.rename(kept, spare)
@@ -205,15 +222,15 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
             discarded = kept
         # Thousands of files: removed in the background; a removal cut short is finished by the next build
         # (make_scratch, _clean_leftovers).
-        for folder in (scratch, discarded):
+        for folder in (scratch, discarded, stage if plain else None):
             if folder is not None:
                 discard(folder)
     return search.html_pages, printed, search
 
 
 def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into: Path | None, *,
-                       record: Path, spare_record: Path | None, jobs: int, known: Known | None = None
-                       ) -> SearchIndex:
+                       record: Path, spare_record: Path | None, jobs: int, known: Known | None = None,
+                       plain: bool = False) -> SearchIndex:
     """Make the search index of the finished pages and put the new site in place of the old.
 
     Built on disk, the folder itself is swapped in. Built in memory, the pages are written into `into` (the
@@ -222,13 +239,9 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
     the spare holds already are left as they are (`record` and `spare_record` say which, search.py; the
     latter is given only when `into` is the spare); the records are saved once the new site is in place.
     """
-    published = target / INDEX_DIR if target.is_dir() else None
+    published = target / INDEX_DIR if target.is_dir() and not plain else None   # plain: every bundle indexed
     if scratch is None or into is None:      # built on disk
-        work = Path(tempfile.mkdtemp(prefix=f"{building.name}-search-", dir=building.parent))
-        try:
-            index = index_site(building, work, published=published, record=record, known=known)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+        index = index_site(building, published=published, record=record, known=known)
         swap_into_place(building, target)
         save_record(record, index)
         return index
@@ -241,7 +254,7 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
         else:
             writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
         try:
-            index = index_site(building, scratch / "search", index_dir=into / INDEX_DIR, published=published,
+            index = index_site(building, index_dir=into / INDEX_DIR, published=published,
                                record=record, spare_record=spare_record, known=known)
         finally:
             pages = writing.result()
@@ -271,10 +284,12 @@ def _next_due(chamber: Chamber) -> dt.date | None:
 
 
 def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
-               jobs: int = 1, force: bool = False) -> Iterator[tuple[str, BuildResult | Exception]]:
+               jobs: int = 1, force: bool = False, plain: bool = False
+               ) -> Iterator[tuple[str, BuildResult | Exception]]:
     """Build several chambers, in parallel processes when `jobs` > 1 (MkDocs is not thread-safe).
 
-    Chambers whose inputs have not changed are skipped (unless `force`). Yields each chamber's result,
+    Chambers whose inputs have not changed are skipped (unless `force` or `plain`: see build_chamber;
+    plain builds go one after another in this process). Yields each chamber's result,
     or the exception that stopped it, as soon as it is done.
     """
     check_output_folder(out_dir, protected_folders(content_dir))
@@ -282,16 +297,18 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
     day = today or dt.date.today()
     stale = []
     for slug in slugs:
-        if not force and is_fresh(slug, content_dir, out_dir, project, day):
+        if not (force or plain) and is_fresh(slug, content_dir, out_dir, project, day):
             yield slug, BuildResult(slug, out_dir / slug, 0, 0.0, skipped=True)
         else:
             stale.append(slug)
     slugs = stale
+    if plain:       # one chamber after another, each in this process
+        jobs = 1
     if jobs <= 1 or len(slugs) <= 1:
         # One chamber at a time: its pages are drawn by `jobs` processes instead.
         for slug in slugs:
             try:
-                yield slug, build_chamber(slug, content_dir, out_dir, today=today, workers=jobs)
+                yield slug, build_chamber(slug, content_dir, out_dir, today=today, workers=jobs, plain=plain)
             except (ContentError, BuildLocked) as exc:
                 yield slug, exc
         return

@@ -61,10 +61,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="chambers built at once, each in its own process (default: the CPU count)")
     p.add_argument("--force", action="store_true", help="rebuild even the chambers whose inputs have not changed")
+    p.add_argument("--plain", action="store_true",
+                   help="build without any speed shortcut (caches, copied pages, memos, parallel work): slower, "
+                        "the same site")
 
     p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
     p.add_argument("slug")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to listen on (default 127.0.0.1:8000)")
+    p.add_argument("--plain", action="store_true", help="preview without any speed shortcut")
 
     p = sub.add_parser("check", parents=[common], help="validate content; exit 1 with every problem listed")
     p.add_argument("slugs", nargs="*", metavar="slug")
@@ -125,7 +129,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     failed = 0
     progress = _Progress(len(slugs))
     for done, (slug, result) in enumerate(build_many(slugs, args.content, args.out, today=args.today,
-                                                     jobs=args.jobs, force=args.force), start=1):
+                                                     jobs=args.jobs, force=args.force, plain=args.plain),
+                                          start=1):
         progress.clear()
         if isinstance(result, ContentError):
             failed += 1
@@ -222,8 +227,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_address(args.dev_addr)
     with tempfile.TemporaryDirectory(prefix=f"chamber-serve-{args.slug}-") as stage:
         config_file = write_chamber_config(Path(stage), slug=args.slug, content_dir=args.content,
-                                           site_dir=Path(stage) / "site")
-        serve_site(config_file, dev_addr=args.dev_addr)
+                                           site_dir=Path(stage) / "site", plain=args.plain)
+        serve_site(config_file, dev_addr=args.dev_addr, plain=args.plain)
     return 0
 
 

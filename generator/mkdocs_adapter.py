@@ -14,11 +14,14 @@ from typing import Iterator
 
 import mkdocs.commands.build as mkdocs_build_module
 import yaml
+from mkdocs.utils import meta as mkdocs_meta
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
+from . import blog
 from .cache import project_dir_for
+from .markup import FrontMatterLoader
 from .model import Chamber
 from .forked import Finished, Forked, Primed, SharedInts
 from .newsletter import Printed
@@ -46,14 +49,17 @@ def _base_custom_dir(base: Path) -> str:
 
 
 def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir: Path,
-                         today: str | None = None, base: Path | None = None) -> Path:
-    """Write `<stage>/mkdocs.yml`: INHERIT the base, with this chamber's folders. Returns its path."""
+                         today: str | None = None, base: Path | None = None, plain: bool = False) -> Path:
+    """Write `<stage>/mkdocs.yml`: INHERIT the base, with this chamber's folders (and the plugin's `plain`
+    option: no speed shortcuts). Returns its path."""
     base = base or base_config_path(content_dir)
     docs_dir = stage / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
     plugin: dict = {"slug": slug, "content_dir": str(content_dir.resolve())}
     if today:
         plugin["today"] = today
+    if plain:
+        plugin["plain"] = True
     derived = {
         "INHERIT": str(base.resolve()),
         "docs_dir": str(docs_dir.resolve()),
@@ -69,13 +75,14 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
 def build_site(config_file: Path, chamber: Chamber | None = None,
                printing: Finished[Printed] | Forked[Printed] | None = None, *,
                workers: int = 1, kept: KeptPages | None = None, members: Primed | None = None,
-               indexers: int = 0, known: Known | None = None) -> MkDocsConfig:
+               indexers: int = 0, known: Known | None = None, plain: bool = False) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
     what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
     copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts; `members`
     (plugin.prime_members) makes the members' docs; `indexers` search indexers are started meanwhile for
     the index made next (search.warm_up_indexers); `known` is filled with what the index will read of
-    each page drawn (search.page_digest), by the process that drew it."""
+    each page drawn (search.page_digest), by the process that drew it. `plain`: MkDocs draws every page
+    itself, in this process (build.build_chamber)."""
     # Material's blog plugin makes its temporary folder (a file per page of each news list, every build)
     # when it is loaded: beside the staged docs, in memory when they are, instead of the system's /tmp.
     # MkDocs keeps plugins that have startup or shutdown hooks, the blog among them, for the life of the
@@ -83,6 +90,14 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     # then write its lists into the first build's folder, deleted since, perhaps while it is being deleted.
     # Each build loads new ones.
     MkDocsConfig.plugins.plugin_cache.clear()
+    with library_patches(shortcuts=not plain):
+        return _build(config_file, chamber, printing, workers=workers, kept=kept, members=members,
+                      indexers=indexers, known=known, plain=plain)
+
+
+def _build(config_file: Path, chamber: Chamber | None, printing: Finished[Printed] | Forked[Printed] | None, *,
+           workers: int, kept: KeptPages | None, members: Primed | None, indexers: int, known: Known | None,
+           plain: bool) -> MkDocsConfig:
     system_temp, tempfile.tempdir = tempfile.tempdir, str(config_file.parent)
     try:
         config = load_config(config_file=str(config_file))
@@ -96,11 +111,29 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     config.plugins["chamber"].indexers = indexers
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        with _pages_drawn_by(workers, kept, known):
+        with contextlib.nullcontext() if plain else _pages_drawn_by(workers, kept, known):
             mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
     return config
+
+
+@contextlib.contextmanager
+def library_patches(*, shortcuts: bool) -> Iterator[None]:
+    """The names this project replaces in MkDocs' and Material's modules (blog.patches; with `shortcuts`,
+    MkDocs' front matter reader too: markup.FrontMatterLoader), for the time of one build or `serve`,
+    then Material's and MkDocs' own again. See the developer guide's table of library internals."""
+    replaced = blog.patches(shortcuts=shortcuts)
+    if shortcuts:
+        replaced.append((mkdocs_meta, "SafeLoader", FrontMatterLoader))
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in replaced]
+    for owner, name, value in replaced:
+        setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        for owner, name, value in reversed(saved):
+            setattr(owner, name, value)
 
 
 class PageWorkerError(RuntimeError):
@@ -220,9 +253,11 @@ def _draw_in_child(queue: _PageQueue, draw, config, doc_files, nav, env, dirty,
     return (kept.keys if kept is not None else {}), (known or {})
 
 
-def serve_site(config_file: Path, dev_addr: str | None = None, open_browser: bool = False) -> None:
+def serve_site(config_file: Path, dev_addr: str | None = None, open_browser: bool = False, *,
+               plain: bool = False) -> None:
     from mkdocs.commands.serve import serve
 
     kwargs = {"dev_addr": dev_addr} if dev_addr else {}
-    serve(config_file=str(config_file), livereload=True, watch_theme=True, open_in_browser=open_browser,
-          **kwargs)
+    with library_patches(shortcuts=not plain):
+        serve(config_file=str(config_file), livereload=True, watch_theme=True, open_in_browser=open_browser,
+              **kwargs)

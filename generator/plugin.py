@@ -20,10 +20,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
-from mkdocs.utils import meta as mkdocs_meta
 
 from . import blog, chinese, directory, forked
-from .cache import cache_root, slug_memo, staged_posts, tooling_key
+from .cache import StagedPosts, cache_root, slug_memo, staged_posts, tooling_key
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
@@ -33,7 +32,7 @@ from .feeds import FEED_FILE
 from .forked import Finished, Forked
 from .errors import ContentError
 from .model import Chamber
-from .markup import FrontMatterLoader, plain_title
+from .markup import plain_title
 from .nav_memo import NavMemo, StringsMemo, stock_loader
 from .newsletter import Printed
 from .render_cache import PageRenderer
@@ -51,6 +50,8 @@ class ChamberPluginConfig(Config):
     """The folder that holds every chamber's content."""
     today = c.Optional(c.Type(str))
     """Publication date cut-off (YYYY-MM-DD) for scheduled posts; default: today."""
+    plain = c.Type(bool, default=False)
+    """No speed shortcuts: MkDocs and Material as they come, plus the features (`chamber build --plain`)."""
 
 
 def image_cache(chamber: Chamber) -> Path:
@@ -95,6 +96,11 @@ def prime_members() -> forked.Primed:
     return forked.Primed(directory.load_dictionaries, _members_knowing)
 
 
+def _draw_each_time(name: str, page: object, nav: object, *, caller) -> str:
+    """`nav_memo` of a plain build: the navigation drawn for every page, as Material draws it."""
+    return caller()
+
+
 class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def __init__(self) -> None:
         super().__init__()
@@ -116,7 +122,10 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return None
         chamber = self.chamber or self._load()
         self.chamber = chamber
-        with slug_memo(chamber), staged_posts(chamber) as posts_staged_before:
+        plain = self.config.plain
+        # Names and staged posts of earlier builds (.cache/): not with `plain`.
+        with contextlib.nullcontext() if plain else slug_memo(chamber), \
+                contextlib.nullcontext(StagedPosts()) if plain else staged_posts(chamber) as posts_staged_before:
             # The members' docs (segmenting and pinyin for their URL names and order: the larger part of a
             # first build's pages stage) are made by another process meanwhile when the build has two.
             primed, self.members_primed = self.members_primed, None
@@ -137,12 +146,12 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self.printed = self.printing.result() if self.printing else None
         tree.update(printed_tree(chamber, self.printed))
         staged, self._generated = split_tree(tree)
-        write_tree(staged, Path(config.docs_dir), image_cache(chamber))
+        # Photos' web copies: kept by content in .cache/ for the next build, made afresh by a plain one.
+        photos = Path(config.docs_dir).parent / "photos" if self.config.plain else image_cache(chamber)
+        write_tree(staged, Path(config.docs_dir), photos)
         self._editor_pages = editor_sources(chamber)
         self._apply(config, chamber)
         blog.configure(config, chamber)
-        # MkDocs reads each page's front matter with PyYAML; the staged docs' is read back without it.
-        mkdocs_meta.SafeLoader = FrontMatterLoader
         return config
 
     # The generated docs join the files before any other plugin sees them.
@@ -159,7 +168,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     # The blog plugin runs its own handlers at priority -50; these adjust what it made.
     @event_priority(-60)
     def _on_files_after_blog(self, files, *, config: MkDocsConfig):
-        blog.index_posts(config)
+        if not self.config.plain:
+            blog.index_posts(config)
         files = without_material_search(files, config)
         return files
 
@@ -169,8 +179,9 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def on_nav(self, nav, *, config: MkDocsConfig, files):
         blog.link_by_date(config)
         # The files are final now: every page is converted by one parser, through the page cache.
-        cache_dir = cache_root(self.chamber.folder.parent) / "pages" / self.chamber.slug if self.chamber else None
-        self._renderer = PageRenderer(config, files, cache_dir, self.workers)
+        if not self.config.plain:     # plain: MkDocs converts each page itself
+            cache_dir = cache_root(self.chamber.folder.parent) / "pages" / self.chamber.slug if self.chamber else None
+            self._renderer = PageRenderer(config, files, cache_dir, self.workers)
         return nav
 
     @event_priority(-100)
@@ -222,8 +233,12 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date
-        # Parts of Material's templates every page draws the same: drawn once (nav_memo.py).
+        # Our partials wrap Material's own, reached as "stock:partials/…".
         env.loader = ChoiceLoader([env.loader, stock_loader(config.theme.dirs, config.theme.custom_dir)])
+        if self.config.plain:
+            env.globals["nav_memo"] = _draw_each_time
+            return env
+        # Parts of Material's templates every page draws the same: drawn once (nav_memo.py).
         env.globals["nav_memo"] = NavMemo(logo=config.theme.get("logo"))
         env.globals["strings_memo"] = StringsMemo()
         if self.chamber is not None:
