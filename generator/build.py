@@ -34,7 +34,7 @@ from .kept_pages import KeptPages, shared_inputs
 from .model import Chamber
 from .newsletter import Printed, load_issues, print_chamber
 from .output import make_scratch, memory_full, sync_tree
-from .paths import OutputOverlap, check_output_folder
+from .paths import BadOutputFolder, check_output_folder
 from .pdf import find_fonts
 from .plugin import prime_members
 from .search import INDEX_DIR, INDEXERS, Known, SearchIndex, index_site, save_record
@@ -59,7 +59,7 @@ class BuildResult:
 def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
                   workers: int = 1, plain: bool = False) -> BuildResult:
     """Build one chamber into `<out>/<slug>/` (pages drawn by `workers` processes); on any error the
-    previous site stays as it was. An output folder that overlaps the content raises OutputOverlap.
+    previous site stays as it was. An output folder that overlaps the content raises BadOutputFolder.
 
     `plain`: none of the speed shortcuts (caches, pages copied from the published site, memos, forked
     work, the site built in memory onto a spare copy): MkDocs and Material as they come plus the features,
@@ -67,7 +67,7 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     check_output_folder(out_dir, protected_folders(content_dir))
     if (out_dir / slug).is_symlink():
         # The swap renames the site's folder and writes into the one it replaces: never through a link.
-        raise OutputOverlap(f"{out_dir / slug} is a symbolic link; a build replaces this folder: remove the "
+        raise BadOutputFolder(f"{out_dir / slug} is a symbolic link; a build replaces this folder: remove the "
                             "link (the site is built there as a folder of its own)")
     if plain:
         return _build_chamber(slug, content_dir, out_dir, today=today, workers=1, plain=True)

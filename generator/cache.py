@@ -42,8 +42,13 @@ def cache_root(content_dir: Path) -> Path:
 
 
 def protected_folders(content_dir: Path) -> dict[str, Path]:
-    """The folders no output may overlap (paths.check_output_folder), by what an editor calls them."""
-    return {"the content folder": content_dir, "the build records (.cache/)": cache_root(content_dir)}
+    """The folders no output may overlap (paths.check_output_folder), by what an editor calls them: the
+    content folder, the build records, and each chamber's folder, which may be a link to a place elsewhere."""
+    folders = {"the content folder": content_dir, "the build records (.cache/)": cache_root(content_dir)}
+    if content_dir.is_dir():
+        folders |= {f"the chamber folder {entry.name}": entry for entry in sorted(content_dir.iterdir())
+                    if entry.is_symlink() and entry.is_dir()}
+    return folders
 
 
 def read_json(path: Path | None) -> dict:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import ContentError, Problem
-from .paths import OutputOverlap, check_output_folder
+from .paths import BadOutputFolder, check_output_folder
 
 # The commands' modules are imported when a command runs: until then, Ctrl-C is handled (run).
 
@@ -339,7 +339,7 @@ def _report(exc: BaseException, *, interrupted: bool, parser: argparse.ArgumentP
         return 130
     if isinstance(exc, SystemExit):
         raise exc
-    if isinstance(exc, (UsageError, OutputOverlap)):
+    if isinstance(exc, (UsageError, BadOutputFolder)):
         parser.error(str(exc))  # exits 2
     if isinstance(exc, ContentError):
         _print_problems(exc.problems + exc.warnings)

@@ -63,8 +63,9 @@ def forget_folders() -> None:
 
 
 
-class OutputOverlap(ValueError):
-    """The output folder would overlap a folder the build must not write into (exit 2 from the CLI)."""
+class BadOutputFolder(ValueError):
+    """The output folder is not one a build may write into: a file, or overlapping a folder the build must
+    not write into (exit 2 from the CLI)."""
 
 
 def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
@@ -73,11 +74,13 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
     by renaming folders, so an overlap would move editors' files away. Called before anything is written;
     symbolic links are followed."""
     out = Path(_real_text(out_dir))
+    if out.exists() and not out.is_dir():
+        raise BadOutputFolder(f"--out {out_dir} is a file, not a folder: choose a folder, e.g. --out sites")
     for what, folder in protected.items():
         real = Path(_real_text(folder))
         if out == real or is_inside(out, real):
-            raise OutputOverlap(f"--out {out_dir} is inside {what} ({folder}): choose an output folder outside "
+            raise BadOutputFolder(f"--out {out_dir} is inside {what} ({folder}): choose an output folder outside "
                                 "it, e.g. --out sites")
         if is_inside(real, out):
-            raise OutputOverlap(f"--out {out_dir} contains {what} ({folder}): a build replaces the folders "
+            raise BadOutputFolder(f"--out {out_dir} contains {what} ({folder}): a build replaces the folders "
                                 "under --out; choose a folder of its own, e.g. --out sites")

@@ -16,7 +16,7 @@ import pytest
 from generator.build import build_chamber
 from generator.cli import EXIT_CODES, main
 from generator.output import leftover_scratch
-from generator.paths import OutputOverlap
+from generator.paths import BadOutputFolder
 from conftest import ROOT, TODAY, write_chamber
 from test_robustness import snapshot
 
@@ -57,12 +57,38 @@ def test_an_output_folder_overlapping_the_content_is_refused_before_anything_is_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "linked"]
 
 
+@pytest.mark.parametrize("out_rel", ["elsewhere/pages", "elsewhere/pages/news", "elsewhere", "elsewhere/pages/out"])
+def test_a_chamber_folder_that_is_a_link_elsewhere_is_protected_too(tmp_path: Path, monkeypatch, capsys,
+                                                                    out_rel: str) -> None:
+    """A chamber kept elsewhere (content/pages → ../elsewhere/pages): a build into it, or into a folder
+    holding it, would replace the chamber's own pages/ or news/ with the built site's."""
+    monkeypatch.chdir(tmp_path)
+    write_chamber(tmp_path / "elsewhere", "pages")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/pages").symlink_to(tmp_path / "elsewhere/pages", target_is_directory=True)
+    before = snapshot(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "pages", "--content", "content", "--out", out_rel, "--today", TODAY.isoformat()])
+    assert stopped.value.code == 2
+    assert "the chamber folder pages" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
+
+
+def test_an_output_folder_that_is_a_file_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    write_chamber(tmp_path / "content", "test1")
+    (tmp_path / "sites").write_text("not a folder")
+    with pytest.raises(SystemExit) as stopped:
+        main(["build", "test1", "--content", str(tmp_path / "content"), "--out", str(tmp_path / "sites")])
+    assert stopped.value.code == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
 def test_the_library_refuses_an_overlapping_output_folder_too(content: Path) -> None:
     write_chamber(content, "test1")
     before = snapshot(content)
-    with pytest.raises(OutputOverlap, match="is inside the content folder"):
+    with pytest.raises(BadOutputFolder, match="is inside the content folder"):
         build_chamber("test1", content, content / "test1" / "site", today=TODAY)
-    with pytest.raises(OutputOverlap, match="contains the content folder"):
+    with pytest.raises(BadOutputFolder, match="contains the content folder"):
         build_chamber("test1", content, content.parent, today=TODAY)
     assert snapshot(content) == before
 
