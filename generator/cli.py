@@ -30,7 +30,8 @@ log = logging.getLogger("chamber")
 
 EXIT_CODES = {0: "success", 1: "content errors (each listed as file:line: field: problem)",
               2: "usage errors (the command line, or an output folder that overlaps the content)",
-              3: "the machine stopped the work (no Chinese font, a full disk, a busy port, an internal error)",
+              3: "the machine stopped the work (no Chinese font, an unsupported MkDocs or Material version, a full "
+                 "disk, a busy port, an internal error)",
               130: "interrupted (Ctrl-C); the previous site is unchanged"}
 
 
@@ -326,6 +327,10 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
                 from .cache import protected_folders
 
                 check_output_folder(args.out, protected_folders(args.content))
+            if args.command in ("build", "serve"):
+                from .engines import check_engines
+
+                check_engines()       # a build with other engines could come out silently different
             return COMMANDS[args.command](args)
     except BaseException as exc:   # noqa: BLE001 - each kind is reported below, in the editor's terms
         return _report(exc, interrupted=interrupt.received, parser=parser, debug=args.debug)
@@ -346,7 +351,9 @@ def _report(exc: BaseException, *, interrupted: bool, parser: argparse.ArgumentP
         return 1
     from .pdf import FontMissing
 
-    if isinstance(exc, (FontMissing, AddressBusy)):
+    from .engines import UnsupportedEngine
+
+    if isinstance(exc, (FontMissing, AddressBusy, UnsupportedEngine)):
         print(f"chamber: {exc}", file=sys.stderr)
         return 3
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:

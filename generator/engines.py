@@ -1,0 +1,62 @@
+"""The versions of the engines this project reaches into, and the check that the installed ones are among
+them.
+
+The build replaces or reads internals of MkDocs, Material, Python-Markdown, jieba and Pagefind (the table
+in the README's developer section). Each is known to hold for the minor versions below, the same ranges
+as pyproject.toml; outside them a build could come out silently different, so it stops first and names
+the range.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from packaging.version import InvalidVersion, Version
+
+# distribution → (lowest supported, first unsupported): keep in step with pyproject.toml.
+SUPPORTED: dict[str, tuple[str, str]] = {
+    "mkdocs": ("1.6", "1.7"),
+    "mkdocs-material": ("9.7", "9.9"),
+    "markdown": ("3.5", "3.12"),
+    "pymdown-extensions": ("10.0", "14.0"),
+    "jieba": ("0.42", "0.43"),
+    "pagefind": ("1.3", "1.6"),
+}
+
+
+class UnsupportedEngine(RuntimeError):
+    """An installed engine's version is outside the range this project is known to work with (exit 3)."""
+
+
+def unsupported(installed: dict[str, str | None] | None = None) -> list[str]:
+    """One line per engine whose installed version (`installed`: name → version, None if missing; default:
+    what is installed) is outside its supported range."""
+    problems = []
+    for name, (low, high) in SUPPORTED.items():
+        found = installed.get(name) if installed is not None else _installed(name)
+        wanted = f"{name}>={low},<{high}"
+        if found is None:
+            problems.append(f"{name} is not installed (install {wanted!r})")
+            continue
+        try:
+            ok = Version(low) <= Version(found) < Version(high)
+        except InvalidVersion:
+            ok = False
+        if not ok:
+            problems.append(f"{name} {found} is installed, but this version of ChamberPress works with "
+                            f"{wanted} (install that: pip install '{wanted}')")
+    return problems
+
+
+def check_engines() -> None:
+    """Raise UnsupportedEngine naming every engine outside its range."""
+    problems = unsupported()
+    if problems:
+        raise UnsupportedEngine("; ".join(problems))
+
+
+def _installed(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None

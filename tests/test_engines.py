@@ -1,0 +1,65 @@
+"""The engines the build reaches into are checked at start: outside the versions known to work, a build
+stops with their range rather than come out silently different; and the library names a build replaces are
+Material's and MkDocs' own again once it is over."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from packaging.version import Version
+
+from generator import engines
+from generator.cli import main
+from conftest import ROOT, TODAY, write_chamber
+
+
+def test_the_supported_ranges_are_those_pyproject_asks_for() -> None:
+    wanted = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    for name, (low, high) in engines.SUPPORTED.items():
+        [line] = [d for d in wanted if re.match(rf"{re.escape(name)}(\[\w+\])?>=", d)]
+        found_low, found_high = re.search(r">=([\d.]+),<([\d.]+)", line).groups()
+        assert (Version(found_low), Version(found_high)) == (Version(low), Version(high)), line
+
+
+def test_the_installed_engines_are_supported() -> None:
+    assert engines.unsupported() == []
+
+
+def test_an_engine_outside_its_range_is_named_with_the_range() -> None:
+    installed = {name: low for name, (low, _) in engines.SUPPORTED.items()}
+    assert engines.unsupported(installed) == []
+    found = engines.unsupported(installed | {"mkdocs-material": "9.9.0", "jieba": None, "mkdocs": "junk"})
+    assert found == [
+        "mkdocs junk is installed, but this version of ChamberPress works with mkdocs>=1.6,<1.7 (install that: "
+        "pip install 'mkdocs>=1.6,<1.7')",
+        "mkdocs-material 9.9.0 is installed, but this version of ChamberPress works with mkdocs-material>=9.7,<9.9 "
+        "(install that: pip install 'mkdocs-material>=9.7,<9.9')",
+        "jieba is not installed (install 'jieba>=0.42,<0.43')"]
+
+
+def test_a_build_with_an_unsupported_engine_stops_before_anything_is_written(content: Path, out: Path, monkeypatch,
+                                                                           capsys) -> None:
+    write_chamber(content, "test1")
+    real = engines._installed
+    monkeypatch.setattr(engines, "_installed", lambda name: "10.0.0" if name == "mkdocs-material" else real(name))
+    assert main(["build", "test1", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 3
+    assert "mkdocs-material 10.0.0 is installed" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_what_a_build_replaces_in_the_libraries_is_theirs_again_after_it(content: Path, out: Path) -> None:
+    import material.plugins.blog.plugin as blog_plugin
+    import material.plugins.blog.structure as blog_structure
+    from mkdocs.utils import meta
+
+    from generator.build import build_chamber
+
+    before = [blog_plugin.Excerpt, blog_plugin.format_date, blog_plugin.BlogPlugin.on_page_markdown,
+              blog_structure.SafeLoader, meta.SafeLoader]
+    write_chamber(content, "test1")
+    for plain in (False, True):
+        build_chamber("test1", content, out, today=TODAY, plain=plain)
+        assert [blog_plugin.Excerpt, blog_plugin.format_date, blog_plugin.BlogPlugin.on_page_markdown,
+                blog_structure.SafeLoader, meta.SafeLoader] == before
