@@ -565,6 +565,10 @@ def test_blog_plugin_is_handed_only_its_posts_and_views() -> None:
     owner = SimpleNamespace(blog=SimpleNamespace(posts=blog.PostList([post])))
     results = [wrapped(owner, "正文", page=page, config=None, files=None) for page in (post, view, profile)]
     assert handed == [post, view] and results == ["# 新闻动态", "# 新闻动态", None]
-    # In place in the plugin, at the plugin's own priority (MkDocs orders the handlers by it).
-    installed = blog_plugin_module.BlogPlugin.on_page_markdown
+    # In place in the plugin for a build (not a plain one), at the plugin's own priority (MkDocs orders the
+    # handlers by it).
+    [(patched, installed)] = [(where, value) for where, name, value in blog.patches(shortcuts=True)
+                              if name == "on_page_markdown"]
+    assert patched is blog_plugin_module.BlogPlugin
     assert installed.posts_and_views_only and installed.mkdocs_priority == -50
+    assert not [name for _, name, _ in blog.patches(shortcuts=False) if name == "on_page_markdown"]
