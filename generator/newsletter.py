@@ -34,7 +34,7 @@ from .news import Post
 from .paths import resolve_inside
 from .pdf import PAPER_SIZES, PdfInfo, PrintFonts, find_fonts, fonts_css, write_pdf
 from .schema import convert, spec
-from .sources import YamlDoc, editor_files, load_yaml
+from .sources import YamlDoc, editor_files, load_yaml, without_comments
 
 log = logging.getLogger(__name__)
 
@@ -337,7 +337,7 @@ def markdown_html(text: str, base: Path, files: _Files) -> str:
     """Editor Markdown → print HTML: images copied, anything unsafe removed (no script, no remote frame)."""
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [_ImageExtension(files.resolver(base))],
                            extension_configs={"footnotes": {"UNIQUE_IDS": True}}, output_format="html")
-    return _clean(md.convert(text))
+    return _clean(md.convert(without_comments(text)))
 
 
 def _clean(html: str) -> str:
