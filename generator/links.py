@@ -124,6 +124,9 @@ class Document:
     body: str
     body_line: int
     published: bool
+    # The folder its links are relative to, when not the file's own (a newsletter issue's Markdown is
+    # written relative to the chamber folder).
+    base: Path | None = None
 
 
 # The files each checked document refers to (linked_files), by folder, path and body: found by check_links
@@ -139,43 +142,51 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
     _CHECKED_FILES.clear()
     used: set[Path] = set()
     for doc in documents:
-        files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
-        for link in find_links(doc.body, doc.body_line):
-            what = "image" if link.image else "link"
-            if link.absolute:
-                problems.error(doc.path, f"{what} {link.target!r} is an absolute path", line=link.line,
-                               expected="a path relative to this file, e.g. images/photo.jpg or ../../charter.md")
-                continue
-            target = resolve(link, doc.path, folder)
-            if target is None:
-                problems.error(doc.path, f"{what} {link.target!r} points outside the chamber folder",
-                               line=link.line, expected="a path to a file of this chamber, relative to this file")
-                continue
-            exists = target.is_file()
-            if exists and target.suffix.lower() != ".md":
-                files.append(target)
-                used.add(real_path(target))
-            if not exists:
-                problems.error(doc.path, f"broken {what}: {link.target!r} not found", line=link.line,
-                               expected=f"a path relative to this file ({problems.rel(doc.path.parent)}/)")
-                continue
-            if target.suffix.lower() == ".md":
-                linked = markdown.get(real_path(target))
-                if linked is None:
-                    problems.error(doc.path, f"link {link.target!r} is not a post, page or the charter",
-                                   line=link.line, expected="link to news/…, pages/… or charter.md")
-                elif doc.published and not linked.published:
-                    problems.error(doc.path, f"link {link.target!r} points to a draft or a post not yet "
-                                   "published", line=link.line, expected="publish it first or remove the link")
-                continue
-            top = real_path(target).relative_to(real_path(folder)).parts[0]
-            if top not in PUBLISHABLE_DIRS:
-                problems.error(doc.path, f"{what} {link.target!r} is not a file that can be published",
-                               line=link.line, expected="images and attachments go under news/, pages/ or assets/")
-            elif why := refusal(target):
-                problems.error(doc.path, f"{what} {link.target!r} {why}", line=link.line,
-                               expected="save it again as JPEG or PNG" if is_photo(target) else
-                               "link pictures, PDFs, office documents, audio or video only")
+        used |= check_document_links(doc, markdown, folder, problems)
+    return used
+
+
+def check_document_links(doc: Document, markdown: dict[Path, Document], folder: Path, problems: Problems) -> set[Path]:
+    """check_links for one document; `markdown`: the chamber's documents a link may lead to, by real path."""
+    used: set[Path] = set()
+    source = doc.path if doc.base is None else doc.base / doc.path.name
+    files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
+    for link in find_links(doc.body, doc.body_line):
+        what = "image" if link.image else "link"
+        if link.absolute:
+            problems.error(doc.path, f"{what} {link.target!r} is an absolute path", line=link.line,
+                           expected="a path relative to this file, e.g. images/photo.jpg or ../../charter.md")
+            continue
+        target = resolve(link, source, folder)
+        if target is None:
+            problems.error(doc.path, f"{what} {link.target!r} points outside the chamber folder",
+                           line=link.line, expected="a path to a file of this chamber, relative to this file")
+            continue
+        exists = target.is_file()
+        if exists and target.suffix.lower() != ".md":
+            files.append(target)
+            used.add(real_path(target))
+        if not exists:
+            problems.error(doc.path, f"broken {what}: {link.target!r} not found", line=link.line,
+                           expected=f"a path relative to this file ({problems.rel(source.parent)}/)")
+            continue
+        if target.suffix.lower() == ".md":
+            linked = markdown.get(real_path(target))
+            if linked is None:
+                problems.error(doc.path, f"link {link.target!r} is not a post, page or the charter",
+                               line=link.line, expected="link to news/…, pages/… or charter.md")
+            elif doc.published and not linked.published:
+                problems.error(doc.path, f"link {link.target!r} points to a draft or a post not yet "
+                               "published", line=link.line, expected="publish it first or remove the link")
+            continue
+        top = real_path(target).relative_to(real_path(folder)).parts[0]
+        if top not in PUBLISHABLE_DIRS:
+            problems.error(doc.path, f"{what} {link.target!r} is not a file that can be published",
+                           line=link.line, expected="images and attachments go under news/, pages/ or assets/")
+        elif why := refusal(target):
+            problems.error(doc.path, f"{what} {link.target!r} {why}", line=link.line,
+                           expected="save it again as JPEG or PNG" if is_photo(target) else
+                           "link pictures, PDFs, office documents, audio or video only")
     return used
 
 

@@ -13,7 +13,7 @@ from .links import PUBLISHABLE_DIRS, Document
 from .paths import resolve_inside
 from .published import image_problem
 from .schema import convert, spec
-from .sources import editor_files, load_markdown
+from .sources import editor_files, load_markdown, without_comments
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -89,9 +89,10 @@ _EMPHASIS = re.compile(r"[*_`~]+")
 def first_paragraph(markdown: str, limit: int = 160) -> str:
     """The first paragraph of running text, as plain text, cut at `limit` characters.
 
-    A salutation (各会员单位：) is not a summary: short paragraphs ending with a colon are skipped.
+    A salutation (各会员单位：) is not a summary: short paragraphs ending with a colon are skipped. HTML comments
+    are never one (a post's body has none left; this holds for any text).
     """
-    for block in re.split(r"\n\s*\n", markdown):
+    for block in re.split(r"\n\s*\n", without_comments(markdown)):
         text = block.strip()
         if not text or text.startswith(("#", "!", "|", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text) \
                 or _BLOCK_HTML.match(text):

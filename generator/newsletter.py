@@ -31,10 +31,11 @@ from .chinese import format_date
 from .errors import ContentError, Problem, Problems
 from .model import Chamber
 from .news import Post
-from .paths import resolve_inside
+from .links import Document, check_document_links
+from .paths import real_path, resolve_inside
 from .pdf import PAPER_SIZES, PdfInfo, PrintFonts, find_fonts, fonts_css, write_pdf
 from .schema import convert, spec
-from .sources import YamlDoc, editor_files, load_yaml
+from .sources import YamlDoc, editor_files, load_yaml, without_comments
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ OUTPUT_DIR = "newsletter"            # <out>/<slug>/newsletter/<ID>.pdf, and the
 PRINTS_DIR = "_newsletter"          # <out>/_newsletter/<slug>/<ID>.pdf: `chamber newsletter`'s prints, for the
                                     # printer; beside the sites, so that no build replaces them, never published
 ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+TOTAL_NUMBER = re.compile(r"^(?:总第)?[1-9][0-9]*(?:期)?$")
 LEAD_SECTION = "本期头条"
 MAX_EVENTS = 8
 FREE_NOTICE = "内部资料　免费交流"
@@ -238,7 +240,31 @@ def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlD
     if definition.paper.upper() not in PAPER_SIZES:
         problems.error(path, f"unknown paper size {definition.paper!r}", line=doc.line("paper"), field="paper",
                        expected="A4 or A5")
+    if definition.total_number is not None and not TOTAL_NUMBER.match(definition.total_number.strip()):
+        problems.error(path, f"total_number {definition.total_number!r} is not a positive whole number",
+                       line=doc.line("total_number"), field="total_number", expected="e.g. 18 or 总第18期")
     _check_refs(chamber, definition.lead, definition.sections, path, doc, problems)
+    _check_markdown_links(chamber, definition, path, doc, problems)
+
+
+def _check_markdown_links(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlDoc,
+                          problems: Problems) -> None:
+    """The foreword's and back cover's links and images, by the rules of a post's: nothing outside the
+    chamber, no absolute path or file: URL, never the roster or a file that is not published. They are
+    relative to the chamber folder, as the print reads them."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    posts = {real_path(p.path): Document(p.path, p.body, p.body_line, p.is_published(chamber.today))
+             for p in chamber.posts}
+    for key in ("foreword", "back_cover"):
+        text, line = getattr(definition, key), doc.line(key)
+        if not text or line is None:
+            continue
+        # A block (`foreword: |`) starts on the next line, each of its lines as written; a one-line value on
+        # the key's own line.
+        written = lines[line - 1].split(":", 1)[-1].strip() if line <= len(lines) else ""
+        body_line = line + 1 if written[:1] in ("|", ">") else line
+        check_document_links(Document(path, text, body_line, True, base=chamber.folder), posts, chamber.folder,
+                             problems)
 
 
 def _check_refs(chamber: Chamber, lead: str | None, sections: list[str], path: Path, doc: YamlDoc,
@@ -337,7 +363,7 @@ def markdown_html(text: str, base: Path, files: _Files) -> str:
     """Editor Markdown → print HTML: images copied, anything unsafe removed (no script, no remote frame)."""
     md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [_ImageExtension(files.resolver(base))],
                            extension_configs={"footnotes": {"UNIQUE_IDS": True}}, output_format="html")
-    return _clean(md.convert(text))
+    return _clean(md.convert(without_comments(text)))
 
 
 def _clean(html: str) -> str:

@@ -86,9 +86,12 @@ def _content_problem(path: Path, suffix: str) -> str | None:
         return "is a spreadsheet saved under another name" if _ole_is_spreadsheet(path) else None
     if suffix == ".pdf" and b"%PDF-" not in head[:1024]:
         return "is not a PDF (its content is something else)"
-    if suffix in MEDIA_SUFFIXES or b"\x00" in head[:8192]:
-        return None
-    return _text_problem(_decoded(head))
+    if suffix in MEDIA_SUFFIXES:
+        return None if _is_media(head, suffix) else f"is not {MEDIA_KINDS[suffix][0]} (its content is something else)"
+    if head.startswith(b"{\\rtf"):
+        return _text_problem(rtf_text(head))
+    text = _decoded(head)
+    return None if text is None else _text_problem(text)
 
 
 def _zip_is_spreadsheet(path: Path) -> bool:
@@ -110,13 +113,132 @@ def _ole_is_spreadsheet(path: Path) -> bool:
     return any(name.encode("utf-16-le") in data for name in ("Workbook", "Book\x00", "WpsBook"))
 
 
-def _decoded(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
+# Unicode text saved by Notepad ("Unicode", "Unicode big endian") or Word: its byte order mark, longest first
+# (the UTF-32 mark starts with UTF-16's).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8-sig"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _decoded(data: bytes) -> str | None:
+    """The text of a document that is text in any of the encodings editors save (UTF-8, GB18030, UTF-16 and
+    UTF-32 with or without a byte order mark), or None for one that is not text."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None) or _wide_encoding(data[:8192])
+    if encoding:
+        return data.decode(encoding, errors="replace")
+    if b"\x00" in data[:8192]:
+        return None
+    for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     return data.decode("utf-8", errors="replace")      # cut inside a character, or mixed
+
+
+def _wide_encoding(sample: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte order mark, told by where its NUL bytes fall: the high bytes of digits,
+    Latin letters and punctuation (UTF-16), and of every character (UTF-32)."""
+    words = len(sample) // 4
+    if words < 4:
+        return None
+    nul = [sample[k:words * 4:4].count(0) / words for k in range(4)]      # share of NULs at each place of 4
+    if nul[2] > 0.9 and nul[3] > 0.9 and nul[0] < 0.1:
+        return "utf-32-le"
+    if nul[0] > 0.9 and nul[1] > 0.9 and nul[3] < 0.1:
+        return "utf-32-be"
+    odd, even = (nul[1] + nul[3]) / 2, (nul[0] + nul[2]) / 2
+    if odd > 0.2 and even < 0.02:
+        return "utf-16-le"
+    if even > 0.2 and odd < 0.02:
+        return "utf-16-be"
+    return None
+
+
+# RTF: a control word (\par, \ansicpg936, \u21517), a hex byte (\'c3), an escaped symbol (\~ \{ \\), a brace,
+# or text. Each alternative starts differently: one pass, linear in the file.
+_RTF_TOKEN = re.compile(rb"\\(?:'([0-9a-fA-F]{2})|([a-zA-Z]{1,32})(-?\d{1,10})? ?|(.))|[{}]|[^\\{}]+", re.S)
+_RTF_SYMBOLS = {b"~": " ", b"_": "-", b"-": "", b"\\": "\\", b"{": "{", b"}": "}", b"\n": "\n", b"\r": "\n"}
+_RTF_DATA = {b"pict", b"bin", b"objdata", b"themedata", b"colorschememapping", b"datastore", b"fonttbl", b"colortbl"}
+_RTF_BREAKS = {b"par": "\n", b"line": "\n", b"row": "\n", b"sect": "\n", b"page": "\n", b"tab": "\t", b"cell": "\t"}
+
+
+def rtf_text(data: bytes) -> str:
+    """The text of an RTF document as a reader sees it, for the look for personal data: hex bytes in the
+    document's code page (\\ansicpg936: GB18030), Unicode escapes, a non-breaking space (\\~) as a space, breaks
+    of paragraphs and table cells as new lines and tabs, other control words and braces dropped."""
+    codepage = re.search(rb"\\ansicpg(\d+)", data[:4096])
+    encoding = "gb18030" if codepage is None or codepage.group(1) in (b"936", b"54936") else f"cp{int(codepage.group(1))}"
+    try:
+        b"".decode(encoding)
+    except LookupError:
+        encoding = "gb18030"
+    out: list[str] = []
+    pending = bytearray()        # hex bytes: one character may take two (GB18030: four)
+    skip, skip_after_unicode = 0, 1
+    depth, hidden_from, group_opened = 0, None, False
+    for token in _RTF_TOKEN.finditer(data):
+        hexbyte, word, number, symbol = token.groups()
+        # Pictures and the {\\* …} groups hold hex data (images, themes), not text: a run of its digits is no number.
+        if token.group() == b"{":
+            depth, group_opened = depth + 1, True
+            continue
+        if token.group() == b"}":
+            depth -= 1
+            hidden_from = None if hidden_from is not None and depth < hidden_from else hidden_from
+            continue
+        if group_opened and (symbol == b"*" or word in _RTF_DATA) and hidden_from is None:
+            hidden_from = depth
+        group_opened = False
+        if hidden_from is not None:
+            continue
+        if skip and (hexbyte or not (word or symbol)):
+            skip -= 1        # the plain-text stand-in after a \\u escape
+            if not hexbyte:
+                rest = token.group()[1:]
+                if rest:
+                    out.append(rest.replace(b"\r", b"").replace(b"\n", b"").decode(encoding, errors="replace"))
+            continue
+        if hexbyte:
+            pending.append(int(hexbyte, 16))
+            continue
+        if pending:
+            out.append(pending.decode(encoding, errors="replace"))
+            pending.clear()
+        if word == b"u" and number:
+            out.append(chr(int(number) % 65536))
+            skip = skip_after_unicode
+        elif word == b"uc" and number:
+            skip_after_unicode = int(number)
+        elif word:
+            out.append(_RTF_BREAKS.get(word, ""))
+        elif symbol:
+            out.append(_RTF_SYMBOLS.get(symbol, ""))
+        else:
+            out.append(token.group().replace(b"\r", b"").replace(b"\n", b"").decode(encoding, errors="replace"))
+    if pending:
+        out.append(pending.decode(encoding, errors="replace"))
+    return "".join(out)
+
+
+# Audio and video by their first bytes: a kind's name for messages, and the signatures its files start with.
+MEDIA_KINDS = {
+    ".mp4": ("an MP4 video", "ftyp"), ".m4a": ("an M4A audio file", "ftyp"), ".webm": ("a WebM video", "ebml"),
+    ".mp3": ("an MP3 audio file", "mp3"), ".ogg": ("an Ogg audio or video file", "ogg"),
+    ".wav": ("a WAV audio file", "wav"),
+}
+
+
+def _is_media(head: bytes, suffix: str) -> bool:
+    signature = MEDIA_KINDS[suffix][1]
+    if signature == "ftyp":
+        return head[4:8] == b"ftyp"
+    if signature == "ebml":
+        return head.startswith(b"\x1a\x45\xdf\xa3")
+    if signature == "mp3":
+        return head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+    if signature == "ogg":
+        return head.startswith(b"OggS")
+    return head[:4] == b"RIFF" and head[8:12] == b"WAVE"
 
 
 def _text_problem(text: str) -> str | None:

@@ -222,7 +222,29 @@ class MarkdownSource:
     body_line: int
 
 
+COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+
+
+def without_comments(text: str) -> str:
+    """Markdown without its HTML comments (`<!-- … -->`, one left open hides the rest): they are the editor's
+    notes, never text to publish. Their line breaks stay, so that later lines keep their numbers. A find loop,
+    not a regex: linear however many openers a text holds."""
+    start = text.find(COMMENT_OPEN)
+    if start < 0:
+        return text
+    parts, last = [], 0
+    while start >= 0:
+        end = text.find(COMMENT_CLOSE, start + len(COMMENT_OPEN))
+        stop = len(text) if end < 0 else end + len(COMMENT_CLOSE)
+        parts += [text[last:start], "\n" * text.count("\n", start, stop)]
+        last = stop
+        start = text.find(COMMENT_OPEN, last)
+    parts.append(text[last:])
+    return "".join(parts)
+
+
 def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) -> MarkdownSource | None:
+    """A post, page or charter: front matter and body, the body without HTML comments."""
     text = read_text(path, problems)
     if text is None:
         return None
@@ -235,7 +257,7 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
             problems.error(path, "no front matter", line=1,
                            expected="the file starts with ---, then title: and date:, then ---")
             return None
-        return MarkdownSource(path, YamlDoc({}), text, 1)
+        return MarkdownSource(path, YamlDoc({}), without_comments(text), 1)
     meta = parse_yaml(match.group(1) or "", path, problems, line_offset=1)
     if meta is None:
         return None
@@ -245,4 +267,4 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
         problems.error(path, "front matter must be keys and values", line=2, expected="key: value lines")
         return None
     body_line = text.count("\n", 0, match.end()) + 1
-    return MarkdownSource(path, meta, text[match.end():], body_line)
+    return MarkdownSource(path, meta, without_comments(text[match.end():]), body_line)

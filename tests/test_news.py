@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import re
+import time
 from pathlib import Path
 
 import feedparser
@@ -17,7 +18,7 @@ from generator.cli import main
 from generator.content import load_chamber
 from generator.errors import ContentError
 from generator.links import find_links
-from conftest import CHAMBER_YML, TODAY, parse, post, read_search_fragment, text_of, write_chamber
+from conftest import CHAMBER_YML, TODAY, parse, post, read_search_fragment, site_texts, text_of, write_chamber
 
 SITE_URL = "https://test.example.cn/"
 CATEGORIES = ["商会动态", "通知公告", "培训活动", "会员风采"]
@@ -572,3 +573,52 @@ def test_blog_plugin_is_handed_only_its_posts_and_views() -> None:
     assert patched is blog_plugin_module.BlogPlugin
     assert installed.posts_and_views_only and installed.mkdocs_priority == -50
     assert not [name for _, name, _ in blog.patches(shortcuts=False) if name == "on_page_markdown"]
+
+
+# --- HTML comments are the editor's notes: never published ------------------------------------------
+
+COMMENTED = {
+    "news/2026/2026-06-01-block.md": post("注释在前的新闻", "2026-06-01",
+                                          "<!--\n内部备注\n\n注释秘密甲 张总手机13933336601\n-->\n\n正文第一段甲。"),
+    "news/2026/2026-06-02-inline.md": post("行内注释的新闻", "2026-06-02",
+                                           "正文乙 <!-- 注释秘密乙 a > b 13933336602 --> 继续乙。"),
+    "news/2026/2026-06-03-open.md": post("未闭合注释的新闻", "2026-06-03",
+                                         "正文丙开头。\n\n前文丙 <!-- 注释秘密丙 13933336603\n\n注释秘密丁。"),
+    "pages/about.md": "---\ntitle: 商会简介\n---\n\n本会成立于2015年。<!-- 注释秘密戊 -->\n",
+    "charter.md": "---\ntitle: 测试商会章程\n---\n\n<!-- 注释秘密己 -->\n\n## 第一章　总则\n\n"
+                  "第一条　本会名称为温州市测试商会。<!-- 注释秘密庚\n",
+    "newsletters/2026-q2.yml": "from: 2026-05-01\nto: 2026-06-30\n"
+                               "foreword: \"卷首语。<!-- 注释秘密辛 -->\\n\\n<!--\\n注释秘密壬\\n-->\\n\\n末段。\"\n"
+                               "back_cover: \"封底。<!-- 注释秘密癸\"\n",
+}
+
+
+def test_html_comments_never_reach_a_summary_the_feed_the_search_or_a_print(content: Path, out: Path) -> None:
+    write_chamber(content, files=COMMENTED)
+    site = build_chamber("test", content, out, today=TODAY).site_dir
+    leaks = [(path.relative_to(site).as_posix(), text[max(0, text.find("注释秘密") - 40):][:80])
+             for path, text in site_texts(site) if "注释秘密" in text or "1393333660" in text]
+    assert leaks == []
+    feed = {e.title: e.summary for e in feedparser.parse((site / "feed.xml").read_bytes()).entries}
+    assert feed["注释在前的新闻"] == "正文第一段甲。"
+    assert feed["行内注释的新闻"] == "正文乙 继续乙。"
+    assert feed["未闭合注释的新闻"] == "正文丙开头。"
+    page = parse(site / "news/2026/06/01/block/index.html")
+    assert page.cssselect('meta[name="description"]')[0].get("content") == "正文第一段甲。"
+    assert "末段" in dict((p.name, t) for p, t in site_texts(site))["2026-q2.pdf"]
+
+
+def test_summary_skips_comments_in_bounded_time() -> None:
+    from generator.news import first_paragraph
+    from generator.sources import without_comments
+
+    assert first_paragraph("<!-- a -->\n\n<!-- b\n\nc -->\n\n第一段。") == "第一段。"
+    assert first_paragraph("甲 <!-- x --> 乙 <!-- y") == "甲 乙"
+    assert without_comments("a<!--b-->c<!--d") == "ac"
+    assert without_comments("a<!---->b<!-- -- -->c") == "abc"
+    # 2 MB of openers: a pattern that searched for each one's end from each would not come back (a guard
+    # against a hang, not a timing).
+    start = time.perf_counter()
+    assert first_paragraph("x <!--" * 350_000) == "x"
+    assert without_comments("<!-- -->a" * 200_000) == "a" * 200_000
+    assert time.perf_counter() - start < 30

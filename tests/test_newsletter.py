@@ -537,3 +537,45 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
     build_chamber("test", content, tmp_path / "third", today=TODAY, workers=1)
     assert len(printed) == 2
     assert PdfReader(tmp_path / "third/test/newsletter/2026-q3.pdf").pages
+
+
+def _issue_problems(content: Path, issue: str, files: dict | None = None) -> list[str]:
+    write_chamber(content, files={"newsletters/2026-q2.yml": issue, "assets/logo.png": _png(8, 8, "#aa2222"),
+                                  **(files or {})})
+    chamber = load_chamber(content, "test", today=TODAY)
+    with pytest.raises(ContentError) as caught:
+        load_issues(chamber)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_links_in_the_foreword_and_back_cover_are_checked_as_a_post_s(content: Path) -> None:
+    issue = ("from: 2026-01-01\n"
+             "foreword: |\n"
+             "  卷首语。![标志](assets/logo.png)\n"
+             "  名录见[这里](members.csv)。\n"
+             "  <a href=\"file:///etc/passwd\">x</a> 与 [上级](../other/members.csv)\n"
+             "back_cover: '![a](/etc/passwd) [表](assets/list.xlsx)'\n")
+    errors = _issue_problems(content, issue, {"assets/list.xlsx": b"PK\x03\x04"})
+    where = "content/test/newsletters/2026-q2.yml"
+    expected = [f"{where}:4: link 'members.csv' is not a file that can be published",
+                f"{where}:5: link 'file:///etc/passwd' is an absolute path",
+                f"{where}:5: link '../other/members.csv' points outside the chamber folder",
+                f"{where}:6: image '/etc/passwd' is an absolute path",
+                f"{where}:6: link 'assets/list.xlsx' is a spreadsheet"]
+    for start in expected:
+        assert any(e.startswith(start) for e in errors), (start, errors)
+    assert len(errors) == len(expected), errors
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "1.5", "abc", "总第-3期"])
+def test_total_number_must_be_a_positive_whole_number(content: Path, value: str) -> None:
+    errors = _issue_problems(content, f"from: 2026-01-01\ntotal_number: {value}\n")
+    assert len(errors) == 1 and errors[0].startswith("content/test/newsletters/2026-q2.yml:2: total_number: "), errors
+    assert "is not a positive whole number" in errors[0]
+
+
+@pytest.mark.parametrize("value", ["18", "总第18期", "'7'"])
+def test_a_positive_total_number_is_accepted(content: Path, value: str) -> None:
+    write_chamber(content, files={"newsletters/2026-q2.yml": f"from: 2026-01-01\ntotal_number: {value}\n"})
+    assert [i.definition.total_number for i in load_issues(load_chamber(content, "test", today=TODAY))] \
+        in (["18"], ["总第18期"], ["7"])

@@ -442,3 +442,70 @@ def test_photos_printed_in_a_newsletter_carry_no_metadata(content: Path, out: Pa
     pdf = (out / "t/newsletter/2026-q1.pdf").read_bytes()
     assert b"/DCTDecode" in pdf                         # the photo is in the print
     assert b"Exif" not in pdf and b"CameraMaker" not in pdf
+
+
+# --- Text in any encoding, RTF as read, audio and video by their content -------------------------------------
+
+NOTE = "秘书处联系人 139 2222 5506，请勿外传。\n"
+HEADER = "名称,联系人,职务\n甲公司,张三,会长\n"
+
+
+def _rtf(body: bytes, *, data: bool = False) -> bytes:
+    """An RTF document as Word or WPS writes it; `data`: with a picture and a theme, hex that holds digit runs."""
+    hex_data = rb"{\*\themedata 1390000000100}{\pict\pngblip 89504e47 13900000001 0d0a}" if data else b""
+    return rb"{\rtf1\ansi\ansicpg936\deff0{\fonttbl{\f0\fnil\fcharset134 SimSun;}}" + hex_data + body + b"}"
+
+
+@pytest.mark.parametrize("name, data", [
+    ("notes16.txt", NOTE.encode("utf-16")),                               # Notepad's "Unicode": BOM, LE
+    ("notes16be.txt", b"\xfe\xff" + NOTE.encode("utf-16-be")),
+    ("notes16nobom.txt", NOTE.encode("utf-16-le")),                         # told by its NULs
+    ("list16.txt", HEADER.encode("utf-16-le")),
+    ("notes32.txt", NOTE.encode("utf-32")),
+    ("list32be.txt", HEADER.encode("utf-32-be")),
+    ("ctc.rtf", _rtf(rb"\pard\f0 \'c1\'aa\'cf\'b5\'c8\'cb 139\~2222\~5506\par")),     # 联系人, RTF spaces
+    ("hex.rtf", _rtf(rb"\'d5\'c5\'d7\'dc {\b 139}-{\i 2222}-5506\par")),
+    ("uni.rtf", _rtf(rb"\uc1\u21517?\u31216?,\u32852?\u31995?\u20154?,\u32844?\u21153?\par")),  # 名称,联系人,职务
+    ("clip.mp4", ROSTER_TEXT),                                              # the roster renamed
+    ("song.mp3", b"\x00" * 64),
+    ("talk.m4a", b"RIFF\x00\x00\x00\x00WAVE"),
+    ("film.webm", b"OggS" + b"\x00" * 60),
+    ("sound.ogg", ROSTER_TEXT.encode("utf-16")),
+    ("voice.wav", b"RIFF\x00\x00\x00\x00AVI "),
+])
+def test_text_in_any_encoding_rtf_and_media_are_judged_by_their_content(content: Path, out: Path, name: str,
+                                                                        data: bytes | str) -> None:
+    write_chamber(content, "t", files={f"assets/{name}": data})
+    chamber = load_chamber(content, "t", today=TODAY)
+    warned = [w.message for w in chamber.warnings if w.file == f"content/t/assets/{name}"]
+    assert len(warned) == 1 and warned[0].endswith(": left out of the site"), warned
+    assert ("is not an" in warned[0] or "is not a " in warned[0]) if name.endswith(
+        (".mp4", ".mp3", ".m4a", ".webm", ".ogg", ".wav")) else "mobile" in warned[0] or "roster" in warned[0]
+
+
+MEDIA = {
+    "clip.mp4": b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 64,
+    "talk.m4a": b"\x00\x00\x00\x20ftypM4A " + b"\x00" * 64,
+    "film.webm": b"\x1a\x45\xdf\xa3" + b"\x00" * 64,
+    "song.mp3": b"ID3\x04\x00" + b"\x00" * 64,
+    "frame.mp3": b"\xff\xfb\x90\x64" + b"\x00" * 64,
+    "sound.ogg": b"OggS\x00\x02" + b"\x00" * 64,
+    "voice.wav": b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 64,
+    "plain.rtf": _rtf(rb"\pard \'c9\'cc\'bb\'e1\'bc\'f2\'bd\'e9 0577-88880000\par", data=True),      # 商会简介, a landline
+    "hello16.txt": "商会简介：本会成立于2015年，电话0577-88880000。\n".encode("utf-16"),
+}
+
+
+def test_real_audio_video_and_harmless_text_in_any_encoding_are_published(content: Path, out: Path) -> None:
+    write_chamber(content, "t", files={f"assets/{name}": data for name, data in MEDIA.items()})
+    chamber = load_chamber(content, "t", today=TODAY)
+    assert [w.message for w in chamber.warnings if w.file.startswith("content/t/assets/")] == []
+    build_chamber("t", content, out, today=TODAY)
+    assert {f"assets/{name}" for name in MEDIA} <= site_names(out / "t")
+
+
+def test_rtf_text_is_read_as_a_reader_sees_it() -> None:
+    from generator.published import rtf_text
+
+    text = rtf_text(_rtf(rb"\'c3\'fb\'b3\'c6 139\~2222\~5506\par\u32852?\u31995?\u20154?\cell x\_y\-z"))
+    assert text.split() == ["名称", "139", "2222", "5506", "联系人", "x-yz"]
