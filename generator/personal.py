@@ -2,8 +2,8 @@
 
 Rosters carry them in any cell (联系电话, 简介, 地址 …) and in any form: 138 1234 5678, 138-1234-5678,
 +86 13812345678, 86-138…, full-width digits (１３８…), an ID number with an X check character or the old
-15-digit form. A number is a run of digit groups joined by at most a few spaces, dashes, dots or brackets;
-whole groups are put together, so a landline next to a mobile (0577-88880000 13812345678) is told apart
+15-digit form. A number is a run of digit groups joined by at most a few spaces (any kind, zero-width ones
+too), dashes or minus signs (any kind), tildes, dots or brackets; whole groups are put together, so a landline next to a mobile (0577-88880000 13812345678) is told apart
 and a landline alone is never taken for a mobile.
 """
 
@@ -15,7 +15,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 GROUP = re.compile(r"[0-9０-９]+")
-JOINER = re.compile(r"[ \t\u3000\-－‐‑–—.·()（）]{1,3}")
+# Joiner characters besides every space (Zs) and dash (Pd): a word processor or a phone's keyboard puts NBSP,
+# thin spaces, zero-width spaces or a minus sign where the editor saw a space or a dash. The backslash lets RTF's
+# non-breaking space (\~) through as written.
+JOINER_CHARS = frozenset("\t.·()（）\u2212~～\\\u200b\u200c\u200d\u2060\ufeff")
+MAX_JOINER = 3
 PLUS = "+＋"
 CHECK = "xXｘＸ"      # the last character of an 18-character ID number may be X
 MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -42,12 +46,18 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKC", text).upper()
 
 
+def _joins(between: str) -> bool:
+    """Whether the characters between two digit groups join them into one number."""
+    return 0 < len(between) <= MAX_JOINER and all(
+        c in JOINER_CHARS or unicodedata.category(c) in ("Zs", "Pd") for c in between)
+
+
 def _runs(text: str) -> list[list[re.Match]]:
     """Digit groups, each run holding the groups that only spaces, dashes, dots or brackets separate."""
     runs: list[list[re.Match]] = []
     for group in GROUP.finditer(text):
         last = runs[-1][-1] if runs else None
-        if last is not None and JOINER.fullmatch(text, last.end(), group.start()):
+        if last is not None and _joins(text[last.end():group.start()]):
             runs[-1].append(group)
         else:
             runs.append([group])

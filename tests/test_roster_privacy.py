@@ -217,12 +217,26 @@ def test_clear_yes_no_in_other_forms(tmp_path: Path) -> None:
     ("33010219800101123x", ""),
     ("旧证330102800101123", "旧证"),
     ("330102 19800101 123X 在此", " 在此"),
+    # Any space (NBSP, thin, narrow no-break, figure, ideographic), zero-width characters, any dash or minus
+    # sign, and tildes join groups, as word processors and phone keyboards type them (review finding 3).
+    ("电话\u00a0139\u00a01111\u00a02212", "电话\u00a0139****2212"),
+    ("139\u20091111\u202f2212", "139****2212"),
+    ("139\u20071111\u205f2212", "139****2212"),
+    ("139−6607−0001", "139****0001"),
+    ("139\u200b6607\u200b0001", "139****0001"),
+    ("\ufeff139\u20606607\u200d0001", "\ufeff139****0001"),
+    ("139〜6607〜0001", "139****0001"),
+    ("139~6607～0001", "139****0001"),
+    ("139\u2012 6607\u2e3a0001", "139****0001"),
+    ("139\\~2222\\~5506", "139****5506"),            # RTF's non-breaking space, as read from the file
+    ("330102\u00a019800101\u2212123X", ""),
 ])
 def test_personal_numbers_found_in_any_form(text: str, expected: str) -> None:
     assert scrub(text, keep_mobiles=False)[0] == expected
 
 
-@pytest.mark.parametrize("text", ["0577-88880000", "(0577)88880000", "400-888-8888", "95588", "成立于2001年，员工138人",
+@pytest.mark.parametrize("text", ["0577-88880000", "(0577)88880000", "400-888-8888", "0577\u00a088880000",
+                                  "0577−88880000", "0577〜88880000", "400\u200b888\u200b8888", "95588", "成立于2001年，员工138人",
                                   "注册资本12345678元", "订单20260101123456789012", "2019年13800元", "057788880001",
                                   "No. 913301006798765432"])
 def test_landlines_and_other_numbers_stay(text: str) -> None:
