@@ -367,7 +367,19 @@ def _read_csv(path: Path, problems: Problems) -> Table:
         return Table(None, None, [])
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
-    grid = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+    grid: list[tuple[int, list[Any]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row_no, cells in enumerate(reader, start=1):
+            grid.append((row_no, cells))
+    except csv.Error as exc:
+        # csv refuses a cell over its field limit (131,072 characters): no roster cell is that long.
+        too_long = "field limit" in str(exc)
+        problems.error(path, f"a cell holds more than {csv.field_size_limit():,} characters" if too_long
+                       else f"the row cannot be read as CSV ({exc})", line=len(grid) + 1,
+                       expected="shorten the cell; a long text belongs in a page, not the roster" if too_long
+                       else "save from Excel as CSV UTF-8 or CSV (逗号分隔)")
+        return Table(None, None, [])
     return _table(path, None, grid, problems)
 
 

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 
 from generator.build import build_chamber
+from generator.cli import main
 from generator.errors import ContentError, Problems
 from generator.members import load_members
 from generator.personal import find_numbers, scrub
@@ -383,3 +384,17 @@ def test_roster_errors_stop_the_build(content: Path, out: Path) -> None:
         build_chamber("bad", content, out, today=TODAY)
     assert [p.field for p in caught.value.problems] == ["column 公开状态"]
     assert not (out / "bad").exists()
+
+
+# --- review finding 7: a CSV cell too long for the csv module ---------------------------------------------
+
+def test_csv_cell_over_the_field_limit_is_a_content_error(content: Path, out: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    write_chamber(content, "long", files={"members.csv": f"名称,简介\n甲公司,短\n乙公司,\"{'长' * 140_000}\"\n"})
+    _, problems = load(content / "long" / "members.csv")
+    assert problems == ["content/long/members.csv:3: a cell holds more than 131,072 characters (shorten the cell; "
+                        "a long text belongs in a page, not the roster)"]
+    for command in ("check", "build"):
+        assert main([command, "long", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 1
+        assert "members.csv:3: a cell holds more than 131,072 characters" in capsys.readouterr().err
+    assert not (out / "long").exists()
