@@ -582,14 +582,17 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
 
 
 def _remove_personal_numbers(member: Member, ctx: _RowContext) -> None:
-    """Mask mobiles (unless the member consented) and remove ID numbers in every published cell, so that no
+    """Mask mobiles (unless the member consented) and remove ID numbers and e-mail addresses in every published
+    cell, so that no
     page, list, search entry or PDF can show them; warnings only for listed members (the rest is unpublished).
     The 手机 cell keeps its mobiles here: `public_mobile` masks it as a whole."""
     for fname in PUBLIC_FIELDS:
-        text, found = scrub(getattr(member, fname), keep_mobiles=member.publish_mobile or fname == "mobile")
+        link = fname in ("website", "logo")      # a masked address or path would lead elsewhere
+        # logo@2x.png is a file name: an e-mail address in a link cell is refused as a link anyway.
+        text, found = scrub(getattr(member, fname), keep_mobiles=member.publish_mobile or fname == "mobile",
+                            emails=not link)
         if not found:
             continue
-        link = fname in ("website", "logo")      # a masked address or path would lead elsewhere
         setattr(member, fname, "" if link else text if fname == "intro" else " ".join(text.split()))
         if not member.listed:
             continue
@@ -599,8 +602,11 @@ def _remove_personal_numbers(member: Member, ctx: _RowContext) -> None:
         elif mobiles:
             ctx.warning(fname, f"a mobile number is published masked ({', '.join(mobiles)})",
                         "shown in full only if the member consents: 公开手机 是")
-        if not link and len(mobiles) < len(found):
+        if any(f.kind == "id" for f in found) and not link:
             ctx.warning(fname, "an ID-card number is left out", "ID-card numbers are never published; remove it")
+        if any(f.kind == "email" for f in found):
+            ctx.warning(fname, "an e-mail address is left out",
+                        "e-mail addresses are never published; keep them in the 邮箱 column")
 
 
 def load_members(path: Path, problems: Problems | None = None, positions: list[str] | None = None) -> Roster:

@@ -229,7 +229,10 @@ def test_clear_yes_no_in_other_forms(tmp_path: Path) -> None:
     ("139〜6607〜0001", "139****0001"),
     ("139~6607～0001", "139****0001"),
     ("139\u2012 6607\u2e3a0001", "139****0001"),
-    ("139\\~2222\\~5506", "139****5506"),            # RTF's non-breaking space, as read from the file
+    ("139\\~2222\\~5506", "139****5506"),
+    ("邮箱secret.person@qq.com。", "邮箱。"),                     # e-mail addresses are never published
+    ("zhang.san＠１６３．com 或 13900000001@139.com", " 或 "),
+    ("Mail: a_b-c+d@mail.example.com.cn, 谢谢", "Mail: , 谢谢"),            # RTF's non-breaking space, as read from the file
     ("330102\u00a019800101\u2212123X", ""),
 ])
 def test_personal_numbers_found_in_any_form(text: str, expected: str) -> None:
@@ -293,6 +296,24 @@ def test_case_4_personal_numbers_masked_in_every_output(content: Path, out: Path
     first = site_files(site)
     build_chamber("num", content, out, today=TODAY)         # pages and PDFs kept from the first build
     assert site_files(site) == first
+
+
+def test_email_addresses_removed_from_every_published_cell(content: Path, out: Path) -> None:
+    """Review finding 8: secret.person@qq.com typed into 简介 was published in full."""
+    write_chamber(content, "mail", files={"members.csv": (
+        "名称,联系人,地址,简介,邮箱,网址,公开手机\n"
+        "甲公司,张三 zs@corp.cn,鹿城路1号（来信 post@corp.cn）,\"联系 secret.person@qq.com 或 1390000@163.com\","
+        "internal@corp.cn,https://corp.cn,是\n")})
+    result = build_chamber("mail", content, out, today=TODAY)
+    everything = "".join(t for _, t in site_texts(out / "mail"))
+    assert "甲公司" in everything
+    for address in ("zs@corp.cn", "post@corp.cn", "secret.person", "1390000@163", "internal@corp.cn"):
+        assert address not in everything
+    doc = parse(next((out / "mail" / "members").glob("*/index.html")))
+    assert text_of(doc.cssselect(".cp-profile__intro p")[0]) == "联系 或"
+    left_out = "an e-mail address is left out (e-mail addresses are never published; keep them in the 邮箱 column) [warning]"
+    assert [str(w) for w in result.warnings] == [
+        f"content/mail/members.csv:2: column {column}: {left_out}" for column in ("联系人", "地址", "简介")]
 
 
 def test_consent_keeps_mobiles_but_never_id_numbers(content: Path, out: Path) -> None:
