@@ -74,8 +74,10 @@ IGNORED_HEADERS = ("序号", "no")     # and headers of punctuation only (#)
 
 # Visibility is deny-by-default: a column about publishing or hiding is either one of these, or an error.
 SHOW_WORDS = ("公开", "对外", "对外公开", "公开展示", "对外展示", "展示", "公开发布", "对外发布", "发布", "公开显示",
+              "显示", "公示", "上网", "上榜", "网上公开", "optin",
               "listed", "list", "public", "publish", "published", "show", "visible", "display")
-HIDE_WORDS = ("隐藏", "保密", "不公开", "不对外", "不对外公开", "不展示", "不发布", "不显示",
+HIDE_WORDS = ("隐藏", "保密", "不公开", "不对外", "不对外公开", "不展示", "不发布", "不显示", "非公开", "秘密", "隐",
+              "屏蔽", "下架", "内部", "仅内部", "仅限内部", "内部使用", "不公示", "不上网", "不上榜", "optout",
               "hidden", "hide", "private", "unlisted", "notlisted", "notpublic", "donotpublish", "confidential")
 MOBILE_WORDS = ("手机", "手机号", "手机号码", "移动电话", "mobile", "cell", "cellphone", "mobilephone")
 # A field whose column says the opposite: 隐藏 是 = not listed; 手机保密 是 = the mobile stays masked.
@@ -88,16 +90,32 @@ HEADERS |= {
     "mobile_hidden": tuple(a + b for s in HIDE_WORDS for m in MOBILE_WORDS if s.isascii() == m.isascii()
                            for a, b in ((s, m), (m, s))),
 }
-# Word parts that make an unrecognised header an error rather than a private column.
-VISIBILITY_STEMS = ("公开", "隐藏", "保密", "对外", "展示", "显示", "发布", "隐私", "私密", "可见", "public", "publish",
-                    "list", "hidden", "hide", "private", "visib", "show", "display", "secret", "confidential")
+# Word parts that make an unrecognised header an error rather than a private column. Deny by default: no list
+# of words is complete, so single characters of the words for showing, hiding, the public and the web count
+# (a private column named with one of them must be renamed), less the common words that hold them in another
+# sense (公司, 办公, 公众号).
+VISIBILITY_STEMS = ("公", "隐", "密", "屏", "藏", "示", "网", "榜", "显", "露", "见", "内部", "对外", "外部", "发布", "可见", "下架",
+                    "opt", "hid", "priv", "public", "publish", "list", "visib", "show", "display", "secret",
+                    "confiden", "conceal", "internal", "web", "online")
+NOT_VISIBILITY = ("公司", "办公", "公众号", "外贸")
 NOTE = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|〔.*?〕|〈.*?〉|是否|与否|y/n|是/否")
+# Traditional characters of the headers' words, folded to the Simplified ones the tables above use: 對外公開,
+# 隱藏, 發佈, 會員名稱, 手機號碼. A small table of the characters in question, not a general converter.
+TRADITIONAL = str.maketrans("開隱顯發佈對祕內僅網見號碼機電話聯絡稱單業務職會員簡與為鄉貫圖誌標頁屬類傳護覽設狀態級",
+                            "开隐显发布对秘内仅网见号码机电话联络称单业务职会员简与为乡贯图志标页属类传护览设状态级")
 
 
 def _normal(header: Any, notes: bool = False) -> str:
-    """The header as matched: 是否公开（是/否）？ → 公开; with `notes`, bracketed notes kept (（公开） → 公开)."""
-    text = unicodedata.normalize("NFKC", str(header or "")).lower()
+    """The header as matched: 是否公开（是/否）？ → 公开, 對外公開 → 对外公开; with `notes`, bracketed notes kept
+    (（公开） → 公开)."""
+    text = unicodedata.normalize("NFKC", str(header or "")).lower().translate(TRADITIONAL)
     return re.sub(r"[\W_]+", "", text if notes else NOTE.sub("", text))
+
+
+def _has_visibility_stem(text: str) -> bool:
+    for word in NOT_VISIBILITY:
+        text = text.replace(word, "")
+    return any(stem in text for stem in VISIBILITY_STEMS)
 
 
 HEADER_TO_FIELD = {_normal(h): f for f, names in HEADERS.items() for h in names}
@@ -111,13 +129,13 @@ IGNORED = {_normal(h) for h in IGNORED_HEADERS}
 
 def _about_visibility(header: str) -> bool:
     """Whether a header speaks of publishing or hiding; a note counts only when it is all there is."""
-    text = _normal(header) or _normal(header, notes=True)
-    return any(stem in text for stem in VISIBILITY_STEMS)
+    return _has_visibility_stem(_normal(header) or _normal(header, notes=True))
 
 
 def _about_visibility_note(header: str) -> bool:
     """Whether a bracketed note speaks of publishing or hiding: 地址（不公开） must not be read as 地址."""
-    return any(stem in _normal(header, notes=True) and stem not in _normal(header) for stem in VISIBILITY_STEMS)
+    text = unicodedata.normalize("NFKC", str(header or "")).lower().translate(TRADITIONAL)
+    return _has_visibility_stem(re.sub(r"[\W_]+", "", "".join(NOTE.findall(text))))
 
 
 def _ignored(header: Any) -> bool:
@@ -323,7 +341,18 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
         problems.error(path, f"cannot open the workbook ({exc.__class__.__name__})",
                        expected="an .xlsx file saved by Excel or WPS")
         return Table(None, None, [])
-    sheet = book[ROSTER_SHEET] if ROSTER_SHEET in book.sheetnames else book.worksheets[0]
+    # A hidden sheet is never read (a leftover 数据 sheet must not replace the roster the editor sees).
+    visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
+    if not visible:
+        problems.error(path, "every sheet of the workbook is hidden", expected=f"show the sheet {ROSTER_SHEET}")
+        return Table(None, None, [])
+    sheet = next((ws for ws in visible if ws.title == ROSTER_SHEET), visible[0])
+    others = [ws.title + ("" if ws.sheet_state == "visible" else " (hidden)") for ws in book.worksheets
+              if ws is not sheet]
+    if others:
+        problems.warning(path, f"only the sheet {sheet.title} is read; not read: {', '.join(others)}",
+                         expected=f"keep the roster in one sheet (named {ROSTER_SHEET}); mark members that must not "
+                         "be published 公开 否 there")
     if sheet.max_row * sheet.max_column > MAX_SHEET_CELLS:
         problems.error(path, f"the sheet reaches row {sheet.max_row} and column {sheet.max_column}, too many cells "
                        f"to read (at most {MAX_SHEET_CELLS:,})", field=f"sheet {sheet.title}",
@@ -340,7 +369,16 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
             cells = grid[r - 1][1]
             for c in range(merged.min_col, merged.max_col + 1):
                 cells[c - 1] = value
-    return _table(path, sheet.title, grid, problems)
+    table = _table(path, sheet.title, grid, problems)
+    # A row hidden in Excel is not a row left out: the member would be published. Deny by default.
+    hidden = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
+    for raw in table.rows:
+        if raw.row in hidden:
+            problems.error(path, "this row is hidden in Excel", line=raw.row, field=f"sheet {sheet.title}",
+                           expected="show the row; mark 公开 否 for a member who must not be published, or delete "
+                           "the row")
+    table.rows = [raw for raw in table.rows if raw.row not in hidden]
+    return table
 
 
 def _decode(data: bytes) -> str | None:
@@ -367,7 +405,19 @@ def _read_csv(path: Path, problems: Problems) -> Table:
         return Table(None, None, [])
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
-    grid = list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+    grid: list[tuple[int, list[Any]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row_no, cells in enumerate(reader, start=1):
+            grid.append((row_no, cells))
+    except csv.Error as exc:
+        # csv refuses a cell over its field limit (131,072 characters): no roster cell is that long.
+        too_long = "field limit" in str(exc)
+        problems.error(path, f"a cell holds more than {csv.field_size_limit():,} characters" if too_long
+                       else f"the row cannot be read as CSV ({exc})", line=len(grid) + 1,
+                       expected="shorten the cell; a long text belongs in a page, not the roster" if too_long
+                       else "save from Excel as CSV UTF-8 or CSV (逗号分隔)")
+        return Table(None, None, [])
     return _table(path, None, grid, problems)
 
 
@@ -391,7 +441,13 @@ def _read_yaml(path: Path, problems: Problems) -> Table:
             continue
         cells = {str(k): v for k, v in item.items() if not _ignored(k)}
         lines = {str(k): doc.line(*prefix, index, k) or line for k in item}
-        rows.append(RawRow(line, cells, lines))
+        # A value is one cell: a list or a set of keys (会员信息: {公开: 否}) may hide a visibility column.
+        nested = [k for k, v in cells.items() if isinstance(v, (dict, list))]
+        for key in nested:
+            problems.error(path, "expected one value (text, a number, a date, 是/否), found a list or a set of keys",
+                           line=lines[key], field=key, expected="write every key on its own line under the member")
+        if not nested:
+            rows.append(RawRow(line, cells, lines))
     return Table(None, None, rows)
 
 
@@ -498,10 +554,6 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
     values = {f: raw.cells[h] for f, h in ctx.columns.items() if h in raw.cells}
     private = {str(h): _cell_text(v) for h, v in raw.cells.items()
                if h and h not in ctx.columns.values() and _cell_text(v)}
-    for fname in TEXT_FIELDS:
-        if isinstance(values.get(fname), (dict, list)):
-            ctx.error(fname, "expected text, found a list or a set of keys")
-            values.pop(fname)
     for fname, value in values.items():
         if isinstance(value, Formula) and fname not in YES_NO_FIELDS:
             ctx.warning(fname, f"the formula {value.text} has no computed value; the cell is read as empty",
@@ -570,14 +622,17 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
 
 
 def _remove_personal_numbers(member: Member, ctx: _RowContext) -> None:
-    """Mask mobiles (unless the member consented) and remove ID numbers in every published cell, so that no
+    """Mask mobiles (unless the member consented) and remove ID numbers and e-mail addresses in every published
+    cell, so that no
     page, list, search entry or PDF can show them; warnings only for listed members (the rest is unpublished).
     The 手机 cell keeps its mobiles here: `public_mobile` masks it as a whole."""
     for fname in PUBLIC_FIELDS:
-        text, found = scrub(getattr(member, fname), keep_mobiles=member.publish_mobile or fname == "mobile")
+        link = fname in ("website", "logo")      # a masked address or path would lead elsewhere
+        # logo@2x.png is a file name: an e-mail address in a link cell is refused as a link anyway.
+        text, found = scrub(getattr(member, fname), keep_mobiles=member.publish_mobile or fname == "mobile",
+                            emails=not link)
         if not found:
             continue
-        link = fname in ("website", "logo")      # a masked address or path would lead elsewhere
         setattr(member, fname, "" if link else text if fname == "intro" else " ".join(text.split()))
         if not member.listed:
             continue
@@ -587,8 +642,11 @@ def _remove_personal_numbers(member: Member, ctx: _RowContext) -> None:
         elif mobiles:
             ctx.warning(fname, f"a mobile number is published masked ({', '.join(mobiles)})",
                         "shown in full only if the member consents: 公开手机 是")
-        if not link and len(mobiles) < len(found):
+        if any(f.kind == "id" for f in found) and not link:
             ctx.warning(fname, "an ID-card number is left out", "ID-card numbers are never published; remove it")
+        if any(f.kind == "email" for f in found):
+            ctx.warning(fname, "an e-mail address is left out",
+                        "e-mail addresses are never published; keep them in the 邮箱 column")
 
 
 def load_members(path: Path, problems: Problems | None = None, positions: list[str] | None = None) -> Roster:

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 
 from generator.build import build_chamber
+from generator.cli import main
 from generator.errors import ContentError, Problems
 from generator.members import load_members
 from generator.personal import find_numbers, scrub
@@ -55,8 +56,12 @@ def write_roster(folder: Path, kind: str, header: list[str], rows: list[list]) -
 # --- case 2: a visibility column is understood in any spelling, or refused ----------------------------------
 
 SHOW_HEADERS = ["是否公开（是/否）", "是否公开(是/否)?", "公开？", "对外公开", " Listed (Y/N) ", "PUBLIC", "是否对外公开【必填】",
-                "公开与否", "ＰＵＢＬＩＣ", "公 开", "Is Public?", "publish", "对外展示", "公开:"]
-HIDE_HEADERS = ["是否隐藏", "保密", "Hidden?", "不公开（是/否）", "PRIVATE", "是否保密（填是或否）", "不对外公开", "Confidential"]
+                "公开与否", "ＰＵＢＬＩＣ", "公 开", "Is Public?", "publish", "对外展示", "公开:",
+                # Traditional Chinese and the further words of the review (finding 2)
+                "對外公開", "公開", "是否顯示", "發佈", "發布", "公示", "是否上网", "是否上榜", "是否上網", "Opt-in"]
+HIDE_HEADERS = ["是否隐藏", "保密", "Hidden?", "不公开（是/否）", "PRIVATE", "是否保密（填是或否）", "不对外公开", "Confidential",
+                "隱藏", "不公開", "非公開", "非公开", "秘密", "隐", "隱", "屏蔽", "下架", "内部", "仅内部", "僅內部", "Opt-out",
+                "opt out", "OPTOUT", "不上榜"]
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "yml"])
@@ -84,7 +89,10 @@ def test_mobile_consent_column_understood(tmp_path: Path, header: str, consent: 
 
 @pytest.mark.parametrize("kind,line", [("csv", 1), ("xlsx", 1)])
 @pytest.mark.parametrize("header", ["是否展示给外部", "公开状态", "Visibility", "Show on website?", "（公开）", "网站隐藏",
-                                    "对外可见(Y/N)", "保密等级"])
+                                    "对外可见(Y/N)", "保密等级",
+                                    # spellings in no word list: the broad detector refuses them (finding 2)
+                                    "是否公布", "網上可見", "对外显", "披露", "隐身", "密级", "内部资料", "榜单", "屏蔽否",
+                                    "公開狀態", "Web listing", "online?", "Opt-in/out", "Hid", "privé"])
 def test_unknown_visibility_column_is_an_error(tmp_path: Path, kind: str, line: int, header: str) -> None:
     path = write_roster(tmp_path / "content" / "c", kind, ["名称", header], [["甲公司", "否"]])
     listed, problems = load(path)
@@ -108,6 +116,79 @@ def test_unknown_consent_column_and_yaml_keys_are_errors(tmp_path: Path) -> None
                         "published, but it is not understood (name it 公开 (否: the member is not published) or "
                         "隐藏 (是: not published); or rename it if it is about something else)"]
     assert listed == []            # 甲公司: 对外公开 否; 乙公司 refused
+
+
+def test_columns_holding_public_characters_in_another_sense_stay_private(tmp_path: Path) -> None:
+    """公司, 办公, 公众号 and 外贸 hold 公 or 外 but say nothing about publishing: private columns, no error."""
+    path = write_roster(tmp_path / "content" / "c", "csv", ["名称", "公司类型", "办公地址", "微信公众号", "外贸"],
+                        [["甲公司", "有限", "某路", "jia", "是"]])
+    problems = Problems(tmp_path)
+    (member,) = load_members(path, problems).members
+    assert problems.items == []
+    assert member.private == {"公司类型": "有限", "办公地址": "某路", "微信公众号": "jia", "外贸": "是"}
+
+
+def test_yaml_traditional_keys_and_nested_values(tmp_path: Path) -> None:
+    """Finding 2: 隱藏: 是 was not understood, and a nested 会员信息: {公开: 否} was read as a private note."""
+    path = tmp_path / "content" / "y" / "members.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text("- 名稱: 甲公司\n  隱藏: 是\n- 名称: 乙公司\n  会员信息: {公开: 否}\n"
+                    "- 名称: 丙公司\n  标签:\n    - 商贸\n- 名称: 丁公司\n", encoding="utf-8")
+    listed, problems = load(path)
+    expected = ("expected one value (text, a number, a date, 是/否), found a list or a set of keys (write every "
+                "key on its own line under the member)")
+    assert problems == [f"content/y/members.yml:4: 会员信息: {expected}", f"content/y/members.yml:6: 标签: {expected}"]
+    assert listed == ["丁公司"]
+
+
+def _sheets(path: Path, sheets: list[tuple[str, str, list[list]]], hidden_rows: tuple[int, ...] = ()) -> Path:
+    """A workbook of (title, state, rows) sheets; `hidden_rows` hidden in the first visible one."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, state, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.sheet_state = state
+        for row in rows:
+            sheet.append(row)
+    for row in hidden_rows:
+        next(ws for ws in book.worksheets if ws.sheet_state == "visible").row_dimensions[row].hidden = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def test_xlsx_reads_a_visible_sheet_and_names_the_others(tmp_path: Path) -> None:
+    """Finding 2: a hidden first sheet 数据 was read instead of the visible one, and 不公开名单 was ignored silently."""
+    path = _sheets(tmp_path / "content" / "c" / "members.xlsx", [
+        ("数据", "hidden", [["名称", "简介"], ["甲公司", "x"], ["乙公司", "y"]]),
+        ("2026会员", "visible", [["名称", "公开"], ["甲公司", "是"], ["乙公司", "否"]]),
+        ("不公开名单", "visible", [["名称"], ["丙公司"]])])
+    listed, problems = load(path)
+    assert listed == ["甲公司"]
+    assert problems == ["content/c/members.xlsx: only the sheet 2026会员 is read; not read: 数据 (hidden), 不公开名单 "
+                        "(keep the roster in one sheet (named 会员名录); mark members that must not be published 公开 否 "
+                        "there) [warning]"]
+    path = _sheets(tmp_path / "content" / "d" / "members.xlsx", [
+        ("会员名录", "veryHidden", [["名称"], ["乙公司"]]), ("名单", "visible", [["名称"], ["甲公司"]])])
+    assert load(path)[0] == ["甲公司"]
+    path = _sheets(tmp_path / "content" / "e" / "members.xlsx", [("会员名录", "hidden", [["名称"], ["乙公司"]]),
+                                                                 ("名单", "visible", [["名称"], ["甲公司"]])])
+    with zipfile.ZipFile(path) as archive:                 # Excel refuses to hide every sheet; a program may not
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'state="visible"', b'state="hidden"')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert load(path) == ([], ["content/e/members.xlsx: every sheet of the workbook is hidden (show the sheet 会员名录)"])
+
+
+def test_xlsx_row_hidden_in_excel_is_an_error(tmp_path: Path) -> None:
+    """Finding 2: the editor hid a row instead of marking 公开 否; it was published."""
+    path = _sheets(tmp_path / "content" / "c" / "members.xlsx", [
+        ("会员名录", "visible", [["名称", "公开"], ["甲公司", "是"], ["乙公司", "是"], ["丙公司", ""]])], hidden_rows=(3,))
+    assert load(path) == (["甲公司", "丙公司"], [
+        "content/c/members.xlsx:3: sheet 会员名录: this row is hidden in Excel (show the row; mark 公开 否 for a member "
+        "who must not be published, or delete the row)"])
 
 
 @pytest.mark.parametrize("header,fname", [("地址（不公开）", "address"), ("简介(仅内部、不对外)", "intro"),
@@ -217,12 +298,29 @@ def test_clear_yes_no_in_other_forms(tmp_path: Path) -> None:
     ("33010219800101123x", ""),
     ("旧证330102800101123", "旧证"),
     ("330102 19800101 123X 在此", " 在此"),
+    # Any space (NBSP, thin, narrow no-break, figure, ideographic), zero-width characters, any dash or minus
+    # sign, and tildes join groups, as word processors and phone keyboards type them (review finding 3).
+    ("电话\u00a0139\u00a01111\u00a02212", "电话\u00a0139****2212"),
+    ("139\u20091111\u202f2212", "139****2212"),
+    ("139\u20071111\u205f2212", "139****2212"),
+    ("139−6607−0001", "139****0001"),
+    ("139\u200b6607\u200b0001", "139****0001"),
+    ("\ufeff139\u20606607\u200d0001", "\ufeff139****0001"),
+    ("139〜6607〜0001", "139****0001"),
+    ("139~6607～0001", "139****0001"),
+    ("139\u2012 6607\u2e3a0001", "139****0001"),
+    ("139\\~2222\\~5506", "139****5506"),
+    ("邮箱secret.person@qq.com。", "邮箱。"),                     # e-mail addresses are never published
+    ("zhang.san＠１６３．com 或 13900000001@139.com", " 或 "),
+    ("Mail: a_b-c+d@mail.example.com.cn, 谢谢", "Mail: , 谢谢"),            # RTF's non-breaking space, as read from the file
+    ("330102\u00a019800101\u2212123X", ""),
 ])
 def test_personal_numbers_found_in_any_form(text: str, expected: str) -> None:
     assert scrub(text, keep_mobiles=False)[0] == expected
 
 
-@pytest.mark.parametrize("text", ["0577-88880000", "(0577)88880000", "400-888-8888", "95588", "成立于2001年，员工138人",
+@pytest.mark.parametrize("text", ["0577-88880000", "(0577)88880000", "400-888-8888", "0577\u00a088880000",
+                                  "0577−88880000", "0577〜88880000", "400\u200b888\u200b8888", "95588", "成立于2001年，员工138人",
                                   "注册资本12345678元", "订单20260101123456789012", "2019年13800元", "057788880001",
                                   "No. 913301006798765432"])
 def test_landlines_and_other_numbers_stay(text: str) -> None:
@@ -278,6 +376,24 @@ def test_case_4_personal_numbers_masked_in_every_output(content: Path, out: Path
     first = site_files(site)
     build_chamber("num", content, out, today=TODAY)         # pages and PDFs kept from the first build
     assert site_files(site) == first
+
+
+def test_email_addresses_removed_from_every_published_cell(content: Path, out: Path) -> None:
+    """Review finding 8: secret.person@qq.com typed into 简介 was published in full."""
+    write_chamber(content, "mail", files={"members.csv": (
+        "名称,联系人,地址,简介,邮箱,网址,公开手机\n"
+        "甲公司,张三 zs@corp.cn,鹿城路1号（来信 post@corp.cn）,\"联系 secret.person@qq.com 或 1390000@163.com\","
+        "internal@corp.cn,https://corp.cn,是\n")})
+    result = build_chamber("mail", content, out, today=TODAY)
+    everything = "".join(t for _, t in site_texts(out / "mail"))
+    assert "甲公司" in everything
+    for address in ("zs@corp.cn", "post@corp.cn", "secret.person", "1390000@163", "internal@corp.cn"):
+        assert address not in everything
+    doc = parse(next((out / "mail" / "members").glob("*/index.html")))
+    assert text_of(doc.cssselect(".cp-profile__intro p")[0]) == "联系 或"
+    left_out = "an e-mail address is left out (e-mail addresses are never published; keep them in the 邮箱 column) [warning]"
+    assert [str(w) for w in result.warnings] == [
+        f"content/mail/members.csv:2: column {column}: {left_out}" for column in ("联系人", "地址", "简介")]
 
 
 def test_consent_keeps_mobiles_but_never_id_numbers(content: Path, out: Path) -> None:
@@ -369,3 +485,17 @@ def test_roster_errors_stop_the_build(content: Path, out: Path) -> None:
         build_chamber("bad", content, out, today=TODAY)
     assert [p.field for p in caught.value.problems] == ["column 公开状态"]
     assert not (out / "bad").exists()
+
+
+# --- review finding 7: a CSV cell too long for the csv module ---------------------------------------------
+
+def test_csv_cell_over_the_field_limit_is_a_content_error(content: Path, out: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    write_chamber(content, "long", files={"members.csv": f"名称,简介\n甲公司,短\n乙公司,\"{'长' * 140_000}\"\n"})
+    _, problems = load(content / "long" / "members.csv")
+    assert problems == ["content/long/members.csv:3: a cell holds more than 131,072 characters (shorten the cell; "
+                        "a long text belongs in a page, not the roster)"]
+    for command in ("check", "build"):
+        assert main([command, "long", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 1
+        assert "members.csv:3: a cell holds more than 131,072 characters" in capsys.readouterr().err
+    assert not (out / "long").exists()
