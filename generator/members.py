@@ -32,7 +32,7 @@ from .chinese import parse_date
 from .errors import Problems
 from .markup import web_url
 from .paths import resolve_inside
-from .personal import masked, scrub
+from .personal import find_numbers, masked, scrub
 from .schema import parse_bool
 from .sources import MAX_TEXT_BYTES, editor_file
 
@@ -160,12 +160,18 @@ LABELS = {"name": "名称", "position": "职务", "contact": "联系人", "indus
 
 
 def mask_mobile(text: str) -> str:
-    """Every number in the cell as 139****0001 (a leading +86 dropped); nothing else of the cell is kept."""
+    """Every number in the cell as 139****0001 (a leading +86 dropped), whatever joins its digits (spaces of
+    any width, dashes, the minus sign: personal.find_numbers); an ID number typed there is left out; nothing
+    else of the cell is kept."""
+    shown = [masked(found.digits) for found in find_numbers(text) if found.kind == "mobile"]
+    if shown:
+        return " / ".join(shown)
+    # No mobile recognised (a landline, a number cut short): still shown only in part.
     shown = []
     for token in re.findall(r"\+?\d[\d -]{5,}\d", unicodedata.normalize("NFKC", text)):
         digits = re.sub(r"\D", "", token)
-        if len(digits) == 13 and digits.startswith("86"):
-            digits = digits[2:]
+        if find_numbers(digits):      # an ID number: never shown, not even in part
+            continue
         shown.append(digits[:3] + "****" + digits[-4:] if len(digits) >= 8 else "****")
     return " / ".join(shown)
 

@@ -514,3 +514,11 @@ def test_demo_sites_publish_no_private_roster_value(demo_sites: Path) -> None:
         assert [(p.name, s) for p, t in texts for s in secrets if s in t] == []
         for name, url in profile_slugs(chamber.listed_members).items():
             assert (demo_sites / slug / "members" / url / "index.html").is_file(), name
+
+
+def test_a_mobile_column_masks_numbers_whatever_joins_their_digits() -> None:
+    assert mask_mobile("139−6607−0001") == "139****0001"            # the minus sign
+    assert mask_mobile("139\u00a06607\u00a00001") == "139****0001"    # no-break spaces
+    assert mask_mobile("139\u200b6607\u200b0001") == "139****0001"    # zero-width spaces
+    assert mask_mobile("330102198706051234") == ""                   # an ID number: not even in part
+    assert mask_mobile("0577-88880000") == "057****0000"             # a landline typed there
