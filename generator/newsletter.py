@@ -29,6 +29,7 @@ from .chamber import PlanItem
 from .charter import charter_document
 from .chinese import format_date
 from .errors import ContentError, Problem, Problems
+from .markdown_limits import check_markdown
 from .model import Chamber
 from .news import Post
 from .paths import resolve_inside
@@ -239,6 +240,9 @@ def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlD
         problems.error(path, f"unknown paper size {definition.paper!r}", line=doc.line("paper"), field="paper",
                        expected="A4 or A5")
     _check_refs(chamber, definition.lead, definition.sections, path, doc, problems)
+    for key in ("foreword", "back_cover"):
+        if text := getattr(definition, key):
+            check_markdown(text, path, problems, line_offset=doc.line(key) or 1, field=key)
 
 
 def _check_refs(chamber: Chamber, lead: str | None, sections: list[str], path: Path, doc: YamlDoc,

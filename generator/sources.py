@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import Problems
+from .markdown_limits import check_markdown
 from .paths import is_inside, real_path
 
 # A post or page larger than this is almost certainly a mistake (a pasted file, a binary); refuse it clearly.
@@ -235,6 +236,7 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
             problems.error(path, "no front matter", line=1,
                            expected="the file starts with ---, then title: and date:, then ---")
             return None
+        check_markdown(text, path, problems)
         return MarkdownSource(path, YamlDoc({}), text, 1)
     meta = parse_yaml(match.group(1) or "", path, problems, line_offset=1)
     if meta is None:
@@ -245,4 +247,5 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
         problems.error(path, "front matter must be keys and values", line=2, expected="key: value lines")
         return None
     body_line = text.count("\n", 0, match.end()) + 1
+    check_markdown(text[match.end():], path, problems, line_offset=body_line)
     return MarkdownSource(path, meta, text[match.end():], body_line)
