@@ -20,6 +20,8 @@ from .errors import Problems
 MAX_UNCLOSED_TAGS = 100
 # Per file: abbreviation definitions (each one is searched for in the whole text) and footnote marks.
 MAX_ABBREVIATIONS = 100
+# Per file: words marked as abbreviations (each becomes an element Python-Markdown handles one by one).
+MAX_ABBREVIATION_USES = 5000
 MAX_FOOTNOTES = 1000
 # Per file: headings (each gets a table-of-contents entry and a unique anchor).
 MAX_HEADINGS = 2000
@@ -30,6 +32,7 @@ MAX_LINK_TARGETS = 1000
 
 UNCLOSED_TAG = re.compile(r"<[A-Za-z/!?][^<>]*(?=<|\Z)")
 ABBREVIATION = re.compile(r"^[ ]{0,3}\*\[", re.MULTILINE)
+ABBREVIATION_TERM = re.compile(r"^[ ]{0,3}\*\[([^\]\n]+)\][ ]?:", re.MULTILINE)
 FOOTNOTE = re.compile(r"\[\^")
 HEADING = re.compile(r"^[ ]{0,3}#|^[ ]{0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 BLANK_LINES = re.compile(r"\n[ \t]*\n")
@@ -60,6 +63,14 @@ def _per_file(text: str) -> list[Excess]:
             if count > limit:
                 found.append(Excess(_line_at(text, match.start()), field,
                                     f"more than {limit} {what} in one file"))
+                break
+    terms = sorted({m.group(1) for m in ABBREVIATION_TERM.finditer(text)}, key=len, reverse=True)
+    if terms and len(terms) <= MAX_ABBREVIATIONS:
+        uses = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b")
+        for count, match in enumerate(uses.finditer(text), 1):
+            if count > MAX_ABBREVIATION_USES + len(terms):
+                found.append(Excess(_line_at(text, match.start()), "abbreviations",
+                                    f"more than {MAX_ABBREVIATION_USES} uses of abbreviations in one file"))
                 break
     return found
 
