@@ -435,8 +435,7 @@ def _just_under_limits() -> str:
         " ".join(f"A{i % lim.MAX_ABBREVIATIONS}" for i in range(lim.MAX_ABBREVIATION_USES)),
         "*a" * (lim.MAX_EMPHASIS_MARKERS // 2), "*a" * lim.MAX_EMPHASIS_MARKERS, "~~a" * (lim.MAX_EMPHASIS_MARKERS // 2),
         "[a" * lim.MAX_LINK_OPENERS, "[a](" * lim.MAX_LINK_TARGETS,
-        " ".join(f"[^{i}]" for i in range(lim.MAX_FOOTNOTES // 2)),
-        "".join(f"[^{i}]: x\n" for i in range(lim.MAX_FOOTNOTES // 2)),
+        " ".join(f"[^{i}]" for i in range(lim.MAX_FOOTNOTES)),
         "\n\n".join("# h" for _ in range(lim.MAX_HEADINGS - 10)),
     ])
 
