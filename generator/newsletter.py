@@ -29,6 +29,7 @@ from .chamber import PlanItem
 from .charter import charter_document
 from .chinese import format_date
 from .errors import ContentError, Problem, Problems
+from .markdown_limits import check_markdown
 from .model import Chamber
 from .news import Post
 from .links import Document, check_document_links
@@ -244,6 +245,9 @@ def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlD
         problems.error(path, f"total_number {definition.total_number!r} is not a positive whole number",
                        line=doc.line("total_number"), field="total_number", expected="e.g. 18 or 总第18期")
     _check_refs(chamber, definition.lead, definition.sections, path, doc, problems)
+    for key in ("foreword", "back_cover"):
+        if text := getattr(definition, key):
+            check_markdown(text, path, problems, line_offset=doc.line(key) or 1, field=key)
     _check_markdown_links(chamber, definition, path, doc, problems)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import Problems
+from .markdown_limits import check_markdown
 from .paths import is_inside, real_path
 
 # A post or page larger than this is almost certainly a mistake (a pasted file, a binary); refuse it clearly.
@@ -257,7 +258,9 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
             problems.error(path, "no front matter", line=1,
                            expected="the file starts with ---, then title: and date:, then ---")
             return None
-        return MarkdownSource(path, YamlDoc({}), without_comments(text), 1)
+        body = without_comments(text)
+        check_markdown(body, path, problems)
+        return MarkdownSource(path, YamlDoc({}), body, 1)
     meta = parse_yaml(match.group(1) or "", path, problems, line_offset=1)
     if meta is None:
         return None
@@ -267,4 +270,6 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
         problems.error(path, "front matter must be keys and values", line=2, expected="key: value lines")
         return None
     body_line = text.count("\n", 0, match.end()) + 1
-    return MarkdownSource(path, meta, without_comments(text[match.end():]), body_line)
+    body = without_comments(text[match.end():])     # the editor's notes: never read, never published
+    check_markdown(body, path, problems, line_offset=body_line)
+    return MarkdownSource(path, meta, body, body_line)
