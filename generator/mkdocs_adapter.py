@@ -109,13 +109,35 @@ def _build(config_file: Path, chamber: Chamber | None, printing: Finished[Printe
     config.plugins["chamber"].workers = workers
     config.plugins["chamber"].members_primed = members
     config.plugins["chamber"].indexers = indexers
+    unknown = unknown_plugins(config)
+    if unknown and not plain:
+        _say_once(f"plugins this project does not know ({', '.join(unknown)}): every page is drawn by MkDocs "
+                  "in one process, none copied from the published site, so that they see every page")
     config.plugins.on_startup(command="build", dirty=False)
     try:
-        with contextlib.nullcontext() if plain else _pages_drawn_by(workers, kept, known):
+        with contextlib.nullcontext() if plain or unknown else _pages_drawn_by(workers, kept, known):
             mkdocs_build(config)
     finally:
         config.plugins.on_shutdown()
     return config
+
+
+# The plugins whose state the shortcuts of the page loop are known to keep: ours and Material's blog. Another
+# plugin may collect what it sees of each page (Material's search, in on_page_context): pages drawn by
+# forked processes, copied from the published site or filled into a shell would be missing from it.
+KNOWN_PLUGINS = frozenset({"chamber", "material/blog", "blog"})
+_said: set[str] = set()
+
+
+def unknown_plugins(config: MkDocsConfig) -> list[str]:
+    """The plugins of the config that KNOWN_PLUGINS does not list."""
+    return [name for name in config.plugins if name not in KNOWN_PLUGINS]
+
+
+def _say_once(message: str) -> None:
+    if message not in _said:
+        _said.add(message)
+        log.warning("%s", message)
 
 
 @contextlib.contextmanager

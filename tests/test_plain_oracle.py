@@ -116,3 +116,35 @@ def test_the_demo_chambers_build_the_same_without_shortcuts(demo_sites: Path, tm
                 patch.setattr("generator.search.SPLIT_FROM", 0)
             build_chamber(slug, ROOT / "content", tmp_path / "plain", today=TODAY, plain=True)
         assert differences(demo_sites / slug, tmp_path / "plain" / slug) == [], slug
+
+
+def test_a_plugin_the_project_does_not_know_sees_every_page(tmp_path: Path, caplog) -> None:
+    """Material's search collects each page in on_page_context: with pages drawn by forked processes or
+    copied from the published site it missed some. A plugin the project does not know turns those
+    shortcuts off, says so, and its result is the plain build's."""
+    import json
+
+    from conftest import write_chamber
+
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    _edit(tmp_path / "mkdocs.yml", "plugins:\n  chamber: {}\n", "plugins:\n  chamber: {}\n  material/search: {}\n")
+    content = tmp_path / "content"
+    write_chamber(content, "test", files={f"news/2026/2026-0{m}-0{d}-p{m}{d}.md":
+                                          f"---\ntitle: 第{m}月{d}日\ndate: 2026-0{m}-0{d}\n---\n\n正文{m}{d}。\n"
+                                          for m in range(1, 7) for d in range(1, 6)})
+
+    def indexed(site: Path) -> set[str]:
+        docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+        return {doc["location"].split("#")[0] for doc in docs}
+
+    found = {}
+    with caplog.at_level("WARNING"):
+        for name, options in {"one": {"workers": 1}, "two": {"workers": 2}, "plain": {"plain": True}}.items():
+            for _ in range(2):          # the second build after a first: pages it could copy
+                build_chamber("test", content, tmp_path / name, today=TODAY, **options)
+            found[name] = indexed(tmp_path / name / "test")
+    assert len(found["plain"]) > 40
+    assert found["one"] == found["two"] == found["plain"]
+    assert differences(tmp_path / "two/test", tmp_path / "plain/test") == []
+    assert caplog.text.count("plugins this project does not know (material/search)") == 1
