@@ -8,17 +8,15 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from generator.build import build_chamber
 from generator.cli import EXIT_CODES, main
-from generator.output import leftover_scratch
 from generator.paths import BadOutputFolder
 from conftest import ROOT, TODAY, write_chamber
-from test_robustness import snapshot
+from test_robustness import add_posts, snapshot, wait_until_drawing
 
 
 def _chamber_command(*args: str) -> list[str]:
@@ -123,29 +121,12 @@ def test_ctrl_c_mid_build_prints_one_line_exits_130_and_keeps_the_previous_site(
     write_chamber(content, "big")
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
     before = snapshot(out / "big")
-    # Enough posts that the build is still drawing pages when Ctrl-C comes.
-    from bench.corpus import write_chamber as write_corpus
-
-    write_corpus(tmp_path / "corpus", "big", seed=7, posts=300, members=50)
-    for path in (tmp_path / "corpus/content/big/news").rglob("*"):
-        if not path.is_file():
-            continue
-        target = content / "big/news/bulk" / path.relative_to(tmp_path / "corpus/content/big/news")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
-
+    add_posts(tmp_path, content / "big", posts=300)     # still drawing pages when Ctrl-C comes
     # A terminal sends SIGINT to the whole process group: the command and every process it started.
     process = subprocess.Popen(_chamber_command("build", "big", "--content", str(content), "--out", str(out)),
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        building = [s / "site" for s in leftover_scratch(out, "big") if (s / "site").is_dir()]
-        building += list((out / ".chamber").glob("building-big-*"))
-        if building and sum(1 for _ in building[0].rglob("*.html")) > 20:
-            break
-        assert process.poll() is None, "the build finished before it could be interrupted"
-        time.sleep(0.05)
+    wait_until_drawing(process, out, "big")
     os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
@@ -153,7 +134,7 @@ def test_ctrl_c_mid_build_prints_one_line_exits_130_and_keeps_the_previous_site(
     assert b"Traceback" not in stdout + stderr
     assert snapshot(out / "big") == before
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
-    assert (out / "big/news/2026/11/20").is_dir()
+    assert (out / "big/news/2026/11/20").is_dir()          # the new posts are in
 
 
 # --- each message once -------------------------------------------------------------------------------

@@ -21,6 +21,36 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def add_posts(tmp_path: Path, folder: Path, *, posts: int) -> None:
+    """Give the chamber at `folder` `posts` generated posts more (news/bulk/), with their photos."""
+    from bench.corpus import write_chamber as write_corpus
+
+    write_corpus(tmp_path / "corpus", "bulk", seed=7, posts=posts, members=50)
+    news = tmp_path / "corpus/content/bulk/news"
+    for path in news.rglob("*"):
+        if path.is_file():
+            target = folder / "news/bulk" / path.relative_to(news)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+
+
+def being_built(out: Path, slug: str) -> list[Path]:
+    """The folder MkDocs writes the new site into: in memory where there is room, else on disk."""
+    in_memory = [scratch / "site" for scratch in leftover_scratch(out, slug) if (scratch / "site").is_dir()]
+    return in_memory + list((out / ".chamber").glob(f"building-{slug}-*"))
+
+
+def wait_until_drawing(process: subprocess.Popen, out: Path, slug: str) -> None:
+    """Return once MkDocs is writing pages into the folder being built (more than 20 of them)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        building = being_built(out, slug)
+        if building and sum(1 for _ in building[0].rglob("*.html")) > 20:
+            return
+        assert process.poll() is None, "the build finished before it could be interrupted"
+        time.sleep(0.05)
+
+
 def test_second_build_of_same_chamber_is_refused_clearly(content: Path, out: Path, capsys) -> None:
     write_chamber(content, "busy")
     assert main(["build", "busy", "--content", str(content), "--out", str(out)]) == 0
@@ -39,34 +69,13 @@ def test_sigkill_mid_build_keeps_previous_site_and_next_build_succeeds(tmp_path:
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
     before = snapshot(out / "big")
 
-    # Make the chamber large enough that the build is still running when it is killed.
-    from bench.corpus import write_chamber as write_corpus
-
-    write_corpus(tmp_path / "corpus", "big", seed=7, posts=400, members=50)
-    for path in (tmp_path / "corpus/content/big/news").rglob("*"):
-        if path.is_file():
-            target = content / "big/news/bulk" / path.relative_to(tmp_path / "corpus/content/big/news")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(path.read_bytes())
-
+    add_posts(tmp_path, content / "big", posts=400)      # the build is still running when it is killed
     process = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "big", "--content", str(content),
                                 "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    def being_built() -> list[Path]:
-        """The folder MkDocs writes the new site into: in memory where there is room, else on disk."""
-        in_memory = [scratch / "site" for scratch in leftover_scratch(out, "big") if (scratch / "site").is_dir()]
-        return in_memory + list((out / ".chamber").glob("building-big-*"))
-
-    deadline = time.monotonic() + 60
-    # Wait until MkDocs is writing pages into the folder being built, then kill without warning.
-    while time.monotonic() < deadline:
-        building = being_built()
-        if building and sum(1 for _ in building[0].rglob("*.html")) > 20:
-            break
-        assert process.poll() is None, "the build finished before it could be interrupted"
-        time.sleep(0.05)
+    wait_until_drawing(process, out, "big")
     process.send_signal(signal.SIGKILL)
     process.wait()
-    assert being_built(), "the kill should leave a partial build behind"
+    assert being_built(out, "big"), "the kill should leave a partial build behind"
     assert snapshot(out / "big") == before
 
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
