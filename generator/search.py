@@ -28,7 +28,6 @@ import logging
 import os
 import queue
 import re
-import shutil
 import stat
 import time
 from collections import Counter

@@ -206,8 +206,8 @@ def test_dates_are_chinese_long_form_everywhere(site: Path) -> None:
                         r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
     for page in site.rglob("*.html"):
         doc = parse(page)
-        for time in doc.cssselect(".md-content time"):
-            assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", text_of(time)), (page, text_of(time))
+        for shown in doc.cssselect(".md-content time"):
+            assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", text_of(shown)), (page, text_of(shown))
         assert not months.search(text_of(doc.cssselect("body")[0])), page
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, parse, post, write_chamber
+from conftest import TODAY, post, write_chamber
 from generator.build import build_chamber
 from generator.content import load_chamber
 from generator.errors import ContentError

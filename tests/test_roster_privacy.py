@@ -23,7 +23,7 @@ from generator.cli import main
 from generator.errors import ContentError, Problems
 from generator.members import load_members
 from generator.personal import find_numbers, scrub
-from conftest import CHAMBER_YML, TODAY, parse, post, read_search_fragment, site_files, site_texts, text_of, write_chamber
+from conftest import TODAY, parse, post, read_search_fragment, site_files, site_texts, text_of, write_chamber
 
 
 def load(path: Path) -> tuple[list[str], list[str]]:
