@@ -18,6 +18,7 @@ import codecs
 import csv
 import datetime as dt
 import difflib
+import functools
 import io
 import logging
 import re
@@ -105,6 +106,7 @@ TRADITIONAL = str.maketrans("開隱顯發佈對祕內僅網見號碼機電話聯
                             "开隐显发布对秘内仅网见号码机电话联络称单业务职会员简与为乡贯图志标页属类传护览设状态级")
 
 
+@functools.lru_cache(maxsize=4096)      # a roster's few headers, asked for again and again
 def _normal(header: Any, notes: bool = False) -> str:
     """The header as matched: 是否公开（是/否）？ → 公开, 對外公開 → 对外公开; with `notes`, bracketed notes kept
     (（公开） → 公开)."""
@@ -281,8 +283,9 @@ def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], pro
         if header is None:
             if _is_header(cells):
                 header, header_row = [_cell_text(c) for c in cells], row_no
+                read = [h if h and not _ignored(h) else None for h in header]    # the columns read
             continue
-        named = {h: v for h, v in zip(header, cells) if h and not _ignored(h)}
+        named = {h: v for h, v in zip(read, cells) if h is not None}
         if any(_cell_text(v) for v in named.values()):   # rows holding only a 序号 are template leftovers
             rows.append(RawRow(row_no, named))
     where = f"sheet {sheet}" if sheet else None

@@ -105,6 +105,10 @@ def find_numbers(text: str) -> list[Found]:
     return found
 
 
+DIGIT = re.compile(r"[0-9０-９]")
+SHORTEST = 11          # digits of the shortest number found here (a mobile; an ID number has 15 or 18)
+
+
 def find_emails(text: str) -> list[Found]:
     return [Found("email", m.start(), m.end(), "") for m in EMAIL.finditer(text)]
 
@@ -112,6 +116,8 @@ def find_emails(text: str) -> list[Found]:
 def scrub(text: str, *, keep_mobiles: bool, emails: bool = True) -> tuple[str, list[Found]]:
     """`text` with ID numbers and (with `emails`) e-mail addresses removed and mobiles masked (kept as written
     with `keep_mobiles`), and what was changed. A number inside an address (13900000001@qq.com) goes with it."""
+    if len(DIGIT.findall(text)) < SHORTEST and not (emails and ("@" in text or "＠" in text)):
+        return text, []         # most cells: too few digits for any number, no address (a roster's 33,000)
     addresses = find_emails(text) if emails else []
     numbers = [f for f in find_numbers(text) if f.kind == "id" or not keep_mobiles
                if not any(a.start < f.end and f.start < a.end for a in addresses)]
