@@ -14,25 +14,71 @@ import io
 import random
 from pathlib import Path
 
-SUBJECTS = ["商会", "理事会", "会长办公会", "秘书处", "维权部", "会员企业", "经济发展部", "青年企业家分会", "女企业家联谊会"]
+SUBJECTS = [
+    "商会",
+    "理事会",
+    "会长办公会",
+    "秘书处",
+    "维权部",
+    "会员企业",
+    "经济发展部",
+    "青年企业家分会",
+    "女企业家联谊会",
+]
 VERBS = ["召开", "举办", "组织", "参加", "走访", "考察", "慰问", "签约", "发布", "部署"]
-OBJECTS = ["年度工作会议", "法律知识讲座", "项目对接会", "新春团拜会", "安全生产培训", "税收政策解读会",
-           "光伏产业考察", "跨境电商沙龙", "助学捐赠仪式", "会员座谈会", "调解工作推进会", "金融服务对接会"]
-PHRASES = ["认真贯彻落实", "进一步加强", "充分发挥桥梁纽带作用", "推动两地经济共同发展", "切实维护会员合法权益",
-           "不断提升服务水平", "营造良好营商环境", "积极参与温州建设", "凝聚在温乡贤力量", "深化交流合作",
-           "帮助会员企业解决实际困难", "依法依规开展调解", "拓展光伏新能源市场", "加强行业自律", "促进稳定发展"]
+OBJECTS = [
+    "年度工作会议",
+    "法律知识讲座",
+    "项目对接会",
+    "新春团拜会",
+    "安全生产培训",
+    "税收政策解读会",
+    "光伏产业考察",
+    "跨境电商沙龙",
+    "助学捐赠仪式",
+    "会员座谈会",
+    "调解工作推进会",
+    "金融服务对接会",
+]
+PHRASES = [
+    "认真贯彻落实",
+    "进一步加强",
+    "充分发挥桥梁纽带作用",
+    "推动两地经济共同发展",
+    "切实维护会员合法权益",
+    "不断提升服务水平",
+    "营造良好营商环境",
+    "积极参与温州建设",
+    "凝聚在温乡贤力量",
+    "深化交流合作",
+    "帮助会员企业解决实际困难",
+    "依法依规开展调解",
+    "拓展光伏新能源市场",
+    "加强行业自律",
+    "促进稳定发展",
+]
 NOUNS = ["会员企业", "企业家", "与会人员", "各位理事", "相关部门负责人", "专家学者", "律师团队", "金融机构代表"]
 INDUSTRIES = ["鞋革", "服装", "电气", "建筑工程", "餐饮", "物流", "光伏新能源", "商贸", "汽摩配", "印刷包装"]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯鹏飞鑫波辉"
 PLACES = ["合肥", "芜湖", "蚌埠", "淮南", "马鞍山", "安庆", "六安", "阜阳", "宿州", "滁州", "黄山", "亳州"]
 CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
-POSITIONS = ["会长"] + ["常务副会长"] * 2 + ["执行会长", "监事长"] + ["副会长"] * 6 + ["秘书长"] + ["常务理事"] * 10 + ["理事"] * 20
+POSITIONS = (
+    ["会长"]
+    + ["常务副会长"] * 2
+    + ["执行会长", "监事长"]
+    + ["副会长"] * 6
+    + ["秘书长"]
+    + ["常务理事"] * 10
+    + ["理事"] * 20
+)
 
 
 def sentence(rng: random.Random) -> str:
-    return (f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(NOUNS)}"
-            f"{rng.choice(PHRASES)}，{rng.choice(PHRASES)}。")
+    return (
+        f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，{rng.choice(NOUNS)}"
+        f"{rng.choice(PHRASES)}，{rng.choice(PHRASES)}。"
+    )
 
 
 def paragraph(rng: random.Random, sentences: int) -> str:
@@ -75,8 +121,10 @@ def make_image(path: Path, rng: random.Random) -> None:
     draw = ImageDraw.Draw(image)
     for _ in range(12):
         x, y = rng.randint(0, 700), rng.randint(0, 400)
-        draw.rectangle([x, y, x + rng.randint(20, 200), y + rng.randint(20, 150)],
-                       fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
+        draw.rectangle(
+            [x, y, x + rng.randint(20, 200), y + rng.randint(20, 150)],
+            fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)),
+        )
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=70)
     path.write_bytes(buffer.getvalue())
@@ -95,20 +143,27 @@ def write_chamber(root: Path, slug: str, seed: int, posts: int, members: int) ->
         "departments:\n  - {name: 秘书处, head: 王伟, duties: 日常事务}\n"
         "meetings:\n  - {name: 会员大会, frequency: 每年一次}\n  - {name: 理事会, frequency: 每半年一次}\n"
         "dues:\n  - {position: 会长, amount: 50000}\n  - {position: 会员, amount: 2000}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     images = [f"photo-{i}.jpg" for i in range(5)]
     for image in images:
         make_image(folder / "news" / "images" / image, rng)
-        (stock / "docs" / "blog" / "posts" / "images" / image).write_bytes((folder / "news" / "images" / image).read_bytes())
+        (stock / "docs" / "blog" / "posts" / "images" / image).write_bytes(
+            (folder / "news" / "images" / image).read_bytes()
+        )
     for index in range(posts):
         date = post_date(index, posts)
         title = f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}（第{index + 1}期）"
         category = CATEGORIES[index % len(CATEGORIES)]
         body = post_body(rng, index, posts, rng.randint(600, 1500), images[index % 5] if index % 7 == 0 else None)
-        ours = (f"---\ntitle: {title}\ndate: {date.isoformat()}\ncategory: {category}\nauthor: 秘书处\n"
-                f"source: 商会秘书处\n---\n\n{body}")
+        ours = (
+            f"---\ntitle: {title}\ndate: {date.isoformat()}\ncategory: {category}\nauthor: 秘书处\n"
+            f"source: 商会秘书处\n---\n\n{body}"
+        )
         (folder / "news" / f"{post_name(index)}.md").write_text(ours, encoding="utf-8")
-        theirs = f"---\ntitle: {title}\ndate: {date.isoformat()}\ncategories:\n  - {category}\n---\n\n# {title}\n\n{body}"
+        theirs = (
+            f"---\ntitle: {title}\ndate: {date.isoformat()}\ncategories:\n  - {category}\n---\n\n# {title}\n\n{body}"
+        )
         (stock / "docs" / "blog" / "posts" / f"{post_name(index)}.md").write_text(theirs, encoding="utf-8")
     chapters = ["总则", "业务范围", "会员", "组织机构", "资产管理", "章程修改", "终止程序", "附则"]
     from generator.chinese import format_numeral
@@ -127,17 +182,21 @@ def write_chamber(root: Path, slug: str, seed: int, posts: int, members: int) ->
         position = POSITIONS[index] if index < len(POSITIONS) else "会员"
         contact = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
         joined = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randint(0, 5400))
-        rows.append(f"{rng.choice(PLACES)}{rng.choice(INDUSTRIES)}{index:04d}有限公司,{contact},{position},"
-                    f"{rng.choice(INDUSTRIES)},安徽省{rng.choice(PLACES)}市,温州市鹿城区工业路{index}号,"
-                    f"0577-{rng.randint(10000000, 99999999)},139{rng.randint(10000000, 99999999)},{joined},"
-                    f"2026-12-31,{paragraph(rng, 1)},{'否' if index % 50 == 49 else '是'},否,"
-                    f"3400001990{index:08d}")
+        rows.append(
+            f"{rng.choice(PLACES)}{rng.choice(INDUSTRIES)}{index:04d}有限公司,{contact},{position},"
+            f"{rng.choice(INDUSTRIES)},安徽省{rng.choice(PLACES)}市,温州市鹿城区工业路{index}号,"
+            f"0577-{rng.randint(10000000, 99999999)},139{rng.randint(10000000, 99999999)},{joined},"
+            f"2026-12-31,{paragraph(rng, 1)},{'否' if index % 50 == 49 else '是'},否,"
+            f"3400001990{index:08d}"
+        )
     (folder / "members.csv").write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
     (stock / "docs" / "index.md").write_text(f"# {name}\n", encoding="utf-8")
     (stock / "docs" / "blog" / "index.md").write_text("# 新闻动态\n", encoding="utf-8")
     (stock / "mkdocs.yml").write_text(
         f"site_name: {name}\ntheme:\n  name: material\n  language: zh\nplugins:\n  - search:\n      lang: zh\n"
-        "  - blog:\n      blog_dir: blog\n", encoding="utf-8")
+        "  - blog:\n      blog_dir: blog\n",
+        encoding="utf-8",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,13 +29,23 @@ WORDS = "商会组织会员企业开展学习交流活动提升服务能力推�
 
 def synthetic_post(index: int, day: dt.date, rng: random.Random) -> str:
     size = rng.randint(600, 1500)
-    paragraphs = [WORDS[i % 40:i % 40 + 60] + "。" for i in range(0, size, 60)]
+    paragraphs = [WORDS[i % 40 : i % 40 + 60] + "。" for i in range(0, size, 60)]
     categories = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
-    body = [paragraphs[0], "## 活动情况", *paragraphs[1:4], "- 第一项\n- 第二项\n- 第三项",
-            "| 项目 | 数量 |\n| --- | --- |\n| 企业 | 30 |\n| 人员 | 120 |", "## 下一步", *paragraphs[4:],
-            "详见[商会官网](https://example.cn/)。"]
-    return (f"---\ntitle: 第{index}期商会新闻\ndate: {day.isoformat()}\ncategory: {categories[index % 7]}\n---\n\n"
-            + "\n\n".join(body) + "\n")
+    body = [
+        paragraphs[0],
+        "## 活动情况",
+        *paragraphs[1:4],
+        "- 第一项\n- 第二项\n- 第三项",
+        "| 项目 | 数量 |\n| --- | --- |\n| 企业 | 30 |\n| 人员 | 120 |",
+        "## 下一步",
+        *paragraphs[4:],
+        "详见[商会官网](https://example.cn/)。",
+    ]
+    return (
+        f"---\ntitle: 第{index}期商会新闻\ndate: {day.isoformat()}\ncategory: {categories[index % 7]}\n---\n\n"
+        + "\n\n".join(body)
+        + "\n"
+    )
 
 
 def main() -> None:
@@ -57,13 +67,16 @@ def main() -> None:
         start = dt.date(2020, 1, 1)
         files: dict[str, str | bytes] = {
             f"news/{start.year + i * 3 // 1000}/p{i}.md": synthetic_post(i, start + dt.timedelta(days=i * 2), rng)
-            for i in range(args.posts)}
+            for i in range(args.posts)
+        }
         write_chamber(content, "bench", chamber_yml=CHAMBER_YML, files=files)
         began, began_cpu = time.perf_counter(), time.process_time()
         result = build_chamber("bench", content, Path(temp) / "sites", today=dt.date(2030, 1, 1))
         seconds, cpu = time.perf_counter() - began, time.process_time() - began_cpu
-    print(f"{args.posts} posts: {result.pages} pages in {seconds:.1f} s ({cpu:.1f} s CPU); "
-          f"{conversions} Markdown conversions ({conversions / args.posts:.2f} per post)")
+    print(
+        f"{args.posts} posts: {result.pages} pages in {seconds:.1f} s ({cpu:.1f} s CPU); "
+        f"{conversions} Markdown conversions ({conversions / args.posts:.2f} per post)"
+    )
 
 
 if __name__ == "__main__":

@@ -29,8 +29,10 @@ from bench.corpus import CATEGORIES, make_image, paragraph, post_body
 TODAY = dt.date(2026, 11, 25)
 POSTS, IMAGES = 30, 10
 # Extra rules that make the stylesheet use the serif bold and sans regular faces too.
-FOUR_FACES_CSS = ("<style>.article-body p:first-child { font-family: 'Noto Serif CJK SC'; font-weight: bold; }"
-                  " .article-meta, .cover-date { font-family: 'Noto Sans CJK SC'; font-weight: normal; }</style>")
+FOUR_FACES_CSS = (
+    "<style>.article-body p:first-child { font-family: 'Noto Serif CJK SC'; font-weight: bold; }"
+    " .article-meta, .cover-date { font-family: 'Noto Sans CJK SC'; font-weight: normal; }</style>"
+)
 VARIANTS = ("ours", "four-faces", "ours-fonttools", "four-faces-fonttools")
 
 
@@ -43,22 +45,27 @@ def write_issue_chamber(root: Path) -> Path:
     (folder / "chamber.yml").write_text(
         "name: 温州市基准商会\nhometown: 安徽省\ncity: 温州\naddress: 温州市鹿城区会展路1号\n"
         "phone: 0577-88880000\nemail: office@example.cn\n"
-        "newsletter: {title: 基准会讯, frequency: 季刊, permit: 浙内准字第2026-001号}\n", encoding="utf-8")
+        "newsletter: {title: 基准会讯, frequency: 季刊, permit: 浙内准字第2026-001号}\n",
+        encoding="utf-8",
+    )
     for index in range(IMAGES):
         make_image(folder / "news" / "images" / f"photo-{index}.jpg", rng)
     start = dt.date(2026, 7, 1)
     for index in range(POSTS):
         image = f"photo-{index // 3}.jpg" if index % 3 == 0 else None
         body = post_body(rng, index, POSTS, rng.randint(100, 220), image)
-        body = body.replace("](post-", "](#post-")   # links between synthetic posts: not printed
+        body = body.replace("](post-", "](#post-")  # links between synthetic posts: not printed
         date = start + dt.timedelta(days=index * 3)
         (folder / "news" / f"{date.isoformat()}-post-{index:02d}.md").write_text(
             f"---\ntitle: 商会{paragraph(rng, 1)[:14]}（第{index + 1}篇）\ndate: {date.isoformat()}\n"
             f"category: {CATEGORIES[index % len(CATEGORIES)]}\nauthor: 秘书处\nsource: 商会秘书处\n---\n\n{body}",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     (folder / "newsletters" / "2026-q3.yml").write_text(
         "number: 2026年第3期\ntotal_number: 18\nfrom: 2026-07-01\nto: 2026-09-30\n"
-        f"foreword: |\n  {paragraph(rng, 3)}\n", encoding="utf-8")
+        f"foreword: |\n  {paragraph(rng, 3)}\n",
+        encoding="utf-8",
+    )
     return root / "content"
 
 
@@ -68,14 +75,16 @@ def run_variant(content: Path, variant: str, out: Path) -> dict:
     if variant.endswith("fonttools"):
         import weasyprint.pdf.fonts
 
-        weasyprint.pdf.fonts.harfbuzz_subset = None        # WeasyPrint's own fallback path
+        weasyprint.pdf.fonts.harfbuzz_subset = None  # WeasyPrint's own fallback path
     from generator import newsletter
     from generator.content import load_chamber
 
     imported = time.perf_counter()
     if variant.startswith("four-faces"):
         original = newsletter.issue_html
-        newsletter.issue_html = lambda model, fonts: original(model, fonts).replace("</head>", FOUR_FACES_CSS + "</head>")
+        newsletter.issue_html = lambda model, fonts: original(model, fonts).replace(
+            "</head>", FOUR_FACES_CSS + "</head>"
+        )
     chamber = load_chamber(content, "bench", today=TODAY)
     (issue,) = newsletter.load_issues(chamber)
     result = newsletter.write_issue(chamber, issue, out)
@@ -96,8 +105,12 @@ def measure(content: Path, variant: str, runs: int) -> list[dict]:
     """`runs` prints of the issue, each in a fresh process (`run_variant`'s figures for each)."""
     results = []
     for _ in range(runs):
-        child = subprocess.run([sys.executable, "-m", "bench.newsletter_bench", "--child", str(content), variant],
-                               capture_output=True, text=True, check=True)
+        child = subprocess.run(
+            [sys.executable, "-m", "bench.newsletter_bench", "--child", str(content), variant],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     return results
 
@@ -121,9 +134,12 @@ def main(argv: list[str] | None = None) -> None:
             results = measure(content, variant, args.runs)
             seconds = [r["seconds"] for r in results]
             last = results[-1]
-            print(f"| {variant} | {statistics.median(seconds):.2f} s | {', '.join(f'{s:.2f}' for s in seconds)} | "
-                  f"{statistics.median(r['with_imports'] for r in results):.2f} s | {last['pages']} | "
-                  f"{last['faces']} | {last['pdf_kb']} KB | {max(r['peak_mb'] for r in results)} MB |", flush=True)
+            print(
+                f"| {variant} | {statistics.median(seconds):.2f} s | {', '.join(f'{s:.2f}' for s in seconds)} | "
+                f"{statistics.median(r['with_imports'] for r in results):.2f} s | {last['pages']} | "
+                f"{last['faces']} | {last['pdf_kb']} KB | {max(r['peak_mb'] for r in results)} MB |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     timed(build, "index_site", "search index (Pagefind)")
     timed(build, "sync_tree", MEANWHILE if args.jobs <= 1 else WRITE_INDEX)
     started = time.perf_counter()
-    result = build.build_chamber(args.slug, args.content, args.out, today=dt.date.fromisoformat(args.today),
-                                 workers=args.jobs)
+    result = build.build_chamber(
+        args.slug, args.content, args.out, today=dt.date.fromisoformat(args.today), workers=args.jobs
+    )
     total = time.perf_counter() - started
     print(f"{args.slug}: {result.pages} pages, {total:.2f} s (--jobs {args.jobs})")
     for label, value in seconds.items():

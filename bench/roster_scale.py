@@ -28,12 +28,40 @@ from generator.segmenter import segmenter  # noqa: E402
 from generator.docs import docs_tree  # noqa: E402
 
 SIZES = (750, 1500, 3000)
-HEADER = ["序号", "企业名称", "联系人", "商会职务", "所属行业", "籍贯", "企业地址", "办公电话", "手机号码", "电子邮箱",
-          "网址", "入会日期", "会费缴至", "企业简介", "是否公开", "公开手机", "身份证号", "备注"]
+HEADER = [
+    "序号",
+    "企业名称",
+    "联系人",
+    "商会职务",
+    "所属行业",
+    "籍贯",
+    "企业地址",
+    "办公电话",
+    "手机号码",
+    "电子邮箱",
+    "网址",
+    "入会日期",
+    "会费缴至",
+    "企业简介",
+    "是否公开",
+    "公开手机",
+    "身份证号",
+    "备注",
+]
 PLACES = "安徽合肥 安徽芜湖 安徽安庆 江西南昌 江西九江 四川成都 四川绵阳 浙江温州 福建福州 湖南长沙".split()
 BRANDS = "信达 华强 鹏程 天府 星火 瓯江 鹿城 东方 恒通 金桥 宏远 嘉禾 永安 汇丰 瑞丰 中和 新华 海润 德信 正泰".split()
-TRADES = {"建筑": "建筑工程", "商贸": "贸易", "物流": "物流", "餐饮": "餐饮管理", "制造": "机械制造", "科技": "信息科技",
-          "金融": "投资管理", "服装": "服饰", "鞋业": "鞋业", "电气": "电气"}
+TRADES = {
+    "建筑": "建筑工程",
+    "商贸": "贸易",
+    "物流": "物流",
+    "餐饮": "餐饮管理",
+    "制造": "机械制造",
+    "科技": "信息科技",
+    "金融": "投资管理",
+    "服装": "服饰",
+    "鞋业": "鞋业",
+    "电气": "电气",
+}
 CHAMBER_YML = """name: 温州市规模测试商会
 hometown: 安徽省
 city: 温州
@@ -54,11 +82,28 @@ def roster_rows(count: int, seed: int = 1) -> list[list]:
     for i in range(count):
         place, brand, (industry, trade) = rng.choice(PLACES), rng.choice(BRANDS), rng.choice(list(TRADES.items()))
         name = f"{place[2:]}{brand}{trade}有限公司第{i + 1}分公司"
-        rows.append([i + 1, name, f"联系人{i}", positions[i] if i < len(positions) else "会员", industry, place,
-                     f"温州市鹿城区某路{i}号", f"0577-8{i:07d}", f"139{i:08d}", f"m{i}@example.cn",
-                     f"https://m{i}.example.cn/", dt.date(2010 + i % 16, 1 + i % 12, 1 + i % 28),
-                     "2026-12-31", f"{name}成立于{2000 + i % 25}年，主营{trade}业务。", "否" if i % 50 == 0 else "是",
-                     "是" if i % 7 == 0 else "否", f"3301021980{i:08d}", "内部备注"])
+        rows.append(
+            [
+                i + 1,
+                name,
+                f"联系人{i}",
+                positions[i] if i < len(positions) else "会员",
+                industry,
+                place,
+                f"温州市鹿城区某路{i}号",
+                f"0577-8{i:07d}",
+                f"139{i:08d}",
+                f"m{i}@example.cn",
+                f"https://m{i}.example.cn/",
+                dt.date(2010 + i % 16, 1 + i % 12, 1 + i % 28),
+                "2026-12-31",
+                f"{name}成立于{2000 + i % 25}年，主营{trade}业务。",
+                "否" if i % 50 == 0 else "是",
+                "是" if i % 7 == 0 else "否",
+                f"3301021980{i:08d}",
+                "内部备注",
+            ]
+        )
     return rows
 
 
@@ -104,8 +149,10 @@ def main() -> None:
     pinyin_key("安徽")
     print(f"word segmenter and pinyin dictionaries: {time.perf_counter() - started:.2f}s once per build (not below)")
 
-    print(f"{'members':>8} {'load xlsx':>10} {'load csv':>9} {'pages':>7} {'docs':>6} {'per member':>11}"
-          + (f" {'site build':>11}" if args.build else ""))
+    print(
+        f"{'members':>8} {'load xlsx':>10} {'load csv':>9} {'pages':>7} {'docs':>6} {'per member':>11}"
+        + (f" {'site build':>11}" if args.build else "")
+    )
     for size in SIZES:
         with tempfile.TemporaryDirectory(prefix="roster-scale-") as tmp:
             content = Path(tmp) / "content"
@@ -119,18 +166,30 @@ def main() -> None:
                 figures[fmt] = timed(lambda fmt=fmt: load_chamber(content, fmt), args.repeat)
             chamber = load_chamber(content, "xlsx")
             tree: dict = {}
+
             def pages_once() -> None:
-                KNOWN_READINGS.clear()         # time a cold start, as in a fresh build
+                KNOWN_READINGS.clear()  # time a cold start, as in a fresh build
                 tree.update(docs_tree(chamber))
 
             pages = timed(pages_once, args.repeat)
             per_member = (figures["xlsx"] + pages) / size * 1000
-            line = (f"{size:>8,} {figures['xlsx']:>9.2f}s {figures['csv']:>8.2f}s {pages:>6.2f}s {len(tree):>6,}"
-                    f" {per_member:>9.2f}ms")
+            line = (
+                f"{size:>8,} {figures['xlsx']:>9.2f}s {figures['csv']:>8.2f}s {pages:>6.2f}s {len(tree):>6,}"
+                f" {per_member:>9.2f}ms"
+            )
             if args.build:
                 # A fresh process per build, as `chamber build` runs (interpreter start and imports included).
-                command = [sys.executable, "-m", "generator.cli", "build", "xlsx", "--content", str(content),
-                           "--out", str(Path(tmp) / "sites")]
+                command = [
+                    sys.executable,
+                    "-m",
+                    "generator.cli",
+                    "build",
+                    "xlsx",
+                    "--content",
+                    str(content),
+                    "--out",
+                    str(Path(tmp) / "sites"),
+                ]
                 build = timed(lambda: subprocess.run(command, cwd=ROOT, check=True, capture_output=True), 1)
                 line += f" {build:>10.1f}s"
             print(line, flush=True)

@@ -59,7 +59,7 @@ class Trash:
     def set_aside(self, path: Path) -> None:
         if path.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
-            while (self.folder / f"{self.count:04d}-{path.name}").exists():     # an earlier benchmark's too
+            while (self.folder / f"{self.count:04d}-{path.name}").exists():  # an earlier benchmark's too
                 self.count += 1
             os.rename(path, self.folder / f"{self.count:04d}-{path.name}")
 
@@ -81,8 +81,9 @@ def quiet(work: Path, limit: float = 120.0) -> None:
         time.sleep(0.2)
 
 
-def median_run(cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None,
-               work: Path | None = None) -> tuple[float, int]:
+def median_run(
+    cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None, work: Path | None = None
+) -> tuple[float, int]:
     runs = []
     for _ in range(repeat):
         if before:
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> None:
     compileall.compile_dir(ROOT / "generator", quiet=1)
     work = args.work
     trash = Trash(work.with_name(work.name + "-trash"))
-    trash.set_aside(work)           # a previous benchmark's corpus: deleted with the trash at the end
+    trash.set_aside(work)  # a previous benchmark's corpus: deleted with the trash at the end
     write_chamber(work / "large", "large", seed=1, posts=args.posts, members=args.members)
     write_chamber(work / "small", "small", seed=2, posts=args.small, members=300)
     for number in range(10):
@@ -153,23 +154,42 @@ def main(argv: list[str] | None = None) -> None:
         return lambda: trash.set_aside(work / name / ".cache")
 
     def our_build(name: str, slug: str, extra: list[str] | None = None) -> list[str]:
-        return chamber + ["build", slug, "--content", str(work / name / "content"), "--out",
-                          str(work / name / "sites"), "--today", "2026-11-25", *(extra or [])]
+        return chamber + [
+            "build",
+            slug,
+            "--content",
+            str(work / name / "content"),
+            "--out",
+            str(work / name / "sites"),
+            "--today",
+            "2026-11-25",
+            *(extra or []),
+        ]
 
     print("stock MkDocs + Material …", flush=True)
     # Its site/ set aside before each run: MkDocs would delete it (see Trash).
-    stock_large, stock_large_mem = median_run([str(BIN / "mkdocs"), "build", "-q"], work / "large/stock/large",
-                                             args.repeat, before=lambda: trash.set_aside(work / "large/stock/large/site"))
-    stock_small, _ = median_run([str(BIN / "mkdocs"), "build", "-q"], work / "small/stock/small", args.repeat,
-                                before=lambda: trash.set_aside(work / "small/stock/small/site"))
+    stock_large, stock_large_mem = median_run(
+        [str(BIN / "mkdocs"), "build", "-q"],
+        work / "large/stock/large",
+        args.repeat,
+        before=lambda: trash.set_aside(work / "large/stock/large/site"),
+    )
+    stock_small, _ = median_run(
+        [str(BIN / "mkdocs"), "build", "-q"],
+        work / "small/stock/small",
+        args.repeat,
+        before=lambda: trash.set_aside(work / "small/stock/small/site"),
+    )
     # A median like every other figure: one measurement of it moved by ±7% between runs.
     floor_large = statistics.median(markdown_floor(work / "large/content") for _ in range(args.repeat))
 
     print("our cold builds …", flush=True)
-    cold_large, cold_large_mem = median_run(our_build("large", "large"), ROOT, args.repeat,
-                                            before=clear_cache("large"), env=env, work=work)
-    cold_small, _ = median_run(our_build("small", "small"), ROOT, args.repeat, before=clear_cache("small"), env=env,
-                               work=work)
+    cold_large, cold_large_mem = median_run(
+        our_build("large", "large"), ROOT, args.repeat, before=clear_cache("large"), env=env, work=work
+    )
+    cold_small, _ = median_run(
+        our_build("small", "small"), ROOT, args.repeat, before=clear_cache("small"), env=env, work=work
+    )
 
     print("rebuilds …", flush=True)
     nochange, _ = median_run(our_build("large", "large"), ROOT, args.repeat, env=env, work=work)
@@ -184,8 +204,16 @@ def main(argv: list[str] | None = None) -> None:
     post.write_text(original, encoding="utf-8")
 
     print("10 chambers, serial and parallel …", flush=True)
-    city = chamber + ["build", "--all", "--content", str(work / "city/content"), "--out", str(work / "city/sites"),
-                      "--today", "2026-11-25"]
+    city = chamber + [
+        "build",
+        "--all",
+        "--content",
+        str(work / "city/content"),
+        "--out",
+        str(work / "city/sites"),
+        "--today",
+        "2026-11-25",
+    ]
     serial, _ = median_run(city + ["--jobs", "1"], ROOT, args.repeat, before=clear_cache("city"), env=env, work=work)
     parallel, _ = median_run(city + ["--jobs", "2"], ROOT, args.repeat, before=clear_cache("city"), env=env, work=work)
     city_nochange, _ = median_run(city, ROOT, args.repeat, env=env, work=work)
@@ -200,19 +228,23 @@ def main(argv: list[str] | None = None) -> None:
         (f"stock MkDocs+Material, {args.posts} posts", f"{stock_large:.2f} s, peak {stock_large_mem / 1024:.0f} MiB"),
         (f"stock MkDocs+Material, {args.small} posts", f"{stock_small:.2f} s"),
         (f"Python-Markdown alone, {args.posts} post bodies", f"{floor_large:.2f} s"),
-        (f"ours cold, {args.posts} posts + {args.members} members + charter",
-         f"{cold_large:.2f} s ({cold_large / stock_large:.2f}× stock, {cold_large / floor_large:.1f}× floor), "
-         f"peak {cold_large_mem / 1024:.0f} MiB"),
+        (
+            f"ours cold, {args.posts} posts + {args.members} members + charter",
+            f"{cold_large:.2f} s ({cold_large / stock_large:.2f}× stock, {cold_large / floor_large:.1f}× floor), "
+            f"peak {cold_large_mem / 1024:.0f} MiB",
+        ),
         (f"ours cold, {args.small} posts", f"{cold_small:.2f} s (2,000 vs 500: {cold_large / cold_small:.2f}×)"),
         ("ours, no-change rebuild of the large chamber", f"{nochange:.2f} s"),
         ("ours, rebuild after editing one post", f"{edited:.2f} s ({edited / cold_large:.2f}× cold)"),
         ("ours, --all 10 chambers × 100 posts, --jobs 1", f"{serial:.2f} s"),
         ("ours, --all 10 chambers × 100 posts, --jobs 2", f"{parallel:.2f} s ({parallel / serial:.2f}× serial)"),
         ("ours, --all 10 chambers, no change", f"{city_nochange:.2f} s"),
-        (f"newsletter PDF: one issue, {POSTS} posts, {IMAGES} photos, {printed[-1]['pages']} A4 pages",
-         f"{statistics.median(r['seconds'] for r in printed):.2f} s "
-         f"({statistics.median(r['with_imports'] for r in printed):.2f} s with imports), "
-         f"peak {max(r['peak_mb'] for r in printed)} MiB, {printed[-1]['pdf_kb']} KB"),
+        (
+            f"newsletter PDF: one issue, {POSTS} posts, {IMAGES} photos, {printed[-1]['pages']} A4 pages",
+            f"{statistics.median(r['seconds'] for r in printed):.2f} s "
+            f"({statistics.median(r['with_imports'] for r in printed):.2f} s with imports), "
+            f"peak {max(r['peak_mb'] for r in printed)} MiB, {printed[-1]['pdf_kb']} KB",
+        ),
     ]
     write_results(rows, args)
     trash.empty()
@@ -220,17 +252,19 @@ def main(argv: list[str] | None = None) -> None:
 
 def write_results(rows: list[tuple[str, str]], args: argparse.Namespace) -> None:
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
-    section = (f"## Build (`make bench`, {dt.date.today().isoformat()})\n\n"
-               f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-               f"{versions()}. Medians of {args.repeat} runs, each a fresh process; a cold run starts without "
-               f"`.cache/` (so without the spare copies of the sites: every file is written).\n\n"
-               f"| scenario | result |\n| --- | --- |\n{table}\n")
+    section = (
+        f"## Build (`make bench`, {dt.date.today().isoformat()})\n\n"
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{versions()}. Medians of {args.repeat} runs, each a fresh process; a cold run starts without "
+        f"`.cache/` (so without the spare copies of the sites: every file is written).\n\n"
+        f"| scenario | result |\n| --- | --- |\n{table}\n"
+    )
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
     marker = "## Build (`make bench`"
     if marker in text:
         start = text.index(marker)
         end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("\n" + text[end + 1:] if end != -1 else "")
+        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
     else:
         text = text.rstrip() + "\n\n" + section
     RESULTS.write_text(text, encoding="utf-8")

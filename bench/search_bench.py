@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SLUG = "bench"
 TODAY = dt.date(2026, 11, 25)
 SEED = 20261125
-QUERIES = ["调解", "光伏", "商会", "温州"]     # the words a reader's first search is measured for
+QUERIES = ["调解", "光伏", "商会", "温州"]  # the words a reader's first search is measured for
 
 # Words of a chamber's news, and characters for the names of companies and people (vocabulary breadth
 # is what makes an index big: every post names its own companies).
@@ -42,7 +42,9 @@ WORDS = """商会 会员 企业 温州 安徽 江西 四川 合作 发展 项目
 营商 环境 权益 保护 合同 货款 拖欠 工伤 赔偿 协议 签订 仲裁 诉讼 执行 司法 确认 风险 防范 合规 经营 管理 财务 审计
 产业 园区 招商 引资 落地 开工 投产 产值 利润 订单 出口 外贸 海关 展会 品牌 质量 标准 认证 创新 研发 专利 技术 设备""".split()
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-NAME_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁龙林欢阳建国志远春晓"
+NAME_CHARS = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬鹏辉斌宇浩凯健俊帆帅旭宁龙林欢阳建国志远春晓"
+)
 FIRM_CHARS = "瑞鑫泰华宏盛恒通达信诚丰源隆昌鼎豪邦嘉裕兴利旺顺安康德正新元汇中海天龙凯博创精工美联合宇科"
 PUNCT = ["，", "，", "、", "；"]
 CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
@@ -84,8 +86,9 @@ def _post(rng: random.Random, n: int, date: dt.date) -> str:
             block = "".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
         body.append(block)
         length += len(block)
-    front = (f"---\ntitle: {title}{n}\ndate: {date.isoformat()}\ncategory: {rng.choice(CATEGORIES)}\n"
-             f"author: 秘书处\n---\n\n")
+    front = (
+        f"---\ntitle: {title}{n}\ndate: {date.isoformat()}\ncategory: {rng.choice(CATEGORIES)}\nauthor: 秘书处\n---\n\n"
+    )
     return front + "\n\n".join(body) + "\n"
 
 
@@ -96,10 +99,13 @@ def write_corpus(content: Path, posts: int) -> None:
     (folder / "news").mkdir(parents=True, exist_ok=True)
     (folder / "chamber.yml").write_text(
         "name: 温州市基准商会\nhometown: 基准省\ncity: 温州\naddress: 温州市鹿城区基准路1号\n"
-        "icp: 浙ICP备2026000001号-1\n", encoding="utf-8")
+        "icp: 浙ICP备2026000001号-1\n",
+        encoding="utf-8",
+    )
     (folder / "charter.md").write_text("## 第一章　总则\n\n第一条　本会名称为温州市基准商会。\n", encoding="utf-8")
     rows = ["名称,联系人,职务,行业,简介"] + [
-        f"{_firm(rng)}{i},{_person(rng)},会员,{rng.choice(WORDS[30:60])},{_sentence(rng)}" for i in range(200)]
+        f"{_firm(rng)}{i},{_person(rng)},会员,{rng.choice(WORDS[30:60])},{_sentence(rng)}" for i in range(200)
+    ]
     (folder / "members.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     start = dt.date(2020, 1, 1)
     for n in range(posts):
@@ -128,14 +134,18 @@ def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, fl
     base = None
     if material_search:
         base = stage / "base.yml"
-        base.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ntheme:\n  custom_dir: {ROOT / 'theme/material'}\n"
-                        "plugins:\n  search:\n    lang: zh\n", encoding="utf-8")
+        base.write_text(
+            f"INHERIT: {ROOT / 'mkdocs.yml'}\ntheme:\n  custom_dir: {ROOT / 'theme/material'}\n"
+            "plugins:\n  search:\n    lang: zh\n",
+            encoding="utf-8",
+        )
     site = out / ("material" if material_search else "pagefind")
     # Each build from nothing: the page cache of the one before would spare this one the conversions.
     shutil.rmtree(cache_root(content), ignore_errors=True)
     chamber = load_chamber(content, SLUG, today=TODAY)
-    config = write_chamber_config(stage, slug=SLUG, content_dir=content, site_dir=site, today=TODAY.isoformat(),
-                                  base=base)
+    config = write_chamber_config(
+        stage, slug=SLUG, content_dir=content, site_dir=site, today=TODAY.isoformat(), base=base
+    )
     started = time.process_time()
     build_site(config, chamber)
     seconds = time.process_time() - started
@@ -146,8 +156,12 @@ def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, fl
 def _material_first_search(site: Path) -> tuple[int, int, list[str]]:
     """Material's worker fetches the whole index, plus lunr and its Chinese support, on the first search."""
     js = site / "assets/javascripts"
-    files = [site / "search/search_index.json", *sorted((js / "workers").glob("search.*.min.js")),
-             js / "lunr/min/lunr.stemmer.support.min.js", js / "lunr/min/lunr.zh.min.js"]
+    files = [
+        site / "search/search_index.json",
+        *sorted((js / "workers").glob("search.*.min.js")),
+        js / "lunr/min/lunr.stemmer.support.min.js",
+        js / "lunr/min/lunr.zh.min.js",
+    ]
     return sum(f.stat().st_size for f in files), sum(_gz(f) for f in files), [f.name for f in files]
 
 
@@ -164,9 +178,18 @@ def _pagefind_first_search(site_parent: Path, site_name: str, query: str) -> tup
     base = f"http://127.0.0.1:{server.server_address[1]}/{site_name}/"
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--disable-sync",
+                ],
+            )
             page = browser.new_page()
             urls: list[str] = []
             page.on("requestfinished", lambda r: urls.append(r.url))
@@ -176,8 +199,11 @@ def _pagefind_first_search(site_parent: Path, site_name: str, query: str) -> tup
             browser.close()
     finally:
         server.shutdown()
-    files = [site_parent / unquote(urlparse(u).path).lstrip("/") for u in urls
-             if "/pagefind/" in u or u.endswith("chamber-search.js")]
+    files = [
+        site_parent / unquote(urlparse(u).path).lstrip("/")
+        for u in urls
+        if "/pagefind/" in u or u.endswith("chamber-search.js")
+    ]
     files = [f for f in dict.fromkeys(files) if f.is_file()]
     return sum(f.stat().st_size for f in files), sum(_gz(f) for f in files), [f.name for f in files]
 
@@ -222,7 +248,7 @@ def main() -> None:
 
     material_site, material_build = _build(content, out, material_search=True)
     pagefind_site, plain_build = _build(content, out, material_search=False)
-    _, unsegmented = _index(pagefind_site, "en")     # the same work without Chinese segmentation
+    _, unsegmented = _index(pagefind_site, "en")  # the same work without Chinese segmentation
     index, indexing = _index(pagefind_site, "zh")
     jieba_seconds = _segmentation_seconds(content)
 
@@ -236,20 +262,27 @@ def main() -> None:
     print("| | Material search (lang zh, jieba) | Pagefind 1.5 extended (zh) |")
     print("| --- | ---: | ---: |")
     print(f"| index on disk | {_mib(index_json.stat().st_size)} (1 file) | {_mib(index.bytes)} ({index.files} files) |")
-    print(f"| index gzip as served | {_mib(_gz(index_json))} | {_mib(sum(_gz(f) for f in pf_files))} (chunks are gzip) |")
+    print(
+        f"| index gzip as served | {_mib(_gz(index_json))} | {_mib(sum(_gz(f) for f in pf_files))} (chunks are gzip) |"
+    )
     worst = max(searches.values(), key=lambda s: s[1])
     print(f"| first search downloads (gzip) | {_mib(m_gz)} | {_mib(worst[1])} (largest of {len(QUERIES)} queries) |")
     total = plain_build + indexing
     print(f"| build without search (CPU) | {plain_build:.1f} s | {plain_build:.1f} s |")
     print(f"| build with search (CPU) | {material_build:.1f} s | {total:.1f} s |")
-    print(f"| search share of the build | {(material_build - plain_build) / material_build:.0%} "
-          f"| {indexing / total:.0%} ({indexing:.1f} s, segmentation included) |")
+    print(
+        f"| search share of the build | {(material_build - plain_build) / material_build:.0%} "
+        f"| {indexing / total:.0%} ({indexing:.1f} s, segmentation included) |"
+    )
     segmenting = max(indexing - unsegmented, 0.0)
-    print(f"| Chinese segmentation | jieba alone {jieba_seconds:.1f} s "
-          f"({jieba_seconds / material_build:.0%} of the build) | {segmenting:.1f} s "
-          f"({segmenting / total:.0%} of the build: zh {indexing:.1f} s against en {unsegmented:.1f} s) |")
-    print(f"\nFirst search, Pagefind in {len(index.record)} bundles as built (files fetched by the "
-          "search page, gzip):\n")
+    print(
+        f"| Chinese segmentation | jieba alone {jieba_seconds:.1f} s "
+        f"({jieba_seconds / material_build:.0%} of the build) | {segmenting:.1f} s "
+        f"({segmenting / total:.0%} of the build: zh {indexing:.1f} s against en {unsegmented:.1f} s) |"
+    )
+    print(
+        f"\nFirst search, Pagefind in {len(index.record)} bundles as built (files fetched by the search page, gzip):\n"
+    )
     for query, (raw, gz, names) in searches.items():
         print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")
     # The same pages as one bundle (what a site under search.SPLIT_FROM pages gets): what the bundles cost
@@ -258,8 +291,10 @@ def main() -> None:
 
     search.SPLIT_FROM = 10**9
     whole, whole_cpu = _index(pagefind_site, "zh")
-    print(f"\nThe same pages indexed as one bundle ({whole_cpu:.1f} s CPU against {indexing:.1f} s in "
-          f"{len(index.record)} bundles; {whole.files} files, {_mib(whole.bytes)}):\n")
+    print(
+        f"\nThe same pages indexed as one bundle ({whole_cpu:.1f} s CPU against {indexing:.1f} s in "
+        f"{len(index.record)} bundles; {whole.files} files, {_mib(whole.bytes)}):\n"
+    )
     for query in QUERIES:
         raw, gz, names = _pagefind_first_search(out, pagefind_site.name, query)
         print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")

@@ -35,9 +35,9 @@ from .model import Chamber
 
 log = logging.getLogger(__name__)
 
-GROWTH_TARGET_PERCENT = 10     # the office's yearly target: new members over members at the start
+GROWTH_TARGET_PERCENT = 10  # the office's yearly target: new members over members at the start
 TRAINING_CATEGORY = "培训活动"
-VICE_PRESIDENTS = ("副会长", "常务副会长")   # a 常务副会长 is a vice-president too
+VICE_PRESIDENTS = ("副会长", "常务副会长")  # a 常务副会长 is a vice-president too
 ASSEMBLIES = ("会员大会", "会员代表大会")
 
 # The seven haves in the office's order, with the label the report shows.
@@ -50,8 +50,15 @@ HAVES: dict[str, str] = {
     "services": "服务维权",
     "funding": "经费来源",
 }
-SHORT: dict[str, str] = {"leadership": "班子", "address": "会址", "meetings": "会议", "plan": "计划",
-                         "publicity": "宣传", "services": "服务", "funding": "经费"}
+SHORT: dict[str, str] = {
+    "leadership": "班子",
+    "address": "会址",
+    "meetings": "会议",
+    "plan": "计划",
+    "publicity": "宣传",
+    "services": "服务",
+    "funding": "经费",
+}
 
 
 @dataclass(frozen=True)
@@ -65,27 +72,27 @@ class Have:
 
 @dataclass(frozen=True)
 class Figures:
-    members_total: int            # every roster row, unlisted members included
-    members_at_start: int         # rows that joined before 1 January of the year (or with no joined date)
-    members_new: int              # rows that joined in the year
-    growth_rate: float | None     # members_new / members_at_start; None when nobody was a member at the start
+    members_total: int  # every roster row, unlisted members included
+    members_at_start: int  # rows that joined before 1 January of the year (or with no joined date)
+    members_new: int  # rows that joined in the year
+    growth_rate: float | None  # members_new / members_at_start; None when nobody was a member at the start
     growth_target_met: bool
-    dues_paid: int                # rows whose dues are paid to 31 December of the year or later
-    dues_rate: float | None       # dues_paid / members_total; None for an empty roster
-    trainings: int                # published posts of category 培训活动 dated in the year
-    news_count: int               # published posts dated in the year
-    newsletters: int              # newsletter issues of the year
-    last_news: dt.date | None     # the newest published post dated in the year or before
+    dues_paid: int  # rows whose dues are paid to 31 December of the year or later
+    dues_rate: float | None  # dues_paid / members_total; None for an empty roster
+    trainings: int  # published posts of category 培训活动 dated in the year
+    news_count: int  # published posts dated in the year
+    newsletters: int  # newsletter issues of the year
+    last_news: dt.date | None  # the newest published post dated in the year or before
 
 
 @dataclass(frozen=True)
 class Distributions:
     """The counts behind the charts."""
 
-    joined_by_year: list[tuple[int, int]]   # (year, members who joined that year), every year in the range
-    joined_unknown: int                     # rows without a joined date
-    industries: list[tuple[str, int]]       # most members first; "未填" for an empty industry
-    news_by_month: list[int]                # published posts in each month of the year (12 numbers)
+    joined_by_year: list[tuple[int, int]]  # (year, members who joined that year), every year in the range
+    joined_unknown: int  # rows without a joined date
+    industries: list[tuple[str, int]]  # most members first; "未填" for an empty industry
+    news_by_month: list[int]  # published posts in each month of the year (12 numbers)
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ class ChamberAudit:
     haves: dict[str, Have]
     figures: Figures
     distributions: Distributions
-    notes: list[str] = field(default_factory=list)   # findings beyond the seven haves (growth, training …)
+    notes: list[str] = field(default_factory=list)  # findings beyond the seven haves (growth, training …)
 
     @property
     def passed(self) -> int:
@@ -142,8 +149,11 @@ class CityAudit:
     chambers: list[ChamberAudit]
 
     def to_json(self) -> dict[str, Any]:
-        return {"year": self.year, "made_on": self.made_on.isoformat(),
-                "chambers": [c.to_json() for c in self.chambers]}
+        return {
+            "year": self.year,
+            "made_on": self.made_on.isoformat(),
+            "chambers": [c.to_json() for c in self.chambers],
+        }
 
 
 def _round(value: float | None) -> float | None:
@@ -160,6 +170,7 @@ def format_day(day: dt.date | None) -> str:
 
 
 # --- the seven haves ---------------------------------------------------------------------------------
+
 
 def _roster_file(chamber: Chamber) -> str:
     return chamber.roster.path.name if chamber.roster else "members.xlsx"
@@ -191,8 +202,11 @@ def _address(chamber: Chamber) -> Have:
     address = " ".join(chamber.info.address.split())
     if address:
         return Have(True, f"固定会址：{address}。")
-    return Have(False, "chamber.yml 中的会址（address）为空。",
-                "在 chamber.yml 中填写 address：固定会址（如 温州市鹿城区××路×号×室）")
+    return Have(
+        False,
+        "chamber.yml 中的会址（address）为空。",
+        "在 chamber.yml 中填写 address：固定会址（如 温州市鹿城区××路×号×室）",
+    )
 
 
 def _meetings(chamber: Chamber) -> Have:
@@ -213,8 +227,11 @@ def _plan(chamber: Chamber, year: int) -> Have:
         first, last = (f"{p.date.month}月{p.date.day}日" for p in (items[0], items[-1]))
         return Have(True, f"{year}年活动计划 {len(items)} 项（{first if first == last else f'{first}至{last}'}）。")
     other = len(chamber.info.plan)
-    detail = (f"chamber.yml 的活动计划共 {other} 项，没有一项在 {year} 年。" if other
-              else "chamber.yml 中没有活动计划（plan）。")
+    detail = (
+        f"chamber.yml 的活动计划共 {other} 项，没有一项在 {year} 年。"
+        if other
+        else "chamber.yml 中没有活动计划（plan）。"
+    )
     return Have(False, detail, f"在 chamber.yml 中补充 plan：{year} 年的活动计划（date、title、description）")
 
 
@@ -223,20 +240,28 @@ def _publicity(chamber: Chamber, year: int, newsletters: int) -> Have:
     if url or newsletters:
         parts = ([f"网站 {url}"] if url else []) + ([f"{year}年会刊 {newsletters} 期"] if newsletters else [])
         return Have(True, "、".join(parts) + "。")
-    return Have(False, f"chamber.yml 未填网站地址（site_url），{year} 年也没有会刊。",
-                f"在 chamber.yml 中填写 site_url（网站的发布地址），或在 newsletters/ 中编一期 {year} 年的会刊"
-                f"（如 newsletters/{year}-q4.yml）")
+    return Have(
+        False,
+        f"chamber.yml 未填网站地址（site_url），{year} 年也没有会刊。",
+        f"在 chamber.yml 中填写 site_url（网站的发布地址），或在 newsletters/ 中编一期 {year} 年的会刊"
+        f"（如 newsletters/{year}-q4.yml）",
+    )
 
 
 def _services(chamber: Chamber) -> Have:
     page = next((p for p in chamber.pages if p.name == "services"), None)
     if (chamber.info.services or "").strip():
-        return Have(True, "chamber.yml 写明了会员服务与维权机制（services）"
-                          + (f"，并设有页面“{page.title}”。" if page else "。"))
+        return Have(
+            True,
+            "chamber.yml 写明了会员服务与维权机制（services）" + (f"，并设有页面“{page.title}”。" if page else "。"),
+        )
     if page:
         return Have(True, f"设有会员服务页面“{page.title}”（pages/services.md）。")
-    return Have(False, "未写明会员服务与维权机制。",
-                "在 chamber.yml 中补充 services：会员服务与维权机制，或新建页面 pages/services.md")
+    return Have(
+        False,
+        "未写明会员服务与维权机制。",
+        "在 chamber.yml 中补充 services：会员服务与维权机制，或新建页面 pages/services.md",
+    )
 
 
 def _funding(chamber: Chamber) -> Have:
@@ -245,11 +270,15 @@ def _funding(chamber: Chamber) -> Have:
         low, high = min(d.amount for d in dues), max(d.amount for d in dues)
         span = f"{low:,} 元" if low == high else f"{low:,} 元至 {high:,} 元"
         return Have(True, f"会费标准 {len(dues)} 档，每年 {span}。")
-    return Have(False, "chamber.yml 未列会费标准（dues）。",
-                "在 chamber.yml 中补充 dues：各职务每年的会费标准（position、amount）")
+    return Have(
+        False,
+        "chamber.yml 未列会费标准（dues）。",
+        "在 chamber.yml 中补充 dues：各职务每年的会费标准（position、amount）",
+    )
 
 
 # --- figures -----------------------------------------------------------------------------------------
+
 
 def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -283,8 +312,7 @@ def _distributions(chamber: Chamber, year: int) -> Distributions:
     joined = Counter(m.joined.year for m in chamber.members if m.joined)
     years = range(min(joined), max(joined) + 1) if joined else range(0)
     industries = Counter(m.industry.strip() or "未填" for m in chamber.members)
-    months = Counter(p.date.month for p in chamber.posts
-                     if p.is_published(chamber.today) and p.date.year == year)
+    months = Counter(p.date.month for p in chamber.posts if p.is_published(chamber.today) and p.date.year == year)
     return Distributions(
         joined_by_year=[(y, joined[y]) for y in years],
         joined_unknown=sum(1 for m in chamber.members if m.joined is None),
@@ -297,9 +325,11 @@ def _notes(chamber: Chamber, year: int, f: Figures, d: Distributions) -> list[st
     """Findings the office asks about besides the seven haves."""
     notes = []
     if f.members_at_start and not f.growth_target_met:
-        needed = -(-f.members_at_start * GROWTH_TARGET_PERCENT // 100)   # rounded up
-        notes.append(f"会员增长率 {percent(f.growth_rate)}，未达到 {GROWTH_TARGET_PERCENT}% 的年度目标"
-                     f"（年初 {f.members_at_start} 家，需新增 {needed} 家，实际新增 {f.members_new} 家）。")
+        needed = -(-f.members_at_start * GROWTH_TARGET_PERCENT // 100)  # rounded up
+        notes.append(
+            f"会员增长率 {percent(f.growth_rate)}，未达到 {GROWTH_TARGET_PERCENT}% 的年度目标"
+            f"（年初 {f.members_at_start} 家，需新增 {needed} 家，实际新增 {f.members_new} 家）。"
+        )
     if f.trainings == 0:
         notes.append(f"{year} 年没有会员培训（栏目“{TRAINING_CATEGORY}”的新闻），要求每年一至两次。")
     if d.joined_unknown:
@@ -326,8 +356,15 @@ def audit_chamber(chamber: Chamber, year: int, newsletter_years: list[int]) -> C
     }
     figures = _figures(chamber, year, newsletters)
     distributions = _distributions(chamber, year)
-    return ChamberAudit(chamber.slug, chamber.info.name, year, haves, figures, distributions,
-                        _notes(chamber, year, figures, distributions))
+    return ChamberAudit(
+        chamber.slug,
+        chamber.info.name,
+        year,
+        haves,
+        figures,
+        distributions,
+        _notes(chamber, year, figures, distributions),
+    )
 
 
 # --- newsletter issues (stand-in until generator/newsletter.py loads issues) --------------------------
@@ -351,15 +388,18 @@ def newsletter_issue_years(chamber: Chamber, problems: Problems) -> list[int]:
         elif match := _ISSUE_YEAR.match(issue.id):
             years.append(int(match.group(1)))
         else:
-            problems.warning(issue.path or chamber.folder, "the issue's year is unknown, not counted in the audit",
-                             field="to", expected="a date in `to`, or a file name starting with the year, "
-                             "e.g. 2026-q3.yml")
+            problems.warning(
+                issue.path or chamber.folder,
+                "the issue's year is unknown, not counted in the audit",
+                field="to",
+                expected="a date in `to`, or a file name starting with the year, e.g. 2026-q3.yml",
+            )
     return years
 
 
 # --- the report: HTML pages, audit.json and the terminal table ---------------------------------------
 
-REPORT_DIR = "_audit"       # under the output folder, beside the sites and never inside one
+REPORT_DIR = "_audit"  # under the output folder, beside the sites and never inside one
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "audit"
 
 
@@ -372,31 +412,50 @@ def chamber_charts(audit: ChamberAudit) -> dict[str, str]:
     d = audit.distributions
     counts = [n for _, n in d.joined_by_year]
     return {
-        "members": column_chart([str(y) for y, _ in d.joined_by_year], counts,
-                                line=list(itertools.accumulate(counts)), unit=" 家",
-                                title=f"{audit.name}：按入会年份统计的会员数及累计",
-                                bar_name="当年入会", line_name="累计"),
-        "industries": bar_chart([i for i, _ in d.industries], [n for _, n in d.industries], unit=" 家",
-                                title=f"{audit.name}：会员行业分布"),
-        "news": column_chart([f"{m}月" for m in range(1, 13)], d.news_by_month, unit=" 篇",
-                             title=f"{audit.name}：{audit.year}年每月新闻数", bar_name="新闻"),
+        "members": column_chart(
+            [str(y) for y, _ in d.joined_by_year],
+            counts,
+            line=list(itertools.accumulate(counts)),
+            unit=" 家",
+            title=f"{audit.name}：按入会年份统计的会员数及累计",
+            bar_name="当年入会",
+            line_name="累计",
+        ),
+        "industries": bar_chart(
+            [i for i, _ in d.industries], [n for _, n in d.industries], unit=" 家", title=f"{audit.name}：会员行业分布"
+        ),
+        "news": column_chart(
+            [f"{m}月" for m in range(1, 13)],
+            d.news_by_month,
+            unit=" 篇",
+            title=f"{audit.name}：{audit.year}年每月新闻数",
+            bar_name="新闻",
+        ),
     }
 
 
 def city_chart(city: CityAudit) -> str:
     """How many chambers have each of the seven haves."""
-    return bar_chart(list(HAVES.values()), [sum(1 for a in city.chambers if a.haves[k].ok) for k in HAVES],
-                     unit=" 家", title=f"{city.year}年七有达标商会数（共 {len(city.chambers)} 家）")
+    return bar_chart(
+        list(HAVES.values()),
+        [sum(1 for a in city.chambers if a.haves[k].ok) for k in HAVES],
+        unit=" 家",
+        title=f"{city.year}年七有达标商会数（共 {len(city.chambers)} 家）",
+    )
 
 
 def render_report(city: CityAudit, *, unaudited: dict[str, int] | None = None) -> dict[str, str]:
     """File name → text of every file of the report; `unaudited` maps a slug to its content error count."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=jinja2.StrictUndefined
+    )
     env.filters.update(percent=percent, day=format_day, page=page_name)
     common = {"city": city, "haves": HAVES, "short": SHORT, "made_on": format_date(city.made_on)}
-    files = {"index.html": env.get_template("index.html").render(
-        **common, chart=Markup(city_chart(city)), unaudited=unaudited or {})}
+    files = {
+        "index.html": env.get_template("index.html").render(
+            **common, chart=Markup(city_chart(city)), unaudited=unaudited or {}
+        )
+    }
     for audit in city.chambers:
         charts = {key: Markup(svg) for key, svg in chamber_charts(audit).items()}
         files[page_name(audit.slug)] = env.get_template("chamber.html").render(**common, a=audit, charts=charts)
@@ -435,12 +494,23 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 def summary_table(city: CityAudit) -> str:
     """The terminal summary: one row per chamber, the seven haves as ✓/✗ and the key figures."""
     head = ["商会", *SHORT.values(), "达标", "会员", "新增", "增长率", "培训", "缴费率"]
-    rows = [[a.name, *("✓" if a.haves[k].ok else "✗" for k in HAVES), f"{a.passed}/7",
-             str(a.figures.members_total), str(a.figures.members_new), percent(a.figures.growth_rate),
-             str(a.figures.trainings), percent(a.figures.dues_rate)] for a in city.chambers]
+    rows = [
+        [
+            a.name,
+            *("✓" if a.haves[k].ok else "✗" for k in HAVES),
+            f"{a.passed}/7",
+            str(a.figures.members_total),
+            str(a.figures.members_new),
+            percent(a.figures.growth_rate),
+            str(a.figures.trainings),
+            percent(a.figures.dues_rate),
+        ]
+        for a in city.chambers
+    ]
     widths = [max(_width(row[i]) for row in [head, *rows]) for i in range(len(head))]
     numeric = set(range(len(head) - 5, len(head)))
-    lines = ["  ".join(_pad(cell, widths[i], i in numeric) for i, cell in enumerate(row)).rstrip()
-             for row in [head, *rows]]
+    lines = [
+        "  ".join(_pad(cell, widths[i], i in numeric) for i, cell in enumerate(row)).rstrip() for row in [head, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([f"{city.year}年七有检查（{format_date(city.made_on)}）", *lines])

@@ -76,7 +76,7 @@ class PostSummary:
         self.post = post
         self.title = post.title
         self.meta = post.meta
-        self.config = post.config          # the plugin's post config: date, pin, readtime …
+        self.config = post.config  # the plugin's post config: date, pin, readtime …
         self.categories: list = []
         self.authors: list = []
         self.content = ""
@@ -106,7 +106,8 @@ def _posts_and_views_only(on_page_markdown: Any) -> Any:
     """The plugin's on_page_markdown, which does nothing to a page that is neither one of its posts nor one
     of its views, but first compares such a page with every view (Page.__eq__, ~30 views): for the 3,000
     profiles of a large chamber ~0.06 s. Those pages are let through at once."""
-    @functools.wraps(on_page_markdown)      # its event priority too
+
+    @functools.wraps(on_page_markdown)  # its event priority too
     def wrapper(self: Any, markdown: str, *, page: Page, **kwargs: Any) -> str | None:
         if not isinstance(page, View) and page not in self.blog.posts:
             return None
@@ -133,11 +134,12 @@ def patches(*, shortcuts: bool) -> list[tuple[object, str, object]]:
     on_page_markdown."""
     replaced: list[tuple[object, str, object]] = [(blog_plugin_module, "Excerpt", PostSummary)]
     if shortcuts:
-        replaced += [(blog_structure, "SafeLoader", FrontMatterLoader),
-                     (blog_plugin_module, "format_date", _FORMAT_DATE),
-                     (blog_plugin_module, "format_datetime", _FORMAT_DATETIME),
-                     (blog_plugin_module.BlogPlugin, "on_page_markdown",
-                      _posts_and_views_only(_STOCK_ON_PAGE_MARKDOWN))]
+        replaced += [
+            (blog_structure, "SafeLoader", FrontMatterLoader),
+            (blog_plugin_module, "format_date", _FORMAT_DATE),
+            (blog_plugin_module, "format_datetime", _FORMAT_DATETIME),
+            (blog_plugin_module.BlogPlugin, "on_page_markdown", _posts_and_views_only(_STOCK_ON_PAGE_MARKDOWN)),
+        ]
     return replaced
 
 
@@ -193,5 +195,7 @@ def sections(config: MkDocsConfig) -> dict[str, list[tuple[str, str]]]:
         return {}
     views = blog.blog.views
     archive = sorted((v for v in views if isinstance(v, Archive)), key=lambda v: v.name, reverse=True)
-    return {"categories": [(v.name, v.url) for v in views if isinstance(v, Category)],
-            "archive": [(v.name, v.url) for v in archive]}
+    return {
+        "categories": [(v.name, v.url) for v in views if isinstance(v, Category)],
+        "archive": [(v.name, v.url) for v in archive],
+    }

@@ -23,8 +23,19 @@ from pathlib import Path
 from typing import Iterator
 
 from . import forked
-from .cache import (cache_root, drawn_record, inputs_key, is_fresh, project_dir_for, protected_folders, remember,
-                    search_record, slug_memo_path, spare_dir, stage_dir)
+from .cache import (
+    cache_root,
+    drawn_record,
+    inputs_key,
+    is_fresh,
+    project_dir_for,
+    protected_folders,
+    remember,
+    search_record,
+    slug_memo_path,
+    spare_dir,
+    stage_dir,
+)
 from .chinese import format_date
 from .content import load_chamber
 from .directory import reading
@@ -41,8 +52,8 @@ from .search import INDEX_DIR, INDEXERS, Known, SearchIndex, index_site, save_re
 
 log = logging.getLogger(__name__)
 
-SUMMARY_FILE = "chamber.json"   # public facts the portal lists, written into each site
-WORK_DIR = ".chamber"            # under <out>: locks and sites being built, never published
+SUMMARY_FILE = "chamber.json"  # public facts the portal lists, written into each site
+WORK_DIR = ".chamber"  # under <out>: locks and sites being built, never published
 
 
 @dataclass
@@ -52,12 +63,13 @@ class BuildResult:
     pages: int
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
-    skipped: bool = False   # inputs unchanged since the last good build: nothing was done
-    search: SearchIndex | None = None   # the search index made (None when skipped)
+    skipped: bool = False  # inputs unchanged since the last good build: nothing was done
+    search: SearchIndex | None = None  # the search index made (None when skipped)
 
 
-def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
-                  workers: int = 1, plain: bool = False) -> BuildResult:
+def build_chamber(
+    slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None, workers: int = 1, plain: bool = False
+) -> BuildResult:
     """Build one chamber into `<out>/<slug>/` (pages drawn by `workers` processes); on any error the
     previous site stays as it was. An output folder that overlaps the content raises BadOutputFolder.
 
@@ -67,15 +79,17 @@ def build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date
     check_output_folder(out_dir, protected_folders(content_dir))
     if (out_dir / slug).is_symlink():
         # The swap renames the site's folder and writes into the one it replaces: never through a link.
-        raise BadOutputFolder(f"{out_dir / slug} is a symbolic link; a build replaces this folder: remove the "
-                            "link (the site is built there as a folder of its own)")
+        raise BadOutputFolder(
+            f"{out_dir / slug} is a symbolic link; a build replaces this folder: remove the "
+            "link (the site is built there as a folder of its own)"
+        )
     if plain:
         return _build_chamber(slug, content_dir, out_dir, today=today, workers=1, plain=True)
     with _cycle_collection_paused():
         return _build_chamber(slug, content_dir, out_dir, today=today, workers=workers)
 
 
-_built_here = False     # whether this process has built a chamber before (see _cycle_collection_paused)
+_built_here = False  # whether this process has built a chamber before (see _cycle_collection_paused)
 
 
 @contextlib.contextmanager
@@ -97,8 +111,9 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None, workers: int,
-                   plain: bool = False) -> BuildResult:
+def _build_chamber(
+    slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None, workers: int, plain: bool = False
+) -> BuildResult:
     started = time.perf_counter()
     # With two processes and no names made before (a first build, or .cache/ deleted), the one that makes
     # the members' docs starts now, loading its dictionaries while this one reads the content (one core is
@@ -108,7 +123,7 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
     members = prime_members() if not plain and workers > 1 and first and hasattr(os, "fork") else None
     with members or contextlib.nullcontext():
         project = project_dir_for(content_dir)
-        key = inputs_key(content_dir / slug, project)   # taken first: an edit during the build makes it stale
+        key = inputs_key(content_dir / slug, project)  # taken first: an edit during the build makes it stale
         # Load and check everything first: a content error stops here, before anything is written.
         chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1)
         issues = load_issues(chamber)
@@ -124,33 +139,43 @@ def _build_chamber(slug: str, content_dir: Path, out_dir: Path, *, today: dt.dat
                 # them: the plain build replaces that site without making them.
                 drawn_record(content_dir, out_dir, slug).unlink(missing_ok=True)
             try:
-                pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, scratch,
-                                                            workers, members, plain=plain)
+                pages, printed, search = _build_and_swap_in(
+                    chamber, issues, content_dir, out_dir, scratch, workers, members, plain=plain
+                )
             except OSError as exc:
                 if scratch is None or exc.errno != errno.ENOSPC or not memory_full(scratch, exc):
-                    raise      # a full disk is reported as such by the CLI
+                    raise  # a full disk is reported as such by the CLI
                 # Memory filled up during the build (other programs use it too): the same build, on disk.
                 log.warning("%s: no room left in memory (%s); building on disk", slug, exc.strerror)
                 _clean_leftovers(work, slug)
                 pages, printed, search = _build_and_swap_in(chamber, issues, content_dir, out_dir, None, workers)
             remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
-        return BuildResult(slug, target, pages, time.perf_counter() - started,
-                           list(chamber.warnings) + printed.warnings, search=search)
+        return BuildResult(
+            slug, target, pages, time.perf_counter() - started, list(chamber.warnings) + printed.warnings, search=search
+        )
 
 
-def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_dir: Path, scratch: Path | None,
-                       workers: int, members: forked.Primed | None = None, *, plain: bool = False
-                       ) -> tuple[int, Printed, SearchIndex]:
+def _build_and_swap_in(
+    chamber: Chamber,
+    issues: list,
+    content_dir: Path,
+    out_dir: Path,
+    scratch: Path | None,
+    workers: int,
+    members: forked.Primed | None = None,
+    *,
+    plain: bool = False,
+) -> tuple[int, Printed, SearchIndex]:
     """Print, make the pages and their index, and swap the new site in (the caller holds the chamber's
     lock). In `scratch`, a folder in memory, when given; on disk otherwise. Returns (pages, what was printed,
     the search index)."""
-    from .mkdocs_adapter import build_site, write_chamber_config   # MkDocs is imported only to build
+    from .mkdocs_adapter import build_site, write_chamber_config  # MkDocs is imported only to build
 
     slug, work, target = chamber.slug, out_dir / WORK_DIR, out_dir / chamber.slug
     spare = spare_dir(content_dir, out_dir, slug)
-    discarded: Path | None = None     # a folder left to delete: the old site once swapped, or a failed one
-    kept: Path | None = None          # a fresh folder whose old site, once swapped, is kept as the spare
-    into: Path | None = None          # where the pages built in memory are written
+    discarded: Path | None = None  # a folder left to delete: the old site once swapped, or a failed one
+    kept: Path | None = None  # a fresh folder whose old site, once swapped, is kept as the spare
+    into: Path | None = None  # where the pages built in memory are written
     if scratch is not None:
         # Built in memory, then only its changes written onto the spare (output.py), which is renamed
         # into place. Without a spare (a first build, or .cache/ deleted), every file is written into a
@@ -171,7 +196,7 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         building = discarded = Path(tempfile.mkdtemp(prefix=f"building-{slug}-", dir=work))
     # The docs MkDocs reads and the PDFs: in memory too when there is room (written again each build,
     # which costs nothing there), else under .cache/, kept so that only what changed is written.
-    if plain:          # staged afresh, beside the site being built
+    if plain:  # staged afresh, beside the site being built
         stage = Path(tempfile.mkdtemp(prefix=f"building-{slug}-stage-", dir=work))
     else:
         stage = scratch / "stage" if scratch is not None else stage_dir(content_dir, out_dir, slug)
@@ -179,23 +204,45 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         # The newsletter issues and the charter are printed in another process while this one makes the
         # pages; the site build waits for the PDFs before it links and copies them.
         shutil.rmtree(stage / "print", ignore_errors=True)
-        fonts = find_fonts() if issues or chamber.charter else None   # a missing font stops us here
-        printing = forked.call(print_chamber, chamber, issues, stage / "print", fonts=fonts,
-                               kept=None if plain else cache_root(content_dir) / "print" / slug,
-                               background=workers > 1)
-        config_file = write_chamber_config(stage, slug=slug, content_dir=content_dir, site_dir=building,
-                                           today=chamber.today.isoformat(), plain=plain)
+        fonts = find_fonts() if issues or chamber.charter else None  # a missing font stops us here
+        printing = forked.call(
+            print_chamber,
+            chamber,
+            issues,
+            stage / "print",
+            fonts=fonts,
+            kept=None if plain else cache_root(content_dir) / "print" / slug,
+            background=workers > 1,
+        )
+        config_file = write_chamber_config(
+            stage, slug=slug, content_dir=content_dir, site_dir=building, today=chamber.today.isoformat(), plain=plain
+        )
         # Posts unchanged since the published site are copied from it instead of drawn.
-        unchanged = None if plain else KeptPages(target if target.is_dir() else None,
-                                                 drawn_record(content_dir, out_dir, slug),
-                                                 shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
+        unchanged = (
+            None
+            if plain
+            else KeptPages(
+                target if target.is_dir() else None,
+                drawn_record(content_dir, out_dir, slug),
+                shared=shared_inputs(chamber.folder, project_dir_for(content_dir)),
+            )
+        )
         # The index's processes are started while the pages are read (a core is idle then): after an edit
         # one part of the index is made again, on a first build every part.
         indexers = 0 if workers < 2 else 1 if search_record(content_dir, out_dir, slug).is_file() else INDEXERS
-        known: Known | None = None if plain else {}   # what the index reads of each page, as drawn
+        known: Known | None = None if plain else {}  # what the index reads of each page, as drawn
         try:
-            build_site(config_file, chamber, printing, workers=workers, kept=unchanged, members=members,
-                       indexers=indexers, known=known, plain=plain)
+            build_site(
+                config_file,
+                chamber,
+                printing,
+                workers=workers,
+                kept=unchanged,
+                members=members,
+                indexers=indexers,
+                known=known,
+                plain=plain,
+            )
         except BaseException:
             # The site build waits for the PDFs first: if printing failed, that is the error to report.
             printing.result()
@@ -207,18 +254,25 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
         spare_record = search_record(content_dir, out_dir, slug, spare=True)
         if into != spare:
             spare_record.unlink(missing_ok=True)
-        search = _index_and_swap_in(building, target, scratch, into,
-                                    record=search_record(content_dir, out_dir, slug),
-                                    spare_record=spare_record if into == spare else None, jobs=workers,
-                                    known=known, plain=plain)
+        search = _index_and_swap_in(
+            building,
+            target,
+            scratch,
+            into,
+            record=search_record(content_dir, out_dir, slug),
+            spare_record=spare_record if into == spare else None,
+            jobs=workers,
+            known=known,
+            plain=plain,
+        )
         if unchanged is not None:
             unchanged.save(target, known)
         if kept is not None:
-            if kept.exists():                 # the old site (none on a first build) is the next spare
+            if kept.exists():  # the old site (none on a first build) is the next spare
                 os.rename(kept, spare)
             kept = None
     finally:
-        if kept is not None:                  # the build failed: the fresh folder holds part of a site
+        if kept is not None:  # the build failed: the fresh folder holds part of a site
             discarded = kept
         # Thousands of files: removed in the background; a removal cut short is finished by the next build
         # (make_scratch, _clean_leftovers).
@@ -228,9 +282,18 @@ def _build_and_swap_in(chamber: Chamber, issues: list, content_dir: Path, out_di
     return search.html_pages, printed, search
 
 
-def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into: Path | None, *,
-                       record: Path, spare_record: Path | None, jobs: int, known: Known | None = None,
-                       plain: bool = False) -> SearchIndex:
+def _index_and_swap_in(
+    building: Path,
+    target: Path,
+    scratch: Path | None,
+    into: Path | None,
+    *,
+    record: Path,
+    spare_record: Path | None,
+    jobs: int,
+    known: Known | None = None,
+    plain: bool = False,
+) -> SearchIndex:
     """Make the search index of the finished pages and put the new site in place of the old.
 
     Built on disk, the folder itself is swapped in. Built in memory, the pages are written into `into` (the
@@ -239,8 +302,8 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
     the spare holds already are left as they are (`record` and `spare_record` say which, search.py; the
     latter is given only when `into` is the spare); the records are saved once the new site is in place.
     """
-    published = target / INDEX_DIR if target.is_dir() and not plain else None   # plain: every bundle indexed
-    if scratch is None or into is None:      # built on disk
+    published = target / INDEX_DIR if target.is_dir() and not plain else None  # plain: every bundle indexed
+    if scratch is None or into is None:  # built on disk
         index = index_site(building, published=published, record=record, known=known)
         swap_into_place(building, target)
         save_record(record, index)
@@ -254,13 +317,26 @@ def _index_and_swap_in(building: Path, target: Path, scratch: Path | None, into:
         else:
             writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
         try:
-            index = index_site(building, index_dir=into / INDEX_DIR, published=published,
-                               record=record, spare_record=spare_record, known=known)
+            index = index_site(
+                building,
+                index_dir=into / INDEX_DIR,
+                published=published,
+                record=record,
+                spare_record=spare_record,
+                known=known,
+            )
         finally:
             pages = writing.result()
-    log.info("%s: %d files written, %d removed, %d unchanged; search bundles indexed: %d, copied: %d, "
-             "in place: %d", target.name, pages.written, pages.removed, pages.kept, len(index.indexed),
-             len(index.reused), len(index.kept))
+    log.info(
+        "%s: %d files written, %d removed, %d unchanged; search bundles indexed: %d, copied: %d, in place: %d",
+        target.name,
+        pages.written,
+        pages.removed,
+        pages.kept,
+        len(index.indexed),
+        len(index.reused),
+        len(index.kept),
+    )
     swap_into_place(into, target)
     # Written onto the spare, the swap leaves the site it replaces there: the spare's record is the one
     # that site had. (A fresh folder's old site becomes the spare later, by a rename: no record for it.)
@@ -283,9 +359,16 @@ def _next_due(chamber: Chamber) -> dt.date | None:
     return min((p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today), default=None)
 
 
-def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.date | None = None,
-               jobs: int = 1, force: bool = False, plain: bool = False
-               ) -> Iterator[tuple[str, BuildResult | Exception]]:
+def build_many(
+    slugs: list[str],
+    content_dir: Path,
+    out_dir: Path,
+    *,
+    today: dt.date | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    plain: bool = False,
+) -> Iterator[tuple[str, BuildResult | Exception]]:
     """Build several chambers, in parallel processes when `jobs` > 1 (MkDocs is not thread-safe).
 
     Chambers whose inputs have not changed are skipped (unless `force` or `plain`: see build_chamber;
@@ -302,7 +385,7 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
         else:
             stale.append(slug)
     slugs = stale
-    if plain:       # one chamber after another, each in this process
+    if plain:  # one chamber after another, each in this process
         jobs = 1
     if jobs <= 1 or len(slugs) <= 1:
         # One chamber at a time: its pages are drawn by `jobs` processes instead.
@@ -312,8 +395,9 @@ def build_many(slugs: list[str], content_dir: Path, out_dir: Path, *, today: dt.
             except (ContentError, BuildLocked) as exc:
                 yield slug, exc
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(slugs)), mp_context=_worker_context(),
-                             initializer=forked.quiet_on_interrupt) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(slugs)), mp_context=_worker_context(), initializer=forked.quiet_on_interrupt
+    ) as pool:
         futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
         for future in as_completed(futures):
             try:
@@ -348,8 +432,9 @@ def _chamber_lock(work: Path, slug: str) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildLocked(f"another build of {slug!r} into {work.parent} is running; "
-                              "wait for it to finish and build again") from None
+            raise BuildLocked(
+                f"another build of {slug!r} into {work.parent} is running; wait for it to finish and build again"
+            ) from None
         try:
             yield
         finally:
@@ -371,8 +456,9 @@ def discard(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         return
     # `sh` starts rm in the background and returns at once: rm outlives this process and leaves no zombie.
-    subprocess.run(["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(folder)], check=False,
-                   stdin=subprocess.DEVNULL)
+    subprocess.run(
+        ["sh", "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(folder)], check=False, stdin=subprocess.DEVNULL
+    )
 
 
 def swap_into_place(new: Path, target: Path) -> None:
@@ -408,7 +494,7 @@ def _write_summary(chamber: Chamber, site_dir: Path) -> None:
     summary = {
         "slug": chamber.slug,
         "name": info.name,
-        "sort_key": reading(info.name),      # the name's pinyin: the portal's order, without loading pypinyin
+        "sort_key": reading(info.name),  # the name's pinyin: the portal's order, without loading pypinyin
         "short_name": info.display_short_name,
         "hometown": info.hometown,
         "city": info.city,
@@ -418,6 +504,7 @@ def _write_summary(chamber: Chamber, site_dir: Path) -> None:
         "color": info.color,
         "logo": logo_docs_path(chamber),
         "latest_news": {"title": newest.title, "url": newest.url, "date_zh": format_date(newest.date)}
-        if newest else None,
+        if newest
+        else None,
     }
     (site_dir / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -46,8 +46,11 @@ def protected_folders(content_dir: Path) -> dict[str, Path]:
     content folder, the build records, and each chamber's folder, which may be a link to a place elsewhere."""
     folders = {"the content folder": content_dir, "the build records (.cache/)": cache_root(content_dir)}
     if content_dir.is_dir():
-        folders |= {f"the chamber folder {entry.name}": entry for entry in sorted(content_dir.iterdir())
-                    if entry.is_symlink() and entry.is_dir()}
+        folders |= {
+            f"the chamber folder {entry.name}": entry
+            for entry in sorted(content_dir.iterdir())
+            if entry.is_symlink() and entry.is_dir()
+        }
     return folders
 
 
@@ -92,7 +95,7 @@ class ShardedRecord:
     def __init__(self, folder: Path, tag: str) -> None:
         self.folder, self.tag = folder, tag
         self.known: dict[str, Any] = {}
-        self._stored: dict[str, set[str]] = {}    # shard → the keys its file holds (with this tag)
+        self._stored: dict[str, set[str]] = {}  # shard → the keys its file holds (with this tag)
         for shard in self.SHARDS:
             kept = read_json(folder / f"{shard}.json")
             values = kept.get("values")
@@ -108,10 +111,10 @@ class ShardedRecord:
                 shards[key[:1]][key] = value
         try:
             for shard, values in shards.items():
-                if set(values) != self._stored.get(shard):     # the same keys: the same values
+                if set(values) != self._stored.get(shard):  # the same keys: the same values
                     write_json(self.folder / f"{shard}.json", {"tag": self.tag, "values": values})
                     self._stored[shard] = set(values)
-        except OSError as exc:   # a record that cannot be written only costs time
+        except OSError as exc:  # a record that cannot be written only costs time
             log.warning("%s not kept: %s", self.folder, exc)
 
 
@@ -168,8 +171,8 @@ def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozen
 @dataclass
 class BuildRecord:
     key: str
-    next_due: str | None   # the earliest scheduled post at build time: on that day the site must change
-    site: str               # identity of the site folder it produced (inode and mtime)
+    next_due: str | None  # the earliest scheduled post at build time: on that day the site must change
+    site: str  # identity of the site folder it produced (inode and mtime)
 
 
 def _site_stamp(site: Path) -> str:
@@ -229,8 +232,9 @@ def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, tod
     return record.key == inputs_key(content_dir / slug, project_dir)
 
 
-def remember(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key: str,
-             next_due: dt.date | None) -> None:
+def remember(
+    slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key: str, next_due: dt.date | None
+) -> None:
     record = BuildRecord(key, next_due.isoformat() if next_due else None, _site_stamp(out_dir / slug))
     write_json(_record_path(content_dir, out_dir, slug), record.__dict__)
 
@@ -249,8 +253,9 @@ def known_pinyin(content_dir: Path) -> None:
 
     known = read_json(slug_memo_path(content_dir)).get("pinyin")
     if isinstance(known, dict):
-        chinese.KNOWN_PINYIN.update({name: value for name, value in known.items()
-                                     if isinstance(name, str) and isinstance(value, str)})
+        chinese.KNOWN_PINYIN.update(
+            {name: value for name, value in known.items() if isinstance(name, str) and isinstance(value, str)}
+        )
 
 
 @contextlib.contextmanager
@@ -266,15 +271,16 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
     for kind, memo in memos.items():
         known = kept.get(kind)
         if isinstance(known, dict):
-            memo.update({name: value for name, value in known.items()
-                         if isinstance(name, str) and isinstance(value, str)})
+            memo.update(
+                {name: value for name, value in known.items() if isinstance(name, str) and isinstance(value, str)}
+            )
     # Written when this process knows names the file lacks (made by this build, or on loading: known_pinyin).
     before = [len(kept[kind]) if isinstance(kept.get(kind), dict) else 0 for kind in memos]
     yield
     if [len(memo) for memo in memos.values()] != before or not path.exists():
         try:
             write_json(path, memos)
-        except OSError as exc:   # a memo that cannot be written only costs time
+        except OSError as exc:  # a memo that cannot be written only costs time
             log.warning("member URL names not kept: %s", exc)
 
 

@@ -91,35 +91,60 @@ class ChamberInfo:
 def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:
     """Rules beyond types: formats, and paths that must stay inside the chamber's folder."""
     if info.color and not COLOR.match(info.color):
-        problems.error(path, f"{info.color!r} is not a colour", line=doc.line("color"), field="color",
-                       expected="#RRGGBB, e.g. #B71C1C")
+        problems.error(
+            path,
+            f"{info.color!r} is not a colour",
+            line=doc.line("color"),
+            field="color",
+            expected="#RRGGBB, e.g. #B71C1C",
+        )
     if info.site_url:
         # Parsed and rebuilt, and the rebuilt address used: it goes into every page's <head> and the feed.
         url = web_url(info.site_url)
         if url is None or urlsplit(url).query or urlsplit(url).fragment:
-            problems.error(path, f"{info.site_url!r} is not a web address", line=doc.line("site_url"),
-                           field="site_url", expected="http(s)://, a host name and a path, without spaces, quotes, "
-                                                      "< >, a user name, ? or #, e.g. https://example.cn/")
+            problems.error(
+                path,
+                f"{info.site_url!r} is not a web address",
+                line=doc.line("site_url"),
+                field="site_url",
+                expected="http(s)://, a host name and a path, without spaces, quotes, "
+                "< >, a user name, ? or #, e.g. https://example.cn/",
+            )
         else:
             info.site_url = url
     for index, host in enumerate(info.embed_hosts):
         if web_host(host) is None:
-            problems.error(path, f"{host!r} is not a host name", line=doc.line("embed_hosts", index),
-                           field="embed_hosts", expected="a host name alone, e.g. player.youku.com")
+            problems.error(
+                path,
+                f"{host!r} is not a host name",
+                line=doc.line("embed_hosts", index),
+                field="embed_hosts",
+                expected="a host name alone, e.g. player.youku.com",
+            )
     info.embed_hosts = [found for host in info.embed_hosts if (found := web_host(host))]
     if info.email and not EMAIL.match(info.email):
         problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
     if info.logo:
         from .paths import resolve_inside
-        from .published import image_problem     # it reads the roster's headers, which read this module
+        from .published import image_problem  # it reads the roster's headers, which read this module
 
         logo = resolve_inside(folder, info.logo, folder)
         if logo is None:
-            problems.error(path, f"{info.logo!r} is not a file inside the chamber folder",
-                           line=doc.line("logo"), field="logo", expected="e.g. assets/logo.png")
+            problems.error(
+                path,
+                f"{info.logo!r} is not a file inside the chamber folder",
+                line=doc.line("logo"),
+                field="logo",
+                expected="e.g. assets/logo.png",
+            )
         elif why := image_problem(logo):
-            problems.error(path, f"{info.logo!r} {why}", line=doc.line("logo"), field="logo",
-                           expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png")
+            problems.error(
+                path,
+                f"{info.logo!r} {why}",
+                line=doc.line("logo"),
+                field="logo",
+                expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png",
+            )
     for name, values in (("categories", info.categories), ("positions", info.positions)):
         seen: set[str] = set()
         for index, value in enumerate(values):
@@ -127,20 +152,31 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 problems.error(path, f"{value!r} is listed twice", line=doc.line(name, index), field=name)
             seen.add(value)
     if not info.categories:
-        problems.error(path, "no category is listed", line=doc.line("categories"), field="categories",
-                       expected="at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones")
+        problems.error(
+            path,
+            "no category is listed",
+            line=doc.line("categories"),
+            field="categories",
+            expected="at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones",
+        )
     # A category's page is at news/category/<pinyin>/: two names read alike (培训, 陪训) would share one page.
     by_slug: dict[str, str] = {}
     for index, value in enumerate(info.categories):
         other = by_slug.setdefault(category_slug(value), value)
         if other != value:
-            problems.error(path, f"{other!r} and {value!r} read alike in pinyin and would share one page "
-                                 f"(news/category/{category_slug(value)}/)", line=doc.line("categories", index),
-                           field="categories", expected="rename one of them, e.g. add a word")
+            problems.error(
+                path,
+                f"{other!r} and {value!r} read alike in pinyin and would share one page "
+                f"(news/category/{category_slug(value)}/)",
+                line=doc.line("categories", index),
+                field="categories",
+                expected="rename one of them, e.g. add a word",
+            )
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
-            problems.error(path, "a negative amount", line=doc.line("dues", index, "amount"),
-                           field=f"dues.{index}.amount")
+            problems.error(
+                path, "a negative amount", line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
+            )
 
 
 def category_slug(name: str) -> str:
@@ -152,8 +188,10 @@ def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
     path = editor_file(folder, "chamber.yml", problems)
     if path is None:
         if (folder / "chamber.yml").is_symlink():
-            return None         # a link out: reported
-        problems.error(folder / "chamber.yml", "chamber.yml is missing", expected="create it with at least name, hometown, address")
+            return None  # a link out: reported
+        problems.error(
+            folder / "chamber.yml", "chamber.yml is missing", expected="create it with at least name, hometown, address"
+        )
         return None
     doc = load_yaml(path, problems)
     if doc is None:

@@ -42,6 +42,7 @@ class CharterMeta:
 
 # --- The model ---------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Passage:
     """Running Markdown text and the file line of its first line."""
@@ -52,12 +53,12 @@ class Passage:
 
 @dataclass
 class Article:
-    number: int            # 103
-    numeral: str           # as written: 一百零三
+    number: int  # 103
+    numeral: str  # as written: 一百零三
     line: int
-    text: Passage          # everything after the number, up to the next article or heading
+    text: Passage  # everything after the number, up to the next article or heading
     heading: bool = False  # written as a heading (### 第一条　名称) rather than a paragraph
-    title: str = ""        # the rest of such a heading
+    title: str = ""  # the rest of such a heading
 
     @property
     def anchor(self) -> str:
@@ -74,7 +75,7 @@ class Section:
     numeral: str
     title: str
     line: int
-    chapter: int | None                       # the chapter's number, None before the first chapter
+    chapter: int | None  # the chapter's number, None before the first chapter
     items: list[Article | Passage] = field(default_factory=list)
 
     @property
@@ -123,11 +124,13 @@ class CharterText:
 
     def walk(self) -> Iterator[Item]:
         """Every item in document order, containers before their content."""
+
         def _walk(items: list) -> Iterator[Item]:
             for item in items:
                 yield item
                 if isinstance(item, (Chapter, Section)):
                     yield from _walk(item.items)
+
         return _walk(self.items)
 
     @property
@@ -159,7 +162,8 @@ NUMERAL = r"[〇零一二两三四五六七八九十百千]{1,12}|[0-9]{1,6}"
 # 第一条 / 第二十一条 / 第一百零三条 at the start of a paragraph or heading, maybe bold, maybe indented with
 # full-width spaces as pasted from Word; whatever spacing follows the number (full-width, ASCII or none).
 _NUMBERED = re.compile(
-    rf"^[ \t\u3000]*(?:#{{1,6}}[ \t]+)?(?:\*\*)?第(?P<num>{NUMERAL})(?P<kind>[章节条])(?:\*\*)?[ \t\u3000]*(?P<rest>.*)$")
+    rf"^[ \t\u3000]*(?:#{{1,6}}[ \t]+)?(?:\*\*)?第(?P<num>{NUMERAL})(?P<kind>[章节条])(?:\*\*)?[ \t\u3000]*(?P<rest>.*)$"
+)
 # The closing #s and spaces are taken off by _heading_text: a pattern for them backtracks on a long run.
 _HEADING = re.compile(r"^#{1,6}[ \t]+(?P<text>.*)$")
 _SENTENCE_MARK = re.compile(r"[。，；：,;:]")
@@ -209,7 +213,7 @@ def parse_charter(body: str, first_line: int = 1) -> CharterText:
     chapter: Chapter | None = None
     section: Section | None = None
     article: Article | None = None
-    article_end = 0      # index of the last line of the open article
+    article_end = 0  # index of the last line of the open article
 
     def container() -> list:
         if section is not None:
@@ -223,7 +227,7 @@ def parse_charter(body: str, first_line: int = 1) -> CharterText:
         nonlocal article
         if article is not None:
             first = article.line - first_line
-            tail = lines[first + 1:article_end + 1]
+            tail = lines[first + 1 : article_end + 1]
             if article.heading:
                 article.text = Passage(article.line + 1, "\n".join(tail))
             else:
@@ -236,9 +240,13 @@ def parse_charter(body: str, first_line: int = 1) -> CharterText:
         heading = _HEADING.match(head)
         numbered = _NUMBERED.match(head)
         # A short line alone (第一章　总则, maybe bold) is a chapter or section heading even without ##.
-        is_heading = bool(heading) or (first == last and numbered is not None
-                                       and numbered["kind"] != "条" and len(numbered["rest"]) <= 30
-                                       and not _SENTENCE_MARK.search(numbered["rest"]))
+        is_heading = bool(heading) or (
+            first == last
+            and numbered is not None
+            and numbered["kind"] != "条"
+            and len(numbered["rest"]) <= 30
+            and not _SENTENCE_MARK.search(numbered["rest"])
+        )
         if numbered and numbered["kind"] in "章节" and is_heading:
             close_article()
             number = parse_numeral(numbered["num"])
@@ -253,8 +261,14 @@ def parse_charter(body: str, first_line: int = 1) -> CharterText:
         if numbered and numbered["kind"] == "条":
             close_article()
             number = parse_numeral(numbered["num"])
-            article = Article(number, numbered["num"], line_no, Passage(line_no, numbered["rest"]),
-                              heading=bool(heading), title=_clean_title(numbered["rest"]) if heading else "")
+            article = Article(
+                number,
+                numbered["num"],
+                line_no,
+                Passage(line_no, numbered["rest"]),
+                heading=bool(heading),
+                title=_clean_title(numbered["rest"]) if heading else "",
+            )
             article_end = last
             container().append(article)
             continue
@@ -265,12 +279,13 @@ def parse_charter(body: str, first_line: int = 1) -> CharterText:
             article_end = last
             continue
         close_article()
-        container().append(Passage(line_no, "\n".join(lines[first:last + 1])))
+        container().append(Passage(line_no, "\n".join(lines[first : last + 1])))
     close_article()
     return CharterText(title, items)
 
 
 # --- Cross-references --------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -278,14 +293,15 @@ class Reference:
 
     number: int
     line: int
-    start: int          # offsets in the line, the span that becomes the link
+    start: int  # offsets in the line, the span that becomes the link
     end: int
     text: str
-    foreign: bool       # a reference to another law (《社会团体登记管理条例》第十条), never linked
+    foreign: bool  # a reference to another law (《社会团体登记管理条例》第十条), never linked
 
 
 _REFERENCE = re.compile(
-    rf"第(?P<num>{NUMERAL})条(?:第(?:{NUMERAL})[款项目])*|(?<=[至到])(?P<upto>{NUMERAL})条(?:第(?:{NUMERAL})[款项目])*")
+    rf"第(?P<num>{NUMERAL})条(?:第(?:{NUMERAL})[款项目])*|(?<=[至到])(?P<upto>{NUMERAL})条(?:第(?:{NUMERAL})[款项目])*"
+)
 # Text a reference is never found in: code, Markdown links and images, HTML tags, attribute lists.
 # Each part stops at its own opener too: a run of openers without a close is then read once, not once each.
 _PROTECTED = re.compile(r"`[^`]*`|!?\[[^\[\]]*\]\([^()]*\)|<[^<>]*>|\{:?[^{}]*\}")
@@ -306,7 +322,7 @@ def line_references(text: str, line: int) -> list[Reference]:
     protected = [m.span() for m in _PROTECTED.finditer(text)]
     starts = [a for a, _ in protected]
     found: list[Reference] = []
-    titles, counted = 0, 0      # 《 minus 》 in text[:counted]
+    titles, counted = 0, 0  # 《 minus 》 in text[:counted]
     for match in _REFERENCE.finditer(text):
         start, end = match.span()
         index = bisect.bisect_right(starts, start) - 1
@@ -315,7 +331,7 @@ def line_references(text: str, line: int) -> list[Reference]:
         titles += text.count("《", counted, start) - text.count("》", counted, start)
         counted = start
         if titles > 0:
-            continue        # inside a title: 《关于修改第十条的决定》
+            continue  # inside a title: 《关于修改第十条的决定》
         numeral = match["num"] or match["upto"]
         before = start
         while before > 0 and text[before - 1] in " \u3000":
@@ -354,13 +370,14 @@ def _link_passage(passage: Passage, existing: set[int]) -> str:
         for ref in line_references(text, passage.line + offset):
             if ref.foreign or ref.number not in existing:
                 continue
-            parts += [text[pos:ref.start], f"[{ref.text}](#article-{ref.number}){{: .cp-xref }}"]
+            parts += [text[pos : ref.start], f"[{ref.text}](#article-{ref.number}){{: .cp-xref }}"]
             pos = ref.end
         out.append("".join(parts) + text[pos:])
     return "\n".join(out)
 
 
 # --- Checks ------------------------------------------------------------------------------------------------
+
 
 def _check_sequence(path: Path, problems: Problems, what: str, unit: str, numbered: list) -> None:
     """Numbers must run 1, 2, 3 …: each gap, repeat or disorder is an error naming the number expected."""
@@ -374,8 +391,13 @@ def _check_sequence(path: Path, problems: Problems, what: str, unit: str, number
                 message = f"{item.label} ({item.number}) skips: {missing}"
             else:
                 message = f"{item.label} ({item.number}) is out of order"
-            problems.error(path, message, line=item.line, field=what,
-                           expected=f"expected 第{format_numeral(expected)}{unit} ({expected})")
+            problems.error(
+                path,
+                message,
+                line=item.line,
+                field=what,
+                expected=f"expected 第{format_numeral(expected)}{unit} ({expected})",
+            )
         seen.add(item.number)
         expected = item.number + 1
 
@@ -385,8 +407,12 @@ def check_charter(charter: Charter, problems: Problems) -> None:
     text, path = charter.text, charter.path
     articles = text.articles
     if not articles:
-        problems.warning(path, "no articles found", line=charter.body_line,
-                         expected="paragraphs that begin with 第一条, 第二条 … under ## 第一章　总则 headings")
+        problems.warning(
+            path,
+            "no articles found",
+            line=charter.body_line,
+            expected="paragraphs that begin with 第一条, 第二条 … under ## 第一章　总则 headings",
+        )
     _check_sequence(path, problems, "article", "条", articles)
     _check_sequence(path, problems, "chapter", "章", text.chapters)
     for chapter in text.chapters:
@@ -395,9 +421,13 @@ def check_charter(charter: Charter, problems: Problems) -> None:
     for passage in _passages(text):
         for ref in passage_references(passage):
             if not ref.foreign and ref.number not in existing:
-                problems.warning(path, f"{ref.text} refers to article {ref.number}, which the charter does not have",
-                                 line=ref.line, field="cross-reference",
-                                 expected=f"the charter has articles 1–{max(existing, default=0)}")
+                problems.warning(
+                    path,
+                    f"{ref.text} refers to article {ref.number}, which the charter does not have",
+                    line=ref.line,
+                    field="cross-reference",
+                    expected=f"the charter has articles 1–{max(existing, default=0)}",
+                )
 
 
 def load_charter(folder: Path, problems: Problems) -> Charter | None:
@@ -416,6 +446,7 @@ def load_charter(folder: Path, problems: Problems) -> Charter | None:
 
 
 # --- Rendering ---------------------------------------------------------------------------------------------
+
 
 def _article_markdown(article: Article, existing: set[int], permalinks: bool) -> str:
     number = f'<strong class="cp-article__num">{article.label}</strong>'
@@ -460,7 +491,7 @@ def charter_markdown(text: CharterText, *, permalinks: bool = True) -> str:
 
 @dataclass(frozen=True)
 class AmendmentFact:
-    date: str       # 2026年5月21日
+    date: str  # 2026年5月21日
     summary: str
 
 
@@ -476,21 +507,30 @@ class CharterFacts:
 def charter_facts(charter: Charter) -> CharterFacts:
     meta = charter.meta
     amendments = sorted(meta.amendments, key=lambda a: a.date)
-    return CharterFacts(format_date(meta.adopted) if meta.adopted else None, meta.approved_by,
-                        [AmendmentFact(format_date(a.date), a.summary) for a in amendments])
+    return CharterFacts(
+        format_date(meta.adopted) if meta.adopted else None,
+        meta.approved_by,
+        [AmendmentFact(format_date(a.date), a.summary) for a in amendments],
+    )
 
 
 @dataclass(frozen=True)
 class TocEntry:
-    level: int      # 1 chapter, 2 section
+    level: int  # 1 chapter, 2 section
     anchor: str
     text: str
 
 
 def charter_toc(text: CharterText) -> list[TocEntry]:
-    return [TocEntry(1 if isinstance(item, Chapter) else 2, item.anchor,
-                     f"{item.label}　{item.title}" if item.title else item.label)
-            for item in text.walk() if isinstance(item, (Chapter, Section))]
+    return [
+        TocEntry(
+            1 if isinstance(item, Chapter) else 2,
+            item.anchor,
+            f"{item.label}　{item.title}" if item.title else item.label,
+        )
+        for item in text.walk()
+        if isinstance(item, (Chapter, Section))
+    ]
 
 
 def charter_title(charter: Charter, chamber_name: str) -> str:
@@ -508,7 +548,7 @@ class CharterDocument:
     title: str
     facts: CharterFacts
     toc: list[TocEntry]
-    html: str       # <h2 id="chapter-N">, <h3 id="chapter-N-section-M">, <div class="cp-article" id="article-N">
+    html: str  # <h2 id="chapter-N">, <h3 id="chapter-N-section-M">, <div class="cp-article" id="article-N">
 
 
 def charter_document(charter: Charter, chamber_name: str) -> CharterDocument:
@@ -516,5 +556,6 @@ def charter_document(charter: Charter, chamber_name: str) -> CharterDocument:
     import markdown
 
     html = markdown.markdown(charter_markdown(charter.text, permalinks=False), extensions=PRINT_EXTENSIONS)
-    return CharterDocument(charter_title(charter, chamber_name), charter_facts(charter),
-                           charter_toc(charter.text), html)
+    return CharterDocument(
+        charter_title(charter, chamber_name), charter_facts(charter), charter_toc(charter.text), html
+    )

@@ -21,26 +21,40 @@ MUTED = "#57606a"
 RULE = "#d0d7de"
 
 
-def _text(x: float, y: float, text: str, *, size: float = 11, anchor: str = "middle", fill: str = INK,
-          cls: str = "") -> str:
+def _text(
+    x: float, y: float, text: str, *, size: float = 11, anchor: str = "middle", fill: str = INK, cls: str = ""
+) -> str:
     css = f' class="{cls}"' if cls else ""
-    return (f'<text{css} x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
-            f'fill="{fill}">{escape(text)}</text>')
+    return (
+        f'<text{css} x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
+        f'fill="{fill}">{escape(text)}</text>'
+    )
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-            f'font-family="{FONT}"><title>{escape(title)}</title>' + "".join(body) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}"><title>{escape(title)}</title>' + "".join(body) + "</svg>"
+    )
 
 
 def _short(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def column_chart(labels: list[str], values: list[int], *, title: str, unit: str = "",
-                 line: list[int] | None = None, line_name: str = "", bar_name: str = "",
-                 width: int = 640, height: int = 260) -> str:
+def column_chart(
+    labels: list[str],
+    values: list[int],
+    *,
+    title: str,
+    unit: str = "",
+    line: list[int] | None = None,
+    line_name: str = "",
+    bar_name: str = "",
+    width: int = 640,
+    height: int = 260,
+) -> str:
     """Vertical bars, one per label; `line` (e.g. a cumulative total) is drawn on its own right-hand scale."""
     if len(labels) != len(values) or (line is not None and len(line) != len(values)):
         raise ValueError("labels, values and line must have the same length")
@@ -60,9 +74,11 @@ def column_chart(labels: list[str], values: list[int], *, title: str, unit: str 
     for index, (label, value) in enumerate(zip(labels, values)):
         x = left + slot * index + (slot - bar_w) / 2
         h = plot_h * value / top_value
-        body.append(f'<rect class="bar" data-value="{value}" x="{x:.1f}" y="{base - h:.1f}" '
-                    f'width="{bar_w:.1f}" height="{h:.1f}" fill="{BAR}">'
-                    f'<title>{escape(label)}：{value}{escape(unit)}</title></rect>')
+        body.append(
+            f'<rect class="bar" data-value="{value}" x="{x:.1f}" y="{base - h:.1f}" '
+            f'width="{bar_w:.1f}" height="{h:.1f}" fill="{BAR}">'
+            f"<title>{escape(label)}：{value}{escape(unit)}</title></rect>"
+        )
         if value:
             body.append(_text(x + bar_w / 2, base - h - 3, str(value), size=10, cls="value"))
         if index % step == 0 or index == len(labels) - 1:
@@ -70,12 +86,17 @@ def column_chart(labels: list[str], values: list[int], *, title: str, unit: str 
     if line is not None:
         line_top = max(max(line), 1)
         points = [(left + slot * i + slot / 2, base - plot_h * v / line_top) for i, v in enumerate(line)]
-        body.append(f'<polyline class="line" fill="none" stroke="{LINE}" stroke-width="2" points="'
-                    + " ".join(f"{x:.1f},{y:.1f}" for x, y in points) + '"/>')
+        body.append(
+            f'<polyline class="line" fill="none" stroke="{LINE}" stroke-width="2" points="'
+            + " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            + '"/>'
+        )
         for (x, y), value, label in zip(points, line, labels):
-            body.append(f'<circle class="point" data-value="{value}" cx="{x:.1f}" cy="{y:.1f}" r="3" '
-                        f'fill="{LINE}"><title>{escape(label)}：{escape(line_name)} {value}{escape(unit)}'
-                        f'</title></circle>')
+            body.append(
+                f'<circle class="point" data-value="{value}" cx="{x:.1f}" cy="{y:.1f}" r="3" '
+                f'fill="{LINE}"><title>{escape(label)}：{escape(line_name)} {value}{escape(unit)}'
+                f"</title></circle>"
+            )
         body.append(_text(left + plot_w + 4, top + 4, str(line[-1]), size=10, anchor="start", fill=LINE))
     return _svg(width, height, title, body)
 
@@ -92,8 +113,9 @@ def _legend(x: float, y: float, bar_name: str, line_name: str) -> str:
     return "".join(parts)
 
 
-def bar_chart(labels: list[str], values: list[int], *, title: str, unit: str = "", width: int = 640,
-              row: int = 22) -> str:
+def bar_chart(
+    labels: list[str], values: list[int], *, title: str, unit: str = "", width: int = 640, row: int = 22
+) -> str:
     """Horizontal bars, one row per label, in the order given (e.g. an industry distribution)."""
     if len(labels) != len(values):
         raise ValueError("labels and values must have the same length")
@@ -109,7 +131,9 @@ def bar_chart(labels: list[str], values: list[int], *, title: str, unit: str = "
         y = top + index * row
         w = plot_w * value / top_value
         body.append(_text(left - 6, y + row * 0.68, _short(label, 10), size=11, anchor="end"))
-        body.append(f'<rect class="bar" data-value="{value}" x="{left}" y="{y + 3:.1f}" width="{w:.1f}" '
-                    f'height="{row - 6:.1f}" fill="{BAR}"><title>{escape(label)}：{value}{escape(unit)}</title></rect>')
+        body.append(
+            f'<rect class="bar" data-value="{value}" x="{left}" y="{y + 3:.1f}" width="{w:.1f}" '
+            f'height="{row - 6:.1f}" fill="{BAR}"><title>{escape(label)}：{value}{escape(unit)}</title></rect>'
+        )
         body.append(_text(left + w + 4, y + row * 0.68, f"{value}", size=10, anchor="start", cls="value"))
     return _svg(width, height, title, body)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 class Checked:
     def __init__(self, needed: int) -> None:
-        self.needed = needed     # equal results before the shortcut is trusted
+        self.needed = needed  # equal results before the shortcut is trusted
         self.passed = 0
-        self.trusted: bool | None = None   # None while still checking; False: the full way from now on
+        self.trusted: bool | None = None  # None while still checking; False: the full way from now on
 
     def compare(self, shortcut: object, full: object) -> None:
         """One result both ways."""

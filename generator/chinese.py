@@ -94,7 +94,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 def reading_minutes(text: str, chars_per_minute: int = 400) -> int:
     """Reading time for Chinese: CJK characters plus Latin words, at about 400 characters a minute."""
-    cjk = sum(map(len, _CJK_RUN.findall(text)))      # by runs: not a string made per character
+    cjk = sum(map(len, _CJK_RUN.findall(text)))  # by runs: not a string made per character
     latin_words = len(_LATIN_WORD.findall(text))
     return max(1, round((cjk + latin_words) / chars_per_minute))
 

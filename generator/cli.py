@@ -28,11 +28,14 @@ from .paths import BadOutputFolder, check_output_folder
 
 log = logging.getLogger("chamber")
 
-EXIT_CODES = {0: "success", 1: "content errors (each listed as file:line: field: problem)",
-              2: "usage errors (the command line, or an output folder that overlaps the content)",
-              3: "the machine stopped the work (no Chinese font, an unsupported MkDocs or Material version, a full "
-                 "disk, a busy port, an internal error)",
-              130: "interrupted (Ctrl-C); the previous site is unchanged"}
+EXIT_CODES = {
+    0: "success",
+    1: "content errors (each listed as file:line: field: problem)",
+    2: "usage errors (the command line, or an output folder that overlaps the content)",
+    3: "the machine stopped the work (no Chinese font, an unsupported MkDocs or Material version, a full "
+    "disk, a busy port, an internal error)",
+    130: "interrupted (Ctrl-C); the previous site is unchanged",
+}
 
 
 class UsageError(Exception):
@@ -46,10 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show Python tracebacks")
     common.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
-    parser = argparse.ArgumentParser(prog="chamber", description="商会网站与会刊生成器 ChamberPress",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="exit codes:\n" + "\n".join(f"  {code:>3}  {meaning}"
-                                                                        for code, meaning in EXIT_CODES.items()))
+    parser = argparse.ArgumentParser(
+        prog="chamber",
+        description="商会网站与会刊生成器 ChamberPress",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit codes:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items()),
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser("new", parents=[common], help="scaffold a chamber folder with a working example")
@@ -59,12 +64,19 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", parents=[common], help="build sites into <out>/<slug>/ and the portal")
     p.add_argument("slugs", nargs="*", metavar="slug")
     p.add_argument("--all", action="store_true", help="every chamber under the content folder")
-    p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
-                   help="chambers built at once, each in its own process (default: the CPU count)")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="chambers built at once, each in its own process (default: the CPU count)",
+    )
     p.add_argument("--force", action="store_true", help="rebuild even the chambers whose inputs have not changed")
-    p.add_argument("--plain", action="store_true",
-                   help="build without any speed shortcut (caches, copied pages, memos, parallel work): slower, "
-                        "the same site")
+    p.add_argument(
+        "--plain",
+        action="store_true",
+        help="build without any speed shortcut (caches, copied pages, memos, parallel work): slower, the same site",
+    )
 
     p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
     p.add_argument("slug")
@@ -74,16 +86,20 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help="validate content; exit 1 with every problem listed")
     p.add_argument("slugs", nargs="*", metavar="slug")
 
-    p = sub.add_parser("newsletter", parents=[common],
-                       help="print newsletter issues (PDF) for the printer into <out>/_newsletter/<slug>/")
+    p = sub.add_parser(
+        "newsletter",
+        parents=[common],
+        help="print newsletter issues (PDF) for the printer into <out>/_newsletter/<slug>/",
+    )
     p.add_argument("slug")
     p.add_argument("--issue", metavar="ID", help="the issue newsletters/<ID>.yml, or the name of a new one")
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day of the period")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="last day of the period")
     p.add_argument("--paper", type=str.upper, choices=["A4", "A5"], help="paper size (default A4)")
 
-    p = sub.add_parser("audit", parents=[common],
-                       help="seven-haves report (七有) for the office, written to <out>/_audit/")
+    p = sub.add_parser(
+        "audit", parents=[common], help="seven-haves report (七有) for the office, written to <out>/_audit/"
+    )
     p.add_argument("slugs", nargs="*", metavar="slug", help="chambers to audit (default: all)")
     p.add_argument("--year", type=_year, help="the audit year (default: the current year)")
     return parser
@@ -129,14 +145,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     slugs = _slugs(args)
     failed = 0
     progress = _Progress(len(slugs))
-    for done, (slug, result) in enumerate(build_many(slugs, args.content, args.out, today=args.today,
-                                                     jobs=args.jobs, force=args.force, plain=args.plain),
-                                          start=1):
+    for done, (slug, result) in enumerate(
+        build_many(slugs, args.content, args.out, today=args.today, jobs=args.jobs, force=args.force, plain=args.plain),
+        start=1,
+    ):
         progress.clear()
         if isinstance(result, ContentError):
             failed += 1
-            print(f"✗ {slug}: {len(result.problems)} content error(s); the previous site is unchanged",
-                  file=sys.stderr)
+            print(f"✗ {slug}: {len(result.problems)} content error(s); the previous site is unchanged", file=sys.stderr)
             _print_problems(result.problems + result.warnings)
         elif isinstance(result, BuildLocked):
             failed += 1
@@ -145,8 +161,9 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"· {slug}: unchanged since the last build, skipped", flush=True)
         else:
             _print_problems(result.warnings)
-            print(f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html",
-                  flush=True)
+            print(
+                f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html", flush=True
+            )
         progress.show(done)
     progress.clear()
     portal = write_portal(args.out)
@@ -227,8 +244,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     load_chamber(args.content, args.slug, today=args.today)  # refuse to start on broken content
     _check_address(args.dev_addr)
     with tempfile.TemporaryDirectory(prefix=f"chamber-serve-{args.slug}-") as stage:
-        config_file = write_chamber_config(Path(stage), slug=args.slug, content_dir=args.content,
-                                           site_dir=Path(stage) / "site", plain=args.plain)
+        config_file = write_chamber_config(
+            Path(stage), slug=args.slug, content_dir=args.content, site_dir=Path(stage) / "site", plain=args.plain
+        )
         serve_site(config_file, dev_addr=args.dev_addr, plain=args.plain)
     return 0
 
@@ -242,9 +260,10 @@ def _check_address(address: str) -> None:
         with socket.create_server((host.strip("[]"), int(port))):
             pass
     except OSError as exc:
-        raise AddressBusy(f"cannot listen on {address}: {exc.strerror}; another program (perhaps another "
-                          f"chamber serve) uses it: choose another, e.g. --dev-addr {host}:{int(port) + 1}"
-                          ) from None
+        raise AddressBusy(
+            f"cannot listen on {address}: {exc.strerror}; another program (perhaps another "
+            f"chamber serve) uses it: choose another, e.g. --dev-addr {host}:{int(port) + 1}"
+        ) from None
 
 
 class AddressBusy(Exception):
@@ -280,41 +299,52 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     if args.issue in defined:
         issue = defined[args.issue]
         if args.date_from or args.date_to:
-            period = replace(issue.definition, from_=args.date_from or issue.definition.from_,
-                             to=args.date_to or issue.definition.to)
+            period = replace(
+                issue.definition, from_=args.date_from or issue.definition.from_, to=args.date_to or issue.definition.to
+            )
             issue = replace(issue, definition=period)
         chosen = [issue]
     elif args.date_from or args.date_to:
         date_to = args.date_to or chamber.today
         chosen = [period_issue(args.issue or default_issue_id(args.date_from, date_to), args.date_from, date_to)]
     elif args.issue:
-        raise UsageError(f"there is no {args.slug}/newsletters/{args.issue}.yml; give --from and --to to print "
-                         "every post of a period")
+        raise UsageError(
+            f"there is no {args.slug}/newsletters/{args.issue}.yml; give --from and --to to print "
+            "every post of a period"
+        )
     elif issues:
         chosen = issues
     else:
-        raise UsageError(f"{args.slug} has no newsletters/*.yml; give --from and --to (e.g. --from 2026-07-01 "
-                         "--to 2026-09-30)")
+        raise UsageError(
+            f"{args.slug} has no newsletters/*.yml; give --from and --to (e.g. --from 2026-07-01 --to 2026-09-30)"
+        )
     fonts = find_fonts()
     # Not into the site: `chamber build` replaces it whole, and publishes the issues of newsletters/*.yml.
     out_dir = args.out / PRINTS_DIR / args.slug
     for issue in chosen:
         result = write_issue(chamber, issue, out_dir, paper=args.paper, fonts=fonts)
-        print(f"✓ {args.slug}: {result.number} ({result.pdf.pages} pages, {result.pdf.size / 1048576:.1f} MB) "
-              f"→ {result.pdf.path}")
+        print(
+            f"✓ {args.slug}: {result.number} ({result.pdf.pages} pages, {result.pdf.size / 1048576:.1f} MB) "
+            f"→ {result.pdf.path}"
+        )
     return 0
 
 
-COMMANDS = {"build": cmd_build, "check": cmd_check, "serve": cmd_serve, "new": cmd_new, "audit": cmd_audit,
-            "newsletter": cmd_newsletter}
+COMMANDS = {
+    "build": cmd_build,
+    "check": cmd_check,
+    "serve": cmd_serve,
+    "new": cmd_new,
+    "audit": cmd_audit,
+    "newsletter": cmd_newsletter,
+}
 
 
 def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_Interrupt | None" = None) -> int:
     """Run a command; `leaving`: the process leaves right after (run); `interrupt`: Ctrl-C handled since."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s: %(message)s")
     if leaving and args.command == "build":
         # What the last build leaves is left to the exit: the cycle collector, turned back on after a build
         # (build._cycle_collection_paused), started on it at once (~0.1 s after a large chamber's). Each
@@ -330,9 +360,9 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
             if args.command in ("build", "serve"):
                 from .engines import check_engines
 
-                check_engines()       # a build with other engines could come out silently different
+                check_engines()  # a build with other engines could come out silently different
             return COMMANDS[args.command](args)
-    except BaseException as exc:   # noqa: BLE001 - each kind is reported below, in the editor's terms
+    except BaseException as exc:  # noqa: BLE001 - each kind is reported below, in the editor's terms
         return _report(exc, interrupted=interrupt.received, parser=parser, debug=args.debug)
 
 
@@ -358,8 +388,11 @@ def _report(exc: BaseException, *, interrupted: bool, parser: argparse.ArgumentP
         return 3
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"chamber: no room left on the disk{where}: free some space and run the command again; "
-              "the previous site is unchanged", file=sys.stderr)
+        print(
+            f"chamber: no room left on the disk{where}: free some space and run the command again; "
+            "the previous site is unchanged",
+            file=sys.stderr,
+        )
         return 3
     if debug or not isinstance(exc, Exception):
         raise exc
@@ -377,9 +410,11 @@ class _Interrupt:
 
     @contextlib.contextmanager
     def handled(self) -> Iterator[None]:
-        if signal.getsignal(signal.SIGINT) is not signal.default_int_handler or \
-                threading.current_thread() is not threading.main_thread():
-            yield       # SIGINT ignored (a background job) or set by the caller: left as it is
+        if (
+            signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+            or threading.current_thread() is not threading.main_thread()
+        ):
+            yield  # SIGINT ignored (a background job) or set by the caller: left as it is
             return
         signal.signal(signal.SIGINT, self._on_signal)
         try:
@@ -397,7 +432,7 @@ def run() -> None:
     """The `chamber` command. Once its work is done it leaves without the interpreter's teardown: freeing
     a large chamber's build, object by object, took another ~0.5 s after the site was in place."""
     interrupt = _Interrupt()
-    with interrupt.handled():      # from the start: the commands' imports take a moment too
+    with interrupt.handled():  # from the start: the commands' imports take a moment too
         try:
             code = main(leaving=True, interrupt=interrupt)
         except KeyboardInterrupt:  # between the handler and main's own handling

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-MIN_CONTRAST = 4.5      # WCAG AA for body text
+MIN_CONTRAST = 4.5  # WCAG AA for body text
 
 
 def _luminance(rgb: tuple[int, int, int]) -> float:
@@ -15,13 +15,13 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
 
 
 def contrast_with_white(hex_colour: str) -> float:
-    rgb = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return 1.05 / (_luminance(rgb) + 0.05)      # type: ignore[arg-type]
+    rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return 1.05 / (_luminance(rgb) + 0.05)  # type: ignore[arg-type]
 
 
 def readable_colour(hex_colour: str) -> str:
     """`#RRGGBB` as it is if white on it reads well (contrast ≥ 4.5), else darkened just enough."""
-    rgb = [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
     colour = "#" + "".join(f"{c:02x}" for c in rgb)
     while contrast_with_white(colour) < MIN_CONTRAST:
         rgb = [int(c * 0.95) for c in rgb]

@@ -19,7 +19,6 @@ from .paths import forget_folders
 from .published import published_assets
 
 
-
 def chamber_slugs(content_dir: Path) -> list[str]:
     """Every chamber folder (one with a chamber.yml) under the content folder, sorted."""
     if not content_dir.is_dir():
@@ -30,12 +29,15 @@ def chamber_slugs(content_dir: Path) -> list[str]:
 def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, parallel: bool = False) -> Chamber:
     """The validated chamber; raises ContentError listing every problem found. `parallel`: the roster is
     read by another process meanwhile (a large one is ~0.1 s of the ~0.35 s of a large chamber)."""
-    forget_folders()     # resolved folders are kept for one build (paths.real_path)
+    forget_folders()  # resolved folders are kept for one build (paths.real_path)
     problems = Problems(content_dir.parent)
     folder = content_dir / slug
     if not SLUG.match(slug):
-        problems.error(folder, f"{slug!r} is not a valid chamber folder name",
-                       expected="lower-case letters a-z, digits and -, e.g. anhui or zhejiang-taizhou")
+        problems.error(
+            folder,
+            f"{slug!r} is not a valid chamber folder name",
+            expected="lower-case letters a-z, digits and -, e.g. anhui or zhejiang-taizhou",
+        )
         raise ContentError(problems.items)
     if not folder.is_dir():
         problems.error(folder, "no such chamber folder", expected=f"create it with: chamber new {slug}")
@@ -46,9 +48,14 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     # The roster's problems are reported after the charter's, wherever it is read.
     roster_problems = Problems(problems.root)
     found = find_roster(folder, roster_problems)
-    roster_path = found if info else None      # read only with the chamber's positions
-    reading = forked.call(_read_roster, roster_path, roster_problems, info.positions if info else None,
-                          background=parallel and roster_path is not None)
+    roster_path = found if info else None  # read only with the chamber's positions
+    reading = forked.call(
+        _read_roster,
+        roster_path,
+        roster_problems,
+        info.positions if info else None,
+        background=parallel and roster_path is not None,
+    )
     # Without a usable list of categories (an error of chamber.yml), posts' categories are not checked.
     posts = load_posts(folder, info.categories if info and info.categories else None, problems)
     pages = load_pages(folder, problems)
@@ -70,12 +77,12 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     assert info is not None
     # Warnings travel with the chamber: whoever reports them (the CLI, or the plugin under `serve`) prints
     # each once.
-    return Chamber(slug, folder, info, posts, pages, charter, roster, today,
-                   warnings=problems.warnings, assets=assets)
+    return Chamber(slug, folder, info, posts, pages, charter, roster, today, warnings=problems.warnings, assets=assets)
 
 
-def _read_roster(path: Path | None, problems: Problems, positions: list[str] | None
-                 ) -> tuple[Roster | None, list[Problem]]:
+def _read_roster(
+    path: Path | None, problems: Problems, positions: list[str] | None
+) -> tuple[Roster | None, list[Problem]]:
     """The roster at `path` (if any), and `problems` with its own added."""
     roster = load_members(path, problems, positions) if path else None
     return roster, problems.items

@@ -23,22 +23,33 @@ def _is_inline_code(attrs: str) -> bool:
 
 
 def policy(html: str, embed_hosts: list[str] | tuple[str, ...] = ()) -> str:
-    hashes = sorted({"'sha256-" + base64.b64encode(hashlib.sha256(m.group("body").encode("utf-8")).digest()).decode()
-                     + "'" for m in _INLINE_SCRIPT.finditer(html) if _is_inline_code(m.group("attrs"))})
+    hashes = sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(m.group("body").encode("utf-8")).digest()).decode() + "'"
+            for m in _INLINE_SCRIPT.finditer(html)
+            if _is_inline_code(m.group("attrs"))
+        }
+    )
     frames = " ".join(f"https://{host}" for host in embed_hosts) or "'none'"
-    return "; ".join([
-        "default-src 'self'",
-        "script-src 'self' 'wasm-unsafe-eval' " + " ".join(hashes),
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "media-src 'self'",
-        f"frame-src {frames}",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-    ]).replace("  ", " ").strip()
+    return (
+        "; ".join(
+            [
+                "default-src 'self'",
+                "script-src 'self' 'wasm-unsafe-eval' " + " ".join(hashes),
+                "style-src 'self' 'unsafe-inline'",
+                "img-src 'self' data:",
+                "font-src 'self' data:",
+                "connect-src 'self'",
+                "media-src 'self'",
+                f"frame-src {frames}",
+                "object-src 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+            ]
+        )
+        .replace("  ", " ")
+        .strip()
+    )
 
 
 def add_policy(html: str, embed_hosts: list[str] | tuple[str, ...] = ()) -> str:
@@ -47,4 +58,4 @@ def add_policy(html: str, embed_hosts: list[str] | tuple[str, ...] = ()) -> str:
     match = _CHARSET.search(html)
     if match is None:
         return html.replace("<head>", "<head>\n" + tag, 1)
-    return html[:match.end()] + "\n    " + tag + html[match.end():]
+    return html[: match.end()] + "\n    " + tag + html[match.end() :]

@@ -31,8 +31,8 @@ NO_INDUSTRY = "其他"
 RESERVED_SLUGS = {"index", "logos"}
 # Legal-form endings add nothing to a URL: 安徽信达建筑有限公司 → anhui-xinda-jianzhu.
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司")
-SLUG_WORDS = 8   # words kept in a profile's URL name
-CHART_NAMES = 6   # an organisation chart box lists this many names, then "等 N 人"
+SLUG_WORDS = 8  # words kept in a profile's URL name
+CHART_NAMES = 6  # an organisation chart box lists this many names, then "等 N 人"
 
 
 # Name → pinyin sort key: pypinyin costs most of a large directory's time (~0.1 ms a name). Kept between
@@ -192,14 +192,18 @@ def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
     lines = ['<div id="member-list" class="cp-member-list">']
     for number, industry in enumerate(order, start=1):
         group = _by_name(groups[industry])
-        lines.append(f'<section class="cp-industry" id="industry-{number}">'
-                     f'<h3>{html_text(industry)} <small>{len(group)} 家</small></h3><ul>')
+        lines.append(
+            f'<section class="cp-industry" id="industry-{number}">'
+            f"<h3>{html_text(industry)} <small>{len(group)} 家</small></h3><ul>"
+        )
         for m in group:
             position = m.position if is_leader(m) else ""
             meta = " · ".join(html_text(v) for v in (position, m.contact, m.hometown) if v)
             meta_html = f' <span class="cp-member__meta">{meta}</span>' if meta else ""
-            lines.append(f'<li class="cp-member" data-search="{html_text(_search_text(m))}">'
-                         f'{_link(m, slugs, "")}{meta_html}</li>')
+            lines.append(
+                f'<li class="cp-member" data-search="{html_text(_search_text(m))}">'
+                f"{_link(m, slugs, '')}{meta_html}</li>"
+            )
         lines.append("</ul></section>")
     lines.append("</div>")
     return lines
@@ -223,22 +227,27 @@ def _az_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
 
 def directory_markdown(members: list[Member], slugs: dict[str, str]) -> str:
     """members/index.md: the count, leadership by rank, every member by industry (filterable), A–Z."""
-    parts = [front_matter({"title": "会员名录"}), "# 会员名录\n",
-             f'<p class="cp-member-count">本会共有会员 <strong>{len(members)}</strong> 家。</p>\n']
+    parts = [
+        front_matter({"title": "会员名录"}),
+        "# 会员名录\n",
+        f'<p class="cp-member-count">本会共有会员 <strong>{len(members)}</strong> 家。</p>\n',
+    ]
     if not members:
         return "".join(parts) + "暂无公开的会员信息。\n"
     if any(is_leader(m) for m in members):
         parts += ["## 领导班子\n", "\n".join(_leaders_html(members, slugs)) + "\n"]
-    parts += ["## 全部会员\n",
-              '<div class="cp-member-filter">\n'
-              '<label for="member-filter">筛选会员</label>\n'
-              '<input id="member-filter" type="search" placeholder="输入名称、行业或籍贯" '
-              'autocomplete="off" aria-controls="member-list">\n'
-              f'<p class="cp-member-filter__status" aria-live="polite" data-total="{len(members)}"></p>\n'
-              "</div>\n",
-              "\n".join(_industry_html(members, slugs)) + "\n",
-              "## 拼音索引\n",
-              "\n".join(_az_html(members, slugs)) + "\n"]
+    parts += [
+        "## 全部会员\n",
+        '<div class="cp-member-filter">\n'
+        '<label for="member-filter">筛选会员</label>\n'
+        '<input id="member-filter" type="search" placeholder="输入名称、行业或籍贯" '
+        'autocomplete="off" aria-controls="member-list">\n'
+        f'<p class="cp-member-filter__status" aria-live="polite" data-total="{len(members)}"></p>\n'
+        "</div>\n",
+        "\n".join(_industry_html(members, slugs)) + "\n",
+        "## 拼音索引\n",
+        "\n".join(_az_html(members, slugs)) + "\n",
+    ]
     return "\n".join(parts)
 
 
@@ -247,7 +256,7 @@ def _phone_links(text: str) -> str:
     (138****5678) is not a number, nor part of the one before it."""
     out, last = [], 0
     for match in re.finditer(r"\+?\d[\d -]{5,}\d(?![\d*])", text):
-        out.append(html_text(text[last:match.start()]))
+        out.append(html_text(text[last : match.start()]))
         number = re.sub(r"[^\d+]", "", match.group())
         out.append(f'<a href="tel:{number}">{html_text(match.group())}</a>')
         last = match.end()
@@ -259,14 +268,18 @@ def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
     """members/<slug>.md: the public fields, logo, intro, website and tel: links of one listed member."""
     public = member.public_fields()
     # Material prints the title and description unescaped (in <head> too): plain_title makes them inert.
-    meta = {"title": plain_title(public["name"]), "description": plain_title(f"{chamber_name}会员：{public['name']}"),
-            "hide": ["navigation", "toc"]}
+    meta = {
+        "title": plain_title(public["name"]),
+        "description": plain_title(f"{chamber_name}会员：{public['name']}"),
+        "hide": ["navigation", "toc"],
+    }
     lines = [front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
     lines.append('<p class="cp-profile__back"><a href="../">← 返回会员名录</a></p>')
     logo = logo_docs_path(member, slug)
     if logo:
-        lines.append(f'<img class="cp-profile__logo" src="../../{html_text(logo)}" '
-                     f'alt="{html_text(public["name"])}标志">')
+        lines.append(
+            f'<img class="cp-profile__logo" src="../../{html_text(logo)}" alt="{html_text(public["name"])}标志">'
+        )
     lines.append('<dl class="cp-profile__fields">')
     for fname in ("position", "contact", "industry", "hometown", "address", "phone", "mobile", "website"):
         value = public.get(fname)
@@ -278,17 +291,21 @@ def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
             shown = f'<a href="{html_text(value)}" rel="nofollow noopener">{html_text(value)}</a>'
         else:
             shown = html_text(value)
-        lines.append(f"<dt>{LABELS[fname]}</dt><dd class=\"cp-profile__{fname}\">{shown}</dd>")
+        lines.append(f'<dt>{LABELS[fname]}</dt><dd class="cp-profile__{fname}">{shown}</dd>')
     lines.append("</dl>")
     if public.get("intro"):
         paragraphs = [p.strip() for p in re.split(r"\n+", public["intro"]) if p.strip()]
-        lines.append('<section class="cp-profile__intro"><h2>简介</h2>'
-                     + "".join(f"<p>{html_text(p)}</p>" for p in paragraphs) + "</section>")
+        lines.append(
+            '<section class="cp-profile__intro"><h2>简介</h2>'
+            + "".join(f"<p>{html_text(p)}</p>" for p in paragraphs)
+            + "</section>"
+        )
     lines.append("</div>")
     return "\n".join(lines) + "\n"
 
 
 # --- leadership and organisation ----------------------------------------------------------------------------
+
 
 @dataclass
 class ChartNode:
@@ -312,8 +329,11 @@ def _chart_html(node: ChartNode) -> str:
     shown = node.names[:CHART_NAMES]
     more = f"等 {len(node.names)} 人" if len(node.names) > CHART_NAMES else ""
     names = "、".join(html_text(n) for n in shown) + more
-    box = (f'<div class="cp-orgchart__node"><strong>{html_text(node.title)}</strong>'
-           + (f'<span>{names}</span>' if names else "") + "</div>")
+    box = (
+        f'<div class="cp-orgchart__node"><strong>{html_text(node.title)}</strong>'
+        + (f"<span>{names}</span>" if names else "")
+        + "</div>"
+    )
     children = "".join(_chart_html(c) for c in node.children)
     return f"<li>{box}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
 
@@ -326,28 +346,46 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 def organization_markdown(members: list[Member], slugs: dict[str, str], info: ChamberInfo) -> str:
     """organization.md: chart, leaders from the roster; departments, meetings and dues from chamber.yml."""
-    parts = [front_matter({"title": "组织架构"}), "# 组织架构\n", "## 组织机构图\n",
-             '<div class="cp-orgchart" role="figure" aria-label="组织机构图"><ul>'
-             + _chart_html(org_chart(members, info)) + "</ul></div>\n"]
+    parts = [
+        front_matter({"title": "组织架构"}),
+        "# 组织架构\n",
+        "## 组织机构图\n",
+        '<div class="cp-orgchart" role="figure" aria-label="组织机构图"><ul>'
+        + _chart_html(org_chart(members, info))
+        + "</ul></div>\n",
+    ]
     leaders = _by_rank(members)
     if leaders:
         rows = []
         for position, holders in leaders:
             for m in holders:
-                rows.append(f"<tr><td>{html_text(position)}</td><td>{html_text(m.contact)}</td>"
-                            f"<td>{_link(m, slugs, '../' + MEMBERS_DIR + '/')}</td></tr>")
+                rows.append(
+                    f"<tr><td>{html_text(position)}</td><td>{html_text(m.contact)}</td>"
+                    f"<td>{_link(m, slugs, '../' + MEMBERS_DIR + '/')}</td></tr>"
+                )
         # The table itself has no class: Material styles only tables without one.
-        parts += ["## 领导班子\n", '<div class="cp-leadership"><table><thead><tr><th>职务</th><th>姓名</th>'
-                  "<th>单位</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n"]
+        parts += [
+            "## 领导班子\n",
+            '<div class="cp-leadership"><table><thead><tr><th>职务</th><th>姓名</th>'
+            "<th>单位</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n",
+        ]
     if info.departments:
-        parts += ["## 内设机构\n", _table(["部门", "负责人", "职责"],
-                                          [[d.name, d.head or "", d.duties or ""] for d in info.departments])]
+        parts += [
+            "## 内设机构\n",
+            _table(["部门", "负责人", "职责"], [[d.name, d.head or "", d.duties or ""] for d in info.departments]),
+        ]
     if info.meetings:
-        parts += ["## 会议制度\n", _table(["会议", "召开频次", "说明"],
-                                          [[m.name, m.frequency or "", m.description or ""] for m in info.meetings])]
+        parts += [
+            "## 会议制度\n",
+            _table(
+                ["会议", "召开频次", "说明"], [[m.name, m.frequency or "", m.description or ""] for m in info.meetings]
+            ),
+        ]
     if info.dues:
-        parts += ["## 会费标准\n", _table(["职务", "会费（元/年）"],
-                                          [[d.position, f"{d.amount:,}"] for d in info.dues])]
+        parts += [
+            "## 会费标准\n",
+            _table(["职务", "会费（元/年）"], [[d.position, f"{d.amount:,}"] for d in info.dues]),
+        ]
     return "\n".join(parts)
 
 

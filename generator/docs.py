@@ -116,7 +116,7 @@ def _locator(chamber: Chamber, published: dict[Path, str]) -> Callable[[Path], s
 def site_path(docs_path: str) -> str:
     """The site URL path of a file staged under news/posts/ (the blog plugin drops the posts/ level)."""
     prefix = POSTS_DIR + "/"
-    return NEWS_DIR + "/" + docs_path[len(prefix):] if docs_path.startswith(prefix) else docs_path
+    return NEWS_DIR + "/" + docs_path[len(prefix) :] if docs_path.startswith(prefix) else docs_path
 
 
 def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | None]) -> str:
@@ -134,7 +134,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
         # Posts have their own previous/next links by date: the footer's page navigation would repeat them.
         "hide": ["footer"],
         "chamber_post": {
-            "title": post.title,     # as written, for our own templates, which escape it
+            "title": post.title,  # as written, for our own templates, which escape it
             "author": post.meta.author,
             "source": post.meta.source,
             "tags": post.meta.tags,
@@ -199,8 +199,15 @@ def _home_markdown(chamber: Chamber) -> str:
 
 def members_tree(chamber: Chamber) -> Tree:
     """The directory, a profile per listed member, their logos, and the organisation page."""
-    from .directory import (directory_markdown, has_organization_page, logo_docs_path as member_logo,
-                            organization_markdown, profile_markdown, profile_path, profile_slugs)
+    from .directory import (
+        directory_markdown,
+        has_organization_page,
+        logo_docs_path as member_logo,
+        organization_markdown,
+        profile_markdown,
+        profile_path,
+        profile_slugs,
+    )
 
     members = chamber.listed_members
     slugs = profile_slugs(members)
@@ -228,20 +235,30 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
     link to charter.pdf when printed."""
     charter = chamber.charter
     assert charter is not None
-    meta = {"title": plain_title(charter_title(charter, chamber.info.name)), "template": "charter.html",
-            "charter": asdict(charter_facts(charter))}
+    meta = {
+        "title": plain_title(charter_title(charter, chamber.info.name)),
+        "template": "charter.html",
+        "charter": asdict(charter_facts(charter)),
+    }
     # Links from the charter to pages and posts are re-pointed like theirs (pages/about.md → about.md).
-    body = rewrite_links(charter_markdown(charter.text), charter.path, "charter.md", chamber.folder,
-                         _locator(chamber, _published_docs(chamber)))
+    body = rewrite_links(
+        charter_markdown(charter.text),
+        charter.path,
+        "charter.md",
+        chamber.folder,
+        _locator(chamber, _published_docs(chamber)),
+    )
     return front_matter(meta) + body + charter_pdf_link(printed)
 
 
 def _palette_css(chamber: Chamber) -> str:
     color = readable_colour(chamber.info.color or "#8c1c13")
-    return (":root, [data-md-color-scheme] {\n"
-            f"  --md-primary-fg-color: {color};\n  --md-primary-fg-color--light: {color};\n"
-            f"  --md-primary-fg-color--dark: {color};\n  --md-accent-fg-color: {color};\n"
-            f"  --md-typeset-a-color: {color};\n}}\n")
+    return (
+        ":root, [data-md-color-scheme] {\n"
+        f"  --md-primary-fg-color: {color};\n  --md-primary-fg-color--light: {color};\n"
+        f"  --md-primary-fg-color--dark: {color};\n  --md-accent-fg-color: {color};\n"
+        f"  --md-typeset-a-color: {color};\n}}\n"
+    )
 
 
 def _published_files(chamber: Chamber) -> list[Path]:
@@ -311,8 +328,9 @@ def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
     return tree
 
 
-def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None,
-                 staged: StagedPosts | None = None) -> Tree:
+def content_tree(
+    chamber: Chamber, members: Callable[[], Tree] | None = None, staged: StagedPosts | None = None
+) -> Tree:
     """Every file of the docs folder but those of `printed_tree`; `members` gives `members_tree` (made
     meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
     builds (cache.staged_posts)."""
@@ -321,11 +339,13 @@ def content_tree(chamber: Chamber, members: Callable[[], Tree] | None = None,
     locate = _locator(chamber, published)
     staged = staged if staged is not None else StagedPosts()
     context = _staging_context(chamber, published)
-    tree: Tree = {"index.md": _home_markdown(chamber),
-                  f"{NEWS_DIR}/index.md": front_matter({"title": "新闻动态"}) + "# 新闻动态\n",
-                  "assets/stylesheets/palette.css": _palette_css(chamber),
-                  FEED_FILE: atom_feed(chamber),
-                  SEARCH_PAGE: search_page_markdown()}
+    tree: Tree = {
+        "index.md": _home_markdown(chamber),
+        f"{NEWS_DIR}/index.md": front_matter({"title": "新闻动态"}) + "# 新闻动态\n",
+        "assets/stylesheets/palette.css": _palette_css(chamber),
+        FEED_FILE: atom_feed(chamber),
+        SEARCH_PAGE: search_page_markdown(),
+    }
 
     # News: published posts only, under the blog's posts folder; links re-pointed to the tree's layout.
     for post in chamber.published_posts:

@@ -43,8 +43,10 @@ def unsupported(installed: dict[str, str | None] | None = None) -> list[str]:
         except InvalidVersion:
             ok = False
         if not ok:
-            problems.append(f"{name} {found} is installed, but this version of ChamberPress works with "
-                            f"{wanted} (install that: pip install '{wanted}')")
+            problems.append(
+                f"{name} {found} is installed, but this version of ChamberPress works with "
+                f"{wanted} (install that: pip install '{wanted}')"
+            )
     return problems
 
 

@@ -67,12 +67,26 @@ class Problems:
         except ValueError:
             return path.as_posix()
 
-    def error(self, path: Path | str, message: str, *, line: int | None = None,
-              field: str | None = None, expected: str | None = None) -> None:
+    def error(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+    ) -> None:
         self.items.append(Problem(self.rel(path), message, line, field, expected))
 
-    def warning(self, path: Path | str, message: str, *, line: int | None = None,
-                field: str | None = None, expected: str | None = None) -> None:
+    def warning(
+        self,
+        path: Path | str,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+    ) -> None:
         self.items.append(Problem(self.rel(path), message, line, field, expected, "warning"))
 
     @property

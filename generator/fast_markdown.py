@@ -41,7 +41,7 @@ class FastMarkdown(markdown.Markdown):
             return answer
 
     def convert(self, source: str) -> str:
-        if tuple(self.block_level_elements) != self._block_names:   # an extension may change the list
+        if tuple(self.block_level_elements) != self._block_names:  # an extension may change the list
             self._block_names = tuple(self.block_level_elements)
             self._block_level = {}
         toc = self.treeprocessors["toc"] if "toc" in self.treeprocessors else None
@@ -49,7 +49,7 @@ class FastMarkdown(markdown.Markdown):
             return super().convert(source)
         # No marker in the page: no table of contents to build (for this page only).
         marker, toc.marker = toc.marker, ""
-        toc.build_toc_div = _empty_div           # type: ignore[method-assign]
+        toc.build_toc_div = _empty_div  # type: ignore[method-assign]
         try:
             return super().convert(source)
         finally:
@@ -65,6 +65,7 @@ def _with_pattern_list(inline: Any, run: Any) -> Any:
             return run(tree, ancestors)
         finally:
             inline.inlinePatterns = registry
+
     return run_with_list
 
 

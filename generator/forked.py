@@ -61,7 +61,7 @@ class Forked(Generic[T]):
         sys.stderr.flush()
         parent = os.getpid()
         pid = os.fork()
-        if pid == 0:   # the child: call, send back, leave without running anything else of the parent's
+        if pid == 0:  # the child: call, send back, leave without running anything else of the parent's
             os.close(read)
             code = 0
             try:
@@ -69,15 +69,15 @@ class Forked(Generic[T]):
                 die_with_parent(parent)
                 try:
                     outcome = (True, function(*args, **kwargs))
-                except BaseException as exc:   # noqa: BLE001 - raised again in the parent
+                except BaseException as exc:  # noqa: BLE001 - raised again in the parent
                     outcome = (False, exc)
                 try:
                     data = pickle.dumps(outcome)
-                except Exception:   # noqa: BLE001 - an error that cannot travel is sent as its text
+                except Exception:  # noqa: BLE001 - an error that cannot travel is sent as its text
                     data = pickle.dumps((False, RuntimeError(f"{type(outcome[1]).__name__}: {outcome[1]}")))
                 with os.fdopen(write, "wb") as out:
                     out.write(data)
-            except BaseException:   # noqa: BLE001 - the result could not be sent: the parent reports it
+            except BaseException:  # noqa: BLE001 - the result could not be sent: the parent reports it
                 code = 1
             finally:
                 sys.stdout.flush()
@@ -107,7 +107,7 @@ class Forked(Generic[T]):
         several children before failing."""
         try:
             return True, self.result()
-        except BaseException as exc:   # noqa: BLE001 - returned, for the caller to raise
+        except BaseException as exc:  # noqa: BLE001 - returned, for the caller to raise
             return False, exc
 
 
@@ -149,7 +149,7 @@ class Primed(Generic[T]):
             self._write = None
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._forked._pid, signal.SIGKILL)
-            self._forked.outcome()     # reaped; how it ended does not matter
+            self._forked.outcome()  # reaped; how it ended does not matter
 
 
 def _prepared_call(prepare: Callable[[], object], function: Callable[..., T], read: int, write: int) -> T:
@@ -175,7 +175,7 @@ class SharedInts:
     lock: `with shared.held() as values:` (a list, written back when the block ends)."""
 
     def __init__(self, *values: int) -> None:
-        self._memory = mmap.mmap(-1, 8 * len(values))     # anonymous: forked processes share it
+        self._memory = mmap.mmap(-1, 8 * len(values))  # anonymous: forked processes share it
         self._lock = multiprocessing.Lock()
         self._count = len(values)
         self._store(list(values))
@@ -188,7 +188,7 @@ class SharedInts:
             self._store(values)
 
     def read(self) -> list[int]:
-        return [int.from_bytes(self._memory[8 * i:8 * i + 8], "little", signed=True) for i in range(self._count)]
+        return [int.from_bytes(self._memory[8 * i : 8 * i + 8], "little", signed=True) for i in range(self._count)]
 
     def _store(self, values: list[int]) -> None:
         self._memory[:] = b"".join(value.to_bytes(8, "little", signed=True) for value in values)

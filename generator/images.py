@@ -22,14 +22,44 @@ from PIL import Image, ImageOps, ImageSequence
 log = logging.getLogger(__name__)
 
 MAX_WIDTH = 1600
-THUMB_WIDTH = 480        # covers in lists are shown about 180 px wide; 480 covers high-density screens
+THUMB_WIDTH = 480  # covers in lists are shown about 180 px wide; 480 covers high-density screens
 # The names browsers show as pictures, and the format each web copy is saved in.
-WEB_SUFFIXES = {".jpg": "JPEG", ".jpeg": "JPEG", ".jpe": "JPEG", ".jfif": "JPEG", ".pjpeg": "JPEG",
-                ".pjp": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF", ".ico": "ICO"}
+WEB_SUFFIXES = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".jpe": "JPEG",
+    ".jfif": "JPEG",
+    ".pjpeg": "JPEG",
+    ".pjp": "JPEG",
+    ".png": "PNG",
+    ".webp": "WEBP",
+    ".gif": "GIF",
+    ".ico": "ICO",
+}
 # The formats a file's content is looked for among (those with a signature: formats recognised by a loose
 # guess, such as TGA, would take some text files for pictures).
-SNIFFED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "TIFF", "BMP", "DIB", "ICO", "JPEG2000", "PSD",
-                   "HEIF", "AVIF", "PCX", "PPM", "SGI", "DDS", "ICNS", "FITS", "QOI")
+SNIFFED_FORMATS = (
+    "JPEG",
+    "MPO",
+    "PNG",
+    "WEBP",
+    "GIF",
+    "TIFF",
+    "BMP",
+    "DIB",
+    "ICO",
+    "JPEG2000",
+    "PSD",
+    "HEIF",
+    "AVIF",
+    "PCX",
+    "PPM",
+    "SGI",
+    "DDS",
+    "ICNS",
+    "FITS",
+    "QOI",
+)
 # Part of the cache key: a change to the processing below must not reuse old copies.
 PROCESS_VERSION = "2"
 
@@ -108,8 +138,10 @@ def _photo_problem(path: Path) -> str | None:
         return "is not a picture that can be read (a damaged file, or another format renamed)"
     fmt, width, height = found
     if path.suffix.lower() not in WEB_SUFFIXES:
-        return (f"is a {fmt} picture named {path.suffix or 'without an extension'}, which browsers do not "
-                "show; only its web copy could be published")
+        return (
+            f"is a {fmt} picture named {path.suffix or 'without an extension'}, which browsers do not "
+            "show; only its web copy could be published"
+        )
     if width * height > (Image.MAX_IMAGE_PIXELS or 10**9):
         return f"is {width} × {height} pixels, too large to publish"
     return None

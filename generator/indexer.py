@@ -46,17 +46,18 @@ class Indexer:
 
     def __init__(self, executable: Path, *, language: str, exclude_selectors: list[str]) -> None:
         self._config = {"force_language": language, "exclude_selectors": exclude_selectors}
-        self._errors = tempfile.TemporaryFile()      # read only if it fails; never a pipe left to fill up
-        self._process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=self._errors)
+        self._errors = tempfile.TemporaryFile()  # read only if it fails; never a pipe left to fill up
+        self._process = subprocess.Popen(
+            [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors
+        )
         self._sent = 0
-        self._pending = bytearray()     # read from the process, not yet answered
-        self._searched = 0              # how much of it holds no end of answer
+        self._pending = bytearray()  # read from the process, not yet answered
+        self._searched = 0  # how much of it holds no end of answer
 
     def _files(self, index_id: int) -> dict[str, bytes]:
         """The files of the index made (path in the index folder → bytes); the index is dropped."""
         listed = self._ask({"type": "GetFiles", "index_id": index_id}).get("files")
-        self._ask({"type": "DeleteIndex", "index_id": index_id})     # its memory freed before the next
+        self._ask({"type": "DeleteIndex", "index_id": index_id})  # its memory freed before the next
         files: dict[str, bytes] = {}
         for entry in listed if isinstance(listed, list) else []:
             path = entry.get("path") if isinstance(entry, dict) else None
@@ -75,15 +76,28 @@ class Indexer:
         differently, and the same pages gave two indexes): handed over one by one, they give one."""
         index_id = self._ask({"type": "NewIndex", "config": self._config})["index_id"]
         for rel, html in pages:
-            self._ask({"type": "AddFile", "index_id": index_id, "file_path": rel,
-                       "file_contents": html.decode("utf-8", errors="replace")})
+            self._ask(
+                {
+                    "type": "AddFile",
+                    "index_id": index_id,
+                    "file_path": rel,
+                    "file_contents": html.decode("utf-8", errors="replace"),
+                }
+            )
         return len(pages), self._files(index_id)
 
     def load_dictionary(self) -> None:
         """Index a line of Chinese and drop it: Pagefind loads its dictionary for the first page it reads."""
         index_id = self._ask({"type": "NewIndex", "config": self._config})["index_id"]
-        self._ask({"type": "AddFile", "index_id": index_id, "file_path": "warm-up/index.html", "url": "/warm-up/",
-                   "file_contents": WARM_UP_PAGE})
+        self._ask(
+            {
+                "type": "AddFile",
+                "index_id": index_id,
+                "file_path": "warm-up/index.html",
+                "url": "/warm-up/",
+                "file_contents": WARM_UP_PAGE,
+            }
+        )
         self._ask({"type": "DeleteIndex", "index_id": index_id})
 
     def running(self) -> bool:
@@ -92,7 +106,7 @@ class Indexer:
     def close(self) -> None:
         if self._process.stdin and not self._process.stdin.closed:
             try:
-                self._process.stdin.close()       # the service leaves at the end of its input
+                self._process.stdin.close()  # the service leaves at the end of its input
             except OSError:
                 pass
         try:
@@ -134,7 +148,7 @@ class Indexer:
                 self._failed()
             self._pending += chunk
         encoded = bytes(self._pending[:end])
-        del self._pending[:end + 1]
+        del self._pending[: end + 1]
         self._searched = 0
         try:
             return json.loads(base64.b64decode(encoded, validate=True))
@@ -152,9 +166,9 @@ class Indexer:
         raise IndexerError(f"({code}): {said or 'the indexer stopped without a word'}")
 
 
-_kept: dict[tuple, list[Indexer]] = {}      # idle processes, by executable and settings
-_warming: dict[tuple, int] = {}             # processes being started by warm_up, by the same
-_kept_changed = threading.Condition()       # an index is made by several threads, each with its own process
+_kept: dict[tuple, list[Indexer]] = {}  # idle processes, by executable and settings
+_warming: dict[tuple, int] = {}  # processes being started by warm_up, by the same
+_kept_changed = threading.Condition()  # an index is made by several threads, each with its own process
 
 
 def warm_up(executable: Path, *, language: str, exclude_selectors: list[str], count: int) -> None:
@@ -166,8 +180,9 @@ def warm_up(executable: Path, *, language: str, exclude_selectors: list[str], co
         missing = count - len(_kept.get(key, ())) - _warming.get(key, 0)
         _warming[key] = _warming.get(key, 0) + max(missing, 0)
     for _ in range(missing):
-        threading.Thread(target=_warm, args=(key, executable, language, exclude_selectors), daemon=True,
-                         name="indexer-warm-up").start()
+        threading.Thread(
+            target=_warm, args=(key, executable, language, exclude_selectors), daemon=True, name="indexer-warm-up"
+        ).start()
 
 
 def _warm(key: tuple, executable: Path, language: str, exclude_selectors: list[str]) -> None:
@@ -175,7 +190,7 @@ def _warm(key: tuple, executable: Path, language: str, exclude_selectors: list[s
     try:
         indexer = Indexer(executable, language=language, exclude_selectors=exclude_selectors)
         indexer.load_dictionary()
-    except (IndexerError, OSError):     # the index starts its own, and reports what fails then
+    except (IndexerError, OSError):  # the index starts its own, and reports what fails then
         if indexer is not None:
             indexer.close()
         indexer = None

@@ -37,8 +37,8 @@ from .search import Digest, Known
 
 log = logging.getLogger(__name__)
 
-CHECKED = 2          # pages of each kind drawn as well as copied before the copies are trusted
-SKIPPED_DIRS = frozenset({"news"})   # the chamber's folders whose files reach a post only through its own values
+CHECKED = 2  # pages of each kind drawn as well as copied before the copies are trusted
+SKIPPED_DIRS = frozenset({"news"})  # the chamber's folders whose files reach a post only through its own values
 
 
 def is_post(page: Page) -> bool:
@@ -46,7 +46,7 @@ def is_post(page: Page) -> bool:
 
 
 def kind_of(page: Page) -> str | None:
-    """"post", "list" (a page of the news index, a category or the archive), or None: drawn every time."""
+    """ "post", "list" (a page of the news index, a category or the archive), or None: drawn every time."""
     if isinstance(page, View):
         return "list"
     return "post" if is_post(page) else None
@@ -60,20 +60,21 @@ class KeptPages:
     large chamber before the first page cost 0.17 s while the other core waited); the other drawing
     processes hand theirs back (`keys`) for the record."""
 
-    def __init__(self, published: Path | None, record: Path | None, *, shared: str,
-                 draw: Callable | None = None) -> None:
-        self.draw = draw            # set by the drawing loop (mkdocs_adapter)
+    def __init__(
+        self, published: Path | None, record: Path | None, *, shared: str, draw: Callable | None = None
+    ) -> None:
+        self.draw = draw  # set by the drawing loop (mkdocs_adapter)
         self.published = published
         self.record = record
-        self.shared = shared        # a digest of the inputs every page shares but the navigation
-        self.keys: dict[str, str] = {}          # page → key, made as pages are drawn
-        self.previous: dict[str, dict] = {}     # the published site's record: page → key and size
+        self.shared = shared  # a digest of the inputs every page shares but the navigation
+        self.keys: dict[str, str] = {}  # page → key, made as pages are drawn
+        self.previous: dict[str, dict] = {}  # the published site's record: page → key and size
         self.check = {"post": Checked(CHECKED), "list": Checked(CHECKED)}
-        self._common: str | None = None         # the digest of what every page shows (start)
-        self._pages: list[Page] = []            # the posts and list pages of the build
-        self._lists: dict[int, str] = {}        # the pages of one list share its posts: digested once
-        self._shown: dict[int, bytes] = {}      # and a post is in several lists: what they show of it, once
-        self._positions: dict[int, dict[int, int]] = {}   # each list's pages: their places (_position)
+        self._common: str | None = None  # the digest of what every page shows (start)
+        self._pages: list[Page] = []  # the posts and list pages of the build
+        self._lists: dict[int, str] = {}  # the pages of one list share its posts: digested once
+        self._shown: dict[int, bytes] = {}  # and a post is in several lists: what they show of it, once
+        self._positions: dict[int, dict[int, int]] = {}  # each list's pages: their places (_position)
         # Pages copied from the published site, with what the search index reads of each (as recorded for
         # it: search.page_digest), or None where the record does not say.
         self.copied: dict[str, Digest | None] = {}
@@ -92,7 +93,7 @@ class KeptPages:
         self._pages = [file.page for file in doc_files if file.page is not None and kind_of(file.page)]
         self.previous = read_json(self.record)
         if self.record is not None:
-            self.record.unlink(missing_ok=True)     # the site is about to change
+            self.record.unlink(missing_ok=True)  # the site is about to change
 
     def build_page(self, page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         self.start(config, doc_files, nav)
@@ -123,9 +124,11 @@ class KeptPages:
         key = self.keys.get(dest)
         if key is None:
             assert self._common is not None
-            key = self.keys[dest] = (_post_key(self._common, page) if kind_of(page) == "post"
-                                     else _list_key(self._common, page, self._lists, self._shown,
-                                                    self._positions))
+            key = self.keys[dest] = (
+                _post_key(self._common, page)
+                if kind_of(page) == "post"
+                else _list_key(self._common, page, self._lists, self._shown, self._positions)
+            )
         return key
 
     def _unchanged(self, dest: str, key: str) -> bool:
@@ -146,7 +149,7 @@ class KeptPages:
         if self.record is None or self._common is None:
             return
         kept = {}
-        for page in self._pages:     # every one was drawn, so has its key; made here if not
+        for page in self._pages:  # every one was drawn, so has its key; made here if not
             dest = page.file.dest_uri
             with contextlib.suppress(OSError):
                 kept[dest] = {"key": self._key(page), "size": (site / dest).stat().st_size}
@@ -158,8 +161,13 @@ class KeptPages:
 
 def _indexed(recorded: object) -> Digest | None:
     """A recorded search.page_digest, if it is one."""
-    if (isinstance(recorded, list) and len(recorded) == 3 and isinstance(recorded[0], int)
-            and (recorded[1] is None or isinstance(recorded[1], str)) and isinstance(recorded[2], int)):
+    if (
+        isinstance(recorded, list)
+        and len(recorded) == 3
+        and isinstance(recorded[0], int)
+        and (recorded[1] is None or isinstance(recorded[1], str))
+        and isinstance(recorded[2], int)
+    ):
         return recorded[0], recorded[1], recorded[2]
     return None
 
@@ -184,15 +192,20 @@ def _nav_fingerprint(nav) -> str:
 
 def _post_key(common: str, page: Page) -> str:
     """Everything of its own a post's page shows (blog-post.html and the templates it extends)."""
-    return _key(common, _own_values(page) | {
-        "categories": [[c.name, c.url] for c in getattr(page, "categories", [])],
-        "authors": [str(a) for a in getattr(page, "authors", [])],
-        "config": dict(getattr(page, "config", {}) or {}),
-    })
+    return _key(
+        common,
+        _own_values(page)
+        | {
+            "categories": [[c.name, c.url] for c in getattr(page, "categories", [])],
+            "authors": [str(a) for a in getattr(page, "authors", [])],
+            "config": dict(getattr(page, "config", {}) or {}),
+        },
+    )
 
 
-def _list_key(common: str, page: View, lists: dict[int, str], shown: dict[int, bytes],
-              positions: dict[int, dict[int, int]]) -> str:
+def _list_key(
+    common: str, page: View, lists: dict[int, str], shown: dict[int, bytes], positions: dict[int, dict[int, int]]
+) -> str:
     """What a list page (blog.html, partials/post.html) shows: its own values, and of every post of its
     list (all of them, not only this page's: which ones a page shows depends on the pagination) what the
     list shows of it."""
@@ -204,10 +217,16 @@ def _list_key(common: str, page: View, lists: dict[int, str], shown: dict[int, b
                 shown[id(post)] = _shown_in_lists(post)
             digest.update(shown[id(post)])
         lists[id(posts)] = digest.hexdigest()
-    return _key(common, _own_values(page) | {
-        "pages": [p.url for p in page.pages], "at": _position(page, positions),
-        "kind": type(page).__name__, "posts": lists[id(posts)],
-    })
+    return _key(
+        common,
+        _own_values(page)
+        | {
+            "pages": [p.url for p in page.pages],
+            "at": _position(page, positions),
+            "kind": type(page).__name__,
+            "posts": lists[id(posts)],
+        },
+    )
 
 
 def _position(page: View, positions: dict[int, dict[int, int]]) -> int:
@@ -229,13 +248,22 @@ def _position(page: View, positions: dict[int, dict[int, int]]) -> int:
 
 def _own_values(page: Page) -> dict:
     """What any page shows of itself: address, title, front matter, content, table of contents, links."""
+
     def link(other) -> list[str] | None:
         return [other.url, other.title] if other is not None else None
 
     return {
-        "url": page.url, "src": page.file.src_uri, "title": page.title, "meta": page.meta,
-        "content": page.content, "toc": _toc(page.toc), "canonical": page.canonical_url, "abs": page.abs_url,
-        "parent": link(page.parent), "previous": link(page.previous_page), "next": link(page.next_page),
+        "url": page.url,
+        "src": page.file.src_uri,
+        "title": page.title,
+        "meta": page.meta,
+        "content": page.content,
+        "toc": _toc(page.toc),
+        "canonical": page.canonical_url,
+        "abs": page.abs_url,
+        "parent": link(page.parent),
+        "previous": link(page.previous_page),
+        "next": link(page.next_page),
     }
 
 
@@ -247,9 +275,15 @@ def _key(common: str, own: dict) -> str:
 
 def _shown_in_lists(post: Page) -> bytes:
     excerpt = getattr(post, "excerpt", None)
-    shown = {"url": post.url, "title": post.title, "meta": post.meta, "config": dict(getattr(post, "config", {}) or {}),
-             "categories": [[c.name, c.url] for c in getattr(excerpt, "categories", [])],
-             "authors": [str(a) for a in getattr(excerpt, "authors", [])], "listed": excerpt is not None}
+    shown = {
+        "url": post.url,
+        "title": post.title,
+        "meta": post.meta,
+        "config": dict(getattr(post, "config", {}) or {}),
+        "categories": [[c.name, c.url] for c in getattr(excerpt, "categories", [])],
+        "authors": [str(a) for a in getattr(excerpt, "authors", [])],
+        "listed": excerpt is not None,
+    }
     return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode()).digest()
 
 

@@ -28,8 +28,10 @@ _CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 # A link's text in brackets, then its target: an image when a "!" comes right before (looked at apart, so
 # that the search can start at each "[" instead of trying every character). A title is at most 500
 # characters: an unclosed quote is then not read to the end of the text from every link.
-_INLINE = re.compile(r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^<>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
-                     r"(?:\s+(?:\"[^\"\n]{0,500}\"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?\s*\)")
+_INLINE = re.compile(
+    r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^<>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:\s+(?:\"[^\"\n]{0,500}\"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?\s*\)"
+)
 _DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
 _HTML = re.compile(r"<(img|a|source|video|audio)\b[^<>]*?\s(?:src|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -42,10 +44,10 @@ PUBLISHABLE_DIRS = ("news", "pages", "assets")
 class Link:
     """One relative link or image reference in a Markdown body."""
 
-    target: str      # as written, without <>
-    start: int       # offsets of `target` in the body
+    target: str  # as written, without <>
+    start: int  # offsets of `target` in the body
     end: int
-    line: int        # line in the source file
+    line: int  # line in the source file
     image: bool
     # A path from the root of a disk or of the site (/etc/passwd, /news/), file:, or \\server\share: it
     # names no file of the chamber, and a site may be published at any sub-path.
@@ -59,7 +61,7 @@ class Link:
     @property
     def suffix(self) -> str:
         """`#anchor` or `?query#anchor` kept as written."""
-        return self.target[len(re.split(r"[#?]", self.target, maxsplit=1)[0]):]
+        return self.target[len(re.split(r"[#?]", self.target, maxsplit=1)[0]) :]
 
 
 def _blank(match: re.Match) -> str:
@@ -100,8 +102,7 @@ def _links_in(body: str) -> tuple[Link, ...]:
         if body[start] == "<" and body[end - 1] == ">":
             start, end = start + 1, end - 1
         target = body[start:end].strip()
-        absolute = target.startswith(("/", "\\")) and not target.startswith("//") \
-            or target.lower().startswith("file:")
+        absolute = target.startswith(("/", "\\")) and not target.startswith("//") or target.lower().startswith("file:")
         if not absolute and (not target or target.startswith(("#", "//")) or _SCHEME.match(target)):
             continue
         links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image, absolute))
@@ -154,39 +155,68 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
     for link in find_links(doc.body, doc.body_line):
         what = "image" if link.image else "link"
         if link.absolute:
-            problems.error(doc.path, f"{what} {link.target!r} is an absolute path", line=link.line,
-                           expected="a path relative to this file, e.g. images/photo.jpg or ../../charter.md")
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} is an absolute path",
+                line=link.line,
+                expected="a path relative to this file, e.g. images/photo.jpg or ../../charter.md",
+            )
             continue
         target = resolve(link, source, folder)
         if target is None:
-            problems.error(doc.path, f"{what} {link.target!r} points outside the chamber folder",
-                           line=link.line, expected="a path to a file of this chamber, relative to this file")
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} points outside the chamber folder",
+                line=link.line,
+                expected="a path to a file of this chamber, relative to this file",
+            )
             continue
         exists = target.is_file()
         if exists and target.suffix.lower() != ".md":
             files.append(target)
             used.add(real_path(target))
         if not exists:
-            problems.error(doc.path, f"broken {what}: {link.target!r} not found", line=link.line,
-                           expected=f"a path relative to this file ({problems.rel(source.parent)}/)")
+            problems.error(
+                doc.path,
+                f"broken {what}: {link.target!r} not found",
+                line=link.line,
+                expected=f"a path relative to this file ({problems.rel(source.parent)}/)",
+            )
             continue
         if target.suffix.lower() == ".md":
             linked = markdown.get(real_path(target))
             if linked is None:
-                problems.error(doc.path, f"link {link.target!r} is not a post, page or the charter",
-                               line=link.line, expected="link to news/…, pages/… or charter.md")
+                problems.error(
+                    doc.path,
+                    f"link {link.target!r} is not a post, page or the charter",
+                    line=link.line,
+                    expected="link to news/…, pages/… or charter.md",
+                )
             elif doc.published and not linked.published:
-                problems.error(doc.path, f"link {link.target!r} points to a draft or a post not yet "
-                               "published", line=link.line, expected="publish it first or remove the link")
+                problems.error(
+                    doc.path,
+                    f"link {link.target!r} points to a draft or a post not yet published",
+                    line=link.line,
+                    expected="publish it first or remove the link",
+                )
             continue
         top = real_path(target).relative_to(real_path(folder)).parts[0]
         if top not in PUBLISHABLE_DIRS:
-            problems.error(doc.path, f"{what} {link.target!r} is not a file that can be published",
-                           line=link.line, expected="images and attachments go under news/, pages/ or assets/")
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} is not a file that can be published",
+                line=link.line,
+                expected="images and attachments go under news/, pages/ or assets/",
+            )
         elif why := refusal(target):
-            problems.error(doc.path, f"{what} {link.target!r} {why}", line=link.line,
-                           expected="save it again as JPEG or PNG" if is_photo(target) else
-                           "link pictures, PDFs, office documents, audio or video only")
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} {why}",
+                line=link.line,
+                expected="save it again as JPEG or PNG"
+                if is_photo(target)
+                else "link pictures, PDFs, office documents, audio or video only",
+            )
     return used
 
 
@@ -204,8 +234,7 @@ def linked_files(body: str, source: Path, folder: Path) -> list[Path]:
     return files
 
 
-def rewrite_links(body: str, source: Path, docs_path: str, folder: Path,
-                  locate: Callable[[Path], str | None]) -> str:
+def rewrite_links(body: str, source: Path, docs_path: str, folder: Path, locate: Callable[[Path], str | None]) -> str:
     """`body` with each relative link re-pointed from `docs_path` to where `locate` puts its target."""
     parts, last = [], 0
     base = posixpath.dirname(docs_path)
@@ -216,6 +245,6 @@ def rewrite_links(body: str, source: Path, docs_path: str, folder: Path,
             continue
         new = posixpath.relpath(where, base or ".").replace(" ", "%20") + link.suffix
         if new != link.target:
-            parts += [body[last:link.start], new]
+            parts += [body[last : link.start], new]
             last = link.end
     return "".join(parts) + body[last:] if parts else body

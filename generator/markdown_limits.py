@@ -55,22 +55,27 @@ def _line_at(text: str, offset: int) -> int:
 def _per_file(text: str) -> list[Excess]:
     found = []
     for pattern, limit, field, what in (
-            (UNCLOSED_TAG, MAX_UNCLOSED_TAGS, "HTML", "tag openers '<…' without their '>'"),
-            (ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations", "abbreviation definitions '*[…]:'"),
-            (FOOTNOTE, MAX_FOOTNOTES, "footnotes", "footnote marks '[^…]'"),
-            (HEADING, MAX_HEADINGS, "headings", "headings")):
+        (UNCLOSED_TAG, MAX_UNCLOSED_TAGS, "HTML", "tag openers '<…' without their '>'"),
+        (ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations", "abbreviation definitions '*[…]:'"),
+        (FOOTNOTE, MAX_FOOTNOTES, "footnotes", "footnote marks '[^…]'"),
+        (HEADING, MAX_HEADINGS, "headings", "headings"),
+    ):
         for count, match in enumerate(pattern.finditer(text), 1):
             if count > limit:
-                found.append(Excess(_line_at(text, match.start()), field,
-                                    f"more than {limit} {what} in one file"))
+                found.append(Excess(_line_at(text, match.start()), field, f"more than {limit} {what} in one file"))
                 break
     terms = sorted({m.group(1) for m in ABBREVIATION_TERM.finditer(text)}, key=len, reverse=True)
     if terms and len(terms) <= MAX_ABBREVIATIONS:
         uses = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\b")
         for count, match in enumerate(uses.finditer(text), 1):
             if count > MAX_ABBREVIATION_USES + len(terms):
-                found.append(Excess(_line_at(text, match.start()), "abbreviations",
-                                    f"more than {MAX_ABBREVIATION_USES} uses of abbreviations in one file"))
+                found.append(
+                    Excess(
+                        _line_at(text, match.start()),
+                        "abbreviations",
+                        f"more than {MAX_ABBREVIATION_USES} uses of abbreviations in one file",
+                    )
+                )
                 break
     return found
 
@@ -80,13 +85,19 @@ def _per_block(text: str) -> list[Excess]:
     start = 0
     for end in [m.start() for m in BLANK_LINES.finditer(text)] + [len(text)]:
         block = text[start:end]
-        for count, limit, what in ((len(EMPHASIS.findall(block)), MAX_EMPHASIS_MARKERS,
-                                    "emphasis or code markers (* _ ~ = ^ `)"),
-                                   (block.count("["), MAX_LINK_OPENERS, "'[' link openers"),
-                                   (block.count("]("), MAX_LINK_TARGETS, "'](' link targets")):
+        for count, limit, what in (
+            (len(EMPHASIS.findall(block)), MAX_EMPHASIS_MARKERS, "emphasis or code markers (* _ ~ = ^ `)"),
+            (block.count("["), MAX_LINK_OPENERS, "'[' link openers"),
+            (block.count("]("), MAX_LINK_TARGETS, "'](' link targets"),
+        ):
             if count > limit:
-                found.append(Excess(_line_at(text, start + len(block) - len(block.lstrip("\n"))), "Markdown",
-                                    f"{count} {what} in one paragraph, more than {limit}"))
+                found.append(
+                    Excess(
+                        _line_at(text, start + len(block) - len(block.lstrip("\n"))),
+                        "Markdown",
+                        f"{count} {what} in one paragraph, more than {limit}",
+                    )
+                )
         start = end + 1
     return found
 
@@ -99,12 +110,18 @@ def excesses(text: str) -> list[Excess]:
 EXPECTED = "split the text, close the tags, or put such text in a code block or an attached file"
 
 
-def check_markdown(text: str, path: Path, problems: Problems, *, line_offset: int = 1,
-                   field: str | None = None) -> bool:
+def check_markdown(
+    text: str, path: Path, problems: Problems, *, line_offset: int = 1, field: str | None = None
+) -> bool:
     """Report each construct of `text` beyond its limit as an error of `path`; `line_offset` is the file
     line of the text's first line. False when the text must not be converted."""
     found = excesses(text)
     for excess in found:
-        problems.error(path, excess.message + " (too slow to convert)", line=excess.line + line_offset - 1,
-                       field=field or excess.field, expected=EXPECTED)
+        problems.error(
+            path,
+            excess.message + " (too slow to convert)",
+            line=excess.line + line_offset - 1,
+            field=field or excess.field,
+            expected=EXPECTED,
+        )
     return not found

@@ -110,7 +110,7 @@ def front_matter(meta: dict) -> str:
     a post, thousands of posts and profiles a build)."""
     lines = ["---\n"]
     for key, value in meta.items():
-        if isinstance(value, dt.date):      # and datetime: a YAML timestamp, read back as the same value
+        if isinstance(value, dt.date):  # and datetime: a YAML timestamp, read back as the same value
             text = value.isoformat()
         else:
             text = _NOT_YAML_LITERAL.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))

@@ -31,6 +31,7 @@ from .search import Known, page_digest
 
 log = logging.getLogger(__name__)
 
+
 def base_config_path(content_dir: Path) -> Path:
     """The shared `mkdocs.yml`: beside the content folder if the project has one, else the package's own."""
     return project_dir_for(content_dir) / "mkdocs.yml"
@@ -48,8 +49,16 @@ def _base_custom_dir(base: Path) -> str:
     return str((base.parent / custom).resolve())
 
 
-def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir: Path,
-                         today: str | None = None, base: Path | None = None, plain: bool = False) -> Path:
+def write_chamber_config(
+    stage: Path,
+    *,
+    slug: str,
+    content_dir: Path,
+    site_dir: Path,
+    today: str | None = None,
+    base: Path | None = None,
+    plain: bool = False,
+) -> Path:
     """Write `<stage>/mkdocs.yml`: INHERIT the base, with this chamber's folders (and the plugin's `plain`
     option: no speed shortcuts). Returns its path."""
     base = base or base_config_path(content_dir)
@@ -72,10 +81,18 @@ def write_chamber_config(stage: Path, *, slug: str, content_dir: Path, site_dir:
     return path
 
 
-def build_site(config_file: Path, chamber: Chamber | None = None,
-               printing: Finished[Printed] | Forked[Printed] | None = None, *,
-               workers: int = 1, kept: KeptPages | None = None, members: Primed | None = None,
-               indexers: int = 0, known: Known | None = None, plain: bool = False) -> MkDocsConfig:
+def build_site(
+    config_file: Path,
+    chamber: Chamber | None = None,
+    printing: Finished[Printed] | Forked[Printed] | None = None,
+    *,
+    workers: int = 1,
+    kept: KeptPages | None = None,
+    members: Primed | None = None,
+    indexers: int = 0,
+    known: Known | None = None,
+    plain: bool = False,
+) -> MkDocsConfig:
     """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
     what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
     copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts; `members`
@@ -91,13 +108,31 @@ def build_site(config_file: Path, chamber: Chamber | None = None,
     # Each build loads new ones.
     MkDocsConfig.plugins.plugin_cache.clear()
     with library_patches(shortcuts=not plain):
-        return _build(config_file, chamber, printing, workers=workers, kept=kept, members=members,
-                      indexers=indexers, known=known, plain=plain)
+        return _build(
+            config_file,
+            chamber,
+            printing,
+            workers=workers,
+            kept=kept,
+            members=members,
+            indexers=indexers,
+            known=known,
+            plain=plain,
+        )
 
 
-def _build(config_file: Path, chamber: Chamber | None, printing: Finished[Printed] | Forked[Printed] | None, *,
-           workers: int, kept: KeptPages | None, members: Primed | None, indexers: int, known: Known | None,
-           plain: bool) -> MkDocsConfig:
+def _build(
+    config_file: Path,
+    chamber: Chamber | None,
+    printing: Finished[Printed] | Forked[Printed] | None,
+    *,
+    workers: int,
+    kept: KeptPages | None,
+    members: Primed | None,
+    indexers: int,
+    known: Known | None,
+    plain: bool,
+) -> MkDocsConfig:
     system_temp, tempfile.tempdir = tempfile.tempdir, str(config_file.parent)
     try:
         config = load_config(config_file=str(config_file))
@@ -111,8 +146,10 @@ def _build(config_file: Path, chamber: Chamber | None, printing: Finished[Printe
     config.plugins["chamber"].indexers = indexers
     unknown = unknown_plugins(config)
     if unknown and not plain:
-        _say_once(f"plugins this project does not know ({', '.join(unknown)}): every page is drawn by MkDocs "
-                  "in one process, none copied from the published site, so that they see every page")
+        _say_once(
+            f"plugins this project does not know ({', '.join(unknown)}): every page is drawn by MkDocs "
+            "in one process, none copied from the published site, so that they see every page"
+        )
     config.plugins.on_startup(command="build", dirty=False)
     try:
         with contextlib.nullcontext() if plain or unknown else _pages_drawn_by(workers, kept, known):
@@ -182,8 +219,8 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
     draw = ProfileShell(mkdocs_build_module._build_page).build_page
     if kept is not None:
         kept.draw, draw = draw, kept.build_page
-    children: list[Forked[tuple[dict[str, str], Known]]] = []   # each hands back keys and digests (above)
-    theme_pages: list[tuple] = []   # the theme's pages, drawn once the others are drawing
+    children: list[Forked[tuple[dict[str, str], Known]]] = []  # each hands back keys and digests (above)
+    theme_pages: list[tuple] = []  # the theme's pages, drawn once the others are drawing
     started = False
 
     def defer_theme_page(*args, **kwargs) -> None:
@@ -196,15 +233,16 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
 
     def draw_share(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         nonlocal started
-        if started:               # every page is drawn at the first call, from the queue
+        if started:  # every page is drawn at the first call, from the queue
             return
         started = True
         if kept is not None:
-            kept.start(config, doc_files, nav)       # before the fork: what every page shares, made once
+            kept.start(config, doc_files, nav)  # before the fork: what every page shares, made once
         queue = _PageQueue(len(doc_files))
         for _ in range(1, workers):
-            children.append(Forked(_draw_in_child, queue, draw, config, doc_files, nav, env, dirty, kept,
-                                   known is not None))
+            children.append(
+                Forked(_draw_in_child, queue, draw, config, doc_files, nav, env, dirty, kept, known is not None)
+            )
         draw_theme_pages()
         _draw_from(queue, draw, config, doc_files, nav, env, dirty, known, kept)
 
@@ -213,7 +251,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
     mkdocs_build_module._build_theme_template = defer_theme_page
     try:
         yield
-        draw_theme_pages()        # a site without pages
+        draw_theme_pages()  # a site without pages
     finally:
         mkdocs_build_module._build_page = original_page
         mkdocs_build_module._build_theme_template = original_theme
@@ -247,8 +285,9 @@ class _PageQueue:
             yield from range(start, min(start + self.RUN, self.count))
 
 
-def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty, known: Known | None,
-               kept: KeptPages | None = None) -> None:
+def _draw_from(
+    queue: _PageQueue, draw, config, doc_files, nav, env, dirty, known: Known | None, kept: KeptPages | None = None
+) -> None:
     for index in queue:
         file = doc_files[index]
         draw(file.page, config, doc_files, nav, env, dirty, excluded=file.inclusion.is_excluded())
@@ -262,8 +301,9 @@ def _draw_from(queue: _PageQueue, draw, config, doc_files, nav, env, dirty, know
                 known[file.dest_uri] = digest
 
 
-def _draw_in_child(queue: _PageQueue, draw, config, doc_files, nav, env, dirty,
-                   kept: KeptPages | None, digests: bool) -> tuple[dict[str, str], Known]:
+def _draw_in_child(
+    queue: _PageQueue, draw, config, doc_files, nav, env, dirty, kept: KeptPages | None, digests: bool
+) -> tuple[dict[str, str], Known]:
     """In a forked process: draw pages from the queue; returns the keys of the kept pages it made, and
     (if asked) what the index reads of each page it drew."""
     known: Known | None = {} if digests else None
@@ -275,11 +315,11 @@ def _draw_in_child(queue: _PageQueue, draw, config, doc_files, nav, env, dirty,
     return (kept.keys if kept is not None else {}), (known or {})
 
 
-def serve_site(config_file: Path, dev_addr: str | None = None, open_browser: bool = False, *,
-               plain: bool = False) -> None:
+def serve_site(
+    config_file: Path, dev_addr: str | None = None, open_browser: bool = False, *, plain: bool = False
+) -> None:
     from mkdocs.commands.serve import serve
 
     kwargs = {"dev_addr": dev_addr} if dev_addr else {}
     with library_patches(shortcuts=not plain):
-        serve(config_file=str(config_file), livereload=True, watch_theme=True, open_in_browser=open_browser,
-              **kwargs)
+        serve(config_file=str(config_file), livereload=True, watch_theme=True, open_in_browser=open_browser, **kwargs)

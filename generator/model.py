@@ -16,15 +16,15 @@ from .pages import Page
 @dataclass
 class Chamber:
     slug: str
-    folder: Path                 # content/<slug>
+    folder: Path  # content/<slug>
     info: ChamberInfo
-    posts: list[Post]            # all posts, newest first (drafts and scheduled ones included)
+    posts: list[Post]  # all posts, newest first (drafts and scheduled ones included)
     pages: list[Page]
     charter: Charter | None
     roster: Roster | None
-    today: dt.date               # what "published" means: drafts and posts dated after today are not
+    today: dt.date  # what "published" means: drafts and posts dated after today are not
     warnings: list = field(default_factory=list)
-    assets: list[Path] = field(default_factory=list)     # the files of assets/ that are published
+    assets: list[Path] = field(default_factory=list)  # the files of assets/ that are published
 
     @property
     def published_posts(self) -> list[Post]:

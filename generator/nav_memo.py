@@ -25,8 +25,8 @@ from mkdocs.utils import normalize_url
 
 from .checked import Checked
 
-CHECKED = 2          # navigations drawn again and compared before the memo is trusted
-STOCK = "stock"      # prefix of the theme's own templates, under our overrides
+CHECKED = 2  # navigations drawn again and compared before the memo is trusted
+STOCK = "stock"  # prefix of the theme's own templates, under our overrides
 
 
 def stock_loader(theme_dirs: list[str], custom_dir: str | None) -> BaseLoader:
@@ -47,8 +47,8 @@ class NavMemo:
         self.drawn: dict[tuple, str] = {}
         self.check = Checked(CHECKED)
         self._nav: Navigation | None = None
-        self._items: list[tuple[Any, str | None]] = []   # every item of the navigation, with its address
-        self._shown: set[int] = set()       # the pages the navigation shows itself: items, their list pages
+        self._items: list[tuple[Any, str | None]] = []  # every item of the navigation, with its address
+        self._shown: set[int] = set()  # the pages the navigation shows itself: items, their list pages
 
     def __call__(self, name: str, page: Page | None, nav: Navigation | None, *, caller: Callable[[], str]) -> str:
         key = self.key(page, nav) if self.check.trusted is not False else None
@@ -77,10 +77,11 @@ class NavMemo:
             self._shown.update(id(listed) for item, _ in self._items for listed in getattr(item, "pages", None) or ())
         if id(page) in self._shown:
             return None
-        return (normalize_url(nav.homepage.url, page) if nav.homepage else None,
-                normalize_url(self.logo, page) if self.logo else None,
-                *[(bool(item.active), normalize_url(url, page) if url is not None else None)
-                  for item, url in self._items])
+        return (
+            normalize_url(nav.homepage.url, page) if nav.homepage else None,
+            normalize_url(self.logo, page) if self.logo else None,
+            *[(bool(item.active), normalize_url(url, page) if url is not None else None) for item, url in self._items],
+        )
 
 
 class StringsMemo:

@@ -18,8 +18,11 @@ from .sources import editor_files, load_markdown, without_comments
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # HTML blocks that are not running text (inline tags such as <b> or <span> at a paragraph's start are).
-_BLOCK_HTML = re.compile(r"<(!--|/?(div|table|figure|iframe|video|audio|section|details|img|script|style|pre|ul|ol|hr|"
-                         r"br|center|blockquote)\b)", re.I)
+_BLOCK_HTML = re.compile(
+    r"<(!--|/?(div|table|figure|iframe|video|audio|section|details|img|script|style|pre|ul|ol|hr|"
+    r"br|center|blockquote)\b)",
+    re.I,
+)
 
 
 @dataclass
@@ -41,8 +44,8 @@ class PostMeta:
 
 @dataclass
 class Post:
-    path: Path          # the source file
-    rel: str            # path below news/, e.g. 2026/2026-05-21-falv-peixun.md
+    path: Path  # the source file
+    rel: str  # path below news/, e.g. 2026/2026-05-21-falv-peixun.md
     meta: PostMeta
     body: str
     body_line: int
@@ -94,8 +97,12 @@ def first_paragraph(markdown: str, limit: int = 160) -> str:
     """
     for block in re.split(r"\n\s*\n", without_comments(markdown)):
         text = block.strip()
-        if not text or text.startswith(("#", "!", "|", "```", "---", "- ", "* ", ">")) or re.match(r"^\d+\. ", text) \
-                or _BLOCK_HTML.match(text):
+        if (
+            not text
+            or text.startswith(("#", "!", "|", "```", "---", "- ", "* ", ">"))
+            or re.match(r"^\d+\. ", text)
+            or _BLOCK_HTML.match(text)
+        ):
             continue
         text = _SCRIPT.sub("", text[:SUMMARY_WINDOW])
         text = _TAG.sub("", text)
@@ -143,48 +150,78 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
         if meta is not None:
             meta.category = categories[0]
     elif category not in categories:
-        problems.error(path, f"unknown category {category!r}", line=source.meta.line("category"),
-                       field="category", expected="one of: " + ", ".join(categories))
+        problems.error(
+            path,
+            f"unknown category {category!r}",
+            line=source.meta.line("category"),
+            field="category",
+            expected="one of: " + ", ".join(categories),
+        )
         ok = False
     if slug is not None and not SLUG.match(slug):
-        problems.error(path, f"{slug!r} is not a URL name", line=source.meta.line("slug"), field="slug",
-                       expected="lower-case letters, digits and -")
+        problems.error(
+            path,
+            f"{slug!r} is not a URL name",
+            line=source.meta.line("slug"),
+            field="slug",
+            expected="lower-case letters, digits and -",
+        )
         ok = False
     cover = None
     if cover_name:
         cover = resolve_inside(path.parent, cover_name, folder)
         if cover is None:
-            problems.error(path, f"cover image {cover_name!r} not found inside the chamber folder",
-                           line=source.meta.line("cover"), field="cover",
-                           expected="a path relative to the post, e.g. images/photo.jpg")
+            problems.error(
+                path,
+                f"cover image {cover_name!r} not found inside the chamber folder",
+                line=source.meta.line("cover"),
+                field="cover",
+                expected="a path relative to the post, e.g. images/photo.jpg",
+            )
             ok = False
         elif cover.relative_to(folder.resolve()).parts[0] not in PUBLISHABLE_DIRS:
-            problems.error(path, f"cover image {cover_name!r} is not in a folder that is published",
-                           line=source.meta.line("cover"), field="cover",
-                           expected="an image under news/, pages/ or assets/")
+            problems.error(
+                path,
+                f"cover image {cover_name!r} is not in a folder that is published",
+                line=source.meta.line("cover"),
+                field="cover",
+                expected="an image under news/, pages/ or assets/",
+            )
             ok = False
         elif why := image_problem(cover):
-            problems.error(path, f"cover image {cover_name!r} {why}", line=source.meta.line("cover"),
-                           field="cover", expected="save it again as JPEG or PNG")
+            problems.error(
+                path,
+                f"cover image {cover_name!r} {why}",
+                line=source.meta.line("cover"),
+                field="cover",
+                expected="save it again as JPEG or PNG",
+            )
             ok = False
     if not ok or meta is None:
         return None
     # Staged as .md whatever the case of its suffix: MkDocs reads only .md files as pages.
-    rel = path.relative_to(folder / "news").as_posix()[:-len(".md")] + ".md"
+    rel = path.relative_to(folder / "news").as_posix()[: -len(".md")] + ".md"
     return Post(path, rel, meta, source.body, source.body_line, _slug_for(path, meta), cover)
 
 
 def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -> list[Post]:
     """Every post under news/ (`*.md` in any case, hidden and lock files left out), newest first; two posts
     with one URL are an error naming both."""
-    posts = [post for path in editor_files(folder, "news", problems, (".md",))
-             if (post := load_post(path, folder, categories, problems)) is not None]
+    posts = [
+        post
+        for path in editor_files(folder, "news", problems, (".md",))
+        if (post := load_post(path, folder, categories, problems)) is not None
+    ]
     by_url: dict[str, Post] = {}
     for post in posts:
         other = by_url.setdefault(post.url, post)
         if other is not post:
-            problems.error(post.path, f"same URL {post.url} as {problems.rel(other.path)}", field="slug",
-                           expected="rename one file or give it a different slug:")
+            problems.error(
+                post.path,
+                f"same URL {post.url} as {problems.rel(other.path)}",
+                field="slug",
+                expected="rename one file or give it a different slug:",
+            )
     posts.sort(key=lambda p: (p.date, p.rel), reverse=True)
     return posts
 
@@ -192,7 +229,7 @@ def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -
 def unloaded_posts(folder: Path, posts: list[Post]) -> list[Document]:
     """The posts under news/ that could not be loaded (their problems are reported already), as documents
     whose links are still checked: a broken image is reported in the same run as a bad date."""
-    quiet = Problems(folder)       # each file's own problems were reported when it was loaded
+    quiet = Problems(folder)  # each file's own problems were reported when it was loaded
     loaded = {post.path for post in posts}
     documents = []
     for path in editor_files(folder, "news", quiet, (".md",)):

@@ -42,9 +42,9 @@ log = logging.getLogger(__name__)
 
 PRINT_THEME = Path(__file__).resolve().parent.parent / "theme" / "print"
 ISSUES_DIR = "newsletters"
-OUTPUT_DIR = "newsletter"            # <out>/<slug>/newsletter/<ID>.pdf, and the archive page's folder
-PRINTS_DIR = "_newsletter"          # <out>/_newsletter/<slug>/<ID>.pdf: `chamber newsletter`'s prints, for the
-                                    # printer; beside the sites, so that no build replaces them, never published
+OUTPUT_DIR = "newsletter"  # <out>/<slug>/newsletter/<ID>.pdf, and the archive page's folder
+PRINTS_DIR = "_newsletter"  # <out>/_newsletter/<slug>/<ID>.pdf: `chamber newsletter`'s prints, for the
+# printer; beside the sites, so that no build replaces them, never published
 ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TOTAL_NUMBER = re.compile(r"^(?:总第)?[1-9][0-9]*(?:期)?$")
 LEAD_SECTION = "本期头条"
@@ -92,7 +92,7 @@ class Article:
     source: str | None
     category: str
     html: str
-    cover: str | None = None      # image name in the issue's files folder
+    cover: str | None = None  # image name in the issue's files folder
     first_image: str | None = None  # the first picture of the text (the cover's picture if no cover is set)
 
 
@@ -183,15 +183,31 @@ def _check_post_ref(chamber: Chamber, ref: str, path: Path, doc: YamlDoc, at: tu
     if post is None:
         names = [p.rel for p in chamber.posts]
         close = difflib.get_close_matches(ref.removeprefix("news/"), names, n=1, cutoff=0.6)
-        problems.error(path, f"no post {ref!r} under news/", line=doc.line(*at), field=field_name,
-                       expected=f"did you mean '{close[0]}'?" if close else "a post file below news/, "
-                       "e.g. 2026/2026-05-21-falv-peixun.md")
+        problems.error(
+            path,
+            f"no post {ref!r} under news/",
+            line=doc.line(*at),
+            field=field_name,
+            expected=f"did you mean '{close[0]}'?"
+            if close
+            else "a post file below news/, e.g. 2026/2026-05-21-falv-peixun.md",
+        )
     elif post.meta.draft:
-        problems.error(path, f"{ref!r} is a draft; drafts never appear in a newsletter", line=doc.line(*at),
-                       field=field_name, expected="publish it first (draft: false)")
+        problems.error(
+            path,
+            f"{ref!r} is a draft; drafts never appear in a newsletter",
+            line=doc.line(*at),
+            field=field_name,
+            expected="publish it first (draft: false)",
+        )
     elif post.date > chamber.today:
-        problems.error(path, f"{ref!r} is scheduled for {format_date(post.date)} and not published yet",
-                       line=doc.line(*at), field=field_name, expected="choose a published post")
+        problems.error(
+            path,
+            f"{ref!r} is scheduled for {format_date(post.date)} and not published yet",
+            line=doc.line(*at),
+            field=field_name,
+            expected="choose a published post",
+        )
 
 
 def _is_post_ref(entry: str) -> bool:
@@ -204,8 +220,9 @@ def load_issues(chamber: Chamber) -> list[Issue]:
     issues = []
     for path in editor_files(chamber.folder, ISSUES_DIR, problems, (".yml", ".yaml"), recursive=False):
         if not ISSUE_ID.match(path.stem):
-            problems.error(path, f"{path.stem!r} is not a usable issue name",
-                           expected="letters, digits, - and _, e.g. 2026-q3.yml")
+            problems.error(
+                path, f"{path.stem!r} is not a usable issue name", expected="letters, digits, - and _, e.g. 2026-q3.yml"
+            )
             continue
         doc = load_yaml(path, problems)
         if doc is None:
@@ -218,14 +235,20 @@ def load_issues(chamber: Chamber) -> list[Issue]:
         for index in range(start, len(problems.items)):
             item = problems.items[index]
             problems.items[index] = dataclasses.replace(
-                item, field=_unrename(item.field), message=_unrename(item.message), expected=_unrename(item.expected))
+                item, field=_unrename(item.field), message=_unrename(item.message), expected=_unrename(item.expected)
+            )
         if issue_file is None:
             # Still report every wrong post or category the file names, so that one run shows all.
             raw = doc.data if isinstance(doc.data, dict) else {}
             lead, sections = raw.get("lead"), raw.get("sections")
-            _check_refs(chamber, lead if isinstance(lead, str) else None,
-                        [e for e in sections if isinstance(e, str)] if isinstance(sections, list) else [],
-                        path, doc, problems)
+            _check_refs(
+                chamber,
+                lead if isinstance(lead, str) else None,
+                [e for e in sections if isinstance(e, str)] if isinstance(sections, list) else [],
+                path,
+                doc,
+                problems,
+            )
             continue
         _check_issue(chamber, issue_file, path, doc, problems)
         issues.append(Issue(path.stem, issue_file, path, doc))
@@ -236,14 +259,24 @@ def load_issues(chamber: Chamber) -> list[Issue]:
 def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlDoc, problems: Problems) -> None:
     """Rules beyond types: the period, the paper, and every post or category the file names."""
     if definition.from_ and definition.to and definition.from_ > definition.to:
-        problems.error(path, f"the period ends ({definition.to}) before it starts ({definition.from_})",
-                       line=doc.line("to"), field="to")
+        problems.error(
+            path,
+            f"the period ends ({definition.to}) before it starts ({definition.from_})",
+            line=doc.line("to"),
+            field="to",
+        )
     if definition.paper.upper() not in PAPER_SIZES:
-        problems.error(path, f"unknown paper size {definition.paper!r}", line=doc.line("paper"), field="paper",
-                       expected="A4 or A5")
+        problems.error(
+            path, f"unknown paper size {definition.paper!r}", line=doc.line("paper"), field="paper", expected="A4 or A5"
+        )
     if definition.total_number is not None and not TOTAL_NUMBER.match(definition.total_number.strip()):
-        problems.error(path, f"total_number {definition.total_number!r} is not a positive whole number",
-                       line=doc.line("total_number"), field="total_number", expected="e.g. 18 or 总第18期")
+        problems.error(
+            path,
+            f"total_number {definition.total_number!r} is not a positive whole number",
+            line=doc.line("total_number"),
+            field="total_number",
+            expected="e.g. 18 or 总第18期",
+        )
     _check_refs(chamber, definition.lead, definition.sections, path, doc, problems)
     for key in ("foreword", "back_cover"):
         if text := getattr(definition, key):
@@ -251,14 +284,16 @@ def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlD
     _check_markdown_links(chamber, definition, path, doc, problems)
 
 
-def _check_markdown_links(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlDoc,
-                          problems: Problems) -> None:
+def _check_markdown_links(
+    chamber: Chamber, definition: IssueFile, path: Path, doc: YamlDoc, problems: Problems
+) -> None:
     """The foreword's and back cover's links and images, by the rules of a post's: nothing outside the
     chamber, no absolute path or file: URL, never the roster or a file that is not published. They are
     relative to the chamber folder, as the print reads them."""
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    posts = {real_path(p.path): Document(p.path, p.body, p.body_line, p.is_published(chamber.today))
-             for p in chamber.posts}
+    posts = {
+        real_path(p.path): Document(p.path, p.body, p.body_line, p.is_published(chamber.today)) for p in chamber.posts
+    }
     for key in ("foreword", "back_cover"):
         text, line = getattr(definition, key), doc.line(key)
         if not text or line is None:
@@ -267,12 +302,14 @@ def _check_markdown_links(chamber: Chamber, definition: IssueFile, path: Path, d
         # the key's own line.
         written = lines[line - 1].split(":", 1)[-1].strip() if line <= len(lines) else ""
         body_line = line + 1 if written[:1] in ("|", ">") else line
-        check_document_links(Document(path, text, body_line, True, base=chamber.folder), posts, chamber.folder,
-                             problems)
+        check_document_links(
+            Document(path, text, body_line, True, base=chamber.folder), posts, chamber.folder, problems
+        )
 
 
-def _check_refs(chamber: Chamber, lead: str | None, sections: list[str], path: Path, doc: YamlDoc,
-                problems: Problems) -> None:
+def _check_refs(
+    chamber: Chamber, lead: str | None, sections: list[str], path: Path, doc: YamlDoc, problems: Problems
+) -> None:
     if lead:
         _check_post_ref(chamber, lead, path, doc, ("lead",), problems)
     categories = chamber.info.categories
@@ -281,10 +318,15 @@ def _check_refs(chamber: Chamber, lead: str | None, sections: list[str], path: P
             _check_post_ref(chamber, entry, path, doc, ("sections", index), problems)
         elif entry not in categories:
             close = difflib.get_close_matches(entry, categories, n=1, cutoff=0.5)
-            problems.error(path, f"{entry!r} is neither a category nor a post file", line=doc.line("sections", index),
-                           field=f"sections.{index}",
-                           expected=f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(categories)
-                           + "; or a post file such as 2026/2026-05-21-falv-peixun.md")
+            problems.error(
+                path,
+                f"{entry!r} is neither a category nor a post file",
+                line=doc.line("sections", index),
+                field=f"sections.{index}",
+                expected=f"did you mean '{close[0]}'?"
+                if close
+                else "one of: " + ", ".join(categories) + "; or a post file such as 2026/2026-05-21-falv-peixun.md",
+            )
 
 
 def period_issue(issue_id: str, date_from: dt.date | None, date_to: dt.date | None, paper: str = "A4") -> Issue:
@@ -327,8 +369,17 @@ class _ImageExtension(Extension):
         md.treeprocessors.register(_ImageResolver(md, self.resolve), "cp_images", 5)
 
 
-MARKDOWN_EXTENSIONS = ["abbr", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "admonition",
-                       "pymdownx.tilde", "pymdownx.betterem"]
+MARKDOWN_EXTENSIONS = [
+    "abbr",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "admonition",
+    "pymdownx.tilde",
+    "pymdownx.betterem",
+]
 # The site's sanitizing rules, minus what paper cannot show (frames, video, form controls).
 NOT_PRINTED = {"iframe", "video", "source", "input", "label"}
 PRINT_TAGS = sanitize.TAGS - NOT_PRINTED
@@ -356,24 +407,35 @@ class _Files:
         def resolve(src: str) -> str | None:
             found = resolve_inside(base, src.split("#")[0].split("?")[0], self.root)
             if found is None:
-                log.warning("image %r (in %s) is not a file inside the chamber folder: left out of the print",
-                            src, base)
+                log.warning(
+                    "image %r (in %s) is not a file inside the chamber folder: left out of the print", src, base
+                )
                 return None
             return self.add(found)
+
         return resolve
 
 
 def markdown_html(text: str, base: Path, files: _Files) -> str:
     """Editor Markdown → print HTML: images copied, anything unsafe removed (no script, no remote frame)."""
-    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS + [_ImageExtension(files.resolver(base))],
-                           extension_configs={"footnotes": {"UNIQUE_IDS": True}}, output_format="html")
+    md = markdown.Markdown(
+        extensions=MARKDOWN_EXTENSIONS + [_ImageExtension(files.resolver(base))],
+        extension_configs={"footnotes": {"UNIQUE_IDS": True}},
+        output_format="html",
+    )
     return _clean(md.convert(without_comments(text)))
 
 
 def _clean(html: str) -> str:
-    return nh3.clean(html, tags=PRINT_TAGS, clean_content_tags={"script", "style", "iframe", "video"},
-                     attributes=PRINT_ATTRIBUTES, url_schemes=sanitize.URL_SCHEMES, link_rel=None,
-                     strip_comments=True)
+    return nh3.clean(
+        html,
+        tags=PRINT_TAGS,
+        clean_content_tags={"script", "style", "iframe", "video"},
+        attributes=PRINT_ATTRIBUTES,
+        url_schemes=sanitize.URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def _article(post: Post, index: int, files: _Files) -> Article:
@@ -395,8 +457,11 @@ def _article(post: Post, index: int, files: _Files) -> Article:
 
 def _period_posts(chamber: Chamber, date_from: dt.date | None, date_to: dt.date) -> list[Post]:
     """Published posts of the period, oldest first (the order of a chronicle)."""
-    posts = [p for p in chamber.posts if p.is_published(chamber.today)
-             and (date_from is None or p.date >= date_from) and p.date <= date_to]
+    posts = [
+        p
+        for p in chamber.posts
+        if p.is_published(chamber.today) and (date_from is None or p.date >= date_from) and p.date <= date_to
+    ]
     return sorted(posts, key=lambda p: (p.date, p.rel))
 
 
@@ -434,15 +499,20 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
     if lead_post is None and not definition.lead and all_chosen:
         # Default lead: a pinned post, else the newest with a cover picture, else the newest.
         newest = sorted(all_chosen, key=lambda p: (p.date, p.rel), reverse=True)
-        lead_post = (next((p for p in newest if p.meta.pin), None)
-                     or next((p for p in newest if p.cover), None) or newest[0])
+        lead_post = (
+            next((p for p in newest if p.meta.pin), None) or next((p for p in newest if p.cover), None) or newest[0]
+        )
     if not all_chosen and lead_post is None:
         problems = Problems(chamber.folder.parent.parent)
         where = issue.path or chamber.folder / ISSUES_DIR
         period = f"{format_date(date_from) if date_from else '开始'} — {format_date(date_to)}"
-        problems.error(where, f"no published post to print in the period {period}",
-                       line=issue.doc.line("from_") if issue.doc else None, field="from",
-                       expected="widen the period (from/to) or name posts under sections")
+        problems.error(
+            where,
+            f"no published post to print in the period {period}",
+            line=issue.doc.line("from_") if issue.doc else None,
+            field="from",
+            expected="widen the period (from/to) or name posts under sections",
+        )
         raise ContentError(problems.items)
 
     counter = iter(range(1, 10_000))
@@ -457,8 +527,11 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
 
     new_members = []
     if definition.new_members:
-        new_members = [NewMember(m.name, m.position, m.industry) for m in chamber.listed_members
-                       if m.joined and (date_from is None or m.joined >= date_from) and m.joined <= date_to]
+        new_members = [
+            NewMember(m.name, m.position, m.industry)
+            for m in chamber.listed_members
+            if m.joined and (date_from is None or m.joined >= date_from) and m.joined <= date_to
+        ]
     events = []
     if definition.events:
         # Upcoming when the issue comes out: after its period, or after today for a period not over yet.
@@ -500,8 +573,12 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(PRINT_THEME), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(PRINT_THEME),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["zh_date"] = format_date
     return env
 
@@ -515,8 +592,9 @@ def issue_html(issue: PrintIssue, fonts: PrintFonts) -> str:
     """The print HTML of an issue (pure: the same model gives the same text)."""
     template = _environment().get_template("newsletter.html")
     css = (PRINT_THEME / "print.css").read_text(encoding="utf-8")
-    return template.render(issue=issue, css=css, page_css=_page_css(issue.paper, fonts, issue.color),
-                           free_notice=FREE_NOTICE)
+    return template.render(
+        issue=issue, css=css, page_css=_page_css(issue.paper, fonts, issue.color), free_notice=FREE_NOTICE
+    )
 
 
 def _write_files(html: str, files: dict[str, Path], name: str, out_dir: Path) -> Path:
@@ -534,8 +612,15 @@ def _write_files(html: str, files: dict[str, Path], name: str, out_dir: Path) ->
     return html_file
 
 
-def write_issue(chamber: Chamber, issue: Issue, out_dir: Path, *, paper: str | None = None,
-                fonts: PrintFonts | None = None, kept: Path | None = None) -> IssueOutput:
+def write_issue(
+    chamber: Chamber,
+    issue: Issue,
+    out_dir: Path,
+    *,
+    paper: str | None = None,
+    fonts: PrintFonts | None = None,
+    kept: Path | None = None,
+) -> IssueOutput:
     """Print one issue: `<out_dir>/<ID>.pdf`, with `<ID>.html` and `<ID>.files/` for a browser preview."""
     fonts = fonts or find_fonts()
     model = build_issue(chamber, issue, paper)
@@ -548,8 +633,9 @@ def write_issue(chamber: Chamber, issue: Issue, out_dir: Path, *, paper: str | N
 # --- the charter -------------------------------------------------------------------------------
 
 
-def write_charter(chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None = None,
-                  kept: Path | None = None) -> PdfInfo | None:
+def write_charter(
+    chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None = None, kept: Path | None = None
+) -> PdfInfo | None:
     """Print the charter as `<out_dir>/charter.pdf` (None when the chamber has no charter).
 
     The text, its chapter and article anchors and the adoption facts come from the charter module, the
@@ -562,9 +648,12 @@ def write_charter(chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None =
     body = _clean(document.html)
     template = _environment().get_template("charter.html")
     html = template.render(
-        document=document, chamber_name=chamber.info.name, body=body,
+        document=document,
+        chamber_name=chamber.info.name,
+        body=body,
         css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"),
-        page_css=_page_css("A4", fonts, chamber.info.color))
+        page_css=_page_css("A4", fonts, chamber.info.color),
+    )
     html_file = _write_files(html, {}, "charter", out_dir)
     return write_pdf(html_file, out_dir / "charter.pdf", root=out_dir, kept=kept)
 
@@ -578,11 +667,12 @@ class Printed:
 
     issues: list[IssueOutput] = field(default_factory=list)
     charter: PdfInfo | None = None
-    warnings: list[Problem] = field(default_factory=list)   # issues left unprinted, and why
+    warnings: list[Problem] = field(default_factory=list)  # issues left unprinted, and why
 
 
-def print_chamber(chamber: Chamber, issues: list[Issue], out_dir: Path, *,
-                  fonts: PrintFonts | None = None, kept: Path | None = None) -> Printed:
+def print_chamber(
+    chamber: Chamber, issues: list[Issue], out_dir: Path, *, fonts: PrintFonts | None = None, kept: Path | None = None
+) -> Printed:
     """Print every defined issue into `<out_dir>/newsletter/` and the charter into `<out_dir>/`; PDFs
     printed before from the same inputs are taken from `kept` (pdf.write_pdf).
 
@@ -597,11 +687,13 @@ def print_chamber(chamber: Chamber, issues: list[Issue], out_dir: Path, *,
         try:
             printed.issues.append(write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts, kept=kept))
         except ContentError as exc:
-            printed.warnings += [dataclasses.replace(p, message=p.message + "; the issue is not printed yet",
-                                                     severity="warning") for p in exc.problems]
+            printed.warnings += [
+                dataclasses.replace(p, message=p.message + "; the issue is not printed yet", severity="warning")
+                for p in exc.problems
+            ]
     printed.issues.sort(key=lambda o: (o.date, o.id), reverse=True)
     printed.charter = write_charter(chamber, out_dir, fonts=fonts, kept=kept)
-    if kept is not None and kept.is_dir():      # only what this build printed is kept
+    if kept is not None and kept.is_dir():  # only what this build printed is kept
         used = {info.key for info in [o.pdf for o in printed.issues] + [printed.charter] if info is not None}
         for path in kept.iterdir():
             if path.stem not in used:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .cache import out_id
 
 MEMORY_DIR = Path("/dev/shm")
-MEMORY_NEEDED = 2 * 1024**3    # free room in memory a build may take (a 2,000-post site is ~160 MB)
+MEMORY_NEEDED = 2 * 1024**3  # free room in memory a build may take (a 2,000-post site is ~160 MB)
 
 
 def make_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> Path | None:
@@ -90,7 +90,7 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
 
 def _sync_folder(source: str, target: str, leave: str | None, counts: Counter[str]) -> None:
     found = _lstat(target)
-    if found is not None and not stat.S_ISDIR(found.st_mode):     # a file or a link in the folder's place
+    if found is not None and not stat.S_ISDIR(found.st_mode):  # a file or a link in the folder's place
         os.remove(target)
         found = None
     if found is None:
@@ -129,7 +129,7 @@ def _sync_folder(source: str, target: str, leave: str | None, counts: Counter[st
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write `data` at `path` unless the file holds exactly that already; never through a link, never with
     a folder left in the file's place. Returns whether it wrote."""
-    return _write_over(path, data, _lstat(path))     # one call: this runs for every file of a site
+    return _write_over(path, data, _lstat(path))  # one call: this runs for every file of a site
 
 
 def _write_over(path: Path | str, data: bytes, found: os.stat_result | None) -> bool:
@@ -137,7 +137,7 @@ def _write_over(path: Path | str, data: bytes, found: os.stat_result | None) -> 
     if found is not None and stat.S_ISREG(found.st_mode):
         if found.st_size == len(data) and _read(path) == data:
             return False
-    elif found is not None:   # a link or a folder in the file's place
+    elif found is not None:  # a link or a folder in the file's place
         _remove(path)
     with open(path, "wb") as handle:
         handle.write(data)
@@ -151,7 +151,7 @@ def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> 
     ancestors: set[str] = set()
     for rel in keep:
         parent = os.path.dirname(os.path.normpath(rel))
-        while parent and parent not in ancestors:      # once one is in, all of its own are too
+        while parent and parent not in ancestors:  # once one is in, all of its own are too
             ancestors.add(parent)
             parent = os.path.dirname(parent)
     keep = keep | ancestors

@@ -15,9 +15,29 @@ from .sources import editor_files, load_markdown
 USUAL_ORDER = ["about", "services", "join", "contact"]
 # Names the site itself uses at its top level (a page `name` becomes the folder `name/`; file names with a
 # dot, such as chamber.json or feed.xml, cannot be page names at all). tests check a built site against it.
-RESERVED_NAMES = frozenset({"index", "news", "members", "organization", "newsletter", "search", "charter",
-                            "assets", "pagefind", "404", "feed", "sitemap", "chamber", "robots", "tags",
-                            "stylesheets", "javascripts", "images", "logos"})
+RESERVED_NAMES = frozenset(
+    {
+        "index",
+        "news",
+        "members",
+        "organization",
+        "newsletter",
+        "search",
+        "charter",
+        "assets",
+        "pagefind",
+        "404",
+        "feed",
+        "sitemap",
+        "chamber",
+        "robots",
+        "tags",
+        "stylesheets",
+        "javascripts",
+        "images",
+        "logos",
+    }
+)
 
 
 @dataclass
@@ -29,7 +49,7 @@ class PageMeta:
 @dataclass
 class Page:
     path: Path
-    name: str        # file stem, e.g. about → URL about/
+    name: str  # file stem, e.g. about → URL about/
     meta: PageMeta
     body: str
     body_line: int
@@ -55,8 +75,10 @@ def page_name_problem(name: str) -> tuple[str, str] | None:
     the page's URL folder: lower-case letters, digits and -, and none of the site's own names."""
     if not SLUG.match(name):
         suggestion = pinyin_slug(name.lower()) or "about-us"
-        return (f"{name!r} is not a page name", f"lower-case letters a-z, digits and -: rename the file, "
-                f"e.g. {suggestion}.md")
+        return (
+            f"{name!r} is not a page name",
+            f"lower-case letters a-z, digits and -: rename the file, e.g. {suggestion}.md",
+        )
     if name in RESERVED_NAMES:
         return f"the page name {name!r} is used by the site itself", f"rename the file, e.g. about-{name}.md"
     return None
@@ -65,7 +87,7 @@ def page_name_problem(name: str) -> tuple[str, str] | None:
 def load_pages(folder: Path, problems: Problems) -> list[Page]:
     pages = []
     for path in editor_files(folder, "pages", problems, (".md",), recursive=False):
-        name = path.name[:-len(".md")]
+        name = path.name[: -len(".md")]
         why = page_name_problem(name)
         if why:
             problems.error(path, why[0], expected=why[1])

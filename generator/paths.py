@@ -48,7 +48,7 @@ def real_path(path: Path) -> Path:
 def _real_text(path: Path) -> str:
     # As text: a chamber's load resolves some 15,000 paths, and a Path object costs more than the lookup.
     given = os.fspath(path)
-    if ".." in given.split(os.sep):       # abspath drops `x/..` by name; only resolving follows the link x
+    if ".." in given.split(os.sep):  # abspath drops `x/..` by name; only resolving follows the link x
         return os.path.realpath(given)
     folder, name = os.path.split(os.path.abspath(given))
     real = _REAL_FOLDERS.get(folder)
@@ -60,7 +60,6 @@ def _real_text(path: Path) -> str:
 
 def forget_folders() -> None:
     _REAL_FOLDERS.clear()
-
 
 
 class BadOutputFolder(ValueError):
@@ -79,8 +78,11 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
     for what, folder in protected.items():
         real = Path(_real_text(folder))
         if out == real or is_inside(out, real):
-            raise BadOutputFolder(f"--out {out_dir} is inside {what} ({folder}): choose an output folder outside "
-                                "it, e.g. --out sites")
+            raise BadOutputFolder(
+                f"--out {out_dir} is inside {what} ({folder}): choose an output folder outside it, e.g. --out sites"
+            )
         if is_inside(real, out):
-            raise BadOutputFolder(f"--out {out_dir} contains {what} ({folder}): a build replaces the folders "
-                                "under --out; choose a folder of its own, e.g. --out sites")
+            raise BadOutputFolder(
+                f"--out {out_dir} contains {what} ({folder}): a build replaces the folders "
+                "under --out; choose a folder of its own, e.g. --out sites"
+            )

@@ -27,10 +27,27 @@ log = logging.getLogger(__name__)
 FONT_PACKAGE = "fonts-noto-cjk"
 
 # Preferred families, best first. Any other installed font that covers Simplified Chinese is accepted.
-SERIF_FAMILIES = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN", "思源宋体",
-                  "AR PL UMing CN", "FandolSong", "SimSun", "宋体")
-SANS_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "思源黑体",
-                 "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Droid Sans Fallback", "SimHei", "黑体")
+SERIF_FAMILIES = (
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "Source Han Serif CN",
+    "思源宋体",
+    "AR PL UMing CN",
+    "FandolSong",
+    "SimSun",
+    "宋体",
+)
+SANS_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "思源黑体",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "SimHei",
+    "黑体",
+)
 PAPER_SIZES = ("A4", "A5")
 
 
@@ -41,7 +58,8 @@ class FontMissing(Exception):
         super().__init__(
             "no Chinese (CJK) font is installed, so the PDF cannot be printed without empty boxes. "
             f"Install one, e.g. on Debian or Ubuntu: sudo apt-get install {FONT_PACKAGE} "
-            "(then run the command again)")
+            "(then run the command again)"
+        )
 
 
 @dataclass(frozen=True)
@@ -70,8 +88,12 @@ def list_cjk_faces() -> list[FontFace]:
     if shutil.which("fc-list") is None:
         log.warning("fc-list (fontconfig) is not installed: cannot look for Chinese fonts")
         return []
-    result = subprocess.run(["fc-list", ":lang=zh-cn", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["fc-list", ":lang=zh-cn", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     faces = []
     for line in result.stdout.splitlines():
         parts = line.split("\t")
@@ -113,14 +135,17 @@ def fonts_css(fonts: PrintFonts) -> str:
 
     Nothing is ever set in serif bold or in italics, so exactly two faces are embedded.
     """
+
     def quoted(name: str) -> str:
         return '"' + name.replace("\\", "").replace('"', "") + '"'
 
     serif, sans = quoted(fonts.serif), f"{quoted(fonts.sans)}, {quoted(fonts.serif)}"
-    return (f"@page {{ font-family: {serif}; }}\n"
-            f"html, body {{ font-family: {serif}; font-weight: normal; }}\n"
-            f"h1, h2, h3, h4, h5, h6, b, strong, em, i, th, dt, .sans {{ font-family: {sans}; font-weight: bold; }}\n"
-            "em, i, cite, var, dfn, address { font-style: normal; }\n")
+    return (
+        f"@page {{ font-family: {serif}; }}\n"
+        f"html, body {{ font-family: {serif}; font-weight: normal; }}\n"
+        f"h1, h2, h3, h4, h5, h6, b, strong, em, i, th, dt, .sans {{ font-family: {sans}; font-weight: bold; }}\n"
+        "em, i, cite, var, dfn, address { font-style: normal; }\n"
+    )
 
 
 @dataclass(frozen=True)
@@ -128,7 +153,7 @@ class PdfInfo:
     path: Path
     pages: int
     size: int
-    key: str | None = None      # what it was printed from (print_key), when it is kept for later builds
+    key: str | None = None  # what it was printed from (print_key), when it is kept for later builds
 
 
 # The address the print HTML and its images are read at, whatever folder they are in: WeasyPrint names each
@@ -151,7 +176,7 @@ def _fetcher(root: Path):
                 return super().fetch(url, headers)
             if parsed.scheme != "file" or not parsed.path.startswith(PRINT_ROOT):
                 raise ValueError(f"refusing to load {url}: only files of the chamber are printed")
-            path = (allowed / unquote(parsed.path[len(PRINT_ROOT):])).resolve()
+            path = (allowed / unquote(parsed.path[len(PRINT_ROOT) :])).resolve()
             if not path.is_relative_to(allowed):
                 raise ValueError(f"refusing to load {path}: outside {allowed}")
             return super().fetch(path.as_uri(), headers)
@@ -177,8 +202,7 @@ def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = 
     from weasyprint import HTML
 
     base = "file://" + PRINT_ROOT + quote(html_file.resolve().relative_to(root.resolve()).as_posix())
-    document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base,
-                    url_fetcher=_fetcher(root)).render()
+    document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base, url_fetcher=_fetcher(root)).render()
     target.parent.mkdir(parents=True, exist_ok=True)
     document.write_pdf(target)
     log.info("%s: %d pages", target, len(document.pages))
@@ -188,9 +212,9 @@ def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = 
             kept.mkdir(parents=True, exist_ok=True)
             temporary = kept / f"{key}.{os.getpid()}.tmp"
             shutil.copyfile(target, temporary)
-            os.replace(temporary, kept / f"{key}.pdf")     # whole or not at all: other builds may read it
+            os.replace(temporary, kept / f"{key}.pdf")  # whole or not at all: other builds may read it
             write_json(kept / f"{key}.json", {"pages": info.pages, "size": info.size})
-        except OSError as exc:     # a PDF that cannot be kept only costs time
+        except OSError as exc:  # a PDF that cannot be kept only costs time
             log.warning("printed PDF not kept: %s", exc)
     return info
 
@@ -206,7 +230,9 @@ def print_key(html_file: Path) -> str:
     folder = html_file.with_name(f"{html_file.stem}.files")
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
         if path.is_file():
-            digest.update(f"\n{path.relative_to(folder).as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+            digest.update(
+                f"\n{path.relative_to(folder).as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest()
+            )
     return digest.hexdigest()
 
 

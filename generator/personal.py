@@ -21,7 +21,7 @@ GROUP = re.compile(r"[0-9０-９]+")
 JOINER_CHARS = frozenset("\t.·()（）\u2212~～\\\u200b\u200c\u200d\u2060\ufeff")
 MAX_JOINER = 3
 PLUS = "+＋"
-CHECK = "xXｘＸ"      # the last character of an 18-character ID number may be X
+CHECK = "xXｘＸ"  # the last character of an 18-character ID number may be X
 MOBILE = re.compile(r"1[3-9]\d{9}")
 COUNTRY = ("86", "0086")
 DATE = r"(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])"
@@ -37,7 +37,7 @@ class Found:
     kind: Literal["mobile", "id", "email"]
     start: int
     end: int
-    digits: str          # ASCII digits (and X) without a country code; "" for an e-mail address
+    digits: str  # ASCII digits (and X) without a country code; "" for an e-mail address
 
 
 def masked(digits: str) -> str:
@@ -52,7 +52,8 @@ def _ascii(text: str) -> str:
 def _joins(between: str) -> bool:
     """Whether the characters between two digit groups join them into one number."""
     return 0 < len(between) <= MAX_JOINER and all(
-        c in JOINER_CHARS or unicodedata.category(c) in ("Zs", "Pd") for c in between)
+        c in JOINER_CHARS or unicodedata.category(c) in ("Zs", "Pd") for c in between
+    )
 
 
 def _runs(text: str) -> list[list[re.Match]]:
@@ -60,7 +61,7 @@ def _runs(text: str) -> list[list[re.Match]]:
     runs: list[list[re.Match]] = []
     for group in GROUP.finditer(text):
         last = runs[-1][-1] if runs else None
-        if last is not None and _joins(text[last.end():group.start()]):
+        if last is not None and _joins(text[last.end() : group.start()]):
             runs[-1].append(group)
         else:
             runs.append([group])
@@ -88,8 +89,10 @@ def find_numbers(text: str) -> list[Found]:
                 end = run[j].end()
                 if end < len(text) and text[end] in CHECK and len(digits) == 17:
                     digits, end = digits + "X", end + 1
-                bare = next((digits[len(c):] for c in COUNTRY if digits.startswith(c) and
-                             MOBILE.fullmatch(digits[len(c):])), digits)
+                bare = next(
+                    (digits[len(c) :] for c in COUNTRY if digits.startswith(c) and MOBILE.fullmatch(digits[len(c) :])),
+                    digits,
+                )
                 kind = _number(bare)
                 if kind:
                     start = run[i].start()
@@ -106,7 +109,7 @@ def find_numbers(text: str) -> list[Found]:
 
 
 DIGIT = re.compile(r"[0-9０-９]")
-SHORTEST = 11          # digits of the shortest number found here (a mobile; an ID number has 15 or 18)
+SHORTEST = 11  # digits of the shortest number found here (a mobile; an ID number has 15 or 18)
 
 
 def find_emails(text: str) -> list[Found]:
@@ -117,14 +120,18 @@ def scrub(text: str, *, keep_mobiles: bool, emails: bool = True) -> tuple[str, l
     """`text` with ID numbers and (with `emails`) e-mail addresses removed and mobiles masked (kept as written
     with `keep_mobiles`), and what was changed. A number inside an address (13900000001@qq.com) goes with it."""
     if len(DIGIT.findall(text)) < SHORTEST and not (emails and ("@" in text or "＠" in text)):
-        return text, []         # most cells: too few digits for any number, no address (a roster's 33,000)
+        return text, []  # most cells: too few digits for any number, no address (a roster's 33,000)
     addresses = find_emails(text) if emails else []
-    numbers = [f for f in find_numbers(text) if f.kind == "id" or not keep_mobiles
-               if not any(a.start < f.end and f.start < a.end for a in addresses)]
+    numbers = [
+        f
+        for f in find_numbers(text)
+        if f.kind == "id" or not keep_mobiles
+        if not any(a.start < f.end and f.start < a.end for a in addresses)
+    ]
     changed = sorted(addresses + numbers, key=lambda f: f.start)
     out, last = [], 0
     for f in changed:
-        out.append(text[last:f.start])
+        out.append(text[last : f.start])
         out.append(masked(f.digits) if f.kind == "mobile" else "")
         last = f.end
     out.append(text[last:])

@@ -26,8 +26,17 @@ from .cache import StagedPosts, cache_root, slug_memo, staged_posts, tooling_key
 from .chinese import format_date
 from .content import load_chamber
 from .csp import add_policy
-from .docs import (Tree, content_tree, editor_sources, logo_docs_path, members_tree, nav, printed_tree,
-                   split_tree, write_tree)
+from .docs import (
+    Tree,
+    content_tree,
+    editor_sources,
+    logo_docs_path,
+    members_tree,
+    nav,
+    printed_tree,
+    split_tree,
+    write_tree,
+)
 from .feeds import FEED_FILE
 from .forked import Finished, Forked
 from .errors import ContentError
@@ -111,11 +120,11 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self.printing: Finished[Printed] | Forked[Printed] | None = None
         self.printed: Printed | None = None
         self._editor_pages: set[str] = set()
-        self._generated: dict[str, str] = {}   # docs handed to MkDocs in memory (split_tree)
+        self._generated: dict[str, str] = {}  # docs handed to MkDocs in memory (split_tree)
         self._renderer: PageRenderer | None = None
-        self.workers = 1   # processes `chamber build` lets this build use
+        self.workers = 1  # processes `chamber build` lets this build use
         self.indexers = 0  # search indexers to start for the index `chamber build` makes next
-        self.members_primed: forked.Primed | None = None   # prime_members(), when `chamber build` started one
+        self.members_primed: forked.Primed | None = None  # prime_members(), when `chamber build` started one
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -124,8 +133,10 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self.chamber = chamber
         plain = self.config.plain
         # Names and staged posts of earlier builds (.cache/): not with `plain`.
-        with contextlib.nullcontext() if plain else slug_memo(chamber), \
-                contextlib.nullcontext(StagedPosts()) if plain else staged_posts(chamber) as posts_staged_before:
+        with (
+            contextlib.nullcontext() if plain else slug_memo(chamber),
+            contextlib.nullcontext(StagedPosts()) if plain else staged_posts(chamber) as posts_staged_before,
+        ):
             # The members' docs (segmenting and pinyin for their URL names and order: the larger part of a
             # first build's pages stage) are made by another process meanwhile when the build has two.
             primed, self.members_primed = self.members_primed, None
@@ -135,12 +146,11 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             else:
                 making = forked.call(_members_and_names, chamber, background=self.workers > 1)
             try:
-                tree = content_tree(chamber, members=lambda: _learn_names(making.result()),
-                                    staged=posts_staged_before)
-                blog.category_slugs(chamber)      # asked for by the blog later: kept with the names
-                directory.reading(chamber.info.name)     # the portal's order (build._write_summary)
+                tree = content_tree(chamber, members=lambda: _learn_names(making.result()), staged=posts_staged_before)
+                blog.category_slugs(chamber)  # asked for by the blog later: kept with the names
+                directory.reading(chamber.info.name)  # the portal's order (build._write_summary)
             except BaseException:
-                with contextlib.suppress(BaseException):   # the helper is waited for; its error is not ours
+                with contextlib.suppress(BaseException):  # the helper is waited for; its error is not ours
                     making.result()
                 raise
         self.printed = self.printing.result() if self.printing else None
@@ -179,7 +189,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def on_nav(self, nav, *, config: MkDocsConfig, files):
         blog.link_by_date(config)
         # The files are final now: every page is converted by one parser, through the page cache.
-        if not self.config.plain:     # plain: MkDocs converts each page itself
+        if not self.config.plain:  # plain: MkDocs converts each page itself
             cache_dir = cache_root(self.chamber.folder.parent) / "pages" / self.chamber.slug if self.chamber else None
             self._renderer = PageRenderer(config, files, cache_dir, self.workers)
         return nav

@@ -27,10 +27,11 @@ def portal_entries(out_dir: Path) -> list[dict]:
             entries.append(json.loads(summary.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             log.warning("skipping %s: %s", summary, exc)
+
     def order(entry: dict) -> str:
         if isinstance(entry.get("sort_key"), str):
             return entry["sort_key"]
-        from .chinese import pinyin_key      # a site built before chamber.json had its sort key
+        from .chinese import pinyin_key  # a site built before chamber.json had its sort key
 
         return pinyin_key(entry.get("name", ""))
 
@@ -44,10 +45,12 @@ def portal_title(entries: list[dict]) -> str:
 
 
 def render_portal(entries: list[dict], *, title: str | None = None) -> str:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    return env.get_template("index.html").render(chambers=entries, title=title or portal_title(entries),
-                                                 updated=dt.date.today())
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    return env.get_template("index.html").render(
+        chambers=entries, title=title or portal_title(entries), updated=dt.date.today()
+    )
 
 
 def write_portal(out_dir: Path) -> Path:

@@ -27,10 +27,10 @@ log = logging.getLogger(__name__)
 
 # The content marker holds "<h1" as every profile does: Material adds a heading to pages without one.
 TITLE, DESCRIPTION, CONTENT, ADDRESS = "\x1bTITLE\x1b", "\x1bDESCRIPTION\x1b", "\x1bCONTENT<h1\x1b", "\x1bADDRESS\x1b"
-ANCHOR = "\x1bANCHOR\x1b"   # the first heading's id: the "skip to content" link points to it
+ANCHOR = "\x1bANCHOR\x1b"  # the first heading's id: the "skip to content" link points to it
 MARKERS = (TITLE, DESCRIPTION, CONTENT, ADDRESS, ANCHOR)
-CHECKED = 2          # profiles drawn both ways before the shell is trusted
-PLAIN = re.compile(r"[^&<>\"'\s\x1b]+(?: [^&<>\"'\s\x1b]+)*")   # text every template filter leaves as it is
+CHECKED = 2  # profiles drawn both ways before the shell is trusted
+PLAIN = re.compile(r"[^&<>\"'\s\x1b]+(?: [^&<>\"'\s\x1b]+)*")  # text every template filter leaves as it is
 
 
 def is_profile(page: Page) -> bool:
@@ -46,7 +46,7 @@ class ProfileShell:
         self.shell: str | None = None
         self.meta_keys: tuple | None = None
         self.hide: object = None
-        self.check = Checked(CHECKED)    # until trusted, profiles are drawn both ways; if they differ, in full
+        self.check = Checked(CHECKED)  # until trusted, profiles are drawn both ways; if they differ, in full
 
     def build_page(self, page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
         if excluded or self.check.trusted is False or not is_profile(page) or not self._fits(page):
@@ -71,8 +71,13 @@ class ProfileShell:
     def _fits(self, page: Page) -> bool:
         values = [str(page.meta.get("title", "")), str(page.meta.get("description", ""))]
         content = page.content or ""
-        return (all(PLAIN.fullmatch(v) for v in values) and "<h1" in content and bool(page.toc.items)
-                and PLAIN.fullmatch(page.toc.items[0].id) is not None and not any(m in content for m in MARKERS))
+        return (
+            all(PLAIN.fullmatch(v) for v in values)
+            and "<h1" in content
+            and bool(page.toc.items)
+            and PLAIN.fullmatch(page.toc.items[0].id) is not None
+            and not any(m in content for m in MARKERS)
+        )
 
     def _same_kind(self, page: Page) -> bool:
         return tuple(page.meta) == self.meta_keys and page.meta.get("hide") == self.hide
@@ -100,7 +105,7 @@ class ProfileShell:
             return config.plugins.on_post_page(output, page=stand_in, config=config)
         finally:
             stand_in.active = False
-            page.file.page = page    # Page.__init__ is not run by copy, but be sure the file keeps its page
+            page.file.page = page  # Page.__init__ is not run by copy, but be sure the file keeps its page
 
     def _fill(self, page: Page) -> str:
         assert self.shell is not None

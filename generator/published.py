@@ -23,22 +23,40 @@ from .sources import editor_files, is_ignored_name
 from .svg import SVG_SUFFIXES, svg_problem
 
 # What an editor links on purpose besides pictures: documents and media. Everything else is refused.
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".ppt", ".pptx", ".pps", ".ppsx", ".wps", ".dps",
-                               ".odt", ".odp", ".rtf", ".txt"})
+DOCUMENT_SUFFIXES = frozenset(
+    {".pdf", ".doc", ".docx", ".ppt", ".pptx", ".pps", ".ppsx", ".wps", ".dps", ".odt", ".odp", ".rtf", ".txt"}
+)
 MEDIA_SUFFIXES = frozenset({".mp4", ".webm", ".mp3", ".m4a", ".ogg", ".wav"})
 # Named here only to say clearly why they are refused (they are not allowed anyway).
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xlsb", ".xls", ".xlk", ".xlt", ".xltx", ".xltm", ".et",
-                                  ".ett", ".ods", ".numbers", ".csv", ".tsv"})
+SPREADSHEET_SUFFIXES = frozenset(
+    {
+        ".xlsx",
+        ".xlsm",
+        ".xlsb",
+        ".xls",
+        ".xlk",
+        ".xlt",
+        ".xltx",
+        ".xltm",
+        ".et",
+        ".ett",
+        ".ods",
+        ".numbers",
+        ".csv",
+        ".tsv",
+    }
+)
 BACKUP_SUFFIXES = frozenset({".bak", ".tmp", ".temp", ".old", ".orig", ".swp", ".backup", ".wbk", ".asd"})
-ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".mhtml", ".mht", ".svgz", ".xml",
-                             ".xsl", ".js", ".mjs", ".swf"})
+ACTIVE_SUFFIXES = frozenset(
+    {".html", ".htm", ".xhtml", ".xht", ".shtml", ".mhtml", ".mht", ".svgz", ".xml", ".xsl", ".js", ".mjs", ".swf"}
+)
 # A roster under another name: 会员名录.pdf, 通讯录2025.docx, members-2025.txt, roster.doc.
 _ROSTER_NAME = re.compile(r"名录|名单|通讯录|花名册|联系方式|^members?(?![a-z])|^roster|^contacts?(?![a-z])")
 _BACKUP_NAME = re.compile(r"^(backup|copy) of |^副本|的副本|备份")
 # In text: a mainland mobile number (any spacing, +86) or a resident ID number is personal data.
 _CELL_SEPARATORS = re.compile(r"[,，\t;；|]")
-TEXT_PEEK = 1024 * 1024          # how much of a document is looked at for personal data
-OLE_PEEK = 16 * 1024 * 1024      # how much of an old-format office file is looked at for a workbook
+TEXT_PEEK = 1024 * 1024  # how much of a document is looked at for personal data
+OLE_PEEK = 16 * 1024 * 1024  # how much of an old-format office file is looked at for a workbook
 
 # Verdicts by path, size and modification time: a chamber's pages link the same files at every build.
 _VERDICTS: dict[tuple[str, int, int], str | None] = {}
@@ -82,7 +100,7 @@ def _content_problem(path: Path, suffix: str) -> str | None:
         head = handle.read(TEXT_PEEK)
     if head.startswith(b"PK\x03\x04"):
         return "is a spreadsheet saved under another name" if _zip_is_spreadsheet(path) else None
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):       # Word/Excel 97-2003, WPS
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # Word/Excel 97-2003, WPS
         return "is a spreadsheet saved under another name" if _ole_is_spreadsheet(path) else None
     if suffix == ".pdf" and b"%PDF-" not in head[:1024]:
         return "is not a PDF (its content is something else)"
@@ -101,8 +119,11 @@ def _zip_is_spreadsheet(path: Path) -> bool:
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except (zipfile.BadZipFile, OSError, KeyError):
         return False
-    return (any(n.startswith("xl/") for n in names) or b"spreadsheet" in mimetype
-            or any(n.startswith("Index/Tables") for n in names))
+    return (
+        any(n.startswith("xl/") for n in names)
+        or b"spreadsheet" in mimetype
+        or any(n.startswith("Index/Tables") for n in names)
+    )
 
 
 def _ole_is_spreadsheet(path: Path) -> bool:
@@ -115,8 +136,13 @@ def _ole_is_spreadsheet(path: Path) -> bool:
 
 # Unicode text saved by Notepad ("Unicode", "Unicode big endian") or Word: its byte order mark, longest first
 # (the UTF-32 mark starts with UTF-16's).
-_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8-sig"),
-         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
 
 
 def _decoded(data: bytes) -> str | None:
@@ -132,7 +158,7 @@ def _decoded(data: bytes) -> str | None:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", errors="replace")      # cut inside a character, or mixed
+    return data.decode("utf-8", errors="replace")  # cut inside a character, or mixed
 
 
 def _wide_encoding(sample: bytes) -> str | None:
@@ -141,7 +167,7 @@ def _wide_encoding(sample: bytes) -> str | None:
     words = len(sample) // 4
     if words < 4:
         return None
-    nul = [sample[k:words * 4:4].count(0) / words for k in range(4)]      # share of NULs at each place of 4
+    nul = [sample[k : words * 4 : 4].count(0) / words for k in range(4)]  # share of NULs at each place of 4
     if nul[2] > 0.9 and nul[3] > 0.9 and nul[0] < 0.1:
         return "utf-32-le"
     if nul[0] > 0.9 and nul[1] > 0.9 and nul[3] < 0.1:
@@ -167,13 +193,15 @@ def rtf_text(data: bytes) -> str:
     document's code page (\\ansicpg936: GB18030), Unicode escapes, a non-breaking space (\\~) as a space, breaks
     of paragraphs and table cells as new lines and tabs, other control words and braces dropped."""
     codepage = re.search(rb"\\ansicpg(\d+)", data[:4096])
-    encoding = "gb18030" if codepage is None or codepage.group(1) in (b"936", b"54936") else f"cp{int(codepage.group(1))}"
+    encoding = (
+        "gb18030" if codepage is None or codepage.group(1) in (b"936", b"54936") else f"cp{int(codepage.group(1))}"
+    )
     try:
         b"".decode(encoding)
     except LookupError:
         encoding = "gb18030"
     out: list[str] = []
-    pending = bytearray()        # hex bytes: one character may take two (GB18030: four)
+    pending = bytearray()  # hex bytes: one character may take two (GB18030: four)
     skip, skip_after_unicode = 0, 1
     depth, hidden_from, group_opened = 0, None, False
     for token in _RTF_TOKEN.finditer(data):
@@ -192,7 +220,7 @@ def rtf_text(data: bytes) -> str:
         if hidden_from is not None:
             continue
         if skip and (hexbyte or not (word or symbol)):
-            skip -= 1        # the plain-text stand-in after a \\u escape
+            skip -= 1  # the plain-text stand-in after a \\u escape
             if not hexbyte:
                 rest = token.group()[1:]
                 if rest:
@@ -222,8 +250,11 @@ def rtf_text(data: bytes) -> str:
 
 # Audio and video by their first bytes: a kind's name for messages, and the signatures its files start with.
 MEDIA_KINDS = {
-    ".mp4": ("an MP4 video", "ftyp"), ".m4a": ("an M4A audio file", "ftyp"), ".webm": ("a WebM video", "ebml"),
-    ".mp3": ("an MP3 audio file", "mp3"), ".ogg": ("an Ogg audio or video file", "ogg"),
+    ".mp4": ("an MP4 video", "ftyp"),
+    ".m4a": ("an M4A audio file", "ftyp"),
+    ".webm": ("a WebM video", "ebml"),
+    ".mp3": ("an MP3 audio file", "mp3"),
+    ".ogg": ("an Ogg audio or video file", "ogg"),
     ".wav": ("a WAV audio file", "wav"),
 }
 
@@ -280,6 +311,9 @@ def published_assets(folder: Path, linked: set[Path], problems: Problems) -> lis
         if why is None:
             kept.append(path)
         elif real_path(path) not in linked:
-            problems.warning(path, f"{why}: left out of the site",
-                             expected="assets/ is for pictures, PDFs, office documents, audio and video")
+            problems.warning(
+                path,
+                f"{why}: left out of the site",
+                expected="assets/ is for pictures, PDFs, office documents, audio and video",
+            )
     return kept

@@ -30,8 +30,13 @@ from typing import Any, Callable
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import (Page, _ExtractAnchorsTreeprocessor, _ExtractTitleTreeprocessor,
-                                    _RawHTMLPreprocessor, _RelativePathTreeprocessor)
+from mkdocs.structure.pages import (
+    Page,
+    _ExtractAnchorsTreeprocessor,
+    _ExtractTitleTreeprocessor,
+    _RawHTMLPreprocessor,
+    _RelativePathTreeprocessor,
+)
 from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
@@ -67,15 +72,14 @@ class PageRenderer:
         self.files = files
         self.cached: dict[str, dict[str, Any]] = {}
         self.record: ShardedRecord | None = None
-        self._entries: dict[int, dict[str, Any]] = {}   # id(page) → the entry it was given this build
+        self._entries: dict[int, dict[str, Any]] = {}  # id(page) → the entry it was given this build
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
         self.workers = workers if cache_dir is not None and hasattr(os, "fork") else 1
-        self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []   # forked converters still to collect
-        self.positions: dict[int, int] = {}          # id(file) → its place in the order MkDocs reads pages
-        self.shared: _Claims | None = None           # which pages this process and the helpers have taken
-        self.md = FastMarkdown(extensions=config["markdown_extensions"],
-                               extension_configs=config["mdx_configs"] or {})
+        self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []  # forked converters still to collect
+        self.positions: dict[int, int] = {}  # id(file) → its place in the order MkDocs reads pages
+        self.shared: _Claims | None = None  # which pages this process and the helpers have taken
+        self.md = FastMarkdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
         # The same processors MkDocs registers per page, registered once; `_convert` resets their state.
         self.raw_html = _RawHTMLPreprocessor()
         self.raw_html._register(self.md)
@@ -85,10 +89,11 @@ class PageRenderer:
         self.relpath._register(self.md)
         self.title = _ExtractTitleTreeprocessor()
         self.title._register(self.md)
-        self.profile_check = Checked(PROFILES_CHECKED)   # until trusted, profiles are converted both ways
+        self.profile_check = Checked(PROFILES_CHECKED)  # until trusted, profiles are converted both ways
         site = hashlib.sha256(tooling_key().encode())
-        site.update(json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True,
-                               default=repr).encode())
+        site.update(
+            json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True, default=repr).encode()
+        )
         site.update(repr(config["validation"]).encode())
         for file in sorted(files, key=lambda f: f.src_uri):
             site.update(f"{file.src_uri}\0{file.url}\n".encode())
@@ -100,17 +105,18 @@ class PageRenderer:
 
     def attach(self, page: Page) -> None:
         """Make MkDocs convert this page here (called from the plugin's on_page_markdown)."""
-        page.render = types.MethodType(_render, page)   # type: ignore[method-assign]
-        page._renderer = self                           # type: ignore[attr-defined]
+        page.render = types.MethodType(_render, page)  # type: ignore[method-assign]
+        page._renderer = self  # type: ignore[attr-defined]
 
     def render(self, page: Page) -> None:
         assert page.markdown is not None
         if self.workers > 1:
             self._share_out(page)
-        key = hashlib.sha256(f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0".encode()
-                             + page.markdown.encode("utf-8")).hexdigest()
+        key = hashlib.sha256(
+            f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0".encode() + page.markdown.encode("utf-8")
+        ).hexdigest()
         if self.helpers and self.shared and not self.shared.claim_front(self.positions.get(id(page.file), -1)):
-            self._collect()     # the helpers have this page and every later one
+            self._collect()  # the helpers have this page and every later one
         entry = self.cached.get(key)
         if entry is not None:
             self.hits += 1
@@ -186,9 +192,13 @@ class PageRenderer:
             page.links_to_anchors = self.relpath.links_to_anchors
         if recorder.count:
             return None
-        return {"content": content, "toc": toc_tokens, "title": self.title.title,
-                "anchors": sorted(page.present_anchor_ids),
-                "links": {f.src_uri: links for f, links in self.relpath.links_to_anchors.items()}}
+        return {
+            "content": content,
+            "toc": toc_tokens,
+            "title": self.title.title,
+            "anchors": sorted(page.present_anchor_ids),
+            "links": {f.src_uri: links for f, links in self.relpath.links_to_anchors.items()},
+        }
 
     def _share_out(self, first: Page) -> None:
         """At the first page: fork helpers that convert the pages into the cache meanwhile, from the last.
@@ -212,12 +222,12 @@ class PageRenderer:
         returns what to cache."""
         from mkdocs.commands.build import _populate_page
 
-        logging.disable(logging.CRITICAL)      # this process's own pages log their messages themselves
+        logging.disable(logging.CRITICAL)  # this process's own pages log their messages themselves
         self.used = {}
         assert self.shared is not None
         while (index := self.shared.claim_back()) is not None:
             file = files[index]
-            page = file.page or Page(None, file, self.config)   # as MkDocs makes pages outside the nav
+            page = file.page or Page(None, file, self.config)  # as MkDocs makes pages outside the nav
             _populate_page(page, self.config, self.files)
         return self.used
 
@@ -225,7 +235,7 @@ class PageRenderer:
         for helper in self.helpers:
             try:
                 self.cached.update(helper.result())
-            except Exception:   # noqa: BLE001 - this process converts what the helper did not
+            except Exception:  # noqa: BLE001 - this process converts what the helper did not
                 log.debug("a conversion helper failed; its pages are converted here", exc_info=True)
         self.helpers = []
 
@@ -243,7 +253,7 @@ class _Claims:
     exactly once (shared with the processes forked after it was made)."""
 
     def __init__(self, count: int) -> None:
-        self.ends = SharedInts(0, count - 1)    # the next page from the front, the next from the back
+        self.ends = SharedInts(0, count - 1)  # the next page from the front, the next from the back
 
     def claim_front(self, index: int) -> bool:
         """Claim page `index` (the next from the front) unless the back has reached it."""
@@ -269,7 +279,7 @@ class _Claims:
 def _render(page: Page, config: MkDocsConfig, files: Files) -> None:
     if page.markdown is None:
         raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-    page._renderer.render(page)   # type: ignore[attr-defined]
+    page._renderer.render(page)  # type: ignore[attr-defined]
 
 
 def _apply(page: Page, entry: dict[str, Any], files: Files) -> None:
@@ -278,6 +288,8 @@ def _apply(page: Page, entry: dict[str, Any], files: Files) -> None:
     page._title_from_render = entry["title"]
     page.present_anchor_ids = set(entry["anchors"])
     if pages_log.getEffectiveLevel() > logging.DEBUG:
-        page.links_to_anchors = {files.get_file_from_path(src): links for src, links in entry["links"].items()
-                                 if files.get_file_from_path(src) is not None}
-
+        page.links_to_anchors = {
+            files.get_file_from_path(src): links
+            for src, links in entry["links"].items()
+            if files.get_file_from_path(src) is not None
+        }

@@ -54,8 +54,9 @@ def _filter(embed_hosts: frozenset[str]):
         if attribute == "class" and "mermaid" in value.split():
             return " ".join(c for c in value.split() if c != "mermaid") or None
         if tag == "input" and attribute == "type":
-            return value if value == "checkbox" else None    # task lists only
+            return value if value == "checkbox" else None  # task lists only
         return value
+
     return keep
 
 
@@ -68,7 +69,7 @@ def _cleaner_args(embed_hosts: frozenset[str]) -> dict:
         "attribute_filter": _filter(embed_hosts),
         "url_schemes": URL_SCHEMES,
         "link_rel": None,
-        "filter_style_properties": {"text-align"},   # table column alignment from Markdown
+        "filter_style_properties": {"text-align"},  # table column alignment from Markdown
         "strip_comments": True,
     }
 

@@ -23,20 +23,33 @@ FILES = [
 ]
 
 
-def scaffold(content_dir: Path, slug: str, *, name: str | None = None,
-             today: dt.date | None = None) -> list[tuple[Path, str]]:
+def scaffold(
+    content_dir: Path, slug: str, *, name: str | None = None, today: dt.date | None = None
+) -> list[tuple[Path, str]]:
     """Write the example chamber; refuses an invalid slug or an existing folder. Returns (path, purpose)."""
     folder = content_dir / slug
     if not SLUG.match(slug):
-        raise ContentError([Problem(str(folder), f"{slug!r} is not a valid chamber folder name",
-                                    expected="lower-case letters a-z, digits and -, e.g. anhui")])
+        raise ContentError(
+            [
+                Problem(
+                    str(folder),
+                    f"{slug!r} is not a valid chamber folder name",
+                    expected="lower-case letters a-z, digits and -, e.g. anhui",
+                )
+            ]
+        )
     if folder.exists():
         raise ContentError([Problem(str(folder), "the folder exists already", expected="choose another name")])
     today = today or dt.date.today()
     name = name or f"温州市{slug}商会"
     short = name.removeprefix("温州市")
-    values = {"__NAME__": name, "__SHORT__": short, "__SLUG__": slug, "__TODAY__": today.isoformat(),
-              "__YEAR__": str(today.year)}
+    values = {
+        "__NAME__": name,
+        "__SHORT__": short,
+        "__SLUG__": slug,
+        "__TODAY__": today.isoformat(),
+        "__YEAR__": str(today.year),
+    }
     written = []
     for source, target, purpose in FILES:
         path = folder / target.format(year=today.year, date=today.isoformat())

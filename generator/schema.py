@@ -64,8 +64,13 @@ def _type_name(tp: Any) -> str:
         return f"a list of {_type_name(typing.get_args(tp)[0])}"
     if dataclasses.is_dataclass(tp):
         return "keys: " + ", ".join(f.name for f in dataclasses.fields(tp))
-    return {str: "text", int: "a whole number", bool: "yes or no (true/false)",
-            dt.date: "a date such as 2026-05-21", float: "a number"}.get(tp, str(tp))
+    return {
+        str: "text",
+        int: "a whole number",
+        bool: "yes or no (true/false)",
+        dt.date: "a date such as 2026-05-21",
+        float: "a number",
+    }.get(tp, str(tp))
 
 
 class _Invalid(Exception):
@@ -170,8 +175,7 @@ class _Context:
     def fail_soft(self, at: tuple, message: str, *, expected: str | None = None) -> None:
         self.failed = True
         field = ".".join(str(p) for p in self.prefix + at)
-        self.problems.error(self.path, message, line=self.doc.line(*at), field=field or None,
-                            expected=expected)
+        self.problems.error(self.path, message, line=self.doc.line(*at), field=field or None, expected=expected)
 
     def fail(self, at: tuple, message: str, *, expected: str | None = None) -> typing.NoReturn:
         self.fail_soft(at, message, expected=expected)

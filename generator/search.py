@@ -47,19 +47,19 @@ from .paths import stays_inside
 
 log = logging.getLogger(__name__)
 
-INDEX_DIR = "pagefind"          # the index and its script, at the site root
-SEARCH_PAGE = "search.md"       # the search page (theme/material/search.html), where the header form leads
+INDEX_DIR = "pagefind"  # the index and its script, at the site root
+SEARCH_PAGE = "search.md"  # the search page (theme/material/search.html), where the header form leads
 # Parts of indexed pages that are not text to find: heading permalinks (¶), a profile's link back to the
 # directory (in every profile). A post's links back to the news and to the previous and next posts are
 # <nav> elements, which Pagefind leaves out by itself.
 EXCLUDE_SELECTORS = ".headerlink, .cp-profile__back"
-BUNDLES_FILE = "bundles.json"   # in INDEX_DIR: the bundles the search page merges into the one found there
-RECENT_YEARS = 3                # years of posts with a bundle each; earlier posts share one
-QUARTERS_FROM = 500             # a recent year with this many posts has a bundle per quarter instead (an edit
-                                # then indexes ~130+ posts again, not ~500+; each bundle adds a file or two
-                                # to a reader's first search)
-INDEXERS = 2                    # indexer processes at once (see _queue)
-SPLIT_FROM = 1000               # indexed pages from which the index is made in bundles
+BUNDLES_FILE = "bundles.json"  # in INDEX_DIR: the bundles the search page merges into the one found there
+RECENT_YEARS = 3  # years of posts with a bundle each; earlier posts share one
+QUARTERS_FROM = 500  # a recent year with this many posts has a bundle per quarter instead (an edit
+# then indexes ~130+ posts again, not ~500+; each bundle adds a file or two
+# to a reader's first search)
+INDEXERS = 2  # indexer processes at once (see _queue)
+SPLIT_FROM = 1000  # indexed pages from which the index is made in bundles
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
 MARKER = b"<article data-pagefind-body"
@@ -95,8 +95,9 @@ def mark_indexed(html: str, *, homepage: bool, meta: dict) -> str:
 
 
 def search_page_markdown() -> str:
-    return front_matter({"title": "搜索", "template": "search.html", "search": {"exclude": True},
-                         "hide": ["navigation", "toc"]})
+    return front_matter(
+        {"title": "搜索", "template": "search.html", "search": {"exclude": True}, "hide": ["navigation", "toc"]}
+    )
 
 
 def warm_up_indexers(count: int = INDEXERS, language: str = "zh") -> None:
@@ -117,8 +118,10 @@ def _executable() -> Path:
 
         return get_executable()
     except (ImportError, FileNotFoundError) as exc:
-        raise SearchIndexError("the search indexer is missing: pip install 'pagefind[extended]' "
-                               f"(it is a dependency of this project: pip install -e .) [{exc}]") from None
+        raise SearchIndexError(
+            "the search indexer is missing: pip install 'pagefind[extended]' "
+            f"(it is a dependency of this project: pip install -e .) [{exc}]"
+        ) from None
 
 
 def _indexer_version() -> str:
@@ -147,25 +150,34 @@ def indexed_part(page: bytes) -> bytes | None:
         return page
     html = HTML_TAG.search(page, 0, start)
     title = TITLE.search(page, 0, start)
-    return b"".join((b"<!doctype html>", html.group() if html else b"<html>", b'<head><meta charset="utf-8">',
-                     title.group() if title else b"", b"</head><body>", page[start:end], b"</body></html>"))
+    return b"".join(
+        (
+            b"<!doctype html>",
+            html.group() if html else b"<html>",
+            b'<head><meta charset="utf-8">',
+            title.group() if title else b"",
+            b"</head><body>",
+            page[start:end],
+            b"</body></html>",
+        )
+    )
 
 
 # What the indexer reads of a page, known without reading it again: (the page's size, the digest of its
 # indexed part or None for a page not marked, that part's length). Made by the processes that draw the
 # pages, as they write them (page_digest); a page whose size is no longer the one given is read again.
 Digest = tuple[int, "str | None", int]
-Known = dict[str, Digest]     # page (path in the site) → its Digest
+Known = dict[str, Digest]  # page (path in the site) → its Digest
 
 
 @dataclass(frozen=True)
 class Bundle:
-    name: str                # "site" (all in one), or "chamber", "news-2026" (or "news-2026-q4"), "news-earlier"
-    pages: tuple[str, ...]   # its pages, by path in the site, in a fixed order
-    key: str                 # what its index is made from: what the indexer reads of those pages, its options
-    documents: tuple[bytes, ...] = field(default=(), repr=False, compare=False)   # that, page by page
-    sources: tuple[str, ...] = field(default=(), repr=False, compare=False)   # the pages' files (read_documents)
-    length: int = field(default=0, repr=False, compare=False)    # the bytes the indexer reads, all pages
+    name: str  # "site" (all in one), or "chamber", "news-2026" (or "news-2026-q4"), "news-earlier"
+    pages: tuple[str, ...]  # its pages, by path in the site, in a fixed order
+    key: str  # what its index is made from: what the indexer reads of those pages, its options
+    documents: tuple[bytes, ...] = field(default=(), repr=False, compare=False)  # that, page by page
+    sources: tuple[str, ...] = field(default=(), repr=False, compare=False)  # the pages' files (read_documents)
+    length: int = field(default=0, repr=False, compare=False)  # the bytes the indexer reads, all pages
 
 
 def page_digest(path: str) -> Digest | None:
@@ -199,16 +211,16 @@ def read_documents(bundle: Bundle) -> Bundle:
 
 @dataclass(frozen=True)
 class SearchIndex:
-    pages: int               # pages indexed
+    pages: int  # pages indexed
     files: int
     bytes: int
     seconds: float
-    indexed: tuple[str, ...] = ()    # bundles indexed by this build
-    reused: tuple[str, ...] = ()     # bundles copied from the published site
-    kept: tuple[str, ...] = ()       # bundles the index folder held already (the spare site's, see index_site)
-    record: dict = field(default_factory=dict, repr=False)     # what to save once the site is published
-    replaced: dict = field(default_factory=dict, repr=False)   # what the site it replaces holds (its record)
-    html_pages: int = 0      # the site's HTML pages, indexed or not
+    indexed: tuple[str, ...] = ()  # bundles indexed by this build
+    reused: tuple[str, ...] = ()  # bundles copied from the published site
+    kept: tuple[str, ...] = ()  # bundles the index folder held already (the spare site's, see index_site)
+    record: dict = field(default_factory=dict, repr=False)  # what to save once the site is published
+    replaced: dict = field(default_factory=dict, repr=False)  # what the site it replaces holds (its record)
+    html_pages: int = 0  # the site's HTML pages, indexed or not
 
 
 def bundle_name(page: str, recent_years: set[str], quartered: set[str] = frozenset()) -> str:
@@ -251,7 +263,7 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
 
     # One loop: the pages were just written (memory, or the page cache), and a pool of threads cost more
     # in handing out 5,000 small jobs than it saved (0.26 s against 0.14 s for a large chamber).
-    pages: list[tuple[str, str, str, int]] = []     # marked pages: path in the site, file, digest, length
+    pages: list[tuple[str, str, str, int]] = []  # marked pages: path in the site, file, digest, length
     for rel, path in paths:
         found = seen(rel, path)
         if found is not None and found[1] is not None:
@@ -266,15 +278,21 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     # Posts newest first ("news-2026-q4" before "news-2026-q3" before "news-2025"), the earlier ones last.
     posts = sorted((n for n in grouped if n.startswith("news-") and n != "news-earlier"), reverse=True)
     order = ["site", "chamber", *posts, "news-earlier"]
-    settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"     # the indexer and what it is told
+    settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
     bundles = []
     for name in (n for n in order if n in grouped):
         key = hashlib.sha256(f"{settings}\0{name}\n".encode())
         for rel, _, digest, _ in grouped[name]:
             key.update(f"{rel}\0{digest}\n".encode())
-        bundles.append(Bundle(name, tuple(rel for rel, *_ in grouped[name]), key.hexdigest(),
-                              sources=tuple(path for _, path, *_ in grouped[name]),
-                              length=sum(length for *_, length in grouped[name])))
+        bundles.append(
+            Bundle(
+                name,
+                tuple(rel for rel, *_ in grouped[name]),
+                key.hexdigest(),
+                sources=tuple(path for _, path, *_ in grouped[name]),
+                length=sum(length for *_, length in grouped[name]),
+            )
+        )
     return bundles, len(paths)
 
 
@@ -295,9 +313,16 @@ def _html_files(folder: str, rel: str, found: list[tuple[str, str]], *, skip: st
         _html_files(entry.path, f"{rel}{entry.name}/", found)
 
 
-def index_site(site_dir: Path, *, index_dir: Path | None = None, language: str = "zh",
-               published: Path | None = None, record: Path | None = None,
-               spare_record: Path | None = None, known: Known | None = None) -> SearchIndex:
+def index_site(
+    site_dir: Path,
+    *,
+    index_dir: Path | None = None,
+    language: str = "zh",
+    published: Path | None = None,
+    record: Path | None = None,
+    spare_record: Path | None = None,
+    known: Known | None = None,
+) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`). Raises
     SearchIndexError.
 
@@ -336,27 +361,35 @@ def index_site(site_dir: Path, *, index_dir: Path | None = None, language: str =
 
     def recorded(bundle: Bundle, holds: dict) -> dict | None:
         old = holds.get(bundle.name)
-        same = (isinstance(old, dict) and old.get("key") == bundle.key and old.get("folder") == folders[bundle.name]
-                and _listed(old.get("files")))
+        same = (
+            isinstance(old, dict)
+            and old.get("key") == bundle.key
+            and old.get("folder") == folders[bundle.name]
+            and _listed(old.get("files"))
+        )
         return old if same else None
 
-    files: dict[str, dict[str, int]] = {}      # each bundle's files (path in its folder → size)
-    kept = [b.name for b in bundles
-            if (old := recorded(b, present)) is not None and _holds(index_dir / folders[b.name], old["files"])]
+    files: dict[str, dict[str, int]] = {}  # each bundle's files (path in its folder → size)
+    kept = [
+        b.name
+        for b in bundles
+        if (old := recorded(b, present)) is not None and _holds(index_dir / folders[b.name], old["files"])
+    ]
     for name in kept:
         files[name] = present[name]["files"]
     to_copy = [b for b in bundles if b.name not in kept and recorded(b, previous)]
     to_index = [b for b in bundles if b.name not in kept and b not in to_copy]
     reused: list[str] = []
-    with ThreadPoolExecutor(max_workers=INDEXERS) as pool:       # bundles are copied meanwhile
+    with ThreadPoolExecutor(max_workers=INDEXERS) as pool:  # bundles are copied meanwhile
 
         def index(some: list[Bundle]) -> list:
             waiting = _queue(some)
-            return [pool.submit(_index_from, waiting, language, index_dir, folders)
-                    for _ in range(min(INDEXERS, len(some)))]
+            return [
+                pool.submit(_index_from, waiting, language, index_dir, folders) for _ in range(min(INDEXERS, len(some)))
+            ]
 
         indexing = index(to_index)
-        late = []      # not as recorded: indexed after all
+        late = []  # not as recorded: indexed after all
         for bundle in to_copy:
             listed = previous[bundle.name]["files"]
             if _copy_bundle(published / folders[bundle.name], index_dir / folders[bundle.name], listed):
@@ -375,24 +408,38 @@ def index_site(site_dir: Path, *, index_dir: Path | None = None, language: str =
     wanted = {os.path.normpath(os.path.join(folders[b.name], rel)) for b in bundles for rel in files[b.name]}
     remove_others(index_dir, wanted | {BUNDLES_FILE})
     write_if_changed(index_dir / BUNDLES_FILE, json.dumps({"merge": [b.name for b in bundles[1:]]}).encode())
-    result = SearchIndex(pages=sum(len(b.pages) for b in bundles),
-                         files=sum(len(s["files"]) for s in saved.values()) + 1,
-                         bytes=sum(sum(s["files"].values()) for s in saved.values()),
-                         seconds=time.perf_counter() - started,
-                         indexed=tuple(b.name for b in bundles if b in to_index),
-                         reused=tuple(b.name for b in bundles if b.name in reused),
-                         kept=tuple(b.name for b in bundles if b.name in kept), record=saved,
-                         replaced=previous, html_pages=html_pages)
-    log.info("search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",
-             result.pages, len(bundles), ", ".join(result.indexed) or "none", ", ".join(result.reused) or "none",
-             ", ".join(result.kept) or "none", result.bytes / 1024, result.seconds)
+    result = SearchIndex(
+        pages=sum(len(b.pages) for b in bundles),
+        files=sum(len(s["files"]) for s in saved.values()) + 1,
+        bytes=sum(sum(s["files"].values()) for s in saved.values()),
+        seconds=time.perf_counter() - started,
+        indexed=tuple(b.name for b in bundles if b in to_index),
+        reused=tuple(b.name for b in bundles if b.name in reused),
+        kept=tuple(b.name for b in bundles if b.name in kept),
+        record=saved,
+        replaced=previous,
+        html_pages=html_pages,
+    )
+    log.info(
+        "search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",
+        result.pages,
+        len(bundles),
+        ", ".join(result.indexed) or "none",
+        ", ".join(result.reused) or "none",
+        ", ".join(result.kept) or "none",
+        result.bytes / 1024,
+        result.seconds,
+    )
     return result
 
 
 def _listed(files: object) -> bool:
     """Whether a record's file list is one to follow: paths inside the bundle's folder, with sizes."""
-    return isinstance(files, dict) and bool(files) and all(
-        isinstance(rel, str) and isinstance(size, int) and stays_inside(rel) for rel, size in files.items())
+    return (
+        isinstance(files, dict)
+        and bool(files)
+        and all(isinstance(rel, str) and isinstance(size, int) and stays_inside(rel) for rel, size in files.items())
+    )
 
 
 def _holds(folder: Path, files: dict[str, int]) -> bool:
@@ -433,6 +480,7 @@ def _queue(bundles: list[Bundle]) -> queue.SimpleQueue[Bundle]:
     page: a member's page is a fifth of a post's text), taken one at a time by whichever indexer is free.
     Shared out in advance by that estimate, one indexer of a large chamber's first build sat idle for the
     last 0.4 s; taken as they come, the last bundles are the smallest and both finish together."""
+
     def work(bundle: Bundle) -> int:
         return bundle.length + 1000 * len(bundle.pages)
 
@@ -442,8 +490,9 @@ def _queue(bundles: list[Bundle]) -> queue.SimpleQueue[Bundle]:
     return waiting
 
 
-def _index_from(waiting: queue.SimpleQueue[Bundle], language: str, index_dir: Path,
-                folders: dict[str, str]) -> dict[str, dict[str, int]]:
+def _index_from(
+    waiting: queue.SimpleQueue[Bundle], language: str, index_dir: Path, folders: dict[str, str]
+) -> dict[str, dict[str, int]]:
     """Index bundles taken from `waiting` until none is left, one after another, by one indexer process,
     and put each in its folder of `index_dir` as soon as it is made; returns each bundle's files (path →
     size)."""
@@ -460,10 +509,13 @@ def _index_from(waiting: queue.SimpleQueue[Bundle], language: str, index_dir: Pa
                 bundle = read_documents(bundle)
                 indexed, files = indexer.index_pages(list(zip(bundle.pages, bundle.documents)))
                 if indexed != len(bundle.pages):
-                    raise SearchIndexError(f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
-                                           f"of bundle {bundle.name} were indexed")
-                made[bundle.name] = _put_in_place(files, index_dir / folders[bundle.name],
-                                                  merged=bool(folders[bundle.name]))
+                    raise SearchIndexError(
+                        f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
+                        f"of bundle {bundle.name} were indexed"
+                    )
+                made[bundle.name] = _put_in_place(
+                    files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name])
+                )
     except IndexerError as exc:
         raise SearchIndexError(f"search indexing failed {exc}") from None
 
@@ -473,7 +525,7 @@ def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dic
     (path → size). A merged bundle is read by the search code of the first: its own copies of the
     scripts, styles and WebAssembly (half a megabyte) would never be fetched, and are left out."""
     kept = {rel: data for rel, data in files.items() if not merged or _is_index_part(rel)}
-    for parent in {(folder / rel).parent for rel in kept}:      # a few folders for thousands of files
+    for parent in {(folder / rel).parent for rel in kept}:  # a few folders for thousands of files
         parent.mkdir(parents=True, exist_ok=True)
     for rel in sorted(kept):
         write_if_changed(folder / rel, kept[rel])

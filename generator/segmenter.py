@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEADER = 16    # the number of entries and jieba's total count, 8 bytes each
+HEADER = 16  # the number of entries and jieba's total count, 8 bytes each
 
 
 def user_cache_dir() -> Path | None:
@@ -45,7 +45,7 @@ def segmenter() -> jieba.Tokenizer:
     and a URL must not change with the search configuration. Dictionary only (no HMM guessing)."""
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)   # its progress lines are not the editor's business
+    jieba.setLogLevel(logging.WARNING)  # its progress lines are not the editor's business
     tokenizer = jieba.Tokenizer()
     tokenizer.FREQ, tokenizer.total = load_words(tokenizer, user_cache_dir())
     tokenizer.initialized = True
@@ -99,10 +99,15 @@ def _read(path: Path) -> tuple[dict[str, int], int] | None:
 def _write(path: Path, words: dict[str, int], total: int) -> None:
     """Write a copy whole or not at all (a temporary file renamed over it: builds may write at once); a
     folder that cannot be written only costs the next load its time."""
-    if any("\n" in word for word in words):       # the words are kept one per line
+    if any("\n" in word for word in words):  # the words are kept one per line
         return
-    data = b"".join((array.array("q", [len(words), total]).tobytes(), array.array("q", words.values()).tobytes(),
-                     "\n".join(words).encode("utf-8")))
+    data = b"".join(
+        (
+            array.array("q", [len(words), total]).tobytes(),
+            array.array("q", words.values()).tobytes(),
+            "\n".join(words).encode("utf-8"),
+        )
+    )
     try:
         write_whole(path, data)
     except OSError as exc:

@@ -45,8 +45,9 @@ def editor_file(folder: Path, rel: str, problems: Problems) -> Path | None:
     return path if path.is_file() else None
 
 
-def editor_files(folder: Path, under: str, problems: Problems, suffixes: tuple[str, ...] | None = None, *,
-                 recursive: bool = True) -> list[Path]:
+def editor_files(
+    folder: Path, under: str, problems: Problems, suffixes: tuple[str, ...] | None = None, *, recursive: bool = True
+) -> list[Path]:
     """The files below `folder/under` whose name ends with one of `suffixes` (any case; None: every file),
     sorted. The one place content files are found: hidden and editor lock files are left out; a link that
     leads out of the chamber's `folder` is an error naming it (its target is not read); links inside the
@@ -94,13 +95,19 @@ def read_text(path: Path, problems: Problems) -> str | None:
         problems.error(path, f"cannot read the file: {exc.strerror}")
         return None
     if size > MAX_TEXT_BYTES:
-        problems.error(path, f"the file is {size / 1048576:.1f} MB, larger than the limit",
-                       expected=f"at most {MAX_TEXT_BYTES // 1048576} MB of text; put large files in assets/")
+        problems.error(
+            path,
+            f"the file is {size / 1048576:.1f} MB, larger than the limit",
+            expected=f"at most {MAX_TEXT_BYTES // 1048576} MB of text; put large files in assets/",
+        )
         return None
     data = path.read_bytes()
     if b"\x00" in data:
-        problems.error(path, "this is not a text file (it contains binary data)",
-                       expected="a Markdown or YAML file saved as UTF-8 text")
+        problems.error(
+            path,
+            "this is not a text file (it contains binary data)",
+            expected="a Markdown or YAML file saved as UTF-8 text",
+        )
         return None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -169,10 +176,13 @@ def _read_lines(node: yaml.Node | None, data: Any, path: Path, problems: Problem
     if node is not None:
         _record_lines(node, (), lines, twice)
     for at, first, second in twice:
-        problems.error(path, f"the key {at[-1]!r} is given twice, on lines {first + line_offset} and "
-                             f"{second + line_offset}", line=second + line_offset,
-                       field=".".join(str(part) for part in at),
-                       expected="keep one of them: YAML would silently use the last")
+        problems.error(
+            path,
+            f"the key {at[-1]!r} is given twice, on lines {first + line_offset} and {second + line_offset}",
+            line=second + line_offset,
+            field=".".join(str(part) for part in at),
+            expected="keep one of them: YAML would silently use the last",
+        )
     return YamlDoc(data, lines, line_offset)
 
 
@@ -255,8 +265,9 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
     match = FRONT_MATTER.match(text)
     if not match:
         if require_meta:
-            problems.error(path, "no front matter", line=1,
-                           expected="the file starts with ---, then title: and date:, then ---")
+            problems.error(
+                path, "no front matter", line=1, expected="the file starts with ---, then title: and date:, then ---"
+            )
             return None
         body = without_comments(text)
         check_markdown(body, path, problems)
@@ -270,6 +281,6 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
         problems.error(path, "front matter must be keys and values", line=2, expected="key: value lines")
         return None
     body_line = text.count("\n", 0, match.end()) + 1
-    body = without_comments(text[match.end():])     # the editor's notes: never read, never published
+    body = without_comments(text[match.end() :])  # the editor's notes: never read, never published
     check_markdown(body, path, problems, line_offset=body_line)
     return MarkdownSource(path, meta, body, body_line)

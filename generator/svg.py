@@ -21,15 +21,62 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 MAX_SVG_BYTES = 5 * 1024 * 1024
 
-ELEMENTS = frozenset({
-    "svg", "g", "defs", "symbol", "use", "title", "desc", "path", "rect", "circle", "ellipse", "line",
-    "polyline", "polygon", "text", "tspan", "textPath", "linearGradient", "radialGradient", "stop", "clipPath",
-    "mask", "pattern", "marker", "image", "switch", "style",
-    "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix",
-    "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood", "feFuncA", "feFuncB",
-    "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset",
-    "fePointLight", "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence",
-})
+ELEMENTS = frozenset(
+    {
+        "svg",
+        "g",
+        "defs",
+        "symbol",
+        "use",
+        "title",
+        "desc",
+        "path",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+        "textPath",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "clipPath",
+        "mask",
+        "pattern",
+        "marker",
+        "image",
+        "switch",
+        "style",
+        "filter",
+        "feBlend",
+        "feColorMatrix",
+        "feComponentTransfer",
+        "feComposite",
+        "feConvolveMatrix",
+        "feDiffuseLighting",
+        "feDisplacementMap",
+        "feDistantLight",
+        "feDropShadow",
+        "feFlood",
+        "feFuncA",
+        "feFuncB",
+        "feFuncG",
+        "feFuncR",
+        "feGaussianBlur",
+        "feMerge",
+        "feMergeNode",
+        "feMorphology",
+        "feOffset",
+        "fePointLight",
+        "feSpecularLighting",
+        "feSpotLight",
+        "feTile",
+        "feTurbulence",
+    }
+)
 # Attributes are kept when in no namespace (or xml:space, xml:lang, xlink:href), not an event handler, and
 # their value references nothing outside the file.
 _HANDLER = re.compile(r"^on", re.I)
@@ -51,8 +98,14 @@ def _value_is_safe(value: str) -> bool:
 
 def _parse(data: bytes) -> etree._Element | None:
     # Entities declared in the file itself are expanded (drawing programs write some); none is fetched.
-    parser = etree.XMLParser(resolve_entities="internal", no_network=True, load_dtd=False, huge_tree=False,
-                             remove_comments=True, remove_pis=True)
+    parser = etree.XMLParser(
+        resolve_entities="internal",
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError:
@@ -64,8 +117,7 @@ def _clean(element: etree._Element) -> None:
     for child in list(element):
         tag = child.tag if isinstance(child.tag, str) else ""
         ns, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-        if ns != SVG_NS or local not in ELEMENTS or \
-                (local == "style" and not _value_is_safe(child.text or "")):
+        if ns != SVG_NS or local not in ELEMENTS or (local == "style" and not _value_is_safe(child.text or "")):
             tail, previous = child.tail, child.getprevious()
             element.remove(child)
             if tail and previous is not None:
@@ -76,7 +128,7 @@ def _clean(element: etree._Element) -> None:
         _clean(child)
     for name, value in list(element.attrib.items()):
         ns, _, local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
-        keep = (ns == "" or (ns == XML_NS and local in ("space", "lang")) or (ns == XLINK_NS and local == "href"))
+        keep = ns == "" or (ns == XML_NS and local in ("space", "lang")) or (ns == XLINK_NS and local == "href")
         if local == "href":
             keep = keep and _local_ref(value)
         if not keep or _HANDLER.match(local) or not _value_is_safe(value):

@@ -17,7 +17,7 @@ from generator.build import build_chamber
 from generator.portal import write_portal
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = dt.date(2026, 11, 25)   # builds in tests are pinned to one day, so scheduled posts are deterministic
+TODAY = dt.date(2026, 11, 25)  # builds in tests are pinned to one day, so scheduled posts are deterministic
 
 CHAMBER_YML = """\
 name: 温州市测试商会
@@ -39,22 +39,31 @@ def post(title: str, date: str, body: str = "正文第一段。", **meta: object
     return "---\n" + "\n".join(lines) + "\n---\n\n" + body + "\n"
 
 
-def write_chamber(content: Path, slug: str = "test", *, chamber_yml: str = CHAMBER_YML,
-                  files: dict[str, str | bytes] | None = None, default_files: bool = True) -> Path:
+def write_chamber(
+    content: Path,
+    slug: str = "test",
+    *,
+    chamber_yml: str = CHAMBER_YML,
+    files: dict[str, str | bytes] | None = None,
+    default_files: bool = True,
+) -> Path:
     """Write a chamber folder; `files` maps paths inside it to text or bytes (None-valued keys removed)."""
     folder = content / slug
     folder.mkdir(parents=True, exist_ok=True)
     all_files: dict[str, str | bytes | None] = {}
     if default_files:
-        all_files.update({
-            "news/2026/2026-05-21-falv-peixun.md": post("法律知识培训班开班", "2026-05-21", category="培训活动",
-                                                         author="秘书处", source="商会秘书处"),
-            "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30"),
-            "pages/about.md": "---\ntitle: 商会简介\n---\n\n本会成立于2015年。\n",
-            "pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎入会。\n",
-            "charter.md": "---\ntitle: 测试商会章程\n---\n\n## 第一章　总则\n\n第一条　本会名称为温州市测试商会。\n",
-            "members.csv": "名称,联系人,职务,行业,手机\n甲公司,张三,会长,商贸,13900000001\n乙公司,李四,会员,物流,13900000002\n",
-        })
+        all_files.update(
+            {
+                "news/2026/2026-05-21-falv-peixun.md": post(
+                    "法律知识培训班开班", "2026-05-21", category="培训活动", author="秘书处", source="商会秘书处"
+                ),
+                "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30"),
+                "pages/about.md": "---\ntitle: 商会简介\n---\n\n本会成立于2015年。\n",
+                "pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎入会。\n",
+                "charter.md": "---\ntitle: 测试商会章程\n---\n\n## 第一章　总则\n\n第一条　本会名称为温州市测试商会。\n",
+                "members.csv": "名称,联系人,职务,行业,手机\n甲公司,张三,会长,商贸,13900000001\n乙公司,李四,会员,物流,13900000002\n",
+            }
+        )
     all_files["chamber.yml"] = chamber_yml
     all_files.update(files or {})
     for rel, data in all_files.items():
@@ -94,7 +103,7 @@ def read_search_fragment(path: Path) -> dict:
     """One page of a site's search index (Pagefind: gzip JSON behind its signature): url, content, meta."""
     data = gzip.decompress(path.read_bytes())
     assert data.startswith(b"pagefind_dcd"), path
-    return json.loads(data[len(b"pagefind_dcd"):])
+    return json.loads(data[len(b"pagefind_dcd") :])
 
 
 def settled(work: Path, limit: float = 60.0) -> list[Path]:
@@ -142,7 +151,7 @@ def site_texts(site: Path) -> list[tuple[Path, str]]:
         if not path.is_file():
             continue
         data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":          # .gz, and the search index (Pagefind's files are gzip)
+        if data[:2] == b"\x1f\x8b":  # .gz, and the search index (Pagefind's files are gzip)
             data = gzip.decompress(data)
         if path.suffix == ".pdf":
             text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
@@ -150,7 +159,7 @@ def site_texts(site: Path) -> list[tuple[Path, str]]:
             text = data.decode("utf-8", errors="replace")
         if path.suffix == ".json":
             text += json.dumps(json.loads(data), ensure_ascii=False)
-        text = text.replace("\u200b", "")        # the search index separates Chinese words with U+200B
+        text = text.replace("\u200b", "")  # the search index separates Chinese words with U+200B
         texts.append((path, text + html.unescape(text)))
     return texts
 
@@ -189,7 +198,7 @@ def demo_sites(tmp_path_factory) -> Path:
 
     for slug in chamber_slugs(ROOT / "content"):
         with pytest.MonkeyPatch.context() as patch:
-            if slug == "sichuan":   # its search index in bundles, as a large chamber's: searched in a browser
+            if slug == "sichuan":  # its search index in bundles, as a large chamber's: searched in a browser
                 patch.setattr("generator.search.SPLIT_FROM", 0)
             build_chamber(slug, ROOT / "content", out, today=TODAY)
     write_portal(out)

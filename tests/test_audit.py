@@ -13,8 +13,7 @@ import pytest
 import yaml
 from lxml import etree
 
-from generator.audit import (HAVES, CityAudit, audit_chamber, newsletter_issue_years, render_report,
-                             summary_table)
+from generator.audit import HAVES, CityAudit, audit_chamber, newsletter_issue_years, render_report, summary_table
 from generator.build import build_chamber
 from generator.charts import bar_chart, column_chart
 from generator.cli import main
@@ -30,8 +29,11 @@ FULL = {
     "site_url": "https://test.example.cn/",
     "departments": [{"name": "秘书处", "head": "王五"}, {"name": "会员部"}],
     "meetings": [{"name": "会员大会", "frequency": "每年一次"}, {"name": "理事会"}, {"name": "会长办公会议"}],
-    "plan": [{"date": "2025-12-01", "title": "年终座谈"}, {"date": "2026-03-15", "title": "安全生产培训"},
-             {"date": "2026-09-20", "title": "金秋助学"}],
+    "plan": [
+        {"date": "2025-12-01", "title": "年终座谈"},
+        {"date": "2026-03-15", "title": "安全生产培训"},
+        {"date": "2026-09-20", "title": "金秋助学"},
+    ],
     "services": "设立维权部，提供法律咨询和纠纷调解。",
     "dues": [{"position": "会长", "amount": 50000}, {"position": "会员", "amount": 2000}],
 }
@@ -52,24 +54,32 @@ ROSTER = """\
 庚公司,周九,会员,商贸,13911110007,2025-12-31,2026-12-31,否,,
 辛公司,吴十,会员,商贸,13911110008,2027-02-01,2027-12-31,,,
 """
-PRIVATE_VALUES = ["13911110001", "13987654321", "330302199001011111", "330302199912319999", "NOTE-SENTINEL",
-                  "隐秘公司", "张三", "孙八"]
+PRIVATE_VALUES = [
+    "13911110001",
+    "13987654321",
+    "330302199001011111",
+    "330302199912319999",
+    "NOTE-SENTINEL",
+    "隐秘公司",
+    "张三",
+    "孙八",
+]
 
 POSTS = {
     "news/2026/2026-05-21-peixun.md": post("法律知识培训", "2026-05-21", category="培训活动"),
     "news/2026/2026-03-02-caogao.md": post("草稿培训", "2026-03-02", category="培训活动", draft="true"),
-    "news/2026/2026-12-10-jihua.md": post("年底培训", "2026-12-10", category="培训活动"),   # scheduled
-    "news/2026/2026-11-25-jinri.md": post("今日动态", "2026-11-25"),                        # published today
+    "news/2026/2026-12-10-jihua.md": post("年底培训", "2026-12-10", category="培训活动"),  # scheduled
+    "news/2026/2026-11-25-jinri.md": post("今日动态", "2026-11-25"),  # published today
     "news/2026/2026-01-15-tongzhi.md": post("通知", "2026-01-15", category="通知公告"),
-    "news/2026/2026-11-30-weilai.md": post("下周通知", "2026-11-30", category="通知公告"),   # scheduled
+    "news/2026/2026-11-30-weilai.md": post("下周通知", "2026-11-30", category="通知公告"),  # scheduled
     "news/2025/2025-12-30-nianhui.md": post("年会", "2025-12-30"),
 }
 
 NEWSLETTERS = {
     "newsletters/2026-q3.yml": "number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-09-30\n",
-    "newsletters/2025-q4.yml": "number: 2025年第4期\n",                        # year from the file name
+    "newsletters/2025-q4.yml": "number: 2025年第4期\n",  # year from the file name
     "newsletters/special.yml": "title: 特刊\nto: 2026年12月31日\n",
-    "newsletters/2026-winter.yml": "from: 2026-12-01\nto: 2027-02-28\n",     # ends in 2027: counted there
+    "newsletters/2026-winter.yml": "from: 2026-12-01\nto: 2027-02-28\n",  # ends in 2027: counted there
 }
 
 
@@ -87,10 +97,22 @@ def files(**overrides: str | None) -> dict[str, str | None]:
     return {"members.csv": ROSTER, **POSTS, **NEWSLETTERS, **overrides}
 
 
-def audit_of(content: Path, yml: str | None = None, extra: dict[str, str | None] | None = None, *,
-             year: int = 2026, today: dt.date = TODAY, slug: str = "t"):
-    write_chamber(content, slug, chamber_yml=yml or chamber_yml(), files=extra if extra is not None else files(),
-                  default_files=False)
+def audit_of(
+    content: Path,
+    yml: str | None = None,
+    extra: dict[str, str | None] | None = None,
+    *,
+    year: int = 2026,
+    today: dt.date = TODAY,
+    slug: str = "t",
+):
+    write_chamber(
+        content,
+        slug,
+        chamber_yml=yml or chamber_yml(),
+        files=extra if extra is not None else files(),
+        default_files=False,
+    )
     chamber = load_chamber(content, slug, today=today)
     problems = Problems(content.parent)
     years = newsletter_issue_years(chamber, problems)
@@ -99,6 +121,7 @@ def audit_of(content: Path, yml: str | None = None, extra: dict[str, str | None]
 
 
 # --- the seven haves ---------------------------------------------------------------------------------
+
 
 def test_a_complete_chamber_passes_every_item(content: Path) -> None:
     audit = audit_of(content)
@@ -116,36 +139,92 @@ def test_a_complete_chamber_passes_every_item(content: Path) -> None:
 
 FAILING = [
     # (item, chamber.yml changes, file changes, words in the detail, the remedy)
-    ("leadership", {}, {"members.csv": ROSTER.replace(",秘书长,", ",会员,")}, "会员名录中没有秘书长",
-     "在会员名录 members.csv 的“职务”列中填写秘书长"),
-    ("leadership", {"departments": None}, {}, "chamber.yml 未列内设机构",
-     "在 chamber.yml 中补充 departments：内设机构（name、head、duties），如秘书处、会员部"),
-    ("leadership", {}, {"members.csv": None}, "没有会员名录",
-     "新建会员名录 members.xlsx（或 members.csv、members.yml），在“职务”列填写会长、副会长、秘书长"),
-    ("address", {"address": ""}, {}, "会址（address）为空",
-     "在 chamber.yml 中填写 address：固定会址（如 温州市鹿城区××路×号×室）"),
-    ("meetings", {"meetings": None}, {}, "会议制度中没有会员大会、理事会。",
-     "在 chamber.yml 中补充 meetings：会员大会、理事会"),
-    ("meetings", {"meetings": [{"name": "会员大会"}, {"name": "常务理事会"}]}, {},
-     "会议制度中没有理事会（现有：会员大会、常务理事会）。", "在 chamber.yml 中补充 meetings：理事会"),
-    ("plan", {"plan": [{"date": "2025-12-01", "title": "年终座谈"}]}, {}, "共 1 项，没有一项在 2026 年",
-     "在 chamber.yml 中补充 plan：2026 年的活动计划（date、title、description）"),
-    ("plan", {"plan": None}, {}, "没有活动计划",
-     "在 chamber.yml 中补充 plan：2026 年的活动计划（date、title、description）"),
-    ("publicity", {"site_url": None}, {"newsletters/2026-q3.yml": None, "newsletters/special.yml": None},
-     "未填网站地址（site_url），2026 年也没有会刊",
-     "在 chamber.yml 中填写 site_url（网站的发布地址），或在 newsletters/ 中编一期 2026 年的会刊（如 newsletters/2026-q4.yml）"),
-    ("services", {"services": None}, {}, "未写明会员服务与维权机制",
-     "在 chamber.yml 中补充 services：会员服务与维权机制，或新建页面 pages/services.md"),
-    ("funding", {"dues": None}, {}, "未列会费标准",
-     "在 chamber.yml 中补充 dues：各职务每年的会费标准（position、amount）"),
+    (
+        "leadership",
+        {},
+        {"members.csv": ROSTER.replace(",秘书长,", ",会员,")},
+        "会员名录中没有秘书长",
+        "在会员名录 members.csv 的“职务”列中填写秘书长",
+    ),
+    (
+        "leadership",
+        {"departments": None},
+        {},
+        "chamber.yml 未列内设机构",
+        "在 chamber.yml 中补充 departments：内设机构（name、head、duties），如秘书处、会员部",
+    ),
+    (
+        "leadership",
+        {},
+        {"members.csv": None},
+        "没有会员名录",
+        "新建会员名录 members.xlsx（或 members.csv、members.yml），在“职务”列填写会长、副会长、秘书长",
+    ),
+    (
+        "address",
+        {"address": ""},
+        {},
+        "会址（address）为空",
+        "在 chamber.yml 中填写 address：固定会址（如 温州市鹿城区××路×号×室）",
+    ),
+    (
+        "meetings",
+        {"meetings": None},
+        {},
+        "会议制度中没有会员大会、理事会。",
+        "在 chamber.yml 中补充 meetings：会员大会、理事会",
+    ),
+    (
+        "meetings",
+        {"meetings": [{"name": "会员大会"}, {"name": "常务理事会"}]},
+        {},
+        "会议制度中没有理事会（现有：会员大会、常务理事会）。",
+        "在 chamber.yml 中补充 meetings：理事会",
+    ),
+    (
+        "plan",
+        {"plan": [{"date": "2025-12-01", "title": "年终座谈"}]},
+        {},
+        "共 1 项，没有一项在 2026 年",
+        "在 chamber.yml 中补充 plan：2026 年的活动计划（date、title、description）",
+    ),
+    (
+        "plan",
+        {"plan": None},
+        {},
+        "没有活动计划",
+        "在 chamber.yml 中补充 plan：2026 年的活动计划（date、title、description）",
+    ),
+    (
+        "publicity",
+        {"site_url": None},
+        {"newsletters/2026-q3.yml": None, "newsletters/special.yml": None},
+        "未填网站地址（site_url），2026 年也没有会刊",
+        "在 chamber.yml 中填写 site_url（网站的发布地址），或在 newsletters/ 中编一期 2026 年的会刊（如 newsletters/2026-q4.yml）",
+    ),
+    (
+        "services",
+        {"services": None},
+        {},
+        "未写明会员服务与维权机制",
+        "在 chamber.yml 中补充 services：会员服务与维权机制，或新建页面 pages/services.md",
+    ),
+    (
+        "funding",
+        {"dues": None},
+        {},
+        "未列会费标准",
+        "在 chamber.yml 中补充 dues：各职务每年的会费标准（position、amount）",
+    ),
 ]
 
 
-@pytest.mark.parametrize("item, yml, extra, detail, remedy", FAILING,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(FAILING)])
-def test_each_item_fails_alone_with_its_remedy(content: Path, item: str, yml: dict, extra: dict,
-                                               detail: str, remedy: str) -> None:
+@pytest.mark.parametrize(
+    "item, yml, extra, detail, remedy", FAILING, ids=[f"{c[0]}-{i}" for i, c in enumerate(FAILING)]
+)
+def test_each_item_fails_alone_with_its_remedy(
+    content: Path, item: str, yml: dict, extra: dict, detail: str, remedy: str
+) -> None:
     audit = audit_of(content, chamber_yml(**yml), files(**extra))
     assert [k for k, h in audit.haves.items() if not h.ok] == [item]
     assert detail in audit.haves[item].detail
@@ -157,17 +236,26 @@ def test_leadership_lists_every_missing_position_and_the_departments(content: Pa
     roster = "名称,职务\n甲公司,会员\n"
     audit = audit_of(content, chamber_yml(departments=None), {"members.csv": roster})
     have = audit.haves["leadership"]
-    assert have.detail == ("会员名录中没有会长、副会长、秘书长（现有会长 0 人、副会长 0 人、秘书长 0 人）；"
-                           "chamber.yml 未列内设机构。")
-    assert have.remedy.startswith("在会员名录 members.csv 的“职务”列中填写会长、副会长、秘书长；在 chamber.yml 中补充 departments")
+    assert have.detail == (
+        "会员名录中没有会长、副会长、秘书长（现有会长 0 人、副会长 0 人、秘书长 0 人）；chamber.yml 未列内设机构。"
+    )
+    assert have.remedy.startswith(
+        "在会员名录 members.csv 的“职务”列中填写会长、副会长、秘书长；在 chamber.yml 中补充 departments"
+    )
 
 
 def test_a_joint_meeting_name_and_a_services_page_count(content: Path) -> None:
     page = "---\ntitle: 会员服务\n---\n\n法律咨询。\n"
-    audit = audit_of(content, chamber_yml(meetings=[{"name": "会员大会暨理事会"}], services=None),
-                     files(**{"pages/services.md": page}))
+    audit = audit_of(
+        content,
+        chamber_yml(meetings=[{"name": "会员大会暨理事会"}], services=None),
+        files(**{"pages/services.md": page}),
+    )
     assert audit.haves["meetings"].ok
-    assert audit.haves["services"].ok and audit.haves["services"].detail == "设有会员服务页面“会员服务”（pages/services.md）。"
+    assert (
+        audit.haves["services"].ok
+        and audit.haves["services"].detail == "设有会员服务页面“会员服务”（pages/services.md）。"
+    )
 
 
 def test_a_newsletter_of_the_year_is_publicity_without_a_site(content: Path) -> None:
@@ -178,20 +266,34 @@ def test_a_newsletter_of_the_year_is_publicity_without_a_site(content: Path) -> 
 
 # --- figures -----------------------------------------------------------------------------------------
 
+
 def test_figures_are_exact(content: Path) -> None:
     audit = audit_of(content)
     data = audit.to_json()
     expected = {
-        "slug": "t", "name": "温州市测试商会",
-        "members_total": 8, "members_at_start": 5, "members_new": 2, "growth_rate": 0.4,
-        "growth_target_met": True, "dues_paid": 5, "dues_rate": 0.625, "trainings": 1, "news_count": 3,
-        "newsletters": 2, "last_news": "2026-11-25",
+        "slug": "t",
+        "name": "温州市测试商会",
+        "members_total": 8,
+        "members_at_start": 5,
+        "members_new": 2,
+        "growth_rate": 0.4,
+        "growth_target_met": True,
+        "dues_paid": 5,
+        "dues_rate": 0.625,
+        "trainings": 1,
+        "news_count": 3,
+        "newsletters": 2,
+        "last_news": "2026-11-25",
     }
     assert {k: data[k] for k in expected} == expected
     charts = data["charts"]
     assert charts["news_by_month"] == [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0]
-    assert charts["industries"] == [{"industry": "商贸", "members": 4}, {"industry": "物流", "members": 2},
-                                    {"industry": "未填", "members": 1}, {"industry": "餐饮", "members": 1}]
+    assert charts["industries"] == [
+        {"industry": "商贸", "members": 4},
+        {"industry": "物流", "members": 2},
+        {"industry": "未填", "members": 1},
+        {"industry": "餐饮", "members": 1},
+    ]
     assert charts["joined_unknown"] == 1
     by_year = {e["year"]: e["members"] for e in charts["joined_by_year"]}
     assert list(by_year) == list(range(2015, 2028))
@@ -233,7 +335,7 @@ def test_an_empty_roster(content: Path) -> None:
     data = audit.to_json()
     assert data["growth_rate"] is None and data["charts"]["joined_by_year"] == [] and data["charts"]["industries"] == []
     page = render_report(CityAudit(2026, TODAY, [audit]))["t.html"]
-    assert page.count("暂无数据") == 2       # members and industries charts; the news chart has its 12 months
+    assert page.count("暂无数据") == 2  # members and industries charts; the news chart has its 12 months
     assert "—" in page
 
 
@@ -254,22 +356,37 @@ def test_unlisted_members_count_in_every_figure(content: Path) -> None:
 
 # --- newsletter issues -------------------------------------------------------------------------------
 
+
 def test_newsletter_issue_years_from_to_from_or_the_file_name(content: Path) -> None:
-    write_chamber(content, "t", chamber_yml=chamber_yml(),
-                  files={**NEWSLETTERS, "newsletters/chuangkan.yml": "title: 创刊号\n"}, default_files=False)
+    write_chamber(
+        content,
+        "t",
+        chamber_yml=chamber_yml(),
+        files={**NEWSLETTERS, "newsletters/chuangkan.yml": "title: 创刊号\n"},
+        default_files=False,
+    )
     problems = Problems(content.parent)
     years = newsletter_issue_years(load_chamber(content, "t", today=TODAY), problems)
-    assert years == [2025, 2026, 2027, 2026]        # 2025-q4, 2026-q3, 2026-winter, special (by file name)
+    assert years == [2025, 2026, 2027, 2026]  # 2025-q4, 2026-q3, 2026-winter, special (by file name)
     assert [str(p) for p in problems.warnings] == [
         "content/t/newsletters/chuangkan.yml: to: the issue's year is unknown, not counted in the audit "
-        "(a date in `to`, or a file name starting with the year, e.g. 2026-q3.yml) [warning]"]
+        "(a date in `to`, or a file name starting with the year, e.g. 2026-q3.yml) [warning]"
+    ]
 
 
 # --- charts ------------------------------------------------------------------------------------------
 
+
 def test_column_chart_is_well_formed_with_one_bar_per_value() -> None:
-    svg = column_chart(["2024", "2025", "2026"], [3, 0, 5], line=[3, 3, 8], title="会员 <测试> & 累计",
-                       unit=" 家", bar_name="当年入会", line_name="累计")
+    svg = column_chart(
+        ["2024", "2025", "2026"],
+        [3, 0, 5],
+        line=[3, 3, 8],
+        title="会员 <测试> & 累计",
+        unit=" 家",
+        bar_name="当年入会",
+        line_name="累计",
+    )
     root = etree.fromstring(svg.encode())
     ns = {"s": "http://www.w3.org/2000/svg"}
     bars = root.findall(".//s:rect[@class='bar']", ns)
@@ -282,12 +399,14 @@ def test_column_chart_is_well_formed_with_one_bar_per_value() -> None:
 
 
 def test_bar_chart_escapes_labels() -> None:
-    labels = ["<script>alert(1)</script>", "A&B \"引号\""]
+    labels = ["<script>alert(1)</script>", 'A&B "引号"']
     svg = bar_chart(labels, [2, 1], title="行业")
     root = etree.fromstring(svg.encode())
     bars = root.findall(".//{http://www.w3.org/2000/svg}rect[@class='bar']")
-    assert [b.findtext("{http://www.w3.org/2000/svg}title") for b in bars] == ["<script>alert(1)</script>：2",
-                                                                               "A&B \"引号\"：1"]
+    assert [b.findtext("{http://www.w3.org/2000/svg}title") for b in bars] == [
+        "<script>alert(1)</script>：2",
+        'A&B "引号"：1',
+    ]
     assert "<script>" not in svg
 
 
@@ -301,6 +420,7 @@ def test_empty_charts_and_bad_input() -> None:
 
 
 # --- the report through the command ------------------------------------------------------------------
+
 
 def _svgs(page: str) -> list[etree._Element]:
     return [etree.fromstring(m.encode()) for m in re.findall(r"<svg .*?</svg>", page, flags=re.S)]
@@ -316,16 +436,24 @@ def site_and_audit(tmp_path_factory) -> tuple[Path, Path, str]:
     root = tmp_path_factory.mktemp("audit")
     content, out = root / "content", root / "sites"
     write_chamber(content, "t", chamber_yml=chamber_yml(), files=files(), default_files=False)
-    write_chamber(content, "weak", chamber_yml=chamber_yml(name="温州市薄弱商会", site_url=None, meetings=None,
-                                                           dues=None, services=None, plan=None),
-                  files={"members.csv": "名称,职务,行业,入会日期\n甲公司,会长,商贸,2010-01-01\n"
-                                        "乙公司,副会长,商贸,2012-01-01\n丙公司,秘书长,物流,2012-01-01\n"},
-                  default_files=False)
+    write_chamber(
+        content,
+        "weak",
+        chamber_yml=chamber_yml(
+            name="温州市薄弱商会", site_url=None, meetings=None, dues=None, services=None, plan=None
+        ),
+        files={
+            "members.csv": "名称,职务,行业,入会日期\n甲公司,会长,商贸,2010-01-01\n"
+            "乙公司,副会长,商贸,2012-01-01\n丙公司,秘书长,物流,2012-01-01\n"
+        },
+        default_files=False,
+    )
     build_chamber("t", content, out, today=TODAY)
     write_portal(out)
     before = sorted((p.relative_to(content), p.stat().st_mtime_ns) for p in content.rglob("*"))
     import contextlib
     import io
+
     stdout = io.StringIO()
     with contextlib.redirect_stdout(stdout):
         code = main(["audit", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()])
@@ -340,13 +468,23 @@ def test_report_files_and_json_layout(site_and_audit) -> None:
     report = out / "_audit"
     assert sorted(p.name for p in report.iterdir()) == ["audit.json", "index.html", "t.html", "weak.html"]
     data = json.loads((report / "audit.json").read_text(encoding="utf-8"))
-    assert data["year"] == 2026                       # the current year of the (pinned) audit date
+    assert data["year"] == 2026  # the current year of the (pinned) audit date
     assert [c["slug"] for c in data["chambers"]] == ["t", "weak"]
     for chamber in data["chambers"]:
         assert list(chamber["haves"]) == list(HAVES)
         assert all(set(h) == {"ok", "detail"} and h["detail"].endswith("。") for h in chamber["haves"].values())
-        for key in ("members_total", "members_new", "growth_rate", "growth_target_met", "dues_paid", "dues_rate",
-                    "trainings", "news_count", "newsletters", "last_news"):
+        for key in (
+            "members_total",
+            "members_new",
+            "growth_rate",
+            "growth_target_met",
+            "dues_paid",
+            "dues_rate",
+            "trainings",
+            "news_count",
+            "newsletters",
+            "last_news",
+        ):
             assert key in chamber
     weak = data["chambers"][1]
     assert sorted(weak["remedies"]) == ["funding", "meetings", "plan", "publicity", "services"]
@@ -371,14 +509,21 @@ def test_index_table_and_remedies(site_and_audit) -> None:
     assert [r.get("data-slug") for r in rows] == ["t", "weak"]
     weak = rows[1]
     marks = {td.get("data-have"): text_of(td) for td in weak.cssselect("td.mark")}
-    assert marks == {"leadership": "✓", "address": "✓", "meetings": "✗", "plan": "✗", "publicity": "✗",
-                     "services": "✗", "funding": "✗"}
+    assert marks == {
+        "leadership": "✓",
+        "address": "✓",
+        "meetings": "✗",
+        "plan": "✗",
+        "publicity": "✗",
+        "services": "✗",
+        "funding": "✗",
+    }
     assert text_of(weak.cssselect("td.growth")[0]) == "0.0%" and text_of(rows[0].cssselect("td.dues")[0]) == "62.5%"
     assert weak.cssselect("td.name a")[0].get("href") == "weak.html"
     remedies = [text_of(li) for li in doc.cssselect('section.remedies ul[data-slug="weak"] li.remedy')]
     assert "会议制度：在 chamber.yml 中补充 meetings：会员大会、理事会" in remedies and len(remedies) == 5
     svg = _svgs((out / "_audit" / "index.html").read_text(encoding="utf-8"))[0]
-    assert _bars(svg) == [2, 2, 1, 1, 1, 1, 1]    # chambers having each of the seven haves
+    assert _bars(svg) == [2, 2, 1, 1, 1, 1, 1]  # chambers having each of the seven haves
 
 
 def test_chamber_page_has_haves_figures_and_charts(site_and_audit) -> None:
@@ -390,14 +535,16 @@ def test_chamber_page_has_haves_figures_and_charts(site_and_audit) -> None:
     assert text_of(doc.cssselect("dd.dues_paid")[0]) == "5 家（62.5%）"
     assert text_of(doc.cssselect("dd.last_news")[0]) == "2026年11月25日"
     members, industries, news = _svgs(path.read_text(encoding="utf-8"))
-    assert _bars(members) == [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 2, 1]    # 2015 … 2027
+    assert _bars(members) == [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 2, 1]  # 2015 … 2027
     assert [int(c.get("data-value")) for c in members.iter("{http://www.w3.org/2000/svg}circle")][-1] == 7
     assert _bars(industries) == [4, 2, 1, 1]
     assert _bars(news) == [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0]
     assert "另有 1 家未填入会日期" in text_of(doc.cssselect("figure.members figcaption")[0])
     weak = parse(out / "_audit" / "weak.html")
     row = weak.cssselect('table.haves tr[data-have="funding"]')[0]
-    assert text_of(row.cssselect("td.remedy")[0]) == "在 chamber.yml 中补充 dues：各职务每年的会费标准（position、amount）"
+    assert (
+        text_of(row.cssselect("td.remedy")[0]) == "在 chamber.yml 中补充 dues：各职务每年的会费标准（position、amount）"
+    )
 
 
 def test_report_is_self_contained_and_prints_on_a4(site_and_audit) -> None:
@@ -444,14 +591,18 @@ def test_audit_of_some_chambers_replaces_the_report(content: Path, tmp_path: Pat
     data = json.loads((out / "_audit" / "audit.json").read_text(encoding="utf-8"))
     assert data["year"] == 2025 and [c["slug"] for c in data["chambers"]] == ["two"]
     assert sorted(p.name for p in out.iterdir()) == [".chamber", "_audit"]
-    assert not list((out / ".chamber").iterdir())                    # no temporary folder left behind
+    assert not list((out / ".chamber").iterdir())  # no temporary folder left behind
 
 
-def test_content_errors_exit_1_and_the_other_chambers_are_still_audited(content: Path, tmp_path: Path,
-                                                                       capsys) -> None:
+def test_content_errors_exit_1_and_the_other_chambers_are_still_audited(content: Path, tmp_path: Path, capsys) -> None:
     write_chamber(content, "good", chamber_yml=chamber_yml(), files={"members.csv": ROSTER}, default_files=False)
-    write_chamber(content, "bad", chamber_yml=chamber_yml(),
-                  files={"members.csv": ROSTER, "newsletters/2026-q1.yml": "to: 2026-02-30\n"}, default_files=False)
+    write_chamber(
+        content,
+        "bad",
+        chamber_yml=chamber_yml(),
+        files={"members.csv": ROSTER, "newsletters/2026-q1.yml": "to: 2026-02-30\n"},
+        default_files=False,
+    )
     out = tmp_path / "sites"
     assert main(["audit", "--content", str(content), "--out", str(out), "--today", "2026-11-25"]) == 1
     err = capsys.readouterr().err
@@ -467,7 +618,7 @@ def test_usage_errors_exit_2(content: Path, tmp_path: Path, capsys) -> None:
         main(["audit", "--year", "26", "--content", str(content), "--out", str(tmp_path)])
     assert exc.value.code == 2 and "'26' is not a year such as 2026" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
-        main(["audit", "--content", str(content), "--out", str(tmp_path)])   # no chamber at all
+        main(["audit", "--content", str(content), "--out", str(tmp_path)])  # no chamber at all
     assert exc.value.code == 2
 
 
@@ -475,7 +626,7 @@ def test_summary_table_aligns_chinese_names(content: Path) -> None:
     audits = [audit_of(content, slug="a"), audit_of(content, chamber_yml(name="温州市短商会"), slug="b")]
     lines = summary_table(CityAudit(2026, TODAY, audits)).splitlines()[1:]
     # Display width (a CJK character is two columns, as its GB18030 bytes): the marks line up under 班子.
-    starts = [len(line[:re.search("[班✓✗]", line).start()].encode("gb18030")) for line in lines if line[0] != "-"]
+    starts = [len(line[: re.search("[班✓✗]", line).start()].encode("gb18030")) for line in lines if line[0] != "-"]
     assert starts == [16, 16, 16]
 
 

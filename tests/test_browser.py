@@ -25,8 +25,15 @@ from conftest import ROOT
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
@@ -50,8 +57,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def server(demo_sites: Path):
     """The built demo sites on http://127.0.0.1:<port>/ — each chamber at its own sub-path."""
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                            functools.partial(_QuietHandler, directory=str(demo_sites)))
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(demo_sites))
+    )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
@@ -120,6 +128,7 @@ def _settle(page) -> None:
 
 # --- home, footer, typography -------------------------------------------------------------------------
 
+
 def test_home_renders_without_console_errors_and_centres_the_filing_numbers(visit) -> None:
     seen = visit(PAGES["home"])
     page = seen.page
@@ -162,13 +171,14 @@ def test_chinese_typography(visit) -> None:
                 emDots: e.textEmphasisStyle || e.webkitTextEmphasisStyle || 'none'}; }""")
     assert style["family"].startswith('"PingFang SC"'), style
     assert 1.65 <= style["line"] <= 1.85, style
-    assert style["emStyle"] == "normal", style                      # no synthetic italics for CJK
+    assert style["emStyle"] == "normal", style  # no synthetic italics for CJK
     assert style["emWeight"] >= 600 or style["emDots"] not in ("", "none"), style
     text = page.locator("article").inner_text()
-    assert "，" in text and "。" in text                             # full-width punctuation kept
+    assert "，" in text and "。" in text  # full-width punctuation kept
 
 
 # --- the features of other pages ----------------------------------------------------------------------
+
 
 def test_member_filter_narrows_the_list(visit) -> None:
     seen = visit(PAGES["directory"])
@@ -183,9 +193,11 @@ def test_member_filter_narrows_the_list(visit) -> None:
         return all[all.length - 1].getAttribute('data-search').split(/\\s+/).filter(Boolean)[0]; }""")
     box.fill(name)
     page.wait_for_function("() => document.querySelectorAll('.cp-member[hidden]').length > 0")
-    shown = page.evaluate("""(q) => [...document.querySelectorAll('.cp-member[data-search]')]
+    shown = page.evaluate(
+        """(q) => [...document.querySelectorAll('.cp-member[data-search]')]
         .filter(e => !e.hidden).map(e => e.getAttribute('data-search').toLowerCase().includes(q.toLowerCase()))""",
-                          name)
+        name,
+    )
     assert 1 <= len(shown) < total and all(shown)
     assert page.locator(".cp-member[hidden]").count() == total - len(shown)
     assert page.locator(".cp-member:not([hidden])").first.is_visible()
@@ -206,12 +218,16 @@ def test_charter_cross_reference_jumps_to_its_article(visit) -> None:
     xref.scroll_into_view_if_needed()
     xref.click()
     page.wait_for_function("(h) => location.hash === h", arg=target)
-    page.wait_for_function("""(h) => { const r = document.querySelector(h).getBoundingClientRect();
-        return r.top >= 0 && r.top < window.innerHeight / 2; }""", arg=target)
+    page.wait_for_function(
+        """(h) => { const r = document.querySelector(h).getBoundingClientRect();
+        return r.top >= 0 && r.top < window.innerHeight / 2; }""",
+        arg=target,
+    )
     assert seen.errors == [] and seen.foreign == []
 
 
 # --- search ---------------------------------------------------------------------------------------------
+
 
 def _search(visit, chamber: str, query: str) -> tuple[Visit, list[dict]]:
     seen = visit(f"{chamber}/search/?q={quote(query)}")
@@ -225,7 +241,7 @@ def _search(visit, chamber: str, query: str) -> tuple[Visit, list[dict]]:
 
 def test_chinese_search_finds_a_word_in_the_middle_of_a_post(visit, server) -> None:
     seen, results = _search(visit, "anhui", "调解")
-    hit = [r for r in results if r["title"] == "两家会员企业合同纠纷握手言和"]      # 调解 is not in its title
+    hit = [r for r in results if r["title"] == "两家会员企业合同纠纷握手言和"]  # 调解 is not in its title
     assert hit, [r["title"] for r in results]
     assert "调解" in hit[0]["marks"]
     assert hit[0]["href"] == server + PAGES["post"]
@@ -262,6 +278,7 @@ def test_search_finds_a_member_intro_in_the_directory(visit, demo_sites: Path) -
 
 
 # --- every page: no foreign request, phone width, screenshots, accessibility -----------------------------
+
 
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_on_desktop_and_phone(visit, name: str) -> None:

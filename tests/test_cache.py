@@ -22,8 +22,19 @@ def project(tmp_path: Path) -> Path:
 
 
 def build(project: Path, capsys, *extra: str) -> str:
-    code = main(["build", "cached", "--content", str(project / "content"), "--out", str(project / "sites"),
-                 "--today", "2026-11-25", *extra])
+    code = main(
+        [
+            "build",
+            "cached",
+            "--content",
+            str(project / "content"),
+            "--out",
+            str(project / "sites"),
+            "--today",
+            "2026-11-25",
+            *extra,
+        ]
+    )
     assert code == 0
     return capsys.readouterr().out
 
@@ -40,8 +51,13 @@ def test_unchanged_chamber_is_skipped(project: Path, capsys) -> None:
 
 def test_edited_post_rebuilds(project: Path, capsys) -> None:
     build(project, capsys)
-    write_chamber(project / "content", "cached", files={
-        "news/2026/2026-05-21-falv-peixun.md": post("法律知识培训班圆满结业", "2026-05-21", category="培训活动")})
+    write_chamber(
+        project / "content",
+        "cached",
+        files={
+            "news/2026/2026-05-21-falv-peixun.md": post("法律知识培训班圆满结业", "2026-05-21", category="培训活动")
+        },
+    )
     assert "✓ cached" in build(project, capsys)
     assert "法律知识培训班圆满结业" in page(project, "news/2026/05/21/falv-peixun/index.html")
 
@@ -61,8 +77,11 @@ def test_edited_template_rebuilds(project: Path, capsys) -> None:
 
 def test_edited_roster_row_rebuilds(project: Path, capsys) -> None:
     build(project, capsys)
-    write_chamber(project / "content", "cached", files={
-        "members.csv": "名称,联系人,职务,行业\n甲公司,张三,会长,商贸\n丙新公司,王五,会员,餐饮\n"})
+    write_chamber(
+        project / "content",
+        "cached",
+        files={"members.csv": "名称,联系人,职务,行业\n甲公司,张三,会长,商贸\n丙新公司,王五,会员,餐饮\n"},
+    )
     assert "✓ cached" in build(project, capsys)
     directory = page(project, "members/index.html")
     assert "丙新公司" in directory and "乙公司" not in directory
@@ -71,18 +90,32 @@ def test_edited_roster_row_rebuilds(project: Path, capsys) -> None:
 def test_edited_base_config_rebuilds(project: Path, capsys) -> None:
     build(project, capsys)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("permalink_title: 本段链接",
-                                                                 "permalink_title: 本节链接"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("permalink_title: 本段链接", "permalink_title: 本节链接"),
+        encoding="utf-8",
+    )
     assert "✓ cached" in build(project, capsys)
     assert "本节链接" in page(project, "about/index.html") or "本节链接" in page(project, "charter/index.html")
 
 
 def test_scheduled_post_coming_due_rebuilds(project: Path, capsys) -> None:
-    write_chamber(project / "content", "cached", files={"news/2026/2026-12-01-later.md": post("十二月的新闻", "2026-12-01")})
+    write_chamber(
+        project / "content", "cached", files={"news/2026/2026-12-01-later.md": post("十二月的新闻", "2026-12-01")}
+    )
     build(project, capsys)
     assert "· cached: unchanged" in build(project, capsys)
-    code = main(["build", "cached", "--content", str(project / "content"), "--out", str(project / "sites"),
-                 "--today", "2026-12-01"])
+    code = main(
+        [
+            "build",
+            "cached",
+            "--content",
+            str(project / "content"),
+            "--out",
+            str(project / "sites"),
+            "--today",
+            "2026-12-01",
+        ]
+    )
     assert code == 0 and "✓ cached" in capsys.readouterr().out
     assert (project / "sites/cached/news/2026/12/01/later/index.html").is_file()
 
@@ -98,16 +131,23 @@ def test_deleted_site_or_cache_rebuilds(project: Path, capsys) -> None:
 
 # --- the page cache (converted Markdown, .cache/pages/) -------------------------------------------------------
 
+
 def test_page_linking_to_a_moved_post_follows_it(project: Path, capsys) -> None:
     """A page whose own Markdown is unchanged is converted again when a page it links to moves."""
     about = "---\ntitle: 商会简介\n---\n\n见[培训班](../news/2026/2026-05-21-falv-peixun.md)。\n"
     write_chamber(project / "content", "cached", files={"pages/about.md": about})
     build(project, capsys)
     assert 'href="../news/2026/05/21/falv-peixun/"' in page(project, "about/index.html")
-    write_chamber(project / "content", "cached", files={
-        "pages/about.md": about,
-        "news/2026/2026-05-21-falv-peixun.md": post("法律知识培训班开班", "2026-05-21", category="培训活动",
-                                                     slug="peixun-ban")})
+    write_chamber(
+        project / "content",
+        "cached",
+        files={
+            "pages/about.md": about,
+            "news/2026/2026-05-21-falv-peixun.md": post(
+                "法律知识培训班开班", "2026-05-21", category="培训活动", slug="peixun-ban"
+            ),
+        },
+    )
     assert "✓ cached" in build(project, capsys)
     about_html = page(project, "about/index.html")
     assert 'href="../news/2026/05/21/peixun-ban/"' in about_html and "falv-peixun" not in about_html
@@ -125,22 +165,34 @@ def test_page_cache_holds_this_build_only_and_may_be_deleted(project: Path, caps
     build(project, capsys)
     first = cached_pages(project)
     assert any("正文第一段" in entry["content"] for entry in first.values())
-    assert all(key.startswith(shard.stem) for shard in (project / ".cache/pages/cached").glob("*.json")
-               for key in json.loads(shard.read_text(encoding="utf-8"))["values"])
+    assert all(
+        key.startswith(shard.stem)
+        for shard in (project / ".cache/pages/cached").glob("*.json")
+        for key in json.loads(shard.read_text(encoding="utf-8"))["values"]
+    )
     shards = [*(project / ".cache/pages/cached").glob("*.json"), *(project / ".cache/staged/cached").glob("*.json")]
     stamps = {shard: shard.stat().st_mtime_ns for shard in shards}
-    staged = {k: v for shard in (project / ".cache/staged/cached").glob("*.json")
-              for k, v in json.loads(shard.read_text(encoding="utf-8"))["values"].items()}
-    assert len(staged) == 2 and all(text.startswith("---\n") for text in staged.values())   # the published posts
-    write_chamber(project / "content", "cached", files={
-        "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", body="改写后的正文。")})
+    staged = {
+        k: v
+        for shard in (project / ".cache/staged/cached").glob("*.json")
+        for k, v in json.loads(shard.read_text(encoding="utf-8"))["values"].items()
+    }
+    assert len(staged) == 2 and all(text.startswith("---\n") for text in staged.values())  # the published posts
+    write_chamber(
+        project / "content",
+        "cached",
+        files={"news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", body="改写后的正文。")},
+    )
     build(project, capsys)
     second = cached_pages(project)
-    assert len(second) == len(first)                          # the old version of the post is dropped
+    assert len(second) == len(first)  # the old version of the post is dropped
     # Only the shards of the page's old and new keys are written again (converted pages, staged posts).
     rewritten = [shard for shard in stamps if shard.stat().st_mtime_ns != stamps[shard]]
-    new = [p for p in [*(project / ".cache/pages/cached").glob("*.json"), *(project / ".cache/staged/cached").glob("*.json")]
-           if p not in stamps]
+    new = [
+        p
+        for p in [*(project / ".cache/pages/cached").glob("*.json"), *(project / ".cache/staged/cached").glob("*.json")]
+        if p not in stamps
+    ]
     assert 2 <= len(rewritten) + len(new) <= 4, (rewritten, new)
     assert any("改写后的正文" in entry["content"] for entry in second.values())
     assert "改写后的正文" in page(project, "news/2025/12/30/nianhui/index.html")
@@ -156,8 +208,8 @@ def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Pat
     from conftest import TODAY
 
     content = project / "content"
-    build_chamber("cached", content, project / "one", today=TODAY, workers=1)          # empty cache
-    build_chamber("cached", content, project / "two", today=TODAY, workers=2)          # from the cache
+    build_chamber("cached", content, project / "one", today=TODAY, workers=1)  # empty cache
+    build_chamber("cached", content, project / "two", today=TODAY, workers=2)  # from the cache
     assert cached_pages(project)
     one, two = site_files(project / "one/cached"), site_files(project / "two/cached")
     assert len(one) > 20 and one.keys() == two.keys()
@@ -178,7 +230,7 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
 
     content, log = project / "content", project / "drawn.log"
     build_chamber("cached", content, project / "one", today=TODAY, workers=1)
-    shutil.rmtree(project / ".cache")            # the second is a first build too
+    shutil.rmtree(project / ".cache")  # the second is a first build too
 
     claims: list = []
     original_claims, original_draw = render_cache._Claims.__init__, adapter._draw_from
@@ -192,6 +244,7 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
             with open(log, "a", encoding="utf-8") as out:
                 out.write(f"{os.getpid()} {page.file.dest_uri}\n")
             return draw(page, *args, **kwargs)
+
         original_draw(queue, logged, config, doc_files, *rest)
 
     original_members = plugin._members_knowing
@@ -206,16 +259,17 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
     build_chamber("cached", content, project / "two", today=TODAY, workers=2)
 
     assert int((project / "members.pid").read_text()) != os.getpid()
-    (shared, count), = claims
+    ((shared, count),) = claims
     front, back = shared.ends.read()
-    assert 0 < front <= count - 1 and back == front - 1      # both converted some, and met
+    assert 0 < front <= count - 1 and back == front - 1  # both converted some, and met
     drawn = [line.split(" ", 1) for line in log.read_text(encoding="utf-8").splitlines()]
     assert len({pid for pid, _ in drawn}) == 2
     pages = [dest for _, dest in drawn]
     assert len(pages) == len(set(pages)) > 10
     one, two = site_files(project / "one/cached"), site_files(project / "two/cached")
-    assert sorted(rel for rel in one if rel.endswith(".html") and not rel.startswith("404")) == \
-        sorted(p for p in pages if not p.startswith("404"))
+    assert sorted(rel for rel in one if rel.endswith(".html") and not rel.startswith("404")) == sorted(
+        p for p in pages if not p.startswith("404")
+    )
     assert one.keys() == two.keys()
     assert [rel for rel in one if one[rel] != two[rel]] == []
 
@@ -253,8 +307,11 @@ def test_only_posts_and_files_are_staged_on_disk(project: Path, capsys, monkeypa
     compare for them on the next build; the blog's posts and the photos are staged as files."""
     on_disk(monkeypatch)
     build(project, capsys)
-    staged = {p.relative_to(next((project / ".cache/stage").glob("*/cached/docs"))).as_posix()
-              for p in (project / ".cache/stage").rglob("docs/**/*") if p.is_file()}
+    staged = {
+        p.relative_to(next((project / ".cache/stage").glob("*/cached/docs"))).as_posix()
+        for p in (project / ".cache/stage").rglob("docs/**/*")
+        if p.is_file()
+    }
     assert any(rel.startswith("news/posts/") and rel.endswith(".md") for rel in staged)
     assert not [rel for rel in staged if rel.endswith(".md") and not rel.startswith("news/")]
     assert "charter.md" not in staged and "index.md" not in staged
@@ -270,15 +327,17 @@ def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeyp
     from generator.profile_pages import ProfileShell
     from conftest import TODAY
 
-    rows = ["名称,联系人,职务,行业,简介"] + [f"{name}有限公司,联系人{n},会员,商贸,主营{name}。"
-                                           for n, name in enumerate(["甲乙", "丙丁", "戊己", "庚辛", "壬癸"])]
+    rows = ["名称,联系人,职务,行业,简介"] + [
+        f"{name}有限公司,联系人{n},会员,商贸,主营{name}。"
+        for n, name in enumerate(["甲乙", "丙丁", "戊己", "庚辛", "壬癸"])
+    ]
     rows.append('"A&B <贸易> 公司",某某,会员,商贸,介绍')
     content = tmp_path / "content"
     write_chamber(content, "shell", files={"members.csv": "\n".join(rows) + "\n"})
 
     shells = calls_recorded(monkeypatch, ProfileShell, "build_page")
     build_chamber("shell", content, tmp_path / "fast", today=TODAY, workers=1)
-    assert shells and shells[-1][0].check.trusted is True       # the shell was used, not only checked
+    assert shells and shells[-1][0].check.trusted is True  # the shell was used, not only checked
     monkeypatch.setattr(ProfileShell, "build_page", lambda self, *a, **k: self.draw(*a, **k))
     build_chamber("shell", content, tmp_path / "full", today=TODAY, workers=1)
     fast, full = site_files(tmp_path / "fast/shell"), site_files(tmp_path / "full/shell")
@@ -298,7 +357,8 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
 
     rows = ["名称,联系人,职务,行业,电话,网站,简介"] + [
         f'{name}有限公司,联系人{n},会员,商贸,0577-8888000{n},https://{n}.example.cn,"主营{name}。\n第二段*不是*强调。"'
-        for n, name in enumerate(["甲乙", "丙丁", "戊己", "庚辛", "壬癸"])]
+        for n, name in enumerate(["甲乙", "丙丁", "戊己", "庚辛", "壬癸"])
+    ]
     rows.append('"A&B <贸易> 公司",某某,会员,商贸,,,"介绍 # 不是标题"')
     content = tmp_path / "content"
     write_chamber(content, "shortcut", files={"members.csv": "\n".join(rows) + "\n"})
@@ -338,8 +398,7 @@ def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, c
     assert chinese.KNOWN_PINYIN["商会动态"] == "shang-hui-dong-tai"
 
 
-def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Path, capsys, monkeypatch,
-                                                                    caplog) -> None:
+def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Path, capsys, monkeypatch, caplog) -> None:
     """Posts and news lists whose inputs are unchanged are copied from the published site (kept_pages.py);
     after every kind of change the site equals a build from nothing."""
     import mkdocs.commands.build as mkdocs_build
@@ -348,8 +407,11 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
     from conftest import TODAY
 
     content = project / "content"
-    posts = {f"news/2026/2026-0{m}-0{d}-p{m}{d}.md": post(f"新闻{m}{d}", f"2026-0{m}-0{d}", body=f"第{m}{d}篇正文。")
-             for m in range(1, 4) for d in range(1, 4)}
+    posts = {
+        f"news/2026/2026-0{m}-0{d}-p{m}{d}.md": post(f"新闻{m}{d}", f"2026-0{m}-0{d}", body=f"第{m}{d}篇正文。")
+        for m in range(1, 4)
+        for d in range(1, 4)
+    }
     write_chamber(content, "cached", files=posts)
     drawn: list[str] = []
     lists: list[str] = []
@@ -375,7 +437,7 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
         # that keeps a key missing an input from publishing stale pages).
         assert "differs from the one drawn now" not in caplog.text, step
         redrawn = list(drawn)
-        counted = len(lists)            # the lists the fresh build draws are not counted
+        counted = len(lists)  # the lists the fresh build draws are not counted
         shutil.rmtree(project / "fresh", ignore_errors=True)
         build_chamber("cached", content, project / "fresh", today=TODAY, workers=1)
         del lists[counted:]
@@ -389,41 +451,47 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
     assert {"news/", "news/page/2/", "news/archive/2025/", "news/archive/2026/"} <= every_list, every_list
     # A post's text: that post is drawn, and two others to check the copies; the rest are copied. Its
     # summary (the first paragraph) changed: the lists that show it are drawn, the others copied.
-    (content / "cached/news/2026/2026-02-02-p22.md").write_text(post("新闻22", "2026-02-02", body="改写后的正文。"),
-                                                                encoding="utf-8")
+    (content / "cached/news/2026/2026-02-02-p22.md").write_text(
+        post("新闻22", "2026-02-02", body="改写后的正文。"), encoding="utf-8"
+    )
     redrawn = rebuild_equals_fresh("a post's text")
     assert any("p22" in r for r in redrawn) and len(redrawn) == 3, redrawn
     showing = {"news/", "news/page/2/", "news/archive/2026/", "news/category/shang-hui-dong-tai/"}
-    assert showing <= set(lists) and len(set(lists) - showing) <= 2, lists    # and at most two checks
+    assert showing <= set(lists) and len(set(lists) - showing) <= 2, lists  # and at most two checks
     # Text after the first paragraph: the lists are as they were (two drawn to check the copies).
     (content / "cached/news/2026/2026-02-02-p22.md").write_text(
-        post("新闻22", "2026-02-02", body="改写后的正文。\n\n补充的第二段。"), encoding="utf-8")
+        post("新闻22", "2026-02-02", body="改写后的正文。\n\n补充的第二段。"), encoding="utf-8"
+    )
     redrawn = rebuild_equals_fresh("a post's second paragraph")
     assert any("p22" in r for r in redrawn) and len(redrawn) == 3 and len(lists) == 2, (redrawn, lists)
     # A post's category (an existing one: no other page changes), then a title (shown by its neighbours,
     # among every page's), the chamber's name, a template, the year in the footer: every post is drawn again.
     (content / "cached/news/2026/2026-01-01-p11.md").write_text(
-        post("新闻11", "2026-01-01", body="第11篇正文。", category="培训活动"), encoding="utf-8")
+        post("新闻11", "2026-01-01", body="第11篇正文。", category="培训活动"), encoding="utf-8"
+    )
     redrawn = rebuild_equals_fresh("a category")
     assert any("p11" in r for r in redrawn) and len(redrawn) == 3, redrawn
-    (content / "cached/news/2026/2026-03-03-p33.md").write_text(post("新的标题", "2026-03-03", body="第33篇正文。"),
-                                                                encoding="utf-8")
+    (content / "cached/news/2026/2026-03-03-p33.md").write_text(
+        post("新的标题", "2026-03-03", body="第33篇正文。"), encoding="utf-8"
+    )
     assert len(rebuild_equals_fresh("a title")) == 11
     chamber_yml = content / "cached/chamber.yml"
-    chamber_yml.write_text(chamber_yml.read_text(encoding="utf-8").replace("温州市测试商会", "温州市测验商会"),
-                           encoding="utf-8")
+    chamber_yml.write_text(
+        chamber_yml.read_text(encoding="utf-8").replace("温州市测试商会", "温州市测验商会"), encoding="utf-8"
+    )
     assert len(rebuild_equals_fresh("the chamber's name")) == 11
     template = project / "theme/material/blog-post.html"
     template.write_text(template.read_text(encoding="utf-8").replace("← 新闻动态", "← 返回新闻动态"), encoding="utf-8")
     assert len(rebuild_equals_fresh("a template")) == 11
     assert "返回新闻动态" in (project / "sites/cached/news/2026/01/01/p11/index.html").read_text(encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830297600")      # 2028-01-01: the footer's year
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830297600")  # 2028-01-01: the footer's year
     assert len(rebuild_equals_fresh("the year")) == 11
     # A published post changed by hand is drawn again, not copied.
     page = project / "sites/cached/news/2026/01/02/p12/index.html"
     page.write_text(page.read_text(encoding="utf-8") + "<!-- 手工修改 -->", encoding="utf-8")
-    (content / "cached/news/2026/2026-02-02-p22.md").write_text(post("新闻22", "2026-02-02", body="再次改写。"),
-                                                                encoding="utf-8")
+    (content / "cached/news/2026/2026-02-02-p22.md").write_text(
+        post("新闻22", "2026-02-02", body="再次改写。"), encoding="utf-8"
+    )
     redrawn = rebuild_equals_fresh("a page changed by hand")
     assert any("p12" in r for r in redrawn) and len(redrawn) == 4, redrawn
 
@@ -443,8 +511,7 @@ def test_a_shortcut_is_trusted_after_equal_results_and_never_after_a_difference(
     assert check.trusted is False
 
 
-def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(tmp_path: Path,
-                                                                                monkeypatch) -> None:
+def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(tmp_path: Path, monkeypatch) -> None:
     """A post's staged Markdown is taken from the memo only while the post and everything its links
     resolve through (where the posts it links land, the chamber's files) are as they were."""
     import datetime as dt
@@ -454,14 +521,22 @@ def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(t
     from generator.docs import StagedPosts, content_tree
 
     content = tmp_path / "content"
-    write_chamber(content, "memo", files={
-        "news/2026/2026-03-01-a.md": post("甲", "2026-03-01", body="见[乙](2026-03-02-b.md)和[附件](files/表.pdf)。"),
-        "news/2026/2026-03-02-b.md": post("乙", "2026-03-02", body="乙的正文。"),
-        "news/2026/files/表.pdf": b"%PDF-1.4 test",
-    })
+    write_chamber(
+        content,
+        "memo",
+        files={
+            "news/2026/2026-03-01-a.md": post(
+                "甲", "2026-03-01", body="见[乙](2026-03-02-b.md)和[附件](files/表.pdf)。"
+            ),
+            "news/2026/2026-03-02-b.md": post("乙", "2026-03-02", body="乙的正文。"),
+            "news/2026/files/表.pdf": b"%PDF-1.4 test",
+        },
+    )
     made: list[str] = []
     original = docs._post_markdown
-    monkeypatch.setattr(docs, "_post_markdown", lambda chamber, p, locate: made.append(p.rel) or original(chamber, p, locate))
+    monkeypatch.setattr(
+        docs, "_post_markdown", lambda chamber, p, locate: made.append(p.rel) or original(chamber, p, locate)
+    )
     today = dt.date(2026, 11, 25)
     staged = StagedPosts()
 
@@ -480,17 +555,25 @@ def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(t
 
     assert len(step("first")) > 2
     assert step("nothing changed") == []
-    write_chamber(content, "memo", default_files=False, files={
-        "news/2026/2026-03-02-b.md": post("乙", "2026-03-02", body="乙的新正文。")})
+    write_chamber(
+        content,
+        "memo",
+        default_files=False,
+        files={"news/2026/2026-03-02-b.md": post("乙", "2026-03-02", body="乙的新正文。")},
+    )
     assert step("a post's text") == ["2026/2026-03-02-b.md"]
-    write_chamber(content, "memo", default_files=False, files={
-        "news/2026/2026-03-02-b.md": post("乙", "2026-03-05", body="乙的新正文。")})
+    write_chamber(
+        content,
+        "memo",
+        default_files=False,
+        files={"news/2026/2026-03-02-b.md": post("乙", "2026-03-05", body="乙的新正文。")},
+    )
     # A linked post's address moves with its date: links are staged to its file, MkDocs makes the address.
     assert step("a linked post's date") == ["2026/2026-03-02-b.md"]
     (content / "memo/news/2026/files/另表.pdf").write_bytes(b"%PDF-1.4 other")
-    assert len(step("a file added to the folder")) == 4          # the folder's files: every post again
+    assert len(step("a file added to the folder")) == 4  # the folder's files: every post again
     (content / "memo/news/2026/files/表.pdf").unlink()
-    (content / "memo/news/2026/files/表.pdf").symlink_to("另表.pdf")    # the link now leads to another file
+    (content / "memo/news/2026/files/表.pdf").symlink_to("另表.pdf")  # the link now leads to another file
     assert "2026/2026-03-01-a.md" in step("a linked file became a link to another")
 
 
@@ -510,11 +593,11 @@ def test_the_cycle_collector_is_paused_during_a_build_only(tmp_path: Path, monke
     build_module.build_chamber("gc", tmp_path / "content", tmp_path / "sites", today=TODAY)
     assert seen == [False] and gc.isenabled() and collected == []
     build_module.build_chamber("gc", tmp_path / "content", tmp_path / "sites2", today=TODAY)
-    assert seen == [False, False] and collected == [1]      # what the first build left, collected first
+    assert seen == [False, False] and collected == [1]  # what the first build left, collected first
     gc.disable()
     try:
         build_module.build_chamber("gc", tmp_path / "content", tmp_path / "sites3", today=TODAY)
-        assert not gc.isenabled()                            # the caller's choice is kept
+        assert not gc.isenabled()  # the caller's choice is kept
     finally:
         gc.enable()
 
@@ -524,8 +607,16 @@ def test_the_build_command_leaves_its_last_garbage_to_the_exit(project: Path, ca
     its builds; the same command run from a caller that goes on (main) does."""
     import gc
 
-    args = ["build", "cached", "--content", str(project / "content"), "--out", str(project / "sites"),
-            "--today", "2026-11-25"]
+    args = [
+        "build",
+        "cached",
+        "--content",
+        str(project / "content"),
+        "--out",
+        str(project / "sites"),
+        "--today",
+        "2026-11-25",
+    ]
     try:
         assert main(args, leaving=True) == 0 and not gc.isenabled()
     finally:
@@ -542,17 +633,20 @@ def test_navigation_drawn_once_equals_every_page_drawing_its_own(tmp_path: Path,
     from generator.nav_memo import NavMemo, StringsMemo
     from conftest import TODAY
 
-    posts = {f"news/{2024 + n % 3}/{2024 + n % 3}-0{1 + n % 9}-1{n % 10}-p{n}.md":
-             post(f"第{n}期动态", f"{2024 + n % 3}-0{1 + n % 9}-1{n % 10}", category=["商会动态", "会员风采"][n % 2])
-             for n in range(25)}
+    posts = {
+        f"news/{2024 + n % 3}/{2024 + n % 3}-0{1 + n % 9}-1{n % 10}-p{n}.md": post(
+            f"第{n}期动态", f"{2024 + n % 3}-0{1 + n % 9}-1{n % 10}", category=["商会动态", "会员风采"][n % 2]
+        )
+        for n in range(25)
+    }
     content = tmp_path / "content"
     write_chamber(content, "memo", files=posts)
 
     memos = calls_recorded(monkeypatch, NavMemo, "__call__")
     build_chamber("memo", content, tmp_path / "fast", today=TODAY, workers=1)
     memo = memos[-1][0]
-    assert memo.check.trusted is True and len(memo.drawn) >= 2      # used, not only checked; pages differ
-    assert len(memos) > 4 * len(memo.drawn)                           # most pages took a navigation drawn before
+    assert memo.check.trusted is True and len(memo.drawn) >= 2  # used, not only checked; pages differ
+    assert len(memos) > 4 * len(memo.drawn)  # most pages took a navigation drawn before
     monkeypatch.setattr(NavMemo, "key", lambda self, page, nav: None)
     monkeypatch.setattr(StringsMemo, "__call__", lambda self, key, *, caller: caller())
     shutil.rmtree(tmp_path / ".cache", ignore_errors=True)
@@ -572,10 +666,13 @@ def test_a_navigation_that_differs_when_drawn_again_is_drawn_for_every_page() ->
     memo.key = lambda page, nav: ("same place",)
     drawn = iter(f"<nav>{n}</nav>" for n in range(100))
     assert memo("nav", None, None, caller=lambda: next(drawn)) == "<nav>0</nav>"
-    assert memo("nav", None, None, caller=lambda: next(drawn)) == "<nav>1</nav>"     # drawn again, differs
+    assert memo("nav", None, None, caller=lambda: next(drawn)) == "<nav>1</nav>"  # drawn again, differs
     assert memo.check.trusted is False
     assert [memo("nav", None, None, caller=lambda: next(drawn)) for _ in range(3)] == [
-        "<nav>2</nav>", "<nav>3</nav>", "<nav>4</nav>"]
+        "<nav>2</nav>",
+        "<nav>3</nav>",
+        "<nav>4</nav>",
+    ]
 
     steady = NavMemo()
     steady.key = lambda page, nav: ("same place",)
@@ -645,9 +742,9 @@ def test_fast_markdown_gives_python_markdowns_html() -> None:
 
     from generator.fast_markdown import FastMarkdown
 
-    class _Registering(Preprocessor):      # as Python-Markdown's abbreviations did before 3.6
+    class _Registering(Preprocessor):  # as Python-Markdown's abbreviations did before 3.6
         def run(self, lines: list[str]) -> list[str]:
-            if any("==" in line for line in lines):      # from the third source on
+            if any("==" in line for line in lines):  # from the third source on
                 self.md.inlinePatterns.register(SimpleTagInlineProcessor(r"()==(.+?)==", "mark"), "mark", 65)
             return lines
 
@@ -659,13 +756,17 @@ def test_fast_markdown_gives_python_markdowns_html() -> None:
         listed = yaml_load(handle)["markdown_extensions"]
     names = [e if isinstance(e, str) else next(iter(e)) for e in listed]
     configs = {k: v for e in listed if isinstance(e, dict) for k, v in e.items()}
-    sources = [FAST_MARKDOWN_SAMPLE, FAST_MARKDOWN_SAMPLE.replace("[TOC]", "目录"), "==标记== <cp-box>行内</cp-box>",
-               "<cp-box>\n自定义块\n</cp-box>\n\n段落"]
+    sources = [
+        FAST_MARKDOWN_SAMPLE,
+        FAST_MARKDOWN_SAMPLE.replace("[TOC]", "目录"),
+        "==标记== <cp-box>行内</cp-box>",
+        "<cp-box>\n自定义块\n</cp-box>\n\n段落",
+    ]
     sources += [path.read_text(encoding="utf-8") for path in sorted((ROOT / "content").rglob("*.md"))]
     stock = markdown.Markdown(extensions=[*names, Registering()], extension_configs=configs)
     fast = FastMarkdown(extensions=[*names, Registering()], extension_configs=configs)
     for number, source in enumerate(sources):
-        if number == 3:     # a block tag added between pages
+        if number == 3:  # a block tag added between pages
             stock.block_level_elements.append("cp-box")
             fast.block_level_elements.append("cp-box")
         expected = stock.reset().convert(source)
@@ -708,12 +809,12 @@ def test_list_page_place_found_by_identity_as_by_equality() -> None:
         def __init__(self, number: int, pages: list) -> None:
             self.number, self.pages = number, pages
 
-        def __eq__(self, other: object) -> bool:        # as MkDocs' Page: by value
+        def __eq__(self, other: object) -> bool:  # as MkDocs' Page: by value
             return isinstance(other, Listed) and other.number == self.number
 
     pages: list = []
     pages += [Listed(n, pages) for n in (1, 2, 3)]
     positions: dict = {}
     assert [_position(page, positions) for page in pages] == [0, 1, 2]
-    assert _position(Listed(2, pages), positions) == 1       # equal, not the same object: asked as before
+    assert _position(Listed(2, pages), positions) == 1  # equal, not the same object: asked as before
     assert _position(Listed(9, pages), positions) == -1

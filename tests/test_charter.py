@@ -17,7 +17,7 @@ from generator.errors import ContentError, Problems
 from conftest import ROOT, TODAY, parse, text_of, write_chamber
 
 CHAPTERS = ["总则", "业务范围", "会员", "组织机构和负责人", "资产管理、使用原则", "章程的修改程序", "终止程序及附则"]
-SPACINGS = ["\u3000", " ", ""]       # full-width space, ASCII space, nothing after the number
+SPACINGS = ["\u3000", " ", ""]  # full-width space, ASCII space, nothing after the number
 
 # What some articles say: references to this charter, to other laws, a range, a paragraph, a missing article.
 SAYS = {
@@ -75,7 +75,7 @@ def charter_text(articles: int = 105) -> str:
 
 def line_of(text: str, needle: str) -> int:
     """The file line on which `needle` first appears."""
-    return text[:text.index(needle)].count("\n") + 1
+    return text[: text.index(needle)].count("\n") + 1
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +98,10 @@ def article_ids(doc) -> list[str]:
 
 # --- Anchors ------------------------------------------------------------------------------------------------
 
+
 def test_every_article_has_its_anchor_in_order_whatever_the_spacing(page):
     assert article_ids(page) == [f"article-{n}" for n in range(1, 106)]
-    for number in (1, 2, 3, 101, 103, 105):   # spacing: none, full-width, ASCII, …
+    for number in (1, 2, 3, 101, 103, 105):  # spacing: none, full-width, ASCII, …
         article = page.cssselect(f"#article-{number}")[0]
         assert article.tag == "div" and "cp-article" in article.get("class").split()
         num = article.cssselect(".cp-article__num")[0]
@@ -125,7 +126,10 @@ def test_chapter_headings_carry_their_anchor(page):
 def test_article_written_as_heading_is_an_article_not_a_toc_entry(page):
     article = page.cssselect("#article-40")[0]
     assert article.cssselect(".cp-article__title")[0].text == "会员的义务"
-    assert [p.text_content() for p in article.cssselect("p")][1:] == ["会员应当遵守第三十九条的规定。", "（一）遵守本会章程；"]
+    assert [p.text_content() for p in article.cssselect("p")][1:] == [
+        "会员应当遵守第三十九条的规定。",
+        "（一）遵守本会章程；",
+    ]
     assert article.cssselect("a.cp-xref")[0].get("href") == "#article-39"
     assert not page.cssselect("h3#article-40, h4#article-40")
 
@@ -139,29 +143,40 @@ def test_preamble_and_title(page):
 
 # --- Table of contents --------------------------------------------------------------------------------------
 
+
 def test_toc_lists_chapters_and_sections(page):
     toc = page.cssselect("nav.md-nav--secondary")[0]
     links = [(a.get("href"), text_of(a)) for a in toc.cssselect("a.md-nav__link")]
     hrefs = [href for href, _ in links]
-    assert hrefs == ["#chapter-1", "#chapter-2", "#chapter-3", "#chapter-3-section-1", "#chapter-3-section-2",
-                     "#chapter-4", "#chapter-5", "#chapter-6", "#chapter-7"]
+    assert hrefs == [
+        "#chapter-1",
+        "#chapter-2",
+        "#chapter-3",
+        "#chapter-3-section-1",
+        "#chapter-3-section-2",
+        "#chapter-4",
+        "#chapter-5",
+        "#chapter-6",
+        "#chapter-7",
+    ]
     assert links[0][1] == "第一章 总则" and links[4][1] == "第二节 依照第二十条的事项"
     assert not any("article" in href for href in hrefs)
 
 
 # --- Cross-references ---------------------------------------------------------------------------------------
 
+
 def xrefs(page, number: int) -> list[tuple[str, str]]:
     return [(a.get("href"), a.text_content()) for a in page.cssselect(f"#article-{number} a.cp-xref")]
 
 
 def test_cross_references_become_links(page):
-    assert xrefs(page, 5) == [("#article-20", "第二十条")]                      # 本章程第二十条
-    assert xrefs(page, 6) == [("#article-20", "第二十条"), ("#article-25", "第二十五条")]   # a range
-    assert xrefs(page, 7) == [("#article-20", "第二十条第二款")]                # a paragraph of an article
+    assert xrefs(page, 5) == [("#article-20", "第二十条")]  # 本章程第二十条
+    assert xrefs(page, 6) == [("#article-20", "第二十条"), ("#article-25", "第二十五条")]  # a range
+    assert xrefs(page, 7) == [("#article-20", "第二十条第二款")]  # a paragraph of an article
     assert xrefs(page, 9) == [("#article-101", "第一百零一条")]
-    assert xrefs(page, 21) == [("#article-22", "第二十二条")]                  # in the article's second paragraph
-    assert xrefs(page, 102) == [("#article-101", "第一百零一条")]              # at the start of the text
+    assert xrefs(page, 21) == [("#article-22", "第二十二条")]  # in the article's second paragraph
+    assert xrefs(page, 102) == [("#article-101", "第一百零一条")]  # at the start of the text
 
 
 def test_what_is_not_linked(page):
@@ -173,7 +188,7 @@ def test_what_is_not_linked(page):
     assert xrefs(page, 10) == [] and "第二百条" in text_of(page.cssselect("#article-10")[0])
     every = page.cssselect("a.cp-xref")
     assert len(every) == 8
-    assert all(page.cssselect(a.get("href")) for a in every)    # every link lands on an article
+    assert all(page.cssselect(a.get("href")) for a in every)  # every link lands on an article
 
 
 def test_missing_article_is_a_warning_naming_the_line(charter_site):
@@ -190,8 +205,7 @@ def test_references_in_a_parsed_passage():
     from generator.charter import line_references
 
     refs = line_references("依照《条例》第十条和第十一条，以及本章程第三条、第四条第一款。", 7)
-    assert [(r.number, r.foreign, r.line) for r in refs] == [(10, True, 7), (11, True, 7), (3, False, 7),
-                                                            (4, False, 7)]
+    assert [(r.number, r.foreign, r.line) for r in refs] == [(10, True, 7), (11, True, 7), (3, False, 7), (4, False, 7)]
     assert refs[3].text == "第四条第一款"
     assert line_references("见`第五条`和[第六条](x)，以及《关于第七条的决定》", 1) == []
     assert line_references("## 第二节　第五条", 1) == []
@@ -200,16 +214,20 @@ def test_references_in_a_parsed_passage():
 
 # --- Adoption facts -----------------------------------------------------------------------------------------
 
+
 def test_facts_shown_above_the_text(page):
     meta = page.cssselect(".cp-charter-meta")[0]
     facts = {text_of(div.cssselect("dt")[0]): div.cssselect("dd")[0] for div in meta.cssselect("dl > div")}
     assert text_of(facts["通过日期"]) == "2019年6月18日"
     assert text_of(facts["核准机关"]) == "温州市民政局"
-    amendments = [(li.cssselect(".cp-charter-meta__date")[0].text, li.text_content())
-                  for li in facts["修订记录"].cssselect("li")]
-    assert amendments == [("2021年7月20日", "2021年7月20日增加党建工作条款"),
-                          ("2026年5月21日", "2026年5月21日修订会费条款<em>（第二次）</em>")]
-    assert not meta.cssselect("em")           # front matter text is escaped
+    amendments = [
+        (li.cssselect(".cp-charter-meta__date")[0].text, li.text_content()) for li in facts["修订记录"].cssselect("li")
+    ]
+    assert amendments == [
+        ("2021年7月20日", "2021年7月20日增加党建工作条款"),
+        ("2026年5月21日", "2026年5月21日修订会费条款<em>（第二次）</em>"),
+    ]
+    assert not meta.cssselect("em")  # front matter text is escaped
     # Above the text: the block comes before the first chapter.
     body = page.cssselect("article.md-content__inner")[0]
     order = [el for el in body.iter() if el.get("class") in ("cp-charter-meta", "cp-charter")]
@@ -223,6 +241,7 @@ def test_charter_without_facts_has_no_facts_block(test_site):
 
 
 # --- Print --------------------------------------------------------------------------------------------------
+
 
 def _rules(css: str):
     return tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
@@ -241,8 +260,11 @@ def test_print_css_a4_without_navigation(charter_site, page):
     (at_page,) = [r for r in rules if r.type == "at-rule" and r.lower_at_keyword == "page"]
     page_decls = _declarations(at_page)
     assert page_decls["size"] == "A4" and page_decls["margin"].endswith("mm")
-    (printing,) = [r for r in rules if r.type == "at-rule" and r.lower_at_keyword == "media"
-                   and tinycss2.serialize(r.prelude).strip() == "print"]
+    (printing,) = [
+        r
+        for r in rules
+        if r.type == "at-rule" and r.lower_at_keyword == "media" and tinycss2.serialize(r.prelude).strip() == "print"
+    ]
     inner = _rules(tinycss2.serialize(printing.content))
     by_selector = {tinycss2.serialize(r.prelude).strip(): _declarations(r) for r in inner if r.type == "qualified-rule"}
     hidden = next(decls for sel, decls in by_selector.items() if ".md-header" in sel)
@@ -272,6 +294,7 @@ def test_print_document_for_the_newsletter(tmp_path):
 
 # --- Numbering checks ---------------------------------------------------------------------------------------
 
+
 def problems_of(tmp_path: Path, body: str) -> tuple[str, list]:
     text = "---\ntitle: 章程\n---\n\n" + body
     folder = write_chamber(tmp_path / "content", files={"charter.md": text})
@@ -281,18 +304,23 @@ def problems_of(tmp_path: Path, body: str) -> tuple[str, list]:
 
 
 def test_gap_in_article_numbers_names_line_and_expected_number(tmp_path):
-    text, problems = problems_of(tmp_path, "## 第一章　总则\n\n第一条　甲。\n\n第二条 乙。\n\n第四条丙。\n\n第五条　丁。\n")
+    text, problems = problems_of(
+        tmp_path, "## 第一章　总则\n\n第一条　甲。\n\n第二条 乙。\n\n第四条丙。\n\n第五条　丁。\n"
+    )
     assert len(problems) == 1
     problem = problems[0]
     assert problem.severity == "error" and problem.field == "article"
     assert problem.line == line_of(text, "第四条")
     assert "第四条 (4)" in problem.message and problem.expected == "expected 第三条 (3)"
-    assert str(problem) == (f"content/test/charter.md:{problem.line}: article: 第四条 (4) skips: a number is missing "
-                            "(expected 第三条 (3))")
+    assert str(problem) == (
+        f"content/test/charter.md:{problem.line}: article: 第四条 (4) skips: a number is missing (expected 第三条 (3))"
+    )
 
 
 def test_repeated_article_number(tmp_path):
-    text, problems = problems_of(tmp_path, "## 第一章　总则\n\n第一条　甲。\n\n第二条　乙。\n\n第二条　丙。\n\n第三条　丁。\n")
+    text, problems = problems_of(
+        tmp_path, "## 第一章　总则\n\n第一条　甲。\n\n第二条　乙。\n\n第二条　丙。\n\n第三条　丁。\n"
+    )
     assert [(p.line, p.expected) for p in problems] == [(line_of(text, "第二条　丙"), "expected 第三条 (3)")]
     assert "repeats" in problems[0].message
 
@@ -304,13 +332,17 @@ def test_hundreds_numbering(tmp_path):
 
 
 def test_chapter_and_section_numbers(tmp_path):
-    body = ("## 第一章　总则\n\n第一条　甲。\n\n## 第三章　会员\n\n### 第一节　资格\n\n第二条　乙。\n\n"
-            "### 第三节　会费\n\n第三条　丙。\n\n## 第三章　附则\n\n第四条　丁。\n")
+    body = (
+        "## 第一章　总则\n\n第一条　甲。\n\n## 第三章　会员\n\n### 第一节　资格\n\n第二条　乙。\n\n"
+        "### 第三节　会费\n\n第三条　丙。\n\n## 第三章　附则\n\n第四条　丁。\n"
+    )
     text, problems = problems_of(tmp_path, body)
     got = [(p.field, p.line, p.expected) for p in problems]
-    assert got == [("chapter", line_of(text, "## 第三章　会员"), "expected 第二章 (2)"),
-                   ("chapter", line_of(text, "## 第三章　附则"), "expected 第四章 (4)"),
-                   ("section", line_of(text, "### 第三节"), "expected 第二节 (2)")]
+    assert got == [
+        ("chapter", line_of(text, "## 第三章　会员"), "expected 第二章 (2)"),
+        ("chapter", line_of(text, "## 第三章　附则"), "expected 第四章 (4)"),
+        ("section", line_of(text, "### 第三节"), "expected 第二节 (2)"),
+    ]
     assert "repeats" in problems[1].message
 
 
@@ -333,9 +365,12 @@ def test_build_stops_and_check_lists_every_problem(tmp_path, capsys):
 
 # --- Parsing details ----------------------------------------------------------------------------------------
 
+
 def test_parse_keeps_lines_and_structure():
-    body = ("# 某商会章程\n\n序言。\n\n## 第一章 总则\n第一条本会名称。\n续行。\n\n（一）项；\n\n"
-            "**第二条**　加粗的编号。\n\n第二章　会员\n\n第三条\u3000会员。\n")
+    body = (
+        "# 某商会章程\n\n序言。\n\n## 第一章 总则\n第一条本会名称。\n续行。\n\n（一）项；\n\n"
+        "**第二条**　加粗的编号。\n\n第二章　会员\n\n第三条\u3000会员。\n"
+    )
     text = parse_charter(body, first_line=5)
     assert text.title == "某商会章程"
     assert [(c.number, c.title, c.line) for c in text.chapters] == [(1, "总则", 9), (2, "会员", 17)]
@@ -366,8 +401,8 @@ def test_demo_charters_follow_the_format(slug, demo_sites):
 
 def test_readme_example_is_a_valid_charter(tmp_path):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Keep the charter"):]
-    example = section[section.index("```markdown\n") + 12:section.index("\n```", section.index("```markdown"))]
+    section = readme[readme.index("### Keep the charter") :]
+    example = section[section.index("```markdown\n") + 12 : section.index("\n```", section.index("```markdown"))]
     body = example.split("---\n", 2)[2]
     _, problems = problems_of(tmp_path, body)
     assert problems == []
@@ -381,19 +416,30 @@ def test_one_article_per_line_without_blank_lines():
     text = parse_charter(body)
     assert [(c.number, c.line) for c in text.chapters] == [(1, 1), (2, 7)]
     assert [(a.number, a.line, a.text.text) for a in text.articles] == [
-        (1, 2, "甲。"), (2, 3, "乙，\n续行。"), (3, 5, "丙。\n（一）项；"), (4, 8, "丁。")]
+        (1, 2, "甲。"),
+        (2, 3, "乙，\n续行。"),
+        (3, 5, "丙。\n（一）项；"),
+        (4, 8, "丁。"),
+    ]
 
 
 def test_links_from_the_charter_to_pages_and_posts_work(content: Path, out: Path) -> None:
     from generator.build import build_chamber
     from conftest import TODAY, write_chamber
 
-    write_chamber(content, "cl", files={"charter.md": "---\ntitle: 章程\n---\n\n## 第一章　总则\n\n"
-                                        "第一条　入会办法见[入会指南](pages/join.md)，年会见"
-                                        "[年会报道](news/2025/2025-12-30-nianhui.md)。\n"})
+    write_chamber(
+        content,
+        "cl",
+        files={
+            "charter.md": "---\ntitle: 章程\n---\n\n## 第一章　总则\n\n"
+            "第一条　入会办法见[入会指南](pages/join.md)，年会见"
+            "[年会报道](news/2025/2025-12-30-nianhui.md)。\n"
+        },
+    )
     build_chamber("cl", content, out, today=TODAY)
     doc = parse(out / "cl/charter/index.html")
     hrefs = {a.text_content(): a.get("href") for a in doc.cssselect("article a") if a.get("href")}
     assert (out / "cl/charter" / hrefs["入会指南"] / "index.html").resolve() == (out / "cl/join/index.html").resolve()
-    assert (out / "cl/charter" / hrefs["年会报道"] / "index.html").resolve() == \
-        (out / "cl/news/2025/12/30/nianhui/index.html").resolve()
+    assert (out / "cl/charter" / hrefs["年会报道"] / "index.html").resolve() == (
+        out / "cl/news/2025/12/30/nianhui/index.html"
+    ).resolve()

@@ -17,15 +17,35 @@ from lxml import etree
 
 from conftest import TODAY, parse, post, read_search_fragment, site_files, text_of, write_chamber
 from generator.build import build_chamber
-from generator.search import (INDEX_DIR, INDEXERS, MARKER, SearchIndexError, bundle_name, index_site, indexed_part,
-                              mark_indexed, save_record)
+from generator.search import (
+    INDEX_DIR,
+    INDEXERS,
+    MARKER,
+    SearchIndexError,
+    bundle_name,
+    index_site,
+    indexed_part,
+    mark_indexed,
+    save_record,
+)
 
 # --- the scanner of resource loads --------------------------------------------------------------------
 
 # Link relations whose href the browser fetches by itself; any other <link> (canonical, alternate …) and
 # every <a href> is a plain link.
-LOADING_RELS = {"stylesheet", "preload", "modulepreload", "prefetch", "icon", "shortcut", "apple-touch-icon",
-                "manifest", "preconnect", "dns-prefetch", "mask-icon"}
+LOADING_RELS = {
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "icon",
+    "shortcut",
+    "apple-touch-icon",
+    "manifest",
+    "preconnect",
+    "dns-prefetch",
+    "mask-icon",
+}
 SRC_ATTRS = {"src", "data", "poster", "background"}
 CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")\s]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.I)
 # A URL that starts a JS string literal: in code, not in comments (which never start with a quote).
@@ -36,12 +56,16 @@ XML_NAMESPACES = {"www.w3.org"}
 INERT_JS_URLS = {
     ("pagefind/*.js", "example.com"): "Pagefind parses result URLs against this dummy base",
     ("pagefind/*.js", "p"): "Pagefind's UI scripts (not loaded by our pages) parse URLs against this dummy base",
-    ("assets/javascripts/bundle.*.min.js", "api.github.com"):
-        "Material asks it for repository facts only when repo_url is set (checked below: never)",
-    ("assets/javascripts/bundle.*.min.js", "unpkg.com"):
-        "Material loads mermaid from it only for <pre class=mermaid> (the sanitizer drops that class; checked "
-        "below: none), and a ResizeObserver polyfill only where the browser has none, which main.html then "
-        "defines first (test_browser: an older browser fetches no polyfill)",
+    (
+        "assets/javascripts/bundle.*.min.js",
+        "api.github.com",
+    ): "Material asks it for repository facts only when repo_url is set (checked below: never)",
+    (
+        "assets/javascripts/bundle.*.min.js",
+        "unpkg.com",
+    ): "Material loads mermaid from it only for <pre class=mermaid> (the sanitizer drops that class; checked "
+    "below: none), and a ResizeObserver polyfill only where the browser has none, which main.html then "
+    "defines first (test_browser: an older browser fetches no polyfill)",
 }
 
 
@@ -127,22 +151,35 @@ def test_scanner_tells_loads_from_links() -> None:
       <body><a href="https://beian.miit.gov.cn/">备案</a><img src="images/a.jpg" srcset="b.jpg 2x, https://x.cn/c.jpg 3x">
       <div style="background-image:url(https://x.cn/d.png)"></div><iframe src="https://player.example.com/v"></iframe>
       </body></html>"""
-    assert sorted(html_loads(page)) == sorted([
-        "https://fonts.googleapis.com/css?family=Noto+Sans", "//cdn.example.com/i.png",
-        "https://cdn.example.com/bg.png", "https://www.googletagmanager.com/gtag/js", "https://api.github.com/repos/x/y",
-        "images/a.jpg", "b.jpg", "https://x.cn/c.jpg", "https://x.cn/d.png", "https://player.example.com/v"])
+    assert sorted(html_loads(page)) == sorted(
+        [
+            "https://fonts.googleapis.com/css?family=Noto+Sans",
+            "//cdn.example.com/i.png",
+            "https://cdn.example.com/bg.png",
+            "https://www.googletagmanager.com/gtag/js",
+            "https://api.github.com/repos/x/y",
+            "images/a.jpg",
+            "b.jpg",
+            "https://x.cn/c.jpg",
+            "https://x.cn/d.png",
+            "https://player.example.com/v",
+        ]
+    )
     css = '@import "https://fonts.googleapis.com/x.css"; a { background: url(data:image/png;base64,AA) } b { c: url(../x.png) }'
     assert _css_loads(css) == ["https://fonts.googleapis.com/x.css", "data:image/png;base64,AA", "../x.png"]
     js = '// see https://github.com/a/b\n/* https://example.org/doc */ var s = "https://hm.baidu.com/hm.js"; fetch(`//cdn.x.cn/${a}`)'
     assert js_loads(js) == ["https://hm.baidu.com/hm.js", "//cdn.x.cn/${a}"]
     bundle = 'var a="https://unpkg.com/mermaid@11/dist/mermaid.min.js",b="http://www.w3.org/2000/svg";'
-    assert js_loads(bundle) == ["https://unpkg.com/mermaid@11/dist/mermaid.min.js"]      # only Material's own
+    assert js_loads(bundle) == ["https://unpkg.com/mermaid@11/dist/mermaid.min.js"]  # only Material's own
     assert js_loads(bundle, _inert_hosts("assets/javascripts/bundle.0123abcd.min.js")) == []
 
 
 def _built_files(site: Path) -> list[Path]:
-    return [p for p in site.rglob("*") if p.is_file()
-            and p.suffix.lower() in {".html", ".css", ".js", ".mjs", ".json", ".webmanifest"}]
+    return [
+        p
+        for p in site.rglob("*")
+        if p.is_file() and p.suffix.lower() in {".html", ".css", ".js", ".mjs", ".json", ".webmanifest"}
+    ]
 
 
 def test_no_built_file_loads_anything_from_another_host(demo_sites: Path, test_site: Path) -> None:
@@ -158,14 +195,14 @@ def test_no_built_file_loads_anything_from_another_host(demo_sites: Path, test_s
                 offenders[str(path.relative_to(site.parent))] = loads
     assert scanned > 100
     assert offenders == {}
-    assert not external_loads(demo_sites / "index.html", demo_sites)     # the portal too
+    assert not external_loads(demo_sites / "index.html", demo_sites)  # the portal too
 
 
 def test_conditional_loads_of_material_never_trigger(test_site: Path) -> None:
     # The URL literals allowed in Material's bundle load only on conditions our sites never meet.
     for page in test_site.rglob("*.html"):
         doc = parse(page)
-        assert not doc.cssselect(".md-source, [data-md-component=source]"), page   # no repo_url
+        assert not doc.cssselect(".md-source, [data-md-component=source]"), page  # no repo_url
         assert not doc.cssselect(".mermaid, pre.mermaid"), page
         config = doc.cssselect("#__config")
         if config:
@@ -187,13 +224,19 @@ def _material_english_strings() -> set[str]:
         return dict(re.findall(r'^\s*"([^"]+)": "(.*)",?$', (folder / name).read_text(encoding="utf-8"), re.M))
 
     english, chinese = strings("en.html"), strings("zh.html")
-    return {v for k, v in english.items() if chinese.get(k, v) != v and re.search(r"[A-Za-z]{4,}", v)
-            and not k.startswith("search.config") and "#" not in v}
+    return {
+        v
+        for k, v in english.items()
+        if chinese.get(k, v) != v
+        and re.search(r"[A-Za-z]{4,}", v)
+        and not k.startswith("search.config")
+        and "#" not in v
+    }
 
 
 def test_interface_strings_are_chinese(test_site: Path) -> None:
     english = _material_english_strings()
-    assert {"Skip to content", "Back to top"} <= english      # the list is real
+    assert {"Skip to content", "Back to top"} <= english  # the list is real
     for page in test_site.rglob("*.html"):
         doc = parse(page)
         shown = {" ".join(t.split()) for t in doc.xpath("//body//text()[not(ancestor::script)]")}
@@ -207,7 +250,7 @@ def test_interface_strings_are_chinese(test_site: Path) -> None:
 
 def test_links_are_relative_so_the_site_opens_from_any_sub_path(test_site: Path) -> None:
     for page in test_site.rglob("*.html"):
-        if page.name == "404.html":      # served at any depth: MkDocs makes its links absolute from site_url
+        if page.name == "404.html":  # served at any depth: MkDocs makes its links absolute from site_url
             continue
         doc = parse(page)
         for el in doc.xpath("//*[@href or @src or @action]"):
@@ -221,11 +264,14 @@ def test_sitemap_and_feed_use_site_url(demo_sites: Path) -> None:
     locs = etree.parse(str(site / "sitemap.xml")).findall(".//{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
     assert len(locs) > 10 and all(loc.text.startswith(site_url) for loc in locs)
     feeds = parse(site / "index.html").xpath(
-        '//head/link[@rel="alternate"][@type="application/atom+xml" or @type="application/rss+xml"]')
+        '//head/link[@rel="alternate"][@type="application/atom+xml" or @type="application/rss+xml"]'
+    )
     assert feeds, "the home page advertises no news feed"
     for link in feeds:
         feed = etree.parse(str(site / link.get("href")))
-        hrefs = feed.xpath("//*[local-name()='link']/@href") + feed.xpath("//*[local-name()='link' and not(@href)]/text()")
+        hrefs = feed.xpath("//*[local-name()='link']/@href") + feed.xpath(
+            "//*[local-name()='link' and not(@href)]/text()"
+        )
         assert hrefs and all(h.startswith(site_url) for h in hrefs), hrefs
 
 
@@ -237,22 +283,33 @@ def test_material_search_is_gone(test_site: Path) -> None:
 
 # --- the search index ----------------------------------------------------------------------------------
 
-MEMBERS_CSV = ("名称,联系人,职务,行业,手机,公开手机,会费缴至,身份证号,简介,公开\n"
-               "甲光能公司,张三,会长,新能源,13900000001,否,2027-12-31,330302198001010011,专注分布式光伏电站的建设与运维,是\n"
-               "乙物流公司,李四,会员,物流,13900000002,是,2026-12-31,,冷链运输,是\n"
-               "丙秘密公司,王五,会员,商贸,13900000003,否,,,不公开的会员简介隐秘词,否\n")
+MEMBERS_CSV = (
+    "名称,联系人,职务,行业,手机,公开手机,会费缴至,身份证号,简介,公开\n"
+    "甲光能公司,张三,会长,新能源,13900000001,否,2027-12-31,330302198001010011,专注分布式光伏电站的建设与运维,是\n"
+    "乙物流公司,李四,会员,物流,13900000002,是,2026-12-31,,冷链运输,是\n"
+    "丙秘密公司,王五,会员,商贸,13900000003,否,,,不公开的会员简介隐秘词,否\n"
+)
 
 
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("search-site")
-    write_chamber(root / "content", "sousuo", files={
-        "news/2026/2026-09-24-jiufen.md": post(
-            "两家会员企业握手言和", "2026-09-24", body="九月下旬，商会维权部成功调解了一起合同纠纷，涉案金额六十二万元。"),
-        "news/2026/2026-10-01-draft.md": post("草稿不应出现", "2026-10-01", body="草稿里的保密词汇。", draft="true"),
-        "news/2026/2026-12-30-future.md": post("定时发布的新闻", "2026-12-30", body="尚未发布的预告词汇。"),
-        "members.csv": MEMBERS_CSV,
-    })
+    write_chamber(
+        root / "content",
+        "sousuo",
+        files={
+            "news/2026/2026-09-24-jiufen.md": post(
+                "两家会员企业握手言和",
+                "2026-09-24",
+                body="九月下旬，商会维权部成功调解了一起合同纠纷，涉案金额六十二万元。",
+            ),
+            "news/2026/2026-10-01-draft.md": post(
+                "草稿不应出现", "2026-10-01", body="草稿里的保密词汇。", draft="true"
+            ),
+            "news/2026/2026-12-30-future.md": post("定时发布的新闻", "2026-12-30", body="尚未发布的预告词汇。"),
+            "members.csv": MEMBERS_CSV,
+        },
+    )
     build_chamber("sousuo", root / "content", root / "sites", today=TODAY)
     return root / "sites" / "sousuo"
 
@@ -267,11 +324,21 @@ def test_index_holds_posts_pages_charter_and_members(search_site: Path) -> None:
     entry = json.loads((search_site / "pagefind/pagefind-entry.json").read_text())
     assert list(entry["languages"]) == ["zh"]
     fragments = index_fragments(search_site)
-    assert {"/news/2026/09/24/jiufen/", "/news/2026/05/21/falv-peixun/", "/news/2025/12/30/nianhui/",
-            "/about/", "/join/", "/charter/", "/members/"} <= set(fragments)
+    assert {
+        "/news/2026/09/24/jiufen/",
+        "/news/2026/05/21/falv-peixun/",
+        "/news/2025/12/30/nianhui/",
+        "/about/",
+        "/join/",
+        "/charter/",
+        "/members/",
+    } <= set(fragments)
     # Not the home page, the search page or the news listings (their text is the posts' own, found there).
-    assert not {url for url in fragments if url in {"/", "/search/", "/news/"}
-                or url.startswith(("/news/page/", "/news/archive/", "/news/category/"))}
+    assert not {
+        url
+        for url in fragments
+        if url in {"/", "/search/", "/news/"} or url.startswith(("/news/page/", "/news/archive/", "/news/category/"))
+    }
     for url in fragments:
         assert (search_site / url.strip("/") / "index.html").is_file(), url
     # The words are segmented: 调解 is a word of its own in the middle of the text.
@@ -300,9 +367,19 @@ def test_member_intros_are_indexed_for_the_directory(search_site: Path) -> None:
 def test_index_never_holds_drafts_scheduled_or_private_fields(search_site: Path) -> None:
     everything = "".join(json.dumps(f, ensure_ascii=False) for f in index_fragments(search_site).values())
     everything = everything.replace("\u200b", "")
-    assert "商会维权部成功调解" in everything                   # the check reads the real text
-    for secret in ("草稿", "保密词汇", "定时发布", "预告词汇", "丙秘密公司", "隐秘词", "13900000001",
-                   "13900000003", "330302198001010011", "2027-12-31"):
+    assert "商会维权部成功调解" in everything  # the check reads the real text
+    for secret in (
+        "草稿",
+        "保密词汇",
+        "定时发布",
+        "预告词汇",
+        "丙秘密公司",
+        "隐秘词",
+        "13900000001",
+        "13900000003",
+        "330302198001010011",
+        "2027-12-31",
+    ):
         assert secret not in everything, secret
     # Nothing outside the index dir was searchable by accident: the raw index files hold no secret either.
     for path in (search_site / "pagefind").rglob("*"):
@@ -323,7 +400,7 @@ def test_search_page_and_header_form(search_site: Path) -> None:
     assert script.get("data-root") == ".."
     assert (search_site / "search" / script.get("src")).is_file()
     assert (search_site / "pagefind/pagefind.js").is_file()
-    assert not page.cssselect("[data-pagefind-body]")                # the search page is not indexed
+    assert not page.cssselect("[data-pagefind-body]")  # the search page is not indexed
     assert not parse(search_site / "index.html").cssselect("[data-pagefind-body]")
 
 
@@ -336,13 +413,18 @@ def _png() -> bytes:
 
 
 def test_editors_cannot_load_from_other_hosts(tmp_path: Path) -> None:
-    body = ("正文。\n\n![外站图片](https://img.example.com/a.jpg)\n\n![本站图片](images/a.png)\n\n"
-            '<video src="//cdn.example.com/v.mp4" poster="https://cdn.example.com/p.jpg" controls></video>\n\n'
-            '<pre class="mermaid">graph TD; A-->B</pre>\n\n[外站链接](https://www.example.com/)\n')
-    write_chamber(tmp_path / "content", files={
-        "news/2026/2026-06-01-waizhan.md": post("外站资源", "2026-06-01", body=body),
-        "news/2026/images/a.png": _png(),
-    })
+    body = (
+        "正文。\n\n![外站图片](https://img.example.com/a.jpg)\n\n![本站图片](images/a.png)\n\n"
+        '<video src="//cdn.example.com/v.mp4" poster="https://cdn.example.com/p.jpg" controls></video>\n\n'
+        '<pre class="mermaid">graph TD; A-->B</pre>\n\n[外站链接](https://www.example.com/)\n'
+    )
+    write_chamber(
+        tmp_path / "content",
+        files={
+            "news/2026/2026-06-01-waizhan.md": post("外站资源", "2026-06-01", body=body),
+            "news/2026/images/a.png": _png(),
+        },
+    )
     build_chamber("test", tmp_path / "content", tmp_path / "sites", today=TODAY)
     page = tmp_path / "sites/test/news/2026/06/01/waizhan/index.html"
     doc = parse(page)
@@ -351,7 +433,7 @@ def test_editors_cannot_load_from_other_hosts(tmp_path: Path) -> None:
     assert article.cssselect('img[alt="本站图片"][src]')
     assert not article.cssselect("video[src], video[poster]")
     assert not doc.cssselect(".mermaid")
-    assert article.cssselect('a[href="https://www.example.com/"]')       # links to other sites stay
+    assert article.cssselect('a[href="https://www.example.com/"]')  # links to other sites stay
     assert external_loads(page, page.parent) == []
 
 
@@ -359,24 +441,29 @@ def test_only_the_pages_own_article_is_marked_for_the_index() -> None:
     page = '<nav>菜单</nav><article class="md-content__inner md-typeset"><h1>标题</h1></article>'
     listing = '<div class="md-content__inner"><article class="md-post md-post--excerpt">摘要</article></div>'
     assert mark_indexed(page, homepage=False, meta={}).count("data-pagefind-body") == 1
-    assert '<article data-pagefind-body class="md-content__inner md-typeset">' in mark_indexed(page, homepage=False, meta={})
+    assert '<article data-pagefind-body class="md-content__inner md-typeset">' in mark_indexed(
+        page, homepage=False, meta={}
+    )
     assert mark_indexed(page, homepage=True, meta={}) == page
     assert mark_indexed(page, homepage=False, meta={"search": {"exclude": True}}) == page
     assert mark_indexed(listing, homepage=False, meta={}) == listing
 
 
 def test_the_indexer_reads_only_the_article_with_the_title_and_language() -> None:
-    page = (b'<!doctype html><html lang="zh" class="no-js"><head><meta charset="utf-8"><title>\xe6\xa0\x87\xe9\xa2\x98 - '
-            b'\xe5\x95\x86\xe4\xbc\x9a</title><link rel="stylesheet" href="x.css"></head><body><nav>menu</nav>'
-            b'<article data-pagefind-body class="md-content__inner"><h1>T</h1><article class="inner">quoted</article>'
-            b"<p>text</p></article><footer>foot</footer><article>after</article></body></html>")
+    page = (
+        b'<!doctype html><html lang="zh" class="no-js"><head><meta charset="utf-8"><title>\xe6\xa0\x87\xe9\xa2\x98 - '
+        b'\xe5\x95\x86\xe4\xbc\x9a</title><link rel="stylesheet" href="x.css"></head><body><nav>menu</nav>'
+        b'<article data-pagefind-body class="md-content__inner"><h1>T</h1><article class="inner">quoted</article>'
+        b"<p>text</p></article><footer>foot</footer><article>after</article></body></html>"
+    )
     assert indexed_part(page) == (
         b'<!doctype html><html lang="zh" class="no-js"><head><meta charset="utf-8"><title>\xe6\xa0\x87\xe9\xa2\x98 - '
         b'\xe5\x95\x86\xe4\xbc\x9a</title></head><body><article data-pagefind-body class="md-content__inner"><h1>T</h1>'
-        b'<article class="inner">quoted</article><p>text</p></article></body></html>')
-    assert indexed_part(page.replace(b" data-pagefind-body", b"")) is None       # not marked: not indexed
+        b'<article class="inner">quoted</article><p>text</p></article></body></html>'
+    )
+    assert indexed_part(page.replace(b" data-pagefind-body", b"")) is None  # not marked: not indexed
     unclosed = page.split(b"<p>text</p>")[0]
-    assert indexed_part(unclosed) == unclosed                                    # its end not found: whole
+    assert indexed_part(unclosed) == unclosed  # its end not found: whole
 
 
 def test_the_index_is_the_one_made_of_the_whole_pages(search_site: Path, tmp_path: Path, monkeypatch) -> None:
@@ -416,17 +503,31 @@ def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site:
     pages = list(zip(bundle.pages, bundle.documents))
     with Indexer(_executable(), language="zh", exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
         count, made = indexer.index_pages(pages)
-        again = indexer.index_pages(pages)          # a second index by the same process
+        again = indexer.index_pages(pages)  # a second index by the same process
         reordered = indexer.index_pages(pages[::-1])
-    subprocess.run([str(_executable()), "--site", str(_write_pages(bundle, tmp_path / "pages")), "--output-path",
-                    str(tmp_path / "command"), "--force-language", "zh", "--exclude-selectors", EXCLUDE_SELECTORS,
-                    "--quiet"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(_executable()),
+            "--site",
+            str(_write_pages(bundle, tmp_path / "pages")),
+            "--output-path",
+            str(tmp_path / "command"),
+            "--force-language",
+            "zh",
+            "--exclude-selectors",
+            EXCLUDE_SELECTORS,
+            "--quiet",
+        ],
+        check=True,
+        capture_output=True,
+    )
     command = site_files(tmp_path / "command")
     assert count == len(bundle.pages) and any(name.startswith("fragment/") for name in made)
     assert again == (count, made)
-    assert {k: v for k, v in made.items() if k.startswith("fragment/")} == \
-        {k: v for k, v in command.items() if k.startswith("fragment/")}
-    shape = lambda files: sorted((k.rpartition("/")[0], k.rsplit(".", 1)[-1]) for k in files)   # noqa: E731
+    assert {k: v for k, v in made.items() if k.startswith("fragment/")} == {
+        k: v for k, v in command.items() if k.startswith("fragment/")
+    }
+    shape = lambda files: sorted((k.rpartition("/")[0], k.rsplit(".", 1)[-1]) for k in files)  # noqa: E731
     assert shape(made) == shape(command) and shape(reordered[1]) == shape(made)
     # Pagefind numbers pages in the order it reads them: that order is fixed here, not left to a folder.
     assert reordered[1] != made
@@ -453,8 +554,9 @@ def test_indexer_processes_are_kept_for_the_next_index(search_site: Path, tmp_pa
     assert site_files(tmp_path / "one") == site_files(tmp_path / "two") == site_files(tmp_path / "three")
 
 
-def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(search_site: Path, tmp_path: Path,
-                                                                           monkeypatch) -> None:
+def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(
+    search_site: Path, tmp_path: Path, monkeypatch
+) -> None:
     """A build starts the index's processes ahead (indexer.warm_up, while it leaves a core idle): the index
     takes those, waiting for one still loading its dictionary rather than starting another, and a second
     warm-up meanwhile starts none."""
@@ -464,7 +566,7 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
     from generator import indexer
     from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
 
-    settings = {"language": "zh", "exclude_selectors": [EXCLUDE_SELECTORS, ".warm-up-test"]}   # a pool of its own
+    settings = {"language": "zh", "exclude_selectors": [EXCLUDE_SELECTORS, ".warm-up-test"]}  # a pool of its own
     started = calls_recorded(monkeypatch, indexer.Indexer, "__init__")
     loading, release = threading.Event(), threading.Event()
     load = indexer.Indexer.load_dictionary
@@ -482,7 +584,7 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
     threading.Timer(0.3, release.set).start()
     try:
         with indexer.lent_indexer(_executable(), **settings) as lent:
-            assert release.is_set()                  # it waited for the one loading
+            assert release.is_set()  # it waited for the one loading
             count, _ = lent.index_pages(list(zip(bundle.pages, bundle.documents)))
         assert count == len(bundle.pages)
         assert [warmed for warmed, _ in started] == [lent] and lent.running()
@@ -493,11 +595,13 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(sear
 
 def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
     with pytest.raises(SearchIndexError, match="no page of .* is marked for the index"):
-        index_site(tmp_path)         # nothing to index
+        index_site(tmp_path)  # nothing to index
     page = tmp_path / "site/about/index.html"
     page.parent.mkdir(parents=True)
-    page.write_text('<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article>'
-                    "</body></html>", encoding="utf-8")
+    page.write_text(
+        '<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article></body></html>',
+        encoding="utf-8",
+    )
     monkeypatch.setattr("generator.search._executable", lambda: Path("/bin/false"))
     with pytest.raises(SearchIndexError, match=r"search indexing failed \(1\)"):
         index_site(tmp_path / "site")
@@ -509,22 +613,31 @@ def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, m
 
     page = tmp_path / "site/about/index.html"
     page.parent.mkdir(parents=True)
-    page.write_text('<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article>'
-                    "</body></html>", encoding="utf-8")
-    refusal = base64.b64encode(json.dumps({"message_id": 1, "payload": {
-        "type": "Error", "message": "Invalid config supplied"}}).encode()).decode()
+    page.write_text(
+        '<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article></body></html>',
+        encoding="utf-8",
+    )
+    refusal = base64.b64encode(
+        json.dumps({"message_id": 1, "payload": {"type": "Error", "message": "Invalid config supplied"}}).encode()
+    ).decode()
 
     def answers(*payloads: dict) -> str:
-        return "".join(base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()).decode()
-                       + "," for number, payload in enumerate(payloads, start=1))
+        return "".join(
+            base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()).decode() + ","
+            for number, payload in enumerate(payloads, start=1)
+        )
 
-    escape = answers({"type": "NewIndex", "index_id": 0}, {"type": "IndexedDir", "page_count": 1},
-                     {"type": "GetFiles", "files": [{"path": "../../index.html", "content": ""}]},
-                     {"type": "DeleteIndex"})
+    escape = answers(
+        {"type": "NewIndex", "index_id": 0},
+        {"type": "IndexedDir", "page_count": 1},
+        {"type": "GetFiles", "files": [{"path": "../../index.html", "content": ""}]},
+        {"type": "DeleteIndex"},
+    )
     for name, answer, expected in [
-            ("refuses", refusal + ",", r"search indexing failed \(NewIndex refused\): Invalid config supplied"),
-            ("nonsense", "Note: not an answer,", r"search indexing failed \(an answer that is not its protocol's\)"),
-            ("escapes", escape, r"search indexing failed \(an index file outside the index folder\): '../../index.html'")]:
+        ("refuses", refusal + ",", r"search indexing failed \(NewIndex refused\): Invalid config supplied"),
+        ("nonsense", "Note: not an answer,", r"search indexing failed \(an answer that is not its protocol's\)"),
+        ("escapes", escape, r"search indexing failed \(an index file outside the index folder\): '../../index.html'"),
+    ]:
         fake = tmp_path / name
         fake.write_text(f"#!/bin/sh\nprintf '%s' '{answer}'\ncat > /dev/null\n", encoding="utf-8")
         fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
@@ -551,21 +664,35 @@ def test_a_year_of_many_posts_is_indexed_by_quarter(tmp_path: Path, monkeypatch)
     monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
     monkeypatch.setattr("generator.search.QUARTERS_FROM", 3)
     site = tmp_path / "site"
-    for rel in ["about/index.html", "news/2026/02/01/a/index.html", "news/2026/05/21/b/index.html",
-                "news/2026/11/02/c/index.html", "news/2025/12/30/d/index.html", "news/2025/03/30/e/index.html"]:
+    for rel in [
+        "about/index.html",
+        "news/2026/02/01/a/index.html",
+        "news/2026/05/21/b/index.html",
+        "news/2026/11/02/c/index.html",
+        "news/2025/12/30/d/index.html",
+        "news/2025/03/30/e/index.html",
+    ]:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
-                                f"<h1>{rel}</h1><p>商会新闻。</p></article></body></html>", encoding="utf-8")
+        (site / rel).write_text(
+            f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
+            f"<h1>{rel}</h1><p>商会新闻。</p></article></body></html>",
+            encoding="utf-8",
+        )
     index = index_site(site)
     # 2026 has three posts (from QUARTERS_FROM), 2025 two: newest first, after the chamber's own pages.
     assert index.indexed == ("chamber", "news-2026-q4", "news-2026-q2", "news-2026-q1", "news-2025")
     merged = json.loads((site / "pagefind/bundles.json").read_text(encoding="utf-8"))["merge"]
     assert merged == ["news-2026-q4", "news-2026-q2", "news-2026-q1", "news-2025"]
-    urls = {folder: {read_search_fragment(p)["url"] for p in (site / "pagefind" / folder / "fragment").glob("*")}
-            for folder in merged}
-    assert urls == {"news-2026-q4": {"/news/2026/11/02/c/"}, "news-2026-q2": {"/news/2026/05/21/b/"},
-                    "news-2026-q1": {"/news/2026/02/01/a/"},
-                    "news-2025": {"/news/2025/12/30/d/", "/news/2025/03/30/e/"}}
+    urls = {
+        folder: {read_search_fragment(p)["url"] for p in (site / "pagefind" / folder / "fragment").glob("*")}
+        for folder in merged
+    }
+    assert urls == {
+        "news-2026-q4": {"/news/2026/11/02/c/"},
+        "news-2026-q2": {"/news/2026/05/21/b/"},
+        "news-2026-q1": {"/news/2026/02/01/a/"},
+        "news-2025": {"/news/2025/12/30/d/", "/news/2025/03/30/e/"},
+    }
 
 
 def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypatch) -> None:
@@ -576,8 +703,15 @@ def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypat
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "yure")
     build_chamber("yure", content, out, today=TODAY, workers=2)
-    write_chamber(content, "yure", files={"news/2026/2026-05-21-falv-peixun.md": post(
-        "法律知识培训班开班", "2026-05-21", body="培训班新增了知识产权保护专题。")})
+    write_chamber(
+        content,
+        "yure",
+        files={
+            "news/2026/2026-05-21-falv-peixun.md": post(
+                "法律知识培训班开班", "2026-05-21", body="培训班新增了知识产权保护专题。"
+            )
+        },
+    )
     build_chamber("yure", content, out, today=TODAY, workers=2)
     build_chamber("yure", content, tmp_path / "one", today=TODAY, workers=1)
     assert warmed == [INDEXERS, 1]
@@ -589,7 +723,7 @@ def test_a_small_site_is_indexed_in_one_bundle(search_site: Path) -> None:
 
 
 def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)      # bundles, as for a large site
+    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)  # bundles, as for a large site
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "bianji")
     first = build_chamber("bianji", content, out, today=TODAY)
@@ -598,8 +732,10 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     index = out / "bianji/pagefind"
     merged = json.loads((index / "bundles.json").read_text(encoding="utf-8"))["merge"]
     assert merged == ["news-2026", "news-2025"]
-    urls = {folder: {read_search_fragment(p)["url"] for p in (index / folder / "fragment").glob("*.pf_fragment")}
-            for folder in ["", *merged]}
+    urls = {
+        folder: {read_search_fragment(p)["url"] for p in (index / folder / "fragment").glob("*.pf_fragment")}
+        for folder in ["", *merged]
+    }
     assert {"/charter/", "/about/", "/members/", "/members/jia/"} <= urls[""]
     assert not [url for url in urls[""] if url.startswith("/news/")]
     assert urls["news-2026"] == {"/news/2026/05/21/falv-peixun/"}
@@ -610,8 +746,15 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
         assert not list((index / folder).glob("*.js")) and not list((index / folder).glob("wasm.*"))
     assert (index / "pagefind.js").is_file() and list(index.glob("wasm.*"))
 
-    write_chamber(content, "bianji", files={"news/2026/2026-05-21-falv-peixun.md": post(
-        "法律知识培训班开班", "2026-05-21", body="培训班新增了知识产权保护专题。", category="培训活动")})
+    write_chamber(
+        content,
+        "bianji",
+        files={
+            "news/2026/2026-05-21-falv-peixun.md": post(
+                "法律知识培训班开班", "2026-05-21", body="培训班新增了知识产权保护专题。", category="培训活动"
+            )
+        },
+    )
     second = build_chamber("bianji", content, out, today=TODAY)
     assert second.search.indexed == ("news-2026",) and second.search.reused == ("chamber", "news-2025")
     text = "".join(f["content"] for f in index_fragments(out / "bianji").values()).replace("\u200b", "")
@@ -623,8 +766,14 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     # A published bundle changed by hand is indexed again, never copied as it is.
     for fragment in (out / "bianji/pagefind/fragment").iterdir():
         fragment.write_bytes(b"")
-    write_chamber(content, "bianji", default_files=False, files={"news/2025/2025-12-30-nianhui.md": post(
-        "商会召开2025年年会", "2025-12-30", body="年会表彰了优秀会员企业。")})
+    write_chamber(
+        content,
+        "bianji",
+        default_files=False,
+        files={
+            "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", body="年会表彰了优秀会员企业。")
+        },
+    )
     third = build_chamber("bianji", content, out, today=TODAY)
     assert third.search.indexed == ("chamber", "news-2025") and third.search.reused == ("news-2026",)
     assert all(p.stat().st_size for p in (out / "bianji/pagefind/fragment").iterdir())
@@ -636,12 +785,17 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     saved["news-2026"]["folder"] = "../../../content"
     saved["news-2025"]["files"] = {"/etc/hostname": 1}
     record.write_text(json.dumps(saved), encoding="utf-8")
-    write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎。\n"})
+    write_chamber(
+        content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎。\n"}
+    )
     fourth = build_chamber("bianji", content, out, today=TODAY)
     # news-2026 is unchanged since the spare site (built in memory) holds it: left in place there.
     assert fourth.search.indexed[:1] == ("chamber",) and "news-2025" in fourth.search.indexed
     assert fourth.search.reused == () and set(fourth.search.indexed + fourth.search.kept) == {
-        "chamber", "news-2026", "news-2025"}
+        "chamber",
+        "news-2026",
+        "news-2025",
+    }
     fresh = build_chamber("bianji", content, tmp_path / "fresh2", today=TODAY)
     assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh2/bianji/pagefind")
 
@@ -669,17 +823,19 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
 
     spare_index = spare_dir(content, out, "bianji") / INDEX_DIR
     second = edit("news/2026/2026-05-21-falv-peixun.md", post("法律知识培训班开班", "2026-05-21", body="新增专题。"))
-    assert second.indexed == ("news-2026",) and second.kept == ()   # written into a fresh folder: no spare yet
+    assert second.indexed == ("news-2026",) and second.kept == ()  # written into a fresh folder: no spare yet
     assert not search_record(content, out, "bianji", spare=True).exists()
     third = edit("news/2025/2025-12-30-nianhui.md", post("商会召开2025年年会", "2025-12-30", body="表彰会员。"))
     assert third.indexed == ("news-2025",) and third.reused == ("chamber", "news-2026") and third.kept == ()
-    assert search_record(content, out, "bianji", spare=True).exists()       # the second site is the spare now
+    assert search_record(content, out, "bianji", spare=True).exists()  # the second site is the spare now
     fourth = edit("pages/join.md", "---\ntitle: 入会指南\n---\n\n欢迎。\n")
     assert fourth.indexed == ("chamber",) and fourth.reused == ("news-2025",) and fourth.kept == ("news-2026",)
     # A bundle of the spare changed by hand: not kept, but copied. (A build cut short removes the record.)
     fifth_spare = spare_index / "news-2025" / "pagefind-entry.json"
     assert fifth_spare.is_file()
-    write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n请联系秘书处。\n"})
+    write_chamber(
+        content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n请联系秘书处。\n"}
+    )
     fifth_spare.write_text("{}", encoding="utf-8")
     for fragment in (spare_index / "news-2026" / "fragment").iterdir():
         fragment.unlink()
@@ -692,11 +848,13 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     record = search_record(content, out, "bianji", spare=True)
     saved = json.loads(record.read_text(encoding="utf-8"))
     saved["news-2026"]["folder"] = "../../../content"
-    outside = content / "bianji/chamber.yml"     # a file that is there, of the size given
+    outside = content / "bianji/chamber.yml"  # a file that is there, of the size given
     saved["news-2025"]["files"] = {"../../../../../../content/bianji/chamber.yml": outside.stat().st_size}
     assert (spare_index / "news-2025/../../../../../../content/bianji/chamber.yml").resolve() == outside.resolve()
     record.write_text(json.dumps(saved), encoding="utf-8")
-    write_chamber(content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎来电。\n"})
+    write_chamber(
+        content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎来电。\n"}
+    )
     built = build_chamber("bianji", content, out, today=TODAY)
     assert built.search.kept == () and built.search.reused == ("news-2026", "news-2025")
 
@@ -706,11 +864,17 @@ def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_pa
     search code from) is indexed again, not copied, though its pages are unchanged."""
     monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
     site, published, record = tmp_path / "site", tmp_path / "published", tmp_path / "record.json"
-    for rel, text in {"about/index.html": "关于本会", "news/2026/05/21/a/index.html": "培训班开班",
-                      "news/2025/12/30/b/index.html": "年会召开"}.items():
+    for rel, text in {
+        "about/index.html": "关于本会",
+        "news/2026/05/21/a/index.html": "培训班开班",
+        "news/2025/12/30/b/index.html": "年会召开",
+    }.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
-                                f"<h1>{text}</h1><p>{text}。</p></article></body></html>", encoding="utf-8")
+        (site / rel).write_text(
+            f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
+            f"<h1>{text}</h1><p>{text}。</p></article></body></html>",
+            encoding="utf-8",
+        )
     first = index_site(site, index_dir=published, record=record)
     save_record(record, first)
     assert first.indexed == ("chamber", "news-2026", "news-2025")
@@ -728,7 +892,7 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     reading every page."""
     from generator import search
 
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)      # bundles, as for a large site
+    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)  # bundles, as for a large site
     handed: list[dict] = []
     index = search.index_site
 
@@ -738,8 +902,16 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
 
     monkeypatch.setattr("generator.build.index_site", recording)
     content, out = tmp_path / "content", tmp_path / "sites"
-    write_chamber(content, "huizhi", files={f"news/2026/2026-03-0{day}-hui{day}.md": post(
-        f"第{day}次理事会", f"2026-03-0{day}", body=f"理事会第{day}次会议。") for day in range(1, 5)})
+    write_chamber(
+        content,
+        "huizhi",
+        files={
+            f"news/2026/2026-03-0{day}-hui{day}.md": post(
+                f"第{day}次理事会", f"2026-03-0{day}", body=f"理事会第{day}次会议。"
+            )
+            for day in range(1, 5)
+        },
+    )
     build_chamber("huizhi", content, out, today=TODAY, workers=2)
     [known] = handed
     site = out / "huizhi"
@@ -757,18 +929,18 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     search._plan(site, "zh", known | {changed: (known[changed][0] + 1, "0" * 32, 1)})
     assert sorted(Path(p).relative_to(site).as_posix() for p in read) == ["404.html", changed]
     # The bundles to index read their pages then: the same documents as a plan that read them all.
-    assert [search.read_documents(b).documents for b in planned] == [
-        b.documents for b in search.plan_bundles(site)]
+    assert [search.read_documents(b).documents for b in planned] == [b.documents for b in search.plan_bundles(site)]
     # After an edit, the posts and lists copied from the published site are not read back: their record
     # says what the index read of them. What is handed to the index is still what the pages hold.
     monkeypatch.undo()
     monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
     monkeypatch.setattr("generator.build.index_site", recording)
-    monkeypatch.setattr("generator.kept_pages.CHECKED", 0)    # copies trusted after the first of each kind
+    monkeypatch.setattr("generator.kept_pages.CHECKED", 0)  # copies trusted after the first of each kind
     read_back: list[str] = []
     monkeypatch.setattr("generator.mkdocs_adapter.page_digest", lambda path: read_back.append(path) or digest(path))
     (content / "huizhi/news/2026/2026-03-04-hui4.md").write_text(
-        post("第4次理事会", "2026-03-04", body="理事会第4次会议。\n\n会议增补了理事。"), encoding="utf-8")
+        post("第4次理事会", "2026-03-04", body="理事会第4次会议。\n\n会议增补了理事。"), encoding="utf-8"
+    )
     build_chamber("huizhi", content, out, today=TODAY, workers=1)
     known = handed[-1]
     assert {rel: search.page_digest(str(site / rel)) for rel in known} == known

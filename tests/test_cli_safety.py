@@ -26,21 +26,31 @@ def _chamber_command(*args: str) -> list[str]:
 # --- the output folder never overlaps the content ------------------------------------------------------
 
 
-@pytest.mark.parametrize("out_rel", [
-    "content",                    # the content folder itself
-    "content/test1",              # a chamber's folder
-    "content/test1/assets/site",  # inside a chamber: the site would copy itself into every build
-    "content/other",              # a new folder inside the content folder
-    ".",                          # the folder holding the content (a chamber named like a top folder)
-    ".cache",                     # the build records beside the content
-    ".cache/spares",
-    "linked",                     # a symbolic link to the content folder
-])
-@pytest.mark.parametrize("command", [["build", "test1"], ["build", "--all"],
-                                     ["newsletter", "test1", "--from", "2026-01-01", "--to", "2026-06-30"],
-                                     ["audit"]])
+@pytest.mark.parametrize(
+    "out_rel",
+    [
+        "content",  # the content folder itself
+        "content/test1",  # a chamber's folder
+        "content/test1/assets/site",  # inside a chamber: the site would copy itself into every build
+        "content/other",  # a new folder inside the content folder
+        ".",  # the folder holding the content (a chamber named like a top folder)
+        ".cache",  # the build records beside the content
+        ".cache/spares",
+        "linked",  # a symbolic link to the content folder
+    ],
+)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build", "test1"],
+        ["build", "--all"],
+        ["newsletter", "test1", "--from", "2026-01-01", "--to", "2026-06-30"],
+        ["audit"],
+    ],
+)
 def test_an_output_folder_overlapping_the_content_is_refused_before_anything_is_written(
-        tmp_path: Path, monkeypatch, capsys, out_rel: str, command: list[str]) -> None:
+    tmp_path: Path, monkeypatch, capsys, out_rel: str, command: list[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     content = tmp_path / "content"
     write_chamber(content, "test1")
@@ -51,13 +61,14 @@ def test_an_output_folder_overlapping_the_content_is_refused_before_anything_is_
     assert stopped.value.code == 2
     err = capsys.readouterr().err
     assert f"--out {out_rel}" in err and ("is inside" in err or "contains" in err)
-    assert snapshot(tmp_path) == before          # nothing moved, written or made, content or elsewhere
+    assert snapshot(tmp_path) == before  # nothing moved, written or made, content or elsewhere
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "linked"]
 
 
 @pytest.mark.parametrize("out_rel", ["elsewhere/pages", "elsewhere/pages/news", "elsewhere", "elsewhere/pages/out"])
-def test_a_chamber_folder_that_is_a_link_elsewhere_is_protected_too(tmp_path: Path, monkeypatch, capsys,
-                                                                    out_rel: str) -> None:
+def test_a_chamber_folder_that_is_a_link_elsewhere_is_protected_too(
+    tmp_path: Path, monkeypatch, capsys, out_rel: str
+) -> None:
     """A chamber kept elsewhere (content/pages → ../elsewhere/pages): a build into it, or into a folder
     holding it, would replace the chamber's own pages/ or news/ with the built site's."""
     monkeypatch.chdir(tmp_path)
@@ -108,8 +119,7 @@ def test_output_folders_beside_the_content_are_fine(tmp_path: Path) -> None:
     content = tmp_path / "content"
     write_chamber(content, "test1")
     for out in (tmp_path / "sites", tmp_path / "content-sites", tmp_path / "public" / "sites"):
-        assert main(["build", "test1", "--content", str(content), "--out", str(out),
-                     "--today", TODAY.isoformat()]) == 0
+        assert main(["build", "test1", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
         assert (out / "test1/index.html").is_file()
 
 
@@ -121,11 +131,16 @@ def test_ctrl_c_mid_build_prints_one_line_exits_130_and_keeps_the_previous_site(
     write_chamber(content, "big")
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
     before = snapshot(out / "big")
-    add_posts(tmp_path, content / "big", posts=300)     # still drawing pages when Ctrl-C comes
+    add_posts(tmp_path, content / "big", posts=300)  # still drawing pages when Ctrl-C comes
     # A terminal sends SIGINT to the whole process group: the command and every process it started.
-    process = subprocess.Popen(_chamber_command("build", "big", "--content", str(content), "--out", str(out)),
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(
+        _chamber_command("build", "big", "--content", str(content), "--out", str(out)),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     wait_until_drawing(process, out, "big")
     os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
@@ -134,7 +149,7 @@ def test_ctrl_c_mid_build_prints_one_line_exits_130_and_keeps_the_previous_site(
     assert b"Traceback" not in stdout + stderr
     assert snapshot(out / "big") == before
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
-    assert (out / "big/news/2026/11/20").is_dir()          # the new posts are in
+    assert (out / "big/news/2026/11/20").is_dir()  # the new posts are in
 
 
 # --- each message once -------------------------------------------------------------------------------
@@ -143,26 +158,35 @@ WARNED_CHARTER = "---\ntitle: 测试商会章程\n---\n\n## 第一章　总则\n
 WARNED_ROSTER = "名称,职务,网址\n甲公司,会长,ftp://x.example\n乙公司,会员,\n"
 
 
-@pytest.mark.parametrize("args", [["build", "one"], ["build", "--all", "--jobs", "2"], ["build", "one", "--jobs", "1"],
-                                  ["check", "one"]])
+@pytest.mark.parametrize(
+    "args", [["build", "one"], ["build", "--all", "--jobs", "2"], ["build", "one", "--jobs", "1"], ["check", "one"]]
+)
 def test_each_warning_is_printed_once(tmp_path: Path, args: list[str]) -> None:
     content = tmp_path / "content"
     for slug in ("one", "two"):
         write_chamber(content, slug, files={"charter.md": WARNED_CHARTER, "members.csv": WARNED_ROSTER})
-    done = subprocess.run(_chamber_command(*args, "--content", str(content), "--out", str(tmp_path / "sites")),
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        _chamber_command(*args, "--content", str(content), "--out", str(tmp_path / "sites")),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
-    for slug in (["one", "two"] if "--all" in args else ["one"]):
-        for warning in (f"content/{slug}/charter.md:7: cross-reference: 第九十条",
-                        f"content/{slug}/members.csv:2: column 网址: 'ftp://x.example'"):
+    for slug in ["one", "two"] if "--all" in args else ["one"]:
+        for warning in (
+            f"content/{slug}/charter.md:7: cross-reference: 第九十条",
+            f"content/{slug}/members.csv:2: column 网址: 'ftp://x.example'",
+        ):
             assert done.stderr.count(warning) == 1, done.stderr
 
 
 # --- exit codes ---------------------------------------------------------------------------------------
 
 
-def test_exit_codes_mean_one_thing_each_and_are_listed_in_the_help(content: Path, out: Path, monkeypatch,
-                                                                   capsys) -> None:
+def test_exit_codes_mean_one_thing_each_and_are_listed_in_the_help(
+    content: Path, out: Path, monkeypatch, capsys
+) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["--help"])
     assert stopped.value.code == 0
@@ -171,11 +195,11 @@ def test_exit_codes_mean_one_thing_each_and_are_listed_in_the_help(content: Path
         assert f"{code:>3}  {meaning}" in help_text
 
     write_chamber(content, "test1")
-    with pytest.raises(SystemExit) as stopped:           # usage: what to build is missing
+    with pytest.raises(SystemExit) as stopped:  # usage: what to build is missing
         main(["build", "--content", str(content), "--out", str(out)])
     assert stopped.value.code == 2
     write_chamber(content, "test1", files={"news/2026/2026-05-21-falv-peixun.md": "---\ntitle: 无日期\n---\n"})
-    assert main(["build", "test1", "--content", str(content), "--out", str(out)]) == 1    # content error
+    assert main(["build", "test1", "--content", str(content), "--out", str(out)]) == 1  # content error
 
     def broken(*args, **kwargs):
         raise RuntimeError("something unexpected")

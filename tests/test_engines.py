@@ -36,11 +36,13 @@ def test_an_engine_outside_its_range_is_named_with_the_range() -> None:
         "pip install 'mkdocs>=1.6,<1.7')",
         "mkdocs-material 9.9.0 is installed, but this version of ChamberPress works with mkdocs-material>=9.7,<9.9 "
         "(install that: pip install 'mkdocs-material>=9.7,<9.9')",
-        "jieba is not installed (install 'jieba>=0.42,<0.43')"]
+        "jieba is not installed (install 'jieba>=0.42,<0.43')",
+    ]
 
 
-def test_a_build_with_an_unsupported_engine_stops_before_anything_is_written(content: Path, out: Path, monkeypatch,
-                                                                           capsys) -> None:
+def test_a_build_with_an_unsupported_engine_stops_before_anything_is_written(
+    content: Path, out: Path, monkeypatch, capsys
+) -> None:
     write_chamber(content, "test1")
     real = engines._installed
     monkeypatch.setattr(engines, "_installed", lambda name: "10.0.0" if name == "mkdocs-material" else real(name))
@@ -56,10 +58,20 @@ def test_what_a_build_replaces_in_the_libraries_is_theirs_again_after_it(content
 
     from generator.build import build_chamber
 
-    before = [blog_plugin.Excerpt, blog_plugin.format_date, blog_plugin.BlogPlugin.on_page_markdown,
-              blog_structure.SafeLoader, meta.SafeLoader]
+    before = [
+        blog_plugin.Excerpt,
+        blog_plugin.format_date,
+        blog_plugin.BlogPlugin.on_page_markdown,
+        blog_structure.SafeLoader,
+        meta.SafeLoader,
+    ]
     write_chamber(content, "test1")
     for plain in (False, True):
         build_chamber("test1", content, out, today=TODAY, plain=plain)
-        assert [blog_plugin.Excerpt, blog_plugin.format_date, blog_plugin.BlogPlugin.on_page_markdown,
-                blog_structure.SafeLoader, meta.SafeLoader] == before
+        assert [
+            blog_plugin.Excerpt,
+            blog_plugin.format_date,
+            blog_plugin.BlogPlugin.on_page_markdown,
+            blog_structure.SafeLoader,
+            meta.SafeLoader,
+        ] == before

@@ -23,7 +23,7 @@ def test_result_comes_from_another_process() -> None:
     assert isinstance(running, Forked)
     pid, value = running.result()
     assert value == 42 and pid != os.getpid()
-    assert running.result() == (pid, 42)        # waited for once, kept
+    assert running.result() == (pid, 42)  # waited for once, kept
 
 
 def test_error_is_raised_in_the_waiting_process() -> None:
@@ -45,7 +45,7 @@ class Unpicklable(Exception):
 
 
 def fails_with_a_handle() -> None:
-    raise Unpicklable("字体文件打不开", lambda: None)     # a lambda cannot be pickled
+    raise Unpicklable("字体文件打不开", lambda: None)  # a lambda cannot be pickled
 
 
 def test_an_error_that_cannot_travel_arrives_as_its_text() -> None:
@@ -78,7 +78,7 @@ def test_a_primed_process_is_sent_its_arguments_while_it_prepares(tmp_path) -> N
     ready = str(tmp_path / "ready")
     primed = Primed(lambda: wait_for(ready), measure)
     before = signal.signal(signal.SIGALRM, waited)
-    signal.alarm(20)           # were sending to wait for the preparation, it would never end
+    signal.alarm(20)  # were sending to wait for the preparation, it would never end
     try:
         running = primed.send(b"x" * (4 << 20), ready)
     except TimeoutError:
@@ -87,7 +87,7 @@ def test_a_primed_process_is_sent_its_arguments_while_it_prepares(tmp_path) -> N
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, before)
-    open(ready, "w").close()   # only now may the preparation end
+    open(ready, "w").close()  # only now may the preparation end
     pid, size, prepared = running.result()
     assert pid != os.getpid() and size == 4 << 20 and prepared
 
@@ -99,4 +99,4 @@ def test_a_cancelled_primed_process_is_gone(tmp_path) -> None:
     pid = primed._forked._pid
     primed.cancel()
     with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)        # waited for already: no process is left behind
+        os.waitpid(pid, os.WNOHANG)  # waited for already: no process is left behind

@@ -12,8 +12,7 @@ from conftest import ROOT, parse, post, settled, text_of, write_chamber
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True, text=True,
-                          cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True, text=True, cwd=ROOT)
 
 
 def test_site_has_chamber_identity_nav_and_footer(test_site: Path) -> None:
@@ -21,7 +20,7 @@ def test_site_has_chamber_identity_nav_and_footer(test_site: Path) -> None:
     assert doc.findtext(".//title").strip().endswith("温州市测试商会")
     tabs = [text_of(a) for a in doc.cssselect(".md-tabs__link")]
     assert tabs[:4] == ["首页", "新闻动态", "章程", "会员名录"]
-    assert tabs[4:] == ["组织架构", "商会简介", "入会指南"]   # then pages/ in the usual order: about before join
+    assert tabs[4:] == ["组织架构", "商会简介", "入会指南"]  # then pages/ in the usual order: about before join
     footer = doc.cssselect(".cp-footer")[0]
     assert "温州市鹿城区测试路1号" in text_of(footer)
     assert footer.cssselect('a[href="tel:057788880000"]')
@@ -76,7 +75,7 @@ def test_portal_lists_built_chambers(test_site: Path) -> None:
     latest = entry.cssselect(".latest a")[0]
     assert text_of(latest) == "法律知识培训班开班"
     assert (test_site.parent / latest.get("href") / "index.html").is_file()
-    assert text_of(doc.cssselect("header h1")[0]) == "温州异地商会"          # every chamber is in 温州
+    assert text_of(doc.cssselect("header h1")[0]) == "温州异地商会"  # every chamber is in 温州
     assert doc.cssselect('meta[name="viewport"]')
     assert not doc.cssselect("link[href^='http'], script[src]")
 
@@ -105,8 +104,12 @@ def test_portal_orders_chambers_by_the_pinyin_of_their_names(tmp_path: Path) -> 
     from generator.chinese import pinyin_key
     from generator.portal import portal_entries
 
-    for slug, name, key in [("b", "白城商会", None), ("a", "安徽商会", "an1 hui1 shang1 hui4"),
-                            ("z", "自贡商会", "zi4 gong4 shang1 hui4"), ("x", "西安商会", "0 sorted first")]:
+    for slug, name, key in [
+        ("b", "白城商会", None),
+        ("a", "安徽商会", "an1 hui1 shang1 hui4"),
+        ("z", "自贡商会", "zi4 gong4 shang1 hui4"),
+        ("x", "西安商会", "0 sorted first"),
+    ]:
         (tmp_path / slug).mkdir()
         summary = {"name": name} | ({"sort_key": key} if key else {})
         (tmp_path / slug / "chamber.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
@@ -130,15 +133,20 @@ def test_scaffold_builds_at_once(content: Path, out: Path, capsys) -> None:
     assert main(["build", "newone", "--content", str(content), "--out", str(out)]) == 0
     doc = parse(out / "newone/index.html")
     assert "温州市新建商会" in text_of(doc.cssselect(".cp-hero__name")[0])
-    assert main(["new", "newone", "--content", str(content)]) == 1      # exists already
+    assert main(["new", "newone", "--content", str(content)]) == 1  # exists already
     assert main(["new", "Bad Name", "--content", str(content)]) == 1
 
 
 def test_content_errors_name_file_line_field_all_at_once(content: Path, out: Path) -> None:
-    write_chamber(content, "bad", chamber_yml="name: 温州市坏商会\nhometwn: 安徽省\naddress: 某路\n", files={
-        "news/2026/2026-01-02-a.md": "---\ndate: 2026-01-02\n---\n\n正文\n",
-        "news/2026/2026-01-03-b.md": "---\ntitle: 无日期\n---\n\n正文\n",
-    })
+    write_chamber(
+        content,
+        "bad",
+        chamber_yml="name: 温州市坏商会\nhometwn: 安徽省\naddress: 某路\n",
+        files={
+            "news/2026/2026-01-02-a.md": "---\ndate: 2026-01-02\n---\n\n正文\n",
+            "news/2026/2026-01-03-b.md": "---\ntitle: 无日期\n---\n\n正文\n",
+        },
+    )
     result = run("build", "bad", "--content", str(content), "--out", str(out))
     assert result.returncode == 1
     err = result.stderr
@@ -161,7 +169,7 @@ def test_missing_chamber_yml_and_usage_errors(content: Path, out: Path) -> None:
     (content / "empty").mkdir()
     result = run("build", "empty", "--content", str(content), "--out", str(out))
     assert result.returncode == 1 and "chamber.yml is missing" in result.stderr
-    assert run("build", "--content", str(content)).returncode == 2          # nothing named
+    assert run("build", "--content", str(content)).returncode == 2  # nothing named
     assert run("frobnicate").returncode == 2
 
 
@@ -182,10 +190,14 @@ def test_build_never_writes_to_content(content: Path, out: Path) -> None:
 
 
 def test_scheduled_and_draft_posts_absent(content: Path, out: Path) -> None:
-    write_chamber(content, "sched", files={
-        "news/2026/2026-12-15-future.md": post("未来的新闻", "2026-12-15"),
-        "news/2026/2026-03-01-draft.md": post("草稿新闻", "2026-03-01", draft="true"),
-    })
+    write_chamber(
+        content,
+        "sched",
+        files={
+            "news/2026/2026-12-15-future.md": post("未来的新闻", "2026-12-15"),
+            "news/2026/2026-03-01-draft.md": post("草稿新闻", "2026-03-01", draft="true"),
+        },
+    )
     assert main(["build", "sched", "--content", str(content), "--out", str(out), "--today", "2026-11-25"]) == 0
     everything = "".join(p.read_text(errors="ignore") for p in (out / "sched").rglob("*") if p.is_file())
     assert "未来的新闻" not in everything and "草稿新闻" not in everything

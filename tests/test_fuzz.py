@@ -23,20 +23,55 @@ from conftest import CHAMBER_YML, TODAY, write_chamber
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), text,
-                    st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)).map(str))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(text, inner, max_size=3)), max_leaves=6)
-keys = st.sampled_from(["title", "date", "category", "tags", "author", "source", "summary", "cover", "pin",
-                        "draft", "slug"]) | text
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    text,
+    st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)).map(str),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
+    max_leaves=6,
+)
+keys = (
+    st.sampled_from(
+        ["title", "date", "category", "tags", "author", "source", "summary", "cover", "pin", "draft", "slug"]
+    )
+    | text
+)
 front_matter = st.dictionaries(keys, values, max_size=8)
 
-markdown_pieces = st.sampled_from([
-    "# 标题", "## 第一章　总则", "第一条　本会", "- 列表", "1. 编号", "| a | b |\n|---|---|\n| 1 | 2 |",
-    "<script>alert(1)</script>", "<iframe src=\"https://evil.example/\"></iframe>", "[链接](../../charter.md)",
-    "![图](images/none.png)", "[坏](javascript:alert(1))", "```\n代码\n```", "> 引用", "**粗体** *强调*",
-    "<!-- more -->", "{: #id }", "---", "\\", "&amp;", "调解成功", "\x00", "\t缩进",
-]) | text
+markdown_pieces = (
+    st.sampled_from(
+        [
+            "# 标题",
+            "## 第一章　总则",
+            "第一条　本会",
+            "- 列表",
+            "1. 编号",
+            "| a | b |\n|---|---|\n| 1 | 2 |",
+            "<script>alert(1)</script>",
+            '<iframe src="https://evil.example/"></iframe>',
+            "[链接](../../charter.md)",
+            "![图](images/none.png)",
+            "[坏](javascript:alert(1))",
+            "```\n代码\n```",
+            "> 引用",
+            "**粗体** *强调*",
+            "<!-- more -->",
+            "{: #id }",
+            "---",
+            "\\",
+            "&amp;",
+            "调解成功",
+            "\x00",
+            "\t缩进",
+        ]
+    )
+    | text
+)
 markdown = st.lists(markdown_pieces, max_size=12).map("\n\n".join)
 
 
@@ -92,13 +127,18 @@ def test_random_content_builds_or_reports_and_writes_only_to_out(meta: dict, bod
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         content, out = root / "content", root / "sites"
-        write_chamber(content, "fz", chamber_yml=CHAMBER_YML, files={
-            "news/2026/2026-03-01-fuzz.md": f"---\n{_dump(meta)}---\n\n{body}\n",
-            "news/2026/2026-03-02-ok.md": f"---\ntitle: 正常\ndate: 2026-03-02\n---\n\n{body}\n",
-            "pages/about.md": f"---\ntitle: 简介\n---\n\n{page_body}\n",
-        })
+        write_chamber(
+            content,
+            "fz",
+            chamber_yml=CHAMBER_YML,
+            files={
+                "news/2026/2026-03-01-fuzz.md": f"---\n{_dump(meta)}---\n\n{body}\n",
+                "news/2026/2026-03-02-ok.md": f"---\ntitle: 正常\ndate: 2026-03-02\n---\n\n{body}\n",
+                "pages/about.md": f"---\ntitle: 简介\n---\n\n{page_body}\n",
+            },
+        )
         before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
-        signal.alarm(120)   # a hang fails the test instead of stalling the suite
+        signal.alarm(120)  # a hang fails the test instead of stalling the suite
         try:
             build_chamber("fz", content, out, today=TODAY)
         except ContentError as exc:
@@ -116,34 +156,77 @@ def test_random_content_builds_or_reports_and_writes_only_to_out(meta: dict, bod
 
 # --- rosters: every format, hostile headers and cells; nothing private published, nothing injected ------------
 
-MOBILE_FORMS = ["13966605678", "139 6660 5678", "139-6660-5678", "+86 13966605678", "86-139-6660-5678",
-                "１３９６６６０５６７８"]
+MOBILE_FORMS = [
+    "13966605678",
+    "139 6660 5678",
+    "139-6660-5678",
+    "+86 13966605678",
+    "86-139-6660-5678",
+    "１３９６６６０５６７８",
+]
 ID_FORMS = ["330102198706051234", "33010219870605123X", "330102870605123"]
-HOSTILE_HTML = ['<script>alert("xss")</script>', '"><meta http-equiv="refresh" content="0;url=https://evil.example/">'
-                '<x a="', "<img src=x onerror=alert(1)>", "A&B <Tech> 有限公司", '温州"新世纪"贸易', "'单引号'",
-                "</textarea><xss-tag>", "{{ config }}", "{% raw %}", "[链接](javascript:alert(1))", "**粗体**"]
-HOSTILE_HEADERS = ["是否公开（是/否）", "对外公开", "隐藏", "保密？", "公开状态", "Visibility", "公开手机", "手机保密", "名称",
-                   "简介", "", "  ", "#", "序号", "（公开）", "e-mail", "备注", "PUBLIC?", "手机号是否公开", "不公开"]
+HOSTILE_HTML = [
+    '<script>alert("xss")</script>',
+    '"><meta http-equiv="refresh" content="0;url=https://evil.example/"><x a="',
+    "<img src=x onerror=alert(1)>",
+    "A&B <Tech> 有限公司",
+    '温州"新世纪"贸易',
+    "'单引号'",
+    "</textarea><xss-tag>",
+    "{{ config }}",
+    "{% raw %}",
+    "[链接](javascript:alert(1))",
+    "**粗体**",
+]
+HOSTILE_HEADERS = [
+    "是否公开（是/否）",
+    "对外公开",
+    "隐藏",
+    "保密？",
+    "公开状态",
+    "Visibility",
+    "公开手机",
+    "手机保密",
+    "名称",
+    "简介",
+    "",
+    "  ",
+    "#",
+    "序号",
+    "（公开）",
+    "e-mail",
+    "备注",
+    "PUBLIC?",
+    "手机号是否公开",
+    "不公开",
+]
 # What must never appear in any output file: the unlisted member, the private column, full mobiles, ID numbers.
-UNLISTED_ROW = {"名称": "隐身SENTINEL有限公司", "联系人": "UNLISTEDCONTACT", "行业": "UNLISTEDTRADE",
-                "简介": "UNLISTEDINTRO", "手机": "13988889999"}
+UNLISTED_ROW = {
+    "名称": "隐身SENTINEL有限公司",
+    "联系人": "UNLISTEDCONTACT",
+    "行业": "UNLISTEDTRADE",
+    "简介": "UNLISTEDINTRO",
+    "手机": "13988889999",
+}
 PRIVATE = "PRIVSENTINEL备注"
 NEVER = list(UNLISTED_ROW.values()) + [PRIVATE, "19870605", "870605123"]
 # The visibility column in spellings understood (shown, or hidden: yes means not listed) or not understood.
 SHOWN = ["公开", "是否公开（是/否）", "对外公开", "Listed?", "ＰＵＢＬＩＣ", "公开与否", "是否对外公开【必填】"]
 HIDDEN = ["隐藏", "是否保密", "Hidden (Y/N)", "不公开？"]
 UNCLEAR = ["公开状态", "Visibility", "展示给外部", "（公开）", "是否在网站显示"]
-FULL_MOBILES = ["6660", "６６６０", "13977718888", "7771"]     # unless a hostile column gave consent
+FULL_MOBILES = ["6660", "６６６０", "13977718888", "7771"]  # unless a hostile column gave consent
 
 
 def never(chamber) -> list[str]:
     consent = any(m.publish_mobile for m in chamber.listed_members)
     return NEVER + ([] if consent else FULL_MOBILES)
+
+
 BASE = ["名称", "联系人", "行业", "简介", "手机"]
 
 plain = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
 roster_cell = st.lists(st.sampled_from(MOBILE_FORMS + ID_FORMS + HOSTILE_HTML) | plain, max_size=3).map("；".join)
-listed_value = st.sampled_from(["yes"] * 6 + ["", "Y", "1", "也许", '=IF(1=1,"否","是")'])   # mostly clear
+listed_value = st.sampled_from(["yes"] * 6 + ["", "Y", "1", "也许", '=IF(1=1,"否","是")'])  # mostly clear
 
 
 @st.composite
@@ -155,10 +238,12 @@ def rosters(draw) -> tuple[str, list[str], list[list[str]]]:
     header = BASE + [visibility, "备注", "入会日期"] + extra
     rows = []
     for _ in range(draw(st.integers(1, 3))):
-        name = draw(roster_cell) + f"会员{len(rows)}"          # named, and unique: most rosters load
+        name = draw(roster_cell) + f"会员{len(rows)}"  # named, and unique: most rosters load
         shown = draw(listed_value).replace("yes", yes)
-        rows.append([name, draw(roster_cell), draw(roster_cell), draw(roster_cell), "13977718888", shown, PRIVATE,
-                     "2026-08-01"] + [draw(roster_cell) for _ in extra])
+        rows.append(
+            [name, draw(roster_cell), draw(roster_cell), draw(roster_cell), "13977718888", shown, PRIVATE, "2026-08-01"]
+            + [draw(roster_cell) for _ in extra]
+        )
     rows.append([*UNLISTED_ROW.values(), no, PRIVATE, "2026-08-01"] + [draw(roster_cell) for _ in extra])
     return draw(st.sampled_from(["csv", "xlsx", "yml"])), header, rows
 
@@ -176,15 +261,17 @@ def roster_file(kind: str, header: list[str], rows: list[list[str]]) -> tuple[st
     if kind == "xlsx":
         book = openpyxl.Workbook()
         for row in [header, *rows]:
-            book.active.append(row)        # a cell starting with = is written as a formula without a value
+            book.active.append(row)  # a cell starting with = is written as a formula without a value
         data = io.BytesIO()
         book.save(data)
         return "members.xlsx", data.getvalue()
     return "members.yml", yaml.safe_dump([dict(zip(header, row)) for row in rows], allow_unicode=True)
 
 
-ROSTER_NEWS = {"newsletters/2026-q3.yml": "number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-12-31\nnew_members: true\n",
-               "news/2026/2026-09-10-zoufang.md": "---\ntitle: 会员企业走访\ndate: 2026-09-10\n---\n\n走访。\n"}
+ROSTER_NEWS = {
+    "newsletters/2026-q3.yml": "number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-12-31\nnew_members: true\n",
+    "news/2026/2026-09-10-zoufang.md": "---\ntitle: 会员企业走访\ndate: 2026-09-10\n---\n\n走访。\n",
+}
 
 
 @settings(max_examples=120, **SETTINGS)
@@ -231,8 +318,9 @@ def test_random_rosters_build_without_a_private_sentinel_in_any_file(roster) -> 
         secrets = never(load_chamber(content, "fz", today=TODAY))
         texts = site_texts(out / "fz")
         assert any(p.suffix == ".pdf" for p, _ in texts) and any(p.suffix == ".pf_fragment" for p, _ in texts)
-        leaks = [(p.relative_to(out / "fz").as_posix(), s) for p, t in texts for s in secrets
-                 if s in t.replace("\n", "")]
+        leaks = [
+            (p.relative_to(out / "fz").as_posix(), s) for p, t in texts for s in secrets if s in t.replace("\n", "")
+        ]
         assert leaks == []
 
 
@@ -270,7 +358,9 @@ def test_random_rosters_inject_no_element(roster) -> None:
             signal.alarm(0)
         assert injected(out / "fz") == []
 
+
 # --- chamber.yml ----------------------------------------------------------------------------------------------
+
 
 def _chamber_keys() -> dict[str, object]:
     """Every key of chamber.yml (from its one typed definition) with values of any kind, hostile text among
@@ -289,10 +379,16 @@ def _chamber_keys() -> dict[str, object]:
 
     from generator.chamber import Department, DuesRate, Meeting, NewsletterInfo, PlanItem
 
-    nested = {"departments": st.lists(item(Department), max_size=2), "meetings": st.lists(item(Meeting), max_size=2),
-              "plan": st.lists(item(PlanItem), max_size=2), "dues": st.lists(item(DuesRate), max_size=2),
-              "newsletter": item(NewsletterInfo), "categories": st.lists(hostile | text, max_size=4),
-              "positions": st.lists(hostile | text, max_size=4), "embed_hosts": st.lists(anything, max_size=2)}
+    nested = {
+        "departments": st.lists(item(Department), max_size=2),
+        "meetings": st.lists(item(Meeting), max_size=2),
+        "plan": st.lists(item(PlanItem), max_size=2),
+        "dues": st.lists(item(DuesRate), max_size=2),
+        "newsletter": item(NewsletterInfo),
+        "categories": st.lists(hostile | text, max_size=4),
+        "positions": st.lists(hostile | text, max_size=4),
+        "embed_hosts": st.lists(anything, max_size=2),
+    }
     return {f.name: nested.get(f.name, anything) | anything for f in dataclasses.fields(ChamberInfo)}
 
 
@@ -322,17 +418,29 @@ def texts_chamber_ymls(draw) -> str:
     """chamber.yml with random (often hostile) text in every text key, of its items too: most of them load."""
     from test_injection import HOSTILE
 
-    words = st.sampled_from(HOSTILE) | text.filter(lambda t: t.strip()) | st.builds(
-        lambda a, b: a + b, st.sampled_from(HOSTILE), text)
-    say = lambda: draw(words)   # noqa: E731
-    data = {"name": say(), "hometown": say(), "address": say(), "short_name": say(), "city": say(),
-            "icp": say(), "police_beian": say(), "services": say(), "phone": say(),
-            "departments": [{"name": say(), "head": say(), "duties": say()}],
-            "meetings": [{"name": say(), "frequency": say(), "description": say()}],
-            "plan": [{"date": "2026-12-01", "title": say(), "description": say()}],
-            "dues": [{"position": "会长", "amount": 100}],
-            "newsletter": {"title": say(), "frequency": say(), "permit": say()},
-            "categories": draw(st.lists(words, min_size=1, max_size=3, unique=True))}
+    words = (
+        st.sampled_from(HOSTILE)
+        | text.filter(lambda t: t.strip())
+        | st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE), text)
+    )
+    say = lambda: draw(words)  # noqa: E731
+    data = {
+        "name": say(),
+        "hometown": say(),
+        "address": say(),
+        "short_name": say(),
+        "city": say(),
+        "icp": say(),
+        "police_beian": say(),
+        "services": say(),
+        "phone": say(),
+        "departments": [{"name": say(), "head": say(), "duties": say()}],
+        "meetings": [{"name": say(), "frequency": say(), "description": say()}],
+        "plan": [{"date": "2026-12-01", "title": say(), "description": say()}],
+        "dues": [{"position": "会长", "amount": 100}],
+        "newsletter": {"title": say(), "frequency": say(), "permit": say()},
+        "categories": draw(st.lists(words, min_size=1, max_size=3, unique=True)),
+    }
     return _dump(data)
 
 
@@ -345,8 +453,12 @@ def test_a_random_chamber_yml_that_loads_builds_without_injecting(chamber_yml: s
     with tempfile.TemporaryDirectory() as tmp:
         content, out = Path(tmp) / "content", Path(tmp) / "sites"
         # Only the categories the default posts use stay required: a post's unknown category is not this test.
-        write_chamber(content, "fz", chamber_yml=chamber_yml, files={
-            "news/2026/2026-05-21-falv-peixun.md": None, "news/2025/2025-12-30-nianhui.md": None})
+        write_chamber(
+            content,
+            "fz",
+            chamber_yml=chamber_yml,
+            files={"news/2026/2026-05-21-falv-peixun.md": None, "news/2025/2025-12-30-nianhui.md": None},
+        )
         try:
             load_chamber(content, "fz", today=TODAY)
         except ContentError:
@@ -354,7 +466,7 @@ def test_a_random_chamber_yml_that_loads_builds_without_injecting(chamber_yml: s
         signal.alarm(120)
         try:
             build_chamber("fz", content, out, today=TODAY)
-        except ContentError as exc:    # checks only the build makes
+        except ContentError as exc:  # checks only the build makes
             assert exc.problems
             return
         finally:

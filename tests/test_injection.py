@@ -23,20 +23,37 @@ def problems_of(content: Path, slug: str) -> list[str]:
 
 # --- duplicate keys (case 15) ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("rel, text, where", [
-    ("chamber.yml", CHAMBER_YML + "name: 第二个名字\n", "content/dup/chamber.yml:12: name: the key 'name' is given "
-                                                       "twice, on lines 1 and 12"),
-    ("chamber.yml", CHAMBER_YML + "newsletter:\n  title: 甲\n  frequency: 季刊\n  title: 乙\n",
-     "content/dup/chamber.yml:15: newsletter.title: the key 'title' is given twice, on lines 13 and 15"),
-    ("news/2026/2026-06-01-dup.md", "---\ntitle: 一\ndate: 2026-06-01\ntitle: 二\n---\n\n正文。\n",
-     "content/dup/news/2026/2026-06-01-dup.md:4: title: the key 'title' is given twice, on lines 2 and 4"),
-    ("pages/about.md", "---\ntitle: 一\n\ntitle: 二\n---\n\n正文。\n",
-     "content/dup/pages/about.md:4: title: the key 'title' is given twice, on lines 2 and 4"),
-    ("members.csv", None, None),
-])
-def test_a_key_given_twice_is_an_error_naming_both_lines(content: Path, rel: str, text: str | None,
-                                                         where: str | None) -> None:
-    if text is None:     # the roster as YAML: a key twice in one member
+
+@pytest.mark.parametrize(
+    "rel, text, where",
+    [
+        (
+            "chamber.yml",
+            CHAMBER_YML + "name: 第二个名字\n",
+            "content/dup/chamber.yml:12: name: the key 'name' is given twice, on lines 1 and 12",
+        ),
+        (
+            "chamber.yml",
+            CHAMBER_YML + "newsletter:\n  title: 甲\n  frequency: 季刊\n  title: 乙\n",
+            "content/dup/chamber.yml:15: newsletter.title: the key 'title' is given twice, on lines 13 and 15",
+        ),
+        (
+            "news/2026/2026-06-01-dup.md",
+            "---\ntitle: 一\ndate: 2026-06-01\ntitle: 二\n---\n\n正文。\n",
+            "content/dup/news/2026/2026-06-01-dup.md:4: title: the key 'title' is given twice, on lines 2 and 4",
+        ),
+        (
+            "pages/about.md",
+            "---\ntitle: 一\n\ntitle: 二\n---\n\n正文。\n",
+            "content/dup/pages/about.md:4: title: the key 'title' is given twice, on lines 2 and 4",
+        ),
+        ("members.csv", None, None),
+    ],
+)
+def test_a_key_given_twice_is_an_error_naming_both_lines(
+    content: Path, rel: str, text: str | None, where: str | None
+) -> None:
+    if text is None:  # the roster as YAML: a key twice in one member
         rel, text = "members.yml", "- 名称: 甲公司\n  职务: 会长\n- 名称: 乙公司\n  职务: 会员\n  名称: 丙公司\n"
         where = "content/dup/members.yml:5: 1.名称: the key '名称' is given twice, on lines 3 and 5"
         files: dict[str, str | None] = {"members.csv": None, rel: text}
@@ -51,37 +68,59 @@ def test_a_key_given_twice_is_an_error_naming_both_lines(content: Path, rel: str
 
 
 def test_a_key_twice_in_a_newsletter_issue_is_an_error(content: Path) -> None:
-    write_chamber(content, "dup", files={"newsletters/2026-q3.yml":
-                                        "number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-12-31\nnumber: 第4期\n"})
+    write_chamber(
+        content,
+        "dup",
+        files={"newsletters/2026-q3.yml": "number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-12-31\nnumber: 第4期\n"},
+    )
     from generator.newsletter import load_issues
 
     with pytest.raises(ContentError) as caught:
         load_issues(load_chamber(content, "dup", today=TODAY))
     found = [str(p) for p in caught.value.problems]
-    assert any(p.startswith("content/dup/newsletters/2026-q3.yml:4: number: the key 'number' is given twice, "
-                            "on lines 1 and 4") for p in found), found
+    assert any(
+        p.startswith("content/dup/newsletters/2026-q3.yml:4: number: the key 'number' is given twice, on lines 1 and 4")
+        for p in found
+    ), found
 
 
 def test_the_same_key_in_different_mappings_is_fine(content: Path) -> None:
-    write_chamber(content, "ok", chamber_yml=CHAMBER_YML + (
-        "departments:\n  - name: 秘书处\n    head: 张三\n  - name: 财务部\n    head: 李四\n"))
+    write_chamber(
+        content,
+        "ok",
+        chamber_yml=CHAMBER_YML
+        + ("departments:\n  - name: 秘书处\n    head: 张三\n  - name: 财务部\n    head: 李四\n"),
+    )
     assert problems_of(content, "ok") == []
 
 
 # --- addresses from data are parsed and rebuilt (case 9) -----------------------------------------------------
 
-@pytest.mark.parametrize("url", [
-    'https://ok.example.cn/"><meta http-equiv="refresh" content="0;url=https://evil.example/">',
-    "https://ok.example.cn/' onmouseover='x", "https://ok.example.cn/<x>", "https://ok.example.cn/ x",
-    "javascript:alert(1)//https://ok.example.cn/", "https://admin:secret@ok.example.cn/", "ftp://ok.example.cn/",
-    "https://ok..example.cn/", "https://ok.example.cn:99999/", "https://ok.example.cn/?q=1", "https://-bad-.cn/",
-    "https:///path-only", "https://ok.example.cn\\@evil.example/",
-])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://ok.example.cn/"><meta http-equiv="refresh" content="0;url=https://evil.example/">',
+        "https://ok.example.cn/' onmouseover='x",
+        "https://ok.example.cn/<x>",
+        "https://ok.example.cn/ x",
+        "javascript:alert(1)//https://ok.example.cn/",
+        "https://admin:secret@ok.example.cn/",
+        "ftp://ok.example.cn/",
+        "https://ok..example.cn/",
+        "https://ok.example.cn:99999/",
+        "https://ok.example.cn/?q=1",
+        "https://-bad-.cn/",
+        "https:///path-only",
+        "https://ok.example.cn\\@evil.example/",
+    ],
+)
 def test_a_site_url_that_is_not_a_plain_web_address_is_an_error_naming_the_key(content: Path, url: str) -> None:
     write_chamber(content, "url", chamber_yml=CHAMBER_YML + f"site_url: '{url.replace(chr(39), chr(39) * 2)}'\n")
     found = problems_of(content, "url")
-    assert [p for p in found if p.startswith("content/url/chamber.yml:12: site_url: ")
-            and "is not a web address" in p], found
+    assert [
+        p for p in found if p.startswith("content/url/chamber.yml:12: site_url: ") and "is not a web address" in p
+    ], found
 
 
 def test_the_rebuilt_site_url_is_the_one_used(content: Path, out: Path) -> None:
@@ -97,27 +136,43 @@ def test_the_rebuilt_site_url_is_the_one_used(content: Path, out: Path) -> None:
 
 
 def test_embed_hosts_must_be_host_names(content: Path) -> None:
-    write_chamber(content, "emb", chamber_yml=CHAMBER_YML + (
-        "embed_hosts:\n  - player.example-video.cn\n  - 'evil.example; script-src *'\n  - 'x\"><b>'\n"))
+    write_chamber(
+        content,
+        "emb",
+        chamber_yml=CHAMBER_YML
+        + ("embed_hosts:\n  - player.example-video.cn\n  - 'evil.example; script-src *'\n  - 'x\"><b>'\n"),
+    )
     found = problems_of(content, "emb")
-    assert [p.split(": ", 2)[:2] for p in found] == [["content/emb/chamber.yml:14", "embed_hosts"],
-                                                    ["content/emb/chamber.yml:15", "embed_hosts"]], found
+    assert [p.split(": ", 2)[:2] for p in found] == [
+        ["content/emb/chamber.yml:14", "embed_hosts"],
+        ["content/emb/chamber.yml:15", "embed_hosts"],
+    ], found
 
 
-@pytest.mark.parametrize("website", ['https://a.cn/"><script>x-evil</script>', "https://a.cn/' onclick='x",
-                                     "javascript:alert(1)", "https://u:p@a.cn/", "https://a.cn/<b>"])
-def test_a_member_website_that_is_not_a_web_address_is_left_out_with_a_warning(
-        content: Path, website: str) -> None:
+@pytest.mark.parametrize(
+    "website",
+    [
+        'https://a.cn/"><script>x-evil</script>',
+        "https://a.cn/' onclick='x",
+        "javascript:alert(1)",
+        "https://u:p@a.cn/",
+        "https://a.cn/<b>",
+    ],
+)
+def test_a_member_website_that_is_not_a_web_address_is_left_out_with_a_warning(content: Path, website: str) -> None:
     import csv
     import io
 
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([["名称", "职务", "网址"], ["甲公司", "会长", website], ["乙公司", "会员", "www.b.cn/页"]])
+    csv.writer(buffer).writerows(
+        [["名称", "职务", "网址"], ["甲公司", "会长", website], ["乙公司", "会员", "www.b.cn/页"]]
+    )
     write_chamber(content, "web", files={"members.csv": buffer.getvalue()})
     chamber = load_chamber(content, "web", today=TODAY)
     assert [m.website for m in chamber.members] == ["", "http://www.b.cn/%E9%A1%B5"]
-    assert [w for w in chamber.warnings if "content/web/members.csv:2" in str(w) and "column 网址" in str(w)], \
-        [str(w) for w in chamber.warnings]
+    assert [w for w in chamber.warnings if "content/web/members.csv:2" in str(w) and "column 网址" in str(w)], [
+        str(w) for w in chamber.warnings
+    ]
 
 
 # --- every value reaches every page as text (case 8) ------------------------------------------------------
@@ -130,8 +185,8 @@ HOSTILE = [
     "A&B <Tech> 有限公司",
     "{{ 7*7 }}{% raw %}",
     "javascript:alert(1)",
-    "]]><b x-evil=\"2\">",
-    "--!><b x-evil=\"3\">",
+    ']]><b x-evil="2">',
+    '--!><b x-evil="3">',
 ]
 PLACES = ("chamber.yml", "front matter", "roster")
 
@@ -148,19 +203,19 @@ def hostile_chamber(content: Path, slug: str, evil: str) -> None:
 
     e = _q(evil)
     chamber_yml = f"""\
-name: {_q(evil + '商会')}
+name: {_q(evil + "商会")}
 short_name: {e}
 hometown: {e}
 city: {e}
 founded: 2015-06-18
 address: {e}
-phone: {_q('0577-88880000 ' + evil)}
+phone: {_q("0577-88880000 " + evil)}
 email: office@example.cn
 site_url: https://ok.example.cn/
 icp: {e}
 police_beian: {e}
 departments:
-  - name: {_q(evil + '秘书处')}
+  - name: {_q(evil + "秘书处")}
     head: {e}
     duties: {e}
 meetings:
@@ -173,38 +228,63 @@ plan:
     description: {e}
 services: {e}
 dues:
-  - position: {_q(evil + '会长')}
+  - position: {_q(evil + "会长")}
     amount: 1000
 newsletter:
   title: {e}
   frequency: {e}
   permit: {e}
-categories: [{_q('甲' + evil)}, {_q('乙' + evil)}]
-positions: [{_q(evil + '会长')}, 会员]
+categories: [{_q("甲" + evil)}, {_q("乙" + evil)}]
+positions: [{_q(evil + "会长")}, 会员]
 """
-    meta = (f"title: {e}\nsummary: {e}\nauthor: {e}\nsource: {e}\ntags: [{e}, {_q(evil + '2')}]\n"
-            f"category: {_q('乙' + evil)}\ncover: images/cover.png\n")
+    meta = (
+        f"title: {e}\nsummary: {e}\nauthor: {e}\nsource: {e}\ntags: [{e}, {_q(evil + '2')}]\n"
+        f"category: {_q('乙' + evil)}\ncover: images/cover.png\n"
+    )
     body = f"正文 {evil}\n\n![{evil}](images/cover.png)\n"
     roster = io.StringIO()
-    csv.writer(roster).writerows([
-        ["名称", "联系人", "职务", "行业", "籍贯", "地址", "电话", "手机", "公开手机", "网址", "简介", "入会日期"],
-        [evil + "有限公司", evil, evil + "会长", evil, evil, evil, "0577-1234567 " + evil, "13900000001", "是",
-         "https://a.example.cn/", evil + "\n" + evil, "2026-09-01"],
-        [evil + "贸易", evil, "会员", evil, evil, evil, evil, "", "", evil, evil, "2026-09-02"],
-        # More profiles than profile_pages.CHECKED: the rest are drawn from the shell.
-        *([evil + name, evil, "会员", evil, evil, evil, "", "", "", "", evil, ""] for name in ("科技", "物流", "餐饮")),
-    ])
-    write_chamber(content, slug, chamber_yml=chamber_yml, files={
-        "news/2026/2026-09-10-evil.md": f"---\n{meta}slug: evil\ndate: 2026-09-10\n---\n\n{body}",
-        "news/2026/2026-09-11-next.md": f"---\ntitle: {_q(evil + '二')}\ndate: 2026-09-11\nslug: next\n---\n\n{evil}\n",
-        "news/2026/images/cover.png": _png(),
-        "news/2026/2026-05-21-falv-peixun.md": None, "news/2025/2025-12-30-nianhui.md": None,
-        "pages/about.md": f"---\ntitle: {e}\n---\n\n{evil}\n",
-        "charter.md": f"---\ntitle: {_q(evil + '章程')}\n---\n\n## 第一章　总则\n\n第一条　{evil}\n",
-        "members.csv": roster.getvalue(),
-        "newsletters/2026-q3.yml": f"number: {e}\nfrom: 2026-07-01\nto: 2026-12-31\ntitle: {e}\n"
-                                   f"foreword: {e}\nback_cover: {e}\nnew_members: true\nevents: true\n",
-    })
+    csv.writer(roster).writerows(
+        [
+            ["名称", "联系人", "职务", "行业", "籍贯", "地址", "电话", "手机", "公开手机", "网址", "简介", "入会日期"],
+            [
+                evil + "有限公司",
+                evil,
+                evil + "会长",
+                evil,
+                evil,
+                evil,
+                "0577-1234567 " + evil,
+                "13900000001",
+                "是",
+                "https://a.example.cn/",
+                evil + "\n" + evil,
+                "2026-09-01",
+            ],
+            [evil + "贸易", evil, "会员", evil, evil, evil, evil, "", "", evil, evil, "2026-09-02"],
+            # More profiles than profile_pages.CHECKED: the rest are drawn from the shell.
+            *(
+                [evil + name, evil, "会员", evil, evil, evil, "", "", "", "", evil, ""]
+                for name in ("科技", "物流", "餐饮")
+            ),
+        ]
+    )
+    write_chamber(
+        content,
+        slug,
+        chamber_yml=chamber_yml,
+        files={
+            "news/2026/2026-09-10-evil.md": f"---\n{meta}slug: evil\ndate: 2026-09-10\n---\n\n{body}",
+            "news/2026/2026-09-11-next.md": f"---\ntitle: {_q(evil + '二')}\ndate: 2026-09-11\nslug: next\n---\n\n{evil}\n",
+            "news/2026/images/cover.png": _png(),
+            "news/2026/2026-05-21-falv-peixun.md": None,
+            "news/2025/2025-12-30-nianhui.md": None,
+            "pages/about.md": f"---\ntitle: {e}\n---\n\n{evil}\n",
+            "charter.md": f"---\ntitle: {_q(evil + '章程')}\n---\n\n## 第一章　总则\n\n第一条　{evil}\n",
+            "members.csv": roster.getvalue(),
+            "newsletters/2026-q3.yml": f"number: {e}\nfrom: 2026-07-01\nto: 2026-12-31\ntitle: {e}\n"
+            f"foreword: {e}\nback_cover: {e}\nnew_members: true\nevents: true\n",
+        },
+    )
 
 
 def _png() -> bytes:
@@ -230,7 +310,10 @@ def injected(doc) -> list[str]:
         for name, value in element.attrib.items():
             if "x-evil" in name or name.lower().startswith("on") or name == "a":
                 found.append(f"attribute {name} on <{tag}>")
-            if name in ("href", "src", "action", "formaction", "poster") and "javascript:" in value.replace(" ", "").lower():
+            if (
+                name in ("href", "src", "action", "formaction", "poster")
+                and "javascript:" in value.replace(" ", "").lower()
+            ):
                 found.append(f"{name}={value!r} on <{tag}>")
         if tag == "meta" and (element.get("http-equiv") or "").lower() == "refresh":
             found.append("a refresh")
@@ -257,8 +340,7 @@ def benign_site(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("evil", HOSTILE)
-def test_hostile_text_in_every_field_reaches_every_page_as_text(tmp_path: Path, benign_site: Path,
-                                                                evil: str) -> None:
+def test_hostile_text_in_every_field_reaches_every_page_as_text(tmp_path: Path, benign_site: Path, evil: str) -> None:
     import json
 
     from lxml import etree
@@ -273,9 +355,19 @@ def test_hostile_text_in_every_field_reaches_every_page_as_text(tmp_path: Path, 
     write_portal(out)
     site = out / "evil"
     pages = sorted(site.rglob("*.html"))
-    kinds = {"index.html", "news/index.html", "news/2026/09/10/evil/index.html", "news/archive/2026/index.html",
-             "members/index.html", "organization/index.html", "charter/index.html", "newsletter/index.html",
-             "search/index.html", "404.html", "about/index.html"}
+    kinds = {
+        "index.html",
+        "news/index.html",
+        "news/2026/09/10/evil/index.html",
+        "news/archive/2026/index.html",
+        "members/index.html",
+        "organization/index.html",
+        "charter/index.html",
+        "newsletter/index.html",
+        "search/index.html",
+        "404.html",
+        "about/index.html",
+    }
     rels = {p.relative_to(site).as_posix() for p in pages}
     assert kinds <= rels, sorted(rels)
     assert [r for r in rels if r.startswith("news/category/")], sorted(rels)
@@ -322,21 +414,84 @@ N = 200_000
 def _pathological() -> dict[str, str]:
     """Texts that make a backtracking pattern quadratic or worse: long runs of what patterns open with and
     never close, nested openers, numbers and spaces without their end."""
-    runs = ["[", "(", "![", "](", "*", "_", "`", "<", "{", "第", "1", " ", "\n", "#", "~", "-", "|", ">", "!", "\u3000",
-            "《", "条", "：", "\\", '"']
+    runs = [
+        "[",
+        "(",
+        "![",
+        "](",
+        "*",
+        "_",
+        "`",
+        "<",
+        "{",
+        "第",
+        "1",
+        " ",
+        "\n",
+        "#",
+        "~",
+        "-",
+        "|",
+        ">",
+        "!",
+        "\u3000",
+        "《",
+        "条",
+        "：",
+        "\\",
+        '"',
+    ]
     texts = {f"{run!r}*": run * (N // len(run)) for run in runs}
-    pairs = ["[a", "[](", "![a](", "](x", "<a", "<img ", "<script", "``a", "`a``", "第一条", "第1", "1 ", "1-",
-             "# ", "\n \n", " \n", "**第", "[[", "((", "<!--", "{:", "本章程第", "条例第一条", "至二条",
-             "http://", "a@b.", "[a](<", "<a href='", "***_", '[a](b "', "[a](b (", "`` `", "~~~\n",
-             "<a href=", "<script>", "第一条《"]
+    pairs = [
+        "[a",
+        "[](",
+        "![a](",
+        "](x",
+        "<a",
+        "<img ",
+        "<script",
+        "``a",
+        "`a``",
+        "第一条",
+        "第1",
+        "1 ",
+        "1-",
+        "# ",
+        "\n \n",
+        " \n",
+        "**第",
+        "[[",
+        "((",
+        "<!--",
+        "{:",
+        "本章程第",
+        "条例第一条",
+        "至二条",
+        "http://",
+        "a@b.",
+        "[a](<",
+        "<a href='",
+        "***_",
+        '[a](b "',
+        "[a](b (",
+        "`` `",
+        "~~~\n",
+        "<a href=",
+        "<script>",
+        "第一条《",
+    ]
     texts |= {f"{pair!r}*": pair * (N // len(pair)) for pair in pairs}
     texts |= {
-        "heading then #": "# " + "#" * N + "x", "a long numeral": "第" + "1" * N + "条",
-        "a long Chinese numeral": "第" + "一" * N + "条", "heading then spaces": "# " + " " * N + "x",
-        "nested brackets": "[" * (N // 2) + "]" * (N // 2), "nested parens": "[a](" + "(" * N,
-        "fence unclosed": "```\n" + "`` ``\n" * (N // 6), "fences": "```\n```` \n" * (N // 10),
+        "heading then #": "# " + "#" * N + "x",
+        "a long numeral": "第" + "1" * N + "条",
+        "a long Chinese numeral": "第" + "一" * N + "条",
+        "heading then spaces": "# " + " " * N + "x",
+        "nested brackets": "[" * (N // 2) + "]" * (N // 2),
+        "nested parens": "[a](" + "(" * N,
+        "fence unclosed": "```\n" + "`` ``\n" * (N // 6),
+        "fences": "```\n```` \n" * (N // 10),
         "2 MB of [": "[" * (2 * 1024 * 1024 - 1),
-        "2 MB of text": ("商会动态 **加粗** [链接](a.md) `code` <b>x</b> 第十条\n\n" * 40000)[:2 * 1024 * 1024 // 3],
+        "2 MB of text": ("商会动态 **加粗** [链接](a.md) `code` <b>x</b> 第十条\n\n" * 40000)[: 2 * 1024 * 1024 // 3],
     }
     return texts
 
@@ -406,22 +561,32 @@ def test_every_pattern_on_editor_text_runs_in_bounded_time(name: str, guard) -> 
     assert slow == [], f"{name} takes more than 5 s on: {slow}"
 
 
-MB2 = 2 * 1024 * 1024 - 4096      # just under the 2 MB limit of a text file
+MB2 = 2 * 1024 * 1024 - 4096  # just under the 2 MB limit of a text file
 
 
 def _slow_markdown() -> dict[str, str]:
     """~2 MB of each construct that Python-Markdown (with the project's extensions) converts in quadratic time
     or worse: refused at load time by generator/markdown_limits.py."""
+
     def fill(unit: str) -> str:
         return unit * (MB2 // len(unit.encode()))
 
     return {
-        "<a ": fill("<a "), "<div": fill("<div"), "<a per paragraph": fill("<a \n\n"),
-        "*a": fill("*a"), "~~a": fill("~~a"), "**a": fill("**a"), "`a": fill("`a"), "[a": fill("[a"),
-        "![a": fill("!["), "[a](": fill("[a]("), "[": "[" * (MB2 - 1),
+        "<a ": fill("<a "),
+        "<div": fill("<div"),
+        "<a per paragraph": fill("<a \n\n"),
+        "*a": fill("*a"),
+        "~~a": fill("~~a"),
+        "**a": fill("**a"),
+        "`a": fill("`a"),
+        "[a": fill("[a"),
+        "![a": fill("!["),
+        "[a](": fill("[a]("),
+        "[": "[" * (MB2 - 1),
         "abbreviations": "".join(f"*[A{i}]: x\n" for i in range(200)) + "\n" + fill("A1 "),
         "abbreviation uses": "*[A]: x\n\n" + fill("A "),
-        "footnotes": fill("[^1] "), "headings": fill("# h\n\n"),
+        "footnotes": fill("[^1] "),
+        "headings": fill("# h\n\n"),
     }
 
 
@@ -429,23 +594,34 @@ def _just_under_limits() -> str:
     """One post with every construct just under its limit: it must convert in a few seconds."""
     from generator import markdown_limits as lim
 
-    return "\n\n".join([
-        "<a " * lim.MAX_UNCLOSED_TAGS,
-        "".join(f"*[A{i}]: x\n" for i in range(lim.MAX_ABBREVIATIONS)),
-        " ".join(f"A{i % lim.MAX_ABBREVIATIONS}" for i in range(lim.MAX_ABBREVIATION_USES)),
-        "*a" * (lim.MAX_EMPHASIS_MARKERS // 2), "*a" * lim.MAX_EMPHASIS_MARKERS, "~~a" * (lim.MAX_EMPHASIS_MARKERS // 2),
-        "[a" * lim.MAX_LINK_OPENERS, "[a](" * lim.MAX_LINK_TARGETS,
-        " ".join(f"[^{i}]" for i in range(lim.MAX_FOOTNOTES)),
-        "\n\n".join("# h" for _ in range(lim.MAX_HEADINGS - 10)),
-    ])
+    return "\n\n".join(
+        [
+            "<a " * lim.MAX_UNCLOSED_TAGS,
+            "".join(f"*[A{i}]: x\n" for i in range(lim.MAX_ABBREVIATIONS)),
+            " ".join(f"A{i % lim.MAX_ABBREVIATIONS}" for i in range(lim.MAX_ABBREVIATION_USES)),
+            "*a" * (lim.MAX_EMPHASIS_MARKERS // 2),
+            "*a" * lim.MAX_EMPHASIS_MARKERS,
+            "~~a" * (lim.MAX_EMPHASIS_MARKERS // 2),
+            "[a" * lim.MAX_LINK_OPENERS,
+            "[a](" * lim.MAX_LINK_TARGETS,
+            " ".join(f"[^{i}]" for i in range(lim.MAX_FOOTNOTES)),
+            "\n\n".join("# h" for _ in range(lim.MAX_HEADINGS - 10)),
+        ]
+    )
 
 
 @pytest.mark.parametrize("name", list(_slow_markdown()))
 def test_markdown_too_slow_to_convert_is_an_error_naming_the_file_and_line(content: Path, name: str, guard) -> None:
     body = _slow_markdown()[name]
-    write_chamber(content, "slow", files={"news/2026/2026-06-01-slow.md": post("长文", "2026-06-01", "正文。\n\n" + body),
-                                          "pages/about.md": "---\ntitle: 简介\n---\n\n" + body,
-                                          "charter.md": "# 章程\n\n" + body})
+    write_chamber(
+        content,
+        "slow",
+        files={
+            "news/2026/2026-06-01-slow.md": post("长文", "2026-06-01", "正文。\n\n" + body),
+            "pages/about.md": "---\ntitle: 简介\n---\n\n" + body,
+            "charter.md": "# 章程\n\n" + body,
+        },
+    )
     guard(30)
     try:
         found = problems_of(content, "slow")
@@ -454,8 +630,11 @@ def test_markdown_too_slow_to_convert_is_an_error_naming_the_file_and_line(conte
     finally:
         guard(0)
     for rel, line in [("news/2026/2026-06-01-slow.md", 8), ("pages/about.md", 5), ("charter.md", 3)]:
-        assert [p for p in found if p.startswith(f"content/slow/{rel}:") and "too slow to convert" in p
-                and int(p.split(":")[1]) >= line], (rel, found)
+        assert [
+            p
+            for p in found
+            if p.startswith(f"content/slow/{rel}:") and "too slow to convert" in p and int(p.split(":")[1]) >= line
+        ], (rel, found)
 
 
 @pytest.mark.parametrize("body", ["<" * N, "第一条" * (N // 3), "x <!--" * (N // 6), _just_under_limits()])
@@ -464,8 +643,14 @@ def test_a_post_of_pathological_markdown_builds_in_bounded_time(content: Path, o
     project's extensions, sanitizing, search."""
     from generator.build import build_chamber
 
-    write_chamber(content, "big", files={"news/2026/2026-06-01-big.md": post("长文", "2026-06-01", body),
-                                         "pages/about.md": "---\ntitle: 简介\n---\n\n" + body})
+    write_chamber(
+        content,
+        "big",
+        files={
+            "news/2026/2026-06-01-big.md": post("长文", "2026-06-01", body),
+            "pages/about.md": "---\ntitle: 简介\n---\n\n" + body,
+        },
+    )
     assert problems_of(content, "big") == []
     guard(60)
     try:
@@ -479,31 +664,57 @@ def test_a_post_of_pathological_markdown_builds_in_bounded_time(content: Path, o
 
 # --- categories read alike (case 16) -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("names", [["培训", "陪训"], ["商会动态", "商会 动态"], ["News", "news"], ["通知", "通知!"]])
 def test_categories_that_would_share_a_page_are_an_error_naming_both(content: Path, names: list[str]) -> None:
     listed = ", ".join(_q(n) for n in ["通知公告", *names])
-    write_chamber(content, "cat", chamber_yml=CHAMBER_YML + f"categories: [{listed}]\n", files={
-        "news/2026/2026-05-21-falv-peixun.md": post("培训", "2026-05-21", category=names[0])})
+    write_chamber(
+        content,
+        "cat",
+        chamber_yml=CHAMBER_YML + f"categories: [{listed}]\n",
+        files={"news/2026/2026-05-21-falv-peixun.md": post("培训", "2026-05-21", category=names[0])},
+    )
     found = problems_of(content, "cat")
-    assert [p for p in found if p.startswith("content/cat/chamber.yml:12: categories: ")
-            and f"{names[0]!r} and {names[1]!r} read alike in pinyin" in p], found
+    assert [
+        p
+        for p in found
+        if p.startswith("content/cat/chamber.yml:12: categories: ")
+        and f"{names[0]!r} and {names[1]!r} read alike in pinyin" in p
+    ], found
 
 
 # --- every problem of a post at once (case 18) ----------------------------------------------------------------
 
+
 def test_every_problem_of_one_post_is_reported_at_once(content: Path) -> None:
-    write_chamber(content, "many", files={"news/2026/2026-06-01-many.md": (
-        "---\ntitle: 多处错误\ndate: 2026-02-30\ncategory: 不存在的栏目\nslug: Bad_Slug\ncover: images/none.jpg\n"
-        "tags: {a: 1}\n---\n\n正文。\n\n![图](images/missing.jpg)\n")})
+    write_chamber(
+        content,
+        "many",
+        files={
+            "news/2026/2026-06-01-many.md": (
+                "---\ntitle: 多处错误\ndate: 2026-02-30\ncategory: 不存在的栏目\nslug: Bad_Slug\ncover: images/none.jpg\n"
+                "tags: {a: 1}\n---\n\n正文。\n\n![图](images/missing.jpg)\n"
+            )
+        },
+    )
     found = [p for p in problems_of(content, "many") if "2026-06-01-many.md" in p]
     fields = sorted(p.split(": ")[1] for p in found)
     assert fields == ["broken image", "category", "cover", "date", "slug", "tags"], found
-    assert "content/many/news/2026/2026-06-01-many.md:12: broken image: 'images/missing.jpg' not found" in "\n".join(found)
+    assert "content/many/news/2026/2026-06-01-many.md:12: broken image: 'images/missing.jpg' not found" in "\n".join(
+        found
+    )
 
 
 def test_a_post_whose_title_is_not_text_still_has_its_category_checked(content: Path) -> None:
-    write_chamber(content, "many", files={"news/2026/2026-06-01-many.md": (
-        "---\ntitle: [列表]\ndate: 2026-06-01\ncategory: 不存在的栏目\n---\n\n正文。\n")})
+    write_chamber(
+        content,
+        "many",
+        files={
+            "news/2026/2026-06-01-many.md": (
+                "---\ntitle: [列表]\ndate: 2026-06-01\ncategory: 不存在的栏目\n---\n\n正文。\n"
+            )
+        },
+    )
     found = [p for p in problems_of(content, "many") if "2026-06-01-many.md" in p]
     assert sorted(p.split(": ")[1] for p in found) == ["category", "title"], found
 
@@ -513,12 +724,12 @@ def test_an_empty_list_of_categories_is_an_error_not_a_crash(content: Path) -> N
     write_chamber(content, "cat", chamber_yml=CHAMBER_YML + "categories: []\n")
     assert problems_of(content, "cat") == [
         "content/cat/chamber.yml:12: categories: no category is listed (at least one, e.g. [商会动态, 通知公告], "
-        "or leave categories out for the default ones)"]
+        "or leave categories out for the default ones)"
+    ]
 
 
 @pytest.mark.parametrize("name", ['assets/lo"go onerror=alert(1) x.png', "assets/标 志.png", "pages/logo.png"])
-def test_a_logo_of_any_file_name_reaches_the_head_and_header_as_an_address(content: Path, out: Path,
-                                                                            name: str) -> None:
+def test_a_logo_of_any_file_name_reaches_the_head_and_header_as_an_address(content: Path, out: Path, name: str) -> None:
     """Material prints the logo's address into `src` and `href` as it is: one not made of plain URL
     characters is published as assets/logo.<ext>."""
     import io

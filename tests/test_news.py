@@ -24,7 +24,7 @@ SITE_URL = "https://test.example.cn/"
 CATEGORIES = ["商会动态", "通知公告", "培训活动", "会员风采"]
 NEWS_YML = CHAMBER_YML + f"site_url: {SITE_URL}\ncategories: [{', '.join(CATEGORIES)}]\n"
 
-LONG_BODY = "商会组织会员企业学习法律知识，提升依法经营能力。" * 50   # 1,150 CJK characters → 3 minutes
+LONG_BODY = "商会组织会员企业学习法律知识，提升依法经营能力。" * 50  # 1,150 CJK characters → 3 minutes
 
 
 def photo(width: int, height: int, *, orientation: int | None = None, gps: bool = False) -> bytes:
@@ -53,42 +53,57 @@ def png_with_metadata() -> bytes:
     return buffer.getvalue()
 
 
-BIG_PHOTO = photo(3200, 2400, orientation=6, gps=True)     # shot in portrait: 2400 × 3200 once turned
+BIG_PHOTO = photo(3200, 2400, orientation=6, gps=True)  # shot in portrait: 2400 × 3200 once turned
 SMALL_PHOTO = photo(800, 600, gps=True)
 
 NEWS_FILES: dict[str, str | bytes] = {
     # Pinned, older: still listed first.
-    "news/2025/2025-12-30-nianhui.md": post("商会召开2025年年会", "2025-12-30", "年会第一段。\n\n年会第二段不在列表中。",
-                                             pin="true"),
+    "news/2025/2025-12-30-nianhui.md": post(
+        "商会召开2025年年会", "2025-12-30", "年会第一段。\n\n年会第二段不在列表中。", pin="true"
+    ),
     "news/2026/2026-05-21-falv-peixun.md": post(
-        "法律知识培训班开班", "2026-05-21",
+        "法律知识培训班开班",
+        "2026-05-21",
         "![培训现场](images/peixun.jpg)\n\n" + LONG_BODY + "\n\n详见[年会报道](../2025/2025-12-30-nianhui.md)"
         "和[商会章程](../../charter.md#zong-ze)。\n\n附件：[报名表](files/baoming.pdf)\n",
-        category="培训活动", author="秘书处", source="温州日报", tags="[培训, 法律]", cover="images/peixun.jpg",
-        summary="一句话摘要：培训班开班。"),
+        category="培训活动",
+        author="秘书处",
+        source="温州日报",
+        tags="[培训, 法律]",
+        cover="images/peixun.jpg",
+        summary="一句话摘要：培训班开班。",
+    ),
     "news/2026/images/peixun.jpg": BIG_PHOTO,
     "news/2026/images/small.jpg": SMALL_PHOTO,
     "news/2026/images/chart.png": png_with_metadata(),
     "news/2026/files/baoming.pdf": b"%PDF-1.4 test\n",
-    "news/2026/2026-03-01-春季理事会.md": post("春季理事会召开", "2026-03-01", "理事会![合影](images/small.jpg)召开。<img src=\"images/chart.png\" alt=\"图表\">",
-                                           slug="spring-meeting", category="通知公告"),
-    "news/2026/2026-02-02-春节联欢.md": post("春节联欢会", "2026-02-02", "联欢会第一段。", category="会员风采",
-                                         cover="images/small.jpg"),
+    "news/2026/2026-03-01-春季理事会.md": post(
+        "春季理事会召开",
+        "2026-03-01",
+        '理事会![合影](images/small.jpg)召开。<img src="images/chart.png" alt="图表">',
+        slug="spring-meeting",
+        category="通知公告",
+    ),
+    "news/2026/2026-02-02-春节联欢.md": post(
+        "春节联欢会", "2026-02-02", "联欢会第一段。", category="会员风采", cover="images/small.jpg"
+    ),
     # Never published: a draft (with its own photo) and a post scheduled after TODAY.
-    "news/2026/2026-06-01-caogao.md": post("草稿标题不应出现", "2026-06-01", "草稿正文 ![](images/draft-only.jpg)",
-                                          draft="true", slug="caogao-secret"),
+    "news/2026/2026-06-01-caogao.md": post(
+        "草稿标题不应出现", "2026-06-01", "草稿正文 ![](images/draft-only.jpg)", draft="true", slug="caogao-secret"
+    ),
     "news/2026/images/draft-only.jpg": photo(400, 300),
     "news/2026/2026-12-24-shengdan.md": post("尚未发布的预告", "2026-12-24", "预告正文。", slug="future-post"),
     "news/2026/2026-11-25-jintian.md": post("今天发布的消息", "2026-11-25", "今天的正文。"),
-    "news/2023/2023-01-01-teshu.md": post("'关于<年会>&\"通知\"'", "2023-01-01", "<b>加粗</b>的\"第一段\"。"),
+    "news/2023/2023-01-01-teshu.md": post("'关于<年会>&\"通知\"'", "2023-01-01", '<b>加粗</b>的"第一段"。'),
     "pages/about.md": "---\ntitle: 商会简介\n---\n\n见[培训报道](../news/2026/2026-05-21-falv-peixun.md)。\n",
 }
 # Eleven older posts, so that the news index has two pages of ten.
 for day in range(1, 12):
-    NEWS_FILES[f"news/2024/2024-03-{day:02d}-huodong-{day}.md"] = post(f"2024年活动第{day}期", f"2024-03-{day:02d}",
-                                                                        f"活动第{day}期的内容。")
+    NEWS_FILES[f"news/2024/2024-03-{day:02d}-huodong-{day}.md"] = post(
+        f"2024年活动第{day}期", f"2024-03-{day:02d}", f"活动第{day}期的内容。"
+    )
 
-PUBLISHED_TITLES = 6 + 11   # every non-draft post dated on or before TODAY
+PUBLISHED_TITLES = 6 + 11  # every non-draft post dated on or before TODAY
 
 
 @pytest.fixture(scope="session")
@@ -132,8 +147,8 @@ def items(doc) -> list[str]:
 
 def test_post_urls_from_file_name_slug_or_pinyin(site: Path) -> None:
     assert (site / "news/2026/05/21/falv-peixun/index.html").is_file()
-    assert (site / "news/2026/03/01/spring-meeting/index.html").is_file()        # slug in the front matter
-    assert (site / "news/2026/02/02/chun-jie-lian-huan/index.html").is_file()    # Chinese file name → pinyin
+    assert (site / "news/2026/03/01/spring-meeting/index.html").is_file()  # slug in the front matter
+    assert (site / "news/2026/02/02/chun-jie-lian-huan/index.html").is_file()  # Chinese file name → pinyin
     for page in site.rglob("*"):
         assert re.fullmatch(r"[a-z0-9./_-]+", page.relative_to(site).as_posix()), page
     for page in site.rglob("*.html"):
@@ -142,8 +157,9 @@ def test_post_urls_from_file_name_slug_or_pinyin(site: Path) -> None:
 
 
 def test_two_posts_with_one_url_name_both_files(content: Path) -> None:
-    write_chamber(content, files={
-        "news/2026/2026-05-21-falv-peixun-2.md": post("另一篇", "2026-05-21", slug="falv-peixun")})
+    write_chamber(
+        content, files={"news/2026/2026-05-21-falv-peixun-2.md": post("另一篇", "2026-05-21", slug="falv-peixun")}
+    )
     with pytest.raises(ContentError) as caught:
         load_chamber(content, "test", today=TODAY)
     message = str(caught.value)
@@ -157,8 +173,18 @@ def test_two_posts_with_one_url_name_both_files(content: Path) -> None:
 def test_news_index_pinned_first_newest_next_ten_per_page(site: Path) -> None:
     first = parse(site / "news/index.html")
     titles = items(first)
-    assert titles == ["商会召开2025年年会", "今天发布的消息", "法律知识培训班开班", "春季理事会召开", "春节联欢会",
-                      "2024年活动第11期", "2024年活动第10期", "2024年活动第9期", "2024年活动第8期", "2024年活动第7期"]
+    assert titles == [
+        "商会召开2025年年会",
+        "今天发布的消息",
+        "法律知识培训班开班",
+        "春季理事会召开",
+        "春节联欢会",
+        "2024年活动第11期",
+        "2024年活动第10期",
+        "2024年活动第9期",
+        "2024年活动第8期",
+        "2024年活动第7期",
+    ]
     assert first.cssselect(".cp-item--pinned .cp-pin")
     second = parse(site / "news/page/2/index.html")
     assert items(second) == [f"2024年活动第{n}期" for n in range(6, 0, -1)] + ['关于<年会>&"通知"']
@@ -174,13 +200,13 @@ def test_list_items_show_date_category_summary_and_thumbnail_not_the_body(site: 
     assert text_of(category) == "培训活动" and category.get("href") == "category/pei-xun-huo-dong/"
     assert text_of(item.cssselect(".cp-item__summary")[0]) == "一句话摘要：培训班开班。"
     thumb = item.cssselect(".cp-item__thumb img")[0].get("src")
-    assert thumb == "2026/images/peixun.thumb.jpg"                     # a small copy for the list
+    assert thumb == "2026/images/peixun.thumb.jpg"  # a small copy for the list
     with Image.open(site / "news" / thumb) as small:
         assert small.size == (480, 640) and not small.getexif()
     pinned = doc.cssselect(".cp-item")[0]
-    assert text_of(pinned.cssselect(".cp-item__summary")[0]) == "年会第一段。"     # first paragraph
+    assert text_of(pinned.cssselect(".cp-item__summary")[0]) == "年会第一段。"  # first paragraph
     page = doc.cssselect(".md-content")[0].text_content()
-    assert "年会第二段" not in page and "依法经营能力" not in page                # no post body in lists
+    assert "年会第二段" not in page and "依法经营能力" not in page  # no post body in lists
 
 
 def test_category_pages_in_chamber_order_with_name_as_h1(site: Path) -> None:
@@ -188,7 +214,7 @@ def test_category_pages_in_chamber_order_with_name_as_h1(site: Path) -> None:
     assert h1(doc) == "培训活动"
     assert items(doc) == ["法律知识培训班开班"]
     links = [text_of(a) for a in parse(site / "news/index.html").cssselect(".cp-sections__categories a")]
-    assert links == ["商会动态", "通知公告", "培训活动", "会员风采"]            # chamber.yml order
+    assert links == ["商会动态", "通知公告", "培训活动", "会员风采"]  # chamber.yml order
     assert (site / "news/category/hui-yuan-feng-cai/index.html").is_file()
 
 
@@ -202,8 +228,10 @@ def test_archive_pages_per_year_with_year_as_h1(site: Path) -> None:
 
 
 def test_dates_are_chinese_long_form_everywhere(site: Path) -> None:
-    months = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
-                        r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
+    months = re.compile(
+        r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+        r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"
+    )
     for page in site.rglob("*.html"):
         doc = parse(page)
         for shown in doc.cssselect(".md-content time"):
@@ -225,7 +253,7 @@ def test_post_page_has_everything(site: Path) -> None:
     assert text_of(article.cssselect(".cp-post__source")[0]) == "来源：温州日报"
     assert text_of(article.cssselect(".cp-post__readtime")[0]) == "阅读约 3 分钟"
     assert [text_of(t) for t in article.cssselect(".cp-post__tags li")] == ["培训", "法律"]
-    assert not article.cssselect(".cp-post__cover")          # the cover is the body's first photo: shown once
+    assert not article.cssselect(".cp-post__cover")  # the cover is the body's first photo: shown once
     assert [img.get("src") for img in article.cssselect("img")] == ["../../../images/peixun.jpg"]
     assert "依法经营能力" in text_of(article)
     # Previous/next by date, whatever is pinned.
@@ -250,9 +278,9 @@ def test_reading_time_counts_chinese_characters(site: Path) -> None:
 def test_reading_time_is_characters_and_latin_words_at_400_a_minute() -> None:
     from generator.chinese import reading_minutes
 
-    assert reading_minutes("商会，会员。" * 100) == 1                       # 400 characters, punctuation not
-    assert reading_minutes("温州商会" * 250 + " WTO 2026" * 300) == 4       # 1,000 characters, 600 words
-    assert reading_minutes("㐀" * 1000 + "，" + "中" * 1000) == 5            # extension A counts too
+    assert reading_minutes("商会，会员。" * 100) == 1  # 400 characters, punctuation not
+    assert reading_minutes("温州商会" * 250 + " WTO 2026" * 300) == 4  # 1,000 characters, 600 words
+    assert reading_minutes("㐀" * 1000 + "，" + "中" * 1000) == 5  # extension A counts too
     assert reading_minutes("") == 1
 
 
@@ -273,7 +301,7 @@ def test_titles_and_summaries_with_markup_characters_are_text(site: Path) -> Non
     raw_title, raw_summary = '关于<年会>&"通知"', '加粗的"第一段"。'
     page = site / "news/2023/01/01/teshu/index.html"
     doc = parse(page)
-    assert h1(doc) == raw_title                         # our own templates escape it: shown as written
+    assert h1(doc) == raw_title  # our own templates escape it: shown as written
     # Material prints titles unescaped (<title>, header, navigation): there, inert full-width forms.
     assert doc.findtext(".//title") == f"{plain_title(raw_title)} - 温州市测试商会"
     assert doc.cssselect('meta[name="description"]')[0].get("content") == plain_title(raw_summary)
@@ -297,16 +325,21 @@ def test_home_has_name_logo_pinned_latest_quick_links_and_contact(site: Path, ne
     assert latest[:3] == ["今天发布的消息", "法律知识培训班开班", "春季理事会召开"] and len(latest) == 10
     quick = {text_of(a): a.get("href") for a in doc.cssselect(".cp-quick a")}
     assert quick["商会章程"] == "charter/" and quick["会员名录"] == "members/" and quick["入会指南"] == "join/"
-    assert "会刊" not in quick                                    # this chamber has no newsletters/
+    assert "会刊" not in quick  # this chamber has no newsletters/
     contact = doc.cssselect(".cp-contact")[0]
     assert "温州市鹿城区测试路1号" in text_of(contact)
     assert contact.cssselect('a[href="tel:057788880000"]') and contact.cssselect('a[href="mailto:office@example.cn"]')
 
 
 def test_home_links_the_newsletter_when_there_is_one(content: Path, out: Path) -> None:
-    write_chamber(content, files={"newsletters/2026-q3.yml": "title: 2026年第三季度\n",
-                                  "assets/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>'},
-                  chamber_yml=CHAMBER_YML + "logo: assets/logo.svg\n")
+    write_chamber(
+        content,
+        files={
+            "newsletters/2026-q3.yml": "title: 2026年第三季度\n",
+            "assets/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        },
+        chamber_yml=CHAMBER_YML + "logo: assets/logo.svg\n",
+    )
     from generator.docs import docs_tree
 
     tree = docs_tree(load_chamber(content, "test", today=TODAY))
@@ -350,8 +383,16 @@ def test_feed_links_are_relative_without_site_url(test_site: Path) -> None:
 
 
 def test_drafts_and_scheduled_posts_appear_nowhere(site: Path) -> None:
-    secrets = ["草稿标题不应出现", "草稿正文", "caogao", "draft-only", "尚未发布的预告", "预告正文", "future-post",
-               "shengdan"]
+    secrets = [
+        "草稿标题不应出现",
+        "草稿正文",
+        "caogao",
+        "draft-only",
+        "尚未发布的预告",
+        "预告正文",
+        "future-post",
+        "shengdan",
+    ]
     checked = 0
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in {".html", ".xml", ".json", ".txt", ".js", ".pf_fragment"}:
@@ -361,9 +402,9 @@ def test_drafts_and_scheduled_posts_appear_nowhere(site: Path) -> None:
             checked += 1
         assert "draft-only" not in path.name and "caogao" not in path.as_posix()
     assert checked > 20
-    assert (site / "news/2026/11/25/jintian/index.html").is_file()       # dated today: published
+    assert (site / "news/2026/11/25/jintian/index.html").is_file()  # dated today: published
     index = "".join(readable(p) for p in (site / "pagefind").rglob("*.pf_fragment"))
-    assert "法律知识培训班开班" in index     # the scan reads the search index
+    assert "法律知识培训班开班" in index  # the scan reads the search index
 
 
 def test_sitemap_lists_every_published_page(site: Path) -> None:
@@ -373,7 +414,7 @@ def test_sitemap_lists_every_published_page(site: Path) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [loc.text for loc in tree.findall(".//s:loc", ns)]
     assert all(loc.startswith(SITE_URL) for loc in locs)
-    listed = {loc[len(SITE_URL):] for loc in locs}
+    listed = {loc[len(SITE_URL) :] for loc in locs}
     pages = {p.parent.relative_to(site).as_posix() + "/" for p in site.rglob("index.html")}
     pages = {"" if p == "./" else p for p in pages}
     assert listed == pages
@@ -386,8 +427,8 @@ def test_sitemap_lists_every_published_page(site: Path) -> None:
 
 def test_photos_scaled_turned_and_stripped_originals_untouched(site: Path, news_root: Path) -> None:
     published = Image.open(site / "news/2026/images/peixun.jpg")
-    assert published.size == (1600, round(3200 * 1600 / 2400))       # turned upright, then scaled
-    assert not published.getexif()                                    # no EXIF at all: no GPS, no camera
+    assert published.size == (1600, round(3200 * 1600 / 2400))  # turned upright, then scaled
+    assert not published.getexif()  # no EXIF at all: no GPS, no camera
     assert "exif" not in published.info
     small = Image.open(site / "news/2026/images/small.jpg")
     assert small.size == (800, 600) and not small.getexif()
@@ -396,9 +437,9 @@ def test_photos_scaled_turned_and_stripped_originals_untouched(site: Path, news_
     assert not chart.getexif() and "Author" not in chart.info and not getattr(chart, "text", {})
     original = news_root / "content/news/news/2026/images/peixun.jpg"
     assert original.read_bytes() == BIG_PHOTO
-    assert Image.open(original).getexif().get_ifd(0x8825)             # the original keeps its GPS position
+    assert Image.open(original).getexif().get_ifd(0x8825)  # the original keeps its GPS position
     cached = list((news_root / ".cache/images").rglob("*.*"))
-    assert len(cached) == 3 + 2                     # 3 photos, 2 cover thumbnails; not the draft's photo
+    assert len(cached) == 3 + 2  # 3 photos, 2 cover thumbnails; not the draft's photo
 
 
 def test_rebuild_reuses_processed_photos(news_root: Path, site: Path, tmp_path: Path) -> None:
@@ -406,8 +447,10 @@ def test_rebuild_reuses_processed_photos(news_root: Path, site: Path, tmp_path: 
     before = {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")}
     build_chamber("news", news_root / "content", tmp_path / "again", today=TODAY)
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.jpg")} == before
-    assert hashlib.sha256((tmp_path / "again/news/news/2026/images/peixun.jpg").read_bytes()).digest() == \
-        hashlib.sha256((site / "news/2026/images/peixun.jpg").read_bytes()).digest()
+    assert (
+        hashlib.sha256((tmp_path / "again/news/news/2026/images/peixun.jpg").read_bytes()).digest()
+        == hashlib.sha256((site / "news/2026/images/peixun.jpg").read_bytes()).digest()
+    )
 
 
 # --- Content errors ------------------------------------------------------------------------------------------
@@ -422,21 +465,35 @@ def problems_of(content: Path, files: dict) -> list[str]:
 
 def test_broken_link_and_missing_image_name_file_and_line(content: Path) -> None:
     body = "第一段。\n\n见[旧闻](../2025/2025-01-01-meiyou.md)。\n\n![照片](images/meiyou.jpg)\n"
-    problems = problems_of(content, {"news/2026/2026-07-01-cuowu.md": post("有错的新闻", "2026-07-01", body),
-                                     "pages/about.md": "---\ntitle: 简介\n---\n\n[章程](../zhangcheng.md)\n"})
-    assert ("content/test/news/2026/2026-07-01-cuowu.md:8: broken link: '../2025/2025-01-01-meiyou.md' "
-            "not found") in "\n".join(problems)
-    assert any(p.startswith("content/test/news/2026/2026-07-01-cuowu.md:10: broken image: 'images/meiyou.jpg'")
-               for p in problems)
+    problems = problems_of(
+        content,
+        {
+            "news/2026/2026-07-01-cuowu.md": post("有错的新闻", "2026-07-01", body),
+            "pages/about.md": "---\ntitle: 简介\n---\n\n[章程](../zhangcheng.md)\n",
+        },
+    )
+    assert (
+        "content/test/news/2026/2026-07-01-cuowu.md:8: broken link: '../2025/2025-01-01-meiyou.md' not found"
+    ) in "\n".join(problems)
+    assert any(
+        p.startswith("content/test/news/2026/2026-07-01-cuowu.md:10: broken image: 'images/meiyou.jpg'")
+        for p in problems
+    )
     assert any(p.startswith("content/test/pages/about.md:5: broken link: '../zhangcheng.md'") for p in problems)
 
 
 def test_link_to_a_draft_or_private_file_is_an_error(content: Path) -> None:
-    problems = problems_of(content, {
-        "news/2026/2026-07-01-caogao.md": post("草稿", "2026-07-01", draft="true"),
-        "news/2026/2026-07-02-yinyong.md": post("引用", "2026-07-02", "[草稿](2026-07-01-caogao.md)\n\n"
-                                                "[名录](../../members.csv)\n\n[外部](../../../other/x.md)"),
-    })
+    problems = problems_of(
+        content,
+        {
+            "news/2026/2026-07-01-caogao.md": post("草稿", "2026-07-01", draft="true"),
+            "news/2026/2026-07-02-yinyong.md": post(
+                "引用",
+                "2026-07-02",
+                "[草稿](2026-07-01-caogao.md)\n\n[名录](../../members.csv)\n\n[外部](../../../other/x.md)",
+            ),
+        },
+    )
     text = "\n".join(problems)
     assert "2026-07-02-yinyong.md:6: link '2026-07-01-caogao.md' points to a draft" in text
     assert "2026-07-02-yinyong.md:8: link '../../members.csv' is not a file that can be published" in text
@@ -444,21 +501,33 @@ def test_link_to_a_draft_or_private_file_is_an_error(content: Path) -> None:
 
 
 def test_damaged_photo_is_a_content_error_not_a_crash(content: Path) -> None:
-    problems = problems_of(content, {
-        "news/2026/2026-07-01-a.md": post("甲", "2026-07-01", cover="images/bad.jpg"),
-        "news/2026/2026-07-02-b.md": post("乙", "2026-07-02", "![图](images/bad.jpg)"),
-        "news/2026/images/bad.jpg": b"this is not a JPEG",
-    })
-    assert any(p.startswith("content/test/news/2026/2026-07-01-a.md:4: cover: cover image 'images/bad.jpg' is not "
-                            "a picture that can be read") for p in problems)
-    assert any(p.startswith("content/test/news/2026/2026-07-02-b.md:6: image 'images/bad.jpg' is not a picture")
-               for p in problems)
+    problems = problems_of(
+        content,
+        {
+            "news/2026/2026-07-01-a.md": post("甲", "2026-07-01", cover="images/bad.jpg"),
+            "news/2026/2026-07-02-b.md": post("乙", "2026-07-02", "![图](images/bad.jpg)"),
+            "news/2026/images/bad.jpg": b"this is not a JPEG",
+        },
+    )
+    assert any(
+        p.startswith(
+            "content/test/news/2026/2026-07-01-a.md:4: cover: cover image 'images/bad.jpg' is not "
+            "a picture that can be read"
+        )
+        for p in problems
+    )
+    assert any(
+        p.startswith("content/test/news/2026/2026-07-02-b.md:6: image 'images/bad.jpg' is not a picture")
+        for p in problems
+    )
 
 
 def test_photo_replaced_by_a_damaged_one_is_checked_again(content: Path) -> None:
     # Photos are checked once per version of the file (path, size, time): a new file is a new check.
-    files = {"news/2026/2026-07-02-b.md": post("乙", "2026-07-02", "![图](images/p.jpg)"),
-             "news/2026/images/p.jpg": SMALL_PHOTO}
+    files = {
+        "news/2026/2026-07-02-b.md": post("乙", "2026-07-02", "![图](images/p.jpg)"),
+        "news/2026/images/p.jpg": SMALL_PHOTO,
+    }
     write_chamber(content, files=files)
     load_chamber(content, "test", today=TODAY)
     problems = problems_of(content, files | {"news/2026/images/p.jpg": b"this is not a JPEG"})
@@ -473,24 +542,37 @@ def test_damaged_unused_photo_in_assets_is_left_out(content: Path, out: Path) ->
     assert [str(w) for w in result.warnings if "bad.jpg" in str(w)] == [
         "content/test/assets/bad.jpg: is not a picture that can be read (a damaged file, or another format "
         "renamed): left out of the site (assets/ is for pictures, PDFs, office documents, audio and video) "
-        "[warning]"]
+        "[warning]"
+    ]
 
 
 def test_unknown_category_names_the_allowed_values(content: Path) -> None:
     problems = problems_of(content, {"news/2026/2026-07-01-x.md": post("新闻", "2026-07-01", category="杂谈")})
-    assert problems == ["content/test/news/2026/2026-07-01-x.md:4: category: unknown category '杂谈' (one of: "
-                        "商会动态, 通知公告, 会员风采, 项目合作, 维权服务, 政策法规, 培训活动)"]
+    assert problems == [
+        "content/test/news/2026/2026-07-01-x.md:4: category: unknown category '杂谈' (one of: "
+        "商会动态, 通知公告, 会员风采, 项目合作, 维权服务, 政策法规, 培训活动)"
+    ]
 
 
 def test_cover_must_exist_in_a_published_folder(content: Path) -> None:
-    problems = problems_of(content, {
-        "news/2026/2026-07-01-a.md": post("甲", "2026-07-01", cover="images/none.jpg"),
-        "news/2026/2026-07-02-b.md": post("乙", "2026-07-02", cover="../../members.csv"),
-    })
-    assert any(p.startswith("content/test/news/2026/2026-07-01-a.md:4: cover: cover image 'images/none.jpg' not "
-                            "found") for p in problems)
-    assert any(p.startswith("content/test/news/2026/2026-07-02-b.md:4: cover: cover image '../../members.csv' is "
-                            "not in a folder that is published") for p in problems)
+    problems = problems_of(
+        content,
+        {
+            "news/2026/2026-07-01-a.md": post("甲", "2026-07-01", cover="images/none.jpg"),
+            "news/2026/2026-07-02-b.md": post("乙", "2026-07-02", cover="../../members.csv"),
+        },
+    )
+    assert any(
+        p.startswith("content/test/news/2026/2026-07-01-a.md:4: cover: cover image 'images/none.jpg' not found")
+        for p in problems
+    )
+    assert any(
+        p.startswith(
+            "content/test/news/2026/2026-07-02-b.md:4: cover: cover image '../../members.csv' is "
+            "not in a folder that is published"
+        )
+        for p in problems
+    )
 
 
 def test_summary_is_the_first_paragraph_of_running_text() -> None:
@@ -510,12 +592,18 @@ def test_check_command_reports_broken_image_and_exits_1(content: Path, capsys) -
 def test_links_in_code_are_not_links() -> None:
     body = "```\n[例子](no.md)\n```\n\n`[行内](no2.md)` [真](yes.md) <img src='a.png'>\n\n[ref]: <b.md>\n"
     assert [(link.target, link.line, link.image) for link in find_links(body, 5)] == [
-        ("yes.md", 9, False), ("a.png", 9, True), ("b.md", 11, False)]
+        ("yes.md", 9, False),
+        ("a.png", 9, True),
+        ("b.md", 11, False),
+    ]
     # Images by the "!" right before their brackets, nested brackets in a link's text, a tilde fence.
-    body = ("开头!![图](p.jpg)与[[方括号]](a.md)、![封面 ](<c d.png> \"题\")\n\n~~~\n![不是](x.png)\n~~~\n"
-            "[尾](e.md#锚)")
+    body = '开头!![图](p.jpg)与[[方括号]](a.md)、![封面 ](<c d.png> "题")\n\n~~~\n![不是](x.png)\n~~~\n[尾](e.md#锚)'
     assert [(link.target, link.line, link.image) for link in find_links(body)] == [
-        ("p.jpg", 1, True), ("a.md", 1, False), ("c d.png", 1, True), ("e.md#锚", 6, False)]
+        ("p.jpg", 1, True),
+        ("a.md", 1, False),
+        ("c d.png", 1, True),
+        ("e.md#锚", 6, False),
+    ]
     assert find_links("没有链接的正文。\n\n第二段。") == ()
 
 
@@ -539,7 +627,7 @@ def test_demo_chambers_news_feed_photos_and_unpublished_posts(demo_sites: Path) 
         logo = parse(site / "index.html").cssselect(".cp-hero__logo")[0].get("src")
         assert (site / logo).is_file()
         hidden = [p for p in chamber.posts if not p.is_published(TODAY)]
-        assert hidden, slug                                             # the demo keeps a draft or a scheduled post
+        assert hidden, slug  # the demo keeps a draft or a scheduled post
         texts = [readable(p) for p in site.rglob("*") if p.suffix in {".html", ".xml", ".json"}]
         for post_ in hidden:
             assert not any(post_.title in text for text in texts), (slug, post_.title)
@@ -568,8 +656,9 @@ def test_blog_plugin_is_handed_only_its_posts_and_views() -> None:
     assert handed == [post, view] and results == ["# 新闻动态", "# 新闻动态", None]
     # In place in the plugin for a build (not a plain one), at the plugin's own priority (MkDocs orders the
     # handlers by it).
-    [(patched, installed)] = [(where, value) for where, name, value in blog.patches(shortcuts=True)
-                              if name == "on_page_markdown"]
+    [(patched, installed)] = [
+        (where, value) for where, name, value in blog.patches(shortcuts=True) if name == "on_page_markdown"
+    ]
     assert patched is blog_plugin_module.BlogPlugin
     assert installed.posts_and_views_only and installed.mkdocs_priority == -50
     assert not [name for _, name, _ in blog.patches(shortcuts=False) if name == "on_page_markdown"]
@@ -578,26 +667,32 @@ def test_blog_plugin_is_handed_only_its_posts_and_views() -> None:
 # --- HTML comments are the editor's notes: never published ------------------------------------------
 
 COMMENTED = {
-    "news/2026/2026-06-01-block.md": post("注释在前的新闻", "2026-06-01",
-                                          "<!--\n内部备注\n\n注释秘密甲 张总手机13933336601\n-->\n\n正文第一段甲。"),
-    "news/2026/2026-06-02-inline.md": post("行内注释的新闻", "2026-06-02",
-                                           "正文乙 <!-- 注释秘密乙 a > b 13933336602 --> 继续乙。"),
-    "news/2026/2026-06-03-open.md": post("未闭合注释的新闻", "2026-06-03",
-                                         "正文丙开头。\n\n前文丙 <!-- 注释秘密丙 13933336603\n\n注释秘密丁。"),
+    "news/2026/2026-06-01-block.md": post(
+        "注释在前的新闻", "2026-06-01", "<!--\n内部备注\n\n注释秘密甲 张总手机13933336601\n-->\n\n正文第一段甲。"
+    ),
+    "news/2026/2026-06-02-inline.md": post(
+        "行内注释的新闻", "2026-06-02", "正文乙 <!-- 注释秘密乙 a > b 13933336602 --> 继续乙。"
+    ),
+    "news/2026/2026-06-03-open.md": post(
+        "未闭合注释的新闻", "2026-06-03", "正文丙开头。\n\n前文丙 <!-- 注释秘密丙 13933336603\n\n注释秘密丁。"
+    ),
     "pages/about.md": "---\ntitle: 商会简介\n---\n\n本会成立于2015年。<!-- 注释秘密戊 -->\n",
     "charter.md": "---\ntitle: 测试商会章程\n---\n\n<!-- 注释秘密己 -->\n\n## 第一章　总则\n\n"
-                  "第一条　本会名称为温州市测试商会。<!-- 注释秘密庚\n",
+    "第一条　本会名称为温州市测试商会。<!-- 注释秘密庚\n",
     "newsletters/2026-q2.yml": "from: 2026-05-01\nto: 2026-06-30\n"
-                               "foreword: \"卷首语。<!-- 注释秘密辛 -->\\n\\n<!--\\n注释秘密壬\\n-->\\n\\n末段。\"\n"
-                               "back_cover: \"封底。<!-- 注释秘密癸\"\n",
+    'foreword: "卷首语。<!-- 注释秘密辛 -->\\n\\n<!--\\n注释秘密壬\\n-->\\n\\n末段。"\n'
+    'back_cover: "封底。<!-- 注释秘密癸"\n',
 }
 
 
 def test_html_comments_never_reach_a_summary_the_feed_the_search_or_a_print(content: Path, out: Path) -> None:
     write_chamber(content, files=COMMENTED)
     site = build_chamber("test", content, out, today=TODAY).site_dir
-    leaks = [(path.relative_to(site).as_posix(), text[max(0, text.find("注释秘密") - 40):][:80])
-             for path, text in site_texts(site) if "注释秘密" in text or "1393333660" in text]
+    leaks = [
+        (path.relative_to(site).as_posix(), text[max(0, text.find("注释秘密") - 40) :][:80])
+        for path, text in site_texts(site)
+        if "注释秘密" in text or "1393333660" in text
+    ]
     assert leaks == []
     feed = {e.title: e.summary for e in feedparser.parse((site / "feed.xml").read_bytes()).entries}
     assert feed["注释在前的新闻"] == "正文第一段甲。"

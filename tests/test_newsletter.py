@@ -23,7 +23,9 @@ from generator.errors import ContentError
 from generator.newsletter import build_issue, issue_html, load_issues, period_issue
 from conftest import CHAMBER_YML, TODAY, parse, post, text_of, write_chamber
 
-NEWSLETTER_YML = CHAMBER_YML + """\
+NEWSLETTER_YML = (
+    CHAMBER_YML
+    + """\
 logo: assets/logo.png
 newsletter:
   title: 测试会讯
@@ -36,6 +38,7 @@ plan:
     title: 2026年度会员大会
     description: 审议年度工作报告
 """
+)
 
 ISSUE_YML = """\
 number: 2026年第3期
@@ -55,7 +58,7 @@ events: true
 back_cover: 欢迎会员投稿。
 """
 
-NEXT_ISSUE = "number: 2027年第1期\nfrom: 2027-01-01\nto: 2027-03-31\n"   # prepared early: nothing to print yet
+NEXT_ISSUE = "number: 2027年第1期\nfrom: 2027-01-01\nto: 2027-03-31\n"  # prepared early: nothing to print yet
 
 MEMBERS_CSV = """\
 名称,联系人,职务,行业,手机,入会日期,公开,备注
@@ -78,17 +81,26 @@ def _body(paragraphs: int, marker: str) -> str:
 
 NEWS = {
     "news/2026/2026-09-10-lead.md": post(
-        "商会召开会员大会选举新一届理事会", "2026-09-10",
+        "商会召开会员大会选举新一届理事会",
+        "2026-09-10",
         _body(3, "头条正文") + "\n\n![大会现场](images/wide.png)\n\n| 项目 | 数量 |\n| --- | --- |\n| 签约 | 5 |\n",
-        category="商会动态", author="秘书处", source="商会秘书处", cover="images/wide.png"),
-    "news/2026/2026-08-03-huodong.md": post("会员企业走访活动", "2026-08-03", _body(8, "走访正文"),
-                                            category="商会动态"),
-    "news/2026/2026-08-20-weiquan.md": post("维权服务站调解劳动争议", "2026-08-20", _body(4, "维权正文"),
-                                            category="维权服务", author="维权部"),
-    "news/2026/2026-08-25-zhengce.md": post("解读最新税收政策", "2026-08-25",
-                                            _body(2, "政策正文") + "\n\n![](images/wide.png)\n", category="政策法规"),
-    "news/2026/2026-09-01-caogao.md": post("尚未发布的草稿新闻", "2026-09-01", "草稿正文。", category="商会动态",
-                                           draft="true"),
+        category="商会动态",
+        author="秘书处",
+        source="商会秘书处",
+        cover="images/wide.png",
+    ),
+    "news/2026/2026-08-03-huodong.md": post(
+        "会员企业走访活动", "2026-08-03", _body(8, "走访正文"), category="商会动态"
+    ),
+    "news/2026/2026-08-20-weiquan.md": post(
+        "维权服务站调解劳动争议", "2026-08-20", _body(4, "维权正文"), category="维权服务", author="维权部"
+    ),
+    "news/2026/2026-08-25-zhengce.md": post(
+        "解读最新税收政策", "2026-08-25", _body(2, "政策正文") + "\n\n![](images/wide.png)\n", category="政策法规"
+    ),
+    "news/2026/2026-09-01-caogao.md": post(
+        "尚未发布的草稿新闻", "2026-09-01", "草稿正文。", category="商会动态", draft="true"
+    ),
     "news/2026/2026-12-01-jihua.md": post("十二月定时发布的新闻", "2026-12-01", "定时正文。", category="商会动态"),
     "news/2026/2026-06-30-qianqi.md": post("六月底的往期新闻", "2026-06-30", "往期正文。", category="商会动态"),
     "news/2026/images/wide.png": _png(1800, 600, "#3366aa"),
@@ -109,6 +121,7 @@ def pdf_text(path: Path, *pages: int) -> str:
 
 def outline(reader: PdfReader) -> list:
     """Bookmarks as nested lists of titles."""
+
     def walk(items: list) -> list:
         out: list = []
         for item in items:
@@ -117,6 +130,7 @@ def outline(reader: PdfReader) -> list:
             else:
                 out.append(item.title)
         return out
+
     return walk(reader.outline)
 
 
@@ -139,8 +153,24 @@ def a5_issue(tmp_path_factory) -> Path:
     """A period issue without an issue file, printed on A5 by `chamber newsletter`: its output folder."""
     root = tmp_path_factory.mktemp("newsletter-a5")
     write_chamber(root / "content", chamber_yml=NEWSLETTER_YML, files=NEWS | {"newsletters/2026-q3.yml": None})
-    code = main(["newsletter", "test", "--from", "2026-08-01", "--to", "2026/8/31", "--paper", "a5",
-                 "--content", str(root / "content"), "--out", str(root / "sites"), "--today", TODAY.isoformat()])
+    code = main(
+        [
+            "newsletter",
+            "test",
+            "--from",
+            "2026-08-01",
+            "--to",
+            "2026/8/31",
+            "--paper",
+            "a5",
+            "--content",
+            str(root / "content"),
+            "--out",
+            str(root / "sites"),
+            "--today",
+            TODAY.isoformat(),
+        ]
+    )
     assert code == 0
     return root / "sites" / "_newsletter" / "test"
 
@@ -162,19 +192,29 @@ def test_cover_masthead_number_and_lead(built: Path) -> None:
     cover = pdf_text(built / "newsletter/2026-q3.pdf", 1)
     for text in ("测试会讯", "温州市测试商会", "2026年第3期", "总第18期", "同心协力谋发展", "2026年12月31日"):
         assert text in cover
-    assert "卷首语" not in cover                      # the cover page holds nothing else
+    assert "卷首语" not in cover  # the cover page holds nothing else
 
 
 def test_posts_inside_the_period_only_and_never_drafts(built: Path) -> None:
     text = pdf_text(built / "newsletter/2026-q3.pdf")
-    for title in ("商会召开会员大会选举新一届理事会", "会员企业走访活动", "维权服务站调解劳动争议",
-                  "法律知识培训班开班"):       # the last one is outside the period but named in sections
+    for title in (
+        "商会召开会员大会选举新一届理事会",
+        "会员企业走访活动",
+        "维权服务站调解劳动争议",
+        "法律知识培训班开班",
+    ):  # the last one is outside the period but named in sections
         assert title in text
     assert "头条正文第3段" in text and "走访正文第8段" in text
-    for absent in ("尚未发布的草稿新闻", "草稿正文", "十二月定时发布的新闻", "定时正文", "六月底的往期新闻",
-                   "解读最新税收政策"):          # 政策法规 is not among the issue's sections
+    for absent in (
+        "尚未发布的草稿新闻",
+        "草稿正文",
+        "十二月定时发布的新闻",
+        "定时正文",
+        "六月底的往期新闻",
+        "解读最新税收政策",
+    ):  # 政策法规 is not among the issue's sections
         assert absent not in text
-    assert text.count("维权服务站调解劳动争议") == 2   # contents and article
+    assert text.count("维权服务站调解劳动争议") == 2  # contents and article
 
 
 def test_sections_in_the_issue_file_order_and_lead_first(built: Path) -> None:
@@ -191,8 +231,9 @@ def test_sections_in_the_issue_file_order_and_lead_first(built: Path) -> None:
 def test_contents_page_numbers_point_at_the_articles(built: Path) -> None:
     path = built / "newsletter/2026-q3.pdf"
     reader = PdfReader(path)
-    contents = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"],
-                              capture_output=True, text=True, check=True).stdout
+    contents = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     for title in ("会员企业走访活动", "维权服务站调解劳动争议", "新会员"):
         line = next(line for line in contents.splitlines() if title in line)
         number = int(re.findall(r"(\d+)\s*$", line)[0])
@@ -213,17 +254,28 @@ def test_print_stylesheet_keeps_a_title_with_its_text() -> None:
     from generator.newsletter import PRINT_THEME, _page_css
 
     css = _page_css("A4", pdf.find_fonts(), None) + (PRINT_THEME / "print.css").read_text(encoding="utf-8")
-    article = ('<article class="article"><h2 class="article-title">新闻标题</h2>'
-               '<p class="article-meta">2026年8月1日</p><div class="article-body"><p>正文第一段。</p></div></article>')
+    article = (
+        '<article class="article"><h2 class="article-title">新闻标题</h2>'
+        '<p class="article-meta">2026年8月1日</p><div class="article-body"><p>正文第一段。</p></div></article>'
+    )
     stranded, breaks = [], 0
-    for filler in range(20, 46):          # the article starts at every height of the page, and past it
-        html = (f"<html lang='zh-CN'><style>{css}</style><body><section class='section'>"
-                + "<p>填充段落。</p>" * filler + article + "</section></body></html>")
+    for filler in range(20, 46):  # the article starts at every height of the page, and past it
+        html = (
+            f"<html lang='zh-CN'><style>{css}</style><body><section class='section'>"
+            + "<p>填充段落。</p>" * filler
+            + article
+            + "</section></body></html>"
+        )
         pages = HTML(string=html).render().pages
         breaks += len(pages) > 1
         for page in pages:
-            elements = list(dict.fromkeys(box.element for box in _boxes(page._page_box)
-                                          if box.element is not None and box.element_tag in ("h2", "p")))
+            elements = list(
+                dict.fromkeys(
+                    box.element
+                    for box in _boxes(page._page_box)
+                    if box.element is not None and box.element_tag in ("h2", "p")
+                )
+            )
             if elements and elements[-1].get("class") in ("article-title", "article-meta"):
                 stranded.append(filler)
     assert breaks and not stranded
@@ -235,29 +287,36 @@ def test_running_header_page_numbers_and_back_page(built: Path) -> None:
     third = pdf_text(path, 3)
     assert third.startswith("测试会讯2026年第3期") and "—3—" in third
     back = pdf_text(path, pages)
-    for text in ("温州市鹿城区测试路1号", "0577-88880000", "office@example.cn", "准印证号：浙内准字第2026-099号",
-                 "内部资料免费交流", "欢迎会员投稿"):
+    for text in (
+        "温州市鹿城区测试路1号",
+        "0577-88880000",
+        "office@example.cn",
+        "准印证号：浙内准字第2026-099号",
+        "内部资料免费交流",
+        "欢迎会员投稿",
+    ):
         assert text in back
-    assert "—" + str(pages) + "—" not in back          # no page number on the back page
+    assert "—" + str(pages) + "—" not in back  # no page number on the back page
 
 
 def test_new_members_events_and_privacy(built: Path) -> None:
     text = pdf_text(built / "newsletter/2026-q3.pdf")
     assert "新星科技有限公司" in text and "软件" in text
-    assert "甲公司" not in text                         # joined before the period
+    assert "甲公司" not in text  # joined before the period
     for private in ("隐身贸易有限公司", "13900000003", "139****0003", "欠费待催", "王五"):
         assert private not in text
     assert "2026年12月20日2026年度会员大会" in text and "审议年度工作报告" in text
-    assert "上半年理事会" not in text                    # before the period's end: not upcoming
+    assert "上半年理事会" not in text  # before the period's end: not upcoming
 
 
 def test_fonts_cjk_embedded_subset_two_faces(built: Path) -> None:
-    listing = subprocess.run(["pdffonts", str(built / "newsletter/2026-q3.pdf")], capture_output=True,
-                             text=True, check=True).stdout.splitlines()[2:]
-    assert len(listing) == 2, listing                  # serif regular for text, sans bold for headings
+    listing = subprocess.run(
+        ["pdffonts", str(built / "newsletter/2026-q3.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert len(listing) == 2, listing  # serif regular for text, sans bold for headings
     for line in listing:
         name, *_rest = line.split()
-        assert re.match(r"^[A-Z]{6}\+", name), line    # subset prefix
+        assert re.match(r"^[A-Z]{6}\+", name), line  # subset prefix
         assert "CJK" in name or "Hei" in name or "Song" in name, line
         emb, sub, uni = line.split()[-5:-2]
         assert (emb, sub, uni) == ("yes", "yes", "yes"), line
@@ -265,8 +324,9 @@ def test_fonts_cjk_embedded_subset_two_faces(built: Path) -> None:
 
 def test_no_replacement_glyphs_and_text_round_trips(built: Path) -> None:
     for name in ("newsletter/2026-q3.pdf", "charter.pdf"):
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built / name), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = subprocess.run(
+            ["pdftotext", "-enc", "UTF-8", str(built / name), "-"], capture_output=True, text=True, check=True
+        ).stdout
         assert "\ufffd" not in text and "\u25a1" not in text
     text = pdf_text(built / "newsletter/2026-q3.pdf")
     assert "温州市测试商会认真贯彻会员大会精神，组织会员企业开展交流合作，服务会员发展。" in text
@@ -275,7 +335,7 @@ def test_no_replacement_glyphs_and_text_round_trips(built: Path) -> None:
 def test_images_printed_from_the_chamber_folder(built: Path) -> None:
     reader = PdfReader(built / "newsletter/2026-q3.pdf")
     images = sum(len(page.images) for page in reader.pages)
-    assert images >= 3                                  # logo, lead picture on the cover, picture in the text
+    assert images >= 3  # logo, lead picture on the cover, picture in the text
 
 
 def test_archive_page_lists_the_issue_and_nav_has_it(built: Path) -> None:
@@ -290,15 +350,17 @@ def test_archive_page_lists_the_issue_and_nav_has_it(built: Path) -> None:
     assert link.get("href") == "2026-q3.pdf"
     size_kb = (built / "newsletter/2026-q3.pdf").stat().st_size / 1024
     assert f"{round(size_kb)} KB" in cells[3] or f"{size_kb / 1024:.1f} MB" in cells[3]
-    assert not list(built.rglob("*.files"))            # print previews are not published
+    assert not list(built.rglob("*.files"))  # print previews are not published
 
 
 def test_issue_with_nothing_to_print_yet_is_left_out_with_a_warning(build_result: BuildResult) -> None:
     assert not (build_result.site_dir / "newsletter/2027-q1.pdf").exists()
     (warning,) = [str(w) for w in build_result.warnings if "2027-q1" in w.file]
-    assert warning == ("content/test/newsletters/2027-q1.yml:2: from: no published post to print in the period "
-                       "2027年1月1日 — 2027年3月31日; the issue is not printed yet "
-                       "(widen the period (from/to) or name posts under sections) [warning]")
+    assert warning == (
+        "content/test/newsletters/2027-q1.yml:2: from: no published post to print in the period "
+        "2027年1月1日 — 2027年3月31日; the issue is not printed yet "
+        "(widen the period (from/to) or name posts under sections) [warning]"
+    )
 
 
 def test_charter_pdf_linked_from_the_charter_page(built: Path) -> None:
@@ -336,7 +398,7 @@ def test_print_html_preview_beside_the_pdf(a5_issue: Path) -> None:
     assert '<html lang="zh-CN">' in html and "size: A5" in html
     images = re.findall(r'src="([^"]+)"', html)
     assert images and all((a5_issue / src).is_file() for src in images)
-    assert "file:" not in html and 'src="http' not in html       # nothing loaded from elsewhere
+    assert "file:" not in html and 'src="http' not in html  # nothing loaded from elsewhere
 
 
 def test_images_fit_the_text_width(a5_issue: Path) -> None:
@@ -345,12 +407,12 @@ def test_images_fit_the_text_width(a5_issue: Path) -> None:
     document = HTML(filename=str(a5_issue / "2026-08-01_2026-08-31.html")).render()
     images = 0
     for page in document.pages:
-        text_width = page._page_box.children[0].width          # the page area inside the margins
+        text_width = page._page_box.children[0].width  # the page area inside the margins
         for box in _boxes(page._page_box):
             if box.element_tag == "img" and "logo" not in (box.element.get("class") or ""):
                 images += 1
                 assert box.width <= text_width + 0.01, (box.element.get("src"), box.width, text_width)
-    assert images >= 2                                          # on the cover and in the text (1800 px wide)
+    assert images >= 2  # on the cover and in the text (1800 px wide)
 
 
 def test_cli_issue_without_a_file_or_period_is_a_usage_error(content: Path, out: Path, capsys) -> None:
@@ -363,8 +425,22 @@ def test_cli_issue_without_a_file_or_period_is_a_usage_error(content: Path, out:
 
 def test_empty_period_is_a_content_error(content: Path, out: Path, capsys) -> None:
     write_chamber(content)
-    code = main(["newsletter", "test", "--from", "2020-01-01", "--to", "2020-03-31", "--content", str(content),
-                 "--out", str(out), "--today", TODAY.isoformat()])
+    code = main(
+        [
+            "newsletter",
+            "test",
+            "--from",
+            "2020-01-01",
+            "--to",
+            "2020-03-31",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+            "--today",
+            TODAY.isoformat(),
+        ]
+    )
     assert code == 1
     assert "no published post to print in the period 2020年1月1日 — 2020年3月31日" in capsys.readouterr().err
     assert not out.exists()
@@ -374,15 +450,17 @@ def test_empty_period_is_a_content_error(content: Path, out: Path, capsys) -> No
 
 
 def test_issue_file_problems_named_with_line_and_field(content: Path, capsys) -> None:
-    bad = ("number: 2026年第1期\n"
-           "form: 2026-01-01\n"
-           "to: 2026-02-30\n"
-           "lead: news/2026/2026-09-01-caogao.md\n"
-           "sections:\n"
-           "  - 商会动太\n"
-           "  - 2026/nonexistent.md\n"
-           "  - 2026/2026-12-01-jihua.md\n"
-           "paper: B5\n")
+    bad = (
+        "number: 2026年第1期\n"
+        "form: 2026-01-01\n"
+        "to: 2026-02-30\n"
+        "lead: news/2026/2026-09-01-caogao.md\n"
+        "sections:\n"
+        "  - 商会动太\n"
+        "  - 2026/nonexistent.md\n"
+        "  - 2026/2026-12-01-jihua.md\n"
+        "paper: B5\n"
+    )
     write_chamber(content, chamber_yml=NEWSLETTER_YML, files=NEWS | {"newsletters/2026-q1.yml": bad})
     code = main(["check", "test", "--content", str(content), "--today", TODAY.isoformat()])
     err = capsys.readouterr().err
@@ -408,10 +486,15 @@ def test_issue_file_period_and_paper_rules(content: Path) -> None:
 
 
 def test_print_html_escapes_editor_text(content: Path) -> None:
-    files = {"news/2026/2026-08-01-x.md": post('"<script>alert(1)</script>标题"', "2026-08-01",
-                                               "正文<script>alert(2)</script><iframe src=\"https://evil.example/\"></iframe>",
-                                               author='"<b>作者</b>"'),
-             "assets/logo.png": NEWS["assets/logo.png"]}
+    files = {
+        "news/2026/2026-08-01-x.md": post(
+            '"<script>alert(1)</script>标题"',
+            "2026-08-01",
+            '正文<script>alert(2)</script><iframe src="https://evil.example/"></iframe>',
+            author='"<b>作者</b>"',
+        ),
+        "assets/logo.png": NEWS["assets/logo.png"],
+    }
     write_chamber(content, chamber_yml=NEWSLETTER_YML, files=files)
     chamber = load_chamber(content, "test", today=TODAY)
     model = build_issue(chamber, period_issue("x", None, TODAY))
@@ -429,8 +512,13 @@ def _face(family: str, style: str = "Regular") -> pdf.FontFace:
 
 
 def test_font_choice_prefers_noto_serif_and_sans() -> None:
-    faces = [_face("Noto Sans Mono CJK SC"), _face("Noto Serif CJK JP"), _face("Noto Serif CJK SC"),
-             _face("Noto Sans CJK SC", "Bold"), _face("WenQuanYi Zen Hei")]
+    faces = [
+        _face("Noto Sans Mono CJK SC"),
+        _face("Noto Serif CJK JP"),
+        _face("Noto Serif CJK SC"),
+        _face("Noto Sans CJK SC", "Bold"),
+        _face("WenQuanYi Zen Hei"),
+    ]
     assert pdf.choose_fonts(faces) == pdf.PrintFonts("Noto Serif CJK SC", "Noto Sans CJK SC")
 
 
@@ -456,13 +544,26 @@ def test_missing_cjk_font_stops_with_the_package_to_install(built: Path, monkeyp
     try:
         content, out = built.parent.parent / "content", built.parent
         before = (built / "newsletter/2026-q3.pdf").read_bytes()
-        code = main(["newsletter", "test", "--issue", "2026-q3", "--content", str(content), "--out", str(out),
-                     "--today", TODAY.isoformat()])
+        code = main(
+            [
+                "newsletter",
+                "test",
+                "--issue",
+                "2026-q3",
+                "--content",
+                str(content),
+                "--out",
+                str(out),
+                "--today",
+                TODAY.isoformat(),
+            ]
+        )
         assert code == 3
         assert "fonts-noto-cjk" in capsys.readouterr().err
         assert not (out / "_newsletter/test/2026-q3.html").exists()
-        code = main(["build", "test", "--force", "--content", str(content), "--out", str(out),
-                     "--today", TODAY.isoformat()])
+        code = main(
+            ["build", "test", "--force", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]
+        )
         assert code == 3
         assert "fonts-noto-cjk" in capsys.readouterr().err
         assert (built / "newsletter/2026-q3.pdf").read_bytes() == before
@@ -487,8 +588,20 @@ def test_the_same_issue_prints_the_same_bytes(build_result: BuildResult, tmp_pat
     """The print shop gets the same file for the same issue, whichever build printed it: nothing of the
     build's own temporary folders reaches the PDF (WeasyPrint names images after their address)."""
     content = build_result.site_dir.parent.parent / "content"
-    code = main(["newsletter", "test", "--issue", "2026-q3", "--content", str(content), "--out", str(tmp_path),
-                 "--today", TODAY.isoformat()])
+    code = main(
+        [
+            "newsletter",
+            "test",
+            "--issue",
+            "2026-q3",
+            "--content",
+            str(content),
+            "--out",
+            str(tmp_path),
+            "--today",
+            TODAY.isoformat(),
+        ]
+    )
     assert code == 0
     again = tmp_path / "_newsletter/test/2026-q3.pdf"
     assert len(PdfReader(again).pages[0].images) >= 2
@@ -510,8 +623,8 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML, "render", counted)
-    build_chamber("test", content, out, today=TODAY, workers=1)      # printed in this process: counted
-    assert len(printed) == 2                                          # the issue and the charter
+    build_chamber("test", content, out, today=TODAY, workers=1)  # printed in this process: counted
+    assert len(printed) == 2  # the issue and the charter
     first = {name: (out / "test" / name).read_bytes() for name in ("charter.pdf", "newsletter/2026-q3.pdf")}
     kept = tmp_path / ".cache/print/test"
     assert len(list(kept.glob("*.pdf"))) == 2
@@ -522,13 +635,15 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
     assert {name: (tmp_path / "again/test" / name).read_bytes() for name in first} == first
 
     charter = content / "test/charter.md"
-    charter.write_text(charter.read_text(encoding="utf-8").replace("温州市测试商会。", "温州市测试商会（简称测试商会）。"),
-                       encoding="utf-8")
+    charter.write_text(
+        charter.read_text(encoding="utf-8").replace("温州市测试商会。", "温州市测试商会（简称测试商会）。"),
+        encoding="utf-8",
+    )
     build_chamber("test", content, out, today=TODAY, workers=1)
     assert len(printed) == 1 and printed[0].endswith("charter.html")
     assert "简称测试商会" in pdf_text(out / "test/charter.pdf")
     assert (out / "test/newsletter/2026-q3.pdf").read_bytes() == first["newsletter/2026-q3.pdf"]
-    assert len(list(kept.glob("*.pdf"))) == 2 and len(list(kept.iterdir())) == 4   # the old charter's is gone
+    assert len(list(kept.glob("*.pdf"))) == 2 and len(list(kept.iterdir())) == 4  # the old charter's is gone
 
     # A kept PDF that is not as recorded (cut short, changed by hand) is printed again, not copied.
     printed.clear()
@@ -540,8 +655,9 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
 
 
 def _issue_problems(content: Path, issue: str, files: dict | None = None) -> list[str]:
-    write_chamber(content, files={"newsletters/2026-q2.yml": issue, "assets/logo.png": _png(8, 8, "#aa2222"),
-                                  **(files or {})})
+    write_chamber(
+        content, files={"newsletters/2026-q2.yml": issue, "assets/logo.png": _png(8, 8, "#aa2222"), **(files or {})}
+    )
     chamber = load_chamber(content, "test", today=TODAY)
     with pytest.raises(ContentError) as caught:
         load_issues(chamber)
@@ -549,19 +665,23 @@ def _issue_problems(content: Path, issue: str, files: dict | None = None) -> lis
 
 
 def test_links_in_the_foreword_and_back_cover_are_checked_as_a_post_s(content: Path) -> None:
-    issue = ("from: 2026-01-01\n"
-             "foreword: |\n"
-             "  卷首语。![标志](assets/logo.png)\n"
-             "  名录见[这里](members.csv)。\n"
-             "  <a href=\"file:///etc/passwd\">x</a> 与 [上级](../other/members.csv)\n"
-             "back_cover: '![a](/etc/passwd) [表](assets/list.xlsx)'\n")
+    issue = (
+        "from: 2026-01-01\n"
+        "foreword: |\n"
+        "  卷首语。![标志](assets/logo.png)\n"
+        "  名录见[这里](members.csv)。\n"
+        '  <a href="file:///etc/passwd">x</a> 与 [上级](../other/members.csv)\n'
+        "back_cover: '![a](/etc/passwd) [表](assets/list.xlsx)'\n"
+    )
     errors = _issue_problems(content, issue, {"assets/list.xlsx": b"PK\x03\x04"})
     where = "content/test/newsletters/2026-q2.yml"
-    expected = [f"{where}:4: link 'members.csv' is not a file that can be published",
-                f"{where}:5: link 'file:///etc/passwd' is an absolute path",
-                f"{where}:5: link '../other/members.csv' points outside the chamber folder",
-                f"{where}:6: image '/etc/passwd' is an absolute path",
-                f"{where}:6: link 'assets/list.xlsx' is a spreadsheet"]
+    expected = [
+        f"{where}:4: link 'members.csv' is not a file that can be published",
+        f"{where}:5: link 'file:///etc/passwd' is an absolute path",
+        f"{where}:5: link '../other/members.csv' points outside the chamber folder",
+        f"{where}:6: image '/etc/passwd' is an absolute path",
+        f"{where}:6: link 'assets/list.xlsx' is a spreadsheet",
+    ]
     for start in expected:
         assert any(e.startswith(start) for e in errors), (start, errors)
     assert len(errors) == len(expected), errors
@@ -577,5 +697,8 @@ def test_total_number_must_be_a_positive_whole_number(content: Path, value: str)
 @pytest.mark.parametrize("value", ["18", "总第18期", "'7'"])
 def test_a_positive_total_number_is_accepted(content: Path, value: str) -> None:
     write_chamber(content, files={"newsletters/2026-q2.yml": f"from: 2026-01-01\ntotal_number: {value}\n"})
-    assert [i.definition.total_number for i in load_issues(load_chamber(content, "test", today=TODAY))] \
-        in (["18"], ["总第18期"], ["7"])
+    assert [i.definition.total_number for i in load_issues(load_chamber(content, "test", today=TODAY))] in (
+        ["18"],
+        ["总第18期"],
+        ["7"],
+    )

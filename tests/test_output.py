@@ -23,25 +23,45 @@ def write(folder: Path, files: dict[str, str]) -> None:
 
 def test_sync_writes_only_what_differs_and_removes_what_is_gone(tmp_path: Path) -> None:
     source, target = tmp_path / "new", tmp_path / "old"
-    write(source, {"index.html": "首页", "news/a/index.html": "新闻甲", "same/index.html": "不变",
-                   "was-a-file/index.html": "现在是目录", "pagefind/x.pf_index": "新索引"})
-    write(target, {"index.html": "旧首页", "news/b/index.html": "已删除的新闻", "same/index.html": "不变",
-                   "was-a-file": "原来是文件", "pagefind/old.pf_index": "旧索引"})
+    write(
+        source,
+        {
+            "index.html": "首页",
+            "news/a/index.html": "新闻甲",
+            "same/index.html": "不变",
+            "was-a-file/index.html": "现在是目录",
+            "pagefind/x.pf_index": "新索引",
+        },
+    )
+    write(
+        target,
+        {
+            "index.html": "旧首页",
+            "news/b/index.html": "已删除的新闻",
+            "same/index.html": "不变",
+            "was-a-file": "原来是文件",
+            "pagefind/old.pf_index": "旧索引",
+        },
+    )
     unchanged = (target / "same/index.html").stat().st_ino
     outside = tmp_path / "outside.html"
     outside.write_text("别处的文件", encoding="utf-8")
     (target / "news/a").mkdir(parents=True)
-    (target / "news/a/index.html").symlink_to(outside)     # a link where a page goes: replaced, not followed
+    (target / "news/a/index.html").symlink_to(outside)  # a link where a page goes: replaced, not followed
 
     synced = sync_tree(source, target, leave="pagefind")
 
     assert (synced.written, synced.removed, synced.kept) == (3, 1, 1)
     assert outside.read_text(encoding="utf-8") == "别处的文件" and not (target / "news/a/index.html").is_symlink()
-    assert site_files(target) == {"index.html": "首页".encode(), "news/a/index.html": "新闻甲".encode(),
-                            "same/index.html": "不变".encode(), "was-a-file/index.html": "现在是目录".encode(),
-                            "pagefind/old.pf_index": "旧索引".encode()}       # left alone, synced on its own
+    assert site_files(target) == {
+        "index.html": "首页".encode(),
+        "news/a/index.html": "新闻甲".encode(),
+        "same/index.html": "不变".encode(),
+        "was-a-file/index.html": "现在是目录".encode(),
+        "pagefind/old.pf_index": "旧索引".encode(),
+    }  # left alone, synced on its own
     assert not (target / "news/b").exists()
-    assert (target / "same/index.html").stat().st_ino == unchanged           # not written again
+    assert (target / "same/index.html").stat().st_ino == unchanged  # not written again
     sync_tree(source / "pagefind", target / "pagefind")
     assert site_files(target / "pagefind") == {"x.pf_index": "新索引".encode()}
 
@@ -60,40 +80,56 @@ def test_scratch_folders_are_private_fresh_and_never_a_planted_link(tmp_path: Pa
     victim.mkdir()
     (victim / "keep.txt").write_text("不可删除", encoding="utf-8")
     prefix = output._prefix(tmp_path / "sites", "a")
-    (memory / f"{prefix}planted").symlink_to(victim, target_is_directory=True)   # another user's trap
-    (memory / f"{prefix}cut-short").mkdir()                                      # a build killed earlier
-    (memory / f"{output._prefix(tmp_path / 'sites', 'a-b')}other").mkdir()      # chamber a-b's own
+    (memory / f"{prefix}planted").symlink_to(victim, target_is_directory=True)  # another user's trap
+    (memory / f"{prefix}cut-short").mkdir()  # a build killed earlier
+    (memory / f"{output._prefix(tmp_path / 'sites', 'a-b')}other").mkdir()  # chamber a-b's own
 
     scratch = make_scratch(tmp_path / "sites", "a", memory=memory)
 
     assert scratch is not None and scratch.parent == memory and scratch.name.startswith(prefix)
     assert not scratch.is_symlink() and (scratch.stat().st_mode & 0o777) == 0o700 and not list(scratch.iterdir())
-    assert not (memory / f"{prefix}cut-short").exists()                    # leftovers of this chamber removed
-    assert (victim / "keep.txt").read_text(encoding="utf-8") == "不可删除"     # a link is never followed
+    assert not (memory / f"{prefix}cut-short").exists()  # leftovers of this chamber removed
+    assert (victim / "keep.txt").read_text(encoding="utf-8") == "不可删除"  # a link is never followed
     assert leftover_scratch(tmp_path / "sites", "a", memory=memory) == [scratch]
     assert len(leftover_scratch(tmp_path / "sites", "a-b", memory=memory)) == 1
-    assert make_scratch(tmp_path / "sites", "a", memory=memory) != scratch   # a fresh name every build
+    assert make_scratch(tmp_path / "sites", "a", memory=memory) != scratch  # a fresh name every build
 
 
 def edit_and_build(content: Path, out: Path, number: int) -> None:
-    write_chamber(content, "inc", files={"news/2026/2026-05-21-falv-peixun.md": post(
-        "法律知识培训班开班", "2026-05-21", body=f"第{number}次修改后的正文。", category="培训活动")})
+    write_chamber(
+        content,
+        "inc",
+        files={
+            "news/2026/2026-05-21-falv-peixun.md": post(
+                "法律知识培训班开班", "2026-05-21", body=f"第{number}次修改后的正文。", category="培训活动"
+            )
+        },
+    )
     # Two processes (whatever this machine has): built in memory, the pages are written by a process of their own.
-    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat(),
-                 "--jobs", "2"]) == 0
+    assert (
+        main(
+            ["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat(), "--jobs", "2"]
+        )
+        == 0
+    )
 
 
 @pytest.mark.parametrize("in_memory", [True, False], ids=["memory", "disk"])
-def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: Path, monkeypatch,
-                                                                       in_memory: bool) -> None:
+def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(
+    tmp_path: Path, monkeypatch, in_memory: bool
+) -> None:
     if not in_memory:
         monkeypatch.setattr(build_module, "make_scratch", lambda out, slug: None)
     else:
         needs_memory_builds(tmp_path / "sites")
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "inc")
-    assert main(["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat(),
-                 "--jobs", "2"]) == 0
+    assert (
+        main(
+            ["build", "inc", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat(), "--jobs", "2"]
+        )
+        == 0
+    )
     for number in range(1, 4):
         edit_and_build(content, out, number)
 
@@ -105,14 +141,15 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(tmp_path: 
     if in_memory:
         # Two copies take turns: the site before last is brought up to date, so a page no edit touched is
         # the file written by the first build, never written again.
-        assert spare.is_dir() and "第2次修改后的正文" in (
-            spare / "news/2026/05/21/falv-peixun/index.html").read_text(encoding="utf-8")
+        assert spare.is_dir() and "第2次修改后的正文" in (spare / "news/2026/05/21/falv-peixun/index.html").read_text(
+            encoding="utf-8"
+        )
         ino = {(p.relative_to(out / "inc").as_posix()): p.stat().st_ino for p in (out / "inc").rglob("*.html")}
         edit_and_build(content, out, 4)
         edit_and_build(content, out, 5)
         after = {(p.relative_to(out / "inc").as_posix()): p.stat().st_ino for p in (out / "inc").rglob("*.html")}
         assert after["about/index.html"] == ino["about/index.html"]
-        assert freed(out, "inc")                                    # memory freed
+        assert freed(out, "inc")  # memory freed
     else:
         assert not spare.exists()
 
@@ -129,8 +166,15 @@ def test_a_failure_writing_the_pages_fails_the_build_and_keeps_the_site(tmp_path
         raise OSError(5, "Input/output error", str(target))
 
     monkeypatch.setattr(build_module, "sync_tree", disk_full)
-    write_chamber(content, "inc", files={"news/2026/2026-05-21-falv-peixun.md": post(
-        "法律知识培训班开班", "2026-05-21", body="第2次修改后的正文。", category="培训活动")})
+    write_chamber(
+        content,
+        "inc",
+        files={
+            "news/2026/2026-05-21-falv-peixun.md": post(
+                "法律知识培训班开班", "2026-05-21", body="第2次修改后的正文。", category="培训活动"
+            )
+        },
+    )
     with pytest.raises(OSError, match="Input/output error"):
         build_module.build_chamber("inc", content, out, today=TODAY, workers=2)
     assert site_files(out / "inc") == before
@@ -155,8 +199,15 @@ def test_a_drawing_process_that_fails_fails_the_build_and_keeps_the_site(tmp_pat
         return draw_from(*args, **kwargs)
 
     monkeypatch.setattr(mkdocs_adapter, "_draw_from", failing_in_child)
-    write_chamber(content, "inc", files={"news/2026/2026-05-21-falv-peixun.md": post(
-        "法律知识培训班开班", "2026-05-21", body="第2次修改后的正文。", category="培训活动")})
+    write_chamber(
+        content,
+        "inc",
+        files={
+            "news/2026/2026-05-21-falv-peixun.md": post(
+                "法律知识培训班开班", "2026-05-21", body="第2次修改后的正文。", category="培训活动"
+            )
+        },
+    )
     with pytest.raises(mkdocs_adapter.PageWorkerError, match="1 of 2 page-drawing processes failed") as failed:
         build_module.build_chamber("inc", content, out, today=TODAY, workers=2)
     assert "a template error in the drawing process" in str(failed.value.__cause__)
@@ -187,7 +238,7 @@ def test_without_a_spare_on_the_sites_file_system_a_fresh_folder_is_swapped_in(t
     assert main(["build", "far", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0
     assert not spare_dir(content, out, "far").exists()
     assert "新的简介" in (out / "far/about/index.html").read_text(encoding="utf-8")
-    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]   # old site removed
+    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]  # old site removed
 
 
 def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monkeypatch, caplog) -> None:
@@ -257,8 +308,14 @@ running = all(i.running() for idle in indexer._kept.values() for i in idle)
 search.index_site(sites / "one", index_dir=Path({str(tmp_path / "again")!r}))
 print(json.dumps({{"pid": os.getpid(), "kept": kept, "start": start, "built": built, "running": running}}))
 """
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["start"] == "fork" and report["built"] == ["three", "two"] and report["running"]
@@ -266,4 +323,4 @@ print(json.dumps({{"pid": os.getpid(), "kept": kept, "start": start, "built": bu
     in_workers = {indexer for process, indexer in lent if process != report["pid"]}
     in_this = {indexer for process, indexer in lent if process == report["pid"]}
     assert report["kept"] and len(in_workers) >= 2 and not in_workers & set(report["kept"])
-    assert in_this and in_this <= set(report["kept"])        # the index made afterwards used a kept one
+    assert in_this and in_this <= set(report["kept"])  # the index made afterwards used a kept one

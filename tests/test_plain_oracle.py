@@ -26,8 +26,9 @@ ALLOWED_DIFFERENCES: frozenset[str] = frozenset()
 def differences(fast: Path, plain: Path) -> list[str]:
     """The paths whose bytes differ between two sites, or that only one has."""
     one, other = site_files(fast), site_files(plain)
-    return sorted(rel for rel in one.keys() | other.keys()
-                  if one.get(rel) != other.get(rel) and rel not in ALLOWED_DIFFERENCES)
+    return sorted(
+        rel for rel in one.keys() | other.keys() if one.get(rel) != other.get(rel) and rel not in ALLOWED_DIFFERENCES
+    )
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -49,8 +50,9 @@ def project(tmp_path_factory) -> Path:
     shutil.rmtree(root / "stock")
     news = root / "content/big/newsletters"
     news.mkdir()
-    (news / "2026-q1.yml").write_text("number: 2026年第1期\nfrom: 2026-01-01\nto: 2026-03-31\nnew_members: true\n",
-                                      encoding="utf-8")
+    (news / "2026-q1.yml").write_text(
+        "number: 2026年第1期\nfrom: 2026-01-01\nto: 2026-03-31\nnew_members: true\n", encoding="utf-8"
+    )
     (news / "2026-q2.yml").write_text("number: 2026年第2期\nfrom: 2026-04-01\nto: 2026-06-30\n", encoding="utf-8")
     return root
 
@@ -67,7 +69,7 @@ def test_the_fast_build_equals_the_plain_build_as_the_content_changes(project: P
     content = project / "content/big"
     posts = sorted((content / "news").glob("*.md"))
 
-    fast, plain = _build_both(project)                                   # a first build: nothing cached
+    fast, plain = _build_both(project)  # a first build: nothing cached
     assert len(list(fast.rglob("index.html"))) > 500
     assert differences(fast, plain) == []
 
@@ -80,7 +82,8 @@ def test_the_fast_build_equals_the_plain_build_as_the_content_changes(project: P
 
     # … a post added and a roster row changed, …
     (content / "news" / "2026-11-20-xinwen.md").write_text(
-        "---\ntitle: 新增的一篇\ndate: 2026-11-20\ncategory: 商会动态\n---\n\n新增正文。\n", encoding="utf-8")
+        "---\ntitle: 新增的一篇\ndate: 2026-11-20\ncategory: 商会动态\n---\n\n新增正文。\n", encoding="utf-8"
+    )
     roster = content / "members.csv"
     lines = roster.read_text(encoding="utf-8-sig").splitlines()
     assert ",会员," in lines[60]
@@ -98,10 +101,15 @@ def test_the_fast_build_equals_the_plain_build_as_the_content_changes(project: P
     assert differences(fast, plain) == []
 
     # A template and the base config changed: every page's shared inputs.
-    _edit(project / "theme/material/main.html", "{% extends \"base.html\" %}",
-          "{% extends \"base.html\" %}\n{#- changed -#}")
+    _edit(
+        project / "theme/material/main.html", '{% extends "base.html" %}', '{% extends "base.html" %}\n{#- changed -#}'
+    )
     _edit(project / "mkdocs.yml", "pagination_per_page: 10", "pagination_per_page: 7")
-    _edit(project / "theme/material/home.html", "</", "<!-- 主页 --></", )
+    _edit(
+        project / "theme/material/home.html",
+        "</",
+        "<!-- 主页 --></",
+    )
     fast, plain = _build_both(project)
     assert "<!-- 主页 -->" in (fast / "index.html").read_text(encoding="utf-8")
     assert differences(fast, plain) == []
@@ -112,7 +120,7 @@ def test_the_demo_chambers_build_the_same_without_shortcuts(demo_sites: Path, tm
 
     for slug in chamber_slugs(ROOT / "content"):
         with pytest.MonkeyPatch.context() as patch:
-            if slug == "sichuan":      # as the demo_sites fixture builds it
+            if slug == "sichuan":  # as the demo_sites fixture builds it
                 patch.setattr("generator.search.SPLIT_FROM", 0)
             build_chamber(slug, ROOT / "content", tmp_path / "plain", today=TODAY, plain=True)
         assert differences(demo_sites / slug, tmp_path / "plain" / slug) == [], slug
@@ -130,9 +138,15 @@ def test_a_plugin_the_project_does_not_know_sees_every_page(tmp_path: Path, capl
     shutil.copytree(ROOT / "theme", tmp_path / "theme")
     _edit(tmp_path / "mkdocs.yml", "plugins:\n  chamber: {}\n", "plugins:\n  chamber: {}\n  material/search: {}\n")
     content = tmp_path / "content"
-    write_chamber(content, "test", files={f"news/2026/2026-0{m}-0{d}-p{m}{d}.md":
-                                          f"---\ntitle: 第{m}月{d}日\ndate: 2026-0{m}-0{d}\n---\n\n正文{m}{d}。\n"
-                                          for m in range(1, 7) for d in range(1, 6)})
+    write_chamber(
+        content,
+        "test",
+        files={
+            f"news/2026/2026-0{m}-0{d}-p{m}{d}.md": f"---\ntitle: 第{m}月{d}日\ndate: 2026-0{m}-0{d}\n---\n\n正文{m}{d}。\n"
+            for m in range(1, 7)
+            for d in range(1, 6)
+        },
+    )
 
     def indexed(site: Path) -> set[str]:
         docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
@@ -141,7 +155,7 @@ def test_a_plugin_the_project_does_not_know_sees_every_page(tmp_path: Path, capl
     found = {}
     with caplog.at_level("WARNING"):
         for name, options in {"one": {"workers": 1}, "two": {"workers": 2}, "plain": {"plain": True}}.items():
-            for _ in range(2):          # the second build after a first: pages it could copy
+            for _ in range(2):  # the second build after a first: pages it could copy
                 build_chamber("test", content, tmp_path / name, today=TODAY, **options)
             found[name] = indexed(tmp_path / name / "test")
     assert len(found["plain"]) > 40

@@ -17,8 +17,11 @@ from conftest import ROOT, freed, settled, write_chamber
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def add_posts(tmp_path: Path, folder: Path, *, posts: int) -> None:
@@ -56,7 +59,7 @@ def test_second_build_of_same_chamber_is_refused_clearly(content: Path, out: Pat
     assert main(["build", "busy", "--content", str(content), "--out", str(out)]) == 0
     before = snapshot(out / "busy")
     with open(out / ".chamber" / "busy.lock", "a") as held:
-        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)   # as a running build holds it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as a running build holds it
         assert main(["build", "busy", "--force", "--content", str(content), "--out", str(out)]) == 1
     assert "another build of 'busy'" in capsys.readouterr().err
     assert snapshot(out / "busy") == before
@@ -69,9 +72,13 @@ def test_sigkill_mid_build_keeps_previous_site_and_next_build_succeeds(tmp_path:
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
     before = snapshot(out / "big")
 
-    add_posts(tmp_path, content / "big", posts=400)      # the build is still running when it is killed
-    process = subprocess.Popen([sys.executable, "-m", "generator.cli", "build", "big", "--content", str(content),
-                                "--out", str(out)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    add_posts(tmp_path, content / "big", posts=400)  # the build is still running when it is killed
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "build", "big", "--content", str(content), "--out", str(out)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wait_until_drawing(process, out, "big")
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -79,9 +86,9 @@ def test_sigkill_mid_build_keeps_previous_site_and_next_build_succeeds(tmp_path:
     assert snapshot(out / "big") == before
 
     assert main(["build", "big", "--content", str(content), "--out", str(out)]) == 0
-    assert freed(out, "big")                                          # memory scratch removed (in the background)
+    assert freed(out, "big")  # memory scratch removed (in the background)
     assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]
-    assert (out / "big/news/2026/11/20").is_dir()                     # the new posts are in
+    assert (out / "big/news/2026/11/20").is_dir()  # the new posts are in
     assert snapshot(out / "big") != before
 
 
@@ -93,7 +100,7 @@ def test_rebuild_replaces_site_in_place(content: Path, out: Path) -> None:
     assert main(["build", "swap", "--content", str(content), "--out", str(out)]) == 0
     assert "新的简介" in (out / "swap/about/index.html").read_text(encoding="utf-8")
     assert os.stat(out / "swap").st_ino != inode
-    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]   # the old site removed
+    assert not [p for p in settled(out / ".chamber") if p.name.startswith("building-")]  # the old site removed
 
 
 def test_full_disk_mid_build_keeps_previous_site(content: Path, out: Path, monkeypatch, capsys) -> None:
@@ -109,7 +116,7 @@ def test_full_disk_mid_build_keeps_previous_site(content: Path, out: Path, monke
 
     def failing_write(content_bytes: bytes, path: str) -> None:
         calls["n"] += 1
-        if calls["n"] > 3:   # some pages are written, then the disk is full
+        if calls["n"] > 3:  # some pages are written, then the disk is full
             raise OSError(errno.ENOSPC, "No space left on device")
         real_write(content_bytes, path)
 

@@ -36,12 +36,17 @@ def _png() -> bytes:
 
 def test_raw_html_in_posts_and_pages_is_sanitized(content: Path, out: Path) -> None:
     # The image exists: a missing one is a content error of its own (tests/test_news.py).
-    write_chamber(content, "sec", chamber_yml=CHAMBER_YML + "embed_hosts: [player.example-video.cn]\n", files={
-        "news/2026/2026-06-01-evil.md": post("安全测试", "2026-06-01", EVIL_BODY),
-        "news/2026/images/none.png": _png(),
-        "pages/about.md": "---\ntitle: 商会简介\n---\n\n" + EVIL_BODY,
-        "pages/images/none.png": _png(),
-    })
+    write_chamber(
+        content,
+        "sec",
+        chamber_yml=CHAMBER_YML + "embed_hosts: [player.example-video.cn]\n",
+        files={
+            "news/2026/2026-06-01-evil.md": post("安全测试", "2026-06-01", EVIL_BODY),
+            "news/2026/images/none.png": _png(),
+            "pages/about.md": "---\ntitle: 商会简介\n---\n\n" + EVIL_BODY,
+            "pages/images/none.png": _png(),
+        },
+    )
     build_chamber("sec", content, out, today=TODAY)
     for page in (out / "sec/news/2026/06/01/evil/index.html", out / "sec/about/index.html"):
         doc = parse(page)
@@ -58,15 +63,22 @@ def test_raw_html_in_posts_and_pages_is_sanitized(content: Path, out: Path) -> N
 
 
 def test_cleaned_html_is_kept_with_the_page_and_cleaned_again_when_the_hosts_change(
-        content: Path, out: Path, monkeypatch) -> None:
+    content: Path, out: Path, monkeypatch
+) -> None:
     """Editors' HTML is cleaned once: the result is kept with the converted page (render_cache) for the
     hosts allowed to embed then, and cleaned again when those change."""
     import generator.plugin as plugin
 
     chamber_yml = CHAMBER_YML + "embed_hosts: [player.example-video.cn]\n"
-    write_chamber(content, "keep", chamber_yml=chamber_yml, files={
-        "news/2026/2026-06-01-evil.md": post("安全测试", "2026-06-01", EVIL_BODY),
-        "news/2026/images/none.png": _png()})
+    write_chamber(
+        content,
+        "keep",
+        chamber_yml=chamber_yml,
+        files={
+            "news/2026/2026-06-01-evil.md": post("安全测试", "2026-06-01", EVIL_BODY),
+            "news/2026/images/none.png": _png(),
+        },
+    )
     build_chamber("keep", content, out, today=TODAY)
     page = out / "keep/news/2026/06/01/evil/index.html"
     first = page.read_bytes()
@@ -75,7 +87,7 @@ def test_cleaned_html_is_kept_with_the_page_and_cleaned_again_when_the_hosts_cha
     monkeypatch.setattr(plugin, "sanitize_html", lambda html, hosts: cleaned.append(html) or clean(html, hosts))
     build_chamber("keep", content, out.parent / "again", today=TODAY)
     assert cleaned == [] and (out.parent / "again/keep/news/2026/06/01/evil/index.html").read_bytes() == first
-    write_chamber(content, "keep", chamber_yml=CHAMBER_YML, default_files=False)     # no host allowed now
+    write_chamber(content, "keep", chamber_yml=CHAMBER_YML, default_files=False)  # no host allowed now
     build_chamber("keep", content, out, today=TODAY)
     assert any("安全测试" in html or "正文开始" in html for html in cleaned)
     frames = [f.get("src") for f in parse(page).cssselect("article iframe")]
@@ -84,8 +96,12 @@ def test_cleaned_html_is_kept_with_the_page_and_cleaned_again_when_the_hosts_cha
 
 def test_front_matter_text_is_escaped(content: Path, out: Path) -> None:
     title = '<img src=x onerror="alert(1)">标题*强调*[链接](javascript:alert(1))'
-    write_chamber(content, "esc", chamber_yml=CHAMBER_YML.replace("温州市测试商会", "温州市<b>测试</b>商会"),
-                  files={"news/2026/2026-06-02-esc.md": post("'" + title.replace("'", "''") + "'", "2026-06-02")})
+    write_chamber(
+        content,
+        "esc",
+        chamber_yml=CHAMBER_YML.replace("温州市测试商会", "温州市<b>测试</b>商会"),
+        files={"news/2026/2026-06-02-esc.md": post("'" + title.replace("'", "''") + "'", "2026-06-02")},
+    )
     build_chamber("esc", content, out, today=TODAY)
     home = parse(out / "esc/index.html")
     assert not home.cssselect("img[onerror]")
@@ -101,26 +117,70 @@ def test_generated_front_matter_reads_back_as_written() -> None:
     values, whatever the text (its syntax, line breaks YAML folds, characters it refuses)."""
     import datetime as dt
 
-
     from generator.markup import FrontMatterLoader, front_matter, read_front_matter
 
-    nasty = ["a: b", "---", "\"q\" 's'", "line\nbreak", "x\u2028y\u2029z", "n\x85el", "del\x7f\x9f",
-             "bom\ufeff", "😀", "# not a comment", "&anchor *alias !tag", "{flow}", "[list]", "null", "yes",
-             "2026-01-01", "", "~", "- item", "%YAML", "\t tab"]
-    meta = {"title": nasty[0], "date": dt.date(2026, 5, 21), "pin": False, "readtime": 3, "cover": None,
-            "all": nasty, "nested": {"summary": nasty, "tags": []}}
+    nasty = [
+        "a: b",
+        "---",
+        "\"q\" 's'",
+        "line\nbreak",
+        "x\u2028y\u2029z",
+        "n\x85el",
+        "del\x7f\x9f",
+        "bom\ufeff",
+        "😀",
+        "# not a comment",
+        "&anchor *alias !tag",
+        "{flow}",
+        "[list]",
+        "null",
+        "yes",
+        "2026-01-01",
+        "",
+        "~",
+        "- item",
+        "%YAML",
+        "\t tab",
+    ]
+    meta = {
+        "title": nasty[0],
+        "date": dt.date(2026, 5, 21),
+        "pin": False,
+        "readtime": 3,
+        "cover": None,
+        "all": nasty,
+        "nested": {"summary": nasty, "tags": []},
+    }
     text = front_matter(meta)
     assert text.startswith("---\n") and text.endswith("---\n\n") and text.count("\n---\n") == 1
     block = text.split("---\n")[1]
     for loader in (yaml.SafeLoader, yaml.CSafeLoader, FrontMatterLoader):
         assert yaml.load(block, Loader=loader) == meta
-    assert read_front_matter(block) == meta      # read without YAML
+    assert read_front_matter(block) == meta  # read without YAML
 
 
-@pytest.mark.parametrize("block", [
-    "title: 标题\n", "x: 1e3\n", "x: 1.5\n", "yes: 1\n", "on: 标题\n", 'a: "b" # c\n', "a:\n  - b\n",
-    'a: "\\ud83d\\ude00"\n', "d: 2026-02-30\n", "a: [1, 2.5]\n", "Title: x\n", "a: 'b'\n", "\n",
-    "d: 2026-05-21T10:00:00+08:00\n", 'a: "x\u2028y"\n', "a: ~\n", "a: 0x1A\n"])
+@pytest.mark.parametrize(
+    "block",
+    [
+        "title: 标题\n",
+        "x: 1e3\n",
+        "x: 1.5\n",
+        "yes: 1\n",
+        "on: 标题\n",
+        'a: "b" # c\n',
+        "a:\n  - b\n",
+        'a: "\\ud83d\\ude00"\n',
+        "d: 2026-02-30\n",
+        "a: [1, 2.5]\n",
+        "Title: x\n",
+        "a: 'b'\n",
+        "\n",
+        "d: 2026-05-21T10:00:00+08:00\n",
+        'a: "x\u2028y"\n',
+        "a: ~\n",
+        "a: 0x1A\n",
+    ],
+)
 def test_front_matter_not_written_by_us_is_read_by_yaml(block: str) -> None:
     """Editors' own YAML, and JSON that YAML reads differently (exponents, raw line breaks YAML folds,
     keys it reads as booleans), is left to YAML: the loader gives what YAML gives."""
@@ -150,7 +210,7 @@ def test_every_page_has_a_csp_its_inline_scripts_satisfy(test_site: Path) -> Non
         script_src = directives["script-src"].split()
         assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
         assert directives["object-src"] == "'none'" and directives["default-src"] == "'self'"
-        assert directives["frame-src"] == "'none'"          # the test chamber lists no embed hosts
+        assert directives["frame-src"] == "'none'"  # the test chamber lists no embed hosts
         # The policy comes before any script, and every inline script is allowed by its hash.
         head = list(doc.head)
         assert head.index(metas[0]) < min((head.index(s) for s in doc.head.cssselect("script")), default=999)

@@ -39,17 +39,31 @@ def wait_for(url: str, text: str, seconds: float = 60) -> str:
 def test_serve_previews_and_reloads_on_edit(content: Path) -> None:
     folder = write_chamber(content, "live")
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "live", "--content", str(content),
-                               "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "live",
+            "--content",
+            str(content),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}/"
         wait_for(base, "温州市测试商会")
         wait_for(base + "about/", "本会成立于2015年。")
-        (folder / "pages/about.md").write_text("---\ntitle: 商会简介\n---\n\n本会成立于2015年，现有会员两千家。\n",
-                                               encoding="utf-8")
+        (folder / "pages/about.md").write_text(
+            "---\ntitle: 商会简介\n---\n\n本会成立于2015年，现有会员两千家。\n", encoding="utf-8"
+        )
         wait_for(base + "about/", "现有会员两千家")
     finally:
         server.terminate()
         server.wait(timeout=20)
-    assert not list(folder.rglob("index.md"))   # nothing was written into the content folder
+    assert not list(folder.rglob("index.md"))  # nothing was written into the content folder
