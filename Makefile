@@ -58,6 +58,8 @@ demo: setup
 	@echo "the seven-haves report for the supervising office is sites/_audit/index.html (not for publishing)."
 
 test: setup-test
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/python -m pytest -q
 
 bench: setup-test
