@@ -194,11 +194,16 @@ TRADITIONAL = str.maketrans(
 )
 
 
+def _folded(header: Any) -> str:
+    """The header in one width, case and script: ＰＵＢＬＩＣ → public, 對外公開 → 对外公开."""
+    return unicodedata.normalize("NFKC", str(header or "")).lower().translate(TRADITIONAL)
+
+
 @functools.lru_cache(maxsize=4096)  # a roster's few headers, asked for again and again
 def _normal(header: Any, notes: bool = False) -> str:
     """The header as matched: 是否公开（是/否）？ → 公开, 對外公開 → 对外公开; with `notes`, bracketed notes kept
     (（公开） → 公开)."""
-    text = unicodedata.normalize("NFKC", str(header or "")).lower().translate(TRADITIONAL)
+    text = _folded(header)
     return re.sub(r"[\W_]+", "", text if notes else NOTE.sub("", text))
 
 
@@ -226,8 +231,7 @@ def _about_visibility(header: str) -> bool:
 
 def _about_visibility_note(header: str) -> bool:
     """Whether a bracketed note speaks of publishing or hiding: 地址（不公开） must not be read as 地址."""
-    text = unicodedata.normalize("NFKC", str(header or "")).lower().translate(TRADITIONAL)
-    return _has_visibility_stem(re.sub(r"[\W_]+", "", "".join(NOTE.findall(text))))
+    return _has_visibility_stem(re.sub(r"[\W_]+", "", "".join(NOTE.findall(_folded(header)))))
 
 
 def _ignored(header: Any) -> bool:

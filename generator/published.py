@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import Problems
@@ -53,7 +54,7 @@ ACTIVE_SUFFIXES = frozenset(
 # A roster under another name: 会员名录.pdf, 通讯录2025.docx, members-2025.txt, roster.doc.
 _ROSTER_NAME = re.compile(r"名录|名单|通讯录|花名册|联系方式|^members?(?![a-z])|^roster|^contacts?(?![a-z])")
 _BACKUP_NAME = re.compile(r"^(backup|copy) of |^副本|的副本|备份")
-# In text: a mainland mobile number (any spacing, +86) or a resident ID number is personal data.
+# Between the cells of a line of a roster saved as text.
 _CELL_SEPARATORS = re.compile(r"[,，\t;；|]")
 TEXT_PEEK = 1024 * 1024  # how much of a document is looked at for personal data
 OLE_PEEK = 16 * 1024 * 1024  # how much of an old-format office file is looked at for a workbook
@@ -105,7 +106,8 @@ def _content_problem(path: Path, suffix: str) -> str | None:
     if suffix == ".pdf" and b"%PDF-" not in head[:1024]:
         return "is not a PDF (its content is something else)"
     if suffix in MEDIA_SUFFIXES:
-        return None if _is_media(head, suffix) else f"is not {MEDIA_KINDS[suffix][0]} (its content is something else)"
+        kind, looks_right = MEDIA_KINDS[suffix]
+        return None if looks_right(head) else f"is not {kind} (its content is something else)"
     if head.startswith(b"{\\rtf"):
         return _text_problem(rtf_text(head))
     text = _decoded(head)
@@ -248,28 +250,18 @@ def rtf_text(data: bytes) -> str:
     return "".join(out)
 
 
-# Audio and video by their first bytes: a kind's name for messages, and the signatures its files start with.
-MEDIA_KINDS = {
-    ".mp4": ("an MP4 video", "ftyp"),
-    ".m4a": ("an M4A audio file", "ftyp"),
-    ".webm": ("a WebM video", "ebml"),
-    ".mp3": ("an MP3 audio file", "mp3"),
-    ".ogg": ("an Ogg audio or video file", "ogg"),
-    ".wav": ("a WAV audio file", "wav"),
+# Audio and video by their first bytes: a kind's name for messages, and whether a file's first bytes are one.
+MEDIA_KINDS: dict[str, tuple[str, Callable[[bytes], bool]]] = {
+    ".mp4": ("an MP4 video", lambda head: head[4:8] == b"ftyp"),
+    ".m4a": ("an M4A audio file", lambda head: head[4:8] == b"ftyp"),
+    ".webm": ("a WebM video", lambda head: head.startswith(b"\x1a\x45\xdf\xa3")),
+    ".mp3": (
+        "an MP3 audio file",
+        lambda head: head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0),
+    ),
+    ".ogg": ("an Ogg audio or video file", lambda head: head.startswith(b"OggS")),
+    ".wav": ("a WAV audio file", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE"),
 }
-
-
-def _is_media(head: bytes, suffix: str) -> bool:
-    signature = MEDIA_KINDS[suffix][1]
-    if signature == "ftyp":
-        return head[4:8] == b"ftyp"
-    if signature == "ebml":
-        return head.startswith(b"\x1a\x45\xdf\xa3")
-    if signature == "mp3":
-        return head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
-    if signature == "ogg":
-        return head.startswith(b"OggS")
-    return head[:4] == b"RIFF" and head[8:12] == b"WAVE"
 
 
 def _text_problem(text: str) -> str | None:
