@@ -166,7 +166,7 @@ def write_chamber(root: Path, slug: str, seed: int, posts: int, members: int) ->
         )
         (stock / "docs" / "blog" / "posts" / f"{post_name(index)}.md").write_text(theirs, encoding="utf-8")
     chapters = ["总则", "业务范围", "会员", "组织机构", "资产管理", "章程修改", "终止程序", "附则"]
-    from generator.chinese import format_numeral
+    from chamberpress.chinese import format_numeral
 
     lines = [f"---\ntitle: {name}章程\n---\n"]
     article = 1

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import CHAMBER_YML, write_chamber  # noqa: E402
-from generator.build import build_chamber  # noqa: E402
+from chamberpress.build.pipeline import build_chamber  # noqa: E402
 
 WORDS = "商会组织会员企业开展学习交流活动提升服务能力推动项目合作维护合法权益促进家乡发展" * 4
 

@@ -76,8 +76,8 @@ def run_variant(content: Path, variant: str, out: Path) -> dict:
         import weasyprint.pdf.fonts
 
         weasyprint.pdf.fonts.harfbuzz_subset = None  # WeasyPrint's own fallback path
-    from generator import newsletter
-    from generator.content import load_chamber
+    from chamberpress.print import newsletter
+    from chamberpress.content.load import load_chamber
 
     imported = time.perf_counter()
     if variant.startswith("four-faces"):

@@ -2,7 +2,7 @@
 
     python -m bench.phases CONTENT SLUG OUT [--jobs N] [--today YYYY-MM-DD]
 
-Wraps the stages of `generator.build.build_chamber` and of MkDocs' build with timers (nothing else is
+Wraps the stages of `chamberpress.build.pipeline.build_chamber` and of MkDocs' build with timers (nothing else is
 changed). With --jobs 2 the "draw" line is this process's share of the pages; waiting for the other
 process is in "the rest", as is any wait for the PDFs (a second process prints them meanwhile).
 """
@@ -35,8 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     import mkdocs.commands.build as mkdocs_build
     import mkdocs.plugins as mkdocs_plugins
 
-    import generator.build as build
-    import generator.plugin as plugin
+    import chamberpress.build.pipeline as build
+    import chamberpress.site.plugin as plugin
 
     seconds: dict[str, float] = {}
 

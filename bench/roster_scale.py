@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.chinese import pinyin_key  # noqa: E402
-from generator.content import load_chamber  # noqa: E402
-from generator.directory import KNOWN_READINGS  # noqa: E402
-from generator.segmenter import segmenter  # noqa: E402
-from generator.docs import docs_tree  # noqa: E402
+from chamberpress.chinese import pinyin_key  # noqa: E402
+from chamberpress.content.load import load_chamber  # noqa: E402
+from chamberpress.site.directory import KNOWN_READINGS  # noqa: E402
+from chamberpress.search.segmenter import segmenter  # noqa: E402
+from chamberpress.site.docs import docs_tree  # noqa: E402
 
 SIZES = (750, 1500, 3000)
 HEADER = [
@@ -182,7 +182,7 @@ def main() -> None:
                 command = [
                     sys.executable,
                     "-m",
-                    "generator.cli",
+                    "chamberpress.cli",
                     "build",
                     "xlsx",
                     "--content",

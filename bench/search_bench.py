@@ -126,9 +126,9 @@ def _mib(n: float) -> str:
 
 def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, float]:
     """One MkDocs build of the bench chamber through our pipeline; returns the site folder and seconds."""
-    from generator.cache import cache_root
-    from generator.content import load_chamber
-    from generator.mkdocs_adapter import build_site, write_chamber_config
+    from chamberpress.build.cache import cache_root
+    from chamberpress.content.load import load_chamber
+    from chamberpress.site.mkdocs_adapter import build_site, write_chamber_config
 
     stage = Path(tempfile.mkdtemp(prefix="bench-stage-"))
     base = None
@@ -228,7 +228,7 @@ def _children_cpu() -> float:
 
 def _index(site: Path, language: str) -> tuple[object, float]:
     """Pagefind over the site; returns the index facts and the CPU seconds the indexer used."""
-    from generator.search import index_site
+    from chamberpress.search.index import index_site
 
     before = _children_cpu()
     index = index_site(site, language=language)
@@ -287,7 +287,7 @@ def main() -> None:
         print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")
     # The same pages as one bundle (what a site under search.SPLIT_FROM pages gets): what the bundles cost
     # a reader.
-    import generator.search as search
+    import chamberpress.search.index as search
 
     search.SPLIT_FROM = 10**9
     whole, whole_cpu = _index(pagefind_site, "zh")

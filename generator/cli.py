@@ -21,8 +21,8 @@ import threading
 from pathlib import Path
 from typing import Iterator
 
-from .errors import ContentError, Problem
-from .paths import BadOutputFolder, check_output_folder
+from chamberpress.errors import ContentError, Problem
+from chamberpress.paths import BadOutputFolder, check_output_folder
 
 # The commands' modules are imported when a command runs: until then, Ctrl-C is handled (run).
 
@@ -112,7 +112,7 @@ def _year(text: str) -> int:
 
 
 def _date(text: str) -> dt.date:
-    from .chinese import parse_date
+    from chamberpress.chinese import parse_date
 
     try:
         return parse_date(text)
@@ -121,7 +121,7 @@ def _date(text: str) -> dt.date:
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
-    from .content import chamber_slugs
+    from chamberpress.content.load import chamber_slugs
 
     found = chamber_slugs(args.content)
     if getattr(args, "all", False) or (allow_all and not args.slugs):
@@ -137,8 +137,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import BuildLocked, build_many
-    from .portal import write_portal
+    from chamberpress.build.pipeline import BuildLocked, build_many
+    from chamberpress.build.portal import write_portal
 
     if not args.slugs and not args.all:
         raise UsageError("name the chambers to build, or use --all")
@@ -190,8 +190,8 @@ class _Progress:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .content import load_chamber
-    from .newsletter import load_issues
+    from chamberpress.content.load import load_chamber
+    from chamberpress.print.newsletter import load_issues
 
     errors = 0
     for slug in _slugs(args):
@@ -208,9 +208,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
-    from .content import load_chamber
-    from .errors import Problems
+    from chamberpress.audit.report import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
+    from chamberpress.content.load import load_chamber
+    from chamberpress.errors import Problems
 
     today = args.today or dt.date.today()
     year = args.year or today.year
@@ -238,8 +238,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .content import load_chamber
-    from .mkdocs_adapter import serve_site, write_chamber_config
+    from chamberpress.content.load import load_chamber
+    from chamberpress.site.mkdocs_adapter import serve_site, write_chamber_config
 
     load_chamber(args.content, args.slug, today=args.today)  # refuse to start on broken content
     _check_address(args.dev_addr)
@@ -271,7 +271,7 @@ class AddressBusy(Exception):
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import scaffold
+    from chamberpress.content.scaffold import scaffold
 
     for path, what in scaffold(args.content, args.slug, name=args.name):
         print(f"  {path}  — {what}")
@@ -284,9 +284,16 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     <out>/_newsletter/<slug>/ for the printer (the site's own copies are printed by `chamber build`)."""
     from dataclasses import replace
 
-    from .content import load_chamber
-    from .newsletter import ISSUE_ID, PRINTS_DIR, default_issue_id, load_issues, period_issue, write_issue
-    from .pdf import find_fonts
+    from chamberpress.content.load import load_chamber
+    from chamberpress.print.newsletter import (
+        ISSUE_ID,
+        PRINTS_DIR,
+        default_issue_id,
+        load_issues,
+        period_issue,
+        write_issue,
+    )
+    from chamberpress.print.pdf import find_fonts
 
     chamber = load_chamber(args.content, args.slug, today=args.today)
     _print_problems(chamber.warnings)
@@ -354,11 +361,11 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
     try:
         with interrupt.handled():
             if args.command != "serve":
-                from .cache import protected_folders
+                from chamberpress.build.cache import protected_folders
 
                 check_output_folder(args.out, protected_folders(args.content))
             if args.command in ("build", "serve"):
-                from .engines import check_engines
+                from chamberpress.build.engines import check_engines
 
                 check_engines()  # a build with other engines could come out silently different
             return COMMANDS[args.command](args)
@@ -379,9 +386,9 @@ def _report(exc: BaseException, *, interrupted: bool, parser: argparse.ArgumentP
     if isinstance(exc, ContentError):
         _print_problems(exc.problems + exc.warnings)
         return 1
-    from .pdf import FontMissing
+    from chamberpress.print.pdf import FontMissing
 
-    from .engines import UnsupportedEngine
+    from chamberpress.build.engines import UnsupportedEngine
 
     if isinstance(exc, (FontMissing, AddressBusy, UnsupportedEngine)):
         print(f"chamber: {exc}", file=sys.stderr)

@@ -13,8 +13,8 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from generator.build import build_chamber
-from generator.portal import write_portal
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.build.portal import write_portal
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 25)  # builds in tests are pinned to one day, so scheduled posts are deterministic
@@ -120,7 +120,7 @@ def freed(out: Path, slug: str, limit: float = 30.0) -> bool:
     """Whether a build's scratch folders in memory are gone (removed in the background) within `limit`."""
     import time
 
-    from generator.output import leftover_scratch
+    from chamberpress.build.output import leftover_scratch
 
     deadline = time.monotonic() + limit
     while leftover_scratch(out, slug) and time.monotonic() < deadline:
@@ -130,7 +130,7 @@ def freed(out: Path, slug: str, limit: float = 30.0) -> bool:
 
 def needs_memory_builds(out: Path) -> None:
     """Skip the test where sites cannot be built in memory (no /dev/shm with room)."""
-    from generator.output import make_scratch
+    from chamberpress.build.output import make_scratch
 
     probe = make_scratch(out, "probe")
     if probe is None:
@@ -194,12 +194,12 @@ def test_site(tmp_path_factory) -> Path:
 def demo_sites(tmp_path_factory) -> Path:
     """Every demo chamber under content/ built once per session (with the pinned date): `<out>/`."""
     out = tmp_path_factory.mktemp("demo") / "sites"
-    from generator.content import chamber_slugs
+    from chamberpress.content.load import chamber_slugs
 
     for slug in chamber_slugs(ROOT / "content"):
         with pytest.MonkeyPatch.context() as patch:
             if slug == "sichuan":  # its search index in bundles, as a large chamber's: searched in a browser
-                patch.setattr("generator.search.SPLIT_FROM", 0)
+                patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
             build_chamber(slug, ROOT / "content", out, today=TODAY)
     write_portal(out)
     return out

@@ -13,13 +13,20 @@ import pytest
 import yaml
 from lxml import etree
 
-from generator.audit import HAVES, CityAudit, audit_chamber, newsletter_issue_years, render_report, summary_table
-from generator.build import build_chamber
-from generator.charts import bar_chart, column_chart
-from generator.cli import main
-from generator.content import load_chamber
-from generator.errors import Problems
-from generator.portal import write_portal
+from chamberpress.audit.report import (
+    HAVES,
+    CityAudit,
+    audit_chamber,
+    newsletter_issue_years,
+    render_report,
+    summary_table,
+)
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.audit.charts import bar_chart, column_chart
+from chamberpress.cli import main
+from chamberpress.content.load import load_chamber
+from chamberpress.errors import Problems
+from chamberpress.build.portal import write_portal
 from conftest import ROOT, TODAY, parse, post, text_of, write_chamber
 
 FULL = {
@@ -631,7 +638,7 @@ def test_summary_table_aligns_chinese_names(content: Path) -> None:
 
 
 def test_demo_chambers_pass_the_audit() -> None:
-    from generator.content import chamber_slugs
+    from chamberpress.content.load import chamber_slugs
 
     slugs = chamber_slugs(ROOT / "content")
     if not slugs:

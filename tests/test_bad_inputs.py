@@ -14,7 +14,7 @@ from conftest import CHAMBER_YML, ROOT, TODAY, post, write_chamber
 
 def check(content: Path, slug: str = "bad") -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "check", slug, "--content", str(content), "--today", "2026-11-25"],
+        [sys.executable, "-m", "chamberpress.cli", "check", slug, "--content", str(content), "--today", "2026-11-25"],
         capture_output=True,
         text=True,
         cwd=ROOT,
@@ -115,9 +115,9 @@ def test_a_roster_read_by_another_process_reports_the_same_problems_in_the_same_
     """`chamber build` with two processes reads the roster in a forked one while this one reads the rest:
     the same chamber, and the same problems in the same order, as read in one process."""
     from conftest import calls_recorded
-    from generator import forked
-    from generator.content import load_chamber
-    from generator.errors import ContentError
+    from chamberpress.build import forked
+    from chamberpress.content.load import load_chamber
+    from chamberpress.errors import ContentError
 
     write_chamber(content, "ok")
     same = [load_chamber(content, "ok", today=TODAY, parallel=parallel) for parallel in (False, True)]
@@ -220,8 +220,8 @@ def test_a_folder_that_becomes_a_link_out_is_seen_by_the_next_load(content: Path
     between two loads in one process (`chamber serve`) is refused by the second."""
     import shutil
 
-    from generator.content import load_chamber
-    from generator.errors import ContentError
+    from chamberpress.content.load import load_chamber
+    from chamberpress.errors import ContentError
 
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -245,7 +245,7 @@ def test_a_folder_that_becomes_a_link_out_is_seen_by_the_next_load(content: Path
 
 
 def test_paths_resolve_as_resolve_does(tmp_path: Path) -> None:
-    from generator.paths import forget_folders, is_inside, real_path
+    from chamberpress.paths import forget_folders, is_inside, real_path
 
     root = tmp_path / "c"
     (root / "news/images").mkdir(parents=True)

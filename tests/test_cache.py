@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from chamberpress.cli import main
 from conftest import ROOT, calls_recorded, freed, needs_memory_builds, post, site_files, write_chamber
 
 
@@ -204,7 +204,7 @@ def test_page_cache_holds_this_build_only_and_may_be_deleted(project: Path, caps
 
 def test_cached_build_equals_uncached_and_workers_equal_one_process(project: Path, capsys) -> None:
     """The same site whether pages come from the cache or not, and drawn by one process or two."""
-    from generator.build import build_chamber
+    from chamberpress.build.pipeline import build_chamber
     from conftest import TODAY
 
     content = project / "content"
@@ -222,10 +222,10 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
     of two processes — and the site byte for byte the one a single process builds."""
     import os
 
-    import generator.mkdocs_adapter as adapter
-    import generator.plugin as plugin
-    import generator.render_cache as render_cache
-    from generator.build import build_chamber
+    import chamberpress.site.mkdocs_adapter as adapter
+    import chamberpress.site.plugin as plugin
+    import chamberpress.site.render_cache as render_cache
+    from chamberpress.build.pipeline import build_chamber
     from conftest import TODAY
 
     content, log = project / "content", project / "drawn.log"
@@ -276,9 +276,9 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
 
 def on_disk(monkeypatch) -> None:
     """Build as where there is no memory file system: the site and its staged docs on disk."""
-    import generator.build
+    import chamberpress.build.pipeline
 
-    monkeypatch.setattr(generator.build, "make_scratch", lambda out, slug: None)
+    monkeypatch.setattr(chamberpress.build.pipeline, "make_scratch", lambda out, slug: None)
 
 
 def test_staging_in_memory_leaves_nothing_under_the_cache(project: Path, capsys) -> None:
@@ -323,8 +323,8 @@ def test_only_posts_and_files_are_staged_on_disk(project: Path, capsys, monkeypa
 def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeypatch) -> None:
     """Member profiles drawn from one shell are byte for byte those Material's full template draws,
     including a member whose name the templates escape (drawn in full)."""
-    from generator.build import build_chamber
-    from generator.profile_pages import ProfileShell
+    from chamberpress.build.pipeline import build_chamber
+    from chamberpress.site.profile_pages import ProfileShell
     from conftest import TODAY
 
     rows = ["名称,联系人,职务,行业,简介"] + [
@@ -351,8 +351,8 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
     """A profile's heading is converted and its HTML block put after it as Markdown would leave it: the
     site is byte for byte the one full conversion makes — intros of several paragraphs, escaped names,
     websites and phone links included."""
-    import generator.render_cache as render_cache
-    from generator.build import build_chamber
+    import chamberpress.site.render_cache as render_cache
+    from chamberpress.build.pipeline import build_chamber
     from conftest import TODAY
 
     rows = ["名称,联系人,职务,行业,电话,网站,简介"] + [
@@ -376,7 +376,7 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
 
 
 def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, capsys, monkeypatch) -> None:
-    from generator import directory
+    from chamberpress.site import directory
 
     build(project, capsys)
     memos = list((project / ".cache/slugs").glob("*.json"))
@@ -386,7 +386,7 @@ def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, c
     # The news categories' URL names too (the blog asks for them; the pinyin dictionary is not loaded for them).
     assert kept["pinyin"]["商会动态"] == "shang-hui-dong-tai"
     # The next build takes them from the memo instead of computing them again.
-    from generator import chinese
+    from chamberpress import chinese
 
     monkeypatch.setattr(directory, "KNOWN_SLUGS", {})
     monkeypatch.setattr(directory, "KNOWN_READINGS", {})
@@ -402,8 +402,8 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
     """Posts and news lists whose inputs are unchanged are copied from the published site (kept_pages.py);
     after every kind of change the site equals a build from nothing."""
     import mkdocs.commands.build as mkdocs_build
-    from generator.build import build_chamber
-    from generator.kept_pages import kind_of
+    from chamberpress.build.pipeline import build_chamber
+    from chamberpress.site.kept_pages import kind_of
     from conftest import TODAY
 
     content = project / "content"
@@ -426,7 +426,7 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
 
     monkeypatch.setattr(mkdocs_build, "_build_page", spy)
 
-    caplog.set_level("INFO", logger="generator.kept_pages")
+    caplog.set_level("INFO", logger="chamberpress.site.kept_pages")
 
     def rebuild_equals_fresh(step: str) -> list[str]:
         drawn.clear()
@@ -497,7 +497,7 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
 
 
 def test_a_shortcut_is_trusted_after_equal_results_and_never_after_a_difference() -> None:
-    from generator.checked import Checked
+    from chamberpress.site.checked import Checked
 
     check = Checked(2)
     check.compare("甲", "甲")
@@ -516,9 +516,9 @@ def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(t
     resolve through (where the posts it links land, the chamber's files) are as they were."""
     import datetime as dt
 
-    from generator import docs
-    from generator.content import load_chamber
-    from generator.docs import StagedPosts, content_tree
+    from chamberpress.site import docs
+    from chamberpress.content.load import load_chamber
+    from chamberpress.site.docs import StagedPosts, content_tree
 
     content = tmp_path / "content"
     write_chamber(
@@ -580,7 +580,7 @@ def test_staged_posts_are_kept_and_made_again_when_what_they_depend_on_changes(t
 def test_the_cycle_collector_is_paused_during_a_build_only(tmp_path: Path, monkeypatch) -> None:
     import gc
 
-    import generator.build as build_module
+    import chamberpress.build.pipeline as build_module
     from conftest import TODAY
 
     write_chamber(tmp_path / "content", "gc")
@@ -629,8 +629,8 @@ def test_navigation_drawn_once_equals_every_page_drawing_its_own(tmp_path: Path,
     """Material's navigation and tabs, drawn once for the pages that see them alike (nav_memo.py), and the
     translated strings looked up once: the site is byte for byte the one where every page draws its own —
     posts of several years and categories, news lists over several pages, profiles, pages of the navigation."""
-    from generator.build import build_chamber
-    from generator.nav_memo import NavMemo, StringsMemo
+    from chamberpress.build.pipeline import build_chamber
+    from chamberpress.site.nav_memo import NavMemo, StringsMemo
     from conftest import TODAY
 
     posts = {
@@ -660,7 +660,7 @@ def test_navigation_drawn_once_equals_every_page_drawing_its_own(tmp_path: Path,
 def test_a_navigation_that_differs_when_drawn_again_is_drawn_for_every_page() -> None:
     """Until trusted, a navigation found drawn is drawn again and compared; a difference, and every page
     draws its own for the rest of the build."""
-    from generator.nav_memo import CHECKED, NavMemo
+    from chamberpress.site.nav_memo import CHECKED, NavMemo
 
     memo = NavMemo()
     memo.key = lambda page, nav: ("same place",)
@@ -740,7 +740,7 @@ def test_fast_markdown_gives_python_markdowns_html() -> None:
     from markdown.preprocessors import Preprocessor
     from mkdocs.utils.yaml import yaml_load
 
-    from generator.fast_markdown import FastMarkdown
+    from chamberpress.site.fast_markdown import FastMarkdown
 
     class _Registering(Preprocessor):  # as Python-Markdown's abbreviations did before 3.6
         def run(self, lines: list[str]) -> list[str]:
@@ -787,11 +787,11 @@ def test_jieba_not_loaded_at_start_only_where_used() -> None:
 
     script = """
 import sys
-import generator.build, generator.cli, generator.mkdocs_adapter, generator.plugin
+import chamberpress.build.pipeline, chamberpress.cli, chamberpress.site.mkdocs_adapter, chamberpress.site.plugin
 import material.plugins.search.plugin as material_search
 loaded = [name for name in ("pkg_resources", "jieba.finalseg", "jieba._compat") if name in sys.modules]
 assert not loaded, loaded
-from generator.segmenter import segmenter
+from chamberpress.search.segmenter import segmenter
 assert "/".join(segmenter().cut("安徽信达建筑有限公司", HMM=False)) == "安徽/信/达/建筑/有限公司"
 real = sys.modules["jieba"]
 assert real.__file__.endswith("__init__.py") and "jieba.finalseg" in sys.modules
@@ -803,7 +803,7 @@ print("ok")
 
 
 def test_list_page_place_found_by_identity_as_by_equality() -> None:
-    from generator.kept_pages import _position
+    from chamberpress.site.kept_pages import _position
 
     class Listed:
         def __init__(self, number: int, pages: list) -> None:

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import tinycss2
 
-from generator.build import build_chamber
-from generator.charter import charter_document, load_charter, parse_charter
-from generator.chinese import format_numeral
-from generator.cli import main as cli
-from generator.content import chamber_slugs, load_chamber
-from generator.errors import ContentError, Problems
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.content.charter import charter_document, load_charter, parse_charter
+from chamberpress.chinese import format_numeral
+from chamberpress.cli import main as cli
+from chamberpress.content.load import chamber_slugs, load_chamber
+from chamberpress.errors import ContentError, Problems
 
 from conftest import ROOT, TODAY, parse, text_of, write_chamber
 
@@ -202,7 +202,7 @@ def test_missing_article_is_a_warning_naming_the_line(charter_site):
 
 
 def test_references_in_a_parsed_passage():
-    from generator.charter import line_references
+    from chamberpress.content.charter import line_references
 
     refs = line_references("依照《条例》第十条和第十一条，以及本章程第三条、第四条第一款。", 7)
     assert [(r.number, r.foreign, r.line) for r in refs] == [(10, True, 7), (11, True, 7), (3, False, 7), (4, False, 7)]
@@ -424,7 +424,7 @@ def test_one_article_per_line_without_blank_lines():
 
 
 def test_links_from_the_charter_to_pages_and_posts_work(content: Path, out: Path) -> None:
-    from generator.build import build_chamber
+    from chamberpress.build.pipeline import build_chamber
     from conftest import TODAY, write_chamber
 
     write_chamber(

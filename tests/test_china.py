@@ -16,8 +16,8 @@ import pytest
 from lxml import etree
 
 from conftest import TODAY, parse, post, read_search_fragment, site_files, text_of, write_chamber
-from generator.build import build_chamber
-from generator.search import (
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.search.index import (
     INDEX_DIR,
     INDEXERS,
     MARKER,
@@ -474,7 +474,7 @@ def test_the_index_is_the_one_made_of_the_whole_pages(search_site: Path, tmp_pat
     pages = tmp_path / "pages"
     shutil.copytree(search_site, pages, ignore=lambda folder, names: [INDEX_DIR] if Path(folder) == search_site else [])
     index_site(pages, index_dir=tmp_path / "articles")
-    monkeypatch.setattr("generator.search.indexed_part", lambda page: page if MARKER in page else None)
+    monkeypatch.setattr("chamberpress.search.index.indexed_part", lambda page: page if MARKER in page else None)
     index_site(pages, index_dir=tmp_path / "whole")
     articles = site_files(tmp_path / "articles")
     assert len([name for name in articles if name.startswith("fragment/")]) >= 10
@@ -496,8 +496,8 @@ def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site:
     index for the same pages, again and again, whatever the order a file system would list them in."""
     import subprocess
 
-    from generator.indexer import Indexer
-    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
+    from chamberpress.search.indexer import Indexer
+    from chamberpress.search.index import EXCLUDE_SELECTORS, _executable, plan_bundles
 
     [bundle] = plan_bundles(search_site)
     pages = list(zip(bundle.pages, bundle.documents))
@@ -536,7 +536,7 @@ def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site:
 def test_indexer_processes_are_kept_for_the_next_index(search_site: Path, tmp_path: Path) -> None:
     """`--all` makes an index per chamber in one process: the indexer processes are kept between them (no
     start, no dictionary loaded again), give the same index, and one that stopped meanwhile is replaced."""
-    from generator import indexer
+    from chamberpress.search import indexer
 
     def kept() -> dict[int, object]:
         return {i._process.pid: i for idle in indexer._kept.values() for i in idle}
@@ -563,8 +563,8 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(
     import threading
 
     from conftest import calls_recorded
-    from generator import indexer
-    from generator.search import EXCLUDE_SELECTORS, _executable, plan_bundles
+    from chamberpress.search import indexer
+    from chamberpress.search.index import EXCLUDE_SELECTORS, _executable, plan_bundles
 
     settings = {"language": "zh", "exclude_selectors": [EXCLUDE_SELECTORS, ".warm-up-test"]}  # a pool of its own
     started = calls_recorded(monkeypatch, indexer.Indexer, "__init__")
@@ -602,7 +602,7 @@ def test_a_failed_index_is_an_error(tmp_path: Path, monkeypatch) -> None:
         '<html lang="zh"><body><article data-pagefind-body class="md-content__inner">关于</article></body></html>',
         encoding="utf-8",
     )
-    monkeypatch.setattr("generator.search._executable", lambda: Path("/bin/false"))
+    monkeypatch.setattr("chamberpress.search.index._executable", lambda: Path("/bin/false"))
     with pytest.raises(SearchIndexError, match=r"search indexing failed \(1\)"):
         index_site(tmp_path / "site")
 
@@ -641,7 +641,7 @@ def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, m
         fake = tmp_path / name
         fake.write_text(f"#!/bin/sh\nprintf '%s' '{answer}'\ncat > /dev/null\n", encoding="utf-8")
         fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
-        monkeypatch.setattr("generator.search._executable", lambda fake=fake: fake)
+        monkeypatch.setattr("chamberpress.search.index._executable", lambda fake=fake: fake)
         with pytest.raises(SearchIndexError, match=expected):
             index_site(tmp_path / "site")
 
@@ -661,8 +661,8 @@ def test_bundles_by_kind_of_page_and_year() -> None:
 
 
 def test_a_year_of_many_posts_is_indexed_by_quarter(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
-    monkeypatch.setattr("generator.search.QUARTERS_FROM", 3)
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    monkeypatch.setattr("chamberpress.search.index.QUARTERS_FROM", 3)
     site = tmp_path / "site"
     for rel in [
         "about/index.html",
@@ -699,7 +699,7 @@ def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypat
     """With two processes a build starts the index's processes while it reads the pages: every indexer
     on a first build, one after an edit (which indexes one bundle again); with one process, none."""
     warmed: list[int] = []
-    monkeypatch.setattr("generator.plugin.warm_up_indexers", warmed.append)
+    monkeypatch.setattr("chamberpress.site.plugin.warm_up_indexers", warmed.append)
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "yure")
     build_chamber("yure", content, out, today=TODAY, workers=2)
@@ -723,7 +723,7 @@ def test_a_small_site_is_indexed_in_one_bundle(search_site: Path) -> None:
 
 
 def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)  # bundles, as for a large site
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)  # bundles, as for a large site
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "bianji")
     first = build_chamber("bianji", content, out, today=TODAY)
@@ -778,7 +778,7 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     assert third.search.indexed == ("chamber", "news-2025") and third.search.reused == ("news-2026",)
     assert all(p.stat().st_size for p in (out / "bianji/pagefind/fragment").iterdir())
     # The record is only ever a hint: one that points outside the published index is not followed.
-    from generator.cache import search_record
+    from chamberpress.build.cache import search_record
 
     record = search_record(content, out, "bianji")
     saved = json.loads(record.read_text(encoding="utf-8"))
@@ -805,9 +805,9 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     spare holds already is neither copied nor read; one changed there is taken from the published site; the
     index is always the one a build from nothing makes."""
     from conftest import needs_memory_builds
-    from generator.cache import search_record, spare_dir
+    from chamberpress.build.cache import search_record, spare_dir
 
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
     content, out = tmp_path / "content", tmp_path / "sites"
     needs_memory_builds(out)
     write_chamber(content, "bianji")
@@ -862,7 +862,7 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
 def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_path: Path, monkeypatch) -> None:
     """Merged bundles keep only their index: one that becomes the first (where the search page loads the
     search code from) is indexed again, not copied, though its pages are unchanged."""
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
     site, published, record = tmp_path / "site", tmp_path / "published", tmp_path / "record.json"
     for rel, text in {
         "about/index.html": "关于本会",
@@ -890,9 +890,9 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     """The processes that draw the pages say what the index reads of each (search.page_digest) as they
     write it; the plan then reads no page again whose size is the one they gave, and is the plan made by
     reading every page."""
-    from generator import search
+    from chamberpress.search import index as search
 
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)  # bundles, as for a large site
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)  # bundles, as for a large site
     handed: list[dict] = []
     index = search.index_site
 
@@ -900,7 +900,7 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
         handed.append(dict(kwargs["known"]))
         return index(site_dir, **kwargs)
 
-    monkeypatch.setattr("generator.build.index_site", recording)
+    monkeypatch.setattr("chamberpress.build.pipeline.index_site", recording)
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(
         content,
@@ -924,7 +924,7 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     # Given what it knows, the plan reads only the pages it does not (and those whose size differs).
     read: list[str] = []
     digest = search.page_digest
-    monkeypatch.setattr("generator.search.page_digest", lambda path: read.append(path) or digest(path))
+    monkeypatch.setattr("chamberpress.search.index.page_digest", lambda path: read.append(path) or digest(path))
     changed = "about/index.html"
     search._plan(site, "zh", known | {changed: (known[changed][0] + 1, "0" * 32, 1)})
     assert sorted(Path(p).relative_to(site).as_posix() for p in read) == ["404.html", changed]
@@ -933,11 +933,13 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     # After an edit, the posts and lists copied from the published site are not read back: their record
     # says what the index read of them. What is handed to the index is still what the pages hold.
     monkeypatch.undo()
-    monkeypatch.setattr("generator.search.SPLIT_FROM", 0)
-    monkeypatch.setattr("generator.build.index_site", recording)
-    monkeypatch.setattr("generator.kept_pages.CHECKED", 0)  # copies trusted after the first of each kind
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    monkeypatch.setattr("chamberpress.build.pipeline.index_site", recording)
+    monkeypatch.setattr("chamberpress.site.kept_pages.CHECKED", 0)  # copies trusted after the first of each kind
     read_back: list[str] = []
-    monkeypatch.setattr("generator.mkdocs_adapter.page_digest", lambda path: read_back.append(path) or digest(path))
+    monkeypatch.setattr(
+        "chamberpress.site.mkdocs_adapter.page_digest", lambda path: read_back.append(path) or digest(path)
+    )
     (content / "huizhi/news/2026/2026-03-04-hui4.md").write_text(
         post("第4次理事会", "2026-03-04", body="理事会第4次会议。\n\n会议增补了理事。"), encoding="utf-8"
     )

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_chamber
-from generator.cli import EXIT_CODES, main
-from generator.paths import BadOutputFolder
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.cli import EXIT_CODES, main
+from chamberpress.paths import BadOutputFolder
 from conftest import ROOT, TODAY, write_chamber
 from test_robustness import add_posts, snapshot, wait_until_drawing
 
 
 def _chamber_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "generator.cli", *args, "--today", TODAY.isoformat()]
+    return [sys.executable, "-m", "chamberpress.cli", *args, "--today", TODAY.isoformat()]
 
 
 # --- the output folder never overlaps the content ------------------------------------------------------
@@ -204,7 +204,7 @@ def test_exit_codes_mean_one_thing_each_and_are_listed_in_the_help(
     def broken(*args, **kwargs):
         raise RuntimeError("something unexpected")
 
-    monkeypatch.setattr("generator.build.load_issues", broken)
+    monkeypatch.setattr("chamberpress.build.pipeline.load_issues", broken)
     write_chamber(content, "test1")
     assert main(["build", "test1", "--content", str(content), "--out", str(out)]) == 3
     assert "RuntimeError: something unexpected (run again with --debug" in capsys.readouterr().err

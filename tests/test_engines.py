@@ -10,8 +10,8 @@ from pathlib import Path
 
 from packaging.version import Version
 
-from generator import engines
-from generator.cli import main
+from chamberpress.build import engines
+from chamberpress.cli import main
 from conftest import ROOT, TODAY, write_chamber
 
 
@@ -56,7 +56,7 @@ def test_what_a_build_replaces_in_the_libraries_is_theirs_again_after_it(content
     import material.plugins.blog.structure as blog_structure
     from mkdocs.utils import meta
 
-    from generator.build import build_chamber
+    from chamberpress.build.pipeline import build_chamber
 
     before = [
         blog_plugin.Excerpt,

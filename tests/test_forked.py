@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from generator.errors import ContentError, Problem
-from generator.forked import Finished, Forked, call
+from chamberpress.errors import ContentError, Problem
+from chamberpress.build.forked import Finished, Forked, call
 
 
 def child_pid(offset: int) -> tuple[int, int]:
@@ -70,7 +70,7 @@ def test_a_primed_process_is_sent_its_arguments_while_it_prepares(tmp_path) -> N
     wait for the preparation, and the call runs after it, in the child."""
     import signal
 
-    from generator.forked import Primed
+    from chamberpress.build.forked import Primed
 
     def waited(signum, frame):
         raise TimeoutError("sending waited for the preparation")
@@ -93,7 +93,7 @@ def test_a_primed_process_is_sent_its_arguments_while_it_prepares(tmp_path) -> N
 
 
 def test_a_cancelled_primed_process_is_gone(tmp_path) -> None:
-    from generator.forked import Primed
+    from chamberpress.build.forked import Primed
 
     primed = Primed(lambda: wait_for(str(tmp_path / "never")), measure)
     pid = primed._forked._pid

@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 
-from generator.cli import main
+from chamberpress.cli import main
 from conftest import ROOT, parse, post, settled, text_of, write_chamber
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "chamberpress.cli", *args], capture_output=True, text=True, cwd=ROOT)
 
 
 def test_site_has_chamber_identity_nav_and_footer(test_site: Path) -> None:
@@ -101,8 +101,8 @@ def test_portal_orders_chambers_by_the_pinyin_of_their_names(tmp_path: Path) -> 
     build), or, for a site built before it had one, by the pinyin of its name."""
     import json
 
-    from generator.chinese import pinyin_key
-    from generator.portal import portal_entries
+    from chamberpress.chinese import pinyin_key
+    from chamberpress.build.portal import portal_entries
 
     for slug, name, key in [
         ("b", "白城商会", None),
@@ -120,7 +120,7 @@ def test_portal_orders_chambers_by_the_pinyin_of_their_names(tmp_path: Path) -> 
 def test_chamber_json_carries_the_names_sort_key(test_site: Path) -> None:
     import json
 
-    from generator.chinese import pinyin_key
+    from chamberpress.chinese import pinyin_key
 
     summary = json.loads((test_site / "chamber.json").read_text(encoding="utf-8"))
     assert summary["sort_key"] == pinyin_key("温州市测试商会")

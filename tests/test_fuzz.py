@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from generator.build import build_chamber
-from generator.content import load_chamber
-from generator.errors import ContentError
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.content.load import load_chamber
+from chamberpress.errors import ContentError
 from conftest import CHAMBER_YML, TODAY, write_chamber
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -367,7 +367,7 @@ def _chamber_keys() -> dict[str, object]:
     them; the keys of its lists' and sets' items too."""
     import dataclasses
 
-    from generator.chamber import ChamberInfo
+    from chamberpress.content.chamber import ChamberInfo
     from test_injection import HOSTILE
 
     hostile = st.sampled_from(HOSTILE) | st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE), text)
@@ -377,7 +377,7 @@ def _chamber_keys() -> dict[str, object]:
         keys = [f.name for f in dataclasses.fields(cls)]
         return st.dictionaries(st.sampled_from(keys), anything, max_size=len(keys))
 
-    from generator.chamber import Department, DuesRate, Meeting, NewsletterInfo, PlanItem
+    from chamberpress.content.chamber import Department, DuesRate, Meeting, NewsletterInfo, PlanItem
 
     nested = {
         "departments": st.lists(item(Department), max_size=2),

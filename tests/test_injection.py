@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import load_chamber
-from generator.errors import ContentError
+from chamberpress.content.load import load_chamber
+from chamberpress.errors import ContentError
 from conftest import CHAMBER_YML, TODAY, post, write_chamber
 
 
@@ -73,7 +73,7 @@ def test_a_key_twice_in_a_newsletter_issue_is_an_error(content: Path) -> None:
         "dup",
         files={"newsletters/2026-q3.yml": "number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-12-31\nnumber: 第4期\n"},
     )
-    from generator.newsletter import load_issues
+    from chamberpress.print.newsletter import load_issues
 
     with pytest.raises(ContentError) as caught:
         load_issues(load_chamber(content, "dup", today=TODAY))
@@ -124,7 +124,7 @@ def test_a_site_url_that_is_not_a_plain_web_address_is_an_error_naming_the_key(c
 
 
 def test_the_rebuilt_site_url_is_the_one_used(content: Path, out: Path) -> None:
-    from generator.build import build_chamber
+    from chamberpress.build.pipeline import build_chamber
     from conftest import parse
 
     write_chamber(content, "url", chamber_yml=CHAMBER_YML + "site_url: HTTPS://Ok.Example.cn/站点\n")
@@ -331,7 +331,7 @@ def head_shape(doc) -> list[tuple]:
 @pytest.fixture(scope="module")
 def benign_site(tmp_path_factory) -> Path:
     """The same chamber with a harmless string of about the same length in every place."""
-    from generator.build import build_chamber
+    from chamberpress.build.pipeline import build_chamber
 
     root = tmp_path_factory.mktemp("benign")
     hostile_chamber(root / "content", "ok", "普通文字甲乙丙")
@@ -345,8 +345,8 @@ def test_hostile_text_in_every_field_reaches_every_page_as_text(tmp_path: Path, 
 
     from lxml import etree
 
-    from generator.build import build_chamber
-    from generator.portal import write_portal
+    from chamberpress.build.pipeline import build_chamber
+    from chamberpress.build.portal import write_portal
     from conftest import parse
 
     content, out = tmp_path / "content", tmp_path / "sites"
@@ -398,8 +398,8 @@ def test_hostile_text_in_every_field_reaches_every_page_as_text(tmp_path: Path, 
     summary = json.loads((site / "chamber.json").read_text(encoding="utf-8"))
     assert summary["name"] == evil + "商会"
     # The newsletter's print HTML (the PDF's source).
-    from generator.newsletter import build_issue, issue_html, load_issues
-    from generator.pdf import find_fonts
+    from chamberpress.print.newsletter import build_issue, issue_html, load_issues
+    from chamberpress.print.pdf import find_fonts
 
     chamber = load_chamber(content, "evil", today=TODAY)
     printed = issue_html(build_issue(chamber, load_issues(chamber)[0]), find_fonts())
@@ -498,7 +498,9 @@ def _pathological() -> dict[str, str]:
 
 def _functions() -> dict[str, object]:
     """Every function of the project that runs a regular expression over text an editor wrote."""
-    from generator import charter, chinese, directory, links, markup, members, news, sources
+    from chamberpress import chinese, markup
+    from chamberpress.content import charter, links, members, news, sources
+    from chamberpress.site import directory
 
     def charter_all(text: str) -> object:
         parsed = charter.parse_charter(text)
@@ -566,7 +568,7 @@ MB2 = 2 * 1024 * 1024 - 4096  # just under the 2 MB limit of a text file
 
 def _slow_markdown() -> dict[str, str]:
     """~2 MB of each construct that Python-Markdown (with the project's extensions) converts in quadratic time
-    or worse: refused at load time by generator/markdown_limits.py."""
+    or worse: refused at load time by generator/content/markdown_limits.py."""
 
     def fill(unit: str) -> str:
         return unit * (MB2 // len(unit.encode()))
@@ -592,7 +594,7 @@ def _slow_markdown() -> dict[str, str]:
 
 def _just_under_limits() -> str:
     """One post with every construct just under its limit: it must convert in a few seconds."""
-    from generator import markdown_limits as lim
+    from chamberpress.content import markdown_limits as lim
 
     return "\n\n".join(
         [
@@ -641,7 +643,7 @@ def test_markdown_too_slow_to_convert_is_an_error_naming_the_file_and_line(conte
 def test_a_post_of_pathological_markdown_builds_in_bounded_time(content: Path, out: Path, guard, body: str) -> None:
     """Through everything a build runs on a post: loading, summary, links, Python-Markdown with the
     project's extensions, sanitizing, search."""
-    from generator.build import build_chamber
+    from chamberpress.build.pipeline import build_chamber
 
     write_chamber(
         content,
@@ -736,7 +738,7 @@ def test_a_logo_of_any_file_name_reaches_the_head_and_header_as_an_address(conte
 
     from PIL import Image
 
-    from generator.build import build_chamber
+    from chamberpress.build.pipeline import build_chamber
     from conftest import parse
 
     png = io.BytesIO()

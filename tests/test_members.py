@@ -10,11 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.build import build_chamber
-from generator.cli import main
-from generator.directory import directory_markdown, member_slug, profile_slugs
-from generator.errors import ContentError, Problems
-from generator.members import HEADERS, INVERSE, Member, load_members, mask_mobile
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.cli import main
+from chamberpress.site.directory import directory_markdown, member_slug, profile_slugs
+from chamberpress.errors import ContentError, Problems
+from chamberpress.content.members import HEADERS, INVERSE, Member, load_members, mask_mobile
 from conftest import CHAMBER_YML, TODAY, parse, site_texts, text_of, write_chamber
 
 PNG = bytes.fromhex(
@@ -355,7 +355,7 @@ def test_profile_slugs_are_pinyin_words_and_unique() -> None:
 def test_segmenter_table_kept_in_our_form_is_jiebas_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import jieba
 
-    from generator import segmenter
+    from chamberpress.search import segmenter
 
     tokenizer = jieba.Tokenizer()
     expected = tokenizer.gen_pfdict(tokenizer.get_dict_file())  # what jieba's initialize loads
@@ -813,8 +813,8 @@ def test_organisation_page(member_site: Path) -> None:
 def test_demo_sites_publish_no_private_roster_value(demo_sites: Path) -> None:
     """Every demo roster's private values (e-mails, unconsented mobiles, ID numbers, notes, unlisted members)
     appear nowhere in its built site, while every listed member has a profile."""
-    from generator.content import chamber_slugs, load_chamber
-    from generator.directory import profile_slugs
+    from chamberpress.content.load import chamber_slugs, load_chamber
+    from chamberpress.site.directory import profile_slugs
     from conftest import ROOT
 
     for slug in chamber_slugs(ROOT / "content"):

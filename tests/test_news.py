@@ -13,11 +13,11 @@ import feedparser
 import pytest
 from PIL import Image
 
-from generator.build import build_chamber
-from generator.cli import main
-from generator.content import load_chamber
-from generator.errors import ContentError
-from generator.links import find_links
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.cli import main
+from chamberpress.content.load import load_chamber
+from chamberpress.errors import ContentError
+from chamberpress.content.links import find_links
 from conftest import CHAMBER_YML, TODAY, parse, post, read_search_fragment, site_texts, text_of, write_chamber
 
 SITE_URL = "https://test.example.cn/"
@@ -276,7 +276,7 @@ def test_reading_time_counts_chinese_characters(site: Path) -> None:
 
 
 def test_reading_time_is_characters_and_latin_words_at_400_a_minute() -> None:
-    from generator.chinese import reading_minutes
+    from chamberpress.chinese import reading_minutes
 
     assert reading_minutes("商会，会员。" * 100) == 1  # 400 characters, punctuation not
     assert reading_minutes("温州商会" * 250 + " WTO 2026" * 300) == 4  # 1,000 characters, 600 words
@@ -296,7 +296,7 @@ def test_links_between_posts_pages_and_charter_resolve(site: Path) -> None:
 
 
 def test_titles_and_summaries_with_markup_characters_are_text(site: Path) -> None:
-    from generator.markup import plain_title
+    from chamberpress.markup import plain_title
 
     raw_title, raw_summary = '关于<年会>&"通知"', '加粗的"第一段"。'
     page = site / "news/2023/01/01/teshu/index.html"
@@ -340,7 +340,7 @@ def test_home_links_the_newsletter_when_there_is_one(content: Path, out: Path) -
         },
         chamber_yml=CHAMBER_YML + "logo: assets/logo.svg\n",
     )
-    from generator.docs import docs_tree
+    from chamberpress.site.docs import docs_tree
 
     tree = docs_tree(load_chamber(content, "test", today=TODAY))
     assert "- [会刊](newsletter/)" in tree["index.md"]
@@ -576,7 +576,7 @@ def test_cover_must_exist_in_a_published_folder(content: Path) -> None:
 
 
 def test_summary_is_the_first_paragraph_of_running_text() -> None:
-    from generator.news import first_paragraph
+    from chamberpress.content.news import first_paragraph
 
     body = "![图](a.jpg)\n\n## 小标题\n\n各会员单位：\n\n根据**理事会**决定，[年会](x.md)定于12月举行。\n\n第二段。"
     assert first_paragraph(body) == "根据理事会决定，年会定于12月举行。"
@@ -612,7 +612,7 @@ def test_links_in_code_are_not_links() -> None:
 
 def test_demo_chambers_news_feed_photos_and_unpublished_posts(demo_sites: Path) -> None:
     from conftest import ROOT
-    from generator.content import chamber_slugs
+    from chamberpress.content.load import chamber_slugs
 
     for slug in chamber_slugs(ROOT / "content"):
         chamber = load_chamber(ROOT / "content", slug, today=TODAY)
@@ -641,7 +641,7 @@ def test_blog_plugin_is_handed_only_its_posts_and_views() -> None:
     import material.plugins.blog.plugin as blog_plugin_module
     from material.plugins.blog.structure import View
 
-    from generator import blog
+    from chamberpress.site import blog
 
     handed = []
 
@@ -704,8 +704,8 @@ def test_html_comments_never_reach_a_summary_the_feed_the_search_or_a_print(cont
 
 
 def test_summary_skips_comments_in_bounded_time() -> None:
-    from generator.news import first_paragraph
-    from generator.sources import without_comments
+    from chamberpress.content.news import first_paragraph
+    from chamberpress.content.sources import without_comments
 
     assert first_paragraph("<!-- a -->\n\n<!-- b\n\nc -->\n\n第一段。") == "第一段。"
     assert first_paragraph("甲 <!-- x --> 乙 <!-- y") == "甲 乙"

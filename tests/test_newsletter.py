@@ -15,12 +15,12 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from generator import pdf
-from generator.build import BuildResult, build_chamber
-from generator.cli import main
-from generator.content import load_chamber
-from generator.errors import ContentError
-from generator.newsletter import build_issue, issue_html, load_issues, period_issue
+from chamberpress.print import pdf
+from chamberpress.build.pipeline import BuildResult, build_chamber
+from chamberpress.cli import main
+from chamberpress.content.load import load_chamber
+from chamberpress.errors import ContentError
+from chamberpress.print.newsletter import build_issue, issue_html, load_issues, period_issue
 from conftest import CHAMBER_YML, TODAY, parse, post, text_of, write_chamber
 
 NEWSLETTER_YML = (
@@ -251,7 +251,7 @@ def test_print_stylesheet_keeps_a_title_with_its_text() -> None:
     """Wherever an article starts, its title and byline are never the last thing on a page."""
     from weasyprint import HTML
 
-    from generator.newsletter import PRINT_THEME, _page_css
+    from chamberpress.print.newsletter import PRINT_THEME, _page_css
 
     css = _page_css("A4", pdf.find_fonts(), None) + (PRINT_THEME / "print.css").read_text(encoding="utf-8")
     article = (

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import build as build_module
-from generator.cli import main
-from generator.cache import spare_dir
-from generator.output import leftover_scratch, make_scratch, sync_tree
+from chamberpress.build import pipeline as build_module
+from chamberpress.cli import main
+from chamberpress.build.cache import spare_dir
+from chamberpress.build.output import leftover_scratch, make_scratch, sync_tree
 from conftest import ROOT, TODAY, freed, needs_memory_builds, post, settled, site_files, write_chamber
 
 
@@ -71,7 +71,7 @@ def test_no_memory_file_system_means_building_on_disk(tmp_path: Path) -> None:
 
 
 def test_scratch_folders_are_private_fresh_and_never_a_planted_link(tmp_path: Path, monkeypatch) -> None:
-    import generator.output as output
+    import chamberpress.build.output as output
 
     memory = tmp_path / "shm"
     memory.mkdir()
@@ -185,7 +185,7 @@ def test_a_drawing_process_that_fails_fails_the_build_and_keeps_the_site(tmp_pat
     and the published site stays as it was."""
     import os
 
-    from generator import mkdocs_adapter
+    from chamberpress.site import mkdocs_adapter
 
     content, out = tmp_path / "content", tmp_path / "sites"
     edit_and_build(content, out, 1)
@@ -246,7 +246,7 @@ def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monk
 
     import mkdocs.utils
 
-    import generator.output as output
+    import chamberpress.build.output as output
 
     needs_memory_builds(tmp_path / "sites")
     real_write = mkdocs.utils.write_file
@@ -286,7 +286,9 @@ def test_workers_forked_after_a_build_start_indexers_of_their_own(tmp_path: Path
     script = f"""
 import contextlib, datetime, json, os
 from pathlib import Path
-from generator import build, indexer, search
+from chamberpress.build import pipeline as build
+from chamberpress.search import indexer
+from chamberpress.search import index as search
 content, sites, used = Path({str(content)!r}), Path({str(sites)!r}), Path({str(tmp_path / "used")!r})
 today = datetime.date.fromisoformat({TODAY.isoformat()!r})
 build.build_chamber("one", content, sites, today=today)

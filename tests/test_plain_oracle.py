@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_chamber
+from chamberpress.build.pipeline import build_chamber
 from conftest import ROOT, TODAY, site_files
 
 # Differences the two builds are allowed to have: none.
@@ -116,12 +116,12 @@ def test_the_fast_build_equals_the_plain_build_as_the_content_changes(project: P
 
 
 def test_the_demo_chambers_build_the_same_without_shortcuts(demo_sites: Path, tmp_path: Path) -> None:
-    from generator.content import chamber_slugs
+    from chamberpress.content.load import chamber_slugs
 
     for slug in chamber_slugs(ROOT / "content"):
         with pytest.MonkeyPatch.context() as patch:
             if slug == "sichuan":  # as the demo_sites fixture builds it
-                patch.setattr("generator.search.SPLIT_FROM", 0)
+                patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
             build_chamber(slug, ROOT / "content", tmp_path / "plain", today=TODAY, plain=True)
         assert differences(demo_sites / slug, tmp_path / "plain" / slug) == [], slug
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, post, write_chamber
-from generator.build import build_chamber
-from generator.content import load_chamber
-from generator.errors import ContentError
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.content.load import load_chamber
+from chamberpress.errors import ContentError
 
 
 def problems_of(content: Path, slug: str = "t") -> list[str]:
@@ -128,7 +128,7 @@ def test_a_folder_on_the_way_that_links_out_is_refused(content: Path, tmp_path: 
 
 
 def test_newsletter_files_linked_from_outside_are_refused(content: Path, tmp_path: Path) -> None:
-    from generator.newsletter import load_issues
+    from chamberpress.print.newsletter import load_issues
 
     outside = _outside(tmp_path)
     folder = write_chamber(content, "t")
@@ -190,7 +190,7 @@ def test_page_names_that_are_not_plain_or_collide_with_the_site_are_refused(
 
 def test_every_name_a_site_uses_at_its_top_is_reserved(test_site: Path) -> None:
     """The oracle for RESERVED_NAMES: what a built site holds at its top, but the chamber's own pages."""
-    from generator.pages import RESERVED_NAMES
+    from chamberpress.content.pages import RESERVED_NAMES
 
     own = {"about", "join"}
     used = {p.name.split(".")[0] for p in test_site.iterdir()} - own
@@ -631,7 +631,7 @@ def test_real_audio_video_and_harmless_text_in_any_encoding_are_published(conten
 
 
 def test_rtf_text_is_read_as_a_reader_sees_it() -> None:
-    from generator.published import rtf_text
+    from chamberpress.content.published import rtf_text
 
     text = rtf_text(_rtf(rb"\'c3\'fb\'b3\'c6 139\~2222\~5506\par\u32852?\u31995?\u20154?\cell x\_y\-z"))
     assert text.split() == ["名称", "139", "2222", "5506", "联系人", "x-yz"]

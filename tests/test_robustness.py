@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from generator.cli import main
-from generator.output import leftover_scratch
+from chamberpress.cli import main
+from chamberpress.build.output import leftover_scratch
 from conftest import ROOT, freed, settled, write_chamber
 
 
@@ -74,7 +74,7 @@ def test_sigkill_mid_build_keeps_previous_site_and_next_build_succeeds(tmp_path:
 
     add_posts(tmp_path, content / "big", posts=400)  # the build is still running when it is killed
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "build", "big", "--content", str(content), "--out", str(out)],
+        [sys.executable, "-m", "chamberpress.cli", "build", "big", "--content", str(content), "--out", str(out)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

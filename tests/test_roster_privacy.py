@@ -18,11 +18,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from generator.build import build_chamber
-from generator.cli import main
-from generator.errors import ContentError, Problems
-from generator.members import load_members
-from generator.personal import find_numbers, scrub
+from chamberpress.build.pipeline import build_chamber
+from chamberpress.cli import main
+from chamberpress.errors import ContentError, Problems
+from chamberpress.content.members import load_members
+from chamberpress.content.personal import find_numbers, scrub
 from conftest import TODAY, parse, post, read_search_fragment, site_files, site_texts, text_of, write_chamber
 
 
@@ -676,7 +676,7 @@ def test_workbook_size_and_part_count_limits(tmp_path: Path, monkeypatch: pytest
         "(at most 2000) (save the roster again from Excel or WPS; it may be damaged or not a "
         "roster)"
     ]
-    monkeypatch.setattr("generator.members.MAX_XLSX_UNPACKED", 3 * 1024 * 1024)
+    monkeypatch.setattr("chamberpress.content.members.MAX_XLSX_UNPACKED", 3 * 1024 * 1024)
     path = _workbook_with(tmp_path, {"xl/media/noise.bin": bytes(range(256)) * 16384})  # 4 MB, packs badly
     assert "the workbook unpacks to 4 MB (at most 3 MB)" in load(path)[1][0]
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from generator.build import build_chamber
+from chamberpress.build.pipeline import build_chamber
 from conftest import CHAMBER_YML, TODAY, parse, post, write_chamber
 
 EVIL_BODY = """\
@@ -67,7 +67,7 @@ def test_cleaned_html_is_kept_with_the_page_and_cleaned_again_when_the_hosts_cha
 ) -> None:
     """Editors' HTML is cleaned once: the result is kept with the converted page (render_cache) for the
     hosts allowed to embed then, and cleaned again when those change."""
-    import generator.plugin as plugin
+    import chamberpress.site.plugin as plugin
 
     chamber_yml = CHAMBER_YML + "embed_hosts: [player.example-video.cn]\n"
     write_chamber(
@@ -117,7 +117,7 @@ def test_generated_front_matter_reads_back_as_written() -> None:
     values, whatever the text (its syntax, line breaks YAML folds, characters it refuses)."""
     import datetime as dt
 
-    from generator.markup import FrontMatterLoader, front_matter, read_front_matter
+    from chamberpress.markup import FrontMatterLoader, front_matter, read_front_matter
 
     nasty = [
         "a: b",
@@ -184,7 +184,7 @@ def test_generated_front_matter_reads_back_as_written() -> None:
 def test_front_matter_not_written_by_us_is_read_by_yaml(block: str) -> None:
     """Editors' own YAML, and JSON that YAML reads differently (exponents, raw line breaks YAML folds,
     keys it reads as booleans), is left to YAML: the loader gives what YAML gives."""
-    from generator.markup import FrontMatterLoader, read_front_matter
+    from chamberpress.markup import FrontMatterLoader, read_front_matter
 
     assert read_front_matter(block) is None
     try:

@@ -43,7 +43,7 @@ def test_serve_previews_and_reloads_on_edit(content: Path) -> None:
         [
             sys.executable,
             "-m",
-            "generator.cli",
+            "chamberpress.cli",
             "serve",
             "live",
             "--content",

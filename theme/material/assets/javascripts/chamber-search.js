@@ -1,6 +1,6 @@
 /* The search page: looks the reader's words up in the site's Pagefind index (pagefind/ at the site root,
    loaded from this site only) and lists each hit with its title and an excerpt, the words marked.
-   A large site's index comes in bundles (its pages and members, its posts by year: generator/search.py):
+   A large site's index comes in bundles (its pages and members, its posts by year: generator/search/index.py):
    the one at pagefind/ is loaded, the others listed in pagefind/bundles.json are merged into it. */
 (function () {
   "use strict";

@@ -1,0 +1,205 @@
+"""`chamber.yml`: the chamber's identity and its seven-haves facts, as one typed definition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from chamberpress.errors import Problems
+from chamberpress.chinese import pinyin_slug
+from chamberpress.markup import plain_title, web_host, web_url
+from chamberpress.content.schema import convert, spec
+from chamberpress.content.sources import YamlDoc, editor_file, load_yaml
+
+DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
+DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# No characters that end an attribute or a mailto: link's address.
+EMAIL = re.compile(r"^[^@\s\"'<>()\[\]\\,;:]+@[^@\s\"'<>()\[\]\\,;:]+\.[^@\s\"'<>()\[\]\\,;:]+$")
+
+
+@dataclass
+class Department:
+    name: str = spec("部门名称, e.g. 秘书处", required=True)
+    head: str | None = spec("负责人")
+    duties: str | None = spec("职责")
+
+
+@dataclass
+class Meeting:
+    name: str = spec("会议名称, e.g. 会员大会, 理事会", required=True)
+    frequency: str | None = spec("召开频次, e.g. 每年一次")
+    description: str | None = spec("说明")
+
+
+@dataclass
+class PlanItem:
+    date: dt.date = spec("日期 (YYYY-MM-DD)", required=True)
+    title: str = spec("活动名称", required=True)
+    description: str | None = spec("说明")
+
+
+@dataclass
+class DuesRate:
+    position: str = spec("职务, e.g. 会长", required=True)
+    amount: int = spec("每年会费（元）", required=True)
+
+
+@dataclass
+class NewsletterInfo:
+    title: str | None = spec("会刊名称 (masthead); default: the chamber's name")
+    frequency: str | None = spec("出版周期, e.g. 季刊")
+    permit: str | None = spec("准印证号")
+
+
+@dataclass
+class ChamberInfo:
+    """Everything `chamber.yml` may hold; required keys are marked."""
+
+    name: str = spec("商会全称, e.g. 温州市安徽商会", required=True)
+    hometown: str = spec("籍贯省份, e.g. 安徽省", required=True)
+    address: str = spec("固定会址", required=True)
+    short_name: str | None = spec("简称, e.g. 安徽商会")
+    city: str | None = spec("所在城市, e.g. 温州")
+    founded: dt.date | None = spec("成立日期")
+    phone: str | None = spec("联系电话")
+    email: str | None = spec("电子邮箱")
+    site_url: str | None = spec("网站地址 (https://…/), used for feeds and the sitemap")
+    logo: str | None = spec("标志图片, a path inside the chamber folder, e.g. assets/logo.png")
+    color: str | None = spec("主题色 #RRGGBB")
+    icp: str | None = spec("ICP备案号, e.g. 浙ICP备2026000000号-1")
+    police_beian: str | None = spec("公安备案号, e.g. 浙公网安备 33030202000000号")
+    departments: list[Department] = spec("内设机构", factory=list)
+    meetings: list[Meeting] = spec("会议制度", factory=list)
+    plan: list[PlanItem] = spec("年度活动计划", factory=list)
+    services: str | None = spec("会员服务与维权机制 (text)")
+    dues: list[DuesRate] = spec("会费标准", factory=list)
+    newsletter: NewsletterInfo = spec("会刊", factory=NewsletterInfo)
+    categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
+    positions: list[str] = spec("会员职务, highest first", factory=lambda: list(DEFAULT_POSITIONS))
+    embed_hosts: list[str] = spec("hosts allowed in <iframe>", factory=list)
+
+    @property
+    def display_short_name(self) -> str:
+        return self.short_name or self.name
+
+
+def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:
+    """Rules beyond types: formats, and paths that must stay inside the chamber's folder."""
+    if info.color and not COLOR.match(info.color):
+        problems.error(
+            path,
+            f"{info.color!r} is not a colour",
+            line=doc.line("color"),
+            field="color",
+            expected="#RRGGBB, e.g. #B71C1C",
+        )
+    if info.site_url:
+        # Parsed and rebuilt, and the rebuilt address used: it goes into every page's <head> and the feed.
+        url = web_url(info.site_url)
+        if url is None or urlsplit(url).query or urlsplit(url).fragment:
+            problems.error(
+                path,
+                f"{info.site_url!r} is not a web address",
+                line=doc.line("site_url"),
+                field="site_url",
+                expected="http(s)://, a host name and a path, without spaces, quotes, "
+                "< >, a user name, ? or #, e.g. https://example.cn/",
+            )
+        else:
+            info.site_url = url
+    for index, host in enumerate(info.embed_hosts):
+        if web_host(host) is None:
+            problems.error(
+                path,
+                f"{host!r} is not a host name",
+                line=doc.line("embed_hosts", index),
+                field="embed_hosts",
+                expected="a host name alone, e.g. player.youku.com",
+            )
+    info.embed_hosts = [found for host in info.embed_hosts if (found := web_host(host))]
+    if info.email and not EMAIL.match(info.email):
+        problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
+    if info.logo:
+        from chamberpress.paths import resolve_inside
+        from chamberpress.content.published import image_problem  # it reads the roster's headers, which read this module
+
+        logo = resolve_inside(folder, info.logo, folder)
+        if logo is None:
+            problems.error(
+                path,
+                f"{info.logo!r} is not a file inside the chamber folder",
+                line=doc.line("logo"),
+                field="logo",
+                expected="e.g. assets/logo.png",
+            )
+        elif why := image_problem(logo):
+            problems.error(
+                path,
+                f"{info.logo!r} {why}",
+                line=doc.line("logo"),
+                field="logo",
+                expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png",
+            )
+    for name, values in (("categories", info.categories), ("positions", info.positions)):
+        seen: set[str] = set()
+        for index, value in enumerate(values):
+            if value in seen:
+                problems.error(path, f"{value!r} is listed twice", line=doc.line(name, index), field=name)
+            seen.add(value)
+    if not info.categories:
+        problems.error(
+            path,
+            "no category is listed",
+            line=doc.line("categories"),
+            field="categories",
+            expected="at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones",
+        )
+    # A category's page is at news/category/<pinyin>/: two names read alike (培训, 陪训) would share one page.
+    by_slug: dict[str, str] = {}
+    for index, value in enumerate(info.categories):
+        other = by_slug.setdefault(category_slug(value), value)
+        if other != value:
+            problems.error(
+                path,
+                f"{other!r} and {value!r} read alike in pinyin and would share one page "
+                f"(news/category/{category_slug(value)}/)",
+                line=doc.line("categories", index),
+                field="categories",
+                expected="rename one of them, e.g. add a word",
+            )
+    for index, rate in enumerate(info.dues):
+        if rate.amount < 0:
+            problems.error(
+                path, "a negative amount", line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
+            )
+
+
+def category_slug(name: str) -> str:
+    """The URL name of a category's page, as Material's blog makes it (its categories_slugify)."""
+    return pinyin_slug(plain_title(name))
+
+
+def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
+    path = editor_file(folder, "chamber.yml", problems)
+    if path is None:
+        if (folder / "chamber.yml").is_symlink():
+            return None  # a link out: reported
+        problems.error(
+            folder / "chamber.yml", "chamber.yml is missing", expected="create it with at least name, hometown, address"
+        )
+        return None
+    doc = load_yaml(path, problems)
+    if doc is None:
+        return None
+    if doc.data is None:
+        problems.error(path, "chamber.yml is empty", expected="at least name, hometown, address")
+        return None
+    info = convert(ChamberInfo, doc, path, problems)
+    if info is not None:
+        _check(info, doc, path, folder, problems)
+    return info

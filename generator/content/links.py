@@ -1,0 +1,250 @@
+"""Relative links and images in Markdown: found with their line, checked at load time, re-pointed for the docs tree.
+
+Editors link posts, pages and the charter by their paths in content/ (`../2025/2025-12-30-nianhui.md`,
+`../../charter.md`, `images/photo.jpg`). The docs tree MkDocs builds lays the files out differently
+(posts under news/posts/, pages at the root), so each link is resolved to its file here and rewritten to
+that file's place in the tree; MkDocs then turns `.md` paths into page URLs as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote
+
+from chamberpress.errors import Problems
+from chamberpress.content.images import is_photo
+from chamberpress.paths import is_inside, real_path
+from chamberpress.content.published import refusal
+
+# Code is not scanned: a link shown as an example in a code block is not a link.
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?$(?:.*?^[ \t]*\1[ \t]*$|.*\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+# A link's text in brackets, then its target: an image when a "!" comes right before (looked at apart, so
+# that the search can start at each "[" instead of trying every character). A title is at most 500
+# characters: an unclosed quote is then not read to the end of the text from every link.
+_INLINE = re.compile(
+    r"\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\]\(\s*(<[^<>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
+    r"(?:\s+(?:\"[^\"\n]{0,500}\"|'[^'\n]{0,500}'|\([^()\n]{0,500}\)))?\s*\)"
+)
+_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
+_HTML = re.compile(r"<(img|a|source|video|audio)\b[^<>]*?\s(?:src|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+# Files a link may publish: those under these folders (never the roster, chamber.yml or newsletters/).
+PUBLISHABLE_DIRS = ("news", "pages", "assets")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One relative link or image reference in a Markdown body."""
+
+    target: str  # as written, without <>
+    start: int  # offsets of `target` in the body
+    end: int
+    line: int  # line in the source file
+    image: bool
+    # A path from the root of a disk or of the site (/etc/passwd, /news/), file:, or \\server\share: it
+    # names no file of the chamber, and a site may be published at any sub-path.
+    absolute: bool = False
+
+    @property
+    def path(self) -> str:
+        """The file part, decoded: `images/合影.jpg` from `images/%E5%90%88%E5%BD%B1.jpg#x`."""
+        return unquote(re.split(r"[#?]", self.target, maxsplit=1)[0])
+
+    @property
+    def suffix(self) -> str:
+        """`#anchor` or `?query#anchor` kept as written."""
+        return self.target[len(re.split(r"[#?]", self.target, maxsplit=1)[0]) :]
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group(0))
+
+
+def find_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
+    """Every relative link and image of `body` (not http:, mailto:, //host or #anchors), and every absolute
+    path or file: URL (`absolute`, an error); `body_line` is the file line the body starts on."""
+    if body_line == 1:
+        return _links_in(body)
+    return tuple(replace(link, line=link.line + body_line - 1) for link in _links_in(body))
+
+
+@lru_cache(maxsize=8192)
+def _links_in(body: str) -> tuple[Link, ...]:
+    """find_links from the body's first line. Kept per body: a post's links are looked for when it is
+    checked, staged, and its files copied."""
+    # Each pattern only where its first characters occur (most posts have no code, many no link at all).
+    masked = body
+    if "```" in masked or "~~~" in masked:
+        masked = _FENCE.sub(_blank, masked)
+    if "`" in masked:
+        masked = _CODE_SPAN.sub(_blank, masked)
+    found: list[tuple[int, int, bool]] = []
+    if "](" in masked:
+        for match in _INLINE.finditer(masked):
+            image = match.start() > 0 and masked[match.start() - 1] == "!"
+            found.append((match.start(1), match.end(1), image))
+    if "]:" in masked:
+        for match in _DEFINITION.finditer(masked):
+            found.append((match.start(1), match.end(1), False))
+    if "<" in masked:
+        for match in _HTML.finditer(masked):
+            found.append((match.start(2) + 1, match.end(2) - 1, match.group(1).lower() != "a"))
+    links = []
+    for start, end, image in sorted(found):
+        if body[start] == "<" and body[end - 1] == ">":
+            start, end = start + 1, end - 1
+        target = body[start:end].strip()
+        absolute = target.startswith(("/", "\\")) and not target.startswith("//") or target.lower().startswith("file:")
+        if not absolute and (not target or target.startswith(("#", "//")) or _SCHEME.match(target)):
+            continue
+        links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image, absolute))
+    return tuple(links)
+
+
+def resolve(link: Link, source: Path, folder: Path) -> Path | None:
+    """The file a link points to (it may not exist), or None if it leaves the chamber's folder."""
+    if not link.path or link.absolute:
+        return None
+    target = Path(os.path.normpath(source.parent / link.path.replace("\\", "/")))
+    return target if is_inside(target, folder) else None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A Markdown file whose links are checked: a post, a page or the charter."""
+
+    path: Path
+    body: str
+    body_line: int
+    published: bool
+    # The folder its links are relative to, when not the file's own (a newsletter issue's Markdown is
+    # written relative to the chamber folder).
+    base: Path | None = None
+
+
+# The files each checked document refers to (linked_files), by folder, path and body: found by check_links
+# when the chamber is loaded, and asked for again when its docs are made.
+_CHECKED_FILES: dict[tuple[str, str, str], list[Path]] = {}
+
+
+def check_links(documents: Iterable[Document], folder: Path, problems: Problems) -> set[Path]:
+    """Report every broken link, missing image, link to a file that is not published, and link from a
+    published page to an unpublished one. Returns the files (but Markdown) linked, resolved."""
+    documents = list(documents)
+    markdown = {real_path(doc.path): doc for doc in documents}
+    _CHECKED_FILES.clear()
+    used: set[Path] = set()
+    for doc in documents:
+        used |= check_document_links(doc, markdown, folder, problems)
+    return used
+
+
+def check_document_links(doc: Document, markdown: dict[Path, Document], folder: Path, problems: Problems) -> set[Path]:
+    """check_links for one document; `markdown`: the chamber's documents a link may lead to, by real path."""
+    used: set[Path] = set()
+    source = doc.path if doc.base is None else doc.base / doc.path.name
+    files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
+    for link in find_links(doc.body, doc.body_line):
+        what = "image" if link.image else "link"
+        if link.absolute:
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} is an absolute path",
+                line=link.line,
+                expected="a path relative to this file, e.g. images/photo.jpg or ../../charter.md",
+            )
+            continue
+        target = resolve(link, source, folder)
+        if target is None:
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} points outside the chamber folder",
+                line=link.line,
+                expected="a path to a file of this chamber, relative to this file",
+            )
+            continue
+        exists = target.is_file()
+        if exists and target.suffix.lower() != ".md":
+            files.append(target)
+            used.add(real_path(target))
+        if not exists:
+            problems.error(
+                doc.path,
+                f"broken {what}: {link.target!r} not found",
+                line=link.line,
+                expected=f"a path relative to this file ({problems.rel(source.parent)}/)",
+            )
+            continue
+        if target.suffix.lower() == ".md":
+            linked = markdown.get(real_path(target))
+            if linked is None:
+                problems.error(
+                    doc.path,
+                    f"link {link.target!r} is not a post, page or the charter",
+                    line=link.line,
+                    expected="link to news/…, pages/… or charter.md",
+                )
+            elif doc.published and not linked.published:
+                problems.error(
+                    doc.path,
+                    f"link {link.target!r} points to a draft or a post not yet published",
+                    line=link.line,
+                    expected="publish it first or remove the link",
+                )
+            continue
+        top = real_path(target).relative_to(real_path(folder)).parts[0]
+        if top not in PUBLISHABLE_DIRS:
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} is not a file that can be published",
+                line=link.line,
+                expected="images and attachments go under news/, pages/ or assets/",
+            )
+        elif why := refusal(target):
+            problems.error(
+                doc.path,
+                f"{what} {link.target!r} {why}",
+                line=link.line,
+                expected="save it again as JPEG or PNG"
+                if is_photo(target)
+                else "link pictures, PDFs, office documents, audio or video only",
+            )
+    return used
+
+
+def linked_files(body: str, source: Path, folder: Path) -> list[Path]:
+    """The existing non-Markdown files (images, attachments) a body refers to (as check_links found them,
+    when it checked this body at this path)."""
+    checked = _CHECKED_FILES.get((str(folder), str(source), body))
+    if checked is not None:
+        return list(checked)
+    files = []
+    for link in find_links(body):
+        target = resolve(link, source, folder)
+        if target is not None and target.is_file() and target.suffix.lower() != ".md":
+            files.append(target)
+    return files
+
+
+def rewrite_links(body: str, source: Path, docs_path: str, folder: Path, locate: Callable[[Path], str | None]) -> str:
+    """`body` with each relative link re-pointed from `docs_path` to where `locate` puts its target."""
+    parts, last = [], 0
+    base = posixpath.dirname(docs_path)
+    for link in find_links(body):
+        target = resolve(link, source, folder)
+        where = locate(target) if target is not None else None
+        if where is None:
+            continue
+        new = posixpath.relpath(where, base or ".").replace(" ", "%20") + link.suffix
+        if new != link.target:
+            parts += [body[last : link.start], new]
+            last = link.end
+    return "".join(parts) + body[last:] if parts else body

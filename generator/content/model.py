@@ -1,0 +1,43 @@
+"""The whole chamber as the build sees it: validated content, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chamberpress.content.chamber import ChamberInfo
+from chamberpress.content.charter import Charter
+from chamberpress.content.members import Member, Roster
+from chamberpress.content.news import Post
+from chamberpress.content.pages import Page
+
+
+@dataclass
+class Chamber:
+    slug: str
+    folder: Path  # content/<slug>
+    info: ChamberInfo
+    posts: list[Post]  # all posts, newest first (drafts and scheduled ones included)
+    pages: list[Page]
+    charter: Charter | None
+    roster: Roster | None
+    today: dt.date  # what "published" means: drafts and posts dated after today are not
+    warnings: list = field(default_factory=list)
+    assets: list[Path] = field(default_factory=list)  # the files of assets/ that are published
+
+    @property
+    def published_posts(self) -> list[Post]:
+        """Posts readers may see: pinned first, then newest first."""
+        live = [p for p in self.posts if p.is_published(self.today)]
+        return sorted(live, key=lambda p: (p.meta.pin, p.date, p.rel), reverse=True)
+
+    @property
+    def members(self) -> list[Member]:
+        """Every roster row, unlisted members included (for internal figures only)."""
+        return self.roster.members if self.roster else []
+
+    @property
+    def listed_members(self) -> list[Member]:
+        """Members who may appear in public output."""
+        return [m for m in self.members if m.listed]

@@ -1,0 +1,205 @@
+"""Typed definitions of what editors write in YAML: one dataclass gives the validation, the messages and the docs.
+
+A field's `metadata` holds `doc` (what it means, shown in `chamber new` and the docs) and `required`.
+`convert()` turns parsed YAML into the dataclass, reporting every problem with file, line and field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import functools
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from chamberpress.chinese import parse_date
+from chamberpress.errors import Problems
+from chamberpress.content.sources import YamlDoc
+
+MISSING = dataclasses.MISSING
+
+YES = {"是", "y", "yes", "true", "1", "对", "公开"}
+NO = {"否", "n", "no", "false", "0", "不", "不公开"}
+
+
+def spec(doc: str, *, required: bool = False, default: Any = None, factory: Any = None) -> Any:
+    """A documented field; required ones have no default."""
+    meta = {"doc": doc, "required": required}
+    if required:
+        return dataclasses.field(metadata=meta)
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata=meta)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(f"{value!r} is not yes or no")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a set of keys"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "yes/no"
+    return repr(value)
+
+
+def _type_name(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(a) for a in typing.get_args(tp) if a is not type(None))
+    if origin is list:
+        return f"a list of {_type_name(typing.get_args(tp)[0])}"
+    if dataclasses.is_dataclass(tp):
+        return "keys: " + ", ".join(f.name for f in dataclasses.fields(tp))
+    return {
+        str: "text",
+        int: "a whole number",
+        bool: "yes or no (true/false)",
+        dt.date: "a date such as 2026-05-21",
+        float: "a number",
+    }.get(tp, str(tp))
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _convert(tp: Any, value: Any, at: tuple, ctx: "_Context") -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(args[0], value, at, ctx)
+    if origin is list:
+        (item_tp,) = typing.get_args(tp)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            if item_tp is str and isinstance(value, (str, int, float)):
+                return [str(value)]
+            ctx.fail(at, f"expected {_type_name(tp)}, found {_describe(value)}")
+        out = []
+        for index, item in enumerate(value):
+            try:
+                out.append(_convert(item_tp, item, at + (index,), ctx))
+            except _Invalid:
+                pass
+        return out
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            ctx.fail(at, f"expected {_type_name(tp)}, found {_describe(value)}")
+        return _convert_dataclass(tp, value, at, ctx)
+    if value is None:
+        ctx.fail(at, f"is empty, expected {_type_name(tp)}")
+    if tp is str:
+        if isinstance(value, (dict, list)) or isinstance(value, bool):
+            ctx.fail(at, f"expected text, found {_describe(value)}")
+        return str(value).strip() if not isinstance(value, str) else value.strip()
+    if tp is int:
+        if isinstance(value, bool):
+            ctx.fail(at, f"expected a whole number, found {_describe(value)}")
+        try:
+            return int(str(value).replace(",", "").strip())
+        except ValueError:
+            ctx.fail(at, f"expected a whole number, found {_describe(value)}")
+    if tp is bool:
+        try:
+            return parse_bool(value)
+        except ValueError:
+            ctx.fail(at, f"expected yes or no (true/false), found {_describe(value)}")
+    if tp is dt.date:
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, (dict, list)):
+            ctx.fail(at, f"expected a date such as 2026-05-21, found {_describe(value)}")
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            ctx.fail(at, f"{exc}", expected="a real date such as 2026-05-21")
+    return value
+
+
+@functools.lru_cache(maxsize=None)
+def _shape(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
+    """A definition's field types and fields, worked out once: the string annotations are evaluated
+    again on every call of get_type_hints (2,000 times for a chamber's posts)."""
+    return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
+
+
+def _convert_dataclass(cls: type, data: dict, at: tuple, ctx: "_Context") -> Any:
+    hints, fields = _shape(cls)
+    values: dict[str, Any] = {}
+    for key in data:
+        if str(key) not in fields:
+            close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(fields)
+            ctx.fail_soft(at + (key,), "unknown key", expected=hint)
+    failed = False
+    for name, f in fields.items():
+        if name not in data or (data[name] is None and f.metadata.get("required")):
+            if f.metadata.get("required"):
+                ctx.fail_soft(at + (name,), "is required but missing", expected=f.metadata.get("doc"))
+                failed = True
+            continue
+        try:
+            values[name] = _convert(hints[name], data[name], at + (name,), ctx)
+        except _Invalid:
+            failed = True
+    if failed:
+        raise _Invalid()
+    return cls(**values)
+
+
+@dataclasses.dataclass
+class _Context:
+    doc: YamlDoc
+    path: Path
+    problems: Problems
+    prefix: tuple = ()
+    failed: bool = False
+
+    def fail_soft(self, at: tuple, message: str, *, expected: str | None = None) -> None:
+        self.failed = True
+        field = ".".join(str(p) for p in self.prefix + at)
+        self.problems.error(self.path, message, line=self.doc.line(*at), field=field or None, expected=expected)
+
+    def fail(self, at: tuple, message: str, *, expected: str | None = None) -> typing.NoReturn:
+        self.fail_soft(at, message, expected=expected)
+        raise _Invalid()
+
+
+def convert(cls: type, doc: YamlDoc, path: Path, problems: Problems) -> Any | None:
+    """The dataclass built from the YAML document, or None after reporting every problem."""
+    ctx = _Context(doc, path, problems)
+    if not isinstance(doc.data, dict):
+        problems.error(path, f"expected keys and values, found {_describe(doc.data)}", line=doc.line())
+        return None
+    try:
+        result = _convert_dataclass(cls, doc.data, (), ctx)
+    except _Invalid:
+        return None
+    return None if ctx.failed else result
+
+
+def document(cls: type, indent: str = "") -> list[str]:
+    """Lines describing every field of a definition (for docs and the scaffold's comments)."""
+    hints = typing.get_type_hints(cls)
+    lines = []
+    for f in dataclasses.fields(cls):
+        mark = "*" if f.metadata.get("required") else " "
+        lines.append(f"{indent}{f.name}{mark} ({_type_name(hints[f.name])}): {f.metadata.get('doc', '')}")
+    return lines

@@ -1,0 +1,701 @@
+"""The newsletter (会刊): issue files → the selection of posts → a print model → print HTML → PDF.
+
+An issue is defined by `content/<slug>/newsletters/<ID>.yml` (every key optional) or, on the command line,
+by a period (`--from/--to`): every published post of the period, grouped by category in the chamber's
+order. Drafts, scheduled posts and unlisted members never appear. The charter prints through the same
+fonts and page rules (`write_charter`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import logging
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import markdown
+import nh3
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from chamberpress.content import sanitize
+from chamberpress.content.chamber import PlanItem
+from chamberpress.content.charter import charter_document
+from chamberpress.chinese import format_date
+from chamberpress.errors import ContentError, Problem, Problems
+from chamberpress.content.markdown_limits import check_markdown
+from chamberpress.content.model import Chamber
+from chamberpress.content.news import Post
+from chamberpress.content.links import Document, check_document_links
+from chamberpress.paths import PROJECT_DIR, real_path, resolve_inside
+from chamberpress.print.pdf import PAPER_SIZES, PdfInfo, PrintFonts, find_fonts, fonts_css, write_pdf
+from chamberpress.content.schema import convert, spec
+from chamberpress.content.sources import YamlDoc, editor_files, load_yaml, without_comments
+
+log = logging.getLogger(__name__)
+
+PRINT_THEME = PROJECT_DIR / "theme" / "print"
+ISSUES_DIR = "newsletters"
+OUTPUT_DIR = "newsletter"  # <out>/<slug>/newsletter/<ID>.pdf, and the archive page's folder
+PRINTS_DIR = "_newsletter"  # <out>/_newsletter/<slug>/<ID>.pdf: `chamber newsletter`'s prints, for the
+# printer; beside the sites, so that no build replaces them, never published
+ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+TOTAL_NUMBER = re.compile(r"^(?:总第)?[1-9][0-9]*(?:期)?$")
+LEAD_SECTION = "本期头条"
+MAX_EVENTS = 8
+FREE_NOTICE = "内部资料　免费交流"
+
+
+@dataclass
+class IssueFile:
+    """`newsletters/<ID>.yml`: editorial choices for one issue; every key is optional."""
+
+    number: str | None = spec("期号, e.g. 2026年第3期")
+    total_number: str | None = spec("总期号, e.g. 18 or 总第18期")
+    from_: dt.date | None = spec("from: first day of the period, e.g. 2026-07-01 (written `from:`)")
+    to: dt.date | None = spec("last day of the period, e.g. 2026-09-30 (default: today)")
+    title: str | None = spec("封面标题; default: the lead post's title")
+    foreword: str | None = spec("卷首语 (Markdown)")
+    lead: str | None = spec("头条: a post file below news/, e.g. 2026/2026-08-20-nianhui.md")
+    sections: list[str] = spec("栏目 in print order: category names, or post files below news/", factory=list)
+    new_members: bool = spec("list the members who joined in the period (public fields only)", default=False)
+    events: bool = spec("list the activity plan's items after the period (活动预告)", default=False)
+    back_cover: str | None = spec("封底文字 (Markdown)")
+    paper: str = spec("纸张: A4 or A5", default="A4")
+
+
+@dataclass
+class Issue:
+    """One issue to print: its ID, its definition and where it came from (None: the command line)."""
+
+    id: str
+    definition: IssueFile
+    path: Path | None = None
+    doc: YamlDoc | None = None
+
+
+# --- print model -------------------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    anchor: str
+    title: str
+    date_zh: str
+    author: str | None
+    source: str | None
+    category: str
+    html: str
+    cover: str | None = None  # image name in the issue's files folder
+    first_image: str | None = None  # the first picture of the text (the cover's picture if no cover is set)
+
+
+@dataclass
+class Section:
+    anchor: str
+    title: str
+    articles: list[Article]
+
+
+@dataclass
+class NewMember:
+    """A new member as printed: public fields only."""
+
+    name: str
+    position: str
+    industry: str
+
+
+@dataclass
+class PrintIssue:
+    """Everything the template prints; images are names in `files` (name → source file)."""
+
+    id: str
+    paper: str
+    masthead: str
+    chamber_name: str
+    number: str | None
+    total_number: str | None
+    period_zh: str | None
+    date_zh: str
+    cover_title: str
+    lead: Article | None
+    foreword_html: str | None
+    sections: list[Section]
+    new_members: list[NewMember]
+    events: list[PlanItem]
+    back_cover_html: str | None
+    address: str
+    phone: str | None
+    email: str | None
+    permit: str | None
+    logo: str | None
+    frequency: str | None
+    color: str | None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def pdf_title(self) -> str:
+        return f"{self.masthead} {self.number or self.date_zh}"
+
+
+@dataclass
+class IssueOutput:
+    """A printed issue, as the archive page lists it."""
+
+    id: str
+    number: str
+    date: dt.date
+    date_zh: str
+    title: str
+    pdf: PdfInfo
+
+
+# --- issue files -------------------------------------------------------------------------------
+
+
+def _rename_key(doc: YamlDoc, old: str, new: str) -> None:
+    """`from` is a Python keyword: the definition calls it `from_`; lines follow the key."""
+    if not isinstance(doc.data, dict) or old not in doc.data:
+        return
+    doc.data = {(new if k == old else k): v for k, v in doc.data.items()}
+    doc.lines = {((new,) + path[1:] if path[:1] == (old,) else path): line for path, line in doc.lines.items()}
+
+
+def _unrename(text: str | None) -> str | None:
+    return re.sub(r"\bfrom_\b", "from", text) if text else text
+
+
+def _find_post(chamber: Chamber, ref: str) -> Post | None:
+    rel = ref.strip().replace("\\", "/").removeprefix("./").removeprefix("news/")
+    return next((p for p in chamber.posts if p.rel == rel), None)
+
+
+def _check_post_ref(chamber: Chamber, ref: str, path: Path, doc: YamlDoc, at: tuple, problems: Problems) -> None:
+    field_name = ".".join(str(p) for p in at)
+    post = _find_post(chamber, ref)
+    if post is None:
+        names = [p.rel for p in chamber.posts]
+        close = difflib.get_close_matches(ref.removeprefix("news/"), names, n=1, cutoff=0.6)
+        problems.error(
+            path,
+            f"no post {ref!r} under news/",
+            line=doc.line(*at),
+            field=field_name,
+            expected=f"did you mean '{close[0]}'?"
+            if close
+            else "a post file below news/, e.g. 2026/2026-05-21-falv-peixun.md",
+        )
+    elif post.meta.draft:
+        problems.error(
+            path,
+            f"{ref!r} is a draft; drafts never appear in a newsletter",
+            line=doc.line(*at),
+            field=field_name,
+            expected="publish it first (draft: false)",
+        )
+    elif post.date > chamber.today:
+        problems.error(
+            path,
+            f"{ref!r} is scheduled for {format_date(post.date)} and not published yet",
+            line=doc.line(*at),
+            field=field_name,
+            expected="choose a published post",
+        )
+
+
+def _is_post_ref(entry: str) -> bool:
+    return entry.strip().lower().endswith(".md")
+
+
+def load_issues(chamber: Chamber) -> list[Issue]:
+    """Every `newsletters/*.yml` of the chamber, checked against its posts; raises ContentError."""
+    problems = Problems(chamber.folder.parent.parent)
+    issues = []
+    for path in editor_files(chamber.folder, ISSUES_DIR, problems, (".yml", ".yaml"), recursive=False):
+        if not ISSUE_ID.match(path.stem):
+            problems.error(
+                path, f"{path.stem!r} is not a usable issue name", expected="letters, digits, - and _, e.g. 2026-q3.yml"
+            )
+            continue
+        doc = load_yaml(path, problems)
+        if doc is None:
+            continue
+        if doc.data is None:
+            doc.data = {}
+        _rename_key(doc, "from", "from_")
+        start = len(problems.items)
+        issue_file = convert(IssueFile, doc, path, problems)
+        for index in range(start, len(problems.items)):
+            item = problems.items[index]
+            problems.items[index] = dataclasses.replace(
+                item, field=_unrename(item.field), message=_unrename(item.message), expected=_unrename(item.expected)
+            )
+        if issue_file is None:
+            # Still report every wrong post or category the file names, so that one run shows all.
+            raw = doc.data if isinstance(doc.data, dict) else {}
+            lead, sections = raw.get("lead"), raw.get("sections")
+            _check_refs(
+                chamber,
+                lead if isinstance(lead, str) else None,
+                [e for e in sections if isinstance(e, str)] if isinstance(sections, list) else [],
+                path,
+                doc,
+                problems,
+            )
+            continue
+        _check_issue(chamber, issue_file, path, doc, problems)
+        issues.append(Issue(path.stem, issue_file, path, doc))
+    problems.raise_if_errors()
+    return issues
+
+
+def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlDoc, problems: Problems) -> None:
+    """Rules beyond types: the period, the paper, and every post or category the file names."""
+    if definition.from_ and definition.to and definition.from_ > definition.to:
+        problems.error(
+            path,
+            f"the period ends ({definition.to}) before it starts ({definition.from_})",
+            line=doc.line("to"),
+            field="to",
+        )
+    if definition.paper.upper() not in PAPER_SIZES:
+        problems.error(
+            path, f"unknown paper size {definition.paper!r}", line=doc.line("paper"), field="paper", expected="A4 or A5"
+        )
+    if definition.total_number is not None and not TOTAL_NUMBER.match(definition.total_number.strip()):
+        problems.error(
+            path,
+            f"total_number {definition.total_number!r} is not a positive whole number",
+            line=doc.line("total_number"),
+            field="total_number",
+            expected="e.g. 18 or 总第18期",
+        )
+    _check_refs(chamber, definition.lead, definition.sections, path, doc, problems)
+    for key in ("foreword", "back_cover"):
+        if text := getattr(definition, key):
+            check_markdown(text, path, problems, line_offset=doc.line(key) or 1, field=key)
+    _check_markdown_links(chamber, definition, path, doc, problems)
+
+
+def _check_markdown_links(
+    chamber: Chamber, definition: IssueFile, path: Path, doc: YamlDoc, problems: Problems
+) -> None:
+    """The foreword's and back cover's links and images, by the rules of a post's: nothing outside the
+    chamber, no absolute path or file: URL, never the roster or a file that is not published. They are
+    relative to the chamber folder, as the print reads them."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    posts = {
+        real_path(p.path): Document(p.path, p.body, p.body_line, p.is_published(chamber.today)) for p in chamber.posts
+    }
+    for key in ("foreword", "back_cover"):
+        text, line = getattr(definition, key), doc.line(key)
+        if not text or line is None:
+            continue
+        # A block (`foreword: |`) starts on the next line, each of its lines as written; a one-line value on
+        # the key's own line.
+        written = lines[line - 1].split(":", 1)[-1].strip() if line <= len(lines) else ""
+        body_line = line + 1 if written[:1] in ("|", ">") else line
+        check_document_links(
+            Document(path, text, body_line, True, base=chamber.folder), posts, chamber.folder, problems
+        )
+
+
+def _check_refs(
+    chamber: Chamber, lead: str | None, sections: list[str], path: Path, doc: YamlDoc, problems: Problems
+) -> None:
+    if lead:
+        _check_post_ref(chamber, lead, path, doc, ("lead",), problems)
+    categories = chamber.info.categories
+    for index, entry in enumerate(sections):
+        if _is_post_ref(entry):
+            _check_post_ref(chamber, entry, path, doc, ("sections", index), problems)
+        elif entry not in categories:
+            close = difflib.get_close_matches(entry, categories, n=1, cutoff=0.5)
+            problems.error(
+                path,
+                f"{entry!r} is neither a category nor a post file",
+                line=doc.line("sections", index),
+                field=f"sections.{index}",
+                expected=f"did you mean '{close[0]}'?"
+                if close
+                else "one of: " + ", ".join(categories) + "; or a post file such as 2026/2026-05-21-falv-peixun.md",
+            )
+
+
+def period_issue(issue_id: str, date_from: dt.date | None, date_to: dt.date | None, paper: str = "A4") -> Issue:
+    """An issue defined on the command line only: every published post of the period."""
+    return Issue(issue_id, IssueFile(from_=date_from, to=date_to, paper=paper))
+
+
+def default_issue_id(date_from: dt.date | None, date_to: dt.date) -> str:
+    return f"{date_from.isoformat() if date_from else 'start'}_{date_to.isoformat()}"
+
+
+# --- selection → print model -------------------------------------------------------------------
+
+
+class _ImageResolver(Treeprocessor):
+    """Points every <img> at a copy in the issue's files folder; images outside the chamber are dropped."""
+
+    def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None]):
+        super().__init__(md)
+        self.resolve = resolve
+
+    def run(self, root):  # noqa: ANN001, ANN201 - Python-Markdown's signature
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if child.tag == "img":
+                    name = self.resolve(child.get("src", ""))
+                    if name is None:
+                        parent.remove(child)
+                    else:
+                        child.set("src", name)
+        return None
+
+
+class _ImageExtension(Extension):
+    def __init__(self, resolve: Callable[[str], str | None]):
+        super().__init__()
+        self.resolve = resolve
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.treeprocessors.register(_ImageResolver(md, self.resolve), "cp_images", 5)
+
+
+MARKDOWN_EXTENSIONS = [
+    "abbr",
+    "attr_list",
+    "def_list",
+    "footnotes",
+    "md_in_html",
+    "tables",
+    "admonition",
+    "pymdownx.tilde",
+    "pymdownx.betterem",
+]
+# The site's sanitizing rules, minus what paper cannot show (frames, video, form controls).
+NOT_PRINTED = {"iframe", "video", "source", "input", "label"}
+PRINT_TAGS = sanitize.TAGS - NOT_PRINTED
+PRINT_ATTRIBUTES = {tag: attrs for tag, attrs in sanitize.ATTRIBUTES.items() if tag not in NOT_PRINTED}
+
+
+class _Files:
+    """The images an issue prints, copied beside the HTML under short safe names."""
+
+    def __init__(self, issue_id: str, root: Path):
+        self.prefix = f"{issue_id}.files"
+        self.root = root
+        self.files: dict[str, Path] = {}
+        self._names: dict[Path, str] = {}
+
+    def add(self, source: Path) -> str:
+        source = source.resolve()
+        if source not in self._names:
+            name = f"{self.prefix}/{len(self._names) + 1:03d}{source.suffix.lower()}"
+            self._names[source] = name
+            self.files[name] = source
+        return self._names[source]
+
+    def resolver(self, base: Path) -> Callable[[str], str | None]:
+        def resolve(src: str) -> str | None:
+            found = resolve_inside(base, src.split("#")[0].split("?")[0], self.root)
+            if found is None:
+                log.warning(
+                    "image %r (in %s) is not a file inside the chamber folder: left out of the print", src, base
+                )
+                return None
+            return self.add(found)
+
+        return resolve
+
+
+def markdown_html(text: str, base: Path, files: _Files) -> str:
+    """Editor Markdown → print HTML: images copied, anything unsafe removed (no script, no remote frame)."""
+    md = markdown.Markdown(
+        extensions=MARKDOWN_EXTENSIONS + [_ImageExtension(files.resolver(base))],
+        extension_configs={"footnotes": {"UNIQUE_IDS": True}},
+        output_format="html",
+    )
+    return _clean(md.convert(without_comments(text)))
+
+
+def _clean(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=PRINT_TAGS,
+        clean_content_tags={"script", "style", "iframe", "video"},
+        attributes=PRINT_ATTRIBUTES,
+        url_schemes=sanitize.URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def _article(post: Post, index: int, files: _Files) -> Article:
+    html = markdown_html(post.body, post.path.parent, files)
+    cover = files.add(post.cover) if post.cover else None
+    return Article(
+        anchor=f"cp-a{index}",
+        title=post.title,
+        date_zh=format_date(post.date),
+        author=post.meta.author,
+        source=post.meta.source,
+        category=post.category,
+        html=html,
+        # The cover picture heads the article unless the text shows it already.
+        cover=cover if cover and f'src="{cover}"' not in html else None,
+        first_image=cover or next(iter(re.findall(r'<img[^>]*\ssrc="([^"]+)"', html)), None),
+    )
+
+
+def _period_posts(chamber: Chamber, date_from: dt.date | None, date_to: dt.date) -> list[Post]:
+    """Published posts of the period, oldest first (the order of a chronicle)."""
+    posts = [
+        p
+        for p in chamber.posts
+        if p.is_published(chamber.today) and (date_from is None or p.date >= date_from) and p.date <= date_to
+    ]
+    return sorted(posts, key=lambda p: (p.date, p.rel))
+
+
+def _number_text(value: str | None, template: str) -> str | None:
+    """18 → 总第18期; text already written out is kept."""
+    if not value:
+        return None
+    return template.format(value) if value.isdigit() else value
+
+
+def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> PrintIssue:
+    """The print model of one issue. Raises ContentError when it would print no article."""
+    definition = issue.definition
+    info = chamber.info
+    date_to = definition.to or chamber.today
+    date_from = definition.from_
+    files = _Files(issue.id, chamber.folder)
+
+    # The posts: explicit files as listed, categories from the period, in the order the sections give.
+    in_period = _period_posts(chamber, date_from, date_to)
+    order = definition.sections or info.categories
+    chosen: dict[str, list[Post]] = {}
+    for entry in order:
+        if _is_post_ref(entry):
+            post = _find_post(chamber, entry)
+            if post is not None and post.is_published(chamber.today):
+                chosen.setdefault(post.category, []).append(post)
+        else:
+            chosen.setdefault(entry, []).extend(p for p in in_period if p.category == entry)
+
+    all_chosen = [p for posts in chosen.values() for p in posts]
+    lead_post = _find_post(chamber, definition.lead) if definition.lead else None
+    if lead_post is not None and not lead_post.is_published(chamber.today):
+        lead_post = None
+    if lead_post is None and not definition.lead and all_chosen:
+        # Default lead: a pinned post, else the newest with a cover picture, else the newest.
+        newest = sorted(all_chosen, key=lambda p: (p.date, p.rel), reverse=True)
+        lead_post = (
+            next((p for p in newest if p.meta.pin), None) or next((p for p in newest if p.cover), None) or newest[0]
+        )
+    if not all_chosen and lead_post is None:
+        problems = Problems(chamber.folder.parent.parent)
+        where = issue.path or chamber.folder / ISSUES_DIR
+        period = f"{format_date(date_from) if date_from else '开始'} — {format_date(date_to)}"
+        problems.error(
+            where,
+            f"no published post to print in the period {period}",
+            line=issue.doc.line("from_") if issue.doc else None,
+            field="from",
+            expected="widen the period (from/to) or name posts under sections",
+        )
+        raise ContentError(problems.items)
+
+    counter = iter(range(1, 10_000))
+    lead = _article(lead_post, next(counter), files) if lead_post else None
+    sections = []
+    if lead is not None:
+        sections.append(Section("cp-s0", LEAD_SECTION, [lead]))
+    for title, posts in chosen.items():
+        articles = [_article(p, next(counter), files) for p in posts if p is not lead_post]
+        if articles:
+            sections.append(Section(f"cp-s{len(sections)}", title, articles))
+
+    new_members = []
+    if definition.new_members:
+        new_members = [
+            NewMember(m.name, m.position, m.industry)
+            for m in chamber.listed_members
+            if m.joined and (date_from is None or m.joined >= date_from) and m.joined <= date_to
+        ]
+    events = []
+    if definition.events:
+        # Upcoming when the issue comes out: after its period, or after today for a period not over yet.
+        since = min(date_to, chamber.today)
+        events = sorted((item for item in info.plan if item.date > since), key=lambda i: i.date)[:MAX_EVENTS]
+
+    logo = None
+    if info.logo:
+        logo_file = resolve_inside(chamber.folder, info.logo, chamber.folder)
+        logo = files.add(logo_file) if logo_file else None
+    return PrintIssue(
+        id=issue.id,
+        paper=(paper or definition.paper).upper(),
+        masthead=info.newsletter.title or info.name,
+        chamber_name=info.name,
+        number=_number_text(definition.number, "第{}期"),
+        total_number=_number_text(definition.total_number, "总第{}期"),
+        period_zh=f"{format_date(date_from)}—{format_date(date_to)}" if date_from else None,
+        date_zh=format_date(date_to),
+        cover_title=definition.title or (lead_post.title if lead_post else info.name),
+        lead=lead,
+        foreword_html=markdown_html(definition.foreword, chamber.folder, files) if definition.foreword else None,
+        sections=sections,
+        new_members=new_members,
+        events=events,
+        back_cover_html=markdown_html(definition.back_cover, chamber.folder, files) if definition.back_cover else None,
+        address=info.address,
+        phone=info.phone,
+        email=info.email,
+        permit=info.newsletter.permit,
+        logo=logo,
+        frequency=info.newsletter.frequency,
+        color=info.color,
+        files=files.files,
+    )
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(PRINT_THEME),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["zh_date"] = format_date
+    return env
+
+
+def _page_css(paper: str, fonts: PrintFonts, color: str | None) -> str:
+    # The colour was checked as #RRGGBB when chamber.yml was loaded.
+    return fonts_css(fonts) + f"@page {{ size: {paper}; }}\n:root {{ --cp-color: {color or '#8c1c13'}; }}\n"
+
+
+def issue_html(issue: PrintIssue, fonts: PrintFonts) -> str:
+    """The print HTML of an issue (pure: the same model gives the same text)."""
+    template = _environment().get_template("newsletter.html")
+    css = (PRINT_THEME / "print.css").read_text(encoding="utf-8")
+    return template.render(
+        issue=issue, css=css, page_css=_page_css(issue.paper, fonts, issue.color), free_notice=FREE_NOTICE
+    )
+
+
+def _write_files(html: str, files: dict[str, Path], name: str, out_dir: Path) -> Path:
+    """The HTML and its images in `out_dir` (old images of the same name removed first)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    folder = out_dir / f"{name}.files"
+    if folder.exists():
+        shutil.rmtree(folder)
+    for rel, source in files.items():
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+    html_file = out_dir / f"{name}.html"
+    html_file.write_text(html, encoding="utf-8")
+    return html_file
+
+
+def write_issue(
+    chamber: Chamber,
+    issue: Issue,
+    out_dir: Path,
+    *,
+    paper: str | None = None,
+    fonts: PrintFonts | None = None,
+    kept: Path | None = None,
+) -> IssueOutput:
+    """Print one issue: `<out_dir>/<ID>.pdf`, with `<ID>.html` and `<ID>.files/` for a browser preview."""
+    fonts = fonts or find_fonts()
+    model = build_issue(chamber, issue, paper)
+    html_file = _write_files(issue_html(model, fonts), model.files, issue.id, out_dir)
+    info = write_pdf(html_file, out_dir / f"{issue.id}.pdf", root=out_dir, kept=kept)
+    date_to = issue.definition.to or chamber.today
+    return IssueOutput(issue.id, model.number or model.date_zh, date_to, format_date(date_to), model.cover_title, info)
+
+
+# --- the charter -------------------------------------------------------------------------------
+
+
+def write_charter(
+    chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None = None, kept: Path | None = None
+) -> PdfInfo | None:
+    """Print the charter as `<out_dir>/charter.pdf` (None when the chamber has no charter).
+
+    The text, its chapter and article anchors and the adoption facts come from the charter module, the
+    same as the website's charter page; here it gets the newsletter's fonts, page rules and cleaning.
+    """
+    if chamber.charter is None:
+        return None
+    fonts = fonts or find_fonts()
+    document = charter_document(chamber.charter, chamber.info.name)
+    body = _clean(document.html)
+    template = _environment().get_template("charter.html")
+    html = template.render(
+        document=document,
+        chamber_name=chamber.info.name,
+        body=body,
+        css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"),
+        page_css=_page_css("A4", fonts, chamber.info.color),
+    )
+    html_file = _write_files(html, {}, "charter", out_dir)
+    return write_pdf(html_file, out_dir / "charter.pdf", root=out_dir, kept=kept)
+
+
+# --- everything a chamber prints ---------------------------------------------------------------
+
+
+@dataclass
+class Printed:
+    """What `chamber build` printed for one chamber; the site links it (archive page, charter page)."""
+
+    issues: list[IssueOutput] = field(default_factory=list)
+    charter: PdfInfo | None = None
+    warnings: list[Problem] = field(default_factory=list)  # issues left unprinted, and why
+
+
+def print_chamber(
+    chamber: Chamber, issues: list[Issue], out_dir: Path, *, fonts: PrintFonts | None = None, kept: Path | None = None
+) -> Printed:
+    """Print every defined issue into `<out_dir>/newsletter/` and the charter into `<out_dir>/`; PDFs
+    printed before from the same inputs are taken from `kept` (pdf.write_pdf).
+
+    An issue with nothing to print yet (its period is empty or still to come) is left out of the site
+    with a warning instead of stopping the build: an editor may prepare the next issue's file early.
+    """
+    if not issues and chamber.charter is None:
+        return Printed()
+    fonts = fonts or find_fonts()
+    printed = Printed()
+    for issue in issues:
+        try:
+            printed.issues.append(write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts, kept=kept))
+        except ContentError as exc:
+            printed.warnings += [
+                dataclasses.replace(p, message=p.message + "; the issue is not printed yet", severity="warning")
+                for p in exc.problems
+            ]
+    printed.issues.sort(key=lambda o: (o.date, o.id), reverse=True)
+    printed.charter = write_charter(chamber, out_dir, fonts=fonts, kept=kept)
+    if kept is not None and kept.is_dir():  # only what this build printed is kept
+        used = {info.key for info in [o.pdf for o in printed.issues] + [printed.charter] if info is not None}
+        for path in kept.iterdir():
+            if path.stem not in used:
+                path.unlink(missing_ok=True)
+    return printed

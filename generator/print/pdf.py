@@ -1,0 +1,246 @@
+"""The edge to WeasyPrint: CJK font lookup through fontconfig, and print HTML → PDF.
+
+Thin on purpose: what goes on the page is decided in newsletter.py and the theme/print templates.
+Fonts are referred to by their fontconfig family names, so WeasyPrint (Pango) loads the installed faces
+and embeds only the glyphs used (subset). Two faces are used — a serif regular for text and a sans bold
+for headings and emphasis — because every face costs time and memory when the PDF is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+from urllib.parse import quote, unquote, urlparse
+
+from chamberpress.build.cache import package_versions, read_json, tooling_key, write_json
+
+log = logging.getLogger(__name__)
+
+FONT_PACKAGE = "fonts-noto-cjk"
+
+# Preferred families, best first. Any other installed font that covers Simplified Chinese is accepted.
+SERIF_FAMILIES = (
+    "Noto Serif CJK SC",
+    "Source Han Serif SC",
+    "Source Han Serif CN",
+    "思源宋体",
+    "AR PL UMing CN",
+    "FandolSong",
+    "SimSun",
+    "宋体",
+)
+SANS_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "思源黑体",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "SimHei",
+    "黑体",
+)
+PAPER_SIZES = ("A4", "A5")
+
+
+class FontMissing(Exception):
+    """No installed font covers Simplified Chinese: printing would give boxes (tofu) instead of text."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "no Chinese (CJK) font is installed, so the PDF cannot be printed without empty boxes. "
+            f"Install one, e.g. on Debian or Ubuntu: sudo apt-get install {FONT_PACKAGE} "
+            "(then run the command again)"
+        )
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One installed face as fontconfig lists it."""
+
+    family: str
+    style: str
+    file: str
+
+    @property
+    def bold(self) -> bool:
+        return any(word in self.style.lower() for word in ("bold", "black", "heavy"))
+
+
+@dataclass(frozen=True)
+class PrintFonts:
+    """The two families the print stylesheets use (both may be the same family)."""
+
+    serif: str
+    sans: str
+
+
+def list_cjk_faces() -> list[FontFace]:
+    """Every installed face that covers Simplified Chinese, from `fc-list :lang=zh-cn`."""
+    if shutil.which("fc-list") is None:
+        log.warning("fc-list (fontconfig) is not installed: cannot look for Chinese fonts")
+        return []
+    result = subprocess.run(
+        ["fc-list", ":lang=zh-cn", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    faces = []
+    for line in result.stdout.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0]:
+            faces.append(FontFace(*parts))
+    return faces
+
+
+def choose_fonts(faces: list[FontFace]) -> PrintFonts:
+    """The serif (text) and sans (headings) families among the installed CJK faces."""
+    if not faces:
+        raise FontMissing()
+    families = {face.family for face in faces}
+
+    def pick(preferred: tuple[str, ...]) -> str | None:
+        return next((name for name in preferred if name in families), None)
+
+    # Avoid monospaced and non-SC variants when guessing: they print Chinese with the wrong glyph shapes.
+    fallback = sorted(families, key=lambda f: ("Mono" in f, not f.endswith(("SC", "CN")), f))[0]
+    serif = pick(SERIF_FAMILIES) or pick(SANS_FAMILIES) or fallback
+    sans = pick(SANS_FAMILIES) or serif
+    return PrintFonts(serif=serif, sans=sans)
+
+
+@functools.cache
+def _installed_fonts() -> PrintFonts:
+    return choose_fonts(list_cjk_faces())
+
+
+def find_fonts(lister: Callable[[], list[FontFace]] | None = None) -> PrintFonts:
+    """The print fonts; raises FontMissing naming the package to install. `lister` replaces fontconfig."""
+    if lister is not None:
+        return choose_fonts(lister())
+    return _installed_fonts()
+
+
+def fonts_css(fonts: PrintFonts) -> str:
+    """The font rules of the print stylesheet: serif regular for text, sans bold for everything set bold.
+
+    Nothing is ever set in serif bold or in italics, so exactly two faces are embedded.
+    """
+
+    def quoted(name: str) -> str:
+        return '"' + name.replace("\\", "").replace('"', "") + '"'
+
+    serif, sans = quoted(fonts.serif), f"{quoted(fonts.sans)}, {quoted(fonts.serif)}"
+    return (
+        f"@page {{ font-family: {serif}; }}\n"
+        f"html, body {{ font-family: {serif}; font-weight: normal; }}\n"
+        f"h1, h2, h3, h4, h5, h6, b, strong, em, i, th, dt, .sans {{ font-family: {sans}; font-weight: bold; }}\n"
+        "em, i, cite, var, dfn, address { font-style: normal; }\n"
+    )
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    path: Path
+    pages: int
+    size: int
+    key: str | None = None  # what it was printed from (print_key), when it is kept for later builds
+
+
+# The address the print HTML and its images are read at, whatever folder they are in: WeasyPrint names each
+# image in the PDF after its URL, and the folder is a new temporary one at every build, which made every
+# PDF differ from the one before though nothing in it had changed.
+PRINT_ROOT = "/chamber-print/"
+
+
+def _fetcher(root: Path):
+    """A URL fetcher that reads local files below `root` (at PRINT_ROOT) and nothing else (no request to any
+    host)."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = root.resolve()
+
+    class LocalFetcher(URLFetcher):
+        def fetch(self, url: str, headers=None):  # noqa: ANN001 - WeasyPrint's signature
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme != "file" or not parsed.path.startswith(PRINT_ROOT):
+                raise ValueError(f"refusing to load {url}: only files of the chamber are printed")
+            path = (allowed / unquote(parsed.path[len(PRINT_ROOT) :])).resolve()
+            if not path.is_relative_to(allowed):
+                raise ValueError(f"refusing to load {path}: outside {allowed}")
+            return super().fetch(path.as_uri(), headers)
+
+    return LocalFetcher()
+
+
+def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = None) -> PdfInfo:
+    """Render the print HTML file (with its images below `root`) into the PDF `target`; the same HTML and
+    images give the same bytes.
+
+    With `kept` (a folder under .cache/), a PDF printed before from the same HTML, images, fonts and
+    engine is copied from there instead (WeasyPrint takes ~1 s an issue; the charter and every issue were
+    printed again at every build)."""
+    key = print_key(html_file) if kept is not None else None
+    if kept is not None:
+        pdf, facts = kept / f"{key}.pdf", read_json(kept / f"{key}.json")
+        with contextlib.suppress(OSError):
+            if isinstance(facts.get("pages"), int) and pdf.stat().st_size == facts.get("size"):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(pdf, target)
+                return PdfInfo(target, facts["pages"], target.stat().st_size, key)
+    from weasyprint import HTML
+
+    base = "file://" + PRINT_ROOT + quote(html_file.resolve().relative_to(root.resolve()).as_posix())
+    document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base, url_fetcher=_fetcher(root)).render()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    document.write_pdf(target)
+    log.info("%s: %d pages", target, len(document.pages))
+    info = PdfInfo(target, len(document.pages), target.stat().st_size, key)
+    if kept is not None:
+        try:
+            kept.mkdir(parents=True, exist_ok=True)
+            temporary = kept / f"{key}.{os.getpid()}.tmp"
+            shutil.copyfile(target, temporary)
+            os.replace(temporary, kept / f"{key}.pdf")  # whole or not at all: other builds may read it
+            write_json(kept / f"{key}.json", {"pages": info.pages, "size": info.size})
+        except OSError as exc:  # a PDF that cannot be kept only costs time
+            log.warning("printed PDF not kept: %s", exc)
+    return info
+
+
+def print_key(html_file: Path) -> str:
+    """What a PDF is made from: the print HTML, the files of its folder `<name>.files/` (the only ones it
+    refers to), the installed Chinese fonts (files, sizes, dates) and the versions of the engine and
+    the generator."""
+    digest = hashlib.sha256(tooling_key().encode())
+    digest.update(package_versions("weasyprint", "pydyf", "fonttools").encode())
+    digest.update(_fonts_key().encode())
+    digest.update(html_file.read_bytes())
+    folder = html_file.with_name(f"{html_file.stem}.files")
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(
+                f"\n{path.relative_to(folder).as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest()
+            )
+    return digest.hexdigest()
+
+
+@functools.cache
+def _fonts_key() -> str:
+    lines = []
+    for face in list_cjk_faces():
+        with contextlib.suppress(OSError):
+            info = os.stat(face.file)
+            lines.append(f"{face.family}\0{face.style}\0{face.file}\0{info.st_size}\0{info.st_mtime_ns}\n")
+    return "".join(sorted(lines))

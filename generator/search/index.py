@@ -1,0 +1,537 @@
+"""Site search: a chunked static index (Pagefind, extended build: it segments Chinese) of the finished site.
+
+Pagefind splits the index into small chunks, so a reader's first search fetches only the chunks for the
+words typed (well under 1 MB for thousands of posts; see bench/RESULTS.md). It indexes only the elements
+marked `data-pagefind-body`: the article of each page (`mark_indexed`, whatever template drew it), never
+navigation, footers, the home page or news listings. Drafts and scheduled posts are never built, so they
+are never indexed; pages show public member fields only, so the index holds no other.
+
+A large site's index is made in bundles: the chamber's own pages with the member profiles, the posts of
+each of the last three years with posts (of each quarter, in a year of QUARTERS_FROM posts or more), the
+earlier posts. The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
+small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
+are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the spare copy of
+the site being written is left there, one that reads as in the published site is copied from it, and only
+the others are indexed, by INDEXERS indexer processes (indexer.py; kept for the next index this process
+makes: `--all` makes one per chamber). A site under SPLIT_FROM pages is one bundle.
+
+The indexer is handed only what it reads of a page (`indexed_part`): the article, with the page's title
+and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a third of the
+indexer's time, and a bundle's key is made of what it reads, not of menus it never looks at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import queue
+import re
+import stat
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from chamberpress.build.cache import read_json, write_json
+from chamberpress.search.indexer import IndexerError, lent_indexer, warm_up
+from chamberpress.markup import front_matter
+from chamberpress.build.output import remove_others, write_if_changed
+from chamberpress.paths import stays_inside
+
+log = logging.getLogger(__name__)
+
+INDEX_DIR = "pagefind"  # the index and its script, at the site root
+SEARCH_PAGE = "search.md"  # the search page (theme/material/search.html), where the header form leads
+# Parts of indexed pages that are not text to find: heading permalinks (¶), a profile's link back to the
+# directory (in every profile). A post's links back to the news and to the previous and next posts are
+# <nav> elements, which Pagefind leaves out by itself.
+EXCLUDE_SELECTORS = ".headerlink, .cp-profile__back"
+BUNDLES_FILE = "bundles.json"  # in INDEX_DIR: the bundles the search page merges into the one found there
+RECENT_YEARS = 3  # years of posts with a bundle each; earlier posts share one
+QUARTERS_FROM = 500  # a recent year with this many posts has a bundle per quarter instead (an edit
+# then indexes ~130+ posts again, not ~500+; each bundle adds a file or two
+# to a reader's first search)
+INDEXERS = 2  # indexer processes at once (see _queue)
+SPLIT_FROM = 1000  # indexed pages from which the index is made in bundles
+# What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
+# to it (a set of pages none of which is marked would be indexed whole, menus and all).
+MARKER = b"<article data-pagefind-body"
+ARTICLE_TAG = re.compile(rb"<(/?)article\b")
+HTML_TAG = re.compile(rb"<html\b[^>]*>")
+TITLE = re.compile(rb"<title>.*?</title>", re.S)
+POST_PATH = re.compile(r"news/(\d{4})/(?:(\d{2})/)?")
+MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
+# The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
+# news listings draw their excerpts in other elements, so they never match.
+ARTICLE = re.compile(r'<article class="md-content__inner\b')
+
+
+class SearchIndexError(RuntimeError):
+    """The indexer failed; the site is not put in place without its search."""
+
+
+def without_material_search(files: Files, config: MkDocsConfig) -> Files:
+    """Leave Material's own search (lunr, its language packs, its worker) out of a site that does not use it."""
+    if "material/search" in config.plugins or "search" in config.plugins:
+        return files
+    for file in [f for f in files if f.src_uri.startswith(MATERIAL_SEARCH_ASSETS)]:
+        files.remove(file)
+    return files
+
+
+def mark_indexed(html: str, *, homepage: bool, meta: dict) -> str:
+    """The page with its article marked for the index, unless it is the home page or opts out
+    (front matter `search: {exclude: true}`, as Material's search plugin reads it)."""
+    if homepage or (meta.get("search") or {}).get("exclude"):
+        return html
+    return ARTICLE.sub('<article data-pagefind-body class="md-content__inner', html, count=1)
+
+
+def search_page_markdown() -> str:
+    return front_matter(
+        {"title": "搜索", "template": "search.html", "search": {"exclude": True}, "hide": ["navigation", "toc"]}
+    )
+
+
+def warm_up_indexers(count: int = INDEXERS, language: str = "zh") -> None:
+    """Start `count` of the processes the next index takes, in the background (indexer.warm_up): a build
+    that is to be indexed calls this where it leaves a core idle. Without the indexer, nothing is started
+    (the index reports it)."""
+    try:
+        executable = _executable()
+    except SearchIndexError:
+        return
+    warm_up(executable, language=language, exclude_selectors=[EXCLUDE_SELECTORS], count=count)
+
+
+def _executable() -> Path:
+    # The extended build segments Chinese (and Japanese) into words; the plain build does not.
+    try:
+        from pagefind_bin_extended import get_executable
+
+        return get_executable()
+    except (ImportError, FileNotFoundError) as exc:
+        raise SearchIndexError(
+            "the search indexer is missing: pip install 'pagefind[extended]' "
+            f"(it is a dependency of this project: pip install -e .) [{exc}]"
+        ) from None
+
+
+def _indexer_version() -> str:
+    try:
+        return version("pagefind_bin_extended")
+    except PackageNotFoundError:
+        return str(_executable())
+
+
+def indexed_part(page: bytes) -> bytes | None:
+    """What the indexer reads of a page marked for it, as a page of its own: the marked article, the page's
+    `<html>` tag (its language) and `<title>` (Pagefind's title where the article has no h1); None for a
+    page not marked. Pagefind also reads data-pagefind-* attributes and the first h1 anywhere on a page: our
+    templates put none outside the article (a test indexes a built site both ways and compares the bytes).
+    An article whose end cannot be found is handed over whole."""
+    start = page.find(MARKER)
+    if start < 0:
+        return None
+    depth = 0
+    for tag in ARTICLE_TAG.finditer(page, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = page.find(b">", tag.end()) + 1
+            break
+    else:
+        return page
+    html = HTML_TAG.search(page, 0, start)
+    title = TITLE.search(page, 0, start)
+    return b"".join(
+        (
+            b"<!doctype html>",
+            html.group() if html else b"<html>",
+            b'<head><meta charset="utf-8">',
+            title.group() if title else b"",
+            b"</head><body>",
+            page[start:end],
+            b"</body></html>",
+        )
+    )
+
+
+# What the indexer reads of a page, known without reading it again: (the page's size, the digest of its
+# indexed part or None for a page not marked, that part's length). Made by the processes that draw the
+# pages, as they write them (page_digest); a page whose size is no longer the one given is read again.
+Digest = tuple[int, "str | None", int]
+Known = dict[str, Digest]  # page (path in the site) → its Digest
+
+
+@dataclass(frozen=True)
+class Bundle:
+    name: str  # "site" (all in one), or "chamber", "news-2026" (or "news-2026-q4"), "news-earlier"
+    pages: tuple[str, ...]  # its pages, by path in the site, in a fixed order
+    key: str  # what its index is made from: what the indexer reads of those pages, its options
+    documents: tuple[bytes, ...] = field(default=(), repr=False, compare=False)  # that, page by page
+    sources: tuple[str, ...] = field(default=(), repr=False, compare=False)  # the pages' files (read_documents)
+    length: int = field(default=0, repr=False, compare=False)  # the bytes the indexer reads, all pages
+
+
+def page_digest(path: str) -> Digest | None:
+    """What `Known` holds of the page at `path` (None if there is no such file)."""
+    try:
+        with open(path, "rb") as handle:
+            page = handle.read()
+    except OSError:
+        return None
+    document = indexed_part(page)
+    if document is None:
+        return len(page), None, 0
+    return len(page), _digest(document), len(document)
+
+
+def _digest(document: bytes) -> str:
+    return hashlib.blake2b(document, digest_size=16).hexdigest()
+
+
+def read_documents(bundle: Bundle) -> Bundle:
+    """The bundle with what the indexer reads of each page (a plan knows only their digests)."""
+    if bundle.documents or not bundle.pages:
+        return bundle
+    documents = []
+    for source in bundle.sources:
+        with open(source, "rb") as handle:
+            document = indexed_part(handle.read())
+        documents.append(document if document is not None else b"")
+    return replace(bundle, documents=tuple(documents))
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    pages: int  # pages indexed
+    files: int
+    bytes: int
+    seconds: float
+    indexed: tuple[str, ...] = ()  # bundles indexed by this build
+    reused: tuple[str, ...] = ()  # bundles copied from the published site
+    kept: tuple[str, ...] = ()  # bundles the index folder held already (the spare site's, see index_site)
+    record: dict = field(default_factory=dict, repr=False)  # what to save once the site is published
+    replaced: dict = field(default_factory=dict, repr=False)  # what the site it replaces holds (its record)
+    html_pages: int = 0  # the site's HTML pages, indexed or not
+
+
+def bundle_name(page: str, recent_years: set[str], quartered: set[str] = frozenset()) -> str:
+    """The bundle a page (its path in the site) is indexed in, in a site large enough for bundles:
+    `quartered` are the recent years indexed by quarter."""
+    post = POST_PATH.match(page)
+    if not post:
+        return "chamber"
+    year, month = post.groups()
+    if year not in recent_years:
+        return "news-earlier"
+    if year in quartered and month:
+        return f"news-{year}-q{(int(month) + 2) // 3}"
+    return f"news-{year}"
+
+
+def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
+    """The site's marked pages, in bundles: the chamber's own pages and members first (the search page
+    loads that bundle and merges the others), then posts, newest year first; one bundle ("site") for a
+    site under SPLIT_FROM pages."""
+    return [read_documents(bundle) for bundle in _plan(site_dir, language)[0]]
+
+
+def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[list[Bundle], int]:
+    """plan_bundles without the documents (read_documents reads those of the bundles to index), and the
+    number of HTML pages of the site, marked or not. A page in `known` at the size given is not read."""
+    paths: list[tuple[str, str]] = []
+    _html_files(os.fspath(site_dir), "", paths, skip=INDEX_DIR)
+    known = known or {}
+
+    def seen(rel: str, path: str) -> Digest | None:
+        given = known.get(rel)
+        if given is not None:
+            try:
+                if os.stat(path).st_size == given[0]:
+                    return given
+            except OSError:
+                return None
+        return page_digest(path)
+
+    # One loop: the pages were just written (memory, or the page cache), and a pool of threads cost more
+    # in handing out 5,000 small jobs than it saved (0.26 s against 0.14 s for a large chamber).
+    pages: list[tuple[str, str, str, int]] = []  # marked pages: path in the site, file, digest, length
+    for rel, path in paths:
+        found = seen(rel, path)
+        if found is not None and found[1] is not None:
+            pages.append((rel, path, found[1], found[2]))
+    posts_by_year = Counter(m.group(1) for rel, *_ in pages if (m := POST_PATH.match(rel)))
+    recent = set(sorted(posts_by_year)[-RECENT_YEARS:])
+    quartered = {year for year in recent if posts_by_year[year] >= QUARTERS_FROM}
+    grouped: dict[str, list[tuple[str, str, str, int]]] = {}
+    for page in pages:
+        name = bundle_name(page[0], recent, quartered) if len(pages) >= SPLIT_FROM else "site"
+        grouped.setdefault(name, []).append(page)
+    # Posts newest first ("news-2026-q4" before "news-2026-q3" before "news-2025"), the earlier ones last.
+    posts = sorted((n for n in grouped if n.startswith("news-") and n != "news-earlier"), reverse=True)
+    order = ["site", "chamber", *posts, "news-earlier"]
+    settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
+    bundles = []
+    for name in (n for n in order if n in grouped):
+        key = hashlib.sha256(f"{settings}\0{name}\n".encode())
+        for rel, _, digest, _ in grouped[name]:
+            key.update(f"{rel}\0{digest}\n".encode())
+        bundles.append(
+            Bundle(
+                name,
+                tuple(rel for rel, *_ in grouped[name]),
+                key.hexdigest(),
+                sources=tuple(path for _, path, *_ in grouped[name]),
+                length=sum(length for *_, length in grouped[name]),
+            )
+        )
+    return bundles, len(paths)
+
+
+def _html_files(folder: str, rel: str, found: list[tuple[str, str]], *, skip: str | None = None) -> None:
+    """Add (path in the site, path) of each HTML file under `folder` (`rel` in the site), a folder's own
+    files first, names in order; `skip` is a folder of the top left out. A site is ~6,000 folders (a page
+    is a folder's index.html): listed with one call each, the paths made as they are found."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    folders = []
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name != skip:
+                folders.append(entry)
+        elif entry.name.endswith(".html") and not entry.is_dir():
+            found.append((rel + entry.name, entry.path))
+    for entry in folders:
+        _html_files(entry.path, f"{rel}{entry.name}/", found)
+
+
+def index_site(
+    site_dir: Path,
+    *,
+    index_dir: Path | None = None,
+    language: str = "zh",
+    published: Path | None = None,
+    record: Path | None = None,
+    spare_record: Path | None = None,
+    known: Known | None = None,
+) -> SearchIndex:
+    """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`). Raises
+    SearchIndexError.
+
+    `index_dir` may hold an earlier index: it ends up holding exactly the new one, and a file already
+    there with the right bytes is not written again (the site is built onto a spare copy, output.py).
+    `spare_record` says which bundles it holds (the spare's index, as published two builds ago): those
+    whose pages are unchanged stay as they are, unread. `published` is the index of the site now published
+    and `record` the file that tells which bundles it holds (cache.search_record): other bundles whose pages
+    are unchanged are copied from there. Both records are removed here (those sites are about to change)
+    and written again by `save_record` once the new site is published. The bundles still to index are
+    taken, largest first, by up to INDEXERS indexers as each is free; each bundle is put in place as soon
+    as it is made, while the others are copied.
+
+    Pagefind numbers pages in the order it reads them, so each bundle's pages are handed to it one by one in
+    a fixed order (Indexer.index_pages): the same pages always give the same index, whatever file system
+    and whichever process wrote them. `language` is for the
+    benchmark (which measures the cost of segmenting Chinese against "en"). `known`: what the processes
+    that drew the pages found the indexer reads of each (the pages are then read only where a bundle is
+    indexed, by the thread that hands it to an indexer).
+    """
+    started = time.perf_counter()
+    index_dir = index_dir or site_dir / INDEX_DIR
+    bundles, html_pages = _plan(site_dir, language, known)
+    if not bundles:
+        raise SearchIndexError(f"search indexing failed: no page of {site_dir} is marked for the index")
+    previous = read_json(record) if published is not None else {}
+    present = read_json(spare_record) if spare_record is not None and index_dir.is_dir() else {}
+    for stale in (record, spare_record):
+        if stale is not None:
+            stale.unlink(missing_ok=True)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    # The first bundle sits at the top of the index folder (where the search page looks) with the search
+    # code; the others in folders of their own, with their index only. A bundle is taken only from where
+    # it would go now.
+    folders = {bundle.name: "" if position == 0 else bundle.name for position, bundle in enumerate(bundles)}
+
+    def recorded(bundle: Bundle, holds: dict) -> dict | None:
+        old = holds.get(bundle.name)
+        same = (
+            isinstance(old, dict)
+            and old.get("key") == bundle.key
+            and old.get("folder") == folders[bundle.name]
+            and _listed(old.get("files"))
+        )
+        return old if same else None
+
+    files: dict[str, dict[str, int]] = {}  # each bundle's files (path in its folder → size)
+    kept = [
+        b.name
+        for b in bundles
+        if (old := recorded(b, present)) is not None and _holds(index_dir / folders[b.name], old["files"])
+    ]
+    for name in kept:
+        files[name] = present[name]["files"]
+    to_copy = [b for b in bundles if b.name not in kept and recorded(b, previous)]
+    to_index = [b for b in bundles if b.name not in kept and b not in to_copy]
+    reused: list[str] = []
+    with ThreadPoolExecutor(max_workers=INDEXERS) as pool:  # bundles are copied meanwhile
+
+        def index(some: list[Bundle]) -> list:
+            waiting = _queue(some)
+            return [
+                pool.submit(_index_from, waiting, language, index_dir, folders) for _ in range(min(INDEXERS, len(some)))
+            ]
+
+        indexing = index(to_index)
+        late = []  # not as recorded: indexed after all
+        for bundle in to_copy:
+            listed = previous[bundle.name]["files"]
+            if _copy_bundle(published / folders[bundle.name], index_dir / folders[bundle.name], listed):
+                reused.append(bundle.name)
+                files[bundle.name] = listed
+            else:
+                late.append(bundle)
+        indexing += index(late)
+        for job in indexing:
+            files.update(job.result())
+    to_index += late
+
+    # Whatever else the folder holds (bundles and files of an earlier index) goes; bundles.json lists the
+    # merged bundles.
+    saved = {b.name: {"key": b.key, "folder": folders[b.name], "files": files[b.name]} for b in bundles}
+    wanted = {os.path.normpath(os.path.join(folders[b.name], rel)) for b in bundles for rel in files[b.name]}
+    remove_others(index_dir, wanted | {BUNDLES_FILE})
+    write_if_changed(index_dir / BUNDLES_FILE, json.dumps({"merge": [b.name for b in bundles[1:]]}).encode())
+    result = SearchIndex(
+        pages=sum(len(b.pages) for b in bundles),
+        files=sum(len(s["files"]) for s in saved.values()) + 1,
+        bytes=sum(sum(s["files"].values()) for s in saved.values()),
+        seconds=time.perf_counter() - started,
+        indexed=tuple(b.name for b in bundles if b in to_index),
+        reused=tuple(b.name for b in bundles if b.name in reused),
+        kept=tuple(b.name for b in bundles if b.name in kept),
+        record=saved,
+        replaced=previous,
+        html_pages=html_pages,
+    )
+    log.info(
+        "search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",
+        result.pages,
+        len(bundles),
+        ", ".join(result.indexed) or "none",
+        ", ".join(result.reused) or "none",
+        ", ".join(result.kept) or "none",
+        result.bytes / 1024,
+        result.seconds,
+    )
+    return result
+
+
+def _listed(files: object) -> bool:
+    """Whether a record's file list is one to follow: paths inside the bundle's folder, with sizes."""
+    return (
+        isinstance(files, dict)
+        and bool(files)
+        and all(isinstance(rel, str) and isinstance(size, int) and stays_inside(rel) for rel, size in files.items())
+    )
+
+
+def _holds(folder: Path, files: dict[str, int]) -> bool:
+    """Whether `folder` holds these files (path → size), each a plain file (never a link) of that size."""
+    try:
+        for rel, size in files.items():
+            found = os.lstat(folder / rel)
+            if not stat.S_ISREG(found.st_mode) or found.st_size != size:
+                return False
+    except OSError:
+        return False
+    return True
+
+
+def save_record(record: Path, index: SearchIndex, spare_record: Path | None = None) -> None:
+    """Remember which bundles the site just published holds (see index_site); and, in `spare_record`, which
+    the site it replaced holds, where that one is now the spare."""
+    write_json(record, index.record)
+    if spare_record is not None and index.replaced:
+        write_json(spare_record, index.replaced)
+
+
+def _copy_bundle(source: Path, target: Path, files: dict[str, int]) -> bool:
+    """Copy a published bundle's files (as recorded: path → size) into `target`, writing only those that
+    differ; False if any is missing or not the size recorded (the published site was changed by hand):
+    the bundle is then indexed, and what was copied of it written over or removed."""
+    if not _holds(source, files):
+        return False
+    try:
+        _put_in_place({rel: (source / rel).read_bytes() for rel in files}, target, merged=False)
+    except OSError:
+        return False
+    return True
+
+
+def _queue(bundles: list[Bundle]) -> queue.SimpleQueue[Bundle]:
+    """The bundles to index, the most work first (the text the indexer reads, and a file to write per
+    page: a member's page is a fifth of a post's text), taken one at a time by whichever indexer is free.
+    Shared out in advance by that estimate, one indexer of a large chamber's first build sat idle for the
+    last 0.4 s; taken as they come, the last bundles are the smallest and both finish together."""
+
+    def work(bundle: Bundle) -> int:
+        return bundle.length + 1000 * len(bundle.pages)
+
+    waiting: queue.SimpleQueue[Bundle] = queue.SimpleQueue()
+    for bundle in sorted(bundles, key=work, reverse=True):
+        waiting.put(bundle)
+    return waiting
+
+
+def _index_from(
+    waiting: queue.SimpleQueue[Bundle], language: str, index_dir: Path, folders: dict[str, str]
+) -> dict[str, dict[str, int]]:
+    """Index bundles taken from `waiting` until none is left, one after another, by one indexer process,
+    and put each in its folder of `index_dir` as soon as it is made; returns each bundle's files (path →
+    size)."""
+    made: dict[str, dict[str, int]] = {}
+    try:
+        with lent_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
+            while True:
+                try:
+                    bundle = waiting.get_nowait()
+                except queue.Empty:
+                    return made
+                # Handed over page by page in the bundle's order: the same pages give the same index,
+                # whatever file system the site is built on.
+                bundle = read_documents(bundle)
+                indexed, files = indexer.index_pages(list(zip(bundle.pages, bundle.documents)))
+                if indexed != len(bundle.pages):
+                    raise SearchIndexError(
+                        f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
+                        f"of bundle {bundle.name} were indexed"
+                    )
+                made[bundle.name] = _put_in_place(
+                    files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name])
+                )
+    except IndexerError as exc:
+        raise SearchIndexError(f"search indexing failed {exc}") from None
+
+
+def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:
+    """Write a bundle's index files into its folder of the index, only those that differ; returns them
+    (path → size). A merged bundle is read by the search code of the first: its own copies of the
+    scripts, styles and WebAssembly (half a megabyte) would never be fetched, and are left out."""
+    kept = {rel: data for rel, data in files.items() if not merged or _is_index_part(rel)}
+    for parent in {(folder / rel).parent for rel in kept}:  # a few folders for thousands of files
+        parent.mkdir(parents=True, exist_ok=True)
+    for rel in sorted(kept):
+        write_if_changed(folder / rel, kept[rel])
+    return {rel: len(data) for rel, data in kept.items()}
+
+
+def _is_index_part(rel: str) -> bool:
+    """A file of the index itself (its entry file, metadata, chunks and fragments), not of the search code."""
+    return "/" in rel or rel == "pagefind-entry.json" or rel.endswith(".pf_meta")

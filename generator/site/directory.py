@@ -1,0 +1,393 @@
+"""The member pages as pure functions of the model: the directory, one profile per listed member, and the
+leadership and organisation page (组织架构).
+
+Only listed members are ever passed in, and only published fields are read (profiles through
+`Member.public_fields()`), so nothing private can reach a page. Member text is escaped; the lists are raw HTML so that a roster of thousands of members
+costs no Markdown parsing. Links inside raw HTML are not rewritten by MkDocs: they are written for
+directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles at `members/<slug>/`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from chamberpress.content.chamber import ChamberInfo
+from chamberpress.chinese import pinyin_key
+from chamberpress.markup import front_matter, html_text, md_text, plain_title
+from chamberpress.content.members import LABELS, Member
+from chamberpress.search.segmenter import segmenter
+
+log = logging.getLogger(__name__)
+
+MEMBERS_DIR = "members"
+ORGANIZATION_PAGE = "organization.md"
+ORDINARY_POSITIONS = ("会员", "普通会员", "会员单位", "一般会员")
+NO_INDUSTRY = "其他"
+RESERVED_SLUGS = {"index", "logos"}
+# Legal-form endings add nothing to a URL: 安徽信达建筑有限公司 → anhui-xinda-jianzhu.
+LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司")
+SLUG_WORDS = 8  # words kept in a profile's URL name
+CHART_NAMES = 6  # an organisation chart box lists this many names, then "等 N 人"
+
+
+# Name → pinyin sort key: pypinyin costs most of a large directory's time (~0.1 ms a name). Kept between
+# builds with KNOWN_SLUGS.
+KNOWN_READINGS: dict[str, str] = {}
+
+
+def reading(text: str) -> str:
+    """The pinyin sort key, computed once per name."""
+    known = KNOWN_READINGS.get(text)
+    if known is None:
+        known = KNOWN_READINGS[text] = pinyin_key(text)
+    return known
+
+
+def _initial(text: str) -> str:
+    """The A–Z letter a name is filed under; # for names that do not start with a letter or a hanzi."""
+    letter = reading(text)[:1].upper()
+    return letter if "A" <= letter <= "Z" else "#"
+
+
+def _by_name(members: list[Member]) -> list[Member]:
+    return sorted(members, key=lambda m: (reading(m.name), m.name))
+
+
+def is_leader(member: Member) -> bool:
+    """Holds a position above an ordinary member (会长 … 理事)."""
+    return bool(member.position) and member.position not in ORDINARY_POSITIONS
+
+
+def load_dictionaries() -> None:
+    """Load what naming members needs (the segmenter's and pypinyin's dictionaries) ahead of use."""
+    segmenter()
+    _pinyin_word("会")
+
+
+# Member name → URL name, as member_slug made it: segmenting and pinyin cost ~0.2 ms a name plus the
+# segmenter's dictionary (segmenter.py). The plugin keeps these between builds (SLUG_MEMO under .cache/).
+KNOWN_SLUGS: dict[str, str] = {}
+
+
+def member_slug(name: str) -> str:
+    """A stable URL name from the company name alone: pinyin by word, legal form dropped.
+
+    安徽信达建筑有限公司 → 安徽/信/达/建筑 → anhui-xinda-jianzhu: single characters next to each other
+    (usually a brand, 信达) make one word.
+    """
+    known = KNOWN_SLUGS.get(name)
+    if known is None:
+        known = KNOWN_SLUGS[name] = _member_slug(name)
+    return known
+
+
+def _member_slug(name: str) -> str:
+    core = name.strip()
+    for suffix in LEGAL_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    words: list[str] = []
+    singles = ""
+
+    def flush() -> None:
+        nonlocal singles
+        if singles:
+            words.append(_pinyin_word(singles))
+            singles = ""
+
+    for token in segmenter().cut(core, HMM=False):
+        if re.fullmatch(r"[\u3400-\u9fff]", token):
+            singles += token
+            continue
+        flush()
+        if re.fullmatch(r"[\u3400-\u9fff]+", token):
+            words.append(_pinyin_word(token))
+        elif re.fullmatch(r"[A-Za-z0-9]+", token):
+            words.append(token.lower())
+    flush()
+    return "-".join(w for w in words[:SLUG_WORDS] if w) or "member"
+
+
+@lru_cache(maxsize=65536)
+def _pinyin_word(text: str) -> str:
+    """A word's pinyin, lower case, without tones. Kept: a roster repeats its place and trade words from
+    name to name (安徽, 建筑 …), and pypinyin costs ~0.05 ms a word."""
+    from pypinyin import Style, lazy_pinyin
+
+    return "".join(re.sub(r"[^a-z]", "", s.lower().replace("ü", "v")) for s in lazy_pinyin(text, style=Style.NORMAL))
+
+
+def profile_slugs(members: list[Member]) -> dict[str, str]:
+    """Member name → URL name, unique: on a collision the names sort by code point and get -2, -3 …"""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for member in members:
+        by_slug[member_slug(member.name)].append(member.name)
+    slugs: dict[str, str] = {}
+    taken = set(by_slug)
+    for slug, names in by_slug.items():
+        for index, name in enumerate(sorted(names)):
+            candidate = slug
+            if index > 0 or slug in RESERVED_SLUGS:
+                number = 2
+                while f"{slug}-{number}" in taken:
+                    number += 1
+                candidate = f"{slug}-{number}"
+            taken.add(candidate)
+            slugs[name] = candidate
+    return slugs
+
+
+def profile_path(slug: str) -> str:
+    return f"{MEMBERS_DIR}/{slug}.md"
+
+
+def logo_docs_path(member: Member, slug: str) -> str | None:
+    """Where a member's logo sits in the site: as it is under assets/, else members/logos/<slug>.<ext>."""
+    if not member.logo:
+        return None
+    if member.logo.startswith("assets/"):
+        return member.logo
+    return f"{MEMBERS_DIR}/logos/{slug}{PurePosixPath(member.logo).suffix.lower()}"
+
+
+def _by_rank(members: list[Member]) -> list[tuple[str, list[Member]]]:
+    """Leaders grouped by position, highest first, by pinyin within a position."""
+    groups: dict[str, list[Member]] = {}
+    for member in sorted((m for m in members if is_leader(m)), key=lambda m: (m.rank, reading(m.name), m.name)):
+        groups.setdefault(member.position, []).append(member)
+    return list(groups.items())
+
+
+def _link(member: Member, slugs: dict[str, str], prefix: str) -> str:
+    return f'<a href="{prefix}{slugs[member.name]}/">{html_text(member.name)}</a>'
+
+
+def _leaders_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
+    lines = ['<div class="cp-leaders">']
+    for position, holders in _by_rank(members):
+        lines.append(f'<section class="cp-leaders__rank"><h3>{html_text(position)}</h3><ul>')
+        for m in holders:
+            contact = f' <span class="cp-leader__contact">{html_text(m.contact)}</span>' if m.contact else ""
+            lines.append(f'<li class="cp-leader">{_link(m, slugs, "")}{contact}</li>')
+        lines.append("</ul></section>")
+    lines.append("</div>")
+    return lines
+
+
+def _search_text(member: Member) -> str:
+    return " ".join(v for v in (member.name, member.industry, member.hometown) if v)
+
+
+def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
+    groups: dict[str, list[Member]] = defaultdict(list)
+    for member in members:
+        groups[member.industry or NO_INDUSTRY].append(member)
+    order = sorted(groups, key=lambda i: (i == NO_INDUSTRY, reading(i), i))
+    lines = ['<div id="member-list" class="cp-member-list">']
+    for number, industry in enumerate(order, start=1):
+        group = _by_name(groups[industry])
+        lines.append(
+            f'<section class="cp-industry" id="industry-{number}">'
+            f"<h3>{html_text(industry)} <small>{len(group)} 家</small></h3><ul>"
+        )
+        for m in group:
+            position = m.position if is_leader(m) else ""
+            meta = " · ".join(html_text(v) for v in (position, m.contact, m.hometown) if v)
+            meta_html = f' <span class="cp-member__meta">{meta}</span>' if meta else ""
+            lines.append(
+                f'<li class="cp-member" data-search="{html_text(_search_text(m))}">'
+                f"{_link(m, slugs, '')}{meta_html}</li>"
+            )
+        lines.append("</ul></section>")
+    lines.append("</div>")
+    return lines
+
+
+def _az_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
+    letters: dict[str, list[Member]] = defaultdict(list)
+    for member in members:
+        letters[_initial(member.name)].append(member)
+    order = sorted(letters, key=lambda c: (c == "#", c))
+    bar = " ".join(f'<a href="#az-{"other" if c == "#" else c}">{c}</a>' for c in order)
+    lines = [f'<nav class="cp-az-letters" aria-label="拼音首字母">{bar}</nav>', '<div class="cp-az">']
+    for letter in order:
+        anchor = "other" if letter == "#" else letter
+        names = _by_name(letters[letter])
+        items = "".join(f"<li>{_link(m, slugs, '')}</li>" for m in names)
+        lines.append(f'<section class="cp-az__letter" id="az-{anchor}"><h3>{letter}</h3><ul>{items}</ul></section>')
+    lines.append("</div>")
+    return lines
+
+
+def directory_markdown(members: list[Member], slugs: dict[str, str]) -> str:
+    """members/index.md: the count, leadership by rank, every member by industry (filterable), A–Z."""
+    parts = [
+        front_matter({"title": "会员名录"}),
+        "# 会员名录\n",
+        f'<p class="cp-member-count">本会共有会员 <strong>{len(members)}</strong> 家。</p>\n',
+    ]
+    if not members:
+        return "".join(parts) + "暂无公开的会员信息。\n"
+    if any(is_leader(m) for m in members):
+        parts += ["## 领导班子\n", "\n".join(_leaders_html(members, slugs)) + "\n"]
+    parts += [
+        "## 全部会员\n",
+        '<div class="cp-member-filter">\n'
+        '<label for="member-filter">筛选会员</label>\n'
+        '<input id="member-filter" type="search" placeholder="输入名称、行业或籍贯" '
+        'autocomplete="off" aria-controls="member-list">\n'
+        f'<p class="cp-member-filter__status" aria-live="polite" data-total="{len(members)}"></p>\n'
+        "</div>\n",
+        "\n".join(_industry_html(members, slugs)) + "\n",
+        "## 拼音索引\n",
+        "\n".join(_az_html(members, slugs)) + "\n",
+    ]
+    return "\n".join(parts)
+
+
+def _phone_links(text: str) -> str:
+    """Each number in a phone cell as a tel: link; the rest of the cell as plain text. A masked mobile
+    (138****5678) is not a number, nor part of the one before it."""
+    out, last = [], 0
+    for match in re.finditer(r"\+?\d[\d -]{5,}\d(?![\d*])", text):
+        out.append(html_text(text[last : match.start()]))
+        number = re.sub(r"[^\d+]", "", match.group())
+        out.append(f'<a href="tel:{number}">{html_text(match.group())}</a>')
+        last = match.end()
+    out.append(html_text(text[last:]))
+    return "".join(out)
+
+
+def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
+    """members/<slug>.md: the public fields, logo, intro, website and tel: links of one listed member."""
+    public = member.public_fields()
+    # Material prints the title and description unescaped (in <head> too): plain_title makes them inert.
+    meta = {
+        "title": plain_title(public["name"]),
+        "description": plain_title(f"{chamber_name}会员：{public['name']}"),
+        "hide": ["navigation", "toc"],
+    }
+    lines = [front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
+    lines.append('<p class="cp-profile__back"><a href="../">← 返回会员名录</a></p>')
+    logo = logo_docs_path(member, slug)
+    if logo:
+        lines.append(
+            f'<img class="cp-profile__logo" src="../../{html_text(logo)}" alt="{html_text(public["name"])}标志">'
+        )
+    lines.append('<dl class="cp-profile__fields">')
+    for fname in ("position", "contact", "industry", "hometown", "address", "phone", "mobile", "website"):
+        value = public.get(fname)
+        if not value:
+            continue
+        if fname == "phone" or (fname == "mobile" and member.publish_mobile):
+            shown = _phone_links(value)
+        elif fname == "website":
+            shown = f'<a href="{html_text(value)}" rel="nofollow noopener">{html_text(value)}</a>'
+        else:
+            shown = html_text(value)
+        lines.append(f'<dt>{LABELS[fname]}</dt><dd class="cp-profile__{fname}">{shown}</dd>')
+    lines.append("</dl>")
+    if public.get("intro"):
+        paragraphs = [p.strip() for p in re.split(r"\n+", public["intro"]) if p.strip()]
+        lines.append(
+            '<section class="cp-profile__intro"><h2>简介</h2>'
+            + "".join(f"<p>{html_text(p)}</p>" for p in paragraphs)
+            + "</section>"
+        )
+    lines.append("</div>")
+    return "\n".join(lines) + "\n"
+
+
+# --- leadership and organisation ----------------------------------------------------------------------------
+
+
+@dataclass
+class ChartNode:
+    title: str
+    names: list[str]
+    children: list["ChartNode"]
+
+
+def org_chart(members: list[Member], info: ChamberInfo) -> ChartNode:
+    """会员大会 → 理事会 → each position with holders, highest first → the departments (秘书处 …)."""
+    departments = [ChartNode(d.name, [d.head] if d.head else [], []) for d in info.departments]
+    chain = departments
+    for position, holders in reversed(_by_rank(members)):
+        names = [m.contact or m.name for m in holders]
+        chain = [ChartNode(position, names, chain)]
+    council = ChartNode("理事会", [], chain)
+    return ChartNode("会员大会", [], [council])
+
+
+def _chart_html(node: ChartNode) -> str:
+    shown = node.names[:CHART_NAMES]
+    more = f"等 {len(node.names)} 人" if len(node.names) > CHART_NAMES else ""
+    names = "、".join(html_text(n) for n in shown) + more
+    box = (
+        f'<div class="cp-orgchart__node"><strong>{html_text(node.title)}</strong>'
+        + (f"<span>{names}</span>" if names else "")
+        + "</div>"
+    )
+    children = "".join(_chart_html(c) for c in node.children)
+    return f"<li>{box}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def organization_markdown(members: list[Member], slugs: dict[str, str], info: ChamberInfo) -> str:
+    """organization.md: chart, leaders from the roster; departments, meetings and dues from chamber.yml."""
+    parts = [
+        front_matter({"title": "组织架构"}),
+        "# 组织架构\n",
+        "## 组织机构图\n",
+        '<div class="cp-orgchart" role="figure" aria-label="组织机构图"><ul>'
+        + _chart_html(org_chart(members, info))
+        + "</ul></div>\n",
+    ]
+    leaders = _by_rank(members)
+    if leaders:
+        rows = []
+        for position, holders in leaders:
+            for m in holders:
+                rows.append(
+                    f"<tr><td>{html_text(position)}</td><td>{html_text(m.contact)}</td>"
+                    f"<td>{_link(m, slugs, '../' + MEMBERS_DIR + '/')}</td></tr>"
+                )
+        # The table itself has no class: Material styles only tables without one.
+        parts += [
+            "## 领导班子\n",
+            '<div class="cp-leadership"><table><thead><tr><th>职务</th><th>姓名</th>'
+            "<th>单位</th></tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>\n",
+        ]
+    if info.departments:
+        parts += [
+            "## 内设机构\n",
+            _table(["部门", "负责人", "职责"], [[d.name, d.head or "", d.duties or ""] for d in info.departments]),
+        ]
+    if info.meetings:
+        parts += [
+            "## 会议制度\n",
+            _table(
+                ["会议", "召开频次", "说明"], [[m.name, m.frequency or "", m.description or ""] for m in info.meetings]
+            ),
+        ]
+    if info.dues:
+        parts += [
+            "## 会费标准\n",
+            _table(["职务", "会费（元/年）"], [[d.position, f"{d.amount:,}"] for d in info.dues]),
+        ]
+    return "\n".join(parts)
+
+
+def has_organization_page(members: list[Member], info: ChamberInfo) -> bool:
+    return any(is_leader(m) for m in members) or bool(info.departments or info.meetings or info.dues)

@@ -1,0 +1,436 @@
+"""The pages stage: the chamber model → the Markdown tree MkDocs builds (pure), and its writer.
+
+The tree maps a docs-relative path to text (generated Markdown or CSS) or to a source file to copy.
+Drafts and scheduled posts are left out here, so they can appear in no page, list, feed or index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from chamberpress.build.cache import StagedPosts, tooling_key
+from chamberpress.content.charter import charter_facts, charter_markdown, charter_title
+from chamberpress.chinese import format_date, reading_minutes
+from chamberpress.site.colour import readable_colour
+from chamberpress.site.directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
+from chamberpress.site.feeds import FEED_FILE, atom_feed
+from chamberpress.content.images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
+from chamberpress.content.links import linked_files, rewrite_links
+from chamberpress.markup import front_matter, md_text, plain_title, safe_url
+from chamberpress.content.model import Chamber
+from chamberpress.content.news import Post
+from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
+from chamberpress.print.newsletter import Printed
+from chamberpress.build.output import remove_others, write_if_changed
+from chamberpress.paths import real_path, resolve_inside
+from chamberpress.content.published import image_problem, published_copy, refusal
+from chamberpress.search.index import SEARCH_PAGE, search_page_markdown
+
+log = logging.getLogger(__name__)
+
+# docs path → generated text, a file to copy, or a photo to publish as its web copy
+Tree = dict[str, "str | Path | Photo"]
+
+NEWS_DIR = "news"
+POSTS_DIR = "news/posts"
+
+
+def post_docs_path(post: Post) -> str:
+    return f"{POSTS_DIR}/{post.rel}"
+
+
+def logo_docs_path(chamber: Chamber) -> str | None:
+    """Where the logo sits in the docs: its own path if under assets/ and made of plain URL characters
+    (Material prints the logo's address into `src` and `href` unescaped), else assets/logo.<ext>."""
+    if not chamber.info.logo:
+        return None
+    source = resolve_inside(chamber.folder, chamber.info.logo, chamber.folder)
+    if source is None:
+        return None
+    rel = source.relative_to(chamber.folder.resolve()).as_posix()
+    if rel.startswith("assets/") and _PLAIN_PATH.fullmatch(rel):
+        return rel
+    suffix = source.suffix.lower()
+    return f"assets/logo{suffix if _PLAIN_PATH.fullmatch(suffix) else ''}"
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+
+
+def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]]:
+    """The top navigation: home, news, charter, members, newsletter, then the chamber's own pages."""
+    items = [{"首页": "index.md"}, {"新闻动态": f"{NEWS_DIR}/index.md"}]
+    if chamber.charter:
+        items.append({"章程": "charter.md"})
+    if chamber.roster:
+        items.append({"会员名录": f"{MEMBERS_DIR}/index.md"})
+    if has_organization_page(chamber.listed_members, chamber.info):
+        items.append({"组织架构": ORGANIZATION_PAGE})
+    if printed and printed.issues:
+        items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
+    items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
+    return items
+
+
+def _published_docs(chamber: Chamber) -> dict[Path, str]:
+    """Where each published Markdown file of the content folder sits in the docs tree."""
+    located = {real_path(post.path): post_docs_path(post) for post in chamber.published_posts}
+    located |= {real_path(page.path): f"{page.name}.md" for page in chamber.pages}
+    if chamber.charter:
+        located[real_path(chamber.folder / "charter.md")] = "charter.md"
+    return located
+
+
+def _file_docs_path(chamber: Chamber, path: Path) -> str | None:
+    """Where an image or attachment of the content folder sits in the docs tree."""
+    try:
+        parts = real_path(path).relative_to(real_path(chamber.folder)).parts
+    except ValueError:
+        return None
+    top, rest = parts[0], "/".join(parts[1:])
+    if top == NEWS_DIR:
+        return f"{POSTS_DIR}/{rest}"
+    if top in ("pages", "assets"):
+        return f"{top}/{rest}"
+    return None
+
+
+def _locator(chamber: Chamber, published: dict[Path, str]) -> Callable[[Path], str | None]:
+    """Where a linked file sits in the docs tree; `published` is _published_docs(chamber)."""
+
+    def locate(path: Path) -> str | None:
+        if path.suffix.lower() == ".md":
+            return published.get(real_path(path))
+        return _file_docs_path(chamber, path)
+
+    return locate
+
+
+def site_path(docs_path: str) -> str:
+    """The site URL path of a file staged under news/posts/ (the blog plugin drops the posts/ level)."""
+    prefix = POSTS_DIR + "/"
+    return NEWS_DIR + "/" + docs_path[len(prefix) :] if docs_path.startswith(prefix) else docs_path
+
+
+def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | None]) -> str:
+    docs_path = post_docs_path(post)
+    cover = _file_docs_path(chamber, post.cover) if post.cover else None
+    # Material prints the title and description unescaped: plain_title makes them inert.
+    meta = {
+        "title": plain_title(post.title),
+        "date": post.date,
+        "categories": [plain_title(post.category)],
+        "slug": post.slug,
+        "pin": post.meta.pin,
+        "readtime": reading_minutes(post.body),
+        "description": plain_title(post.summary),
+        # Posts have their own previous/next links by date: the footer's page navigation would repeat them.
+        "hide": ["footer"],
+        "chamber_post": {
+            "title": post.title,  # as written, for our own templates, which escape it
+            "author": post.meta.author,
+            "source": post.meta.source,
+            "tags": post.meta.tags,
+            "summary": post.summary,
+            "date_zh": format_date(post.date),
+            "date_iso": post.date.isoformat(),
+            "cover": site_path(cover) if cover else None,
+            "thumb": site_path(thumb_name(cover)) if cover and post.cover and is_photo(post.cover) else None,
+            # A cover that is also the body's first photo is not shown twice on the post page.
+            "cover_in_body": post.cover in {real_path(p) for p in linked_files(post.body, post.path, chamber.folder)},
+        },
+    }
+    return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)
+
+
+def _staging_context(chamber: Chamber, published: dict[Path, str]) -> bytes:
+    """What a post's staged Markdown depends on besides the post itself (whose every value is in its repr):
+    where each published Markdown file lands in the docs tree (links to posts and pages), which files and
+    links the chamber's folder holds (links to images and attachments, resolved through links), and the
+    generator that stages it."""
+    digest = hashlib.sha256(tooling_key().encode())
+    digest.update(f"{chamber.folder}\0{real_path(chamber.folder)}\n".encode())
+    for source, docs_path in sorted(published.items()):
+        digest.update(f"{source}\0{docs_path}\n".encode())
+    for root, dirs, names in os.walk(chamber.folder):
+        dirs.sort()
+        for name in sorted(dirs + names):
+            path = os.path.join(root, name)
+            target = os.readlink(path) if os.path.islink(path) else ""
+            digest.update(f"{os.path.relpath(path, chamber.folder)}\0{target}\n".encode())
+    return digest.digest()
+
+
+def _home_markdown(chamber: Chamber) -> str:
+    """The home page's own text: quick links and the contact block (the posts come from the template)."""
+    info = chamber.info
+    lines = [front_matter({"title": plain_title(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
+    links = [("新闻动态", f"{NEWS_DIR}/index.md")]
+    if chamber.charter:
+        links.append(("商会章程", "charter.md"))
+    if chamber.roster:
+        links.append(("会员名录", "members/index.md"))
+    if sorted((chamber.folder / "newsletters").glob("*.yml")):
+        links.append(("会刊", "newsletter/"))
+    for page in chamber.pages:
+        if page.name == "join":
+            links.append((page.title, f"{page.name}.md"))
+    lines.append('<nav class="cp-quick" markdown>\n\n## 快速入口 {: .cp-quick__title }\n')
+    lines += [f"- [{md_text(title)}]({target})" for title, target in links]
+    lines.append("\n</nav>\n")
+    lines.append('<section class="cp-contact" markdown>\n\n## 联系我们 {: .cp-contact__title }\n')
+    lines.append(f"- 会址：{md_text(info.address)}")
+    if info.phone:
+        tel = safe_url("tel:" + re.sub(r"[^\d+]", "", info.phone))
+        lines.append(f"- 电话：[{md_text(info.phone)}]({tel})" if tel else f"- 电话：{md_text(info.phone)}")
+    if info.email:
+        mail = safe_url("mailto:" + info.email)
+        lines.append(f"- 邮箱：[{md_text(info.email)}]({mail})" if mail else f"- 邮箱：{md_text(info.email)}")
+    lines.append("\n</section>")
+    return "\n".join(lines) + "\n"
+
+
+def members_tree(chamber: Chamber) -> Tree:
+    """The directory, a profile per listed member, their logos, and the organisation page."""
+    from chamberpress.site.directory import (
+        directory_markdown,
+        has_organization_page,
+        logo_docs_path as member_logo,
+        organization_markdown,
+        profile_markdown,
+        profile_path,
+        profile_slugs,
+    )
+
+    members = chamber.listed_members
+    slugs = profile_slugs(members)
+    tree: Tree = {}
+    if chamber.roster:
+        tree[f"{MEMBERS_DIR}/index.md"] = directory_markdown(members, slugs)
+        for member in members:
+            tree[profile_path(slugs[member.name])] = profile_markdown(member, slugs[member.name], chamber.info.name)
+            logo = member_logo(member, slugs[member.name])
+            if logo:
+                tree[logo] = published_copy(chamber.roster.path.parent / member.logo)
+    if has_organization_page(members, chamber.info):
+        tree[ORGANIZATION_PAGE] = organization_markdown(members, slugs, chamber.info)
+    return tree
+
+
+def _unlisted_logos(chamber: Chamber, tree: Tree) -> set[str]:
+    """Logo files used only by unlisted members: left out, as every trace of those members is."""
+    listed = {m.logo for m in chamber.listed_members} | {logo_docs_path(chamber)}
+    return {m.logo for m in chamber.members if not m.listed and m.logo and m.logo not in listed and m.logo in tree}
+
+
+def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
+    """The charter page: its adoption facts for the charter.html template, the anchored text, then a
+    link to charter.pdf when printed."""
+    charter = chamber.charter
+    assert charter is not None
+    meta = {
+        "title": plain_title(charter_title(charter, chamber.info.name)),
+        "template": "charter.html",
+        "charter": asdict(charter_facts(charter)),
+    }
+    # Links from the charter to pages and posts are re-pointed like theirs (pages/about.md → about.md).
+    body = rewrite_links(
+        charter_markdown(charter.text),
+        charter.path,
+        "charter.md",
+        chamber.folder,
+        _locator(chamber, _published_docs(chamber)),
+    )
+    return front_matter(meta) + body + charter_pdf_link(printed)
+
+
+def _palette_css(chamber: Chamber) -> str:
+    color = readable_colour(chamber.info.color or "#8c1c13")
+    return (
+        ":root, [data-md-color-scheme] {\n"
+        f"  --md-primary-fg-color: {color};\n  --md-primary-fg-color--light: {color};\n"
+        f"  --md-primary-fg-color--dark: {color};\n  --md-accent-fg-color: {color};\n"
+        f"  --md-typeset-a-color: {color};\n}}\n"
+    )
+
+
+def _published_files(chamber: Chamber) -> list[Path]:
+    """Images and attachments the published posts, pages and charter use; nothing else of news/ is copied."""
+    found: list[Path] = []
+    for post in chamber.published_posts:
+        found += linked_files(post.body, post.path, chamber.folder)
+        if post.cover:
+            found.append(post.cover)
+    for page in chamber.pages:
+        found += linked_files(page.body, page.path, chamber.folder)
+    if chamber.charter:
+        found += linked_files(chamber.charter.body, chamber.folder / "charter.md", chamber.folder)
+    return found
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, round(size / 1024))} KB"
+
+
+def _newsletter_archive(chamber: Chamber, printed: Printed) -> str:
+    """The archive page of the printed issues, newest first: number, date, cover title, PDF and size."""
+    title = chamber.info.newsletter.title or f"{chamber.info.name}会刊"
+    lines = [front_matter({"title": "会刊"}), f"# {md_text(title)}\n"]
+    if chamber.info.newsletter.frequency:
+        lines.append(f"{md_text(chamber.info.newsletter.frequency)}，共 {len(printed.issues)} 期。\n")
+    lines += ["| 期号 | 出版日期 | 封面标题 | PDF |", "| --- | --- | --- | --- |"]
+    for issue in printed.issues:
+        cells = [md_text(issue.number), issue.date_zh, md_text(issue.title)]
+        link = f"[下载 PDF]({issue.id}.pdf)（{_size_text(issue.pdf.size)}，{issue.pdf.pages} 页）"
+        lines.append("| " + " | ".join(cells + [link]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _printed_files(chamber: Chamber, printed: Printed) -> Tree:
+    """The newsletter archive with its PDFs, and charter.pdf."""
+    tree: Tree = {}
+    if printed.issues:
+        tree[f"{NEWSLETTER_DIR}/index.md"] = _newsletter_archive(chamber, printed)
+        for issue in printed.issues:
+            tree[f"{NEWSLETTER_DIR}/{issue.id}.pdf"] = issue.pdf.path
+    if printed.charter:
+        tree["charter.pdf"] = printed.charter.path
+    return tree
+
+
+def charter_pdf_link(printed: Printed | None) -> str:
+    """The line the charter page ends with when a printable copy exists."""
+    if printed is None or printed.charter is None:
+        return ""
+    return f"\n[下载章程 PDF（{_size_text(printed.charter.size)}）](charter.pdf){{ .cp-charter-pdf }}\n"
+
+
+def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
+    """Every file of the docs folder MkDocs will build for this chamber (with what `chamber build` printed)."""
+    return content_tree(chamber) | printed_tree(chamber, printed)
+
+
+def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
+    """The files that depend on what was printed: the charter page (its PDF link), the newsletter archive
+    and the PDFs. Apart from the rest so that printing can run while the rest is made."""
+    tree: Tree = {}
+    if chamber.charter:
+        tree["charter.md"] = _charter_markdown(chamber, printed)
+    if printed:
+        tree.update(_printed_files(chamber, printed))
+    return tree
+
+
+def content_tree(
+    chamber: Chamber, members: Callable[[], Tree] | None = None, staged: StagedPosts | None = None
+) -> Tree:
+    """Every file of the docs folder but those of `printed_tree`; `members` gives `members_tree` (made
+    meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
+    builds (cache.staged_posts)."""
+    folder = chamber.folder
+    published = _published_docs(chamber)
+    locate = _locator(chamber, published)
+    staged = staged if staged is not None else StagedPosts()
+    context = _staging_context(chamber, published)
+    tree: Tree = {
+        "index.md": _home_markdown(chamber),
+        f"{NEWS_DIR}/index.md": front_matter({"title": "新闻动态"}) + "# 新闻动态\n",
+        "assets/stylesheets/palette.css": _palette_css(chamber),
+        FEED_FILE: atom_feed(chamber),
+        SEARCH_PAGE: search_page_markdown(),
+    }
+
+    # News: published posts only, under the blog's posts folder; links re-pointed to the tree's layout.
+    for post in chamber.published_posts:
+        key = hashlib.sha256(context + repr(post).encode()).hexdigest()
+        text = staged.known.get(key)
+        if text is None:
+            text = _post_markdown(chamber, post, locate)
+        staged.used[key] = tree[post_docs_path(post)] = text
+
+    for page in chamber.pages:
+        body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
+        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
+    tree.update(members() if members is not None else members_tree(chamber))
+
+    # Assets and linked files are copied when of a kind that is published (published.py): photos as web
+    # copies (turned upright, at most 1600 px wide, without EXIF/GPS), SVG drawings sanitized.
+    for path in [*chamber.assets, *_published_files(chamber)]:
+        where = _file_docs_path(chamber, path)
+        if where is not None and refusal(path) is None:
+            tree.setdefault(where, published_copy(path))
+    # Covers also get a small copy for the lists.
+    for post in chamber.published_posts:
+        where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
+        if where is not None:
+            tree[thumb_name(where)] = Photo(post.cover, THUMB_WIDTH)  # type: ignore[arg-type]
+    logo = logo_docs_path(chamber)
+    if logo and logo not in tree:
+        source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
+        if source is not None and image_problem(source) is None:
+            tree[logo] = published_copy(source)
+    for rel in _unlisted_logos(chamber, tree):
+        del tree[rel]
+    return tree
+
+
+def editor_sources(chamber: Chamber) -> set[str]:
+    """Docs paths of the pages whose Markdown editors wrote (their HTML is sanitized after conversion)."""
+    paths = {post_docs_path(post) for post in chamber.published_posts}
+    paths |= {f"{page.name}.md" for page in chamber.pages}
+    if chamber.charter:
+        paths.add("charter.md")
+    return paths
+
+
+def split_tree(tree: Tree) -> tuple[Tree, dict[str, str]]:
+    """The tree as (files staged on disk, texts handed to MkDocs in memory).
+
+    Material's blog plugin reads its posts and index from disk, and photos are processed into files; every
+    other text (thousands of member profiles) goes to MkDocs as a generated file, so a build writes and
+    compares no file for it.
+    """
+    staged: Tree = {}
+    generated: dict[str, str] = {}
+    for rel, content in tree.items():
+        if isinstance(content, str) and not rel.startswith(f"{NEWS_DIR}/"):
+            generated[rel] = content
+        else:
+            staged[rel] = content
+    return staged, generated
+
+
+def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
+    """Make `docs_dir` hold exactly the tree; unchanged files are not rewritten. Returns files written.
+
+    Photos are processed into `image_cache` (by content hash) and copied from there.
+    """
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for rel, content in tree.items():
+        target = docs_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Photo):
+            # Photos that posts and pages use were checked at load; a damaged one left in assets/ is skipped.
+            why = photo_problem(content.source)
+            if why:
+                log.warning("%s %s: not published", content.source, why)
+                continue
+            content = web_image(content.source, image_cache, content.max_width)
+        if isinstance(content, Path):
+            stat = content.stat()
+            if target.exists() and target.stat().st_size == stat.st_size and target.stat().st_mtime == stat.st_mtime:
+                continue
+            shutil.copy2(content, target)
+        elif not write_if_changed(target, content.encode("utf-8")):
+            continue
+        written += 1
+    remove_others(docs_dir, {os.path.normpath(rel) for rel in tree})
+    return written
