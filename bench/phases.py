@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     import mkdocs.plugins as mkdocs_plugins
 
     import chamberpress.build.pipeline as build
-    import chamberpress.site.plugin as plugin
+    import chamberpress.site.prepare as prepare
 
     seconds: dict[str, float] = {}
 
@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> None:
         setattr(owner, name, wrapper)
 
     timed(build, "load_chamber", "load and check content")
-    timed(plugin, "content_tree", "pages stage (content_tree)")
-    timed(plugin, "write_tree", "write the staged docs")
+    timed(prepare, "content_tree", "pages stage (content_tree)")
+    timed(prepare, "write_tree", "write the staged docs")
     timed(mkdocs_plugins.PluginCollection, "on_files", "MkDocs on_files (blog reads the posts)")
     timed(mkdocs_build, "_populate_page", "MkDocs read + convert pages")
     timed(mkdocs_build, "_build_page", "MkDocs draw pages (templates)")

@@ -129,6 +129,7 @@ def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, fl
     from chamberpress.build.cache import cache_root
     from chamberpress.content.load import load_chamber
     from chamberpress.site.mkdocs_adapter import build_site, write_chamber_config
+    from chamberpress.site.prepare import prepare_site
 
     stage = Path(tempfile.mkdtemp(prefix="bench-stage-"))
     base = None
@@ -147,7 +148,7 @@ def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, fl
         stage, slug=SLUG, content_dir=content, site_dir=site, today=TODAY.isoformat(), base=base
     )
     started = time.process_time()
-    build_site(config, chamber)
+    build_site(config, prepare_site(chamber, None))
     seconds = time.process_time() - started
     shutil.rmtree(stage)
     return site, seconds

@@ -223,7 +223,7 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
     import os
 
     import chamberpress.site.mkdocs_adapter as adapter
-    import chamberpress.site.plugin as plugin
+    import chamberpress.site.prepare as prepare
     import chamberpress.site.render_cache as render_cache
     from chamberpress.build.pipeline import build_chamber
     from conftest import TODAY
@@ -247,7 +247,7 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
 
         original_draw(queue, logged, config, doc_files, *rest)
 
-    original_members = plugin._members_knowing
+    original_members = prepare._members_knowing
 
     def recording_members(chamber, known):
         (project / "members.pid").write_text(str(os.getpid()))
@@ -255,7 +255,7 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
 
     monkeypatch.setattr(render_cache._Claims, "__init__", recording_claims)
     monkeypatch.setattr(adapter, "_draw_from", recording_draw)
-    monkeypatch.setattr(plugin, "_members_knowing", recording_members)
+    monkeypatch.setattr(prepare, "_members_knowing", recording_members)
     build_chamber("cached", content, project / "two", today=TODAY, workers=2)
 
     assert int((project / "members.pid").read_text()) != os.getpid()
@@ -276,9 +276,9 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
 
 def on_disk(monkeypatch) -> None:
     """Build as where there is no memory file system: the site and its staged docs on disk."""
-    import chamberpress.build.pipeline
+    import chamberpress.build.folders
 
-    monkeypatch.setattr(chamberpress.build.pipeline, "make_scratch", lambda out, slug: None)
+    monkeypatch.setattr(chamberpress.build.folders, "make_scratch", lambda out, slug: None)
 
 
 def test_staging_in_memory_leaves_nothing_under_the_cache(project: Path, capsys) -> None:

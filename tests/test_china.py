@@ -699,7 +699,7 @@ def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypat
     """With two processes a build starts the index's processes while it reads the pages: every indexer
     on a first build, one after an edit (which indexes one bundle again); with one process, none."""
     warmed: list[int] = []
-    monkeypatch.setattr("chamberpress.site.plugin.warm_up_indexers", warmed.append)
+    monkeypatch.setattr("chamberpress.build.pipeline.warm_up_indexers", warmed.append)
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "yure")
     build_chamber("yure", content, out, today=TODAY, workers=2)

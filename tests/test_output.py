@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from chamberpress.build import folders as folders_module
 from chamberpress.build import pipeline as build_module
 from chamberpress.cli import main
 from chamberpress.build.cache import spare_dir
@@ -119,7 +120,7 @@ def test_rebuilds_equal_a_fresh_build_and_leave_unchanged_pages_alone(
     tmp_path: Path, monkeypatch, in_memory: bool
 ) -> None:
     if not in_memory:
-        monkeypatch.setattr(build_module, "make_scratch", lambda out, slug: None)
+        monkeypatch.setattr(folders_module, "make_scratch", lambda out, slug: None)
     else:
         needs_memory_builds(tmp_path / "sites")
     content, out = tmp_path / "content", tmp_path / "sites"
@@ -165,7 +166,7 @@ def test_a_failure_writing_the_pages_fails_the_build_and_keeps_the_site(tmp_path
     def disk_full(source: Path, target: Path, *, leave: str | None = None):
         raise OSError(5, "Input/output error", str(target))
 
-    monkeypatch.setattr(build_module, "sync_tree", disk_full)
+    monkeypatch.setattr(folders_module, "sync_tree", disk_full)
     write_chamber(
         content,
         "inc",
@@ -230,7 +231,7 @@ def test_a_post_taken_down_is_in_no_file_under_the_sites_folder(tmp_path: Path) 
 
 def test_without_a_spare_on_the_sites_file_system_a_fresh_folder_is_swapped_in(tmp_path: Path, monkeypatch) -> None:
     needs_memory_builds(tmp_path / "sites")
-    monkeypatch.setattr(build_module, "_same_file_system", lambda folder, other: False)
+    monkeypatch.setattr(folders_module, "_same_file_system", lambda folder, other: False)
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "far")
     assert main(["build", "far", "--content", str(content), "--out", str(out), "--today", TODAY.isoformat()]) == 0

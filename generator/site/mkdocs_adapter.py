@@ -22,12 +22,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from chamberpress.site import blog
 from chamberpress.build.cache import project_dir_for
 from chamberpress.markup import FrontMatterLoader
-from chamberpress.content.model import Chamber
-from chamberpress.build.forked import Finished, Forked, Primed, SharedInts
-from chamberpress.print.newsletter import Printed
+from chamberpress.build.forked import Forked, SharedInts
 from chamberpress.site.kept_pages import KeptPages
 from chamberpress.site.profile_pages import ProfileShell
 from chamberpress.search.index import Known, page_digest
+from chamberpress.site.prepare import PreparedSite
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +56,19 @@ def write_chamber_config(
     site_dir: Path,
     today: str | None = None,
     base: Path | None = None,
+    workers: int = 1,
     plain: bool = False,
 ) -> Path:
-    """Write `<stage>/mkdocs.yml`: INHERIT the base, with this chamber's folders (and the plugin's `plain`
-    option: no speed shortcuts). Returns its path."""
+    """Write `<stage>/mkdocs.yml`: INHERIT the base, with this chamber's folders, and the plugin's options:
+    the processes the build may use, `plain` (no speed shortcuts). Returns its path."""
     base = base or base_config_path(content_dir)
     docs_dir = stage / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
     plugin: dict = {"slug": slug, "content_dir": str(content_dir.resolve())}
     if today:
         plugin["today"] = today
+    if workers > 1:
+        plugin["workers"] = workers
     if plain:
         plugin["plain"] = True
     derived = {
@@ -83,23 +85,17 @@ def write_chamber_config(
 
 def build_site(
     config_file: Path,
-    chamber: Chamber | None = None,
-    printing: Finished[Printed] | Forked[Printed] | None = None,
+    site: PreparedSite | None = None,
     *,
-    workers: int = 1,
     kept: KeptPages | None = None,
-    members: Primed | None = None,
-    indexers: int = 0,
     known: Known | None = None,
-    plain: bool = False,
 ) -> MkDocsConfig:
-    """One MkDocs build; `chamber`, already loaded and checked, spares the plugin loading it again;
-    what `printing` printed (the newsletter PDFs and charter.pdf; it may still be at work) is linked and
-    copied into the site; `workers` processes draw the pages; `kept` copies the unchanged posts; `members`
-    (plugin.prime_members) makes the members' docs; `indexers` search indexers are started meanwhile for
-    the index made next (search.warm_up_indexers); `known` is filled with what the index will read of
-    each page drawn (search.page_digest), by the process that drew it. `plain`: MkDocs draws every page
-    itself, in this process (build.build_chamber)."""
+    """One MkDocs build of the chamber `config_file` names (write_chamber_config), from its prepared
+    `site` (site/prepare.py; the plugin prepares it when not given).
+
+    With the plugin's speed shortcuts on (not `plain`), the config's `workers` processes draw the pages,
+    `kept` copies the unchanged posts from the published site, and `known` is filled with what the search
+    index will read of each page drawn (search.page_digest), by the process that drew it."""
     # Material's blog plugin makes its temporary folder (a file per page of each news list, every build)
     # when it is loaded: beside the staged docs, in memory when they are, instead of the system's /tmp.
     # MkDocs keeps plugins that have startup or shutdown hooks, the blog among them, for the life of the
@@ -107,55 +103,29 @@ def build_site(
     # then write its lists into the first build's folder, deleted since, perhaps while it is being deleted.
     # Each build loads new ones.
     MkDocsConfig.plugins.plugin_cache.clear()
-    with library_patches(shortcuts=not plain):
-        return _build(
-            config_file,
-            chamber,
-            printing,
-            workers=workers,
-            kept=kept,
-            members=members,
-            indexers=indexers,
-            known=known,
-            plain=plain,
-        )
-
-
-def _build(
-    config_file: Path,
-    chamber: Chamber | None,
-    printing: Finished[Printed] | Forked[Printed] | None,
-    *,
-    workers: int,
-    kept: KeptPages | None,
-    members: Primed | None,
-    indexers: int,
-    known: Known | None,
-    plain: bool,
-) -> MkDocsConfig:
-    system_temp, tempfile.tempdir = tempfile.tempdir, str(config_file.parent)
-    try:
-        config = load_config(config_file=str(config_file))
-    finally:
-        tempfile.tempdir = system_temp
-    if chamber is not None:
-        config.plugins["chamber"].chamber = chamber
-    config.plugins["chamber"].printing = printing
-    config.plugins["chamber"].workers = workers
-    config.plugins["chamber"].members_primed = members
-    config.plugins["chamber"].indexers = indexers
-    unknown = unknown_plugins(config)
-    if unknown and not plain:
-        _say_once(
-            f"plugins this project does not know ({', '.join(unknown)}): every page is drawn by MkDocs "
-            "in one process, none copied from the published site, so that they see every page"
-        )
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        with contextlib.nullcontext() if plain or unknown else _pages_drawn_by(workers, kept, known):
-            mkdocs_build(config)
-    finally:
-        config.plugins.on_shutdown()
+    # The patches go in before MkDocs loads the plugins: it takes their event handlers then.
+    options = yaml.safe_load(config_file.read_text(encoding="utf-8"))["plugins"]["chamber"]
+    shortcuts = not options.get("plain", False)
+    with library_patches(shortcuts=shortcuts):
+        system_temp, tempfile.tempdir = tempfile.tempdir, str(config_file.parent)
+        try:
+            config = load_config(config_file=str(config_file))
+        finally:
+            tempfile.tempdir = system_temp
+        config.plugins["chamber"].site = site
+        unknown = unknown_plugins(config)
+        if unknown and shortcuts:
+            _say_once(
+                f"plugins this project does not know ({', '.join(unknown)}): every page is drawn by MkDocs "
+                "in one process, none copied from the published site, so that they see every page"
+            )
+        drawing = _pages_drawn_by(options.get("workers", 1), kept, known) if shortcuts and not unknown else None
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            with drawing or contextlib.nullcontext():
+                mkdocs_build(config)
+        finally:
+            config.plugins.on_shutdown()
     return config
 
 
