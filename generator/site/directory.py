@@ -2,8 +2,8 @@
 leadership and organisation page (组织架构).
 
 Only listed members are ever passed in, and only published fields are read (profiles through
-`Member.public_fields()`), so nothing private can reach a page. Member text is escaped; the lists are raw HTML so that a roster of thousands of members
-costs no Markdown parsing. Links inside raw HTML are not rewritten by MkDocs: they are written for
+`Member.public_fields()`), so nothing private can reach a page. Member text is escaped; the lists are raw
+HTML so that a roster of thousands of members costs no Markdown parsing. Links inside raw HTML are not rewritten by MkDocs: they are written for
 directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles at `members/<slug>/`.
 
 URL name (slug): the part of a member's address made from the company name (members/<slug>/); the names
