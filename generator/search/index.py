@@ -13,6 +13,8 @@ earlier posts.
 - bundle: one of the Pagefind indexes a site's index is made of, each from a fixed set of its pages.
 - published site: the site now in place under `<out>/<slug>/`; spare copy: the site before last, which
   this build is written onto (build/output.py).
+- drawing processes: the processes that make the pages' HTML from the templates; they digest what the
+  indexer will read of each page as they write it (`page_digest`).
 
 The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
 small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles

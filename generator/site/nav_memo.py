@@ -1,13 +1,14 @@
 """Material's navigation (the sidebar's and the tabs') drawn once for every page that shows it the same way.
 
-nav memo: the navigation's HTML kept from the first page that shows it one way and handed to every other
-page that shows it the same way.
+- draw: render a template (here the navigation partials) into a page's HTML.
+- nav memo: the navigation's HTML kept from the first page that shows it one way and handed to every other
+  page that shows it the same way.
 
 Material draws the whole navigation again for every page, a large part of a news post's template time.
-What the navigation partials read of the page being drawn is little: the URL
-of each link made relative to the page, which items are active, whether an item is the page itself (its
-table of contents is then drawn inside the navigation) and whether the page is one of an item's own list
-pages (Material's blog index). Pages alike in all that — all posts, most news lists — get the same
+What the navigation partials read of the page being drawn is little: the URL of each link made relative
+to the page, which items are active, whether an item is the page itself (its table of contents is then
+drawn inside the navigation) and whether the page is one of an item's own list pages (Material's blog
+index). Pages alike in all that — all posts, most news lists — get the same
 navigation; `NavMemo` draws it for the first of them and hands the others the same text.
 
 Our `partials/nav.html` and `partials/tabs.html` wrap Material's own (reached as "stock:partials/…",
