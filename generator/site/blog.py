@@ -131,7 +131,7 @@ def patches(*, shortcuts: bool) -> list[tuple[object, str, object]]:
 
     The feature: the plugin makes a PostSummary where it made an Excerpt (lists show summaries). The speed
     shortcuts (left out by a plain build): front matter read with markup.FrontMatterLoader (the same
-    values, much quicker, for the front matter docs.py stages); a date formatted in a format once (Babel
+    values, much quicker, for the front matter docs.py writes); a date formatted in a format once (Babel
     is slow, the plugin formats each post's dates three times, and posts share days); only posts and
     views handed to its on_page_markdown."""
     replaced: list[tuple[object, str, object]] = [(blog_plugin_module, "Excerpt", PostSummary)]
