@@ -2,7 +2,7 @@
 
 - scratch folder: a private folder in memory (/dev/shm) where one build stages its docs and builds its site.
 - spare copy: the site before last, kept under .cache/ instead of deleted; the scratch site is synced onto
-  it and it is then swapped into place (renamed over the published site).
+  it, and it is then swapped into place (exchanged with the published site, which becomes the next spare).
 
 A large chamber's site is many thousands of files (pages, the search index's chunks), and most are the
 same from one build to the next. Writing them all to disk on every build, and deleting the site they
