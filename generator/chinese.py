@@ -1,4 +1,8 @@
-"""Chinese text conventions: long dates (2026年5月21日), numerals (第一百零三条), pinyin slugs, reading time."""
+"""Chinese text conventions: long dates (2026年5月21日), numerals (第一百零三条), pinyin slugs, reading time.
+
+slug memo: the pinyin slugs made by earlier builds, kept under .cache/ (cache.slug_memo) and loaded into
+KNOWN_PINYIN, so that a build meeting no new name never loads pypinyin's dictionary.
+"""
 
 from __future__ import annotations
 
@@ -99,9 +103,9 @@ def reading_minutes(text: str, chars_per_minute: int = 400) -> int:
     return max(1, round((cjk + latin_words) / chars_per_minute))
 
 
-# Text → its pinyin_slug (default options): the blog asks for each post's category's, thousands of times for
-# a few names. Kept between builds with the member URL names (cache.slug_memo): a build that meets no new
-# name does not load pypinyin's dictionary (~0.1 s).
+# Text → its pinyin_slug (default options): the blog asks for each post's category slug once per post, for a
+# few distinct names. Filled from the slug memo (cache.slug_memo), so a build that meets no new name does not
+# load pypinyin's dictionary.
 KNOWN_PINYIN: dict[str, str] = {}
 
 
@@ -116,7 +120,7 @@ def pinyin_slug(text: str, separator: str = "-", *, max_words: int = 8) -> str:
 
 
 def _pinyin_slug(text: str, separator: str, max_words: int) -> str:
-    from pypinyin import Style, lazy_pinyin  # imported here: loading its dictionary costs ~0.1 s
+    from pypinyin import Style, lazy_pinyin  # imported here: its dictionary is slow to load
 
     words: list[str] = []
     for part in lazy_pinyin(text, style=Style.NORMAL, errors="default", v_to_u=False):

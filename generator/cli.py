@@ -354,8 +354,8 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s: %(message)s")
     if leaving and args.command == "build":
         # What the last build leaves is left to the exit: the cycle collector, turned back on after a build
-        # (build._cycle_collection_paused), started on it at once (~0.1 s after a large chamber's). Each
-        # build of several still collects what the one before it left.
+        # (build.pipeline._cycle_collection_paused), would at once walk everything the build made, for
+        # nothing. Each build of several still collects what the one before it left.
         gc.disable()
     interrupt = interrupt or _Interrupt()
     try:
@@ -437,7 +437,7 @@ class _Interrupt:
 
 def run() -> None:
     """The `chamber` command. Once its work is done it leaves without the interpreter's teardown: freeing
-    a large chamber's build, object by object, took another ~0.5 s after the site was in place."""
+    a large chamber's build object by object would keep the editor waiting after the site is in place."""
     interrupt = _Interrupt()
     with interrupt.handled():  # from the start: the commands' imports take a moment too
         try:

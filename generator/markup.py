@@ -1,4 +1,8 @@
-"""Putting untrusted text (front matter, roster cells) into generated Markdown and HTML safely."""
+"""Putting untrusted text (front matter, roster cells) into generated Markdown and HTML safely.
+
+staged docs: the Markdown pages the build writes for MkDocs to read (one per post, profile, list page);
+their front matter is written by `front_matter` and read back by `read_front_matter`.
+"""
 
 from __future__ import annotations
 
@@ -106,8 +110,8 @@ def front_matter(meta: dict) -> str:
     """A YAML front matter block, every string quoted and escaped (no injection by titles or roster cells).
 
     Each value is written as JSON, which YAML reads as a quoted scalar, list or mapping, with the few
-    characters YAML reads differently escaped; dates as YAML dates. Far cheaper than a YAML dump (~0.2 ms
-    a post, thousands of posts and profiles a build)."""
+    characters YAML reads differently escaped; dates as YAML dates. Much cheaper than a YAML dump, which
+    matters because a build writes one block per post and per profile."""
     lines = ["---\n"]
     for key, value in meta.items():
         if isinstance(value, dt.date):  # and datetime: a YAML timestamp, read back as the same value
@@ -128,7 +132,7 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abAB]")
 
 def read_front_matter(text: str) -> dict | None:
     """What YAML reads from a front matter block front_matter wrote (the text between its `---` lines),
-    without YAML (~20 times quicker: thousands of posts and profiles a build): each line's JSON value read
+    without YAML (much quicker, and a build reads one per post and per profile): each line's JSON value read
     as JSON, a date as a date. None for anything else — an editor's own YAML, a value JSON and YAML would
     read differently — which YAML then reads."""
     if _NOT_YAML_LITERAL.search(text) or _SURROGATE_ESCAPE.search(text):

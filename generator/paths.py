@@ -35,7 +35,7 @@ def is_inside(path: Path, root: Path) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
-# Folders resolved in this build: a chamber's thousands of links and files sit in a few hundred folders.
+# Folders resolved in this build: a chamber's many links and files sit in comparatively few folders.
 _REAL_FOLDERS: dict[str, str] = {}
 
 
@@ -46,7 +46,7 @@ def real_path(path: Path) -> Path:
 
 
 def _real_text(path: Path) -> str:
-    # As text: a chamber's load resolves some 15,000 paths, and a Path object costs more than the lookup.
+    # As text: a load resolves a path for every link and file, and a Path object costs more than the lookup.
     given = os.fspath(path)
     if ".." in given.split(os.sep):  # abspath drops `x/..` by name; only resolving follows the link x
         return os.path.realpath(given)

@@ -368,7 +368,7 @@ def audit_chamber(chamber: Chamber, year: int, newsletter_years: list[int]) -> C
     )
 
 
-# --- newsletter issues (stand-in until generator/print/newsletter.py loads issues) --------------------------
+# --- newsletter issues (read by print/newsletter.py's loader) ----------------------------------------------
 
 _ISSUE_YEAR = re.compile(r"^(\d{4})(?:\D|$)")
 

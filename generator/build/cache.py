@@ -4,6 +4,14 @@ A chamber's build is skipped when its inputs are as they were at its last good b
 content folder, the theme, the base config, the generator's own code and the MkDocs/Material versions
 (by path, size and modification time), and no scheduled post has come due since. The records live
 under `.cache/` beside the content folder; deleting that folder at any time only costs a full build.
+
+Words used here and in the modules whose records live here:
+- record: a small JSON file under `.cache/` that lets the next build skip work; losing it only costs time.
+- spare copy: the site before last, kept under `.cache/spares/` and brought up to date by the next build
+  (build/output.py), so that only the files that changed are written.
+- staged docs: the Markdown pages written for MkDocs to read; `stage_dir` holds them for a build on disk.
+- drawn record: the keys of the published site's news pages (site/kept_pages.py).
+- slug memo: member URL names, pinyin sort keys and slugs made by earlier builds.
 """
 
 from __future__ import annotations
@@ -68,7 +76,7 @@ def read_json(path: Path | None) -> dict:
 
 def write_json(path: Path, data: dict) -> None:
     """Write a record under .cache/ whole or not at all; several builds may write at once."""
-    # dumps, not dump: json.dump encodes piece by piece in Python, 5× slower on the 30 MB page cache.
+    # dumps, not dump: json.dump encodes piece by piece in Python, much slower on a large page cache.
     write_whole(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
@@ -207,7 +215,8 @@ def search_record(content_dir: Path, out_dir: Path, slug: str, *, spare: bool = 
 
 
 def drawn_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
-    """The keys of the published site's news posts (kept_pages.py): an unchanged post is copied from it."""
+    """The keys of the published site's news posts and lists (site/kept_pages.py): a page whose key is
+    unchanged is copied from the published site instead of drawn again."""
     return cache_root(content_dir) / "drawn" / out_id(out_dir) / f"{slug}.json"
 
 
@@ -248,7 +257,7 @@ def slug_memo_path(content_dir: Path) -> Path:
 
 def known_pinyin(content_dir: Path) -> None:
     """The pinyin slugs slug_memo keeps, known from the start: loading a chamber checks its categories' URL
-    names (chamber.category_slug) before a build opens the memo, and pypinyin's dictionary costs ~0.15 s."""
+    names (chamber.category_slug) before a build opens the memo, and pypinyin's dictionary is slow to load."""
     from chamberpress import chinese
 
     known = read_json(slug_memo_path(content_dir)).get("pinyin")

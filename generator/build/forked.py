@@ -1,7 +1,11 @@
-"""Work in forked processes: one function call run in a child while this process goes on (the child shares
-the loaded chamber: nothing is pickled on the way in) and sends back its result, or the exception it
-raised; a child started early that is sent its arguments later (`Primed`); integers shared with children
-for handing out work (`SharedInts`)."""
+"""Work in forked processes, so that a build uses the second core: one function call run in a child while
+this process goes on (the child shares the loaded chamber: nothing is pickled on the way in) and sends
+back its result, or the exception it raised (`Forked`); integers shared with children for handing out
+work (`SharedInts`).
+
+primed process (`Primed`): a child forked early that prepares (imports, dictionaries) while this process
+is still busy, and is sent the arguments of its real work later.
+"""
 
 from __future__ import annotations
 

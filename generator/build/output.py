@@ -1,12 +1,14 @@
 """Where a site is built and how it reaches the disk: in memory first, then only what changed.
 
-A 2,000-post chamber is ~10,000 files (pages, the search index's chunks). Writing them all to disk on
-every build, and deleting the site they replace, costs more than drawing them on a small machine, and most
-of them are the same from one build to the next. So a site is built in a scratch folder in memory (tmpfs),
-from docs staged there too, and then copied onto a spare copy of the site — the one before last, kept
-under .cache/ instead of deleted — writing only the files whose bytes differ and removing those that are
-gone; the spare is then swapped into place as before. Without a memory file system with room to spare,
-the site is built on disk."""
+- scratch folder: a private folder in memory (/dev/shm) where one build stages its docs and builds its site.
+- spare copy: the site before last, kept under .cache/ instead of deleted; the scratch site is synced onto
+  it, and it is then swapped into place (exchanged with the published site, which becomes the next spare).
+
+A large chamber's site is many thousands of files (pages, the search index's chunks), and most are the
+same from one build to the next. Writing them all to disk on every build, and deleting the site they
+replace, costs more than drawing them on a small machine; syncing onto the spare writes only the files
+whose bytes differ and removes those that are gone. Without a memory file system with room to spare, the
+site is built on disk."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from pathlib import Path
 from chamberpress.build.cache import out_id
 
 MEMORY_DIR = Path("/dev/shm")
-MEMORY_NEEDED = 2 * 1024**3  # free room in memory a build may take (a 2,000-post site is ~160 MB)
+MEMORY_NEEDED = 2 * 1024**3  # free room in memory a build may take: far more than a large site needs
 
 
 def make_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> Path | None:
@@ -80,8 +82,9 @@ def sync_tree(source: Path, target: Path, *, leave: str | None = None) -> Synced
     """Make `target` hold exactly the files of `source`, writing only those whose bytes differ.
 
     `leave` names a top-level folder of `target` that is neither written nor removed (synced on its own).
-    One walk of both trees, folder by folder, by name (a site is ~6,000 folders: a page is a folder's
-    index.html), so that each folder's files are compared, written and removed with one listing of each.
+    One walk of both trees, folder by folder, by name (a site has about a folder per page: a page is a
+    folder's index.html), so that each folder's files are compared, written and removed with one listing
+    of each.
     """
     counts: Counter[str] = Counter()
     _sync_folder(os.fspath(source), os.fspath(target), leave, counts)

@@ -126,7 +126,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
     if info.logo:
         from chamberpress.paths import resolve_inside
-        from chamberpress.content.published import image_problem  # it reads the roster's headers, which read this module
+        from chamberpress.content.published import image_problem  # here: it imports members, which imports us
 
         logo = resolve_inside(folder, info.logo, folder)
         if logo is None:

@@ -79,7 +79,7 @@ def find_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
 @lru_cache(maxsize=8192)
 def _links_in(body: str) -> tuple[Link, ...]:
     """find_links from the body's first line. Kept per body: a post's links are looked for when it is
-    checked, staged, and its files copied."""
+    checked, written out for MkDocs, and its files copied."""
     # Each pattern only where its first characters occur (most posts have no code, many no link at all).
     masked = body
     if "```" in masked or "~~~" in masked:

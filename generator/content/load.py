@@ -28,7 +28,7 @@ def chamber_slugs(content_dir: Path) -> list[str]:
 
 def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, parallel: bool = False) -> Chamber:
     """The validated chamber; raises ContentError listing every problem found. `parallel`: the roster is
-    read by another process meanwhile (a large one is ~0.1 s of the ~0.35 s of a large chamber)."""
+    read by another process meanwhile (a large roster is a sizeable part of a large chamber's load)."""
     forget_folders()  # resolved folders are kept for one build (paths.real_path)
     problems = Problems(content_dir.parent)
     folder = content_dir / slug

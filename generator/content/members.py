@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 ROSTER_NAMES = ("members.xlsx", "members.csv", "members.yml")
 MAX_ROSTER_BYTES = 50 * MAX_TEXT_BYTES
 ROSTER_SHEET = "会员名录"
-# Bounds on a workbook, checked before it is unpacked (openpyxl reads some 3 MB of sheet a second); a roster
-# of 10,000 members written by openpyxl unpacks to 13 MB, 19 times its packed size.
+# Bounds on a workbook, checked before it is unpacked: far above what a real roster unpacks to, low enough that
+# openpyxl is never kept busy for long (the figures behind them are in bench/RESULTS.md).
 MAX_XLSX_ENTRIES = 2000
 MAX_XLSX_UNPACKED = 64 * 1024 * 1024
 MAX_XLSX_RATIO = 50  # unpacked ÷ packed, for a part of more than MAX_XLSX_RATIO_FROM

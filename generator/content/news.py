@@ -199,7 +199,7 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
             ok = False
     if not ok or meta is None:
         return None
-    # Staged as .md whatever the case of its suffix: MkDocs reads only .md files as pages.
+    # Written out for MkDocs as .md whatever the case of its suffix: MkDocs reads only .md files as pages.
     rel = path.relative_to(folder / "news").as_posix()[: -len(".md")] + ".md"
     return Post(path, rel, meta, source.body, source.body_line, _slug_for(path, meta), cover)
 

@@ -120,7 +120,7 @@ def scrub(text: str, *, keep_mobiles: bool, emails: bool = True) -> tuple[str, l
     """`text` with ID numbers and (with `emails`) e-mail addresses removed and mobiles masked (kept as written
     with `keep_mobiles`), and what was changed. A number inside an address (13900000001@qq.com) goes with it."""
     if len(DIGIT.findall(text)) < SHORTEST and not (emails and ("@" in text or "＠" in text)):
-        return text, []  # most cells: too few digits for any number, no address (a roster's 33,000)
+        return text, []  # most cells of a roster: too few digits for any number, no address
     addresses = find_emails(text) if emails else []
     numbers = [
         f

@@ -136,7 +136,7 @@ def _convert(tp: Any, value: Any, at: tuple, ctx: "_Context") -> Any:
 @functools.lru_cache(maxsize=None)
 def _shape(cls: type) -> tuple[dict[str, Any], dict[str, dataclasses.Field]]:
     """A definition's field types and fields, worked out once: the string annotations are evaluated
-    again on every call of get_type_hints (2,000 times for a chamber's posts)."""
+    again on every call of get_type_hints (once per post's front matter)."""
     return typing.get_type_hints(cls), {f.name: f for f in dataclasses.fields(cls) if f.init}
 
 

@@ -4,6 +4,9 @@ Thin on purpose: what goes on the page is decided in newsletter.py and the theme
 Fonts are referred to by their fontconfig family names, so WeasyPrint (Pango) loads the installed faces
 and embeds only the glyphs used (subset). Two faces are used — a serif regular for text and a sans bold
 for headings and emphasis — because every face costs time and memory when the PDF is written.
+
+kept PDF: a PDF printed by an earlier build, kept under .cache/ by what it was printed from (print_key), and
+copied instead of printed again when those inputs are unchanged.
 """
 
 from __future__ import annotations
@@ -189,8 +192,8 @@ def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = 
     images give the same bytes.
 
     With `kept` (a folder under .cache/), a PDF printed before from the same HTML, images, fonts and
-    engine is copied from there instead (WeasyPrint takes ~1 s an issue; the charter and every issue were
-    printed again at every build)."""
+    engine is copied from there instead: printing is the slow part of a newsletter, and otherwise the
+    charter and every issue would be printed again at every build."""
     key = print_key(html_file) if kept is not None else None
     if kept is not None:
         pdf, facts = kept / f"{key}.pdf", read_json(kept / f"{key}.json")

@@ -1,14 +1,22 @@
 """Site search: a chunked static index (Pagefind, extended build: it segments Chinese) of the finished site.
 
 Pagefind splits the index into small chunks, so a reader's first search fetches only the chunks for the
-words typed (well under 1 MB for thousands of posts; see bench/RESULTS.md). It indexes only the elements
+words typed (its size for thousands of posts is in bench/RESULTS.md). It indexes only the elements
 marked `data-pagefind-body`: the article of each page (`mark_indexed`, whatever template drew it), never
 navigation, footers, the home page or news listings. Drafts and scheduled posts are never built, so they
 are never indexed; pages show public member fields only, so the index holds no other.
 
 A large site's index is made in bundles: the chamber's own pages with the member profiles, the posts of
 each of the last three years with posts (of each quarter, in a year of QUARTERS_FROM posts or more), the
-earlier posts. The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
+earlier posts.
+
+- bundle: one of the Pagefind indexes a site's index is made of, each from a fixed set of its pages.
+- published site: the site now in place under `<out>/<slug>/`; spare copy: the site before last, which
+  this build is written onto (build/output.py).
+- drawing processes: the processes that make the pages' HTML from the templates; they digest what the
+  indexer will read of each page as they write it (`page_digest`).
+
+The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
 small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
 are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the spare copy of
 the site being written is left there, one that reads as in the published site is copied from it, and only
@@ -16,8 +24,8 @@ the others are indexed, by INDEXERS indexer processes (indexer.py; kept for the 
 makes: `--all` makes one per chamber). A site under SPLIT_FROM pages is one bundle.
 
 The indexer is handed only what it reads of a page (`indexed_part`): the article, with the page's title
-and language. A Material page is ~19 KB, its article ~3 KB: parsing the whole pages was a third of the
-indexer's time, and a bundle's key is made of what it reads, not of menus it never looks at.
+and language. The article is a small part of a Material page, so the indexer parses much less, and a
+bundle's key is made of what it reads, not of menus it never looks at.
 """
 
 from __future__ import annotations
@@ -56,8 +64,8 @@ EXCLUDE_SELECTORS = ".headerlink, .cp-profile__back"
 BUNDLES_FILE = "bundles.json"  # in INDEX_DIR: the bundles the search page merges into the one found there
 RECENT_YEARS = 3  # years of posts with a bundle each; earlier posts share one
 QUARTERS_FROM = 500  # a recent year with this many posts has a bundle per quarter instead (an edit
-# then indexes ~130+ posts again, not ~500+; each bundle adds a file or two
-# to a reader's first search)
+# then indexes a quarter's posts again, not a year's; each bundle adds a file
+# or two to a reader's first search)
 INDEXERS = 2  # indexer processes at once (see _queue)
 SPLIT_FROM = 1000  # indexed pages from which the index is made in bundles
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
@@ -262,7 +270,7 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
         return page_digest(path)
 
     # One loop: the pages were just written (memory, or the page cache), and a pool of threads cost more
-    # in handing out 5,000 small jobs than it saved (0.26 s against 0.14 s for a large chamber).
+    # in handing out thousands of small jobs than it saved.
     pages: list[tuple[str, str, str, int]] = []  # marked pages: path in the site, file, digest, length
     for rel, path in paths:
         found = seen(rel, path)
@@ -298,8 +306,8 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
 
 def _html_files(folder: str, rel: str, found: list[tuple[str, str]], *, skip: str | None = None) -> None:
     """Add (path in the site, path) of each HTML file under `folder` (`rel` in the site), a folder's own
-    files first, names in order; `skip` is a folder of the top left out. A site is ~6,000 folders (a page
-    is a folder's index.html): listed with one call each, the paths made as they are found."""
+    files first, names in order; `skip` is a folder of the top left out. A site has about a folder per page
+    (a page is a folder's index.html): each listed with one call, the paths made as they are found."""
     with os.scandir(folder) as listing:
         entries = sorted(listing, key=lambda entry: entry.name)
     folders = []
@@ -477,9 +485,9 @@ def _copy_bundle(source: Path, target: Path, files: dict[str, int]) -> bool:
 
 def _queue(bundles: list[Bundle]) -> queue.SimpleQueue[Bundle]:
     """The bundles to index, the most work first (the text the indexer reads, and a file to write per
-    page: a member's page is a fifth of a post's text), taken one at a time by whichever indexer is free.
-    Shared out in advance by that estimate, one indexer of a large chamber's first build sat idle for the
-    last 0.4 s; taken as they come, the last bundles are the smallest and both finish together."""
+    page: a member's page has far less text than a post), taken one at a time by whichever indexer is
+    free. Shared out in advance by that estimate, one indexer would sit idle at the end; taken as they
+    come, the last bundles are the smallest and the indexers finish together."""
 
     def work(bundle: Bundle) -> int:
         return bundle.length + 1000 * len(bundle.pages)
@@ -523,7 +531,7 @@ def _index_from(
 def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:
     """Write a bundle's index files into its folder of the index, only those that differ; returns them
     (path → size). A merged bundle is read by the search code of the first: its own copies of the
-    scripts, styles and WebAssembly (half a megabyte) would never be fetched, and are left out."""
+    scripts, styles and WebAssembly would never be fetched, and are left out."""
     kept = {rel: data for rel, data in files.items() if not merged or _is_index_part(rel)}
     for parent in {(folder / rel).parent for rel in kept}:  # a few folders for thousands of files
         parent.mkdir(parents=True, exist_ok=True)

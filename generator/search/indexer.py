@@ -1,8 +1,8 @@
 """The search indexer, Pagefind, run as one process for several of a site's bundles (its service mode).
 
-Started once per command line, Pagefind spends ~0.17 s of a core loading its Chinese dictionary before it
-reads a page: ten bundles indexed by ten runs paid that ten times (1.7 s of the 7 s a large chamber's
-index cost). Its service mode keeps one process for several indexes, made one after another. It reads a
+Started once per command line, Pagefind loads its Chinese dictionary before it reads a page, so ten
+bundles indexed by ten runs paid that load ten times. Its service mode keeps one process for several
+indexes, made one after another. It reads a
 folder of pages exactly as the command line does, with the options given here and no configuration file
 from the current folder, and hands back the files the command line would write (the same bytes: a test
 compares) in its answer.
@@ -14,6 +14,9 @@ output, with the number of the message it answers. Messages are handled one afte
 `lent_indexer` keeps the processes for the next index made in the same process: `chamber build --all`
 builds many chambers per process, and each chamber's index paid a start and the dictionary again.
 `warm_up` starts them ahead of the index, in the background, while the build leaves a core idle.
+
+- warm indexer: a Pagefind process already started with its dictionary loaded, waiting for pages.
+- lent indexer: a warm one handed to one thread for its part of an index, and kept again after it.
 """
 
 from __future__ import annotations
@@ -173,8 +176,8 @@ _kept_changed = threading.Condition()  # an index is made by several threads, ea
 
 def warm_up(executable: Path, *, language: str, exclude_selectors: list[str], count: int) -> None:
     """Have `count` indexers ready for the next index of this process: as many as are not kept idle
-    already are started now and made to load their dictionary (~0.17 s of a core each), by threads that
-    only wait on them; `lent_indexer` waits for one still loading rather than start another."""
+    already are started now and made to load their dictionary, by threads that only wait on them;
+    `lent_indexer` waits for one still loading rather than start another."""
     key = (str(executable), language, tuple(exclude_selectors))
     with _kept_changed:
         missing = count - len(_kept.get(key, ())) - _warming.get(key, 0)

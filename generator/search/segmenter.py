@@ -1,11 +1,13 @@
 """The word segmenter that names member pages (directory.member_slug): jieba's, with its dictionary
 loaded from a form of our own.
 
-jieba builds a table of ~500,000 words and word prefixes from its dictionary: 0.5 s from its dict.txt, and
-0.6 s from the cache it keeps for it (a `marshal` file in the shared temporary folder, which any user of
-the machine can write). The same table kept as one text of the words and an array of their counts loads
-in ~0.15 s: a process that names members (the first build of a chamber, each `--all` worker) loads it
-once. It is kept in the user's cache folder (under XDG_CACHE_HOME if absolute, else ~/.cache), made again
+jieba builds a large table of words and word prefixes from its dictionary, slowly, whether from its
+dict.txt or from the cache it keeps for it (a `marshal` file in the shared temporary folder, which any user
+of the machine can write). The same table kept as one text of the words and an array of their counts
+loads several times faster, from a folder only this user writes: a process that names members (the first
+build of a chamber, each `--all` worker) loads it once.
+
+word table: jieba's table of words and prefixes with their counts; our copy of it is what is kept here. It is kept in the user's cache folder (under XDG_CACHE_HOME if absolute, else ~/.cache), made again
 when jieba or its dictionary changes; without a folder to write in, the table is built from dict.txt at
 each load.
 """

@@ -11,6 +11,8 @@
 - The plugin asks `page in posts` for every page; with a list that is quadratic in the number of posts.
   It also compares every page with each of its views: only posts and views are handed to it.
 - Importing it imports Material's search plugin, and so jieba: a stand-in until jieba is used.
+
+views: the blog plugin's list pages (news index, category, archive pages), as Material names them.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 
 def _jieba_on_first_use() -> None:
     """Material's blog imports its search plugin, which imports jieba, which imports setuptools'
-    pkg_resources: ~60 ms at every start, for a search this project does not use (search.py). Until jieba
+    pkg_resources, at every start, for a search this project does not use (search/index.py). Until jieba
     is used (segmenter.py), a stand-in takes its place, which imports it at the first name asked of it
     and hands that over (importlib's LazyLoader would not do: the import statement itself asks the
     module for its `__spec__`)."""
@@ -104,8 +106,8 @@ class PostList(list):
 
 def _posts_and_views_only(on_page_markdown: Any) -> Any:
     """The plugin's on_page_markdown, which does nothing to a page that is neither one of its posts nor one
-    of its views, but first compares such a page with every view (Page.__eq__, ~30 views): for the 3,000
-    profiles of a large chamber ~0.06 s. Those pages are let through at once."""
+    of its views, but first compares such a page with every view (Page.__eq__), a cost that adds up over
+    a large chamber's thousands of profiles. Those pages are let through at once."""
 
     @functools.wraps(on_page_markdown)  # its event priority too
     def wrapper(self: Any, markdown: str, *, page: Page, **kwargs: Any) -> str | None:
@@ -129,9 +131,9 @@ def patches(*, shortcuts: bool) -> list[tuple[object, str, object]]:
 
     The feature: the plugin makes a PostSummary where it made an Excerpt (lists show summaries). The speed
     shortcuts (left out by a plain build): front matter read with markup.FrontMatterLoader (the same
-    values, ~20 times quicker, for the front matter docs.py stages); a date formatted in a format once
-    (Babel: ~0.05 ms a call, three calls a post, posts share days); only posts and views handed to its
-    on_page_markdown."""
+    values, much quicker, for the front matter docs.py writes); a date formatted in a format once (Babel
+    is slow, the plugin formats each post's dates three times, and posts share days); only posts and
+    views handed to its on_page_markdown."""
     replaced: list[tuple[object, str, object]] = [(blog_plugin_module, "Excerpt", PostSummary)]
     if shortcuts:
         replaced += [

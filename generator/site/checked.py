@@ -1,6 +1,10 @@
 """A shortcut trusted only once its first results equal those of the full way (profiles drawn from a shell
 or converted by their heading only, posts copied from the published site): any difference, and the full
-way is taken for the rest of the build."""
+way is taken for the rest of the build.
+
+checked shortcut: one whose first few results are also made the full way and compared before it is used
+alone, so that an input it overlooks shows up as a difference instead of a stale page.
+"""
 
 from __future__ import annotations
 

@@ -2,9 +2,12 @@
 leadership and organisation page (组织架构).
 
 Only listed members are ever passed in, and only published fields are read (profiles through
-`Member.public_fields()`), so nothing private can reach a page. Member text is escaped; the lists are raw HTML so that a roster of thousands of members
-costs no Markdown parsing. Links inside raw HTML are not rewritten by MkDocs: they are written for
+`Member.public_fields()`), so nothing private can reach a page. Member text is escaped; the lists are raw
+HTML so that a roster of thousands of members costs no Markdown parsing. Links inside raw HTML are not rewritten by MkDocs: they are written for
 directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles at `members/<slug>/`.
+
+URL name (slug): the part of a member's address made from the company name (members/<slug>/); the names
+and pinyin sort keys made by earlier builds are kept in the slug memo (cache.slug_memo).
 """
 
 from __future__ import annotations
@@ -35,8 +38,8 @@ SLUG_WORDS = 8  # words kept in a profile's URL name
 CHART_NAMES = 6  # an organisation chart box lists this many names, then "等 N 人"
 
 
-# Name → pinyin sort key: pypinyin costs most of a large directory's time (~0.1 ms a name). Kept between
-# builds with KNOWN_SLUGS.
+# Name → pinyin sort key: pypinyin is most of a large directory's time. Kept between builds with KNOWN_SLUGS
+# (the slug memo).
 KNOWN_READINGS: dict[str, str] = {}
 
 
@@ -69,8 +72,8 @@ def load_dictionaries() -> None:
     _pinyin_word("会")
 
 
-# Member name → URL name, as member_slug made it: segmenting and pinyin cost ~0.2 ms a name plus the
-# segmenter's dictionary (segmenter.py). The plugin keeps these between builds (SLUG_MEMO under .cache/).
+# Member name → URL name, as member_slug made it: segmenting and pinyin are slow per name, and need the
+# segmenter's dictionary (segmenter.py). Kept between builds in the slug memo (cache.slug_memo).
 KNOWN_SLUGS: dict[str, str] = {}
 
 
@@ -117,7 +120,7 @@ def _member_slug(name: str) -> str:
 @lru_cache(maxsize=65536)
 def _pinyin_word(text: str) -> str:
     """A word's pinyin, lower case, without tones. Kept: a roster repeats its place and trade words from
-    name to name (安徽, 建筑 …), and pypinyin costs ~0.05 ms a word."""
+    name to name (安徽, 建筑 …), and pypinyin is slow per word."""
     from pypinyin import Style, lazy_pinyin
 
     return "".join(re.sub(r"[^a-z]", "", s.lower().replace("ü", "v")) for s in lazy_pinyin(text, style=Style.NORMAL))

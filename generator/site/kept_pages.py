@@ -1,9 +1,12 @@
 """News posts and news lists whose inputs are as they were for the published site: copied from it
 instead of drawn.
 
-Drawing a page through Material's templates costs ~1 ms, and after an edit to one post the 1,999 other
-posts, and the hundreds of list pages (news index, categories, archive, each paginated) that do not show
-what changed, would come out byte for byte as before. A post's page is made from its own values (title,
+- draw: make a page's HTML by running it through the theme's templates (MkDocs' `_build_page`).
+- kept page: a post or list page of the published site (the one now in place) copied instead of drawn
+  again, because nothing it shows has changed.
+
+After an edit to one post, all the other posts, and the many list pages (news index, categories, archive,
+each paginated) that do not show what changed, would come out byte for byte as before. A post's page is made from its own values (title,
 front matter, converted content, table of contents, address, categories, previous and next posts); a list
 page from its own (title, content, address, its place among the list's pages) and from what it shows of
 each post of its list (address, title, front matter, settings, categories); and both from what every page
@@ -56,9 +59,9 @@ class KeptPages:
     """Draws pages (`draw`: MkDocs' _build_page, or what wraps it), copying unchanged posts and lists
     from `published` (the site now in place) where `record` says they are unchanged.
 
-    A page's key is made when the page is drawn, by the process that draws it (making all 2,600 keys of a
-    large chamber before the first page cost 0.17 s while the other core waited); the other drawing
-    processes hand theirs back (`keys`) for the record."""
+    A page's key is made when the page is drawn, by the process that draws it (making them all before the
+    first page would keep the other core waiting); the other drawing processes hand theirs back (`keys`)
+    for the record."""
 
     def __init__(
         self, published: Path | None, record: Path | None, *, shared: str, draw: Callable | None = None
@@ -231,9 +234,9 @@ def _list_key(
 
 def _position(page: View, positions: dict[int, dict[int, int]]) -> int:
     """The page's place among its list's pages, -1 if it is not one. Asked with `in` and `index`, that
-    compared it with each (Page.__eq__): the 200 pages of a large news index, each asking, made 65,000
-    comparisons. Found by identity, each list's places made once; the answer is the same (the pages of a
-    list are distinct pages, each of its own file), and a page not found so is asked as before."""
+    compared it with each (Page.__eq__), so the comparisons grew with the square of a news index's pages.
+    Found by identity, each list's places made once; the answer is the same (the pages of a list are
+    distinct pages, each of its own file), and a page not found so is asked as before."""
     pages = page.pages
     places = positions.get(id(pages))
     if places is None:

@@ -1,10 +1,14 @@
 """Material's navigation (the sidebar's and the tabs') drawn once for every page that shows it the same way.
 
-Material draws the whole navigation again for every page: a quarter of a news post's template time
-(~0.24 ms of ~0.96 ms). What the navigation partials read of the page being drawn is little: the URL
-of each link made relative to the page, which items are active, whether an item is the page itself (its
-table of contents is then drawn inside the navigation) and whether the page is one of an item's own list
-pages (Material's blog index). Pages alike in all that — all posts, most news lists — get the same
+- draw: render a template (here the navigation partials) into a page's HTML.
+- nav memo: the navigation's HTML kept from the first page that shows it one way and handed to every other
+  page that shows it the same way.
+
+Material draws the whole navigation again for every page, a large part of a news post's template time.
+What the navigation partials read of the page being drawn is little: the URL of each link made relative
+to the page, which items are active, whether an item is the page itself (its table of contents is then
+drawn inside the navigation) and whether the page is one of an item's own list pages (Material's blog
+index). Pages alike in all that — all posts, most news lists — get the same
 navigation; `NavMemo` draws it for the first of them and hands the others the same text.
 
 Our `partials/nav.html` and `partials/tabs.html` wrap Material's own (reached as "stock:partials/…",
@@ -86,7 +90,7 @@ class NavMemo:
 
 class StringsMemo:
     """`{% call strings_memo(key) %}…{% endcall %}` in partials/language.html: a translated string drawn once
-    per build (Material's lookup builds its table of ~60 strings at every call, ~25 calls a page)."""
+    per build (Material's lookup builds its whole table of strings at every call, many calls a page)."""
 
     def __init__(self) -> None:
         self.drawn: dict[str, str] = {}

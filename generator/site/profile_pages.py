@@ -1,11 +1,14 @@
 """Member profile pages drawn from one shell instead of one full template run each.
 
+- draw: make a page's HTML from the theme's templates (MkDocs' `_build_page`).
+- profile shell: the profile page's template drawn once with markers where a profile's own values go
+  (title, description, address, content); each profile is the shell with its own values put in.
+
 A large chamber has thousands of profiles (members/<slug>/), all at the same depth and outside the
-navigation, so they differ only in their title, description, address and content; Material's full
-template costs ~1 ms a page. The shell is the page template drawn once with markers in those places;
-each profile is the shell with its own values put in. The result is checked against the full template on
-the first profiles drawn, and a profile whose values the templates would change (escaping, spaces) or
-whose front matter differs in kind is drawn in full, so the output is the same either way.
+navigation, so they differ only in those values, and running the full template for each would dominate
+the time spent drawing pages. The result is checked against the full template on the first profiles
+drawn, and a profile whose values the templates would change (escaping, spaces) or whose front matter
+differs in kind is drawn in full, so the output is the same either way.
 """
 
 from __future__ import annotations

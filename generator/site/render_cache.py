@@ -1,6 +1,10 @@
 """Markdown → HTML once per page and content: one parser per build, and a cache of converted pages.
 
-MkDocs' `Page.render` makes a new `markdown.Markdown` (all extensions loaded again, ~1 ms) for every page
+- page cache: the HTML of every page converted by the last build, keyed by all the conversion depends on.
+- helper: a forked process that converts pages from the last one backwards while this process converts
+  from the first, on a build where most pages are not in the page cache.
+
+MkDocs' `Page.render` makes a new `markdown.Markdown` (all extensions loaded again) for every page
 and converts every page on every build. `PageRenderer.attach(page)` gives a page a `render` of its own
 (an instance attribute in front of MkDocs' method, set by the plugin just before MkDocs calls it) that
 does what MkDocs' does with one reused parser (fast_markdown.py: the same HTML, faster), and takes the
@@ -10,7 +14,7 @@ A cached page is keyed by its Markdown after the plugins' edits, its path and UR
 of the site (links are rewritten relative to them), the Markdown configuration and the generator's own
 code and versions (`cache.tooling_key`). A page whose conversion logged anything (a broken link …) is not
 cached, so the message comes again on the next build. The cache is a folder per chamber under
-`.cache/pages/` (cache.ShardedRecord: an edit to one post rewrites one or two of its 16 files, not 16 MB),
+`.cache/pages/` (cache.ShardedRecord: an edit to one post rewrites one or two small files, not all of it),
 holding the pages of the last build only; deleting it costs one full conversion.
 
 Member profiles, thousands in a large chamber, are a heading and one block of HTML: only the heading goes
