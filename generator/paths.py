@@ -1,12 +1,23 @@
-"""Paths from content stay inside their chamber's folder: no `../`, no absolute paths, no symlinks out."""
+"""Paths from content stay inside their chamber's folder: no `../`, no absolute paths, no symlinks out; and
+where the project's own base config and theme are, in a checkout or installed from a wheel (PROJECT_DIR)."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
 
-# The project this package lives in: its mkdocs.yml and theme/ serve content folders that have none.
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _project_dir() -> Path:
+    """The folder holding the base `mkdocs.yml` and `theme/` that serve content folders that have none: the
+    copy a wheel carries inside the package (`_project/`, see pyproject.toml), else, run from the
+    repository (an editable install or the source tree), the repository's top, whose files an edit changes."""
+    packaged = PACKAGE_DIR / "_project"
+    return packaged if (packaged / "mkdocs.yml").is_file() else PACKAGE_DIR.parent
+
+
+PROJECT_DIR = _project_dir()
 
 
 def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
