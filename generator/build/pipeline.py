@@ -140,34 +140,22 @@ def _make_site(
     members: forked.Primed | None,
     plain: bool,
 ) -> tuple[Printed, SearchIndex]:
-    """Steps 2–6 of a build (the caller holds the chamber's lock): print, make the pages, MkDocs, the
-    search index, the swap. Returns what was printed and the search index."""
-    slug, out_dir, shortcuts = chamber.slug, folders.target.parent, not plain
-    # 2. Print the newsletter issues and the charter, in another process while this one makes the pages.
-    fonts = find_fonts() if issues or chamber.charter else None  # a missing font stops us here
-    shutil.rmtree(folders.stage / "print", ignore_errors=True)
-    printing = forked.call(
-        print_chamber,
-        chamber,
-        issues,
-        folders.stage / "print",
-        fonts=fonts,
-        kept=cache_root(content_dir) / "print" / slug if shortcuts else None,
-        background=workers > 1,
-    )
+    """Steps 2–6 of a build (the caller holds the chamber's lock). Returns what was printed and the index."""
+    shortcuts = not plain
+    # 2. The newsletter issues and the charter, printed by another process while this one goes on.
+    printing = _start_printing(chamber, issues, folders.stage / "print", content_dir, workers, shortcuts)
     # 3. The pages: the chamber's docs (waiting for the PDFs once the rest is made).
     site = prepare_site(chamber, printing, shortcuts=shortcuts, workers=workers, members=members)
-    # 4. MkDocs and Material build the site. Posts unchanged since the published site are copied from it.
-    published = folders.target if folders.target.is_dir() else None
-    shared = shared_inputs(chamber.folder, project_dir_for(content_dir))
-    kept = KeptPages(published, drawn_record(content_dir, out_dir, slug), shared=shared) if shortcuts else None
-    known: Known | None = {} if shortcuts else None  # what the index reads of each page, as it is drawn
-    record = search_record(content_dir, out_dir, slug)
+    # 4. MkDocs and Material build the site. With the shortcuts, posts unchanged since the published site
+    # are copied from it (`kept`), and what the index reads of each page is noted as it is drawn (`known`).
+    kept = _kept_pages(chamber, folders, content_dir) if shortcuts else None
+    known: Known | None = {} if shortcuts else None
     if workers > 1:  # the index's processes start while the pages are made (a core is idle then)
-        warm_up_indexers(1 if record.is_file() else INDEXERS)
+        first = not search_record(content_dir, folders.target.parent, chamber.slug).is_file()
+        warm_up_indexers(INDEXERS if first else 1)
     config_file = write_chamber_config(
         folders.stage,
-        slug=slug,
+        slug=chamber.slug,
         content_dir=content_dir,
         site_dir=folders.building,
         today=chamber.today.isoformat(),
@@ -176,19 +164,52 @@ def _make_site(
     )
     build_site(config_file, site, kept=kept, known=known)
     _write_summary(chamber, folders.building)
-    # 5. The search index, made while the pages are written where they go; 6. the new site swapped in.
+    # 5. The search index, and 6. the new site swapped in.
+    search = _index_and_swap_in(folders, content_dir, workers, known, shortcuts)
+    if kept is not None:
+        kept.save(folders.target, known)
+    return site.printed or Printed(), search
+
+
+def _start_printing(
+    chamber: Chamber, issues: list[Issue], into: Path, content_dir: Path, workers: int, shortcuts: bool
+) -> forked.Forked[Printed] | forked.Finished[Printed]:
+    """Print the chamber's PDFs into `into`, in another process when the build has two. With the shortcuts,
+    a PDF printed before from the same inputs is taken from `.cache/print/` (print.pdf.write_pdf)."""
+    fonts = find_fonts() if issues or chamber.charter else None  # a missing font stops the build here
+    shutil.rmtree(into, ignore_errors=True)
+    kept = cache_root(content_dir) / "print" / chamber.slug if shortcuts else None
+    return forked.call(print_chamber, chamber, issues, into, fonts=fonts, kept=kept, background=workers > 1)
+
+
+def _kept_pages(chamber: Chamber, folders: SiteFolders, content_dir: Path) -> KeptPages:
+    """The posts of the published site that may be copied instead of drawn again (site/kept_pages.py)."""
+    published = folders.target if folders.target.is_dir() else None
+    record = drawn_record(content_dir, folders.target.parent, chamber.slug)
+    return KeptPages(published, record, shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
+
+
+def _index_and_swap_in(
+    folders: SiteFolders, content_dir: Path, workers: int, known: Known | None, shortcuts: bool
+) -> SearchIndex:
+    """Index the finished pages while they are written where they go, swap the new site in, and record
+    which search bundles it holds. With the shortcuts, bundles whose pages are unchanged are copied from
+    the published site or, when the pages are written onto the spare, left in place there."""
+    out_dir, slug = folders.target.parent, folders.target.name
+    record = search_record(content_dir, out_dir, slug)
     # The spare's record says what its index holds only while the spare is the site written onto.
-    spare_record = search_record(content_dir, out_dir, slug, spare=True)
-    if not folders.onto_spare:
-        spare_record.unlink(missing_ok=True)
+    spare_record = search_record(content_dir, out_dir, slug, spare=True) if folders.onto_spare else None
+    if spare_record is None:
+        search_record(content_dir, out_dir, slug, spare=True).unlink(missing_ok=True)
+    published = folders.target / INDEX_DIR if shortcuts and folders.target.is_dir() else None
 
     def index(index_dir: Path) -> SearchIndex:
         return index_site(
             folders.building,
             index_dir=index_dir,
-            published=published / INDEX_DIR if published and shortcuts else None,  # plain: every bundle indexed
+            published=published,
             record=record,
-            spare_record=spare_record if folders.onto_spare else None,
+            spare_record=spare_record,
             known=known,
         )
 
@@ -206,10 +227,8 @@ def _make_site(
         )
     # Written onto the spare, the swap leaves the site it replaces there: the spare's record is the one that
     # site had. (A fresh folder's old site becomes the spare by a rename: no record for it.)
-    save_record(record, search, spare_record if folders.onto_spare else None)
-    if kept is not None:
-        kept.save(folders.target, known)
-    return site.printed or Printed(), search
+    save_record(record, search, spare_record)
+    return search
 
 
 _built_here = False  # whether this process has built a chamber before (see _cycle_collection_paused)
