@@ -14,7 +14,8 @@ from chamberpress.build.pipeline import build_chamber
 from chamberpress.cli import main
 from chamberpress.site.directory import directory_markdown, member_slug, profile_slugs
 from chamberpress.errors import ContentError, Problems
-from chamberpress.content.members import HEADERS, INVERSE, Member, load_members, mask_mobile
+from chamberpress.content.members import Member, load_members, mask_mobile
+from chamberpress.content.roster_headers import HEADERS, INVERSE
 from conftest import CHAMBER_YML, TODAY, parse, site_texts, text_of, write_chamber
 
 PNG = bytes.fromhex(
