@@ -5,6 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
+
+from chamberpress.build.cache_layout import cache_root
+from chamberpress.build.records import read_json, string_map
+from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
 
 _DATE_FORMS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -100,9 +105,22 @@ def reading_minutes(text: str, chars_per_minute: int = 400) -> int:
 
 
 # Text → its pinyin_slug (default options): the blog asks for each post's category's, thousands of times for
-# a few names. Kept between builds with the member URL names (cache.slug_memo): a build that meets no new
+# a few names. Kept between builds with the member URL names (directory.slug_memo): a build that meets no new
 # name does not load pypinyin's dictionary (~0.1 s).
 KNOWN_PINYIN: dict[str, str] = {}
+
+
+def slug_memo_path(content_dir: Path) -> Path:
+    """Where the names made from Chinese text are kept between builds (KNOWN_PINYIN here, and the member URL
+    names and sort keys of directory.slug_memo), by the versions of everything that makes them."""
+    key = Fingerprint(tooling_key(), package_versions("jieba", "pypinyin")).hex()
+    return cache_root(content_dir) / "slugs" / f"{key[:16]}.json"
+
+
+def known_pinyin(content_dir: Path) -> None:
+    """The pinyin slugs slug_memo keeps, known from the start: loading a chamber checks its categories' URL
+    names (chamber.category_slug) before a build opens the memo, and pypinyin's dictionary costs ~0.15 s."""
+    KNOWN_PINYIN.update(string_map(read_json(slug_memo_path(content_dir)).get("pinyin")))
 
 
 def pinyin_slug(text: str, separator: str = "-", *, max_words: int = 8) -> str:

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from chamberpress.build.cache import out_id
+from chamberpress.build.cache_layout import out_id
 
 MEMORY_DIR = Path("/dev/shm")
 MEMORY_NEEDED = 2 * 1024**3  # free room in memory a build may take (a 2,000-post site is ~160 MB)

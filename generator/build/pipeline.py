@@ -23,19 +23,17 @@ from pathlib import Path
 from typing import Iterator
 
 from chamberpress.build import forked
-from chamberpress.build.cache import (
+from chamberpress.build.cache_layout import (
     cache_root,
     drawn_record,
-    inputs_key,
-    is_fresh,
     project_dir_for,
     protected_folders,
-    remember,
     search_record,
-    slug_memo_path,
     spare_dir,
     stage_dir,
 )
+from chamberpress.build.freshness import inputs_key, is_fresh, remember
+from chamberpress.chinese import slug_memo_path
 from chamberpress.chinese import format_date
 from chamberpress.content.load import load_chamber
 from chamberpress.site.directory import reading

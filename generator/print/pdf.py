@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote, urlparse
 
-from chamberpress.build.cache import package_versions, read_json, tooling_key, write_json
+from chamberpress.build.records import read_json, write_json
+from chamberpress.fingerprint import package_versions, tooling_key
 
 log = logging.getLogger(__name__)
 

@@ -36,10 +36,8 @@ from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
 
-from chamberpress.build.cache import read_json, write_json
+from chamberpress.build.records import read_json, write_json
 from chamberpress.search.indexer import IndexerError, lent_indexer, warm_up
 from chamberpress.markup import front_matter
 from chamberpress.build.output import remove_others, write_if_changed
@@ -67,7 +65,6 @@ ARTICLE_TAG = re.compile(rb"<(/?)article\b")
 HTML_TAG = re.compile(rb"<html\b[^>]*>")
 TITLE = re.compile(rb"<title>.*?</title>", re.S)
 POST_PATH = re.compile(r"news/(\d{4})/(?:(\d{2})/)?")
-MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 # The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
 # news listings draw their excerpts in other elements, so they never match.
 ARTICLE = re.compile(r'<article class="md-content__inner\b')
@@ -75,15 +72,6 @@ ARTICLE = re.compile(r'<article class="md-content__inner\b')
 
 class SearchIndexError(RuntimeError):
     """The indexer failed; the site is not put in place without its search."""
-
-
-def without_material_search(files: Files, config: MkDocsConfig) -> Files:
-    """Leave Material's own search (lunr, its language packs, its worker) out of a site that does not use it."""
-    if "material/search" in config.plugins or "search" in config.plugins:
-        return files
-    for file in [f for f in files if f.src_uri.startswith(MATERIAL_SEARCH_ASSETS)]:
-        files.remove(file)
-    return files
 
 
 def mark_indexed(html: str, *, homepage: bool, meta: dict) -> str:
@@ -330,7 +318,7 @@ def index_site(
     there with the right bytes is not written again (the site is built onto a spare copy, output.py).
     `spare_record` says which bundles it holds (the spare's index, as published two builds ago): those
     whose pages are unchanged stay as they are, unread. `published` is the index of the site now published
-    and `record` the file that tells which bundles it holds (cache.search_record): other bundles whose pages
+    and `record` the file that tells which bundles it holds (cache_layout.search_record): other bundles whose pages
     are unchanged are copied from there. Both records are removed here (those sites are about to change)
     and written again by `save_record` once the new site is published. The bundles still to index are
     taken, largest first, by up to INDEXERS indexers as each is free; each bundle is put in place as soon

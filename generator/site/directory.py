@@ -9,18 +9,25 @@ directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Iterator
 
 from chamberpress.content.chamber import ChamberInfo
-from chamberpress.chinese import pinyin_key
+from chamberpress import chinese
+from chamberpress.build.records import read_json, string_map, write_json
+from chamberpress.chinese import pinyin_key, slug_memo_path
 from chamberpress.markup import front_matter, html_text, md_text, plain_title
 from chamberpress.content.members import LABELS, Member
 from chamberpress.search.segmenter import segmenter
+
+if TYPE_CHECKING:
+    from chamberpress.content.model import Chamber
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +77,28 @@ def load_dictionaries() -> None:
 
 
 # Member name → URL name, as member_slug made it: segmenting and pinyin cost ~0.2 ms a name plus the
-# segmenter's dictionary (segmenter.py). The plugin keeps these between builds (SLUG_MEMO under .cache/).
+# segmenter's dictionary (segmenter.py). Kept between builds by slug_memo.
 KNOWN_SLUGS: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def slug_memo(chamber: Chamber) -> Iterator[None]:
+    """Member URL names, pinyin sort keys and slugs made by earlier builds (KNOWN_SLUGS, KNOWN_READINGS,
+    chinese.KNOWN_PINYIN), kept under .cache/ by the versions of everything that makes them; the new ones are
+    added after the pages stage."""
+    memos = {"slugs": KNOWN_SLUGS, "readings": KNOWN_READINGS, "pinyin": chinese.KNOWN_PINYIN}
+    path = slug_memo_path(chamber.folder.parent)
+    kept = read_json(path)
+    for kind, memo in memos.items():
+        memo.update(string_map(kept.get(kind)))
+    # Written when this process knows names the file lacks (made by this build, or on loading: known_pinyin).
+    before = [len(kept[kind]) if isinstance(kept.get(kind), dict) else 0 for kind in memos]
+    yield
+    if [len(memo) for memo in memos.values()] != before or not path.exists():
+        try:
+            write_json(path, memos)
+        except OSError as exc:  # a memo that cannot be written only costs time
+            log.warning("member URL names not kept: %s", exc)
 
 
 def member_slug(name: str) -> str:

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from chamberpress.build.cache import StagedPosts, tooling_key
+from chamberpress.fingerprint import tooling_key
+from chamberpress.site.staged_posts import StagedPosts
 from chamberpress.content.charter import charter_facts, charter_markdown, charter_title
 from chamberpress.chinese import format_date, reading_minutes
 from chamberpress.site.colour import readable_colour

@@ -30,7 +30,8 @@ from material.plugins.blog.structure import View
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_datetime
 
-from chamberpress.build.cache import inputs_key, read_json, write_json
+from chamberpress.build.freshness import inputs_key
+from chamberpress.build.records import read_json, write_json
 from chamberpress.site.checked import Checked
 from chamberpress.site.docs import POSTS_DIR
 from chamberpress.search.index import Digest, Known

@@ -20,7 +20,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from chamberpress.site import blog
-from chamberpress.build.cache import project_dir_for
+from chamberpress.build.cache_layout import project_dir_for
 from chamberpress.markup import FrontMatterLoader
 from chamberpress.content.model import Chamber
 from chamberpress.build.forked import Finished, Forked, Primed, SharedInts

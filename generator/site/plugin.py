@@ -28,7 +28,10 @@ from chamberpress import chinese
 from chamberpress.site import directory
 
 from chamberpress.build import forked
-from chamberpress.build.cache import StagedPosts, cache_root, slug_memo, staged_posts, tooling_key
+from chamberpress.build.cache_layout import cache_root
+from chamberpress.fingerprint import tooling_key
+from chamberpress.site.directory import slug_memo
+from chamberpress.site.staged_posts import StagedPosts, staged_posts
 from chamberpress.chinese import format_date
 from chamberpress.content.load import load_chamber
 from chamberpress.site.csp import add_policy
@@ -52,7 +55,8 @@ from chamberpress.site.nav_memo import NavMemo, StringsMemo, stock_loader
 from chamberpress.print.newsletter import Printed
 from chamberpress.site.render_cache import PageRenderer
 from chamberpress.content.sanitize import sanitize_html
-from chamberpress.search.index import mark_indexed, warm_up_indexers, without_material_search
+from chamberpress.search.index import mark_indexed, warm_up_indexers
+from chamberpress.site.material_search import without_material_search
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -8,7 +8,7 @@ result from the cache when nothing it depends on has changed.
 
 A cached page is keyed by its Markdown after the plugins' edits, its path and URL, the URL of every file
 of the site (links are rewritten relative to them), the Markdown configuration and the generator's own
-code and versions (`cache.tooling_key`). A page whose conversion logged anything (a broken link …) is not
+code and versions (`fingerprint.tooling_key`). A page whose conversion logged anything (a broken link …) is not
 cached, so the message comes again on the next build. The cache is a folder per chamber under
 `.cache/pages/` (cache.ShardedRecord: an edit to one post rewrites one or two of its 16 files, not 16 MB),
 holding the pages of the last build only; deleting it costs one full conversion.
@@ -40,7 +40,8 @@ from mkdocs.structure.pages import (
 from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
-from chamberpress.build.cache import ShardedRecord, tooling_key
+from chamberpress.build.records import ShardedRecord
+from chamberpress.fingerprint import tooling_key
 from chamberpress.site.checked import Checked
 from chamberpress.site.fast_markdown import FastMarkdown
 from chamberpress.build.forked import Forked, SharedInts
