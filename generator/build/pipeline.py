@@ -118,7 +118,7 @@ def _build_chamber(
     # idle then); it is stopped if the build ends before it is needed. With names kept, the dictionaries
     # are seldom needed at all.
     first = not slug_memo_path(content_dir).is_file()
-    members = prime_members() if not plain and workers > 1 and first and hasattr(os, "fork") else None
+    members = prime_members() if not plain and workers > 1 and first and forked.can_fork() else None
     with members or contextlib.nullcontext():
         project = project_dir_for(content_dir)
         key = inputs_key(content_dir / slug, project)  # taken first: an edit during the build makes it stale
@@ -310,7 +310,7 @@ def _index_and_swap_in(
         # The pages are written meanwhile: by a process of their own when the build has two (forked before
         # the indexing starts any thread; in a thread, the writing's Python work and the indexing's take
         # turns on one interpreter lock, and after an edit that, not Pagefind, set the pace), else a thread.
-        if jobs > 1 and hasattr(os, "fork"):
+        if jobs > 1 and forked.can_fork():
             writing = forked.Forked(sync_tree, building, into, leave=INDEX_DIR)
         else:
             writing = pool.submit(sync_tree, building, into, leave=INDEX_DIR)
@@ -411,7 +411,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     whatever lock another thread holds at that moment). A worker shares no MkDocs plugin with this
     process (each build loads them anew: mkdocs_adapter.build_site), nor an indexer process this one
     keeps (not the worker's child, it counts as stopped there: indexer.lent_indexer starts another)."""
-    if hasattr(os, "fork") and threading.active_count() == 1:
+    if forked.can_fork() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["chamberpress.site.mkdocs_adapter", "chamberpress.site.plugin", "material.plugins.blog.plugin"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -23,7 +22,7 @@ from chamberpress.site import blog
 from chamberpress.build.cache_layout import project_dir_for
 from chamberpress.markup import FrontMatterLoader
 from chamberpress.content.model import Chamber
-from chamberpress.build.forked import Finished, Forked, Primed, SharedInts
+from chamberpress.build.forked import Finished, Forked, Primed, SharedInts, can_fork
 from chamberpress.print.newsletter import Printed
 from chamberpress.site.kept_pages import KeptPages
 from chamberpress.site.profile_pages import ProfileShell
@@ -214,7 +213,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
     exists. Member profiles are drawn from one shell (profile_pages.py);
     posts unchanged since the published site are copied from it (`kept`, kept_pages.py).
     """
-    if not hasattr(os, "fork"):
+    if not can_fork():
         workers = 1
     draw = ProfileShell(mkdocs_build_module._build_page).build_page
     if kept is not None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import types
 from pathlib import Path
@@ -44,7 +43,7 @@ from chamberpress.build.records import ShardedRecord
 from chamberpress.fingerprint import tooling_key
 from chamberpress.site.checked import Checked
 from chamberpress.site.fast_markdown import FastMarkdown
-from chamberpress.build.forked import Forked, SharedInts
+from chamberpress.build.forked import Forked, SharedInts, can_fork
 from chamberpress.site.profile_pages import is_profile
 
 log = logging.getLogger(__name__)
@@ -76,7 +75,7 @@ class PageRenderer:
         self._entries: dict[int, dict[str, Any]] = {}  # id(page) → the entry it was given this build
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
-        self.workers = workers if cache_dir is not None and hasattr(os, "fork") else 1
+        self.workers = workers if cache_dir is not None and can_fork() else 1
         self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []  # forked converters still to collect
         self.positions: dict[int, int] = {}  # id(file) → its place in the order MkDocs reads pages
         self.shared: _Claims | None = None  # which pages this process and the helpers have taken
