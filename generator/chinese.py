@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
 
 from chamberpress.build.cache_layout import cache_root
@@ -39,10 +38,6 @@ def parse_date(text: str) -> dt.date:
 def format_date(day: dt.date) -> str:
     """2026年5月21日 — the long form Chinese readers expect everywhere."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def format_month(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月"
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -87,10 +82,6 @@ def format_numeral(number: int) -> str:
             zero = True
     text = "".join(parts)
     return text[1:] if text.startswith("一十") else text
-
-
-def is_cjk(char: str) -> bool:
-    return "CJK" in unicodedata.name(char, "")
 
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
@@ -141,13 +132,6 @@ def _pinyin_slug(text: str, separator: str, max_words: int) -> str:
         for word in re.findall(r"[a-z0-9]+", part.lower().replace("ü", "v")):
             words.append(word)
     return separator.join(words[:max_words]) or "item"
-
-
-def pinyin_initial(text: str) -> str:
-    """The A–Z letter a name is filed under (its first character's pinyin); # for anything else."""
-    slug = pinyin_slug(text[:1]) if text else ""
-    letter = slug[:1].upper()
-    return letter if "A" <= letter <= "Z" else "#"
 
 
 def pinyin_key(text: str) -> str:
