@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chamberpress.build.cache_layout import out_id
+from chamberpress.folders import walk_files
 
 MEMORY_DIR = Path("/dev/shm")
 MEMORY_NEEDED = 2 * 1024**3  # free room in memory a build may take (a 2,000-post site is ~160 MB)
@@ -120,7 +121,7 @@ def _sync_folder(source: str, target: str, leave: str | None, counts: Counter[st
         if name in names or name == leave:
             continue
         if entry.is_dir(follow_symlinks=False):
-            counts["removed"] += sum(len(files) for _, _, files in os.walk(entry.path))
+            counts["removed"] += sum(1 for _ in walk_files(entry.path))
         else:
             counts["removed"] += 1
         _remove(entry.path)

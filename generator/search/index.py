@@ -22,7 +22,6 @@ indexer's time, and a bundle's key is made of what it reads, not of menus it nev
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -38,6 +37,8 @@ from pathlib import Path
 
 
 from chamberpress.build.records import read_json, write_json
+from chamberpress.fingerprint import Fingerprint, fingerprint
+from chamberpress.folders import walk_files
 from chamberpress.search.indexer import IndexerError, lent_indexer, warm_up
 from chamberpress.markup import front_matter
 from chamberpress.build.output import remove_others, write_if_changed
@@ -178,11 +179,7 @@ def page_digest(path: str) -> Digest | None:
     document = indexed_part(page)
     if document is None:
         return len(page), None, 0
-    return len(page), _digest(document), len(document)
-
-
-def _digest(document: bytes) -> str:
-    return hashlib.blake2b(document, digest_size=16).hexdigest()
+    return len(page), fingerprint(document)[:32], len(document)
 
 
 def read_documents(bundle: Bundle) -> Bundle:
@@ -235,8 +232,8 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
 def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[list[Bundle], int]:
     """plan_bundles without the documents (read_documents reads those of the bundles to index), and the
     number of HTML pages of the site, marked or not. A page in `known` at the size given is not read."""
-    paths: list[tuple[str, str]] = []
-    _html_files(os.fspath(site_dir), "", paths, skip=INDEX_DIR)
+    found_files = walk_files(site_dir, skip=frozenset({INDEX_DIR}))
+    paths = [(rel, entry.path) for rel, entry in found_files if rel.endswith(".html")]
     known = known or {}
 
     def seen(rel: str, path: str) -> Digest | None:
@@ -269,36 +266,19 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
     bundles = []
     for name in (n for n in order if n in grouped):
-        key = hashlib.sha256(f"{settings}\0{name}\n".encode())
+        key = Fingerprint(f"{settings}\0{name}\n")
         for rel, _, digest, _ in grouped[name]:
-            key.update(f"{rel}\0{digest}\n".encode())
+            key.add(f"{rel}\0{digest}\n")
         bundles.append(
             Bundle(
                 name,
                 tuple(rel for rel, *_ in grouped[name]),
-                key.hexdigest(),
+                key.hex(),
                 sources=tuple(path for _, path, *_ in grouped[name]),
                 length=sum(length for *_, length in grouped[name]),
             )
         )
     return bundles, len(paths)
-
-
-def _html_files(folder: str, rel: str, found: list[tuple[str, str]], *, skip: str | None = None) -> None:
-    """Add (path in the site, path) of each HTML file under `folder` (`rel` in the site), a folder's own
-    files first, names in order; `skip` is a folder of the top left out. A site is ~6,000 folders (a page
-    is a folder's index.html): listed with one call each, the paths made as they are found."""
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
-    folders = []
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name != skip:
-                folders.append(entry)
-        elif entry.name.endswith(".html") and not entry.is_dir():
-            found.append((rel + entry.name, entry.path))
-    for entry in folders:
-        _html_files(entry.path, f"{rel}{entry.name}/", found)
 
 
 def index_site(

@@ -19,7 +19,6 @@ through Markdown (`_convert_profile`, checked against the full conversion on the
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -40,7 +39,7 @@ from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
 from chamberpress.build.records import ShardedRecord
-from chamberpress.fingerprint import tooling_key
+from chamberpress.fingerprint import Fingerprint, fingerprint, tooling_key
 from chamberpress.site.checked import Checked
 from chamberpress.site.fast_markdown import FastMarkdown
 from chamberpress.build.forked import Forked, SharedInts, can_fork
@@ -90,14 +89,14 @@ class PageRenderer:
         self.title = _ExtractTitleTreeprocessor()
         self.title._register(self.md)
         self.profile_check = Checked(PROFILES_CHECKED)  # until trusted, profiles are converted both ways
-        site = hashlib.sha256(tooling_key().encode())
-        site.update(
-            json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True, default=repr).encode()
+        site = Fingerprint(
+            tooling_key(),
+            json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True, default=repr),
+            repr(config["validation"]),
         )
-        site.update(repr(config["validation"]).encode())
         for file in sorted(files, key=lambda f: f.src_uri):
-            site.update(f"{file.src_uri}\0{file.url}\n".encode())
-        self.site_key = site.hexdigest()
+            site.add(f"{file.src_uri}\0{file.url}\n")
+        self.site_key = site.hex()
         # Pages converted for another site (other addresses, settings or generator) would never match.
         if cache_dir is not None:
             self.record = ShardedRecord(cache_dir, self.site_key)
@@ -112,9 +111,7 @@ class PageRenderer:
         assert page.markdown is not None
         if self.workers > 1:
             self._share_out(page)
-        key = hashlib.sha256(
-            f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0".encode() + page.markdown.encode("utf-8")
-        ).hexdigest()
+        key = fingerprint(f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0", page.markdown)
         if self.helpers and self.shared and not self.shared.claim_front(self.positions.get(id(page.file), -1)):
             self._collect()  # the helpers have this page and every later one
         entry = self.cached.get(key)
