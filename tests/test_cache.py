@@ -366,7 +366,7 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
     shortcuts = calls_recorded(monkeypatch, render_cache.PageRenderer, "_convert_profile")
     build_chamber("shortcut", content, tmp_path / "fast", today=TODAY, workers=1)
     assert len(shortcuts) >= 6
-    monkeypatch.setattr(render_cache, "is_profile", lambda page: False)
+    monkeypatch.setattr(render_cache, "is_profile_path", lambda src_uri: False)
     shutil.rmtree(tmp_path / ".cache", ignore_errors=True)
     build_chamber("shortcut", content, tmp_path / "full", today=TODAY, workers=1)
     fast, full = site_files(tmp_path / "fast/shortcut"), site_files(tmp_path / "full/shortcut")

@@ -174,6 +174,23 @@ def profile_path(slug: str) -> str:
     return f"{MEMBERS_DIR}/{slug}.md"
 
 
+def is_profile_path(src_uri: str) -> bool:
+    """Whether a page of the docs is a member profile (profile_path), by its path."""
+    return src_uri.startswith(f"{MEMBERS_DIR}/") and src_uri.count("/") == 1 and src_uri != f"{MEMBERS_DIR}/index.md"
+
+
+# A profile's Markdown as profile_markdown writes it: its heading, a blank line, then one block of HTML without
+# blank lines (which would end the block) — Markdown leaves such a block as it is.
+PROFILE_BODY = re.compile(r'(?P<heading># [^\n]+\n)\n(?P<block><div class="cp-profile">\n(?:[^\n]+\n)*</div>)\n?')
+
+
+def profile_parts(markdown: str) -> tuple[str, str] | None:
+    """A profile's Markdown (profile_markdown) as its heading and its block of HTML, or None if it is not
+    in that shape."""
+    match = PROFILE_BODY.fullmatch(markdown)
+    return (match["heading"], match["block"]) if match else None
+
+
 def logo_docs_path(member: Member, slug: str) -> str | None:
     """Where a member's logo sits in the site: as it is under assets/, else members/logos/<slug>.<ext>."""
     if not member.logo:

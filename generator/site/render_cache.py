@@ -43,13 +43,10 @@ from chamberpress.fingerprint import Fingerprint, fingerprint, tooling_key
 from chamberpress.site.checked import Checked
 from chamberpress.site.fast_markdown import FastMarkdown
 from chamberpress.build.forked import Forked, SharedInts, can_fork
-from chamberpress.site.profile_pages import is_profile
+from chamberpress.site.directory import is_profile_path, profile_parts
 
 log = logging.getLogger(__name__)
 
-# A member profile's Markdown: its heading, a blank line, then one block of HTML without blank lines (which
-# would end the block) — Markdown leaves such a block as it is.
-PROFILE_BODY = re.compile(r'(?P<heading># [^\n]+\n)\n(?P<block><div class="cp-profile">\n(?:[^\n]+\n)*</div>)\n?')
 UNSAFE_IN_BLOCK = re.compile(r"\bid=|\bmarkdown=|<!--|<(?:script|style|pre|textarea)\b")
 PROFILES_CHECKED = 2
 
@@ -139,10 +136,10 @@ class PageRenderer:
 
     def _convert(self, page: Page) -> dict[str, Any] | None:
         """Convert as MkDocs' Page.render does; the result to cache, or None if it must not be."""
-        if self.profile_check.trusted is not False and is_profile(page):
-            match = PROFILE_BODY.fullmatch(page.markdown or "")
-            if match and not UNSAFE_IN_BLOCK.search(match["block"]):
-                return self._convert_profile(page, match["heading"], match["block"])
+        if self.profile_check.trusted is not False and is_profile_path(page.file.src_uri):
+            parts = profile_parts(page.markdown or "")
+            if parts and not UNSAFE_IN_BLOCK.search(parts[1]):
+                return self._convert_profile(page, *parts)
         return self._convert_markdown(page)
 
     def _convert_profile(self, page: Page, heading: str, block: str) -> dict[str, Any] | None:
