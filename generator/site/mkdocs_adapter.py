@@ -21,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from chamberpress.site import blog
 from chamberpress.build.cache_layout import project_dir_for
 from chamberpress.markup import FrontMatterLoader
+from chamberpress.yaml_loaders import ConfigLoader
 from chamberpress.content.model import Chamber
 from chamberpress.build.forked import Finished, Forked, Primed, SharedInts, can_fork
 from chamberpress.print.newsletter import Printed
@@ -37,13 +38,8 @@ def base_config_path(content_dir: Path) -> Path:
 
 
 def _base_custom_dir(base: Path) -> str:
-    class _Loader(yaml.SafeLoader):
-        pass
-
     # The base config may hold MkDocs' Python tags; only the theme folder is wanted here.
-    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    data = yaml.load(base.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    data = yaml.load(base.read_text(encoding="utf-8"), Loader=ConfigLoader) or {}
     custom = (data.get("theme") or {}).get("custom_dir") or "theme/material"
     return str((base.parent / custom).resolve())
 
