@@ -126,7 +126,7 @@ def _mib(n: float) -> str:
 
 def _build(content: Path, out: Path, *, material_search: bool) -> tuple[Path, float]:
     """One MkDocs build of the bench chamber through our pipeline; returns the site folder and seconds."""
-    from chamberpress.build.cache import cache_root
+    from chamberpress.build.cache_layout import cache_root
     from chamberpress.content.load import load_chamber
     from chamberpress.site.mkdocs_adapter import build_site, write_chamber_config
     from chamberpress.site.prepare import prepare_site

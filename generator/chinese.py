@@ -1,6 +1,6 @@
 """Chinese text conventions: long dates (2026年5月21日), numerals (第一百零三条), pinyin slugs, reading time.
 
-slug memo: the pinyin slugs made by earlier builds, kept under .cache/ (cache.slug_memo) and loaded into
+slug memo: the pinyin slugs made by earlier builds, kept under .cache/ (directory.slug_memo) and loaded into
 KNOWN_PINYIN, so that a build meeting no new name never loads pypinyin's dictionary.
 """
 
@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
+from pathlib import Path
+
+from chamberpress.build.cache_layout import cache_root
+from chamberpress.build.records import read_json, string_map
+from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
 
 _DATE_FORMS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -38,10 +42,6 @@ def parse_date(text: str) -> dt.date:
 def format_date(day: dt.date) -> str:
     """2026年5月21日 — the long form Chinese readers expect everywhere."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def format_month(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月"
 
 
 _DIGITS = "零一二三四五六七八九"
@@ -88,10 +88,6 @@ def format_numeral(number: int) -> str:
     return text[1:] if text.startswith("一十") else text
 
 
-def is_cjk(char: str) -> bool:
-    return "CJK" in unicodedata.name(char, "")
-
-
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -104,9 +100,22 @@ def reading_minutes(text: str, chars_per_minute: int = 400) -> int:
 
 
 # Text → its pinyin_slug (default options): the blog asks for each post's category slug once per post, for a
-# few distinct names. Filled from the slug memo (cache.slug_memo), so a build that meets no new name does not
-# load pypinyin's dictionary.
+# few distinct names. Filled from the slug memo (directory.slug_memo), so a build that meets no new name does
+# not load pypinyin's dictionary.
 KNOWN_PINYIN: dict[str, str] = {}
+
+
+def slug_memo_path(content_dir: Path) -> Path:
+    """Where the names made from Chinese text are kept between builds (KNOWN_PINYIN here, and the member URL
+    names and sort keys of directory.slug_memo), by the versions of everything that makes them."""
+    key = Fingerprint(tooling_key(), package_versions("jieba", "pypinyin")).hex()
+    return cache_root(content_dir) / "slugs" / f"{key[:16]}.json"
+
+
+def known_pinyin(content_dir: Path) -> None:
+    """The pinyin slugs slug_memo keeps, known from the start: loading a chamber checks its categories' URL
+    names (chamber.category_slug) before a build opens the memo, and pypinyin's dictionary costs ~0.15 s."""
+    KNOWN_PINYIN.update(string_map(read_json(slug_memo_path(content_dir)).get("pinyin")))
 
 
 def pinyin_slug(text: str, separator: str = "-", *, max_words: int = 8) -> str:
@@ -127,13 +136,6 @@ def _pinyin_slug(text: str, separator: str, max_words: int) -> str:
         for word in re.findall(r"[a-z0-9]+", part.lower().replace("ü", "v")):
             words.append(word)
     return separator.join(words[:max_words]) or "item"
-
-
-def pinyin_initial(text: str) -> str:
-    """The A–Z letter a name is filed under (its first character's pinyin); # for anything else."""
-    slug = pinyin_slug(text[:1]) if text else ""
-    letter = slug[:1].upper()
-    return letter if "A" <= letter <= "Z" else "#"
 
 
 def pinyin_key(text: str) -> str:

@@ -361,7 +361,7 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
     try:
         with interrupt.handled():
             if args.command != "serve":
-                from chamberpress.build.cache import protected_folders
+                from chamberpress.build.cache_layout import protected_folders
 
                 check_output_folder(args.out, protected_folders(args.content))
             if args.command in ("build", "serve"):

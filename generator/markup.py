@@ -13,7 +13,7 @@ import json
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import yaml
+from chamberpress.yaml_loaders import FastSafeLoader
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
@@ -160,7 +160,7 @@ def read_front_matter(text: str) -> dict | None:
     return meta or None
 
 
-class FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class FrontMatterLoader(FastSafeLoader):  # type: ignore[misc,valid-type]
     """PyYAML's safe loader, reading front matter front_matter wrote by read_front_matter: given to
     Material's blog (each post's) and MkDocs (each page's) for the staged docs."""
 

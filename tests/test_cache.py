@@ -276,9 +276,9 @@ def test_two_processes_share_out_a_first_build_and_make_the_site_one_makes(proje
 
 def on_disk(monkeypatch) -> None:
     """Build as where there is no memory file system: the site and its staged docs on disk."""
-    import chamberpress.build.folders
+    import chamberpress.build.site_folders
 
-    monkeypatch.setattr(chamberpress.build.folders, "make_scratch", lambda out, slug: None)
+    monkeypatch.setattr(chamberpress.build.site_folders, "make_scratch", lambda out, slug: None)
 
 
 def test_staging_in_memory_leaves_nothing_under_the_cache(project: Path, capsys) -> None:
@@ -366,7 +366,7 @@ def test_profiles_converted_by_the_shortcut_equal_the_full_conversion(tmp_path: 
     shortcuts = calls_recorded(monkeypatch, render_cache.PageRenderer, "_convert_profile")
     build_chamber("shortcut", content, tmp_path / "fast", today=TODAY, workers=1)
     assert len(shortcuts) >= 6
-    monkeypatch.setattr(render_cache, "is_profile", lambda page: False)
+    monkeypatch.setattr(render_cache, "is_profile_path", lambda src_uri: False)
     shutil.rmtree(tmp_path / ".cache", ignore_errors=True)
     build_chamber("shortcut", content, tmp_path / "full", today=TODAY, workers=1)
     fast, full = site_files(tmp_path / "fast/shortcut"), site_files(tmp_path / "full/shortcut")

@@ -778,7 +778,7 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     assert third.search.indexed == ("chamber", "news-2025") and third.search.reused == ("news-2026",)
     assert all(p.stat().st_size for p in (out / "bianji/pagefind/fragment").iterdir())
     # The record is only ever a hint: one that points outside the published index is not followed.
-    from chamberpress.build.cache import search_record
+    from chamberpress.build.cache_layout import search_record
 
     record = search_record(content, out, "bianji")
     saved = json.loads(record.read_text(encoding="utf-8"))
@@ -805,7 +805,7 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     spare holds already is neither copied nor read; one changed there is taken from the published site; the
     index is always the one a build from nothing makes."""
     from conftest import needs_memory_builds
-    from chamberpress.build.cache import search_record, spare_dir
+    from chamberpress.build.cache_layout import search_record, spare_dir
 
     monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
     content, out = tmp_path / "content", tmp_path / "sites"

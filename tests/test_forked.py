@@ -7,7 +7,7 @@ import os
 import pytest
 
 from chamberpress.errors import ContentError, Problem
-from chamberpress.build.forked import Finished, Forked, call
+from chamberpress.build.forked import Finished, Forked, call, can_fork
 
 
 def child_pid(offset: int) -> tuple[int, int]:
@@ -35,6 +35,13 @@ def test_error_is_raised_in_the_waiting_process() -> None:
 
 def test_one_process_runs_it_here() -> None:
     done = call(child_pid, 1, background=False)
+    assert isinstance(done, Finished) and done.result() == (os.getpid(), 2)
+
+
+def test_where_the_system_cannot_fork_it_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "fork")  # as on Windows: can_fork is the one place that asks
+    assert not can_fork()
+    done = call(child_pid, 1, background=True)
     assert isinstance(done, Finished) and done.result() == (os.getpid(), 2)
 
 

@@ -12,9 +12,18 @@ import pytest
 
 from chamberpress.build.pipeline import build_chamber
 from chamberpress.cli import main
-from chamberpress.site.directory import directory_markdown, member_slug, profile_slugs
+from chamberpress.site.directory import (
+    directory_markdown,
+    is_profile_path,
+    member_slug,
+    profile_markdown,
+    profile_parts,
+    profile_path,
+    profile_slugs,
+)
 from chamberpress.errors import ContentError, Problems
-from chamberpress.content.members import HEADERS, INVERSE, Member, load_members, mask_mobile
+from chamberpress.content.members import Member, load_members, mask_mobile
+from chamberpress.content.roster_headers import HEADERS, INVERSE
 from conftest import CHAMBER_YML, TODAY, parse, site_texts, text_of, write_chamber
 
 PNG = bytes.fromhex(
@@ -333,6 +342,20 @@ def test_public_fields_are_a_whitelist_and_mobile_is_masked() -> None:
     assert mask_mobile("+86 13900000001 / 13800000002") == "139****0001 / 138****0002"
     assert mask_mobile("张总13900000001") == "139****0001"
     assert mask_mobile("１３９ ００００ ０００１") == "139****0001"
+
+
+def test_a_profile_is_read_back_in_the_shape_it_is_written() -> None:
+    """The shortcuts for profiles (render_cache, profile_pages) recognise them by directory's own reading of
+    what profile_markdown writes."""
+    member = Member(name="A&B <贸易> 公司", row=2, contact="张三", intro="主营贸易。\n\n第二段。")
+    text = profile_markdown(member, "ab-maoyi", "温州市测试商会")
+    body = text.split("---\n", 2)[2].lstrip("\n")  # as MkDocs hands it on: without the front matter
+    parts = profile_parts(body)
+    assert parts is not None and parts[0] == "# A&amp;B &lt;贸易&gt; 公司\n"
+    assert parts[1].startswith('<div class="cp-profile">') and parts[1].endswith("</div>")
+    assert profile_parts(body.replace("\n<dl", "\n\n<dl")) is None  # a blank line would end the HTML block
+    assert is_profile_path(profile_path("ab-maoyi"))
+    assert not is_profile_path("members/index.md") and not is_profile_path("news/2026/x.md")
 
 
 def test_profile_slugs_are_pinyin_words_and_unique() -> None:

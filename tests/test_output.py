@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from chamberpress.build import folders as folders_module
+from chamberpress.build import site_folders as folders_module
 from chamberpress.build import pipeline as build_module
 from chamberpress.cli import main
-from chamberpress.build.cache import spare_dir
+from chamberpress.build.cache_layout import spare_dir
 from chamberpress.build.output import leftover_scratch, make_scratch, sync_tree
 from conftest import ROOT, TODAY, freed, needs_memory_builds, post, settled, site_files, write_chamber
 

@@ -466,7 +466,7 @@ def render_report(city: CityAudit, *, unaudited: dict[str, int] | None = None) -
 
 def write_report(city: CityAudit, out_dir: Path, *, unaudited: dict[str, int] | None = None) -> Path:
     """Write `<out>/_audit/` whole, replacing the previous report (and its stale pages) in one swap."""
-    from chamberpress.build.folders import WORK_DIR, swap_into_place
+    from chamberpress.build.site_folders import WORK_DIR, swap_into_place
 
     files = render_report(city, unaudited=unaudited)
     work = out_dir / WORK_DIR

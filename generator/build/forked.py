@@ -22,6 +22,11 @@ from typing import Callable, Generic, Iterator, TypeVar
 T = TypeVar("T")
 
 
+def can_fork() -> bool:
+    """Whether this system can fork (not Windows): without it every call is made in this process."""
+    return hasattr(os, "fork")
+
+
 def die_with_parent(parent: int) -> None:
     """A worker must not outlive a build that was killed (it would hold the chamber's lock): Linux only."""
     try:
@@ -200,6 +205,6 @@ class SharedInts:
 
 def call(function: Callable[..., T], *args, background: bool, **kwargs) -> Forked[T] | Finished[T]:
     """Run the call in a forked process when `background` (and the system can fork), else right here."""
-    if background and hasattr(os, "fork"):
+    if background and can_fork():
         return Forked(function, *args, **kwargs)
     return Finished(function, *args, **kwargs)

@@ -20,7 +20,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from chamberpress.build.cache import out_id
+from chamberpress.build.cache_layout import out_id
+from chamberpress.folders import walk_files
 
 MEMORY_DIR = Path("/dev/shm")
 MEMORY_NEEDED = 2 * 1024**3  # free room in memory a build may take: far more than a large site needs
@@ -123,7 +124,7 @@ def _sync_folder(source: str, target: str, leave: str | None, counts: Counter[st
         if name in names or name == leave:
             continue
         if entry.is_dir(follow_symlinks=False):
-            counts["removed"] += sum(len(files) for _, _, files in os.walk(entry.path))
+            counts["removed"] += sum(1 for _ in walk_files(entry.path))
         else:
             counts["removed"] += 1
         _remove(entry.path)

@@ -5,8 +5,8 @@
     3. make the pages                       site.prepare.prepare_site
     4. MkDocs + Material build the site     site.mkdocs_adapter.build_site
     5. the search index                     search.index.index_site
-    6. the new site swapped in              build.folders.SiteFolders
-    7. record what it was built from        build.cache.remember
+    6. the new site swapped in              build.site_folders.SiteFolders
+    7. record what it was built from        build.freshness.remember
 
 Then `chamber build --all` writes the portal (build/portal.py).
 """
@@ -21,7 +21,6 @@ import gc
 import json
 import logging
 import multiprocessing
-import os
 import shutil
 import threading
 import time
@@ -31,19 +30,17 @@ from pathlib import Path
 from typing import Iterator
 
 from chamberpress.build import forked
-from chamberpress.build.cache import (
+from chamberpress.build.cache_layout import (
     cache_root,
     drawn_record,
-    inputs_key,
-    is_fresh,
     project_dir_for,
     protected_folders,
-    remember,
     search_record,
-    slug_memo_path,
 )
-from chamberpress.build.folders import WORK_DIR, SiteFolders, clean_leftovers
+from chamberpress.build.site_folders import WORK_DIR, SiteFolders, clean_leftovers
+from chamberpress.build.freshness import inputs_key, is_fresh, remember
 from chamberpress.build.output import memory_full
+from chamberpress.chinese import slug_memo_path
 from chamberpress.chinese import format_date
 from chamberpress.content.load import load_chamber
 from chamberpress.content.model import Chamber
@@ -263,7 +260,7 @@ def _members_process(content_dir: Path, workers: int, plain: bool) -> Iterator[f
     is idle then); it is stopped if the build ends before it is needed. With names kept, the dictionaries
     are seldom needed at all."""
     first = not slug_memo_path(content_dir).is_file()
-    if plain or workers < 2 or not first or not hasattr(os, "fork"):
+    if plain or workers < 2 or not first or not forked.can_fork():
         yield None
         return
     with prime_members() as members:
@@ -329,7 +326,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     whatever lock another thread holds at that moment). A worker shares no MkDocs plugin with this
     process (each build loads them anew: mkdocs_adapter.build_site), nor an indexer process this one
     keeps (not the worker's child, it counts as stopped there: indexer.lent_indexer starts another)."""
-    if hasattr(os, "fork") and threading.active_count() == 1:
+    if forked.can_fork() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(

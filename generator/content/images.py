@@ -10,7 +10,6 @@ of an unchanged chamber costs one hash per image, not one decode and encode.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import tempfile
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, ImageSequence
+
+from chamberpress.fingerprint import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +157,7 @@ def thumb_name(name: str) -> str:
 def web_image(source: Path, cache_dir: Path, max_width: int = MAX_WIDTH) -> Path:
     """The published copy of `source` (a cached file); the source is never written."""
     data = source.read_bytes()
-    key = f"{PROCESS_VERSION}:{max_width}".encode()
-    digest = hashlib.sha256(key + b"\0" + data).hexdigest()
+    digest = fingerprint(f"{PROCESS_VERSION}:{max_width}\0", data)
     target = cache_dir / digest[:2] / f"{digest}{source.suffix.lower()}"
     if target.is_file():
         return target

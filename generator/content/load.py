@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from chamberpress.build import forked
-from chamberpress.build.cache import known_pinyin
+from chamberpress.chinese import known_pinyin
 from chamberpress.content.chamber import SLUG, load_chamber_info
 from chamberpress.content.charter import load_charter
 from chamberpress.errors import ContentError, Problem, Problems

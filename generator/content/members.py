@@ -18,7 +18,6 @@ import codecs
 import csv
 import datetime as dt
 import difflib
-import functools
 import io
 import logging
 import re
@@ -34,12 +33,21 @@ from chamberpress.errors import Problems
 from chamberpress.markup import web_url
 from chamberpress.paths import resolve_inside
 from chamberpress.content.personal import find_numbers, masked, scrub
+from chamberpress.content.roster_headers import (
+    HEADER_TO_FIELD,
+    INVERSE,
+    MOBILE_WORDS,
+    ROSTER_NAMES,
+    about_visibility,
+    about_visibility_note,
+    ignored_header,
+    normal_header,
+)
 from chamberpress.content.schema import parse_bool
 from chamberpress.content.sources import MAX_TEXT_BYTES, editor_file
 
 log = logging.getLogger(__name__)
 
-ROSTER_NAMES = ("members.xlsx", "members.csv", "members.yml")
 MAX_ROSTER_BYTES = 50 * MAX_TEXT_BYTES
 ROSTER_SHEET = "会员名录"
 # Bounds on a workbook, checked before it is unpacked: far above what a real roster unpacks to, low enough that
@@ -54,191 +62,6 @@ UNCOMPUTED = re.compile(
     rb"<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
     rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
 )
-
-# Canonical field → the header names editors use. Matching ignores case, width, spaces, _ and -, punctuation,
-# a note in brackets (（是/否）, (Y/N), 【必填】) and 是否/与否: 是否公开（是/否）？ reads as 公开.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("名称", "企业名称", "单位名称", "会员名称", "公司名称", "会员单位", "name", "company", "company name"),
-    "contact": ("联系人", "姓名", "负责人", "contact"),
-    "position": ("职务", "商会职务", "会内职务", "position"),
-    "industry": ("行业", "所属行业", "industry"),
-    "hometown": ("籍贯", "家乡", "hometown"),
-    "address": ("地址", "企业地址", "单位地址", "address"),
-    "phone": ("电话", "办公电话", "联系电话", "phone", "tel"),
-    "mobile": ("手机", "手机号", "手机号码", "mobile"),
-    "email": ("邮箱", "电子邮箱", "email", "e-mail"),
-    "website": ("网址", "网站", "主页", "website"),
-    "joined": ("入会日期", "入会时间", "joined"),
-    "dues_paid_until": ("会费缴至", "dues_paid_until", "dues paid until"),
-    "intro": ("简介", "企业简介", "intro"),
-    "logo": ("标志", "logo"),
-}
-IGNORED_HEADERS = ("序号", "no")  # and headers of punctuation only (#)
-
-# Visibility is deny-by-default: a column about publishing or hiding is either one of these, or an error.
-SHOW_WORDS = (
-    "公开",
-    "对外",
-    "对外公开",
-    "公开展示",
-    "对外展示",
-    "展示",
-    "公开发布",
-    "对外发布",
-    "发布",
-    "公开显示",
-    "显示",
-    "公示",
-    "上网",
-    "上榜",
-    "网上公开",
-    "optin",
-    "listed",
-    "list",
-    "public",
-    "publish",
-    "published",
-    "show",
-    "visible",
-    "display",
-)
-HIDE_WORDS = (
-    "隐藏",
-    "保密",
-    "不公开",
-    "不对外",
-    "不对外公开",
-    "不展示",
-    "不发布",
-    "不显示",
-    "非公开",
-    "秘密",
-    "隐",
-    "屏蔽",
-    "下架",
-    "内部",
-    "仅内部",
-    "仅限内部",
-    "内部使用",
-    "不公示",
-    "不上网",
-    "不上榜",
-    "optout",
-    "hidden",
-    "hide",
-    "private",
-    "unlisted",
-    "notlisted",
-    "notpublic",
-    "donotpublish",
-    "confidential",
-)
-MOBILE_WORDS = ("手机", "手机号", "手机号码", "移动电话", "mobile", "cell", "cellphone", "mobilephone")
-# A field whose column says the opposite: 隐藏 是 = not listed; 手机保密 是 = the mobile stays masked.
-INVERSE = {"unlisted": "listed", "mobile_hidden": "publish_mobile"}
-HEADERS |= {
-    "listed": SHOW_WORDS + ("islisted", "ispublic", "ispublished", "isvisible"),
-    "unlisted": HIDE_WORDS + ("ishidden", "isprivate", "isunlisted", "isconfidential"),
-    "publish_mobile": tuple(
-        a + b for s in SHOW_WORDS for m in MOBILE_WORDS if s.isascii() == m.isascii() for a, b in ((s, m), (m, s))
-    ),
-    "mobile_hidden": tuple(
-        a + b for s in HIDE_WORDS for m in MOBILE_WORDS if s.isascii() == m.isascii() for a, b in ((s, m), (m, s))
-    ),
-}
-# Word parts that make an unrecognised header an error rather than a private column. Deny by default: no list
-# of words is complete, so single characters of the words for showing, hiding, the public and the web count
-# (a private column named with one of them must be renamed), less the common words that hold them in another
-# sense (公司, 办公, 公众号).
-VISIBILITY_STEMS = (
-    "公",
-    "隐",
-    "密",
-    "屏",
-    "藏",
-    "示",
-    "网",
-    "榜",
-    "显",
-    "露",
-    "见",
-    "内部",
-    "对外",
-    "外部",
-    "发布",
-    "可见",
-    "下架",
-    "opt",
-    "hid",
-    "priv",
-    "public",
-    "publish",
-    "list",
-    "visib",
-    "show",
-    "display",
-    "secret",
-    "confiden",
-    "conceal",
-    "internal",
-    "web",
-    "online",
-)
-NOT_VISIBILITY = ("公司", "办公", "公众号", "外贸")
-NOTE = re.compile(r"\(.*?\)|\[.*?\]|【.*?】|〔.*?〕|〈.*?〉|是否|与否|y/n|是/否")
-# Traditional characters of the headers' words, folded to the Simplified ones the tables above use: 對外公開,
-# 隱藏, 發佈, 會員名稱, 手機號碼. A small table of the characters in question, not a general converter.
-TRADITIONAL = str.maketrans(
-    "開隱顯發佈對祕內僅網見號碼機電話聯絡稱單業務職會員簡與為鄉貫圖誌標頁屬類傳護覽設狀態級",
-    "开隐显发布对秘内仅网见号码机电话联络称单业务职会员简与为乡贯图志标页属类传护览设状态级",
-)
-
-
-def _folded(header: Any) -> str:
-    """The header in one width, case and script: ＰＵＢＬＩＣ → public, 對外公開 → 对外公开."""
-    return unicodedata.normalize("NFKC", str(header or "")).lower().translate(TRADITIONAL)
-
-
-@functools.lru_cache(maxsize=4096)  # a roster's few headers, asked for again and again
-def _normal(header: Any, notes: bool = False) -> str:
-    """The header as matched: 是否公开（是/否）？ → 公开, 對外公開 → 对外公开; with `notes`, bracketed notes kept
-    (（公开） → 公开)."""
-    text = _folded(header)
-    return re.sub(r"[\W_]+", "", text if notes else NOTE.sub("", text))
-
-
-def _has_visibility_stem(text: str) -> bool:
-    for word in NOT_VISIBILITY:
-        text = text.replace(word, "")
-    return any(stem in text for stem in VISIBILITY_STEMS)
-
-
-HEADER_TO_FIELD = {_normal(h): f for f, names in HEADERS.items() for h in names}
-
-
-def header_field(header: Any) -> str | None:
-    """The roster field a column header names (姓名 → contact), or None."""
-    return HEADER_TO_FIELD.get(_normal(header))
-
-
-IGNORED = {_normal(h) for h in IGNORED_HEADERS}
-
-
-def _about_visibility(header: str) -> bool:
-    """Whether a header speaks of publishing or hiding; a note counts only when it is all there is."""
-    return _has_visibility_stem(_normal(header) or _normal(header, notes=True))
-
-
-def _about_visibility_note(header: str) -> bool:
-    """Whether a bracketed note speaks of publishing or hiding: 地址（不公开） must not be read as 地址."""
-    return _has_visibility_stem(re.sub(r"[\W_]+", "", "".join(NOTE.findall(_folded(header)))))
-
-
-def _ignored(header: Any) -> bool:
-    """序号 and headers without a word (#) are ignored; an empty header or one about visibility never is."""
-    text = _normal(header)
-    return bool(str(header or "").strip()) and (text in IGNORED or not text and not _about_visibility(header))
-
 
 TEXT_FIELDS = (
     "name",
@@ -399,7 +222,7 @@ def _cell_text(value: Any) -> str:
 
 
 def _is_header(cells: list[Any]) -> bool:
-    return any(HEADER_TO_FIELD.get(_normal(c)) == "name" for c in cells if c is not None)
+    return any(HEADER_TO_FIELD.get(normal_header(c)) == "name" for c in cells if c is not None)
 
 
 def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], problems: Problems) -> Table:
@@ -411,7 +234,7 @@ def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], pro
         if header is None:
             if _is_header(cells):
                 header, header_row = [_cell_text(c) for c in cells], row_no
-                read = [h if h and not _ignored(h) else None for h in header]  # the columns read
+                read = [h if h and not ignored_header(h) else None for h in header]  # the columns read
             continue
         named = {h: v for h, v in zip(read, cells) if h is not None}
         if any(_cell_text(v) for v in named.values()):  # rows holding only a 序号 are template leftovers
@@ -425,7 +248,7 @@ def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], pro
             expected="a row with 名称 (or 企业名称, name …) above the members, then 联系人, 职务 …",
         )
         return Table(sheet, None, [], [])
-    named_headers = [h for h in header if h and not _ignored(h)]
+    named_headers = [h for h in header if h and not ignored_header(h)]
     for name in sorted({h for h in named_headers if named_headers.count(h) > 1}):
         problems.error(
             path,
@@ -617,7 +440,7 @@ def _read_yaml(path: Path, problems: Problems) -> Table:
         if not isinstance(item, dict):
             problems.error(path, "expected a member's keys and values (名称: …, 职务: …)", line=line)
             continue
-        cells = {str(k): v for k, v in item.items() if not _ignored(k)}
+        cells = {str(k): v for k, v in item.items() if not ignored_header(k)}
         lines = {str(k): doc.line(*prefix, index, k) or line for k in item}
         # A value is one cell: a list or a set of keys (会员信息: {公开: 否}) may hide a visibility column.
         nested = [k for k, v in cells.items() if isinstance(v, (dict, list))]
@@ -673,12 +496,12 @@ def _columns(headers: list[str], report: Any) -> tuple[dict[str, str], set[str]]
     columns: dict[str, str] = {}
     inverted: set[str] = set()
     for header in headers:
-        fname = HEADER_TO_FIELD.get(_normal(header))
+        fname = HEADER_TO_FIELD.get(normal_header(header))
         if not fname:
-            if _about_visibility(header):
+            if about_visibility(header):
                 report(*_not_understood(header), header)
             continue
-        if fname in PUBLIC_FIELDS and _about_visibility_note(header):
+        if fname in PUBLIC_FIELDS and about_visibility_note(header):
             report(
                 f"this column is read as {fname}, which is always published, but its note speaks of "
                 "publishing or hiding",
@@ -697,7 +520,7 @@ def _columns(headers: list[str], report: Any) -> tuple[dict[str, str], set[str]]
 
 
 def _not_understood(header: str) -> tuple[str, str]:
-    text = _normal(header, notes=True)
+    text = normal_header(header, notes=True)
     if any(word in text for word in MOBILE_WORDS):
         return (
             "this column seems to decide whether the mobile is published, but it is not understood",

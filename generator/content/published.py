@@ -17,7 +17,7 @@ from pathlib import Path
 
 from chamberpress.errors import Problems
 from chamberpress.content.images import Photo, is_photo, photo_problem
-from chamberpress.content.members import ROSTER_NAMES, header_field
+from chamberpress.content.roster_headers import ROSTER_NAMES, header_field
 from chamberpress.content.personal import find_numbers
 from chamberpress.paths import real_path
 from chamberpress.content.sources import editor_files, is_ignored_name

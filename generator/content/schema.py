@@ -193,13 +193,3 @@ def convert(cls: type, doc: YamlDoc, path: Path, problems: Problems) -> Any | No
     except _Invalid:
         return None
     return None if ctx.failed else result
-
-
-def document(cls: type, indent: str = "") -> list[str]:
-    """Lines describing every field of a definition (for docs and the scaffold's comments)."""
-    hints = typing.get_type_hints(cls)
-    lines = []
-    for f in dataclasses.fields(cls):
-        mark = "*" if f.metadata.get("required") else " "
-        lines.append(f"{indent}{f.name}{mark} ({_type_name(hints[f.name])}): {f.metadata.get('doc', '')}")
-    return lines

@@ -16,6 +16,7 @@ import yaml
 from chamberpress.errors import Problems
 from chamberpress.content.markdown_limits import check_markdown
 from chamberpress.paths import is_inside, real_path
+from chamberpress.yaml_loaders import EditorLoader, FastEditorLoader
 
 # A post or page larger than this is almost certainly a mistake (a pasted file, a binary); refuse it clearly.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -119,21 +120,6 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return None
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so that 2026-02-30 becomes a clear error instead of a crash."""
-
-
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """The same with libyaml's parser (its nodes carry lines too); errors are told by the pure-Python one,
-    whose messages are clearer (it names a tab, for one)."""
-
-
-_Loader.yaml_implicit_resolvers = _FastLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 @dataclass
 class YamlDoc:
     """Parsed YAML with the line of every mapping key and list item, by path: ("plan", 0, "date")."""
@@ -188,7 +174,7 @@ def _read_lines(node: yaml.Node | None, data: Any, path: Path, problems: Problem
 
 def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 0) -> YamlDoc | None:
     """Parse YAML text; a syntax error is reported with its line and a hint editors understand."""
-    fast = _FastLoader(text)
+    fast = FastEditorLoader(text)  # errors are told by the pure-Python loader: its messages are clearer
     try:
         node = fast.get_single_node()
         data = fast.construct_document(node) if node is not None else None
@@ -198,7 +184,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 
         return _read_lines(node, data, path, problems, line_offset)
     finally:
         fast.dispose()
-    loader = _Loader(text)
+    loader = EditorLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

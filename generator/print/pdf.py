@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import logging
 import os
 import shutil
@@ -23,7 +22,9 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote, urlparse
 
-from chamberpress.build.cache import package_versions, read_json, tooling_key, write_json
+from chamberpress.build.records import read_json, write_json
+from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
+from chamberpress.folders import walk_files
 
 log = logging.getLogger(__name__)
 
@@ -226,17 +227,12 @@ def print_key(html_file: Path) -> str:
     """What a PDF is made from: the print HTML, the files of its folder `<name>.files/` (the only ones it
     refers to), the installed Chinese fonts (files, sizes, dates) and the versions of the engine and
     the generator."""
-    digest = hashlib.sha256(tooling_key().encode())
-    digest.update(package_versions("weasyprint", "pydyf", "fonttools").encode())
-    digest.update(_fonts_key().encode())
-    digest.update(html_file.read_bytes())
-    folder = html_file.with_name(f"{html_file.stem}.files")
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file():
-            digest.update(
-                f"\n{path.relative_to(folder).as_posix()}\0".encode() + hashlib.sha256(path.read_bytes()).digest()
-            )
-    return digest.hexdigest()
+    key = Fingerprint(tooling_key(), package_versions("weasyprint", "pydyf", "fonttools"), _fonts_key())
+    key.add(html_file.read_bytes())
+    for rel, entry in walk_files(html_file.with_name(f"{html_file.stem}.files")):
+        if entry.is_file():
+            key.add(f"\n{rel}\0").add_file(entry.path)
+    return key.hex()
 
 
 @functools.cache

@@ -30,7 +30,6 @@ bundle's key is made of what it reads, not of menus it never looks at.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -44,10 +43,10 @@ from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
 
-from chamberpress.build.cache import read_json, write_json
+from chamberpress.build.records import read_json, write_json
+from chamberpress.fingerprint import Fingerprint, fingerprint
+from chamberpress.folders import walk_files
 from chamberpress.search.indexer import IndexerError, lent_indexer, warm_up
 from chamberpress.markup import front_matter
 from chamberpress.build.output import remove_others, write_if_changed
@@ -75,7 +74,6 @@ ARTICLE_TAG = re.compile(rb"<(/?)article\b")
 HTML_TAG = re.compile(rb"<html\b[^>]*>")
 TITLE = re.compile(rb"<title>.*?</title>", re.S)
 POST_PATH = re.compile(r"news/(\d{4})/(?:(\d{2})/)?")
-MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 # The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
 # news listings draw their excerpts in other elements, so they never match.
 ARTICLE = re.compile(r'<article class="md-content__inner\b')
@@ -83,15 +81,6 @@ ARTICLE = re.compile(r'<article class="md-content__inner\b')
 
 class SearchIndexError(RuntimeError):
     """The indexer failed; the site is not put in place without its search."""
-
-
-def without_material_search(files: Files, config: MkDocsConfig) -> Files:
-    """Leave Material's own search (lunr, its language packs, its worker) out of a site that does not use it."""
-    if "material/search" in config.plugins or "search" in config.plugins:
-        return files
-    for file in [f for f in files if f.src_uri.startswith(MATERIAL_SEARCH_ASSETS)]:
-        files.remove(file)
-    return files
 
 
 def mark_indexed(html: str, *, homepage: bool, meta: dict) -> str:
@@ -198,11 +187,7 @@ def page_digest(path: str) -> Digest | None:
     document = indexed_part(page)
     if document is None:
         return len(page), None, 0
-    return len(page), _digest(document), len(document)
-
-
-def _digest(document: bytes) -> str:
-    return hashlib.blake2b(document, digest_size=16).hexdigest()
+    return len(page), fingerprint(document)[:32], len(document)
 
 
 def read_documents(bundle: Bundle) -> Bundle:
@@ -255,8 +240,8 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
 def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[list[Bundle], int]:
     """plan_bundles without the documents (read_documents reads those of the bundles to index), and the
     number of HTML pages of the site, marked or not. A page in `known` at the size given is not read."""
-    paths: list[tuple[str, str]] = []
-    _html_files(os.fspath(site_dir), "", paths, skip=INDEX_DIR)
+    found_files = walk_files(site_dir, skip=frozenset({INDEX_DIR}))
+    paths = [(rel, entry.path) for rel, entry in found_files if rel.endswith(".html")]
     known = known or {}
 
     def seen(rel: str, path: str) -> Digest | None:
@@ -289,36 +274,19 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
     bundles = []
     for name in (n for n in order if n in grouped):
-        key = hashlib.sha256(f"{settings}\0{name}\n".encode())
+        key = Fingerprint(f"{settings}\0{name}\n")
         for rel, _, digest, _ in grouped[name]:
-            key.update(f"{rel}\0{digest}\n".encode())
+            key.add(f"{rel}\0{digest}\n")
         bundles.append(
             Bundle(
                 name,
                 tuple(rel for rel, *_ in grouped[name]),
-                key.hexdigest(),
+                key.hex(),
                 sources=tuple(path for _, path, *_ in grouped[name]),
                 length=sum(length for *_, length in grouped[name]),
             )
         )
     return bundles, len(paths)
-
-
-def _html_files(folder: str, rel: str, found: list[tuple[str, str]], *, skip: str | None = None) -> None:
-    """Add (path in the site, path) of each HTML file under `folder` (`rel` in the site), a folder's own
-    files first, names in order; `skip` is a folder of the top left out. A site has about a folder per page
-    (a page is a folder's index.html): each listed with one call, the paths made as they are found."""
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
-    folders = []
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            if entry.name != skip:
-                folders.append(entry)
-        elif entry.name.endswith(".html") and not entry.is_dir():
-            found.append((rel + entry.name, entry.path))
-    for entry in folders:
-        _html_files(entry.path, f"{rel}{entry.name}/", found)
 
 
 def index_site(
@@ -338,7 +306,7 @@ def index_site(
     there with the right bytes is not written again (the site is built onto a spare copy, output.py).
     `spare_record` says which bundles it holds (the spare's index, as published two builds ago): those
     whose pages are unchanged stay as they are, unread. `published` is the index of the site now published
-    and `record` the file that tells which bundles it holds (cache.search_record): other bundles whose pages
+    and `record` the file that tells which bundles it holds (cache_layout.search_record): other bundles whose pages
     are unchanged are copied from there. Both records are removed here (those sites are about to change)
     and written again by `save_record` once the new site is published. The bundles still to index are
     taken, largest first, by up to INDEXERS indexers as each is free; each bundle is put in place as soon

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chamberpress.build.cache import write_whole
+from chamberpress.build.records import write_whole
 
 if TYPE_CHECKING:
     import jieba

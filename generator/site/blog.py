@@ -160,7 +160,7 @@ def configure(config: MkDocsConfig, chamber: Chamber) -> None:
 
 def category_slugs(chamber: Chamber) -> None:
     """Work out the categories' URL names (the blog's categories_slugify is chinese.pinyin_slug) while
-    the pinyin memo is open (cache.slug_memo), so that later builds find them there."""
+    the pinyin memo is open (directory.slug_memo), so that later builds find them there."""
     for name in chamber.info.categories:
         category_slug(name)
 

@@ -7,23 +7,30 @@ HTML so that a roster of thousands of members costs no Markdown parsing. Links i
 directory URLs (`use_directory_urls: true` in the shared mkdocs.yml), profiles at `members/<slug>/`.
 
 URL name (slug): the part of a member's address made from the company name (members/<slug>/); the names
-and pinyin sort keys made by earlier builds are kept in the slug memo (cache.slug_memo).
+and pinyin sort keys made by earlier builds are kept in the slug memo (directory.slug_memo).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Iterator
 
 from chamberpress.content.chamber import ChamberInfo
-from chamberpress.chinese import pinyin_key
+from chamberpress import chinese
+from chamberpress.build.records import read_json, string_map, write_json
+from chamberpress.chinese import pinyin_key, slug_memo_path
 from chamberpress.markup import front_matter, html_text, md_text, plain_title
 from chamberpress.content.members import LABELS, Member
 from chamberpress.search.segmenter import segmenter
+
+if TYPE_CHECKING:
+    from chamberpress.content.model import Chamber
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +80,28 @@ def load_dictionaries() -> None:
 
 
 # Member name → URL name, as member_slug made it: segmenting and pinyin are slow per name, and need the
-# segmenter's dictionary (segmenter.py). Kept between builds in the slug memo (cache.slug_memo).
+# segmenter's dictionary (segmenter.py). Kept between builds by slug_memo.
 KNOWN_SLUGS: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def slug_memo(chamber: Chamber) -> Iterator[None]:
+    """Member URL names, pinyin sort keys and slugs made by earlier builds (KNOWN_SLUGS, KNOWN_READINGS,
+    chinese.KNOWN_PINYIN), kept under .cache/ by the versions of everything that makes them; the new ones are
+    added after the pages stage."""
+    memos = {"slugs": KNOWN_SLUGS, "readings": KNOWN_READINGS, "pinyin": chinese.KNOWN_PINYIN}
+    path = slug_memo_path(chamber.folder.parent)
+    kept = read_json(path)
+    for kind, memo in memos.items():
+        memo.update(string_map(kept.get(kind)))
+    # Written when this process knows names the file lacks (made by this build, or on loading: known_pinyin).
+    before = [len(kept[kind]) if isinstance(kept.get(kind), dict) else 0 for kind in memos]
+    yield
+    if [len(memo) for memo in memos.values()] != before or not path.exists():
+        try:
+            write_json(path, memos)
+        except OSError as exc:  # a memo that cannot be written only costs time
+            log.warning("member URL names not kept: %s", exc)
 
 
 def member_slug(name: str) -> str:
@@ -148,6 +175,23 @@ def profile_slugs(members: list[Member]) -> dict[str, str]:
 
 def profile_path(slug: str) -> str:
     return f"{MEMBERS_DIR}/{slug}.md"
+
+
+def is_profile_path(src_uri: str) -> bool:
+    """Whether a page of the docs is a member profile (profile_path), by its path."""
+    return src_uri.startswith(f"{MEMBERS_DIR}/") and src_uri.count("/") == 1 and src_uri != f"{MEMBERS_DIR}/index.md"
+
+
+# A profile's Markdown as profile_markdown writes it: its heading, a blank line, then one block of HTML without
+# blank lines (which would end the block) — Markdown leaves such a block as it is.
+PROFILE_BODY = re.compile(r'(?P<heading># [^\n]+\n)\n(?P<block><div class="cp-profile">\n(?:[^\n]+\n)*</div>)\n?')
+
+
+def profile_parts(markdown: str) -> tuple[str, str] | None:
+    """A profile's Markdown (profile_markdown) as its heading and its block of HTML, or None if it is not
+    in that shape."""
+    match = PROFILE_BODY.fullmatch(markdown)
+    return (match["heading"], match["block"]) if match else None
 
 
 def logo_docs_path(member: Member, slug: str) -> str | None:

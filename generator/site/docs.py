@@ -6,7 +6,6 @@ Drafts and scheduled posts are left out here, so they can appear in no page, lis
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import re
@@ -15,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from chamberpress.build.cache import StagedPosts, tooling_key
+from chamberpress.fingerprint import Fingerprint, tooling_key
+from chamberpress.site.staged_posts import StagedPosts
 from chamberpress.content.charter import charter_facts, charter_markdown, charter_title
 from chamberpress.chinese import format_date, reading_minutes
 from chamberpress.site.colour import readable_colour
@@ -155,17 +155,18 @@ def _staging_context(chamber: Chamber, published: dict[Path, str]) -> bytes:
     where each published Markdown file lands in the docs tree (links to posts and pages), which files and
     links the chamber's folder holds (links to images and attachments, resolved through links), and the
     generator that stages it."""
-    digest = hashlib.sha256(tooling_key().encode())
-    digest.update(f"{chamber.folder}\0{real_path(chamber.folder)}\n".encode())
+    digest = Fingerprint(tooling_key(), f"{chamber.folder}\0{real_path(chamber.folder)}\n")
     for source, docs_path in sorted(published.items()):
-        digest.update(f"{source}\0{docs_path}\n".encode())
+        digest.add(f"{source}\0{docs_path}\n")
+    # Folders and links count here, not only files (walk_files leaves out links to folders): a link is
+    # resolved through them.
     for root, dirs, names in os.walk(chamber.folder):
         dirs.sort()
         for name in sorted(dirs + names):
             path = os.path.join(root, name)
             target = os.readlink(path) if os.path.islink(path) else ""
-            digest.update(f"{os.path.relpath(path, chamber.folder)}\0{target}\n".encode())
-    return digest.digest()
+            digest.add(f"{os.path.relpath(path, chamber.folder)}\0{target}\n")
+    return digest.raw()
 
 
 def _home_markdown(chamber: Chamber) -> str:
@@ -333,7 +334,7 @@ def content_tree(
 ) -> Tree:
     """Every file of the docs folder but those of `printed_tree`; `members` gives `members_tree` (made
     meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
-    builds (cache.staged_posts)."""
+    builds (site/staged_posts.py)."""
     folder = chamber.folder
     published = _published_docs(chamber)
     locate = _locator(chamber, published)
@@ -349,7 +350,7 @@ def content_tree(
 
     # News: published posts only, under the blog's posts folder; links re-pointed to the tree's layout.
     for post in chamber.published_posts:
-        key = hashlib.sha256(context + repr(post).encode()).hexdigest()
+        key = Fingerprint(context, repr(post)).hex()
         text = staged.known.get(key)
         if text is None:
             text = _post_markdown(chamber, post, locate)

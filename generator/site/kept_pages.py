@@ -22,7 +22,6 @@ every one).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import shutil
@@ -33,7 +32,9 @@ from material.plugins.blog.structure import View
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_datetime
 
-from chamberpress.build.cache import inputs_key, read_json, write_json
+from chamberpress.build.freshness import inputs_key
+from chamberpress.build.records import read_json, write_json
+from chamberpress.fingerprint import Fingerprint, fingerprint
 from chamberpress.site.checked import Checked
 from chamberpress.site.docs import POSTS_DIR
 from chamberpress.search.index import Digest, Known
@@ -87,12 +88,10 @@ class KeptPages:
         before the drawing processes fork)."""
         if self._common is not None:
             return
-        shared = hashlib.sha256(self.shared.encode())
-        shared.update(f"{get_build_datetime().year}\n".encode())
-        shared.update(_nav_fingerprint(nav).encode())
+        shared = Fingerprint(self.shared, f"{get_build_datetime().year}\n", _nav_fingerprint(nav))
         for file in doc_files:
-            shared.update(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n".encode())
-        self._common = shared.hexdigest()
+            shared.add(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n")
+        self._common = shared.hex()
         self._pages = [file.page for file in doc_files if file.page is not None and kind_of(file.page)]
         self.previous = read_json(self.record)
         if self.record is not None:
@@ -214,12 +213,12 @@ def _list_key(
     list shows of it."""
     posts = page.posts
     if id(posts) not in lists:
-        digest = hashlib.sha256()
+        digest = Fingerprint()
         for post in posts:
             if id(post) not in shown:
                 shown[id(post)] = _shown_in_lists(post)
-            digest.update(shown[id(post)])
-        lists[id(posts)] = digest.hexdigest()
+            digest.add(shown[id(post)])
+        lists[id(posts)] = digest.hex()
     return _key(
         common,
         _own_values(page)
@@ -271,9 +270,7 @@ def _own_values(page: Page) -> dict:
 
 
 def _key(common: str, own: dict) -> str:
-    digest = hashlib.sha256(common.encode())
-    digest.update(json.dumps(own, sort_keys=True, default=str, ensure_ascii=False).encode())
-    return digest.hexdigest()
+    return fingerprint(common, json.dumps(own, sort_keys=True, default=str, ensure_ascii=False))
 
 
 def _shown_in_lists(post: Page) -> bytes:
@@ -287,7 +284,7 @@ def _shown_in_lists(post: Page) -> bytes:
         "authors": [str(a) for a in getattr(excerpt, "authors", [])],
         "listed": excerpt is not None,
     }
-    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False).encode()).digest()
+    return Fingerprint(json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)).raw()
 
 
 def _toc(toc) -> list:

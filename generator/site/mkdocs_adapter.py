@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -20,9 +19,10 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 from chamberpress.site import blog
-from chamberpress.build.cache import project_dir_for
+from chamberpress.build.cache_layout import project_dir_for
 from chamberpress.markup import FrontMatterLoader
-from chamberpress.build.forked import Forked, SharedInts
+from chamberpress.yaml_loaders import ConfigLoader
+from chamberpress.build.forked import Forked, SharedInts, can_fork
 from chamberpress.site.kept_pages import KeptPages
 from chamberpress.site.profile_pages import ProfileShell
 from chamberpress.search.index import Known, page_digest
@@ -37,13 +37,8 @@ def base_config_path(content_dir: Path) -> Path:
 
 
 def _base_custom_dir(base: Path) -> str:
-    class _Loader(yaml.SafeLoader):
-        pass
-
     # The base config may hold MkDocs' Python tags; only the theme folder is wanted here.
-    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    data = yaml.load(base.read_text(encoding="utf-8"), Loader=_Loader) or {}
+    data = yaml.load(base.read_text(encoding="utf-8"), Loader=ConfigLoader) or {}
     custom = (data.get("theme") or {}).get("custom_dir") or "theme/material"
     return str((base.parent / custom).resolve())
 
@@ -184,7 +179,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
     exists. Member profiles are drawn from one shell (profile_pages.py);
     posts unchanged since the published site are copied from it (`kept`, kept_pages.py).
     """
-    if not hasattr(os, "fork"):
+    if not can_fork():
         workers = 1
     draw = ProfileShell(mkdocs_build_module._build_page).build_page
     if kept is not None:

@@ -20,20 +20,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from chamberpress.build.cache import cache_root, tooling_key
+from chamberpress.build.cache_layout import cache_root
+from chamberpress.fingerprint import tooling_key
 from chamberpress.chinese import format_date
 from chamberpress.content.load import load_chamber
 from chamberpress.content.model import Chamber
 from chamberpress.content.sanitize import sanitize_html
 from chamberpress.errors import ContentError
 from chamberpress.markup import plain_title
-from chamberpress.search.index import mark_indexed, without_material_search
+from chamberpress.search.index import mark_indexed
 from chamberpress.site import blog
 from chamberpress.site.csp import add_policy
 from chamberpress.site.docs import logo_docs_path
 from chamberpress.site.feeds import FEED_FILE
 from chamberpress.site.nav_memo import NavMemo, StringsMemo, stock_loader
 from chamberpress.site.prepare import PreparedSite, prepare_site, write_docs
+from chamberpress.site.material_search import without_material_search
 from chamberpress.site.render_cache import PageRenderer
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")

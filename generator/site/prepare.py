@@ -13,10 +13,11 @@ from pathlib import Path
 
 from chamberpress import chinese
 from chamberpress.build import forked
-from chamberpress.build.cache import StagedPosts, cache_root, slug_memo, staged_posts
+from chamberpress.build.cache_layout import cache_root
 from chamberpress.content.model import Chamber
 from chamberpress.print.newsletter import Printed
 from chamberpress.site import blog, directory
+from chamberpress.site.directory import slug_memo
 from chamberpress.site.docs import (
     Tree,
     content_tree,
@@ -27,6 +28,7 @@ from chamberpress.site.docs import (
     split_tree,
     write_tree,
 )
+from chamberpress.site.staged_posts import StagedPosts, staged_posts
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ Names = tuple[dict[str, str], dict[str, str], dict[str, str]]
 
 
 def _name_memos() -> Names:
-    """The names made so far in this process: URL names, sort keys, slugs (kept by cache.slug_memo)."""
+    """The names made so far in this process: URL names, sort keys, slugs (kept by directory.slug_memo)."""
     return directory.KNOWN_SLUGS, directory.KNOWN_READINGS, chinese.KNOWN_PINYIN
 
 

@@ -24,7 +24,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import write_file
 
 from chamberpress.site.checked import Checked
-from chamberpress.site.directory import MEMBERS_DIR
+from chamberpress.site.directory import is_profile_path
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +34,6 @@ ANCHOR = "\x1bANCHOR\x1b"  # the first heading's id: the "skip to content" link 
 MARKERS = (TITLE, DESCRIPTION, CONTENT, ADDRESS, ANCHOR)
 CHECKED = 2  # profiles drawn both ways before the shell is trusted
 PLAIN = re.compile(r"[^&<>\"'\s\x1b]+(?: [^&<>\"'\s\x1b]+)*")  # text every template filter leaves as it is
-
-
-def is_profile(page: Page) -> bool:
-    uri = page.file.src_uri
-    return uri.startswith(f"{MEMBERS_DIR}/") and uri.count("/") == 1 and uri != f"{MEMBERS_DIR}/index.md"
 
 
 class ProfileShell:
@@ -52,7 +47,7 @@ class ProfileShell:
         self.check = Checked(CHECKED)  # until trusted, profiles are drawn both ways; if they differ, in full
 
     def build_page(self, page: Page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
-        if excluded or self.check.trusted is False or not is_profile(page) or not self._fits(page):
+        if excluded or self.check.trusted is False or not is_profile_path(page.file.src_uri) or not self._fits(page):
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         if self.shell is None:

@@ -12,7 +12,7 @@ result from the cache when nothing it depends on has changed.
 
 A cached page is keyed by its Markdown after the plugins' edits, its path and URL, the URL of every file
 of the site (links are rewritten relative to them), the Markdown configuration and the generator's own
-code and versions (`cache.tooling_key`). A page whose conversion logged anything (a broken link …) is not
+code and versions (`fingerprint.tooling_key`). A page whose conversion logged anything (a broken link …) is not
 cached, so the message comes again on the next build. The cache is a folder per chamber under
 `.cache/pages/` (cache.ShardedRecord: an edit to one post rewrites one or two small files, not all of it),
 holding the pages of the last build only; deleting it costs one full conversion.
@@ -23,10 +23,8 @@ through Markdown (`_convert_profile`, checked against the full conversion on the
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
 import re
 import types
 from pathlib import Path
@@ -44,17 +42,15 @@ from mkdocs.structure.pages import (
 from mkdocs.structure.pages import log as pages_log
 from mkdocs.structure.toc import get_toc
 
-from chamberpress.build.cache import ShardedRecord, tooling_key
+from chamberpress.build.records import ShardedRecord
+from chamberpress.fingerprint import Fingerprint, fingerprint, tooling_key
 from chamberpress.site.checked import Checked
 from chamberpress.site.fast_markdown import FastMarkdown
-from chamberpress.build.forked import Forked, SharedInts
-from chamberpress.site.profile_pages import is_profile
+from chamberpress.build.forked import Forked, SharedInts, can_fork
+from chamberpress.site.directory import is_profile_path, profile_parts
 
 log = logging.getLogger(__name__)
 
-# A member profile's Markdown: its heading, a blank line, then one block of HTML without blank lines (which
-# would end the block) — Markdown leaves such a block as it is.
-PROFILE_BODY = re.compile(r'(?P<heading># [^\n]+\n)\n(?P<block><div class="cp-profile">\n(?:[^\n]+\n)*</div>)\n?')
 UNSAFE_IN_BLOCK = re.compile(r"\bid=|\bmarkdown=|<!--|<(?:script|style|pre|textarea)\b")
 PROFILES_CHECKED = 2
 
@@ -79,7 +75,7 @@ class PageRenderer:
         self._entries: dict[int, dict[str, Any]] = {}  # id(page) → the entry it was given this build
         self.used: dict[str, dict[str, Any]] = {}
         self.hits = 0
-        self.workers = workers if cache_dir is not None and hasattr(os, "fork") else 1
+        self.workers = workers if cache_dir is not None and can_fork() else 1
         self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []  # forked converters still to collect
         self.positions: dict[int, int] = {}  # id(file) → its place in the order MkDocs reads pages
         self.shared: _Claims | None = None  # which pages this process and the helpers have taken
@@ -94,14 +90,14 @@ class PageRenderer:
         self.title = _ExtractTitleTreeprocessor()
         self.title._register(self.md)
         self.profile_check = Checked(PROFILES_CHECKED)  # until trusted, profiles are converted both ways
-        site = hashlib.sha256(tooling_key().encode())
-        site.update(
-            json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True, default=repr).encode()
+        site = Fingerprint(
+            tooling_key(),
+            json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True, default=repr),
+            repr(config["validation"]),
         )
-        site.update(repr(config["validation"]).encode())
         for file in sorted(files, key=lambda f: f.src_uri):
-            site.update(f"{file.src_uri}\0{file.url}\n".encode())
-        self.site_key = site.hexdigest()
+            site.add(f"{file.src_uri}\0{file.url}\n")
+        self.site_key = site.hex()
         # Pages converted for another site (other addresses, settings or generator) would never match.
         if cache_dir is not None:
             self.record = ShardedRecord(cache_dir, self.site_key)
@@ -116,9 +112,7 @@ class PageRenderer:
         assert page.markdown is not None
         if self.workers > 1:
             self._share_out(page)
-        key = hashlib.sha256(
-            f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0".encode() + page.markdown.encode("utf-8")
-        ).hexdigest()
+        key = fingerprint(f"{self.site_key}\0{page.file.src_uri}\0{page.file.url}\0", page.markdown)
         if self.helpers and self.shared and not self.shared.claim_front(self.positions.get(id(page.file), -1)):
             self._collect()  # the helpers have this page and every later one
         entry = self.cached.get(key)
@@ -146,10 +140,10 @@ class PageRenderer:
 
     def _convert(self, page: Page) -> dict[str, Any] | None:
         """Convert as MkDocs' Page.render does; the result to cache, or None if it must not be."""
-        if self.profile_check.trusted is not False and is_profile(page):
-            match = PROFILE_BODY.fullmatch(page.markdown or "")
-            if match and not UNSAFE_IN_BLOCK.search(match["block"]):
-                return self._convert_profile(page, match["heading"], match["block"])
+        if self.profile_check.trusted is not False and is_profile_path(page.file.src_uri):
+            parts = profile_parts(page.markdown or "")
+            if parts and not UNSAFE_IN_BLOCK.search(parts[1]):
+                return self._convert_profile(page, *parts)
         return self._convert_markdown(page)
 
     def _convert_profile(self, page: Page, heading: str, block: str) -> dict[str, Any] | None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from chamberpress.build import forked
-from chamberpress.build.cache import spare_dir, stage_dir
+from chamberpress.build.cache_layout import spare_dir, stage_dir
 from chamberpress.build.output import Synced, make_scratch, sync_tree
 
 WORK_DIR = ".chamber"  # under <out>: locks and sites being built, never published

@@ -1,0 +1,69 @@
+"""Where a build keeps what it remembers: `.cache/` beside the content folder, one folder per kind of
+record, per output folder where records describe a published site. Deleting `.cache/` at any time only
+costs a full build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chamberpress.fingerprint import fingerprint
+from chamberpress.paths import PROJECT_DIR
+
+
+def project_dir_for(content_dir: Path) -> Path:
+    """The project a content folder belongs to: the one with the base mkdocs.yml beside it, else ours."""
+    local = content_dir.resolve().parent
+    return local if (local / "mkdocs.yml").is_file() else PROJECT_DIR
+
+
+def cache_root(content_dir: Path) -> Path:
+    return content_dir.resolve().parent / ".cache"
+
+
+def protected_folders(content_dir: Path) -> dict[str, Path]:
+    """The folders no output may overlap (paths.check_output_folder), by what an editor calls them: the
+    content folder, the build records, and each chamber's folder, which may be a link to a place elsewhere."""
+    folders = {"the content folder": content_dir, "the build records (.cache/)": cache_root(content_dir)}
+    if content_dir.is_dir():
+        folders |= {
+            f"the chamber folder {entry.name}": entry
+            for entry in sorted(content_dir.iterdir())
+            if entry.is_symlink() and entry.is_dir()
+        }
+    return folders
+
+
+def out_id(out_dir: Path) -> str:
+    """A short name for an output folder, by its resolved path."""
+    return fingerprint(str(out_dir.resolve()))[:16]
+
+
+def build_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """What the published site of a chamber was built from (freshness.py)."""
+    return cache_root(content_dir) / "builds" / out_id(out_dir) / f"{slug}.json"
+
+
+def spare_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """Where the spare copy of a chamber's site is kept (output.py): the site before last, brought up to
+    date by the next build and swapped in. Under .cache/, never among the published sites: it holds pages
+    taken down since."""
+    return cache_root(content_dir) / "spares" / out_id(out_dir) / slug
+
+
+def search_record(content_dir: Path, out_dir: Path, slug: str, *, spare: bool = False) -> Path:
+    """Which search bundles the published site holds (or, with `spare`, the spare copy of the site), and
+    from which pages (search.py): a bundle whose pages are unchanged is kept or copied instead of indexed
+    again."""
+    return cache_root(content_dir) / "search" / out_id(out_dir) / f"{slug}{'.spare' if spare else ''}.json"
+
+
+def drawn_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """The keys of the published site's news posts (kept_pages.py): an unchanged post is copied from it."""
+    return cache_root(content_dir) / "drawn" / out_id(out_dir) / f"{slug}.json"
+
+
+def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """Where a chamber's docs are staged for MkDocs when it is built on disk (output.make_scratch found no
+    room in memory), kept between builds so that only what changed is written again (one per output
+    folder: its builds are serialised by that folder's lock)."""
+    return cache_root(content_dir) / "stage" / out_id(out_dir) / slug

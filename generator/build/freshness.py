@@ -1,0 +1,64 @@
+"""What has not changed is not built again.
+
+A chamber's build is skipped when its inputs are as they were at its last good build: every file of its
+content folder, the theme, the base config, the generator's own code and the MkDocs/Material versions
+(by path, size and modification time), and no scheduled post has come due since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from chamberpress.build.cache_layout import build_record
+from chamberpress.build.records import read_json, write_json
+from chamberpress.fingerprint import Fingerprint, tooling_key
+
+
+def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozenset()) -> str:
+    """A fingerprint of everything a chamber's site is built from (but the top-level folders in `skip`)."""
+    key = Fingerprint(tooling_key()).add_stats(folder, skip=skip)
+    for shared in ("mkdocs.yml", "theme"):
+        path = project_dir / shared
+        if path.is_file():
+            stat = path.stat()
+            key.add(f"{shared}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+        else:
+            key.add_stats(path)
+    return key.hex()
+
+
+@dataclass
+class BuildRecord:
+    key: str
+    next_due: str | None  # the earliest scheduled post at build time: on that day the site must change
+    site: str  # identity of the site folder it produced (inode and mtime)
+
+
+def _site_stamp(site: Path) -> str:
+    try:
+        stat = site.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_ino}:{stat.st_mtime_ns}"
+
+
+def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, today: dt.date) -> bool:
+    """True when the site in `<out>/<slug>` was built from exactly the present inputs."""
+    try:
+        record = BuildRecord(**read_json(build_record(content_dir, out_dir, slug)))
+    except TypeError:
+        return False
+    if record.next_due and today.isoformat() >= record.next_due:
+        return False
+    if record.site != _site_stamp(out_dir / slug):
+        return False
+    return record.key == inputs_key(content_dir / slug, project_dir)
+
+
+def remember(
+    slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key: str, next_due: dt.date | None
+) -> None:
+    record = BuildRecord(key, next_due.isoformat() if next_due else None, _site_stamp(out_dir / slug))
+    write_json(build_record(content_dir, out_dir, slug), record.__dict__)
