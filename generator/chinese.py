@@ -114,7 +114,7 @@ def slug_memo_path(content_dir: Path) -> Path:
 
 def known_pinyin(content_dir: Path) -> None:
     """The pinyin slugs slug_memo keeps, known from the start: loading a chamber checks its categories' URL
-    names (chamber.category_slug) before a build opens the memo, and pypinyin's dictionary costs ~0.15 s."""
+    names (chamber.category_slug) before a build opens the memo, and loading pypinyin's dictionary is slow."""
     KNOWN_PINYIN.update(string_map(read_json(slug_memo_path(content_dir)).get("pinyin")))
 
 

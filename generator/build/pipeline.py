@@ -321,8 +321,8 @@ def build_many(
 
 def _worker_context() -> multiprocessing.context.BaseContext:
     """How `build_many` starts its workers: as forks of this process where it runs one thread (a worker is
-    then ready at once; a fork server first starts an interpreter and imports everything again, ~0.4 s
-    before the first chamber of a city starts building), from a fork server otherwise (a fork copies
+    then ready at once; a fork server first starts an interpreter and imports everything again before
+    the first chamber of a city starts building), from a fork server otherwise (a fork copies
     whatever lock another thread holds at that moment). A worker shares no MkDocs plugin with this
     process (each build loads them anew: mkdocs_adapter.build_site), nor an indexer process this one
     keeps (not the worker's child, it counts as stopped there: indexer.lent_indexer starts another)."""

@@ -164,7 +164,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         env.globals["nav_memo"] = NavMemo(logo=config.theme.get("logo"))
         env.globals["strings_memo"] = StringsMemo()
         if self.site is not None:
-            # Material's templates compiled once, not at every build (~0.2 s). Jinja keys its cache by each
+            # Material's templates compiled once, not at every build. Jinja keys its cache by each
             # template's source and its own and Python's versions; the folder, by the engines' and ours
             # (a template compiles according to the environment MkDocs and Material set up).
             folder = cache_root(self.site.chamber.folder.parent) / "templates" / tooling_key()[:16]
