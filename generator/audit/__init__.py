@@ -1,0 +1,1 @@
+"""The seven-haves (七有) report for the supervising office."""

@@ -85,7 +85,7 @@ class SiteFolders:
             swap_into_place(self.building, self.target)
             return made, None
         with ThreadPoolExecutor(max_workers=1) as pool:
-            if processes > 1 and hasattr(os, "fork"):
+            if processes > 1 and forked.can_fork():
                 writing = forked.Forked(sync_tree, self.building, self.into, leave=INDEX_DIR)
             else:
                 writing = pool.submit(sync_tree, self.building, self.into, leave=INDEX_DIR)

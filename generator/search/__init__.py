@@ -1,0 +1,1 @@
+"""Site search: a Pagefind index of the finished pages, and the word segmenter."""
