@@ -752,3 +752,24 @@ def test_a_logo_of_any_file_name_reaches_the_head_and_header_as_an_address(conte
     assert logos and set(logos) == {expected} and icons == [expected]
     assert not [e for e in doc.iter() if isinstance(e.tag, str) and e.get("onerror") is not None]
     assert (out / "logo" / expected).is_file()
+
+
+def test_the_default_categories_have_pages_of_their_own_and_need_no_dictionary_to_check(content: Path) -> None:
+    """The check leaves the default categories alone: they are known apart (here), and a chamber that keeps
+    them is checked and printed without loading pypinyin's dictionary (tens of MB)."""
+    import subprocess
+    import sys
+
+    from chamberpress.content.chamber import DEFAULT_CATEGORIES, category_slug
+
+    assert len({category_slug(name) for name in DEFAULT_CATEGORIES}) == len(DEFAULT_CATEGORIES)
+    write_chamber(content, "plain")
+    script = (
+        "import sys, datetime as dt\n"
+        "from chamberpress.content.load import load_chamber\n"
+        f"chamber = load_chamber(__import__('pathlib').Path({str(content)!r}), 'plain', today=dt.date(2026, 11, 25))\n"
+        "assert chamber.info.categories and 'pypinyin' not in sys.modules, sorted(sys.modules)\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr
