@@ -96,6 +96,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day of the period")
     p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="last day of the period")
     p.add_argument("--paper", type=str.upper, choices=["A4", "A5"], help="paper size (default A4)")
+    p.add_argument(
+        "--bleed",
+        action="store_true",
+        help="for the print shop: pages with bleed (chamber.yml newsletter.bleed, default 3mm) and crop marks",
+    )
+    p.add_argument(
+        "--booklet",
+        action="store_true",
+        help="blank pages before the back cover make the page count a multiple of 4 (as newsletter.booklet)",
+    )
 
     p = sub.add_parser(
         "audit", parents=[common], help="seven-haves report (七有) for the office, written to <out>/_audit/"
@@ -192,17 +202,18 @@ class _Progress:
 def cmd_check(args: argparse.Namespace) -> int:
     from chamberpress.content.load import load_chamber
     from chamberpress.print.newsletter import load_issues
+    from chamberpress.print.rules import publication_warnings
 
     errors = 0
     for slug in _slugs(args):
         try:
             chamber = load_chamber(args.content, slug, today=args.today)
-            load_issues(chamber)
+            issues = load_issues(chamber)
         except ContentError as exc:
             errors += len(exc.problems)
             _print_problems(exc.problems + exc.warnings)
             continue
-        _print_problems(chamber.warnings)
+        _print_problems(chamber.warnings + publication_warnings(chamber, issues))
         print(f"✓ {slug}: no errors", file=sys.stderr)
     return 1 if errors else 0
 
@@ -294,6 +305,7 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         write_issue,
     )
     from chamberpress.print.pdf import find_fonts
+    from chamberpress.print.rules import publication_warnings
 
     chamber = load_chamber(args.content, args.slug, today=args.today)
     _print_problems(chamber.warnings)
@@ -325,11 +337,24 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         raise UsageError(
             f"{args.slug} has no newsletters/*.yml; give --from and --to (e.g. --from 2026-07-01 --to 2026-09-30)"
         )
+    _print_problems(publication_warnings(chamber, chosen))
     fonts = find_fonts()
     # Not into the site: `chamber build` replaces it whole, and publishes the issues of newsletters/*.yml.
+    # This copy is the print shop's: bleed and the booklet's blank pages are for it alone.
     out_dir = args.out / PRINTS_DIR / args.slug
+    settings = chamber.info.newsletter
+    bleed_mm = (settings.bleed_mm or 3.0) if args.bleed else (settings.bleed_mm or 0)
     for issue in chosen:
-        result = write_issue(chamber, issue, out_dir, paper=args.paper, fonts=fonts)
+        result = write_issue(
+            chamber,
+            issue,
+            out_dir,
+            paper=args.paper,
+            fonts=fonts,
+            bleed_mm=bleed_mm,
+            booklet=args.booklet or settings.booklet,
+        )
+        _print_problems(result.warnings)
         print(
             f"✓ {args.slug}: {result.number} ({result.pdf.pages} pages, {result.pdf.size / 1048576:.1f} MB) "
             f"→ {result.pdf.path}"

@@ -6,6 +6,7 @@ Each PDF costs about a second, so the PDFs are made once per session: one chambe
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import subprocess
@@ -27,10 +28,13 @@ NEWSLETTER_YML = (
     CHAMBER_YML
     + """\
 logo: assets/logo.png
+site_url: https://test.example.cn/
 newsletter:
   title: 测试会讯
   frequency: 季刊
   permit: 浙内准字第2026-099号
+  printer: 温州测试印务有限公司
+  copies: 500
 plan:
   - date: 2026-06-15
     title: 上半年理事会
@@ -182,7 +186,7 @@ def test_issue_pdf_is_a4_with_metadata(built: Path) -> None:
     reader = PdfReader(built / "newsletter/2026-q3.pdf")
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
-    assert 7 <= len(reader.pages) <= 14
+    assert 4 <= len(reader.pages) <= 8  # cover, three pages of text in two columns, back cover
     assert reader.metadata.title == "测试会讯 2026年第3期"
     assert reader.metadata.author == "温州市测试商会"
     assert reader.trailer["/Root"]["/Lang"] == "zh-CN"
@@ -214,7 +218,7 @@ def test_posts_inside_the_period_only_and_never_drafts(built: Path) -> None:
         "解读最新税收政策",
     ):  # 政策法规 is not among the issue's sections
         assert absent not in text
-    assert text.count("维权服务站调解劳动争议") == 2  # contents and article
+    assert text.count("维权服务站调解劳动争议") == 3  # a cover line, the contents and the article
 
 
 def test_sections_in_the_issue_file_order_and_lead_first(built: Path) -> None:
@@ -255,14 +259,16 @@ def test_print_stylesheet_keeps_a_title_with_its_text() -> None:
 
     css = _page_css("A4", pdf.find_fonts(), None) + (PRINT_THEME / "print.css").read_text(encoding="utf-8")
     article = (
-        '<article class="article"><h2 class="article-title">新闻标题</h2>'
-        '<p class="article-meta">2026年8月1日</p><div class="article-body"><p>正文第一段。</p></div></article>'
+        '<article class="article"><header class="article-head"><h2 class="article-title">新闻标题</h2>'
+        '<p class="article-meta">2026年8月1日</p></header>'
+        '<div class="cols article-body"><p>正文第一段。正文第一段。</p><p>正文第二段。</p></div></article>'
     )
     stranded, breaks = [], 0
-    for filler in range(20, 46):  # the article starts at every height of the page, and past it
+    for filler in range(40, 92, 2):  # the article starts at every height of the page, and past it
         html = (
-            f"<html lang='zh-CN'><style>{css}</style><body><section class='section'>"
+            f"<html lang='zh-CN'><style>{css}</style><body><section class='section'><div class='cols'>"
             + "<p>填充段落。</p>" * filler
+            + "</div>"
             + article
             + "</section></body></html>"
         )
@@ -287,14 +293,7 @@ def test_running_header_page_numbers_and_back_page(built: Path) -> None:
     third = pdf_text(path, 3)
     assert third.startswith("测试会讯2026年第3期") and "—3—" in third
     back = pdf_text(path, pages)
-    for text in (
-        "温州市鹿城区测试路1号",
-        "0577-88880000",
-        "office@example.cn",
-        "准印证号：浙内准字第2026-099号",
-        "内部资料免费交流",
-        "欢迎会员投稿",
-    ):
+    for text in ("温州市鹿城区测试路1号", "0577-88880000", "office@example.cn", "欢迎会员投稿"):
         assert text in back
     assert "—" + str(pages) + "—" not in back  # no page number on the back page
 
@@ -397,7 +396,7 @@ def test_print_html_preview_beside_the_pdf(a5_issue: Path) -> None:
     html = (a5_issue / "2026-08-01_2026-08-31.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html and "size: A5" in html
     images = re.findall(r'src="([^"]+)"', html)
-    assert images and all((a5_issue / src).is_file() for src in images)
+    assert images and all((a5_issue / src).is_file() for src in images if not src.startswith("data:"))
     assert "file:" not in html and 'src="http' not in html  # nothing loaded from elsewhere
 
 
@@ -580,8 +579,8 @@ def test_demo_chambers_have_an_issue_each(demo_sites: Path) -> None:
         assert pdfs, slug
         doc = parse(demo_sites / slug / "newsletter/index.html")
         assert len(doc.cssselect("article table tbody tr")) == len(pdfs)
-        text = pdf_text(pdfs[0])
-        assert "内部资料免费交流" in text and "准印证号" in text
+        cover = pdf_text(pdfs[0], 1)
+        assert "内部资料，免费交流" in cover and "准印证号" in cover
 
 
 def test_the_same_issue_prints_the_same_bytes(build_result: BuildResult, tmp_path: Path) -> None:
@@ -702,3 +701,222 @@ def test_a_positive_total_number_is_accepted(content: Path, value: str) -> None:
         ["总第18期"],
         ["7"],
     )
+
+
+# --- the magazine: layout, cover, imprint, print-shop output (issue #25) -------------------------
+
+LONG_TITLE = "温州市测试商会第四届会员大会胜利召开，张三连任会长"
+PRINT_ISSUE = ISSUE_YML.replace("title: 同心协力谋发展\n", f"title: {LONG_TITLE}\n") + "print_date: 2026-10-08\n"
+SMALL_PICTURE = "news/2026/images/small.png"  # 300 px across a column of 86 mm: about 90 dpi
+
+
+@pytest.fixture(scope="session")
+def print_shop(tmp_path_factory) -> tuple[Path, str]:
+    """`chamber newsletter --bleed --booklet` of an issue with a long headline and a picture too small for
+    print: the PDF, and what the command said."""
+    root = tmp_path_factory.mktemp("newsletter-print")
+    news = NEWS | {
+        "newsletters/2026-q3.yml": PRINT_ISSUE,
+        SMALL_PICTURE: _png(300, 200, "#228844"),
+        "news/2026/2026-08-03-huodong.md": NEWS["news/2026/2026-08-03-huodong.md"].replace(
+            "走访正文第2段", "![走访现场](images/small.png)\n\n走访正文第2段"
+        ),
+    }
+    write_chamber(root / "content", chamber_yml=NEWSLETTER_YML, files=news)
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said), contextlib.redirect_stdout(said):
+        code = main(
+            ["newsletter", "test", "--issue", "2026-q3", "--bleed", "--booklet"]
+            + ["--content", str(root / "content"), "--out", str(root / "sites"), "--today", TODAY.isoformat()]
+        )
+    assert code == 0, said.getvalue()
+    return root / "sites/_newsletter/test/2026-q3.pdf", said.getvalue()
+
+
+def text_lines(path: Path, page: int) -> list[tuple[float, str]]:
+    """The lines of a page as the PDF places them (pdftotext -bbox-layout): (top in pt, text)."""
+    from lxml import etree
+
+    xml = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox-layout", str(path), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    tree = etree.fromstring(xml, etree.XMLParser(recover=True))
+    lines = []
+    for line in tree.iter("{*}line"):
+        words = "".join(w.text or "" for w in line.iter("{*}word"))
+        lines.append((float(line.get("yMin")), words))
+    return lines
+
+
+def page_fill(path: Path, margins_mm: tuple[float, float, float], columns: int) -> list[float]:
+    """How far down each page's text area (inside the margins: top, sides, bottom) is covered by text and
+    pictures, read from a rendering: for each column the lowest inked row over the area's height, averaged
+    over the columns (1.0: full)."""
+    import tempfile
+
+    top, side, bottom = margins_mm
+    mm = 30 / 25.4  # pixels per millimetre at 30 dpi
+    fills = []
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "30", "-gray", "-png", str(path), f"{folder}/p"], check=True)
+        for png in sorted(Path(folder).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1])):
+            image = Image.open(png).convert("L")
+            box = (round(side * mm), round(top * mm), image.width - round(side * mm), image.height - round(bottom * mm))
+            area = image.crop(box)
+            width = area.width // columns
+            extents = []
+            for column in range(columns):
+                part = area.crop((column * width, 0, (column + 1) * width, area.height))
+                inked = [y for y in range(part.height) if min(part.crop((0, y, part.width, y + 1)).tobytes()) < 140]
+                extents.append((max(inked) + 1) / part.height if inked else 0.0)
+            fills.append(sum(extents) / columns)
+    return fills
+
+
+def test_cover_carries_the_permit_and_the_free_notice_in_full(built: Path) -> None:
+    cover = pdf_text(built / "newsletter/2026-q3.pdf", 1)
+    assert "准印证号：浙内准字第2026-099号" in cover
+    assert "内部资料，免费交流" in cover
+    # Two or three cover lines: the other stories of the issue.
+    assert "会员企业走访活动" in cover and "法律知识培训班开班" in cover
+
+
+def test_imprint_holds_every_required_field_and_the_contact_block_once(built: Path) -> None:
+    path = built / "newsletter/2026-q3.pdf"
+    back = pdf_text(path, len(PdfReader(path).pages))
+    for field in (
+        "期号：2026年第3期（总第18期）",
+        "编印单位：温州市测试商会",
+        "发送对象：本会会员",
+        "印刷单位：温州测试印务有限公司",
+        f"印刷日期：{TODAY.year}年{TODAY.month}月{TODAY.day}日",  # default: the day it is printed
+        "印数：500册",
+        "准印证号：浙内准字第2026-099号",
+        "内部资料，免费交流",
+        "网址：https://test.example.cn/",
+        "商会网站",  # the QR code's caption
+    ):
+        assert field in back, field
+    assert pdf_text(path).count("温州市鹿城区测试路1号") == 1
+
+
+def test_site_qr_code_is_drawn_from_the_site_address(content: Path) -> None:
+    import segno
+
+    write_chamber(content, chamber_yml=NEWSLETTER_YML, files=NEWS)
+    chamber = load_chamber(content, "test", today=TODAY)
+    html = issue_html(build_issue(chamber, load_issues(chamber)[0]), pdf.find_fonts())
+    uri = re.search(r'<figure class="qr"><img src="(data:image/svg\+xml[^"]+)"', html).group(1)
+    assert uri == segno.make("https://test.example.cn/", error="m").svg_data_uri(border=0, dark="#111111")
+
+
+def test_headline_is_set_in_balanced_lines_measured_on_the_cover(print_shop: tuple[Path, str]) -> None:
+    path, _ = print_shop
+    page = [text for _, text in sorted(text_lines(path, 1))]
+    # The consecutive lines that make up the headline, as the page places them.
+    lines = next(
+        page[start:end]
+        for start in range(len(page))
+        for end in range(start + 1, len(page) + 1)
+        if "".join(page[start:end]) == LONG_TITLE
+    )
+    assert len(lines) >= 2, lines
+    assert all(len(line) >= 3 for line in lines), lines
+    assert max(map(len, lines)) - min(map(len, lines)) <= 6, lines
+
+
+def test_balanced_lines_never_leave_a_word_alone() -> None:
+    from chamberpress.print.newsletter import balanced_lines
+
+    title = "温州市安徽商会第四届会员大会胜利召开，陶国庆连任会长"
+    lines = balanced_lines(title, 18)
+    assert "".join(lines) == title and len(lines) == 2
+    assert all(len(line) >= 6 for line in lines) and not lines[-1].startswith("长")
+    assert balanced_lines("商会召开年会", 18) == ["商会召开年会"]
+    for line in balanced_lines("南昌（温州）招商项目推介会举行，会员企业签约项目总投资9.3亿元", 18):
+        assert not line.startswith(("，", "）")) and not line.endswith("（")
+
+
+def test_pages_are_at_least_half_filled(built: Path, a5_issue: Path, demo_sites: Path) -> None:
+    """Every page but the cover, the last page of text and the back cover: the text area is covered at
+    least half way down (both columns on A4)."""
+    issues = [(built / "newsletter/2026-q3.pdf", (20, 16, 18), 2)]
+    issues += [(a5_issue / "2026-08-01_2026-08-31.pdf", (16, 12, 15), 1)]
+    issues += [(path, (20, 16, 18), 2) for path in sorted(demo_sites.glob("*/newsletter/*.pdf"))]
+    for path, margins, columns in issues:
+        fills = page_fill(path, margins, columns)
+        inner = fills[1:-2]  # not the cover, the last page of text, the back cover
+        assert inner and all(fill >= 0.5 for fill in inner), (path.name, [round(f, 2) for f in fills])
+
+
+def test_pictures_have_captions_from_their_alt_text(built: Path) -> None:
+    text = pdf_text(built / "newsletter/2026-q3.pdf")
+    assert "大会现场" in text  # ![大会现场](images/wide.png) in the lead story
+
+
+def test_paragraph_ends_are_kept_together_and_figures_captioned(tmp_path: Path) -> None:
+    from chamberpress.print.newsletter import _Files, markdown_html
+
+    (tmp_path / "a.png").write_bytes(_png(10, 10, "#000000"))
+    html = markdown_html("第一段文字很长很长很长。\n\n![现场照片](a.png)\n\n短段。", tmp_path, _Files("x", tmp_path))
+    assert '第一段文字很长很<span class="nobr">长很长。</span></p>' in html
+    assert re.search(
+        r'<figure><img alt="现场照片" src="x.files/001.png"\s*/?><figcaption>现场照片</figcaption></figure>', html
+    )
+    assert "<p>短段。</p>" in html  # too short to need it
+
+
+def test_contents_use_one_leader_style(built: Path) -> None:
+    contents = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-layout", str(built / "newsletter/2026-q3.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    numbered = [line for line in contents.splitlines() if re.search(r"\d+\s*$", line) and "." in line]
+    assert len(numbered) >= 6
+    assert "…" not in contents and "·" not in contents
+
+
+def test_print_shop_copy_has_bleed_crop_marks_and_booklet_pages(print_shop: tuple[Path, str]) -> None:
+    path, _ = print_shop
+    reader = PdfReader(path)
+    mm = 25.4 / 72
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width) * mm), round(float(page.mediabox.height) * mm)) == (216, 303)
+        assert (round(float(page.trimbox.width) * mm), round(float(page.trimbox.height) * mm)) == (210, 297)
+    assert len(reader.pages) % 4 == 0
+    assert "内部资料，免费交流" in pdf_text(path, len(reader.pages))  # the back cover stays last
+    # The site's copy of the same issue has neither bleed nor blank pages.
+
+
+def test_a_picture_too_coarse_for_print_is_named(print_shop: tuple[Path, str]) -> None:
+    _, said = print_shop
+    (warning,) = [line for line in said.splitlines() if line.startswith(f"content/test/{SMALL_PICTURE}:")]
+    assert warning.startswith(f"content/test/{SMALL_PICTURE}: this picture prints at ")
+    assert "in the newsletter 2026-q3" in warning and warning.endswith("[warning]")
+    assert int(re.search(r"at (\d+) dpi", warning).group(1)) < 150
+
+
+def test_check_warns_citing_the_rule(content: Path, capsys) -> None:
+    chamber_yml = CHAMBER_YML + "newsletter:\n  title: 测试商会会刊\n  printed: 是\n"
+    issue = "number: 2026年第3期\nfrom: 2026-07-01\nforeword: 本报讯。\n"
+    files = {
+        "newsletters/2026-q3.yml": issue,
+        "news/2026/2026-08-01-x.md": post("一篇新闻", "2026-08-01", "第一段。\n\n欢迎向本刊投稿，刊号另行公布。"),
+        "news/2026/2026-08-02-y.md": post("另一篇", "2026-08-02", "本刊以外的稿件"),  # fine: the same rule
+    }
+    write_chamber(content, chamber_yml=chamber_yml, files=files)
+    code = main(["check", "test", "--content", str(content), "--today", TODAY.isoformat()])
+    err = capsys.readouterr().err
+    assert code == 0  # warnings only
+    rule = "《内部资料性出版物管理办法》第十四条"
+    assert "content/test/chamber.yml:13: newsletter.title: the newsletter's name '测试商会会刊' ends in '刊'" in err
+    assert "content/test/news/2026/2026-08-01-x.md:8: '本刊' is printed in the newsletter" in err
+    assert "content/test/news/2026/2026-08-01-x.md:8: '刊号' is printed in the newsletter" in err
+    assert "content/test/newsletters/2026-q3.yml:3: foreword: '本报' is printed in the newsletter" in err
+    for key in ("permit", "printer", "copies"):
+        assert f"newsletter.{key}: newsletter.{key} (" in err and "is missing" in err
+    assert err.count(rule) == 1 + 3 + 3 + 1, err

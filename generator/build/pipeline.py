@@ -47,6 +47,7 @@ from chamberpress.content.model import Chamber
 from chamberpress.errors import ContentError, Problem
 from chamberpress.paths import BadOutputFolder, check_output_folder
 from chamberpress.print.newsletter import Issue, Printed, load_issues, print_chamber
+from chamberpress.print.rules import publication_warnings
 from chamberpress.print.pdf import find_fonts
 from chamberpress.search.index import (
     INDEX_DIR,
@@ -124,7 +125,7 @@ def build_chamber(
             # 7. Record what this site was built from: the next build skips it while nothing changes.
             remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
     seconds = time.perf_counter() - started
-    warnings = list(chamber.warnings) + printed.warnings
+    warnings = list(chamber.warnings) + publication_warnings(chamber, issues) + printed.warnings
     return BuildResult(slug, out_dir / slug, search.html_pages, seconds, warnings, search=search)
 
 

@@ -18,6 +18,7 @@ DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+BLEED = re.compile(r"^\s*([0-9](?:\.[0-9]+)?)\s*mm\s*$")  # 0–9.x mm: printers ask for 3 mm, some 5 mm
 # No characters that end an attribute or a mailto: link's address.
 EMAIL = re.compile(r"^[^@\s\"'<>()\[\]\\,;:]+@[^@\s\"'<>()\[\]\\,;:]+\.[^@\s\"'<>()\[\]\\,;:]+$")
 
@@ -51,9 +52,27 @@ class DuesRate:
 
 @dataclass
 class NewsletterInfo:
+    """The 会刊's name and the marks 《内部资料性出版物管理办法》 article 14 asks for (the imprint)."""
+
     title: str | None = spec("会刊名称 (masthead); default: the chamber's name")
     frequency: str | None = spec("出版周期, e.g. 季刊")
     permit: str | None = spec("准印证号")
+    printed: bool = spec(
+        "印刷发行: yes when the issues are printed under a 准印证 (the imprint's keys are then checked)", default=False
+    )
+    publisher: str | None = spec("编印单位; default: the chamber's name")
+    audience: str | None = spec("发送对象; default: 本会会员")
+    printer: str | None = spec("印刷单位, e.g. 温州市某某印务有限公司")
+    copies: int | None = spec("印数 (copies of each issue), e.g. 500; an issue file may set its own")
+    wechat_qr: str | None = spec("微信公众号二维码, a picture inside the chamber folder, e.g. assets/wechat.png")
+    bleed: str | None = spec("出血 for the print shop, e.g. 3mm: pages with crop marks (as `--bleed`)")
+    booklet: bool = spec("骑马钉: blank pages before the back cover make the page count a multiple of 4", default=False)
+
+    @property
+    def bleed_mm(self) -> float | None:
+        """The bleed in millimetres (checked when chamber.yml was loaded)."""
+        found = BLEED.match(self.bleed or "")
+        return float(found.group(1)) if found else None
 
 
 @dataclass
@@ -145,6 +164,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 field="logo",
                 expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png",
             )
+    _check_newsletter(info.newsletter, doc, path, folder, problems)
     for name, values in (("categories", info.categories), ("positions", info.positions)):
         seen: set[str] = set()
         for index, value in enumerate(values):
@@ -178,6 +198,40 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if rate.amount < 0:
             problems.error(
                 path, "a negative amount", line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
+            )
+
+
+def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:
+    """The print keys: a bleed the printer can use, a positive print run, a WeChat QR picture in the folder."""
+    if newsletter.bleed is not None and newsletter.bleed_mm is None:
+        problems.error(
+            path,
+            f"{newsletter.bleed!r} is not a bleed",
+            line=doc.line("newsletter", "bleed"),
+            field="newsletter.bleed",
+            expected="millimetres, e.g. 3mm",
+        )
+    if newsletter.copies is not None and newsletter.copies <= 0:
+        problems.error(
+            path,
+            f"{newsletter.copies} copies",
+            line=doc.line("newsletter", "copies"),
+            field="newsletter.copies",
+            expected="the number printed, e.g. 500",
+        )
+    if newsletter.wechat_qr:
+        from chamberpress.paths import resolve_inside
+        from chamberpress.content.published import image_problem  # here: it imports members, which imports us
+
+        picture = resolve_inside(folder, newsletter.wechat_qr, folder)
+        why = "is not a file inside the chamber folder" if picture is None else image_problem(picture)
+        if why:
+            problems.error(
+                path,
+                f"{newsletter.wechat_qr!r} {why}",
+                line=doc.line("newsletter", "wechat_qr"),
+                field="newsletter.wechat_qr",
+                expected="a picture (PNG, JPEG) inside the chamber folder, e.g. assets/wechat.png",
             )
 
 

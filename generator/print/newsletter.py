@@ -11,7 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
+import itertools
 import logging
+import math
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from xml.etree.ElementTree import SubElement
 
 from chamberpress.content import sanitize
 from chamberpress.content.chamber import PlanItem
@@ -34,7 +38,16 @@ from chamberpress.content.model import Chamber
 from chamberpress.content.news import Post
 from chamberpress.content.links import Document, check_document_links
 from chamberpress.paths import PROJECT_DIR, real_path, resolve_inside
-from chamberpress.print.pdf import PAPER_SIZES, PdfInfo, PrintFonts, find_fonts, fonts_css, write_pdf
+from chamberpress.print.pdf import (
+    MIN_DPI,
+    PAPER_SIZES,
+    Booklet,
+    PdfInfo,
+    PrintFonts,
+    find_fonts,
+    fonts_css,
+    write_pdf,
+)
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, editor_files, load_yaml, without_comments
 
@@ -49,7 +62,12 @@ ISSUE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TOTAL_NUMBER = re.compile(r"^(?:总第)?[1-9][0-9]*(?:期)?$")
 LEAD_SECTION = "本期头条"
 MAX_EVENTS = 8
-FREE_NOTICE = "内部资料　免费交流"
+# 《内部资料性出版物管理办法》 article 14: these words in full on the cover.
+FREE_NOTICE = "内部资料，免费交流"
+DEFAULT_AUDIENCE = "本会会员"
+COVER_LINES = 3  # other stories named on the cover
+WIDE_TABLE = 4  # columns from which a table spans both text columns
+KEEP_LAST = 4  # characters kept together at a paragraph's end: its last line is never one or two alone
 
 
 @dataclass
@@ -68,6 +86,8 @@ class IssueFile:
     events: bool = spec("list the activity plan's items after the period (活动预告)", default=False)
     back_cover: str | None = spec("封底文字 (Markdown)")
     paper: str = spec("纸张: A4 or A5", default="A4")
+    print_date: dt.date | None = spec("印刷日期 (default: the day it is printed)")
+    copies: int | None = spec("印数 of this issue (default: chamber.yml newsletter.copies)")
 
 
 @dataclass
@@ -113,6 +133,18 @@ class NewMember:
 
 
 @dataclass
+class Imprint:
+    """The marks article 14 asks for in a visible place (the back cover): None where chamber.yml has no value."""
+
+    publisher: str
+    audience: str
+    printer: str | None
+    print_date_zh: str
+    copies: str | None
+    permit: str | None
+
+
+@dataclass
 class PrintIssue:
     """Everything the template prints; images are names in `files` (name → source file)."""
 
@@ -138,6 +170,14 @@ class PrintIssue:
     logo: str | None
     frequency: str | None
     color: str | None
+    imprint: Imprint
+    headline: list[str]  # the cover title in balanced lines
+    cover_lines: list[Article]  # other stories named on the cover
+    site_url: str | None = None
+    site_qr: str | None = None  # a data: URI (SVG)
+    wechat_qr: str | None = None  # image name in `files`
+    bleed_mm: float = 0
+    booklet: bool = False
     files: dict[str, Path] = field(default_factory=dict)
 
     @property
@@ -155,6 +195,7 @@ class IssueOutput:
     date_zh: str
     title: str
     pdf: PdfInfo
+    warnings: list[Problem] = field(default_factory=list)  # pictures too coarse for print
 
 
 # --- issue files -------------------------------------------------------------------------------
@@ -341,8 +382,10 @@ def default_issue_id(date_from: dt.date | None, date_to: dt.date) -> str:
 # --- selection → print model -------------------------------------------------------------------
 
 
-class _ImageResolver(Treeprocessor):
-    """Points every <img> at a copy in the issue's files folder; images outside the chamber are dropped."""
+class _PrintTree(Treeprocessor):
+    """The text as a page sets it: every <img> pointed at a copy in the issue's files folder (images outside
+    the chamber dropped), a picture alone in its paragraph made a figure captioned with its alt text, wide
+    tables marked to span both columns, and each paragraph's last characters kept on one line."""
 
     def __init__(self, md: markdown.Markdown, resolve: Callable[[str], str | None]):
         super().__init__(md)
@@ -357,7 +400,45 @@ class _ImageResolver(Treeprocessor):
                         parent.remove(child)
                     else:
                         child.set("src", name)
+        for child in root:
+            if child.tag == "p":
+                _figure(child)
+            elif child.tag == "table" and len(child.findall("./thead/tr/th")) >= WIDE_TABLE:
+                child.set("class", "wide")
+        for paragraph in root.iter("p"):
+            _keep_last_characters(paragraph)
         return None
+
+
+def _figure(paragraph) -> None:  # noqa: ANN001 - an ElementTree element
+    """`<p><img alt="x"></p>` → `<figure><img><figcaption>x</figcaption></figure>`."""
+    if len(paragraph) != 1 or paragraph[0].tag != "img" or (paragraph.text or "").strip():
+        return
+    image = paragraph[0]
+    if (image.tail or "").strip():
+        return
+    paragraph.tag = "figure"
+    paragraph.text = image.tail = None
+    if caption := (image.get("alt") or "").strip():
+        SubElement(paragraph, "figcaption").text = caption
+
+
+def _keep_last_characters(paragraph) -> None:  # noqa: ANN001 - an ElementTree element
+    """The paragraph's last KEEP_LAST characters in one unbreakable span: no line of one or two characters
+    ends a paragraph (a widow, in Chinese typesetting)."""
+    last = paragraph[-1] if len(paragraph) else None
+    text = ((last.tail if last is not None else paragraph.text) or "").rstrip()
+    end = text[-KEEP_LAST:]
+    # Python-Markdown's placeholders (\x02…\x03) stand for stashed HTML: never cut through one.
+    if len(text) < 2 * KEEP_LAST or any(c.isspace() or c in "\x02\x03" for c in end):
+        return
+    if last is not None:
+        last.tail = text[:-KEEP_LAST]
+    else:
+        paragraph.text = text[:-KEEP_LAST]
+    span = SubElement(paragraph, "span")
+    span.set("class", "nobr")
+    span.text = end
 
 
 class _ImageExtension(Extension):
@@ -366,7 +447,7 @@ class _ImageExtension(Extension):
         self.resolve = resolve
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Python-Markdown's name
-        md.treeprocessors.register(_ImageResolver(md, self.resolve), "cp_images", 5)
+        md.treeprocessors.register(_PrintTree(md, self.resolve), "cp_print", 5)
 
 
 MARKDOWN_EXTENSIONS = [
@@ -472,19 +553,26 @@ def _number_text(value: str | None, template: str) -> str | None:
     return template.format(value) if value.isdigit() else value
 
 
-def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> PrintIssue:
-    """The print model of one issue. Raises ContentError when it would print no article."""
-    definition = issue.definition
-    info = chamber.info
-    date_to = definition.to or chamber.today
-    date_from = definition.from_
-    files = _Files(issue.id, chamber.folder)
+@dataclass
+class Selection:
+    """The posts an issue prints: its lead, and the rest by section title in print order."""
 
-    # The posts: explicit files as listed, categories from the period, in the order the sections give.
-    in_period = _period_posts(chamber, date_from, date_to)
-    order = definition.sections or info.categories
+    lead: Post | None
+    sections: dict[str, list[Post]]
+
+    @property
+    def posts(self) -> list[Post]:
+        rest = [p for posts in self.sections.values() for p in posts if p is not self.lead]
+        return ([self.lead] if self.lead else []) + rest
+
+
+def select_posts(chamber: Chamber, definition: IssueFile) -> Selection:
+    """Explicit files as listed, categories from the period, in the order the sections give; the lead as
+    named, else a pinned post, else the newest with a cover picture, else the newest."""
+    date_to = definition.to or chamber.today
+    in_period = _period_posts(chamber, definition.from_, date_to)
     chosen: dict[str, list[Post]] = {}
-    for entry in order:
+    for entry in definition.sections or chamber.info.categories:
         if _is_post_ref(entry):
             post = _find_post(chamber, entry)
             if post is not None and post.is_published(chamber.today):
@@ -493,16 +581,92 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
             chosen.setdefault(entry, []).extend(p for p in in_period if p.category == entry)
 
     all_chosen = [p for posts in chosen.values() for p in posts]
-    lead_post = _find_post(chamber, definition.lead) if definition.lead else None
-    if lead_post is not None and not lead_post.is_published(chamber.today):
-        lead_post = None
-    if lead_post is None and not definition.lead and all_chosen:
-        # Default lead: a pinned post, else the newest with a cover picture, else the newest.
+    lead = _find_post(chamber, definition.lead) if definition.lead else None
+    if lead is not None and not lead.is_published(chamber.today):
+        lead = None
+    if lead is None and not definition.lead and all_chosen:
         newest = sorted(all_chosen, key=lambda p: (p.date, p.rel), reverse=True)
-        lead_post = (
-            next((p for p in newest if p.meta.pin), None) or next((p for p in newest if p.cover), None) or newest[0]
-        )
-    if not all_chosen and lead_post is None:
+        lead = next((p for p in newest if p.meta.pin), None) or next((p for p in newest if p.cover), None) or newest[0]
+    return Selection(lead, chosen)
+
+
+# Widths in em of what a headline holds, to break it before the page does: CJK characters and full-width
+# punctuation are one em, Latin letters and digits about half.
+HEADLINE_EM = {"A4": 17.0, "A5": 13.0}
+_CLOSING = set("，。、；：？！）》」』”’…—·,.;:?!)")
+_OPENING = set("（《「『“‘(")
+
+
+def _em_width(text: str) -> float:
+    return sum(0.55 if ord(c) < 0x2E80 and c not in "“”‘’…—·" else 1.0 for c in text)
+
+
+def balanced_lines(text: str, max_em: float) -> list[str]:
+    """The headline in as few lines as fit `max_em`, broken between words (jieba) and as even as can be,
+    so that no line holds a lone word; closing punctuation stays with the word before it, opening with
+    the word after it, and a break after a comma is preferred."""
+    text = " ".join(text.split())
+    if _em_width(text) <= max_em:
+        return [text]
+    from chamberpress.search.segmenter import segmenter
+
+    words: list[str] = []
+    for word in segmenter().lcut(text, HMM=False):
+        if words and (set(word) <= _CLOSING or words[-1][-1] in _OPENING or word.isspace()):
+            words[-1] += word
+        else:
+            words.append(word)
+    count = max(2, -int(-_em_width(text) // max_em))
+    target = _em_width(text) / count
+
+    @functools.cache
+    def best(start: int, lines: int) -> tuple[float, tuple[int, ...]]:
+        """(cost, break positions) for words[start:] in `lines` lines."""
+        if lines == 1:
+            width = _em_width("".join(words[start:]))
+            return ((width - target) ** 2 if width <= max_em else math.inf), ()
+        found: tuple[float, tuple[int, ...]] = (math.inf, ())
+        for end in range(start + 1, len(words) - lines + 2):
+            line = "".join(words[start:end])
+            width = _em_width(line)
+            if width > max_em:
+                break
+            cost, rest = best(end, lines - 1)
+            cost += (width - target) ** 2 - (3.0 if line[-1] in "，、；：" else 0.0)
+            if cost < found[0]:
+                found = (cost, (end, *rest))
+        return found
+
+    for lines in range(count, len(words) + 1):
+        cost, breaks = best(0, lines)
+        if cost < math.inf:
+            bounds = (0, *breaks, len(words))
+            return ["".join(words[a:b]).strip() for a, b in zip(bounds, bounds[1:])]
+    return [text]  # a single word wider than the page: the page breaks it
+
+
+def _site_qr(url: str | None) -> str | None:
+    """A QR code of the site's address as an SVG data URI (segno: made here, no service asked)."""
+    if not url:
+        return None
+    import segno
+
+    return segno.make(url, error="m", micro=False).svg_data_uri(border=0, dark="#111111")
+
+
+def build_issue(
+    chamber: Chamber, issue: Issue, paper: str | None = None, *, bleed_mm: float = 0, booklet: bool = False
+) -> PrintIssue:
+    """The print model of one issue. Raises ContentError when it would print no article. `bleed_mm` and
+    `booklet` are for the print shop's copy (`chamber newsletter`), never the site's."""
+    definition = issue.definition
+    info = chamber.info
+    date_to = definition.to or chamber.today
+    date_from = definition.from_
+    files = _Files(issue.id, chamber.folder)
+    selection = select_posts(chamber, definition)
+    lead_post = selection.lead
+    if not selection.posts:
         problems = Problems(chamber.folder.parent.parent)
         where = issue.path or chamber.folder / ISSUES_DIR
         period = f"{format_date(date_from) if date_from else '开始'} — {format_date(date_to)}"
@@ -520,10 +684,13 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
     sections = []
     if lead is not None:
         sections.append(Section("cp-s0", LEAD_SECTION, [lead]))
-    for title, posts in chosen.items():
+    for title, posts in selection.sections.items():
         articles = [_article(p, next(counter), files) for p in posts if p is not lead_post]
         if articles:
             sections.append(Section(f"cp-s{len(sections)}", title, articles))
+    # The cover names the first story of each other section, then the next ones.
+    others = [s.articles for s in sections if s.title != LEAD_SECTION]
+    ranked = [a for rank in itertools.zip_longest(*others) for a in rank if a is not None]
 
     new_members = []
     if definition.new_members:
@@ -542,16 +709,23 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
     if info.logo:
         logo_file = resolve_inside(chamber.folder, info.logo, chamber.folder)
         logo = files.add(logo_file) if logo_file else None
+    wechat = None
+    if info.newsletter.wechat_qr:
+        wechat_file = resolve_inside(chamber.folder, info.newsletter.wechat_qr, chamber.folder)
+        wechat = files.add(wechat_file) if wechat_file else None
+    paper = (paper or definition.paper).upper()
+    cover_title = definition.title or (lead_post.title if lead_post else info.name)
+    copies = definition.copies or info.newsletter.copies
     return PrintIssue(
         id=issue.id,
-        paper=(paper or definition.paper).upper(),
+        paper=paper,
         masthead=info.newsletter.title or info.name,
         chamber_name=info.name,
         number=_number_text(definition.number, "第{}期"),
         total_number=_number_text(definition.total_number, "总第{}期"),
         period_zh=f"{format_date(date_from)}—{format_date(date_to)}" if date_from else None,
         date_zh=format_date(date_to),
-        cover_title=definition.title or (lead_post.title if lead_post else info.name),
+        cover_title=cover_title,
         lead=lead,
         foreword_html=markdown_html(definition.foreword, chamber.folder, files) if definition.foreword else None,
         sections=sections,
@@ -565,6 +739,21 @@ def build_issue(chamber: Chamber, issue: Issue, paper: str | None = None) -> Pri
         logo=logo,
         frequency=info.newsletter.frequency,
         color=info.color,
+        imprint=Imprint(
+            publisher=info.newsletter.publisher or info.name,
+            audience=info.newsletter.audience or DEFAULT_AUDIENCE,
+            printer=info.newsletter.printer,
+            print_date_zh=format_date(definition.print_date or chamber.today),
+            copies=f"{copies}册" if copies else None,
+            permit=info.newsletter.permit,
+        ),
+        headline=balanced_lines(cover_title, HEADLINE_EM.get(paper, HEADLINE_EM["A4"])),
+        cover_lines=ranked[:COVER_LINES],
+        site_url=info.site_url,
+        site_qr=_site_qr(info.site_url),
+        wechat_qr=wechat,
+        bleed_mm=bleed_mm,
+        booklet=booklet,
         files=files.files,
     )
 
@@ -583,9 +772,37 @@ def _environment() -> Environment:
     return env
 
 
-def _page_css(paper: str, fonts: PrintFonts, color: str | None) -> str:
+# Top, sides and bottom of a text page: the running head sits in the top margin, the page number in the bottom.
+PAGE_MARGINS = {"A4": "20mm 16mm 18mm", "A5": "16mm 12mm 15mm"}
+
+
+def _page_css(paper: str, fonts: PrintFonts, color: str | None, bleed_mm: float = 0) -> str:
     # The colour was checked as #RRGGBB when chamber.yml was loaded.
-    return fonts_css(fonts) + f"@page {{ size: {paper}; }}\n:root {{ --cp-color: {color or '#8c1c13'}; }}\n"
+    return (
+        fonts_css(fonts)
+        + f"@page {{ size: {paper}; margin: {PAGE_MARGINS.get(paper, PAGE_MARGINS['A4'])}; }}\n"
+        + f":root {{ --cp-color: {color or '#8c1c13'}; }}\n"
+        + _bleed_css(bleed_mm)
+    )
+
+
+def _bleed_css(bleed_mm: float) -> str:
+    """Bleed and crop marks for the print shop; what reaches the page's edge (the cover's band and picture)
+    reaches past it into the bleed, so that a cut a little off leaves no white edge."""
+    if not bleed_mm:
+        return ""
+    b = f"{bleed_mm:g}mm"
+    return (
+        f"@page {{ bleed: {b}; marks: crop; }}\n"
+        f".cover-band {{ margin: -{b} -{b} 0; padding: {b} {b} 0; }}\n"
+        f".cover-picture {{ margin-left: -{b}; margin-right: -{b}; }}\n"
+        f".back-band {{ left: -{b}; right: -{b}; bottom: -{bleed_mm + 1:g}mm; padding-bottom: {b}; }}\n"
+    )
+
+
+def blank_page_html(paper: str, bleed_mm: float) -> str:
+    """One empty page of the issue's size, bleed and marks: what a booklet is padded with."""
+    return f"<html><head><style>@page {{ size: {paper}; margin: 0; }}{_bleed_css(bleed_mm)}</style></head><body></body></html>"
 
 
 def issue_html(issue: PrintIssue, fonts: PrintFonts) -> str:
@@ -593,7 +810,10 @@ def issue_html(issue: PrintIssue, fonts: PrintFonts) -> str:
     template = _environment().get_template("newsletter.html")
     css = (PRINT_THEME / "print.css").read_text(encoding="utf-8")
     return template.render(
-        issue=issue, css=css, page_css=_page_css(issue.paper, fonts, issue.color), free_notice=FREE_NOTICE
+        issue=issue,
+        css=css,
+        page_css=_page_css(issue.paper, fonts, issue.color, issue.bleed_mm),
+        free_notice=FREE_NOTICE,
     )
 
 
@@ -620,14 +840,27 @@ def write_issue(
     paper: str | None = None,
     fonts: PrintFonts | None = None,
     kept: Path | None = None,
+    bleed_mm: float = 0,
+    booklet: bool = False,
 ) -> IssueOutput:
-    """Print one issue: `<out_dir>/<ID>.pdf`, with `<ID>.html` and `<ID>.files/` for a browser preview."""
+    """Print one issue: `<out_dir>/<ID>.pdf`, with `<ID>.html` and `<ID>.files/` for a browser preview;
+    a warning names each picture printed below pdf.MIN_DPI."""
     fonts = fonts or find_fonts()
-    model = build_issue(chamber, issue, paper)
+    model = build_issue(chamber, issue, paper, bleed_mm=bleed_mm, booklet=booklet)
     html_file = _write_files(issue_html(model, fonts), model.files, issue.id, out_dir)
-    info = write_pdf(html_file, out_dir / f"{issue.id}.pdf", root=out_dir, kept=kept)
+    pad = Booklet(blank_page_html(model.paper, model.bleed_mm)) if model.booklet else None
+    info = write_pdf(html_file, out_dir / f"{issue.id}.pdf", root=out_dir, kept=kept, booklet=pad)
     date_to = issue.definition.to or chamber.today
-    return IssueOutput(issue.id, model.number or model.date_zh, date_to, format_date(date_to), model.cover_title, info)
+    problems = Problems(chamber.folder.parent.parent)
+    for low in info.low_resolution:
+        source = model.files.get(low.src)
+        problems.warning(
+            source or low.src,
+            f"this picture prints at {low.dpi} dpi in the newsletter {issue.id}: it will look blurred on paper",
+            expected=f"a larger original, at least {MIN_DPI} dpi at its printed size",
+        )
+    number = model.number or model.date_zh
+    return IssueOutput(issue.id, number, date_to, format_date(date_to), model.cover_title, info, problems.warnings)
 
 
 # --- the charter -------------------------------------------------------------------------------
@@ -685,12 +918,15 @@ def print_chamber(
     printed = Printed()
     for issue in issues:
         try:
-            printed.issues.append(write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts, kept=kept))
+            output = write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts, kept=kept)
         except ContentError as exc:
             printed.warnings += [
                 dataclasses.replace(p, message=p.message + "; the issue is not printed yet", severity="warning")
                 for p in exc.problems
             ]
+        else:
+            printed.issues.append(output)
+            printed.warnings += output.warnings
     printed.issues.sort(key=lambda o: (o.date, o.id), reverse=True)
     printed.charter = write_charter(chamber, out_dir, fonts=fonts, kept=kept)
     if kept is not None and kept.is_dir():  # only what this build printed is kept

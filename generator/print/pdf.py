@@ -153,11 +153,34 @@ def fonts_css(fonts: PrintFonts) -> str:
 
 
 @dataclass(frozen=True)
+class LowResolution:
+    """A picture printed at fewer dots per inch than a print shop needs (MIN_DPI)."""
+
+    src: str  # as the print HTML names it
+    dpi: int
+
+
+@dataclass(frozen=True)
 class PdfInfo:
     path: Path
     pages: int
     size: int
     key: str | None = None  # what it was printed from (print_key), when it is kept for later builds
+    low_resolution: tuple[LowResolution, ...] = ()
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """Saddle-stitched printing: printers fold sheets of four pages, so blank pages (from `blank_html`, one
+    page of the same size, bleed and marks) go in before the last page (the back cover) until the count is a
+    multiple of `multiple`."""
+
+    blank_html: str
+    multiple: int = 4
+
+
+MIN_DPI = 150  # below this a photo prints visibly soft
+CSS_PX_PER_INCH = 96
 
 
 # The address the print HTML and its images are read at, whatever folder they are in: WeasyPrint names each
@@ -188,47 +211,94 @@ def _fetcher(root: Path):
     return LocalFetcher()
 
 
-def write_pdf(html_file: Path, target: Path, *, root: Path, kept: Path | None = None) -> PdfInfo:
+def write_pdf(
+    html_file: Path, target: Path, *, root: Path, kept: Path | None = None, booklet: Booklet | None = None
+) -> PdfInfo:
     """Render the print HTML file (with its images below `root`) into the PDF `target`; the same HTML and
-    images give the same bytes.
+    images give the same bytes. The pictures printed below MIN_DPI are named in the result.
 
     With `kept` (a folder under .cache/), a PDF printed before from the same HTML, images, fonts and
     engine is copied from there instead: printing is the slow part of a newsletter, and otherwise the
     charter and every issue would be printed again at every build."""
-    key = print_key(html_file) if kept is not None else None
+    key = print_key(html_file, booklet) if kept is not None else None
     if kept is not None:
         pdf, facts = kept / f"{key}.pdf", read_json(kept / f"{key}.json")
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, TypeError, ValueError):
             if isinstance(facts.get("pages"), int) and pdf.stat().st_size == facts.get("size"):
+                low = tuple(LowResolution(str(src), int(dpi)) for src, dpi in facts.get("low_resolution", []))
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(pdf, target)
-                return PdfInfo(target, facts["pages"], target.stat().st_size, key)
+                return PdfInfo(target, facts["pages"], target.stat().st_size, key, low)
     from weasyprint import HTML
 
     base = "file://" + PRINT_ROOT + quote(html_file.resolve().relative_to(root.resolve()).as_posix())
     document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base, url_fetcher=_fetcher(root)).render()
+    low = low_resolution(document)
+    if booklet is not None:
+        document = _padded(document, booklet, base, root)
     target.parent.mkdir(parents=True, exist_ok=True)
     document.write_pdf(target)
     log.info("%s: %d pages", target, len(document.pages))
-    info = PdfInfo(target, len(document.pages), target.stat().st_size, key)
+    info = PdfInfo(target, len(document.pages), target.stat().st_size, key, low)
     if kept is not None:
         try:
             kept.mkdir(parents=True, exist_ok=True)
             temporary = kept / f"{key}.{os.getpid()}.tmp"
             shutil.copyfile(target, temporary)
             os.replace(temporary, kept / f"{key}.pdf")  # whole or not at all: other builds may read it
-            write_json(kept / f"{key}.json", {"pages": info.pages, "size": info.size})
+            facts = {"pages": info.pages, "size": info.size, "low_resolution": [[i.src, i.dpi] for i in low]}
+            write_json(kept / f"{key}.json", facts)
         except OSError as exc:  # a PDF that cannot be kept only costs time
             log.warning("printed PDF not kept: %s", exc)
     return info
 
 
-def print_key(html_file: Path) -> str:
+def _padded(document, booklet: Booklet, base: str, root: Path):  # noqa: ANN001, ANN202 - WeasyPrint's Document
+    """The document with blank pages before its last one, to a multiple of `booklet.multiple` pages."""
+    from weasyprint import HTML
+
+    missing = -len(document.pages) % booklet.multiple
+    if not missing or len(document.pages) < 2:
+        return document
+    blank = HTML(string=booklet.blank_html, base_url=base, url_fetcher=_fetcher(root)).render().pages[0]
+    pages = document.pages[:-1] + [blank] * missing + document.pages[-1:]
+    return document.copy(pages)
+
+
+def low_resolution(document) -> tuple[LowResolution, ...]:  # noqa: ANN001 - WeasyPrint's Document
+    """Every picture printed below MIN_DPI, with its lowest resolution, in the order first met.
+
+    The resolution is the picture's pixels over the inches it covers on paper, as the layout scaled it
+    (object-fit: cover crops, so it scales by the larger ratio)."""
+    lowest: dict[str, int] = {}
+    for page in document.pages:
+        for box in _descendants(page._page_box):
+            image = getattr(box, "replacement", None)
+            if box.element_tag != "img" or not getattr(image, "width", None) or box.width <= 0 or box.height <= 0:
+                continue  # not a picture with pixels (an SVG drawing is sharp at any size)
+            scales = (box.width / image.width, box.height / image.height)
+            scale = min(scales) if box.style["object_fit"] in ("contain", "scale-down") else max(scales)
+            dpi = round(CSS_PX_PER_INCH / scale)
+            src = box.element.get("src", "")
+            if dpi < MIN_DPI:
+                lowest[src] = min(dpi, lowest.get(src, dpi))
+    return tuple(LowResolution(src, dpi) for src, dpi in lowest.items())
+
+
+def _descendants(box):  # noqa: ANN001, ANN202 - WeasyPrint's boxes
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _descendants(child)
+
+
+def print_key(html_file: Path, booklet: Booklet | None = None) -> str:
     """What a PDF is made from: the print HTML, the files of its folder `<name>.files/` (the only ones it
-    refers to), the installed Chinese fonts (files, sizes, dates) and the versions of the engine and
-    the generator."""
+    refers to), the blank page a booklet is padded with, the installed Chinese fonts (files, sizes, dates)
+    and the versions of the engine and the generator."""
     key = Fingerprint(tooling_key(), package_versions("weasyprint", "pydyf", "fonttools"), _fonts_key())
     key.add(html_file.read_bytes())
+    if booklet is not None:
+        key.add(f"\0booklet {booklet.multiple}\0{booklet.blank_html}")
     for rel, entry in walk_files(html_file.with_name(f"{html_file.stem}.files")):
         if entry.is_file():
             key.add(f"\n{rel}\0").add_file(entry.path)
