@@ -1,0 +1,188 @@
+"""An SFTP server (a small cloud server with nginx): paramiko, with the user's SSH agent or keys in
+`~/.ssh`, and the server's key checked against `~/.ssh/known_hosts` — an unknown server is refused, with
+the command that lets the user check and trust it. Files are written aside and renamed into place
+(OpenSSH's posix-rename), so that nginx never serves half a file."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import paramiko
+
+from chamberpress.publish.address import Address
+from chamberpress.publish.credentials import ENV_SFTP_PASSWORD, Credentials
+from chamberpress.publish.plan import PART_PREFIX, LocalFile, Remote
+from chamberpress.publish.targets import Listing, TargetError, emptied_folders, split_listed
+
+log = logging.getLogger(__name__)
+
+KNOWN_HOSTS = Path("~/.ssh/known_hosts")
+CHANNELS = 4  # SFTP sessions over the one connection: files sent at once, so that round trips overlap
+
+
+class SftpTarget:
+    parallel = CHANNELS
+
+    def __init__(self, address: Address, credentials: Credentials) -> None:
+        self.address = address
+        self.root = address.path
+        self._credentials = credentials
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._made: set[str] = set()  # folders known to exist
+        self._client = self._connect()
+
+    def _connect(self) -> paramiko.SSHClient:
+        address = self.address
+        client = paramiko.SSHClient()
+        client.load_system_host_keys()
+        known = KNOWN_HOSTS.expanduser()
+        if known.is_file():
+            client.load_host_keys(str(known))
+        client.set_missing_host_key_policy(paramiko.RejectPolicy())
+        port = address.port or 22
+        try:
+            client.connect(
+                address.host,
+                port=port,
+                username=address.user,
+                password=self._credentials.password,
+                passphrase=self._credentials.passphrase,
+                allow_agent=True,
+                look_for_keys=True,
+                timeout=20,
+                banner_timeout=20,
+                auth_timeout=20,
+            )
+        except paramiko.BadHostKeyException as exc:
+            raise TargetError(
+                f"{address}: the server's key is not the one in {KNOWN_HOSTS} ({exc.key.get_name()} "
+                f"{exc.key.fingerprint}): it was changed, or another machine answers; ask whoever runs the "
+                f"server before removing the old key (ssh-keygen -R {_host_spec(address.host, port)})",
+                lasting=True,
+            ) from None
+        except paramiko.AuthenticationException:
+            raise TargetError(
+                f"{address}: the server refused the login of {address.user}: load a key it accepts into the "
+                f"SSH agent (ssh-add) or ~/.ssh, or give the password in {ENV_SFTP_PASSWORD}",
+                lasting=True,
+            ) from None
+        except paramiko.SSHException as exc:
+            if "known_hosts" in str(exc):
+                keyscan = f"ssh-keyscan{f' -p {port}' if port != 22 else ''} {address.host} >> ~/.ssh/known_hosts"
+                login = f"ssh{f' -p {port}' if port != 22 else ''} {address.user}@{address.host}"
+                raise TargetError(
+                    f"{address}: this server is not yet trusted (its key is not in {KNOWN_HOSTS}). Check its "
+                    f"fingerprint with whoever runs it, then trust it: {login} (answer yes), or {keyscan}",
+                    lasting=True,
+                ) from None
+            raise TargetError(f"{address}: {exc}") from None
+        except OSError as exc:
+            raise TargetError(f"{address}: cannot connect: {exc.strerror or exc}") from None
+        return client
+
+    def _sftp(self) -> paramiko.SFTPClient:
+        """This thread's SFTP session (paramiko's sessions are not shared between threads)."""
+        sftp = getattr(self._local, "sftp", None)
+        if sftp is None or sftp.sock.closed:
+            with self._lock:
+                transport = self._client.get_transport()
+                if transport is None or not transport.is_active():
+                    self._client.close()
+                    self._client = self._connect()  # the connection dropped: a new one for every thread
+                    transport = self._client.get_transport()
+            sftp = self._local.sftp = paramiko.SFTPClient.from_transport(transport)
+        return sftp
+
+    def _path(self, rel: str) -> str:
+        return posixpath.join(self.root, rel)
+
+    def listing(self) -> Listing:
+        """Every file under the folder, folder by folder, a level's folders listed at once."""
+        listing = Listing()
+        try:
+            self._sftp().stat(self.root)
+        except FileNotFoundError:
+            return listing  # made on the first put
+        except OSError as exc:
+            raise TargetError(f"{self.address}: {exc}", lasting=True) from None
+        level = [""]
+        with ThreadPoolExecutor(max_workers=self.parallel) as pool:
+            while level:
+                following = []
+                for folder, entries in zip(level, pool.map(self._list, level)):
+                    self._made.add(folder)
+                    for entry in entries:
+                        rel = f"{folder}{entry.filename}"
+                        if stat.S_ISDIR(entry.st_mode or 0):
+                            if not entry.filename.startswith("."):
+                                following.append(rel + "/")
+                        else:
+                            split_listed(rel, listing, Remote(entry.st_size or 0, str(entry.st_mtime)))
+                level = following
+        return listing
+
+    def _list(self, folder: str) -> list[paramiko.SFTPAttributes]:
+        return self._sftp().listdir_attr(self._path(folder))
+
+    def same(self, file: LocalFile, remote: Remote) -> bool:
+        return False  # SFTP gives no digest: without a record, a file is sent again
+
+    def put(self, file: LocalFile, content_type: str, cache_control: str) -> Remote:
+        sftp = self._sftp()
+        folder, _, name = file.rel.rpartition("/")
+        self._make_folders(sftp, folder)
+        final = self._path(file.rel)
+        part = self._path(f"{folder}/{PART_PREFIX}{name}" if folder else f"{PART_PREFIX}{name}")
+        mtime = int(file.mtime)
+        try:
+            with open(file.path, "rb") as handle:
+                sftp.putfo(handle, part, file.size, confirm=False)
+            sftp.utime(part, (mtime, mtime))
+            sftp.posix_rename(part, final)
+        except OSError as exc:
+            raise TargetError(f"{exc.strerror or exc}", lasting=isinstance(exc, PermissionError)) from None
+        return Remote(file.size, str(mtime))
+
+    def _make_folders(self, sftp: paramiko.SFTPClient, folder: str) -> None:
+        parts = folder.split("/") if folder else []
+        for depth in range(len(parts) + 1):
+            rel = "/".join(parts[:depth])
+            key = f"{rel}/" if rel else ""
+            if key in self._made:
+                continue
+            try:
+                sftp.mkdir(self._path(rel) if rel else self.root)
+            except OSError:
+                try:  # made meanwhile by another thread, or there all along
+                    if not stat.S_ISDIR(sftp.stat(self._path(rel) if rel else self.root).st_mode or 0):
+                        raise TargetError(f"{self._path(rel)} is a file, not a folder", lasting=True) from None
+                except FileNotFoundError:
+                    raise TargetError(f"cannot make the folder {self._path(rel)}", lasting=True) from None
+            self._made.add(key)
+
+    def delete(self, rels: list[str]) -> None:
+        sftp = self._sftp()
+        for rel in rels:
+            try:
+                sftp.remove(self._path(rel))
+            except FileNotFoundError:
+                pass
+        for folder in emptied_folders(rels):
+            try:
+                sftp.rmdir(self._path(folder))
+                self._made.discard(folder + "/")
+            except OSError:  # not empty: it holds files of the site still
+                pass
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _host_spec(host: str, port: int) -> str:
+    return host if port == 22 else f"[{host}]:{port}"
