@@ -6,15 +6,13 @@ from __future__ import annotations
 import getpass
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
+from bench.publish_bench import SSHD, free_port, local_sshd, wait_for_port
 from chamberpress import cli
 from chamberpress.build.pipeline import build_chamber
 from chamberpress.errors import ContentError
@@ -24,70 +22,17 @@ from chamberpress.publish.plan import cache_control, content_type, stage_of
 from chamberpress.publish.run import publish_chamber
 from tests.conftest import CHAMBER_YML, TODAY, post, site_files, write_chamber
 
-SSHD = shutil.which("sshd", path="/usr/sbin:/usr/local/sbin:" + os.environ.get("PATH", ""))
 REAL_CACHE = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, what: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} stopped: {process.stderr.read().decode(errors='replace')}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{what} did not start")
 
 
 @pytest.fixture(scope="module")
 def sshd(tmp_path_factory):
-    """An OpenSSH server on a free port of 127.0.0.1, with its own config and host key, that lets this user
-    in with a key made for the test. Yields (port, the client's home folder with .ssh/, its known_hosts line)."""
+    """OpenSSH's server on a free port of 127.0.0.1 (bench/publish_bench.local_sshd): (port, the client's
+    home folder with its key in .ssh/, the known_hosts line that trusts the server)."""
     if SSHD is None:
         pytest.skip("openssh-server is not installed (make setup-test installs it)")
-    root = tmp_path_factory.mktemp("sshd")
-    home = root / "home"
-    (home / ".ssh").mkdir(parents=True)
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(root / "host_key")], check=True)
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(home / ".ssh/id_ed25519")], check=True)
-    shutil.copy(home / ".ssh/id_ed25519.pub", root / "authorized_keys")
-    port = free_port()
-    (root / "sshd_config").write_text(
-        textwrap.dedent(f"""\
-            Port {port}
-            ListenAddress 127.0.0.1
-            HostKey {root / "host_key"}
-            PidFile {root / "sshd.pid"}
-            AuthorizedKeysFile {root / "authorized_keys"}
-            PubkeyAuthentication yes
-            PasswordAuthentication no
-            KbdInteractiveAuthentication no
-            PermitRootLogin prohibit-password
-            UsePAM no
-            StrictModes no
-            Subsystem sftp internal-sftp
-            """)
-    )
-    if os.geteuid() == 0:
-        Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation folder, when started as root
-    server = subprocess.Popen(
-        [SSHD, "-D", "-e", "-f", str(root / "sshd_config")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        wait_for_port(port, server, "sshd")
-        host_key = (root / "host_key.pub").read_text().split()
-        yield port, home, f"[127.0.0.1]:{port} {host_key[0]} {host_key[1]}\n"
-    finally:
-        server.terminate()
-        server.wait(10)
+    with local_sshd(tmp_path_factory.mktemp("sshd")) as server:
+        yield server
 
 
 @pytest.fixture
@@ -286,6 +231,7 @@ def test_dry_run_changes_nothing(content, out, sftp, capsys):
 
 KILLER = """
 import os, signal, sys
+from bench.publish_bench import SSHD, free_port, local_sshd, wait_for_port
 from chamberpress import cli
 from chamberpress.publish.sftp import SftpTarget
 

@@ -5,12 +5,15 @@ the command that lets the user check and trust it. Files are written aside and r
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import posixpath
+import queue
 import stat
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterator
 
 import paramiko
 
@@ -32,7 +35,7 @@ class SftpTarget:
         self.address = address
         self.root = address.path
         self._credentials = credentials
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[paramiko.SFTPClient] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._made: set[str] = set()  # folders known to exist
         self._client = self._connect()
@@ -86,18 +89,26 @@ class SftpTarget:
             raise TargetError(f"{address}: cannot connect: {exc.strerror or exc}") from None
         return client
 
-    def _sftp(self) -> paramiko.SFTPClient:
-        """This thread's SFTP session (paramiko's sessions are not shared between threads)."""
-        sftp = getattr(self._local, "sftp", None)
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[paramiko.SFTPClient]:
+        """An SFTP session over the connection, for one thread at a time: at most CHANNELS are opened (a
+        server allows ten per connection). A session whose connection dropped is replaced by a new one."""
+        try:
+            sftp = self._idle.get_nowait()
+        except queue.Empty:
+            sftp = None
         if sftp is None or sftp.sock.closed:
             with self._lock:
                 transport = self._client.get_transport()
                 if transport is None or not transport.is_active():
                     self._client.close()
-                    self._client = self._connect()  # the connection dropped: a new one for every thread
+                    self._client = self._connect()
                     transport = self._client.get_transport()
-            sftp = self._local.sftp = paramiko.SFTPClient.from_transport(transport)
-        return sftp
+                sftp = paramiko.SFTPClient.from_transport(transport)
+        try:
+            yield sftp
+        finally:
+            self._idle.put(sftp)
 
     def _path(self, rel: str) -> str:
         return posixpath.join(self.root, rel)
@@ -106,7 +117,8 @@ class SftpTarget:
         """Every file under the folder, folder by folder, a level's folders listed at once."""
         listing = Listing()
         try:
-            self._sftp().stat(self.root)
+            with self._session() as sftp:
+                sftp.stat(self.root)
         except FileNotFoundError:
             return listing  # made on the first put
         except OSError as exc:
@@ -128,13 +140,17 @@ class SftpTarget:
         return listing
 
     def _list(self, folder: str) -> list[paramiko.SFTPAttributes]:
-        return self._sftp().listdir_attr(self._path(folder))
+        with self._session() as sftp:
+            return sftp.listdir_attr(self._path(folder))
 
     def same(self, file: LocalFile, remote: Remote) -> bool:
         return False  # SFTP gives no digest: without a record, a file is sent again
 
     def put(self, file: LocalFile, content_type: str, cache_control: str) -> Remote:
-        sftp = self._sftp()
+        with self._session() as sftp:
+            return self._put(sftp, file)
+
+    def _put(self, sftp: paramiko.SFTPClient, file: LocalFile) -> Remote:
         folder, _, name = file.rel.rpartition("/")
         self._make_folders(sftp, folder)
         final = self._path(file.rel)
@@ -167,7 +183,10 @@ class SftpTarget:
             self._made.add(key)
 
     def delete(self, rels: list[str]) -> None:
-        sftp = self._sftp()
+        with self._session() as sftp:
+            self._delete(sftp, rels)
+
+    def _delete(self, sftp: paramiko.SFTPClient, rels: list[str]) -> None:
         for rel in rels:
             try:
                 sftp.remove(self._path(rel))
@@ -181,6 +200,8 @@ class SftpTarget:
                 pass
 
     def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get_nowait().close()
         self._client.close()
 
 
