@@ -166,21 +166,32 @@ class SftpTarget:
         return Remote(file.size, str(mtime))
 
     def _make_folders(self, sftp: paramiko.SFTPClient, folder: str) -> None:
+        """Make the folder (relative to the root) and those above it where missing: the root's own too,
+        and its parents on a first publish."""
         parts = folder.split("/") if folder else []
-        for depth in range(len(parts) + 1):
-            rel = "/".join(parts[:depth])
-            key = f"{rel}/" if rel else ""
+        wanted = [("", self.root)]
+        wanted += [
+            ("/".join(parts[: depth + 1]) + "/", self._path("/".join(parts[: depth + 1])))
+            for depth in range(len(parts))
+        ]
+        for key, path in wanted:
             if key in self._made:
                 continue
-            try:
-                sftp.mkdir(self._path(rel) if rel else self.root)
-            except OSError:
-                try:  # made meanwhile by another thread, or there all along
-                    if not stat.S_ISDIR(sftp.stat(self._path(rel) if rel else self.root).st_mode or 0):
-                        raise TargetError(f"{self._path(rel)} is a file, not a folder", lasting=True) from None
-                except FileNotFoundError:
-                    raise TargetError(f"cannot make the folder {self._path(rel)}", lasting=True) from None
+            for above in _ancestors(self.root) if key == "" else ():
+                self._make(sftp, above)
+            self._make(sftp, path)
             self._made.add(key)
+
+    @staticmethod
+    def _make(sftp: paramiko.SFTPClient, path: str) -> None:
+        try:
+            sftp.mkdir(path)
+        except OSError:
+            try:  # made meanwhile by another thread, or there all along
+                if not stat.S_ISDIR(sftp.stat(path).st_mode or 0):
+                    raise TargetError(f"{path} is a file, not a folder", lasting=True) from None
+            except FileNotFoundError:
+                raise TargetError(f"cannot make the folder {path}", lasting=True) from None
 
     def delete(self, rels: list[str]) -> None:
         with self._session() as sftp:
@@ -203,6 +214,12 @@ class SftpTarget:
         while not self._idle.empty():
             self._idle.get_nowait().close()
         self._client.close()
+
+
+def _ancestors(path: str) -> list[str]:
+    """The folders above `path`, from the top: /srv, /srv/chambers for /srv/chambers/anhui."""
+    parts = path.strip("/").split("/")[:-1]
+    return ["/" + "/".join(parts[: depth + 1]) for depth in range(len(parts))]
 
 
 def _host_spec(host: str, port: int) -> str:
