@@ -1,7 +1,7 @@
 """`chamber publish`: one chamber's built site sent to its target, step by step (publish_chamber).
 
     1. refuse a site that is not the content's      site_to_publish (build/freshness.py)
-    2. connect, list the target                      targets.open_target, Target.listing
+    2. connect, list the target                      open_target, Target.listing
     3. the plan: what to send, in which order        plan.make_plan, with the record of what was sent
     4. send, stage by stage, then delete             _send_all, Target.put, Target.delete
     5. keep the record of what is now there          .cache/publish/ (build/cache_layout.publish_record)
@@ -24,7 +24,7 @@ from chamberpress.build.freshness import is_fresh, last_failure
 from chamberpress.build.records import read_json, write_json
 from chamberpress.paths import is_inside
 from chamberpress.publish.address import Address
-from chamberpress.publish.credentials import BadCredentials
+from chamberpress.publish.credentials import BadCredentials, credentials_for
 from chamberpress.publish.plan import (
     STAGES,
     LocalFile,
@@ -37,7 +37,7 @@ from chamberpress.publish.plan import (
     site_files,
     stage_of,
 )
-from chamberpress.publish.targets import Target, TargetError, open_target
+from chamberpress.publish.targets import FolderTarget, Target, TargetError
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +161,19 @@ def publish_chamber(
         target.close()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def open_target(address: Address) -> Target:
+    """Connect to the target (checking the server's key, logging in)."""
+    if address.scheme == "sftp":
+        from chamberpress.publish.sftp import SftpTarget
+
+        return SftpTarget(address, credentials_for(address))
+    if address.scheme == "s3":
+        from chamberpress.publish.s3 import S3Target
+
+        return S3Target(address, credentials_for(address))
+    return FolderTarget(Path(address.path))
 
 
 def _read_record(path: Path) -> dict[str, Sent]:

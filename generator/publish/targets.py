@@ -1,6 +1,7 @@
 """The places a site is published to, behind one small interface (Target): list what is there, send a file
 so that it appears whole (written aside, then renamed into place, or one PUT), delete files. A folder on
-this machine is here; an SFTP server in `sftp.py` (paramiko), object storage in `s3.py` (boto3)."""
+this machine is here; an SFTP server in `sftp.py` (paramiko), object storage in `s3.py` (boto3); which one an
+address opens is run.open_target's choice."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ from pathlib import Path
 from typing import Protocol
 
 from chamberpress.folders import walk_files
-from chamberpress.publish.address import Address
-from chamberpress.publish.credentials import credentials_for
 from chamberpress.publish.plan import PART_PREFIX, LocalFile, Remote, is_private
 
 
@@ -45,19 +44,6 @@ class Target(Protocol):
     def delete(self, rels: list[str]) -> None: ...
 
     def close(self) -> None: ...
-
-
-def open_target(address: Address) -> Target:
-    """Connect to the target (checking the server's key, logging in)."""
-    if address.scheme == "sftp":
-        from chamberpress.publish.sftp import SftpTarget
-
-        return SftpTarget(address, credentials_for(address))
-    if address.scheme == "s3":
-        from chamberpress.publish.s3 import S3Target
-
-        return S3Target(address, credentials_for(address))
-    return FolderTarget(Path(address.path))
 
 
 def split_listed(rel: str, listing: Listing, remote: Remote) -> None:
