@@ -399,8 +399,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                     print(f"· {slug}: no publish target in chamber.yml, skipped")
                     continue
                 raise Refused(
-                    f"{slug}: no publish target: add publish: to: … to {args.content / slug / 'chamber.yml'}, "
-                    "or give --to"
+                    f"no publish target: add publish: to: … to {args.content / slug / 'chamber.yml'}, or give --to"
                 )
             else:
                 address = parse_address(

@@ -85,16 +85,16 @@ def site_to_publish(slug: str, content_dir: Path, out_dir: Path, *, force: bool,
     the present content (unless `force`: the site as it is)."""
     site = out_dir / slug
     if site.is_symlink() or not site.is_dir():
-        raise Refused(f"{slug}: there is no site in {site}: build it first (chamber build {slug})")
+        raise Refused(f"there is no site in {site}: build it first (chamber build {slug})")
     failure = last_failure(slug, content_dir, out_dir)
     if failure is not None:
         raise Refused(
-            f"{slug}: the last build failed ({failure}); the site in {site} is older than the content: "
+            f"the last build failed ({failure}); the site in {site} is older than the content: "
             f"mend it, build again (chamber build {slug}), then publish"
         )
     if not force and not is_fresh(slug, content_dir, out_dir, project_dir_for(content_dir), today):
         raise Refused(
-            f"{slug}: the content changed since the site in {site} was built: build it again "
+            f"the content changed since the site in {site} was built: build it again "
             f"(chamber build {slug}), or publish the site as it is with --force"
         )
     return site

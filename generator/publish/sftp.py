@@ -64,14 +64,14 @@ class SftpTarget:
             )
         except paramiko.BadHostKeyException as exc:
             raise TargetError(
-                f"{address}: the server's key is not the one in {KNOWN_HOSTS} ({exc.key.get_name()} "
+                f"the server's key is not the one in {KNOWN_HOSTS} ({exc.key.get_name()} "
                 f"{exc.key.fingerprint}): it was changed, or another machine answers; ask whoever runs the "
                 f"server before removing the old key (ssh-keygen -R {_host_spec(address.host, port)})",
                 lasting=True,
             ) from None
         except paramiko.AuthenticationException:
             raise TargetError(
-                f"{address}: the server refused the login of {address.user}: load a key it accepts into the "
+                f"the server refused the login of {address.user}: load a key it accepts into the "
                 f"SSH agent (ssh-add) or ~/.ssh, or give the password in {ENV_SFTP_PASSWORD}",
                 lasting=True,
             ) from None
@@ -80,13 +80,13 @@ class SftpTarget:
                 keyscan = f"ssh-keyscan{f' -p {port}' if port != 22 else ''} {address.host} >> ~/.ssh/known_hosts"
                 login = f"ssh{f' -p {port}' if port != 22 else ''} {address.user}@{address.host}"
                 raise TargetError(
-                    f"{address}: this server is not yet trusted (its key is not in {KNOWN_HOSTS}). Check its "
+                    f"this server is not yet trusted (its key is not in {KNOWN_HOSTS}). Check its "
                     f"fingerprint with whoever runs it, then trust it: {login} (answer yes), or {keyscan}",
                     lasting=True,
                 ) from None
-            raise TargetError(f"{address}: {exc}") from None
+            raise TargetError(str(exc)) from None
         except OSError as exc:
-            raise TargetError(f"{address}: cannot connect: {exc.strerror or exc}") from None
+            raise TargetError(f"cannot connect: {exc.strerror or exc}") from None
         return client
 
     @contextlib.contextmanager
@@ -122,7 +122,7 @@ class SftpTarget:
         except FileNotFoundError:
             return listing  # made on the first put
         except OSError as exc:
-            raise TargetError(f"{self.address}: {exc}", lasting=True) from None
+            raise TargetError(str(exc), lasting=True) from None
         level = [""]
         with ThreadPoolExecutor(max_workers=self.parallel) as pool:
             while level:
