@@ -1,4 +1,4 @@
-"""The `chamber` command: new, build, serve, check, newsletter, audit (and the commands later modules add).
+"""The `chamber` command: new, build, serve, check, newsletter, audit, publish (and the commands later modules add).
 
 Exit codes (EXIT_CODES, also in `chamber --help` and the README): 0 success, 1 content errors (each printed
 as file:line: field: problem), 2 usage errors, 3 the machine stopped the work (no Chinese font, an
@@ -112,6 +112,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("slugs", nargs="*", metavar="slug", help="chambers to audit (default: all)")
     p.add_argument("--year", type=_year, help="the audit year (default: the current year)")
+
+    p = sub.add_parser(
+        "publish",
+        parents=[common],
+        help="send built sites to where they are served: a folder, sftp:// or s3:// (OSS, COS, Kodo, OBS)",
+        description="Send a built site to the target in its chamber.yml (publish: to:), only the files that "
+        "changed, assets before the pages that use them. Secrets come from the environment "
+        "(CHAMBER_SFTP_PASSWORD, CHAMBER_S3_ACCESS_KEY_ID, CHAMBER_S3_SECRET_ACCESS_KEY) or "
+        "~/.config/chamberpress/credentials.yml, never from chamber.yml.",
+    )
+    p.add_argument("slugs", nargs="*", metavar="slug")
+    p.add_argument("--all", action="store_true", help="every chamber whose chamber.yml has a publish target")
+    p.add_argument(
+        "--to",
+        metavar="TARGET",
+        help="publish one chamber here instead: a folder, sftp://user@host[:port]/path or s3://bucket/prefix",
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would be sent and deleted; change nothing")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="publish a site built before its content last changed, and replace files on a target "
+        "that were not published from here",
+    )
     return parser
 
 
@@ -362,6 +386,85 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from chamberpress.content.chamber import load_chamber_info
+    from chamberpress.errors import Problems
+    from chamberpress.publish.address import BadAddress, parse_address
+    from chamberpress.publish.run import (
+        PublishFailed,
+        Refused,
+        check_folder_target,
+        publish_chamber,
+        site_to_publish,
+    )
+
+    if not args.slugs and not args.all:
+        raise UsageError("name the chambers to publish, or use --all")
+    if args.to and (args.all or len(args.slugs) > 1):
+        raise UsageError("--to names the target of one chamber: give one chamber")
+    today = args.today or dt.date.today()
+    failed = 0
+    for slug in _slugs(args):
+        problems = Problems(args.content.parent)
+        info = load_chamber_info(args.content / slug, problems)
+        if info is None or problems.errors:
+            failed += 1
+            print(f"✗ {slug}: chamber.yml has errors; nothing published", file=sys.stderr)
+            _print_problems(problems.items)
+            continue
+        target = info.publish
+        try:
+            if args.to:
+                options = {}
+                if args.to.startswith("s3://") and target is not None:
+                    options = {"endpoint": target.endpoint, "region": target.region, "addressing": target.addressing}
+                address = parse_address(args.to, base=Path.cwd(), **options)
+            elif target is None:
+                if args.all:
+                    print(f"· {slug}: no publish target in chamber.yml, skipped")
+                    continue
+                raise Refused(
+                    f"no publish target: add publish: to: … to {args.content / slug / 'chamber.yml'}, or give --to"
+                )
+            else:
+                address = parse_address(
+                    target.to, endpoint=target.endpoint, region=target.region, addressing=target.addressing
+                )
+            site = site_to_publish(slug, args.content, args.out, force=args.force, today=today)
+            check_folder_target(address, args.content, args.out)
+            progress = _Progress(0)
+
+            def show(done: int, total: int, progress: _Progress = progress) -> None:
+                progress.total, progress.active = total, sys.stderr.isatty() and total > 1
+                progress.show(done)
+
+            try:
+                result = publish_chamber(
+                    slug, site, address, args.content, dry_run=args.dry_run, force=args.force, progress=show
+                )
+            finally:
+                progress.clear()
+        except BadAddress as exc:
+            if args.to:
+                raise UsageError(f"--to {args.to}: {exc}") from None
+            failed += 1
+            print(f"✗ {slug}: publish: {exc}", file=sys.stderr)
+            continue
+        except (Refused, PublishFailed) as exc:
+            failed += 1
+            print(f"✗ {slug}: {exc}", file=sys.stderr)
+            continue
+        if args.dry_run:
+            print(f"{slug} → {address}:")
+            marks = {"new": "+", "changed": "~", "changed on the target": "!"}
+            for file in result.plan.send:
+                print(f"  {marks[result.plan.why[file.rel]]} {file.rel}")
+            for rel in result.plan.delete:
+                print(f"  - {rel}")
+        print(f"✓ {result.summary()}", flush=True)
+    return 1 if failed else 0
+
+
 COMMANDS = {
     "build": cmd_build,
     "check": cmd_check,
@@ -369,6 +472,7 @@ COMMANDS = {
     "new": cmd_new,
     "audit": cmd_audit,
     "newsletter": cmd_newsletter,
+    "publish": cmd_publish,
 }
 
 

@@ -377,7 +377,7 @@ def _chamber_keys() -> dict[str, object]:
         keys = [f.name for f in dataclasses.fields(cls)]
         return st.dictionaries(st.sampled_from(keys), anything, max_size=len(keys))
 
-    from chamberpress.content.chamber import Department, DuesRate, Meeting, NewsletterInfo, PlanItem
+    from chamberpress.content.chamber import Department, DuesRate, Meeting, NewsletterInfo, PlanItem, PublishInfo
 
     nested = {
         "departments": st.lists(item(Department), max_size=2),
@@ -388,6 +388,7 @@ def _chamber_keys() -> dict[str, object]:
         "categories": st.lists(hostile | text, max_size=4),
         "positions": st.lists(hostile | text, max_size=4),
         "embed_hosts": st.lists(anything, max_size=2),
+        "publish": item(PublishInfo),
     }
     return {f.name: nested.get(f.name, anything) | anything for f in dataclasses.fields(ChamberInfo)}
 

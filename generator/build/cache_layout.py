@@ -43,6 +43,17 @@ def build_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
     return cache_root(content_dir) / "builds" / out_id(out_dir) / f"{slug}.json"
 
 
+def failure_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """Why the last build of a chamber into this output folder failed, while it did (freshness.py): its site
+    is then older than its content, and is not published."""
+    return cache_root(content_dir) / "builds" / out_id(out_dir) / f"{slug}.failed.json"
+
+
+def publish_record(content_dir: Path, target: str, slug: str) -> Path:
+    """What was published of a chamber's site to one target, file by file (publish/run.py)."""
+    return cache_root(content_dir) / "publish" / fingerprint(target)[:16] / f"{slug}.json"
+
+
 def spare_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     """Where the spare copy of a chamber's site is kept (output.py): the site before last, brought up to
     date by the next build and swapped in. Under .cache/, never among the published sites: it holds pages

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from chamberpress.build.cache_layout import build_record
+from chamberpress.build.cache_layout import build_record, failure_record
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, tooling_key
 
@@ -50,6 +50,8 @@ def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, tod
         record = BuildRecord(**read_json(build_record(content_dir, out_dir, slug)))
     except TypeError:
         return False
+    if last_failure(slug, content_dir, out_dir) is not None:
+        return False
     if record.next_due and today.isoformat() >= record.next_due:
         return False
     if record.site != _site_stamp(out_dir / slug):
@@ -62,3 +64,21 @@ def remember(
 ) -> None:
     record = BuildRecord(key, next_due.isoformat() if next_due else None, _site_stamp(out_dir / slug))
     write_json(build_record(content_dir, out_dir, slug), record.__dict__)
+    failure_record(content_dir, out_dir, slug).unlink(missing_ok=True)
+
+
+def remember_failure(slug: str, content_dir: Path, out_dir: Path, why: str) -> None:
+    """Note that a build of the chamber failed: until one succeeds, its site is not the content's (it is
+    built again even if nothing changes, and `chamber publish` refuses it)."""
+    try:
+        write_json(failure_record(content_dir, out_dir, slug), {"why": why, "when": dt.datetime.now().isoformat()})
+    except OSError:  # no room to write even this: the build's own error is the one reported
+        pass
+
+
+def last_failure(slug: str, content_dir: Path, out_dir: Path) -> str | None:
+    """Why the last build of the chamber into `out_dir` failed, or None if it did not."""
+    path = failure_record(content_dir, out_dir, slug)
+    if not path.exists():
+        return None
+    return str(read_json(path).get("why") or "the build stopped")

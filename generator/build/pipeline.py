@@ -38,7 +38,7 @@ from chamberpress.build.cache_layout import (
     search_record,
 )
 from chamberpress.build.site_folders import WORK_DIR, SiteFolders, clean_leftovers
-from chamberpress.build.freshness import inputs_key, is_fresh, remember
+from chamberpress.build.freshness import inputs_key, is_fresh, remember, remember_failure
 from chamberpress.build.output import memory_full
 from chamberpress.chinese import slug_memo_path
 from chamberpress.chinese import format_date
@@ -99,7 +99,11 @@ def build_chamber(
     if plain:
         workers = 1
     started = time.perf_counter()
-    with _cycle_collection_paused(not plain), _members_process(content_dir, workers, plain) as members:
+    with (
+        _failure_noted(slug, content_dir, out_dir),
+        _cycle_collection_paused(not plain),
+        _members_process(content_dir, workers, plain) as members,
+    ):
         project = project_dir_for(content_dir)
         key = inputs_key(content_dir / slug, project)  # taken first: an edit during the build makes it stale
         # 1. Load and check everything: a content error stops here, before anything is written.
@@ -227,6 +231,24 @@ def _index_and_swap_in(
     # site had. (A fresh folder's old site becomes the spare by a rename: no record for it.)
     save_record(record, search, spare_record)
     return search
+
+
+@contextlib.contextmanager
+def _failure_noted(slug: str, content_dir: Path, out_dir: Path) -> Iterator[None]:
+    """A build that fails is noted (freshness.remember_failure): the published site is then older than the
+    content, which `chamber publish` must know. Another build running, or Ctrl-C, is no failure."""
+    try:
+        yield
+    except BuildLocked:
+        raise
+    except ContentError as exc:
+        remember_failure(
+            slug, content_dir, out_dir, f"{len(exc.problems)} content error(s), first: {exc}".split("\n")[0]
+        )
+        raise
+    except Exception as exc:
+        remember_failure(slug, content_dir, out_dir, f"{type(exc).__name__}: {exc}")
+        raise
 
 
 _built_here = False  # whether this process has built a chamber before (see _cycle_collection_paused)

@@ -76,6 +76,19 @@ class NewsletterInfo:
 
 
 @dataclass
+class PublishInfo:
+    """Where `chamber publish` sends the site. Never a secret here: passwords and access keys come from the
+    environment or the credentials file (publish/credentials.py)."""
+
+    to: str = spec(
+        "发布目标: a folder (/srv/www/anhui), sftp://user@host[:port]/path or s3://bucket/prefix", required=True
+    )
+    endpoint: str | None = spec("对象存储地址 (s3:// only), e.g. https://oss-cn-hangzhou.aliyuncs.com")
+    region: str | None = spec("对象存储地域 (s3:// only), e.g. cn-hangzhou")
+    addressing: str | None = spec("virtual (bucket.endpoint, OSS/COS/OBS/Kodo) or path (endpoint/bucket, MinIO)")
+
+
+@dataclass
 class ChamberInfo:
     """Everything `chamber.yml` may hold; required keys are marked."""
 
@@ -101,6 +114,7 @@ class ChamberInfo:
     categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
     positions: list[str] = spec("会员职务, highest first", factory=lambda: list(DEFAULT_POSITIONS))
     embed_hosts: list[str] = spec("hosts allowed in <iframe>", factory=list)
+    publish: PublishInfo | None = spec("发布目标 (chamber publish): to, and endpoint, region, addressing for s3://")
 
     @property
     def display_short_name(self) -> str:
@@ -109,6 +123,14 @@ class ChamberInfo:
 
 def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:
     """Rules beyond types: formats, and paths that must stay inside the chamber's folder."""
+    if info.publish is not None:
+        from chamberpress.publish.address import BadAddress, parse_address
+
+        target = info.publish
+        try:
+            parse_address(target.to, endpoint=target.endpoint, region=target.region, addressing=target.addressing)
+        except BadAddress as exc:
+            problems.error(path, str(exc), line=doc.line("publish", "to"), field="publish")
     if info.color and not COLOR.match(info.color):
         problems.error(
             path,
@@ -240,6 +262,29 @@ def category_slug(name: str) -> str:
     return pinyin_slug(plain_title(name))
 
 
+def _refuse_secrets(doc: YamlDoc, path: Path, problems: Problems) -> None:
+    """A password or access key in chamber.yml is an error, reported as such (not as an unknown key) and
+    removed before the rest is read: the file is shared with everyone who edits the site, and kept in git."""
+    from chamberpress.publish.address import SECRET_KEYS
+    from chamberpress.publish.credentials import credentials_file
+
+    if not isinstance(doc.data, dict):
+        return
+    places = [((), doc.data)]
+    if isinstance(doc.data.get("publish"), dict):
+        places.append((("publish",), doc.data["publish"]))
+    for at, mapping in places:
+        for key in [key for key in mapping if str(key).lower().replace("-", "_") in SECRET_KEYS]:
+            del mapping[key]
+            problems.error(
+                path,
+                "a password or access key never goes in chamber.yml (everyone who edits the site can read it)",
+                line=doc.line(*at, key),
+                field=".".join(str(part) for part in (*at, key)),
+                expected=f"remove it, and give it in the environment or in {credentials_file()} (chamber publish --help)",
+            )
+
+
 def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
     path = editor_file(folder, "chamber.yml", problems)
     if path is None:
@@ -255,6 +300,7 @@ def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
     if doc.data is None:
         problems.error(path, "chamber.yml is empty", expected="at least name, hometown, address")
         return None
+    _refuse_secrets(doc, path, problems)
     info = convert(ChamberInfo, doc, path, problems)
     if info is not None:
         _check(info, doc, path, folder, problems)
