@@ -40,6 +40,8 @@ BODY = """\
 2. 审议[章程修正案](../../charter.md)；
 3. 选举新一届理事会。
 
+大会地点和报名方式：
+
 - 会场：温州市鹿城区测试路1号
 - 报名：[office@example.cn](mailto:office@example.cn)
 
@@ -181,6 +183,10 @@ def test_the_page_holds_the_values_for_wechats_form(written: Path) -> None:
     assert len(summary) <= 120
     assert value("source") == SITE + "news/2026/08/12/huanjie-dahui/"
     assert value("cover") == SITE + "news/2026/images/dahui.png"
+    # What could not come along is said on the page: the player of another site.
+    assert [text_of(n) for n in page.find_class("notice")] == [
+        "没有放进正文（不在本会网站上，或是视频、嵌入内容）：视频或嵌入内容"
+    ]
     buttons = page.xpath("//button[@data-copy='article']")
     assert [text_of(b) for b in buttons] == ["复制正文"]
     # One script, the page's own, allowed by its hash; no other source of anything.
@@ -201,13 +207,16 @@ def test_a_long_summary_is_cut_to_120_characters(tmp_path: Path) -> None:
     assert len(summary) == 120 and summary.endswith("…")
 
 
-def test_untrusted_title_and_author_are_escaped(tmp_path: Path) -> None:
+def test_an_untrusted_title_is_escaped(tmp_path: Path) -> None:
     content, out = tmp_path / "content", tmp_path / "sites"
-    _chamber(content, title='"<script>alert(1)</script>大会')
+    _chamber(content, title="'\"<script>alert(1)</script>大会'")
     assert _wechat(content, out, POST_FILE) == 0
     text = (out / "_wechat/test/2026-08-12-huanjie-dahui.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)" in text
     assert text.count("<script") == 1
+    page = lxml_html.fromstring(text.encode("utf-8"))
+    assert page.get_element_by_id("value-title").text_content() == '"<script>alert(1)</script>大会'
+    assert page.xpath("//title")[0].text_content() == '公众号文章："<script>alert(1)</script>大会'
 
 
 def test_latest_n_writes_the_newest_published_posts(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ STYLESHEET = PROJECT_DIR / "theme" / "wechat" / "article.css"
 # Text the article itself holds (the editor's readers see it).
 NOTES_TITLE = "引用链接"
 MEDIA_TEXT = "（此处为视频或嵌入内容，请点「阅读原文」观看）"
+MEDIA_NAME = "视频或嵌入内容"
 CHECKED_BOX, EMPTY_BOX = "☑ ", "☐ "
 
 # MkDocs converts with these whatever the config lists (its built-in extensions); `toc` is left out here,
@@ -283,7 +284,7 @@ def _pictures(root: HtmlElement, addresses: Addresses, left_out: list[str]) -> l
 def _media(root: HtmlElement, left_out: list[str]) -> None:
     """Players and frames (WeChat allows only its own): a line telling readers to watch on the site."""
     for player in [e for e in root.iter() if e.tag in MEDIA]:
-        left_out.append(player.get("src") or player.tag)
+        left_out.append(f"{MEDIA_NAME} {player.get('src') or ''}".strip())
         notice = _element("span", "wx-media", MEDIA_TEXT)
         notice.tail = player.tail
         player.getparent().replace(player, notice)
