@@ -151,6 +151,15 @@ def test_every_picture_is_absolute_https_with_its_caption(written: Path) -> None
     assert text_of(figure.find("figcaption")) == "大会现场，会员代表举手表决"
 
 
+def test_code_keeps_its_lines_and_indent(written: Path) -> None:
+    """WeChat's editor folds white space: lines are kept by <br>, spaces by no-break spaces."""
+    (block,) = _article(written).iter("pre")
+    (code,) = block
+    assert code.tag == "code" and [child.tag for child in code] == ["br"]
+    assert code.text == "chamber\u00a0export\u00a0--format\u00a0csv"
+    assert code[0].tail == "\u00a0" * 4 + "--since\u00a02026-01-01"
+
+
 def test_links_become_note_marks_with_the_notes_at_the_end(written: Path) -> None:
     article = _article(written)
     # Only a link to another WeChat article stays a link.
