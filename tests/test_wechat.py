@@ -204,6 +204,25 @@ def test_the_page_holds_the_values_for_wechats_form(written: Path) -> None:
     assert "script-src 'sha256-" in policy and "default-src 'none'" in policy
 
 
+def test_the_sites_other_markdown_comes_out_as_kept_elements(tmp_path: Path) -> None:
+    """Admonitions, definition lists, task lists and <details> (the site's extensions) in elements WeChat keeps."""
+    content, out = tmp_path / "content", tmp_path / "sites"
+    _chamber(content)
+    body = (
+        '!!! note "提示"\n    请带好邀请函。\n\n- [x] 已报名\n- [ ] 已缴费\n\n会费\n:   每年一次\n\n'
+        '<details><summary>展开</summary>议程全文</details>\n\n见<a href="//www.example.cn/x">外站</a>。\n'
+    )
+    (content / "test/news/2026/2026-09-01-more.md").write_text(post("更多", "2026-09-01", body), encoding="utf-8")
+    assert _wechat(content, out, "news/2026/2026-09-01-more.md") == 0
+    article = _article(out / "_wechat/test/2026-09-01-more.html")
+    assert {element.tag for element in article.iter()} <= KEPT_TAGS
+    assert [text_of(li) for li in article.iter("li")] == ["☑ 已报名", "☐ 已缴费"]
+    text = text_of(article)
+    assert "提示 请带好邀请函。" in text and "会费 每年一次" in text and "展开议程全文" in text
+    assert {"提示", "会费", "展开"} <= {text_of(p) for p in article.iter("p")}  # titles and terms: lines of their own
+    assert text.endswith("[1] 外站：https://www.example.cn/x")
+
+
 def test_a_long_summary_is_cut_to_120_characters(tmp_path: Path) -> None:
     content, out = tmp_path / "content", tmp_path / "sites"
     _chamber(content)

@@ -154,6 +154,8 @@ class Addresses:
     def link(self, href: str) -> str | None:
         """The absolute address a link leads to, or None where it leads nowhere a reader can go."""
         value = href.strip()
+        if value.startswith("//"):  # the scheme of the page: the site's own, https
+            value = "https:" + value
         if _SCHEME.match(value):
             scheme = value.split(":", 1)[0].lower()
             if scheme in ("http", "https"):
@@ -296,7 +298,7 @@ def _task_boxes(root: HtmlElement) -> None:
         mark = CHECKED_BOX if box.get("checked") is not None else EMPTY_BOX
         parent = box.getparent()
         previous = box.getprevious()
-        text = mark + (box.tail or "")
+        text = mark + (box.tail or "").lstrip()
         if previous is not None:
             previous.tail = (previous.tail or "") + text
         else:
