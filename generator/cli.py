@@ -136,7 +136,22 @@ def _parser() -> argparse.ArgumentParser:
         help="publish a site built before its content last changed, and replace files on a target "
         "that were not published from here",
     )
+
+    p = sub.add_parser(
+        "wechat",
+        parents=[common],
+        help="paste-ready WeChat (公众号) articles for the secretariat into <out>/_wechat/<slug>/ (never published)",
+    )
+    p.add_argument("slug")
+    p.add_argument("post", nargs="?", help="the post's file in the chamber folder, e.g. news/2026/2026-08-12-dahui.md")
+    p.add_argument("--latest", type=_count, metavar="N", help="the N newest published posts instead")
     return parser
+
+
+def _count(text: str) -> int:
+    if not (text.isdigit() and int(text) >= 1):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of posts such as 3")
+    return int(text)
 
 
 def _year(text: str) -> int:
@@ -465,6 +480,36 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_wechat(args: argparse.Namespace) -> int:
+    """One post, or the newest few, as WeChat articles with the values for WeChat's form, for the editor."""
+    from chamberpress.content.load import load_chamber
+    from chamberpress.wechat.editor import find_post, latest_posts, require_site_url, write_article
+
+    if (args.post is None) == (args.latest is None):
+        raise UsageError("name one post (e.g. news/2026/2026-08-12-dahui.md) or give --latest N")
+    chamber = load_chamber(args.content, args.slug, today=args.today)
+    _print_problems(chamber.warnings)
+    require_site_url(chamber)
+    if args.post is not None:
+        post = find_post(chamber, args.post)
+        if post is None:
+            raise UsageError(
+                f"{args.post!r} is not a post of {args.slug}: give its file under {args.content}/{args.slug}/, "
+                "e.g. news/2026/2026-08-12-dahui.md"
+            )
+        posts = [post]
+    else:
+        posts = latest_posts(chamber, args.latest)
+        if not posts:
+            raise UsageError(f"{args.slug} has no published post yet")
+    for post in posts:
+        written = write_article(chamber, post, args.out)
+        print(f"✓ {args.slug}: {post.title} → {written.path}")
+        for notice in written.notices:
+            print(f"  ! {notice}", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {
     "build": cmd_build,
     "check": cmd_check,
@@ -473,6 +518,7 @@ COMMANDS = {
     "audit": cmd_audit,
     "newsletter": cmd_newsletter,
     "publish": cmd_publish,
+    "wechat": cmd_wechat,
 }
 
 

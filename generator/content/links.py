@@ -102,11 +102,21 @@ def _links_in(body: str) -> tuple[Link, ...]:
         if body[start] == "<" and body[end - 1] == ">":
             start, end = start + 1, end - 1
         target = body[start:end].strip()
-        absolute = target.startswith(("/", "\\")) and not target.startswith("//") or target.lower().startswith("file:")
-        if not absolute and (not target or target.startswith(("#", "//")) or _SCHEME.match(target)):
+        absolute = _is_absolute(target)
+        if not absolute and not _is_relative(target):
             continue
         links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image, absolute))
     return tuple(links)
+
+
+def _is_absolute(target: str) -> bool:
+    """A path from the root of a disk or of the site, or a file: URL (Link.absolute)."""
+    return target.startswith(("/", "\\")) and not target.startswith("//") or target.lower().startswith("file:")
+
+
+def _is_relative(target: str) -> bool:
+    """A path relative to the file it is written in: not empty, no scheme, no //host, not an #anchor."""
+    return bool(target) and not target.startswith(("#", "//")) and not _SCHEME.match(target)
 
 
 def resolve(link: Link, source: Path, folder: Path) -> Path | None:
@@ -115,6 +125,15 @@ def resolve(link: Link, source: Path, folder: Path) -> Path | None:
         return None
     target = Path(os.path.normpath(source.parent / link.path.replace("\\", "/")))
     return target if is_inside(target, folder) else None
+
+
+def resolve_target(target: str, source: Path, folder: Path, *, image: bool = False) -> Path | None:
+    """The file a target as written (an `href` or `src` of the converted HTML) points to, read as find_links
+    reads it, or None if it is not a relative path to a place inside the chamber's folder."""
+    target = target.strip()
+    if _is_absolute(target) or not _is_relative(target):
+        return None
+    return resolve(Link(target, 0, len(target), 1, image), source, folder)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 MIN_CONTRAST = 4.5  # WCAG AA for body text
+DEFAULT_COLOUR = "#8c1c13"  # a chamber without `color` in chamber.yml
 
 
 def _luminance(rgb: tuple[int, int, int]) -> float:

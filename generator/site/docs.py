@@ -18,7 +18,7 @@ from chamberpress.fingerprint import Fingerprint, tooling_key
 from chamberpress.site.staged_posts import StagedPosts
 from chamberpress.content.charter import charter_facts, charter_markdown, charter_title
 from chamberpress.chinese import format_date, reading_minutes
-from chamberpress.site.colour import readable_colour
+from chamberpress.site.colour import DEFAULT_COLOUR, readable_colour
 from chamberpress.site.directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
 from chamberpress.site.feeds import FEED_FILE, atom_feed
 from chamberpress.content.images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
@@ -111,6 +111,13 @@ def _locator(chamber: Chamber, published: dict[Path, str]) -> Callable[[Path], s
         return _file_docs_path(chamber, path)
 
     return locate
+
+
+def published_file(chamber: Chamber, path: Path) -> str | None:
+    """The site path of an image or attachment of the content folder, as the site publishes it (the photo's
+    web copy keeps the name), or None if it lies outside the folders that are published."""
+    where = _file_docs_path(chamber, path)
+    return site_path(where) if where is not None else None
 
 
 def site_path(docs_path: str) -> str:
@@ -253,7 +260,7 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
 
 
 def _palette_css(chamber: Chamber) -> str:
-    color = readable_colour(chamber.info.color or "#8c1c13")
+    color = readable_colour(chamber.info.color or DEFAULT_COLOUR)
     return (
         ":root, [data-md-color-scheme] {\n"
         f"  --md-primary-fg-color: {color};\n  --md-primary-fg-color--light: {color};\n"
