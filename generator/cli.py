@@ -34,7 +34,7 @@ EXIT_CODES = {
     2: "usage errors (the command line, or an output folder that overlaps the content)",
     3: "the machine stopped the work (no Chinese font, an unsupported MkDocs or Material version, a full "
     "disk, a busy port, an internal error)",
-    130: "interrupted (Ctrl-C); the previous site is unchanged",
+    130: "interrupted (Ctrl-C); a build leaves the previous site unchanged",
 }
 
 
@@ -404,6 +404,7 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from chamberpress.content.chamber import load_chamber_info
     from chamberpress.errors import Problems
+    from chamberpress.build.pipeline import BuildLocked, chamber_lock
     from chamberpress.publish.address import BadAddress, parse_address
     from chamberpress.publish.run import (
         PublishFailed,
@@ -445,27 +446,28 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 address = parse_address(
                     target.to, endpoint=target.endpoint, region=target.region, addressing=target.addressing
                 )
-            site = site_to_publish(slug, args.content, args.out, force=args.force, today=today)
-            check_folder_target(address, args.content, args.out)
-            progress = _Progress(0)
+            with chamber_lock(args.out, slug):  # no build swaps the site while it is sent
+                site = site_to_publish(slug, args.content, args.out, force=args.force, today=today)
+                check_folder_target(address, args.content, args.out)
+                progress = _Progress(0)
 
-            def show(done: int, total: int, progress: _Progress = progress) -> None:
-                progress.total, progress.active = total, sys.stderr.isatty() and total > 1
-                progress.show(done)
+                def show(done: int, total: int, progress: _Progress = progress) -> None:
+                    progress.total, progress.active = total, sys.stderr.isatty() and total > 1
+                    progress.show(done)
 
-            try:
-                result = publish_chamber(
-                    slug, site, address, args.content, dry_run=args.dry_run, force=args.force, progress=show
-                )
-            finally:
-                progress.clear()
+                try:
+                    result = publish_chamber(
+                        slug, site, address, args.content, dry_run=args.dry_run, force=args.force, progress=show
+                    )
+                finally:
+                    progress.clear()
         except BadAddress as exc:
             if args.to:
                 raise UsageError(f"--to {args.to}: {exc}") from None
             failed += 1
             print(f"✗ {slug}: publish: {exc}", file=sys.stderr)
             continue
-        except (Refused, PublishFailed) as exc:
+        except (Refused, PublishFailed, BuildLocked) as exc:
             failed += 1
             print(f"✗ {slug}: {exc}", file=sys.stderr)
             continue
@@ -545,14 +547,26 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
                 check_engines()  # a build with other engines could come out silently different
             return COMMANDS[args.command](args)
     except BaseException as exc:  # noqa: BLE001 - each kind is reported below, in the editor's terms
-        return _report(exc, interrupted=interrupt.received, parser=parser, debug=args.debug)
+        return _report(exc, interrupted=interrupt.received, parser=parser, debug=args.debug, command=args.command)
 
 
-def _report(exc: BaseException, *, interrupted: bool, parser: argparse.ArgumentParser, debug: bool) -> int:
+# What an interrupted command leaves, by command.
+INTERRUPTED = {
+    "build": "the previous site is unchanged",
+    "newsletter": "the previous site is unchanged",
+    "audit": "the previous site is unchanged",
+    "publish": "the target holds what was sent so far, never a page without its files; run the same command "
+    "again to finish",
+}
+
+
+def _report(
+    exc: BaseException, *, interrupted: bool, parser: argparse.ArgumentParser, debug: bool, command: str = "build"
+) -> int:
     """Print one clear message for what stopped a command and return its exit code (EXIT_CODES)."""
     if interrupted:
         # Whatever the interrupt broke on its way (a pipe, a child process) is the interrupt.
-        print("interrupted: the previous site is unchanged", file=sys.stderr)
+        print(f"interrupted: {INTERRUPTED.get(command, 'nothing was changed')}", file=sys.stderr)
         return 130
     if isinstance(exc, SystemExit):
         raise exc

@@ -203,3 +203,29 @@ def demo_sites(tmp_path_factory) -> Path:
             build_chamber(slug, ROOT / "content", out, today=TODAY)
     write_portal(out)
     return out
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through Playwright, one for the session (Playwright's synchronous API allows one
+    at a time in a process). No browser download, ever: make setup-test installs chromium, or a clear
+    failure."""
+    assert CHROMIUM.is_file(), "chromium is missing: run `make setup-test` (apt-get install chromium)"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield chromium
+        chromium.close()

@@ -22,18 +22,8 @@ import pytest
 
 from conftest import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
@@ -66,18 +56,6 @@ def server(demo_sites: Path):
     httpd.shutdown()
     thread.join()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    # No browser download, ever: Debian's chromium (make setup-test installs it) or a clear failure.
-    assert CHROMIUM.is_file(), "chromium is missing: run `make setup-test` (apt-get install chromium)"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -406,3 +406,28 @@ def test_a_first_publish_does_not_wipe_a_folder_of_other_files(content, out, tmp
     code, _, stderr = publish("test", content=content, out=out, capsys=capsys)
     assert code == 1 and "not in the site" in stderr and "old/page.html" in stderr
     assert (target / "old/page.html").exists() and not (target / "index.html").exists()
+
+
+def test_a_publish_is_refused_while_the_chamber_is_being_built(content, out, tmp_path, capsys):
+    """A build swaps the site into place: a publish meanwhile could send half of one and half of the other.
+    Both take the chamber's lock; the publish that finds it held stops and says why."""
+    from chamberpress.build.pipeline import chamber_lock
+
+    build(write_chamber(content).parent, out)
+    target = tmp_path / "www"
+    with chamber_lock(out, "test"):
+        code, _, stderr = publish(
+            "test", "--to", f"file://{target}", "--force", content=content, out=out, capsys=capsys
+        )
+    assert code == 1 and "being built or published by another command" in stderr, stderr
+    assert not target.exists()
+    assert publish("test", "--to", f"file://{target}", "--force", content=content, out=out, capsys=capsys)[0] == 0
+
+
+def test_an_interrupted_publish_says_how_to_finish(capsys):
+    """Ctrl-C during a publish: not the build's message (the site is not what was interrupted)."""
+    assert (
+        cli._report(KeyboardInterrupt(), interrupted=True, parser=cli._parser(), debug=False, command="publish") == 130
+    )
+    err = capsys.readouterr().err
+    assert "run the same command again to finish" in err and "previous site" not in err

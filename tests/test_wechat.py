@@ -25,7 +25,6 @@ from conftest import CHAMBER_YML, ROOT, TODAY, parse, post, text_of, write_chamb
 SITE = "https://test.example.cn/"
 POST_FILE = "news/2026/2026-08-12-huanjie-dahui.md"
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 
 BODY = """\
 各会员单位：
@@ -284,11 +283,10 @@ def test_a_path_that_is_not_a_post_of_the_chamber_is_refused(tmp_path: Path, cap
 # --- in a browser, at a phone's width ------------------------------------------------------------------
 
 
-def test_the_article_reads_well_on_a_phone(written: Path) -> None:
+def test_the_article_reads_well_on_a_phone(written: Path, browser) -> None:
     """Looked at in chromium at 390 px: nothing wider than the screen, the table and code scroll inside
     their own boxes, the picture loaded; 复制正文 puts the article on the clipboard as rich text."""
-    assert CHROMIUM.is_file(), "chromium is missing: run `make setup-test` (apt-get install chromium)"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect
 
     chamber = written.parents[3] / "content" / "test"
     ARTIFACTS.mkdir(exist_ok=True)
@@ -306,32 +304,32 @@ def test_the_article_reads_well_on_a_phone(written: Path) -> None:
             return
         route.abort()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        context.grant_permissions(["clipboard-read", "clipboard-write"])
-        context.route("**/*", serve)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(written.as_uri(), wait_until="load")
-        page.locator("#article").screenshot(path=str(ARTIFACTS / "wechat-article-390.png"))
-        page.screenshot(path=str(ARTIFACTS / "wechat-page-390.png"), full_page=True)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        assert page.evaluate("document.querySelector('#article img').naturalWidth") == 800
-        size = page.evaluate("getComputedStyle(document.querySelector('#article p')).fontSize")
-        assert size == "16px"
-        page.click("button[data-copy='article']")
-        page.wait_for_function("document.getElementById('copy-status').textContent.includes('已复制')")
-        copied = page.evaluate(
-            """async () => {
-                const [item] = await navigator.clipboard.read();
-                return await (await item.getType('text/html')).text();
-            }"""
-        )
-        assert errors == []
-        browser.close()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    context.route("**/*", serve)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(written.as_uri(), wait_until="load")
+    page.locator("#article").screenshot(path=str(ARTIFACTS / "wechat-article-390.png"))
+    page.screenshot(path=str(ARTIFACTS / "wechat-page-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.querySelector('#article img').naturalWidth") == 800
+    size = page.evaluate("getComputedStyle(document.querySelector('#article p')).fontSize")
+    assert size == "16px"
+    page.click("button[data-copy='article']")
+    # Waited for by Playwright's own selector engine: a predicate given as text is evaluated by `eval`,
+    # which the page's Content-Security-Policy rightly refuses.
+    expect(page.locator("#copy-status")).to_contain_text("已复制")
+    copied = page.evaluate(
+        """async () => {
+            const [item] = await navigator.clipboard.read();
+            return await (await item.getType('text/html')).text();
+        }"""
+    )
+    assert errors == []
+    context.close()
     assert "第三届会员大会" in copied or "一百二十家" in copied
     assert re.search(r"<h2 style=\"[^\"]*color: #1565c0", copied)
     assert "class=" not in copied.split("<section", 1)[1]

@@ -109,7 +109,7 @@ def build_chamber(
         # 1. Load and check everything: a content error stops here, before anything is written.
         chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1)
         issues = load_issues(chamber)
-        with _chamber_lock(out_dir, slug):
+        with chamber_lock(out_dir, slug):
             clean_leftovers(out_dir, slug)
             if plain:
                 # The record that describes the published site's pages by what the shortcuts made of them:
@@ -359,12 +359,13 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 
 
 class BuildLocked(Exception):
-    """Another build of the same chamber into the same folder is running."""
+    """Another build or publish of the same chamber in the same output folder is running."""
 
 
 @contextlib.contextmanager
-def _chamber_lock(out_dir: Path, slug: str) -> Iterator[None]:
-    """One build per chamber and output folder at a time; the lock dies with its process (flock)."""
+def chamber_lock(out_dir: Path, slug: str) -> Iterator[None]:
+    """One build or publish per chamber and output folder at a time, so that a publish never sends a site
+    a build is swapping; the lock dies with its process (flock)."""
     work = out_dir / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     path = work / f"{slug}.lock"
@@ -373,7 +374,8 @@ def _chamber_lock(out_dir: Path, slug: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildLocked(
-                f"another build of {slug!r} into {work.parent} is running; wait for it to finish and build again"
+                f"{slug!r} in {work.parent} is being built or published by another command; wait for it to "
+                "finish and try again"
             ) from None
         try:
             yield
