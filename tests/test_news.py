@@ -717,3 +717,19 @@ def test_summary_skips_comments_in_bounded_time() -> None:
     assert first_paragraph("x <!--" * 350_000) == "x"
     assert without_comments("<!-- -->a" * 200_000) == "a" * 200_000
     assert time.perf_counter() - start < 30
+
+
+def test_footnotes_are_not_taken_for_links(content: Path, out: Path) -> None:
+    """`[^1]: text` is a footnote (mkdocs.yml's footnotes extension), not a reference link to a file: the
+    post builds and shows it; a reference link beside it is still checked."""
+    body = "商会召开年会[^1]，会上表彰了优秀会员[^note]。\n\n[^1]: 年会于温州召开。\n[^note]: 名单见附件。\n"
+    write_chamber(content, "fn", files={"news/2026/2026-06-01-nianhui.md": post("年会", "2026-06-01", body=body)})
+    build_chamber("fn", content, out, today=TODAY)
+    page = parse(out / "fn/news/2026/06/01/nianhui/index.html")
+    notes = [" ".join(li.text_content().split()) for li in page.cssselect("div.footnote li")]
+    assert len(notes) == 2 and notes[0].startswith("年会于温州召开") and notes[1].startswith("名单见附件")
+    assert find_links(body) == ()
+    broken = body + "\n参见[附件][a]。\n\n[a]: files/none.pdf\n"
+    write_chamber(content, "fn", files={"news/2026/2026-06-01-nianhui.md": post("年会", "2026-06-01", body=broken)})
+    with pytest.raises(ContentError, match="none.pdf"):
+        load_chamber(content, "fn", today=TODAY)
