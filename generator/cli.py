@@ -215,7 +215,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
         progress.show(done)
     progress.clear()
-    portal = write_portal(args.out)
+    portal = write_portal(args.out, args.content)
     print(f"portal: {portal}")
     return 1 if failed else 0
 
