@@ -15,8 +15,9 @@ import pytest
 
 from chamberpress.build.portal import load_portal_info, render_portal, write_portal
 from chamberpress.content.load import chamber_slugs, load_chamber
+from chamberpress.cli import main
 from chamberpress.errors import ContentError
-from conftest import ROOT, TODAY, parse, text_of
+from conftest import ROOT, TODAY, parse, text_of, write_chamber
 
 PORTAL_FILES = ("index.html", "feed.xml", "portal-search.js", "favicon.svg")
 
@@ -150,6 +151,19 @@ def test_a_bad_portal_yml_is_an_error_naming_its_line_and_field(content: Path, o
     with pytest.raises(ContentError) as caught:
         load_portal_info(content)
     assert [(p.file, p.line) for p in caught.value.problems] == [("content/portal.yml", 2)]
+
+
+def test_check_and_build_report_a_bad_portal_yml(content: Path, out: Path, capsys) -> None:
+    write_chamber(content)
+    (content / "portal.yml").write_text("name: 测试门户\nintro: [一, 二]\n", encoding="utf-8")
+    assert main(["check", "--content", str(content), "--today", "2026-11-25"]) == 1
+    assert "content/portal.yml:2" in capsys.readouterr().err
+    assert main(["build", "--all", "--content", str(content), "--out", str(out), "--today", "2026-11-25"]) == 1
+    assert "content/portal.yml:2" in capsys.readouterr().err
+    assert (out / "test" / "index.html").is_file() and not (out / "index.html").exists()
+    (content / "portal.yml").write_text("name: 测试门户\n", encoding="utf-8")
+    assert main(["check", "--content", str(content), "--today", "2026-11-25"]) == 0
+    assert "portal.yml: no errors" in capsys.readouterr().err
 
 
 def test_without_portal_yml_the_portal_is_named_by_its_city(content: Path, out: Path) -> None:
