@@ -217,6 +217,8 @@ def test_the_portal_search_finds_a_post_of_each_chamber(browser, portal_server: 
             page.wait_for_selector(".search .results li", timeout=20_000)
             links = [urljoin(page.url, a.get_attribute("href")) for a in page.locator(".search .results a").all()]
             assert portal_server + f"{slug}/{post['url']}" in links, (slug, post["title"], links)
+            hit = page.locator(".search .results li").nth(links.index(portal_server + f"{slug}/{post['url']}"))
+            assert hit.locator(".chamber-name").inner_text() == facts["short_name"]  # the hit names its chamber
         assert foreign == [] and errors == []
         Path(ROOT / "test-artifacts").mkdir(exist_ok=True)
         page.screenshot(path=str(ROOT / "test-artifacts" / "portal-search.png"))

@@ -147,7 +147,7 @@ def render_portal(
     )
     day = today or dt.date.today()
     name = (info.name if info else None) or title or portal_title(entries)
-    by_slug = {e["slug"]: e.get("short_name") or e["name"] for e in entries}
+    by_slug = {e["slug"]: e for e in entries}
     return env.get_template("index.html").render(
         chambers=entries,
         title=name,
@@ -156,7 +156,8 @@ def render_portal(
         news=merged_news(entries),
         activities=upcoming_activities(entries, day),
         searchable=searchable or [],
-        searchable_names=[by_slug[slug] for slug in searchable or []],
+        searchable_names=[by_slug[slug].get("short_name") or by_slug[slug]["name"] for slug in searchable or []],
+        searchable_colors=[by_slug[slug].get("color") for slug in searchable or []],
         feed=FEED_FILE,
         updated=day,
     )

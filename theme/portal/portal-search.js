@@ -6,6 +6,7 @@
   var script = document.currentScript;
   var slugs = JSON.parse(script.getAttribute("data-chambers"));
   var names = JSON.parse(script.getAttribute("data-names"));
+  var colors = JSON.parse(script.getAttribute("data-colors"));
   var root = new URL("./", document.baseURI);
   var form = document.querySelector(".search form");
   var input = document.getElementById("portal-search-input");
@@ -46,9 +47,9 @@
   function chamberOf(url) {
     var path = new URL(url, root).pathname;
     for (var i = 0; i < slugs.length; i++) {
-      if (path.indexOf(new URL(slugs[i] + "/", root).pathname) === 0) { return names[i]; }
+      if (path.indexOf(new URL(slugs[i] + "/", root).pathname) === 0) { return i; }
     }
-    return "";
+    return -1;
   }
 
   function show(results, total, query) {
@@ -57,7 +58,9 @@
       var item = document.createElement("li");
       var chamber = document.createElement("span");
       chamber.className = "chamber-name";
-      chamber.textContent = chamberOf(data.url);
+      var which = chamberOf(data.url);
+      chamber.textContent = which < 0 ? "" : names[which];
+      if (which >= 0 && colors[which]) { item.style.setProperty("--accent", colors[which]); }
       var link = document.createElement("a");
       link.href = data.url;
       link.textContent = (data.meta && data.meta.title) || data.url;
