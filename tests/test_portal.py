@@ -182,6 +182,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def portal_server(demo_sites: Path):
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
     httpd = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(demo_sites))
     )
@@ -220,8 +221,30 @@ def test_the_portal_search_finds_a_post_of_each_chamber(browser, portal_server: 
             hit = page.locator(".search .results li").nth(links.index(portal_server + f"{slug}/{post['url']}"))
             assert hit.locator(".chamber-name").inner_text() == facts["short_name"]  # the hit names its chamber
         assert foreign == [] and errors == []
-        Path(ROOT / "test-artifacts").mkdir(exist_ok=True)
         page.screenshot(path=str(ROOT / "test-artifacts" / "portal-search.png"))
+    finally:
+        context.close()
+
+
+def test_the_portal_is_accessible_and_fits_a_phone(browser, portal_server: str) -> None:
+    """axe-core finds no serious or critical violation; on a phone nothing is wider than the screen."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN", service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(portal_server, wait_until="load")
+        page.evaluate((ROOT / "node_modules/axe-core/axe.min.js").read_text(encoding="utf-8"))
+        violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+            .violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))""")
+        assert violations == [], violations
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        # Nothing in the page's body reaches into its margin.
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('main *')].map(e => e.getBoundingClientRect().right))"
+        )
+        margin = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main')).paddingRight)")
+        assert widest <= 375 - margin, widest
+        page.screenshot(path=str(ROOT / "test-artifacts" / "portal-phone.png"), full_page=True)
     finally:
         context.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import shutil
 import uuid
 import xml.etree.ElementTree as ET
@@ -24,6 +25,7 @@ from chamberpress.content.sources import editor_file, load_yaml
 from chamberpress.errors import ContentError, Problems
 from chamberpress.paths import PROJECT_DIR
 from chamberpress.search.index import INDEX_DIR
+from chamberpress.site.colour import readable_colour
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,7 @@ ASSETS = ("portal-search.js", "favicon.svg")  # copied from theme/portal/ beside
 NEWS_ITEMS = 20  # the merged news on the page and in the feed
 ACTIVITIES = 12  # the upcoming activities on the page
 ATOM = "http://www.w3.org/2005/Atom"
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 CHINA = dt.timezone(dt.timedelta(hours=8))  # posts carry a day: published at midnight in China
 
 
@@ -90,9 +93,14 @@ def portal_entries(out_dir: Path) -> list[dict]:
         if summary.parent.name.startswith((".", "_")):
             continue
         try:
-            entries.append(json.loads(summary.read_text(encoding="utf-8")))
+            entry = json.loads(summary.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             log.warning("skipping %s: %s", summary, exc)
+            continue
+        # White text on the chamber's colour (the names on the portal) must read as on its own site.
+        colour = entry.get("color")
+        entry["color"] = readable_colour(colour) if isinstance(colour, str) and HEX_COLOUR.fullmatch(colour) else None
+        entries.append(entry)
 
     def order(entry: dict) -> str:
         if isinstance(entry.get("sort_key"), str):
