@@ -215,7 +215,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
         progress.show(done)
     progress.clear()
-    portal = write_portal(args.out)
+    portal = write_portal(args.out, args.content)
     print(f"portal: {portal}")
     return 1 if failed else 0
 
@@ -254,6 +254,17 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         _print_problems(chamber.warnings + publication_warnings(chamber, issues))
         print(f"✓ {slug}: no errors", file=sys.stderr)
+    if not args.slugs or getattr(args, "all", False):
+        from chamberpress.build.portal import PORTAL_FILE, load_portal_info
+
+        try:
+            load_portal_info(args.content)  # the portal's own file, beside the chambers
+        except ContentError as exc:
+            errors += len(exc.problems)
+            _print_problems(exc.problems + exc.warnings)
+        else:
+            if (args.content / PORTAL_FILE).is_file():
+                print(f"✓ {PORTAL_FILE}: no errors", file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -201,7 +201,7 @@ def demo_sites(tmp_path_factory) -> Path:
             if slug == "sichuan":  # its search index in bundles, as a large chamber's: searched in a browser
                 patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
             build_chamber(slug, ROOT / "content", out, today=TODAY)
-    write_portal(out)
+    write_portal(out, ROOT / "content", today=TODAY)
     return out
 
 

@@ -77,7 +77,9 @@ def test_portal_lists_built_chambers(test_site: Path) -> None:
     assert (test_site.parent / latest.get("href") / "index.html").is_file()
     assert text_of(doc.cssselect("header h1")[0]) == "温州异地商会"  # every chamber is in 温州
     assert doc.cssselect('meta[name="viewport"]')
-    assert not doc.cssselect("link[href^='http'], script[src]")
+    assert not doc.cssselect("link[href^='http'], link[href^='//'], script[src^='http'], script[src^='//']")
+    # The one script is the portal's search, beside it.
+    assert [(test_site.parent / s.get("src")).is_file() for s in doc.cssselect("script")] == [True]
 
 
 def test_cli_build_two_chambers_and_portal(content: Path, out: Path) -> None:

@@ -67,6 +67,8 @@ from chamberpress.site.prepare import prepare_site, prime_members
 log = logging.getLogger(__name__)
 
 SUMMARY_FILE = "chamber.json"  # public facts the portal lists, written into each site
+SUMMARY_POSTS = 10  # the newest posts in the summary: the portal's merged news takes from these
+PLAN_FACTS = ("time", "end", "place", "kind")  # the plan item's public keys the portal shows, when given
 
 
 @dataclass
@@ -383,6 +385,16 @@ def chamber_lock(out_dir: Path, slug: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _plan_fact(item: object) -> dict:
+    """One activity of the published plan, with the keys the plan item has (time, place: when given)."""
+    fact = {"date": item.date.isoformat(), "date_zh": format_date(item.date), "title": item.title}
+    for key in PLAN_FACTS:
+        value = getattr(item, key, None)
+        if value is not None:
+            fact[key] = value if isinstance(value, str) else str(value)
+    return fact
+
+
 def _write_summary(chamber: Chamber, site_dir: Path) -> None:
     info = chamber.info
     newest = max(chamber.published_posts, key=lambda p: p.date, default=None)
@@ -401,5 +413,20 @@ def _write_summary(chamber: Chamber, site_dir: Path) -> None:
         "latest_news": {"title": newest.title, "url": newest.url, "date_zh": format_date(newest.date)}
         if newest
         else None,
+        # What the portal merges across chambers: published facts only (the posts' own summaries, the plan).
+        "latest_posts": [
+            {
+                "title": post.title,
+                "url": post.url,
+                "date": post.date.isoformat(),
+                "date_zh": format_date(post.date),
+                "category": post.category,
+                "summary": post.summary,
+            }
+            for post in sorted(chamber.published_posts, key=lambda p: (p.date, p.rel), reverse=True)[:SUMMARY_POSTS]
+        ],
+        "upcoming": [
+            _plan_fact(item) for item in sorted(info.plan, key=lambda i: i.date) if item.date >= chamber.today
+        ],
     }
     (site_dir / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
