@@ -33,6 +33,7 @@ from chamberpress.paths import PROJECT_DIR
 from chamberpress.chinese import format_date
 from chamberpress.errors import Problems
 from chamberpress.content.model import Chamber
+from chamberpress.content.projects import SIGNED
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class Figures:
     news_count: int  # published posts dated in the year
     newsletters: int  # newsletter issues of the year
     last_news: dt.date | None  # the newest published post dated in the year or before
+    projects: int = 0  # published projects (项目合作) dated in the year
+    projects_signed: int = 0  # of those, the ones whose status is 已签约
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class ChamberAudit:
             "news_count": f.news_count,
             "newsletters": f.newsletters,
             "last_news": f.last_news.isoformat() if f.last_news else None,
+            "projects": f.projects,
+            "projects_signed": f.projects_signed,
             "notes": self.notes,
             "charts": {
                 "joined_by_year": [{"year": y, "members": n} for y, n in d.joined_by_year],
@@ -294,6 +299,7 @@ def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
     published = [p for p in chamber.posts if p.is_published(chamber.today)]
     in_year = [p for p in published if p.date.year == year]
     last = max((p.date for p in published if p.date <= end), default=None)
+    projects = [p for p in chamber.published_projects if p.date.year == year]
     return Figures(
         members_total=len(members),
         members_at_start=at_start,
@@ -306,6 +312,8 @@ def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
         news_count=len(in_year),
         newsletters=newsletters,
         last_news=last,
+        projects=len(projects),
+        projects_signed=sum(1 for p in projects if p.meta.status == SIGNED),
     )
 
 
