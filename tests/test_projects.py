@@ -104,6 +104,15 @@ def test_kind_and_status_are_checked_and_a_chamber_may_add_kinds(content: Path) 
     assert [p.meta.kind for p in load_chamber(content, "test", today=TODAY).projects] == ["产业对接"]
 
 
+def test_a_project_may_not_take_the_list_s_url_name(content: Path) -> None:
+    write_chamber(
+        content, files={"members.csv": ROSTER, "projects/index.md": project("项目", "2026-10-01", "2026-12-31")}
+    )
+    with pytest.raises(ContentError) as caught:
+        load_chamber(content, "test", today=TODAY)
+    assert [p.message for p in caught.value.problems] == ["'index' is the project list's URL name"]
+
+
 # --- the site ---------------------------------------------------------------------------------------
 
 

@@ -147,6 +147,15 @@ def load_project(path: Path, folder: Path, kinds: list[str], problems: Problems)
         return None
     stem = path.stem.lower()
     name = meta.slug or (stem if SLUG.match(stem) else pinyin_slug(path.stem))
+    if name == "index":  # the list's own address
+        problems.error(
+            path,
+            "'index' is the project list's URL name",
+            line=line("slug"),
+            field="slug",
+            expected="another file name or slug",
+        )
+        return None
     return Project(path, meta, source.body, source.body_line, line("member"), name, cover)
 
 
