@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TODAY, parse, text_of, write_chamber
+from conftest import TODAY, parse, read_search_fragment, text_of, write_chamber
 from chamberpress.audit.report import audit_chamber
 from chamberpress.build.pipeline import build_chamber, build_many
 from chamberpress.content.load import load_chamber
@@ -154,6 +154,13 @@ def test_home_block_nav_and_feed(site: Path) -> None:
     feed = (site / "feed.xml").read_text()
     assert feed.count('term="项目合作"') == 3
     assert "projects/wuliu/" in feed and "草稿项目" not in feed
+
+
+def test_projects_are_in_the_search_index(site: Path) -> None:
+    fragments = {f["url"]: f["content"] for f in map(read_search_fragment, (site / "pagefind").rglob("*.pf_fragment"))}
+    projects = {url: text for url, text in fragments.items() if "/projects/" in url}
+    assert sorted(url.rsplit("/projects/", 1)[1] for url in projects) == ["", "ended/", "wuliu/", "xieye/"]
+    assert any("物流园招商的介绍" in text.replace("\u200b", "") for text in projects.values())  # words split by ZWSP
 
 
 def test_no_block_without_current_projects(content: Path, out: Path) -> None:
