@@ -269,7 +269,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from chamberpress.audit.report import CityAudit, audit_chamber, newsletter_issue_years, summary_table, write_report
+    from chamberpress.audit.report import (
+        CityAudit,
+        audit_chamber,
+        newsletter_issue_years,
+        pdf_name,
+        summary_table,
+        write_report,
+    )
     from chamberpress.content.load import load_chamber
     from chamberpress.errors import Problems
 
@@ -292,7 +299,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     city = CityAudit(year, today, audits)
     report = write_report(city, args.out, unaudited=unaudited)
     print(summary_table(city))
-    print(f"\nreport: {report}/index.html  ·  figures: {report}/audit.json")
+    print(f"\nreport: {report}/index.html  ·  figures: {report}/audit.json  ·  PDF: {report}/{pdf_name(year)}")
     return 1 if unaudited else 0
 
 

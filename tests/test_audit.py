@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -473,7 +474,7 @@ def site_and_audit(tmp_path_factory) -> tuple[Path, Path, str]:
 def test_report_files_and_json_layout(site_and_audit) -> None:
     out, _, _ = site_and_audit
     report = out / "_audit"
-    assert sorted(p.name for p in report.iterdir()) == ["audit.json", "index.html", "t.html", "weak.html"]
+    assert sorted(p.name for p in report.iterdir()) == ["2026.pdf", "audit.json", "index.html", "t.html", "weak.html"]
     data = json.loads((report / "audit.json").read_text(encoding="utf-8"))
     assert data["year"] == 2026  # the current year of the (pinned) audit date
     assert [c["slug"] for c in data["chambers"]] == ["t", "weak"]
@@ -491,11 +492,56 @@ def test_report_files_and_json_layout(site_and_audit) -> None:
             "news_count",
             "newsletters",
             "last_news",
+            "projects",
+            "projects_signed",
         ):
             assert key in chamber
     weak = data["chambers"][1]
     assert sorted(weak["remedies"]) == ["funding", "meetings", "plan", "publicity", "services"]
     assert weak["remedies"]["meetings"] == "在 chamber.yml 中补充 meetings：会员大会、理事会"
+
+
+def test_report_printed_as_an_a4_pdf_one_section_per_chamber(site_and_audit, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from chamberpress.audit.report import print_report, render_report
+
+    out, content, _ = site_and_audit
+    pdf = out / "_audit/2026.pdf"
+    reader = PdfReader(pdf)
+    assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} == {(595, 842)}
+    pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True)
+    texts = [re.sub(r"\s+", "", page) for page in pages.stdout.split("\f") if page.strip()]
+    assert all(text.startswith("内部资料") for text in texts)  # marked at the top of every page
+    assert texts[0].startswith("内部资料2026年异地商会七有检查报告")
+    starts = [i for i, text in enumerate(texts) if re.match(r"内部资料温州市\w+商会·2026年七有检查", text)]
+    assert [re.match(r"内部资料(温州市\w+?商会)", texts[i]).group(1) for i in starts] == [
+        "温州市测试商会",
+        "温州市薄弱商会",
+    ]
+    chamber_text = "".join(texts[starts[0] : starts[1]])
+    assert "会员行业分布" in chamber_text and "2026年发布项目" in chamber_text
+    # The charts are drawn into the PDF (their labels are text of the page), with the newsletter's fonts.
+    assert "商贸4物流2" in chamber_text and "11月12月" in chamber_text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts
+    # The same report gives the same bytes.
+    data = json.loads((out / "_audit/audit.json").read_text(encoding="utf-8"))
+    assert data["chambers"][0]["name"] == "温州市测试商会"
+    city = _city(content)
+    again = print_report(render_report(city), city, tmp_path / "a.pdf", tmp_path)
+    twice = print_report(render_report(city), city, tmp_path / "b.pdf", tmp_path)
+    assert again.read_bytes() == twice.read_bytes()
+
+
+def _city(content: Path):
+    from chamberpress.audit.report import CityAudit
+
+    audits = []
+    for slug in ("t", "weak"):
+        chamber = load_chamber(content, slug, today=TODAY)
+        audits.append(audit_chamber(chamber, 2026, newsletter_issue_years(chamber, Problems(content.parent))))
+    return CityAudit(2026, TODAY, audits)
 
 
 def test_terminal_summary(site_and_audit) -> None:
@@ -582,7 +628,10 @@ def test_report_is_outside_every_public_site(site_and_audit) -> None:
 def test_report_holds_no_private_roster_value(site_and_audit) -> None:
     out, _, _ = site_and_audit
     for path in (out / "_audit").iterdir():
-        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".pdf":  # its text, read back
+            text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True).stdout
+        else:
+            text = path.read_text(encoding="utf-8")
         for value in PRIVATE_VALUES:
             assert value not in text, (path.name, value)
 
@@ -594,7 +643,7 @@ def test_audit_of_some_chambers_replaces_the_report(content: Path, tmp_path: Pat
     args = ["--content", str(content), "--out", str(out), "--today", "2026-11-25"]
     assert main(["audit", *args]) == 0
     assert main(["audit", "two", "--year", "2025", *args]) == 0
-    assert sorted(p.name for p in (out / "_audit").iterdir()) == ["audit.json", "index.html", "two.html"]
+    assert sorted(p.name for p in (out / "_audit").iterdir()) == ["2025.pdf", "audit.json", "index.html", "two.html"]
     data = json.loads((out / "_audit" / "audit.json").read_text(encoding="utf-8"))
     assert data["year"] == 2025 and [c["slug"] for c in data["chambers"]] == ["two"]
     assert sorted(p.name for p in out.iterdir()) == [".chamber", "_audit"]

@@ -36,6 +36,7 @@ PAGES = {
     "news": "anhui/news/",
     "organization": "anhui/organization/",
     "newsletter": "anhui/newsletter/",
+    "projects": "anhui/projects/",
 }
 
 

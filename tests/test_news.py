@@ -618,8 +618,11 @@ def test_demo_chambers_news_feed_photos_and_unpublished_posts(demo_sites: Path) 
         chamber = load_chamber(ROOT / "content", slug, today=TODAY)
         site = demo_sites / slug
         feed = feedparser.parse((site / "feed.xml").read_bytes())
-        assert not feed.bozo and len(feed.entries) == min(20, len(chamber.published_posts))
-        assert all(e.link.startswith(chamber.info.site_url.rstrip("/") + "/news/") for e in feed.entries)
+        # Projects (项目合作) are entries of the feed too.
+        items = len(chamber.published_posts) + len(chamber.published_projects)
+        assert not feed.bozo and len(feed.entries) == min(20, items)
+        base = chamber.info.site_url.rstrip("/")
+        assert all(e.link.startswith((base + "/news/", base + "/projects/")) for e in feed.entries)
         for image in (site / "news").rglob("*.*"):
             if image.suffix.lower() in {".jpg", ".jpeg", ".png", ".webp"}:
                 with Image.open(image) as published:

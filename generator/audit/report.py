@@ -33,6 +33,7 @@ from chamberpress.paths import PROJECT_DIR
 from chamberpress.chinese import format_date
 from chamberpress.errors import Problems
 from chamberpress.content.model import Chamber
+from chamberpress.content.projects import SIGNED
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class Figures:
     news_count: int  # published posts dated in the year
     newsletters: int  # newsletter issues of the year
     last_news: dt.date | None  # the newest published post dated in the year or before
+    projects: int = 0  # published projects (项目合作) dated in the year
+    projects_signed: int = 0  # of those, the ones whose status is 已签约
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class ChamberAudit:
             "news_count": f.news_count,
             "newsletters": f.newsletters,
             "last_news": f.last_news.isoformat() if f.last_news else None,
+            "projects": f.projects,
+            "projects_signed": f.projects_signed,
             "notes": self.notes,
             "charts": {
                 "joined_by_year": [{"year": y, "members": n} for y, n in d.joined_by_year],
@@ -294,6 +299,7 @@ def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
     published = [p for p in chamber.posts if p.is_published(chamber.today)]
     in_year = [p for p in published if p.date.year == year]
     last = max((p.date for p in published if p.date <= end), default=None)
+    projects = [p for p in chamber.published_projects if p.date.year == year]
     return Figures(
         members_total=len(members),
         members_at_start=at_start,
@@ -306,6 +312,8 @@ def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
         news_count=len(in_year),
         newsletters=newsletters,
         last_news=last,
+        projects=len(projects),
+        projects_signed=sum(1 for p in projects if p.meta.status == SIGNED),
     )
 
 
@@ -477,6 +485,7 @@ def write_report(city: CityAudit, out_dir: Path, *, unaudited: dict[str, int] | 
     try:
         for name, text in files.items():
             (building / name).write_text(text, encoding="utf-8")
+        print_report(files, city, building / pdf_name(city.year), work)
         swap_into_place(building, target)
     finally:
         shutil.rmtree(building, ignore_errors=True)
@@ -515,3 +524,80 @@ def summary_table(city: CityAudit) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([f"{city.year}年七有检查（{format_date(city.made_on)}）", *lines])
+
+
+# --- the report on paper -------------------------------------------------------------------------
+
+# What the printed report adds to the screen pages' style: the newsletter's fonts (print.pdf.fonts_css), the
+# paper's margins, 内部资料 at the top of every page, a page number, and each chamber on a page of its own.
+PRINT_CSS = """
+@page { size: A4; margin: 18mm 14mm 16mm;
+  @top-right { content: "内部资料"; color: #cf222e; font-size: 9pt; }
+  @bottom-center { content: "— " counter(page) " —"; font-size: 9pt; color: #57606a; } }
+body { font-size: 10.5pt; }
+header, main, footer { max-width: none; padding: 0; }
+a { color: inherit; text-decoration: none; }
+nav.back { display: none; }
+section.chamber { break-before: page; }
+table.city { font-size: 8pt; }
+table.city th, table.city td { padding: .2em .25em; }
+h2, h3 { break-after: avoid; }
+figure, tr, dl.figures div, section.remedies li { break-inside: avoid; }
+"""
+
+
+def pdf_name(year: int) -> str:
+    return f"{year}.pdf"
+
+
+def report_print_html(files: dict[str, str], city: CityAudit, fonts_css: str) -> str:
+    """One print HTML of the report: the city's summary, then one section per chamber (charts included), the
+    links between pages made links inside the document (pure: the same report gives the same text)."""
+    from lxml import html as lxml_html
+
+    anchors = {page_name(a.slug): f"#chamber-{a.slug}" for a in city.chambers} | {"index.html": "#summary"}
+
+    def body_of(name: str) -> tuple[list, str]:
+        tree = lxml_html.fromstring(files[name])
+        for back in tree.xpath("//nav[@class='back']"):
+            back.getparent().remove(back)
+        for link in tree.xpath("//a[@href]"):
+            link.set("href", anchors.get(link.get("href"), link.get("href")))
+        (body,) = tree.xpath("//body")
+        footer = body.xpath("footer")
+        note = lxml_html.tostring(footer[0], encoding="unicode") if footer else ""
+        for element in footer:
+            body.remove(element)
+        return list(body), note
+
+    index = lxml_html.fromstring(files["index.html"])
+    style = "".join(index.xpath("//head/style/text()"))
+    parts, note = body_of("index.html")
+    sections = [
+        '<section id="summary">' + "".join(lxml_html.tostring(e, encoding="unicode") for e in parts) + "</section>"
+    ]
+    for audit in city.chambers:
+        parts, _ = body_of(page_name(audit.slug))
+        inner = "".join(lxml_html.tostring(e, encoding="unicode") for e in parts)
+        sections.append(f'<section class="chamber" id="chamber-{audit.slug}">{inner}</section>')
+    title = f"{city.year}年异地商会七有检查报告（内部资料）"
+    return (
+        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{title}</title><style>{style}\n{PRINT_CSS}\n{fonts_css}</style></head>"
+        f"<body>{''.join(sections)}{note}</body></html>\n"
+    )
+
+
+def print_report(files: dict[str, str], city: CityAudit, target: Path, work: Path) -> Path:
+    """`target` (the report as an A4 PDF), printed through print.pdf like the newsletter: its fonts, and the
+    same bytes from the same report."""
+    from chamberpress.print.pdf import find_fonts, fonts_css, write_pdf
+
+    folder = Path(tempfile.mkdtemp(prefix="audit-print-", dir=work))
+    try:
+        html_file = folder / "report.html"
+        html_file.write_text(report_print_html(files, city, fonts_css(find_fonts())), encoding="utf-8")
+        write_pdf(html_file, target, root=folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return target

@@ -293,8 +293,14 @@ def _members_process(content_dir: Path, workers: int, plain: bool) -> Iterator[f
 
 
 def _next_due(chamber: Chamber) -> dt.date | None:
-    """The first day a scheduled post goes live: the site must be rebuilt then, inputs unchanged or not."""
-    return min((p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today), default=None)
+    """The first day the site must change, inputs unchanged or not: a scheduled post or project goes live,
+    or a project's validity has passed (it moves to 往期项目 the day after its valid_until)."""
+    days = [p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today]
+    for project in chamber.projects:
+        if project.meta.draft:
+            continue
+        days += [project.date, project.meta.valid_until + dt.timedelta(days=1)]
+    return min((day for day in days if day > chamber.today), default=None)
 
 
 def build_many(

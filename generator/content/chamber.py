@@ -113,6 +113,7 @@ class ChamberInfo:
     newsletter: NewsletterInfo = spec("会刊", factory=NewsletterInfo)
     categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
     positions: list[str] = spec("会员职务, highest first", factory=lambda: list(DEFAULT_POSITIONS))
+    project_kinds: list[str] = spec("项目合作的类别", factory=lambda: ["招商项目", "投资意向", "合作需求"])
     embed_hosts: list[str] = spec("hosts allowed in <iframe>", factory=list)
     publish: PublishInfo | None = spec("发布目标 (chamber publish): to, and endpoint, region, addressing for s3://")
 

@@ -38,7 +38,7 @@ _HTML = re.compile(r"<(img|a|source|video|audio)\b[^<>]*?\s(?:src|href)\s*=\s*(\
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 # Files a link may publish: those under these folders (never the roster, chamber.yml or newsletters/).
-PUBLISHABLE_DIRS = ("news", "pages", "assets")
+PUBLISHABLE_DIRS = ("news", "pages", "assets", "projects")
 
 
 @dataclass(frozen=True)

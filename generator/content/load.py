@@ -15,6 +15,7 @@ from chamberpress.content.members import Roster, find_roster, load_members
 from chamberpress.content.model import Chamber
 from chamberpress.content.news import load_posts, unloaded_posts
 from chamberpress.content.pages import load_pages
+from chamberpress.content.projects import check_members, load_projects
 from chamberpress.paths import forget_folders
 from chamberpress.content.published import published_assets
 
@@ -59,13 +60,17 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     # Without a usable list of categories (an error of chamber.yml), posts' categories are not checked.
     posts = load_posts(folder, info.categories if info and info.categories else None, problems)
     pages = load_pages(folder, problems)
+    projects = load_projects(folder, info.project_kinds if info else None, problems)
     charter = load_charter(folder, problems)
     roster, roster_items = reading.result()
     problems.items += roster_items
+    if roster is not None or roster_path is None:
+        check_members(projects, roster, problems)
     today = today or dt.date.today()
     # Links between posts, pages and the charter, and images: checked now, so a broken one names its line.
     documents = [Document(p.path, p.body, p.body_line, p.is_published(today)) for p in posts]
     documents += [Document(p.path, p.body, p.body_line, True) for p in pages]
+    documents += [Document(p.path, p.body, p.body_line, p.is_published(today)) for p in projects]
     if charter:
         documents.append(Document(charter.path, charter.body, charter.body_line, True))
     if problems.errors:
@@ -77,7 +82,19 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     assert info is not None
     # Warnings travel with the chamber: whoever reports them (the CLI, or the plugin under `serve`) prints
     # each once.
-    return Chamber(slug, folder, info, posts, pages, charter, roster, today, warnings=problems.warnings, assets=assets)
+    return Chamber(
+        slug,
+        folder,
+        info,
+        posts,
+        pages,
+        charter,
+        roster,
+        today,
+        warnings=problems.warnings,
+        assets=assets,
+        projects=projects,
+    )
 
 
 def _read_roster(

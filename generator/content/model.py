@@ -11,6 +11,7 @@ from chamberpress.content.charter import Charter
 from chamberpress.content.members import Member, Roster
 from chamberpress.content.news import Post
 from chamberpress.content.pages import Page
+from chamberpress.content.projects import Project
 
 
 @dataclass
@@ -25,12 +26,27 @@ class Chamber:
     today: dt.date  # what "published" means: drafts and posts dated after today are not
     warnings: list = field(default_factory=list)
     assets: list[Path] = field(default_factory=list)  # the files of assets/ that are published
+    projects: list[Project] = field(default_factory=list)  # all projects, newest first (drafts included)
 
     @property
     def published_posts(self) -> list[Post]:
         """Posts readers may see: pinned first, then newest first."""
         live = [p for p in self.posts if p.is_published(self.today)]
         return sorted(live, key=lambda p: (p.meta.pin, p.date, p.rel), reverse=True)
+
+    @property
+    def published_projects(self) -> list[Project]:
+        """Projects readers may see, newest first."""
+        return [p for p in self.projects if p.is_published(self.today)]
+
+    @property
+    def current_projects(self) -> list[Project]:
+        return [p for p in self.published_projects if p.is_current(self.today)]
+
+    @property
+    def past_projects(self) -> list[Project]:
+        """Expired (valid_until passed) or ended projects: listed under 往期项目."""
+        return [p for p in self.published_projects if not p.is_current(self.today)]
 
     @property
     def members(self) -> list[Member]:

@@ -84,6 +84,7 @@ class IssueFile:
     sections: list[str] = spec("栏目 in print order: category names, or post files below news/", factory=list)
     new_members: bool = spec("list the members who joined in the period (public fields only)", default=False)
     events: bool = spec("list the activity plan's items after the period (活动预告)", default=False)
+    projects: bool = spec("list the projects (项目合作) dated in the period", default=False)
     back_cover: str | None = spec("封底文字 (Markdown)")
     paper: str = spec("纸张: A4 or A5", default="A4")
     print_date: dt.date | None = spec("印刷日期 (default: the day it is printed)")
@@ -133,6 +134,23 @@ class NewMember:
 
 
 @dataclass
+class PrintProject:
+    """A project (项目合作) as printed: what its page shows, without the body's pictures."""
+
+    title: str
+    kind: str
+    industry: str
+    region: str
+    amount: str | None
+    member: str
+    contact: str
+    status: str
+    date_zh: str
+    valid_until_zh: str
+    summary: str
+
+
+@dataclass
 class Imprint:
     """The marks article 14 asks for in a visible place (the back cover): None where chamber.yml has no value."""
 
@@ -179,6 +197,7 @@ class PrintIssue:
     bleed_mm: float = 0
     booklet: bool = False
     files: dict[str, Path] = field(default_factory=dict)
+    projects: list[PrintProject] = field(default_factory=list)
 
     @property
     def pdf_title(self) -> str:
@@ -705,6 +724,8 @@ def build_issue(
         since = min(date_to, chamber.today)
         events = sorted((item for item in info.plan if item.date > since), key=lambda i: i.date)[:MAX_EVENTS]
 
+    projects = _period_projects(chamber, date_from, date_to) if definition.projects else []
+
     logo = None
     if info.logo:
         logo_file = resolve_inside(chamber.folder, info.logo, chamber.folder)
@@ -755,7 +776,29 @@ def build_issue(
         bleed_mm=bleed_mm,
         booklet=booklet,
         files=files.files,
+        projects=projects,
     )
+
+
+def _period_projects(chamber: Chamber, date_from: dt.date | None, date_to: dt.date) -> list[PrintProject]:
+    """The published projects dated in the period, oldest first (as the posts)."""
+    chosen = [p for p in chamber.published_projects if (date_from is None or p.date >= date_from) and p.date <= date_to]
+    return [
+        PrintProject(
+            title=p.title,
+            kind=p.meta.kind,
+            industry=p.meta.industry,
+            region=p.meta.region,
+            amount=p.meta.amount,
+            member=p.meta.member,
+            contact=p.meta.contact,
+            status=p.meta.status,
+            date_zh=format_date(p.date),
+            valid_until_zh=format_date(p.meta.valid_until),
+            summary=p.summary,
+        )
+        for p in sorted(chosen, key=lambda p: (p.date, p.slug))
+    ]
 
 
 # --- rendering ---------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from chamberpress.build.output import remove_others, write_if_changed
 from chamberpress.paths import real_path, resolve_inside
 from chamberpress.content.published import image_problem, published_copy, refusal
 from chamberpress.search.index import SEARCH_PAGE, search_page_markdown
+from chamberpress.site.projects import PROJECTS_TITLE, home_projects_markdown, projects_tree
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]
         items.append({"组织架构": ORGANIZATION_PAGE})
     if printed and printed.issues:
         items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
+    if chamber.published_projects:
+        items.append({PROJECTS_TITLE: "projects/index.md"})
     items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
@@ -83,6 +86,7 @@ def _published_docs(chamber: Chamber) -> dict[Path, str]:
     """Where each published Markdown file of the content folder sits in the docs tree."""
     located = {real_path(post.path): post_docs_path(post) for post in chamber.published_posts}
     located |= {real_path(page.path): f"{page.name}.md" for page in chamber.pages}
+    located |= {real_path(p.path): f"projects/{p.slug}.md" for p in chamber.published_projects}
     if chamber.charter:
         located[real_path(chamber.folder / "charter.md")] = "charter.md"
     return located
@@ -97,7 +101,7 @@ def _file_docs_path(chamber: Chamber, path: Path) -> str | None:
     top, rest = parts[0], "/".join(parts[1:])
     if top == NEWS_DIR:
         return f"{POSTS_DIR}/{rest}"
-    if top in ("pages", "assets"):
+    if top in ("pages", "assets", "projects"):
         return f"{top}/{rest}"
     return None
 
@@ -190,6 +194,7 @@ def _home_markdown(chamber: Chamber) -> str:
     for page in chamber.pages:
         if page.name == "join":
             links.append((page.title, f"{page.name}.md"))
+    lines.append(home_projects_markdown(chamber.current_projects))
     lines.append('<nav class="cp-quick" markdown>\n\n## 快速入口 {: .cp-quick__title }\n')
     lines += [f"- [{md_text(title)}]({target})" for title, target in links]
     lines.append("\n</nav>\n")
@@ -280,6 +285,10 @@ def _published_files(chamber: Chamber) -> list[Path]:
         found += linked_files(page.body, page.path, chamber.folder)
     if chamber.charter:
         found += linked_files(chamber.charter.body, chamber.folder / "charter.md", chamber.folder)
+    for project in chamber.published_projects:
+        found += linked_files(project.body, project.path, chamber.folder)
+        if project.cover:
+            found.append(project.cover)
     return found
 
 
@@ -367,6 +376,7 @@ def content_tree(
         body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
         tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
     tree.update(members() if members is not None else members_tree(chamber))
+    tree.update(projects_tree(chamber, locate))
 
     # Assets and linked files are copied when of a kind that is published (published.py): photos as web
     # copies (turned upright, at most 1600 px wide, without EXIF/GPS), SVG drawings sanitized.
@@ -395,6 +405,7 @@ def editor_sources(chamber: Chamber) -> set[str]:
     paths |= {f"{page.name}.md" for page in chamber.pages}
     if chamber.charter:
         paths.add("charter.md")
+    paths |= {f"projects/{p.slug}.md" for p in chamber.published_projects}
     return paths
 
 

@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 from chamberpress.content.model import Chamber
 from chamberpress.content.news import Post
+from chamberpress.content.projects import Project
 
 FEED_FILE = "feed.xml"
 FEED_POSTS = 20
@@ -47,11 +48,18 @@ def atom_feed(chamber: Chamber) -> str:
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": base or "./"})
     if base:
         ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": base + FEED_FILE})
-    newest = max((p.date for p in posts), default=info.founded or dt.date(2000, 1, 1))
+    # Projects (项目合作) are entries too; a stable sort by date keeps the posts' own order within a day.
+    projects = chamber.published_projects[:FEED_POSTS]
+    entries: list[Post | Project] = sorted([*posts, *projects], key=lambda e: e.date, reverse=True)[:FEED_POSTS]
+    newest = max((e.date for e in entries), default=info.founded or dt.date(2000, 1, 1))
     ET.SubElement(feed, "updated").text = _stamp(newest)
     author = ET.SubElement(feed, "author")
     ET.SubElement(author, "name").text = info.name
-    for post in posts:
+    for item in entries:
+        if isinstance(item, Project):
+            _project_entry(feed, chamber, base, item)
+            continue
+        post = item
         entry = ET.SubElement(feed, "entry")
         ET.SubElement(entry, "title").text = post.title
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": base + post.url})
@@ -64,3 +72,20 @@ def atom_feed(chamber: Chamber) -> str:
         ET.SubElement(entry, "summary", {"type": "text"}).text = post.summary
     ET.indent(feed, space=" ")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def _project_entry(feed: ET.Element, chamber: Chamber, base: str, project: Project) -> None:
+    """A project (项目合作) as an entry of the feed, in the category 项目合作."""
+    entry = ET.SubElement(feed, "entry")
+    ET.SubElement(entry, "title").text = project.title
+    ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": base + project.url})
+    ET.SubElement(entry, "id").text = _id(chamber, project.url)
+    ET.SubElement(entry, "published").text = _stamp(project.date)
+    ET.SubElement(entry, "updated").text = _stamp(project.date)
+    ET.SubElement(ET.SubElement(entry, "author"), "name").text = project.meta.member
+    ET.SubElement(entry, "category", {"term": "项目合作", "label": "项目合作"})
+    meta = project.meta
+    summary = " · ".join(v for v in (meta.kind, meta.industry, meta.region, meta.amount, meta.status) if v)
+    ET.SubElement(entry, "summary", {"type": "text"}).text = summary + (
+        "。" + project.summary if project.summary else ""
+    )
