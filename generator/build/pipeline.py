@@ -291,8 +291,11 @@ def _members_process(content_dir: Path, workers: int, plain: bool) -> Iterator[f
 
 
 def _next_due(chamber: Chamber) -> dt.date | None:
-    """The first day a scheduled post goes live: the site must be rebuilt then, inputs unchanged or not."""
-    return min((p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today), default=None)
+    """The first day a scheduled post goes live or an activity is over: the site must be rebuilt then,
+    inputs unchanged or not."""
+    days = [p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today]
+    days += [item.last_day + dt.timedelta(days=1) for item in chamber.info.plan if item.last_day >= chamber.today]
+    return min(days, default=None)
 
 
 def build_many(

@@ -20,6 +20,7 @@ from chamberpress.content.charter import charter_facts, charter_markdown, charte
 from chamberpress.chinese import format_date, reading_minutes
 from chamberpress.site.colour import DEFAULT_COLOUR, readable_colour
 from chamberpress.site.directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
+from chamberpress.site.events import EVENTS_PAGE, ICS_FILE, events_ics, events_markdown, home_events_markdown
 from chamberpress.site.feeds import FEED_FILE, atom_feed
 from chamberpress.content.images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
 from chamberpress.content.links import linked_files, rewrite_links
@@ -75,6 +76,8 @@ def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]
         items.append({"组织架构": ORGANIZATION_PAGE})
     if printed and printed.issues:
         items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
+    if chamber.info.plan:
+        items.append({"活动日程": EVENTS_PAGE})
     items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
@@ -190,6 +193,7 @@ def _home_markdown(chamber: Chamber) -> str:
     for page in chamber.pages:
         if page.name == "join":
             links.append((page.title, f"{page.name}.md"))
+    lines.append(home_events_markdown(chamber))
     lines.append('<nav class="cp-quick" markdown>\n\n## 快速入口 {: .cp-quick__title }\n')
     lines += [f"- [{md_text(title)}]({target})" for title, target in links]
     lines.append("\n</nav>\n")
@@ -354,6 +358,9 @@ def content_tree(
         FEED_FILE: atom_feed(chamber),
         SEARCH_PAGE: search_page_markdown(),
     }
+    if chamber.info.plan:
+        tree[EVENTS_PAGE] = events_markdown(chamber)
+        tree[ICS_FILE] = events_ics(chamber)
 
     # News: published posts only, under the blog's posts folder; links re-pointed to the tree's layout.
     for post in chamber.published_posts:
