@@ -91,6 +91,34 @@ class DuesRate:
     amount: int = spec("每年会费（元）", required=True)
 
 
+DEFAULT_JOIN_FIELDS = [
+    "企业名称",
+    "统一社会信用代码",
+    "法定代表人",
+    "联系人及职务",
+    "手机",
+    "地址",
+    "所属行业",
+    "籍贯",
+    "申请担任职务",
+    "推荐人",
+]
+DEFAULT_JOIN_STEPS = [
+    "填写《入会申请表》，由法定代表人签字并加盖企业公章",
+    "连同营业执照复印件、法定代表人身份证复印件交商会秘书处",
+    "秘书处审核后提交会长办公会议（理事会）审议",
+    "审议通过后按会费标准缴纳会费，颁发会员证书",
+]
+
+
+@dataclass
+class JoinInfo:
+    """The membership application form (join.pdf) and the join page's procedure."""
+
+    fields: list[str] = spec("申请表要填写的项目, in order", factory=lambda: list(DEFAULT_JOIN_FIELDS))
+    procedure: list[str] = spec("入会程序, one step each", factory=lambda: list(DEFAULT_JOIN_STEPS))
+
+
 @dataclass
 class NewsletterInfo:
     """The 会刊's name and the marks 《内部资料性出版物管理办法》 article 14 asks for (the imprint)."""
@@ -151,6 +179,7 @@ class ChamberInfo:
     plan: list[PlanItem] = spec("年度活动计划", factory=list)
     services: str | None = spec("会员服务与维权机制 (text)")
     dues: list[DuesRate] = spec("会费标准", factory=list)
+    join: JoinInfo = spec("入会申请: fields (申请表项目) and procedure (入会程序)", factory=JoinInfo)
     newsletter: NewsletterInfo = spec("会刊", factory=NewsletterInfo)
     categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
     positions: list[str] = spec("会员职务, highest first", factory=lambda: list(DEFAULT_POSITIONS))
@@ -258,6 +287,21 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 field="categories",
                 expected="rename one of them, e.g. add a word",
             )
+    for name in ("fields", "procedure"):
+        values = getattr(info.join, name)
+        if not values:
+            problems.error(
+                path,
+                "is empty",
+                line=doc.line("join", name),
+                field=f"join.{name}",
+                expected="leave it out for the default",
+            )
+        for index, value in enumerate(values):
+            if not value:
+                problems.error(path, "an empty item", line=doc.line("join", name, index), field=f"join.{name}.{index}")
+        if name == "fields" and len(set(values)) != len(values):
+            problems.error(path, "a field is listed twice", line=doc.line("join", name), field=f"join.{name}")
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
             problems.error(

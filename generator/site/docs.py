@@ -27,6 +27,8 @@ from chamberpress.content.links import linked_files, rewrite_links
 from chamberpress.markup import front_matter, md_text, plain_title, safe_url
 from chamberpress.content.model import Chamber
 from chamberpress.content.news import Post
+from chamberpress.content.pages import Page
+from chamberpress.print.newsletter import JOIN_PAGE
 from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from chamberpress.print.newsletter import Printed
 from chamberpress.build.output import remove_others, write_if_changed
@@ -209,6 +211,15 @@ def _home_markdown(chamber: Chamber) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _page_markdown(chamber: Chamber, page: Page, locate: Callable[[Path], str | None], join_pdf: str = "") -> str:
+    """A page of pages/; the join page ends with the procedure as numbered steps and the form's link."""
+    body = rewrite_links(page.body, page.path, f"{page.name}.md", chamber.folder, locate)
+    if page.name == JOIN_PAGE:
+        steps = "\n".join(f"{n}. {md_text(step)}" for n, step in enumerate(chamber.info.join.procedure, 1))
+        body = body.rstrip("\n") + f"\n\n## 入会程序 {{: #join-steps }}\n\n{steps}\n{join_pdf}"
+    return front_matter({"title": plain_title(page.title)}) + body
+
+
 def members_tree(chamber: Chamber) -> Tree:
     """The directory, a profile per listed member, their logos, and the organisation page."""
     from chamberpress.site.directory import (
@@ -337,6 +348,11 @@ def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
         tree["charter.md"] = _charter_markdown(chamber, printed)
     if printed:
         tree.update(_printed_files(chamber, printed))
+    if printed and printed.join:
+        page = next(page for page in chamber.pages if page.name == JOIN_PAGE)
+        link = f"\n[下载入会申请表（PDF，可填写，{_size_text(printed.join.size)}）](join.pdf){{ .cp-join-pdf }}\n"
+        tree[f"{JOIN_PAGE}.md"] = _page_markdown(chamber, page, _locator(chamber, _published_docs(chamber)), link)
+        tree["join.pdf"] = printed.join.path
     return tree
 
 
@@ -346,7 +362,6 @@ def content_tree(
     """Every file of the docs folder but those of `printed_tree`; `members` gives `members_tree` (made
     meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
     builds (site/staged_posts.py)."""
-    folder = chamber.folder
     published = _published_docs(chamber)
     locate = _locator(chamber, published)
     staged = staged if staged is not None else StagedPosts()
@@ -371,8 +386,7 @@ def content_tree(
         staged.used[key] = tree[post_docs_path(post)] = text
 
     for page in chamber.pages:
-        body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
-        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
+        tree[f"{page.name}.md"] = _page_markdown(chamber, page, locate)
     tree.update(members() if members is not None else members_tree(chamber))
 
     # Assets and linked files are copied when of a kind that is published (published.py): photos as web
