@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 
 # Debian packages: CJK fonts for the newsletter PDFs (HarfBuzz subsetting makes embedding them fast);
 # poppler-utils and chromium for the tests; openssh-server for the publish tests (an SFTP server on 127.0.0.1).
-APT_RUN := fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+APT_RUN := fonts-noto-cjk fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 APT_TEST := poppler-utils chromium openssh-server openssh-client
 
 # Install the Debian packages that are missing, where apt-get exists (sudo when not root).

@@ -700,3 +700,29 @@ def test_demo_chambers_pass_the_audit() -> None:
         assert audit.passed == 7, (slug, audit.remedies)
         assert audit.figures.members_total == len(chamber.members) > len(chamber.listed_members)
         assert audit.figures.trainings >= 1 and audit.figures.news_count >= 1
+
+
+def test_trainings_count_held_plan_trainings_and_training_posts_each_once(content: Path) -> None:
+    plan = [
+        # Held, reported by a training post: counted once, as the activity.
+        {"date": "2026-05-21", "title": "法律培训", "kind": "培训", "report": "news/2026/2026-05-21-peixun.md"},
+        {"date": "2026-03-15", "title": "安全生产培训", "kind": "培训"},  # held, no report
+        {"date": "2026-12-05", "title": "年底培训班", "kind": "培训"},  # not held yet on 2026-11-25
+        {"date": "2025-10-01", "title": "去年培训", "kind": "培训"},  # another year
+        # Not a training activity: the training post reporting on it still counts, as a post.
+        {"date": "2026-06-01", "title": "项目考察", "kind": "考察", "report": "news/2026/2026-06-02-kaocha.md"},
+    ]
+    extra = files() | {
+        "news/2026/2026-06-02-kaocha.md": post("考察中的培训", "2026-06-02", category="培训活动"),
+        "news/2026/2026-07-01-peixun2.md": post("电商培训", "2026-07-01", category="培训活动"),
+    }
+    audit = audit_of(content, chamber_yml(plan=plan), extra)
+    assert audit.figures.trainings_counted == (
+        "2026年3月15日 安全生产培训（活动计划）",
+        "2026年5月21日 法律培训（活动计划，报道：法律知识培训）",
+        "2026年6月2日 考察中的培训（“培训活动”栏目新闻）",
+        "2026年7月1日 电商培训（“培训活动”栏目新闻）",
+    )
+    assert audit.to_json()["trainings"] == 4
+    page = render_report(CityAudit(2026, TODAY, [audit]))["t.html"]
+    assert "2026年5月21日 法律培训（活动计划，报道：法律知识培训）" in page

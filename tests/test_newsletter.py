@@ -623,10 +623,11 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
 
     monkeypatch.setattr(weasyprint.HTML, "render", counted)
     build_chamber("test", content, out, today=TODAY, workers=1)  # printed in this process: counted
-    assert len(printed) == 2  # the issue and the charter
-    first = {name: (out / "test" / name).read_bytes() for name in ("charter.pdf", "newsletter/2026-q3.pdf")}
+    assert len(printed) == 3  # the issue, the charter and the application form
+    names = ("charter.pdf", "newsletter/2026-q3.pdf", "join.pdf")
+    first = {name: (out / "test" / name).read_bytes() for name in names}
     kept = tmp_path / ".cache/print/test"
-    assert len(list(kept.glob("*.pdf"))) == 2
+    assert len(list(kept.glob("*.pdf"))) == 3
 
     printed.clear()
     build_chamber("test", content, tmp_path / "again", today=TODAY, workers=1)
@@ -642,14 +643,15 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
     assert len(printed) == 1 and printed[0].endswith("charter.html")
     assert "简称测试商会" in pdf_text(out / "test/charter.pdf")
     assert (out / "test/newsletter/2026-q3.pdf").read_bytes() == first["newsletter/2026-q3.pdf"]
-    assert len(list(kept.glob("*.pdf"))) == 2 and len(list(kept.iterdir())) == 4  # the old charter's is gone
+    assert (out / "test/join.pdf").read_bytes() == first["join.pdf"]
+    assert len(list(kept.glob("*.pdf"))) == 3 and len(list(kept.iterdir())) == 6  # the old charter's is gone
 
     # A kept PDF that is not as recorded (cut short, changed by hand) is printed again, not copied.
     printed.clear()
     for path in kept.glob("*.pdf"):
         path.write_bytes(path.read_bytes()[:100])
     build_chamber("test", content, tmp_path / "third", today=TODAY, workers=1)
-    assert len(printed) == 2
+    assert len(printed) == 3
     assert PdfReader(tmp_path / "third/test/newsletter/2026-q3.pdf").pages
 
 

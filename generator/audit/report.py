@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 GROWTH_TARGET_PERCENT = 10  # the office's yearly target: new members over members at the start
 TRAINING_CATEGORY = "培训活动"
+TRAINING_KIND = "培训"  # a plan item's `kind`
 VICE_PRESIDENTS = ("副会长", "常务副会长")  # a 常务副会长 is a vice-president too
 ASSEMBLIES = ("会员大会", "会员代表大会")
 
@@ -81,12 +82,15 @@ class Figures:
     growth_target_met: bool
     dues_paid: int  # rows whose dues are paid to 31 December of the year or later
     dues_rate: float | None  # dues_paid / members_total; None for an empty roster
-    trainings: int  # published posts of category 培训活动 dated in the year
+    trainings: int  # len(trainings_counted)
     news_count: int  # published posts dated in the year
     newsletters: int  # newsletter issues of the year
     last_news: dt.date | None  # the newest published post dated in the year or before
     projects: int = 0  # published projects (项目合作) dated in the year
     projects_signed: int = 0  # of those, the ones whose status is 已签约
+    # What the training count counted, one line each: held 培训 activities of the plan, then published
+    # posts of category 培训活动 that are no counted activity's report (a training is counted once).
+    trainings_counted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,7 @@ class ChamberAudit:
             "dues_paid": f.dues_paid,
             "dues_rate": _round(f.dues_rate),
             "trainings": f.trainings,
+            "trainings_counted": list(f.trainings_counted),
             "news_count": f.news_count,
             "newsletters": f.newsletters,
             "last_news": f.last_news.isoformat() if f.last_news else None,
@@ -300,6 +305,7 @@ def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
     in_year = [p for p in published if p.date.year == year]
     last = max((p.date for p in published if p.date <= end), default=None)
     projects = [p for p in chamber.published_projects if p.date.year == year]
+    trainings = trainings_counted(chamber, year)
     return Figures(
         members_total=len(members),
         members_at_start=at_start,
@@ -308,13 +314,42 @@ def _figures(chamber: Chamber, year: int, newsletters: int) -> Figures:
         growth_target_met=target_met,
         dues_paid=paid,
         dues_rate=paid / len(members) if members else None,
-        trainings=sum(1 for p in in_year if p.category == TRAINING_CATEGORY),
+        trainings=len(trainings),
         news_count=len(in_year),
         newsletters=newsletters,
         last_news=last,
         projects=len(projects),
         projects_signed=sum(1 for p in projects if p.meta.status == SIGNED),
+        trainings_counted=trainings,
     )
+
+
+def trainings_counted(chamber: Chamber, year: int) -> tuple[str, ...]:
+    """The trainings of the year, each once: the plan's 培训 activities held by the audit date, then the
+    published posts of the training category that do not report on one of those activities."""
+    held = sorted(
+        (i for i in chamber.info.plan if i.kind == TRAINING_KIND and i.date.year == year and i.date <= chamber.today),
+        key=lambda i: (i.date, i.title),
+    )
+    reports = {post.path for item in held if (post := chamber.report_of(item)) is not None}
+    posts = sorted(
+        (
+            p
+            for p in chamber.posts
+            if p.is_published(chamber.today)
+            and p.date.year == year
+            and p.category == TRAINING_CATEGORY
+            and p.path not in reports
+        ),
+        key=lambda p: (p.date, p.rel),
+    )
+    lines = []
+    for item in held:
+        report = chamber.report_of(item)
+        told = f"，报道：{report.title}" if report is not None and report.category == TRAINING_CATEGORY else ""
+        lines.append(f"{format_date(item.date)} {item.title}（活动计划{told}）")
+    lines += [f"{format_date(p.date)} {p.title}（“{TRAINING_CATEGORY}”栏目新闻）" for p in posts]
+    return tuple(lines)
 
 
 def _distributions(chamber: Chamber, year: int) -> Distributions:
@@ -340,7 +375,10 @@ def _notes(chamber: Chamber, year: int, f: Figures, d: Distributions) -> list[st
             f"（年初 {f.members_at_start} 家，需新增 {needed} 家，实际新增 {f.members_new} 家）。"
         )
     if f.trainings == 0:
-        notes.append(f"{year} 年没有会员培训（栏目“{TRAINING_CATEGORY}”的新闻），要求每年一至两次。")
+        notes.append(
+            f"{year} 年没有会员培训（活动计划中类别为“{TRAINING_KIND}”的已举办活动，或栏目“{TRAINING_CATEGORY}”的新闻），"
+            "要求每年一至两次。"
+        )
     if d.joined_unknown:
         notes.append(f"{d.joined_unknown} 家会员未填入会日期（按年初已入会计算）：请在会员名录的“入会日期”列补齐。")
     unpaid = f.members_total - f.dues_paid

@@ -294,12 +294,14 @@ def _members_process(content_dir: Path, workers: int, plain: bool) -> Iterator[f
 
 def _next_due(chamber: Chamber) -> dt.date | None:
     """The first day the site must change, inputs unchanged or not: a scheduled post or project goes live,
-    or a project's validity has passed (it moves to 往期项目 the day after its valid_until)."""
+    a project's validity has passed (it moves to 往期项目 the day after its valid_until), or an activity is
+    over (it moves to 往期活动)."""
     days = [p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today]
     for project in chamber.projects:
         if project.meta.draft:
             continue
         days += [project.date, project.meta.valid_until + dt.timedelta(days=1)]
+    days += [item.last_day + dt.timedelta(days=1) for item in chamber.info.plan]
     return min((day for day in days if day > chamber.today), default=None)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from chamberpress.errors import Problems
-from chamberpress.chinese import pinyin_slug
+from chamberpress.chinese import parse_date, pinyin_slug
 from chamberpress.markup import plain_title, web_host, web_url
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, editor_file, load_yaml
@@ -42,12 +42,81 @@ class PlanItem:
     date: dt.date = spec("日期 (YYYY-MM-DD)", required=True)
     title: str = spec("活动名称", required=True)
     description: str | None = spec("说明")
+    time: str | None = spec("开始时间 HH:MM, e.g. 14:30; without it the activity takes the whole day")
+    end: str | None = spec("结束时间 HH:MM, or the last day YYYY-MM-DD of an activity of several days")
+    place: str | None = spec("地点")
+    kind: str | None = spec("类别, e.g. 会议, 培训, 考察, 公益, 联谊")
+    signup: str | None = spec("报名方式, e.g. 请于6月5日前向秘书处报名（0577-88880000）")
+    report: str | None = spec(
+        "报道: the post that reports on it, its path in the chamber folder, e.g. news/2026/2026-05-21-peixun.md"
+    )
+    report_line: int | None = field(default=None, init=False, repr=False, compare=False)  # for its errors
+
+    @property
+    def start_time(self) -> dt.time | None:
+        """The starting time (checked when chamber.yml was loaded)."""
+        return _clock(self.time)
+
+    @property
+    def end_time(self) -> dt.time | None:
+        return _clock(self.end)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The activity's last day: `end` when it is a date, else its own day."""
+        try:
+            return max(self.date, parse_date(self.end or ""))
+        except ValueError:
+            return self.date
+
+
+CLOCK = re.compile(r"^([01]?[0-9]|2[0-3])[:：]([0-5][0-9])$")
+
+
+def _clock(text: str | None) -> dt.time | None:
+    found = CLOCK.match(text or "")
+    return dt.time(int(found.group(1)), int(found.group(2))) if found else None
+
+
+def _sexagesimal(value: object) -> object:
+    """YAML 1.1 reads 14:30 as the number 870 (base 60): give it back as the time written."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return value
 
 
 @dataclass
 class DuesRate:
     position: str = spec("职务, e.g. 会长", required=True)
     amount: int = spec("每年会费（元）", required=True)
+
+
+DEFAULT_JOIN_FIELDS = [
+    "企业名称",
+    "统一社会信用代码",
+    "法定代表人",
+    "联系人及职务",
+    "手机",
+    "地址",
+    "所属行业",
+    "籍贯",
+    "申请担任职务",
+    "推荐人",
+]
+DEFAULT_JOIN_STEPS = [
+    "填写《入会申请表》，由法定代表人签字并加盖企业公章",
+    "连同营业执照复印件、法定代表人身份证复印件交商会秘书处",
+    "秘书处审核后提交会长办公会议（理事会）审议",
+    "审议通过后按会费标准缴纳会费，颁发会员证书",
+]
+
+
+@dataclass
+class JoinInfo:
+    """The membership application form (join.pdf) and the join page's procedure."""
+
+    fields: list[str] = spec("申请表要填写的项目, in order", factory=lambda: list(DEFAULT_JOIN_FIELDS))
+    procedure: list[str] = spec("入会程序, one step each", factory=lambda: list(DEFAULT_JOIN_STEPS))
 
 
 @dataclass
@@ -110,6 +179,7 @@ class ChamberInfo:
     plan: list[PlanItem] = spec("年度活动计划", factory=list)
     services: str | None = spec("会员服务与维权机制 (text)")
     dues: list[DuesRate] = spec("会费标准", factory=list)
+    join: JoinInfo = spec("入会申请: fields (申请表项目) and procedure (入会程序)", factory=JoinInfo)
     newsletter: NewsletterInfo = spec("会刊", factory=NewsletterInfo)
     categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
     positions: list[str] = spec("会员职务, highest first", factory=lambda: list(DEFAULT_POSITIONS))
@@ -188,6 +258,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png",
             )
     _check_newsletter(info.newsletter, doc, path, folder, problems)
+    _check_plan(info, doc, path, problems)
     for name, values in (("categories", info.categories), ("positions", info.positions)):
         seen: set[str] = set()
         for index, value in enumerate(values):
@@ -217,6 +288,21 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 field="categories",
                 expected="rename one of them, e.g. add a word",
             )
+    for name in ("fields", "procedure"):
+        values = getattr(info.join, name)
+        if not values:
+            problems.error(
+                path,
+                "is empty",
+                line=doc.line("join", name),
+                field=f"join.{name}",
+                expected="leave it out for the default",
+            )
+        for index, value in enumerate(values):
+            if not value:
+                problems.error(path, "an empty item", line=doc.line("join", name, index), field=f"join.{name}.{index}")
+        if name == "fields" and len(set(values)) != len(values):
+            problems.error(path, "a field is listed twice", line=doc.line("join", name), field=f"join.{name}")
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
             problems.error(
@@ -263,6 +349,47 @@ def category_slug(name: str) -> str:
     return pinyin_slug(plain_title(name))
 
 
+def _read_clocks(doc: YamlDoc) -> None:
+    """The plan's times as written (14:30), not as YAML 1.1 numbers them."""
+    plan = doc.data.get("plan") if isinstance(doc.data, dict) else None
+    for item in plan if isinstance(plan, list) else []:
+        for key in ("time", "end"):
+            if isinstance(item, dict) and key in item:
+                item[key] = _sexagesimal(item[key])
+
+
+def _check_plan(info: ChamberInfo, doc: YamlDoc, path: Path, problems: Problems) -> None:
+    """Times as HH:MM; an end after the start."""
+    for index, item in enumerate(info.plan):
+        item.report_line = doc.line("plan", index, "report")
+        if item.time is not None and item.start_time is None:
+            problems.error(
+                path,
+                f"{item.time!r} is not a time",
+                line=doc.line("plan", index, "time"),
+                field=f"plan.{index}.time",
+                expected="hours and minutes, e.g. 14:30",
+            )
+        if item.end is None:
+            continue
+        wrong = None
+        if item.end_time is not None:
+            if item.start_time is None:
+                wrong = "an end time without a start time"
+            elif item.end_time <= item.start_time:
+                wrong = f"ends at {item.end} before it starts at {item.time}"
+        elif item.last_day == item.date:
+            wrong = f"{item.end!r} is neither a time nor a day after the activity's date"
+        if wrong:
+            problems.error(
+                path,
+                wrong,
+                line=doc.line("plan", index, "end"),
+                field=f"plan.{index}.end",
+                expected="a time after `time`, e.g. 17:00, or the last day of several, e.g. 2026-06-13",
+            )
+
+
 def _refuse_secrets(doc: YamlDoc, path: Path, problems: Problems) -> None:
     """A password or access key in chamber.yml is an error, reported as such (not as an unknown key) and
     removed before the rest is read: the file is shared with everyone who edits the site, and kept in git."""
@@ -302,6 +429,7 @@ def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
         problems.error(path, "chamber.yml is empty", expected="at least name, hometown, address")
         return None
     _refuse_secrets(doc, path, problems)
+    _read_clocks(doc)
     info = convert(ChamberInfo, doc, path, problems)
     if info is not None:
         _check(info, doc, path, folder, problems)

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from chamberpress.build import forked
 from chamberpress.chinese import known_pinyin
-from chamberpress.content.chamber import SLUG, load_chamber_info
+from chamberpress.content.chamber import SLUG, ChamberInfo, load_chamber_info
 from chamberpress.content.charter import load_charter
 from chamberpress.errors import ContentError, Problem, Problems
 from chamberpress.content.links import Document, check_links
 from chamberpress.content.members import Roster, find_roster, load_members
-from chamberpress.content.model import Chamber
-from chamberpress.content.news import load_posts, unloaded_posts
+from chamberpress.content.model import Chamber, report_post
+from chamberpress.content.news import Post, load_posts, unloaded_posts
 from chamberpress.content.pages import load_pages
 from chamberpress.content.projects import check_members, load_projects
 from chamberpress.paths import forget_folders
@@ -76,6 +76,8 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     if problems.errors:
         documents += unloaded_posts(folder, posts)
     linked = check_links(documents, folder, problems)
+    if info is not None:
+        _check_reports(info, folder, posts, problems)
     assets = published_assets(folder, linked, problems)
 
     problems.raise_if_errors()
@@ -103,3 +105,20 @@ def _read_roster(
     """The roster at `path` (if any), and `problems` with its own added."""
     roster = load_members(path, problems, positions) if path else None
     return roster, problems.items
+
+
+def _check_reports(info: ChamberInfo, folder: Path, posts: list[Post], problems: Problems) -> None:
+    """Each plan item's `report` names a post of news/ that is not a draft."""
+    for index, item in enumerate(info.plan):
+        if not item.report:
+            continue
+        post = report_post(folder, posts, item)
+        why = "is not a post of news/" if post is None else "is a draft" if post.meta.draft else None
+        if why:
+            problems.error(
+                folder / "chamber.yml",
+                f"{item.report!r} {why}",
+                line=item.report_line,
+                field=f"plan.{index}.report",
+                expected="the path of the post that reports on it, e.g. news/2026/2026-05-21-peixun.md",
+            )

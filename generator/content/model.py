@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chamberpress.content.chamber import ChamberInfo
+from chamberpress.content.chamber import ChamberInfo, PlanItem
 from chamberpress.content.charter import Charter
 from chamberpress.content.members import Member, Roster
 from chamberpress.content.news import Post
@@ -34,6 +34,11 @@ class Chamber:
         live = [p for p in self.posts if p.is_published(self.today)]
         return sorted(live, key=lambda p: (p.meta.pin, p.date, p.rel), reverse=True)
 
+    def report_of(self, item: PlanItem) -> Post | None:
+        """The published post that reports on a plan item (its `report`), if any."""
+        post = report_post(self.folder, self.posts, item)
+        return post if post is not None and post.is_published(self.today) else None
+
     @property
     def published_projects(self) -> list[Project]:
         """Projects readers may see, newest first."""
@@ -57,3 +62,11 @@ class Chamber:
     def listed_members(self) -> list[Member]:
         """Members who may appear in public output."""
         return [m for m in self.members if m.listed]
+
+
+def report_post(folder: Path, posts: list[Post], item: PlanItem) -> Post | None:
+    """The post a plan item's `report` names: its path in the chamber folder (news/2026/….md)."""
+    if not item.report:
+        return None
+    wanted = item.report.strip().replace("\\", "/").removeprefix("./")
+    return next((p for p in posts if p.path.relative_to(folder).as_posix() == wanted), None)

@@ -63,7 +63,7 @@ def _type_name(tp: Any) -> str:
     if origin is list:
         return f"a list of {_type_name(typing.get_args(tp)[0])}"
     if dataclasses.is_dataclass(tp):
-        return "keys: " + ", ".join(f.name for f in dataclasses.fields(tp))
+        return "keys: " + ", ".join(f.name for f in dataclasses.fields(tp) if f.init)
     return {
         str: "text",
         int: "a whole number",

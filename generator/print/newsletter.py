@@ -937,12 +937,52 @@ def write_charter(
 # --- everything a chamber prints ---------------------------------------------------------------
 
 
+JOIN_PAGE = "join"  # pages/join.md: the chamber has a join page, so it gets the application form
+
+
+def write_join(
+    chamber: Chamber, out_dir: Path, *, fonts: PrintFonts | None = None, kept: Path | None = None
+) -> PdfInfo | None:
+    """Print the membership application form as `<out_dir>/join.pdf`, with PDF form fields (None when the
+    chamber has no join page): the fields of `join:`, the dues table, the procedure, signature and seal
+    lines and the secretariat's review box."""
+    if not any(page.name == JOIN_PAGE for page in chamber.pages):
+        return None
+    fonts = fonts or find_fonts()
+    info = chamber.info
+    contact = "　".join(
+        text
+        for text in (
+            f"会址：{info.address}",
+            info.phone and f"电话：{info.phone}",
+            info.email and f"邮箱：{info.email}",
+        )
+        if text
+    )
+    html = (
+        _environment()
+        .get_template("join.html")
+        .render(
+            chamber_name=info.name,
+            fields=info.join.fields,
+            procedure=info.join.procedure,
+            dues=info.dues,
+            contact=contact,
+            css=(PRINT_THEME / "print.css").read_text(encoding="utf-8"),
+            page_css=_page_css("A4", fonts, info.color),
+        )
+    )
+    html_file = _write_files(html, {}, "join", out_dir)
+    return write_pdf(html_file, out_dir / "join.pdf", root=out_dir, kept=kept, forms=True)
+
+
 @dataclass
 class Printed:
     """What `chamber build` printed for one chamber; the site links it (archive page, charter page)."""
 
     issues: list[IssueOutput] = field(default_factory=list)
     charter: PdfInfo | None = None
+    join: PdfInfo | None = None
     warnings: list[Problem] = field(default_factory=list)  # issues left unprinted, and why
 
 
@@ -955,7 +995,7 @@ def print_chamber(
     An issue with nothing to print yet (its period is empty or still to come) is left out of the site
     with a warning instead of stopping the build: an editor may prepare the next issue's file early.
     """
-    if not issues and chamber.charter is None:
+    if not issues and chamber.charter is None and not any(page.name == JOIN_PAGE for page in chamber.pages):
         return Printed()
     fonts = fonts or find_fonts()
     printed = Printed()
@@ -972,8 +1012,10 @@ def print_chamber(
             printed.warnings += output.warnings
     printed.issues.sort(key=lambda o: (o.date, o.id), reverse=True)
     printed.charter = write_charter(chamber, out_dir, fonts=fonts, kept=kept)
+    printed.join = write_join(chamber, out_dir, fonts=fonts, kept=kept)
     if kept is not None and kept.is_dir():  # only what this build printed is kept
-        used = {info.key for info in [o.pdf for o in printed.issues] + [printed.charter] if info is not None}
+        done = [o.pdf for o in printed.issues] + [printed.charter, printed.join]
+        used = {info.key for info in done if info is not None}
         for path in kept.iterdir():
             if path.stem not in used:
                 path.unlink(missing_ok=True)

@@ -212,14 +212,21 @@ def _fetcher(root: Path):
 
 
 def write_pdf(
-    html_file: Path, target: Path, *, root: Path, kept: Path | None = None, booklet: Booklet | None = None
+    html_file: Path,
+    target: Path,
+    *,
+    root: Path,
+    kept: Path | None = None,
+    booklet: Booklet | None = None,
+    forms: bool = False,
 ) -> PdfInfo:
     """Render the print HTML file (with its images below `root`) into the PDF `target`; the same HTML and
     images give the same bytes. The pictures printed below MIN_DPI are named in the result.
 
     With `kept` (a folder under .cache/), a PDF printed before from the same HTML, images, fonts and
     engine is copied from there instead: printing is the slow part of a newsletter, and otherwise the
-    charter and every issue would be printed again at every build."""
+    charter and every issue would be printed again at every build. `forms`: the HTML's inputs become PDF
+    form fields (the membership application form)."""
     key = print_key(html_file, booklet) if kept is not None else None
     if kept is not None:
         pdf, facts = kept / f"{key}.pdf", read_json(kept / f"{key}.json")
@@ -232,7 +239,9 @@ def write_pdf(
     from weasyprint import HTML
 
     base = "file://" + PRINT_ROOT + quote(html_file.resolve().relative_to(root.resolve()).as_posix())
-    document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base, url_fetcher=_fetcher(root)).render()
+    document = HTML(string=html_file.read_text(encoding="utf-8"), base_url=base, url_fetcher=_fetcher(root)).render(
+        pdf_forms=forms
+    )
     low = low_resolution(document)
     if booklet is not None:
         document = _padded(document, booklet, base, root)

@@ -20,12 +20,15 @@ from chamberpress.content.charter import charter_facts, charter_markdown, charte
 from chamberpress.chinese import format_date, reading_minutes
 from chamberpress.site.colour import DEFAULT_COLOUR, readable_colour
 from chamberpress.site.directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
+from chamberpress.site.events import EVENTS_PAGE, ICS_FILE, events_ics, events_markdown, home_events_markdown
 from chamberpress.site.feeds import FEED_FILE, atom_feed
 from chamberpress.content.images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
 from chamberpress.content.links import linked_files, rewrite_links
 from chamberpress.markup import front_matter, md_text, plain_title, safe_url
 from chamberpress.content.model import Chamber
 from chamberpress.content.news import Post
+from chamberpress.content.pages import Page
+from chamberpress.print.newsletter import JOIN_PAGE
 from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from chamberpress.print.newsletter import Printed
 from chamberpress.build.output import remove_others, write_if_changed
@@ -78,6 +81,8 @@ def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]
         items.append({"会刊": f"{NEWSLETTER_DIR}/index.md"})
     if chamber.published_projects:
         items.append({PROJECTS_TITLE: "projects/index.md"})
+    if chamber.info.plan:
+        items.append({"活动日程": EVENTS_PAGE})
     items += [{plain_title(page.title): f"{page.name}.md"} for page in chamber.pages]
     return items
 
@@ -195,6 +200,7 @@ def _home_markdown(chamber: Chamber) -> str:
         if page.name == "join":
             links.append((page.title, f"{page.name}.md"))
     lines.append(home_projects_markdown(chamber.current_projects))
+    lines.append(home_events_markdown(chamber))
     lines.append('<nav class="cp-quick" markdown>\n\n## 快速入口 {: .cp-quick__title }\n')
     lines += [f"- [{md_text(title)}]({target})" for title, target in links]
     lines.append("\n</nav>\n")
@@ -208,6 +214,15 @@ def _home_markdown(chamber: Chamber) -> str:
         lines.append(f"- 邮箱：[{md_text(info.email)}]({mail})" if mail else f"- 邮箱：{md_text(info.email)}")
     lines.append("\n</section>")
     return "\n".join(lines) + "\n"
+
+
+def _page_markdown(chamber: Chamber, page: Page, locate: Callable[[Path], str | None], join_pdf: str = "") -> str:
+    """A page of pages/; the join page ends with the procedure as numbered steps and the form's link."""
+    body = rewrite_links(page.body, page.path, f"{page.name}.md", chamber.folder, locate)
+    if page.name == JOIN_PAGE:
+        steps = "\n".join(f"{n}. {md_text(step)}" for n, step in enumerate(chamber.info.join.procedure, 1))
+        body = body.rstrip("\n") + f"\n\n## 入会程序 {{: #join-steps }}\n\n{steps}\n{join_pdf}"
+    return front_matter({"title": plain_title(page.title)}) + body
 
 
 def members_tree(chamber: Chamber) -> Tree:
@@ -342,6 +357,11 @@ def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
         tree["charter.md"] = _charter_markdown(chamber, printed)
     if printed:
         tree.update(_printed_files(chamber, printed))
+    if printed and printed.join:
+        page = next(page for page in chamber.pages if page.name == JOIN_PAGE)
+        link = f"\n[下载入会申请表（PDF，可填写，{_size_text(printed.join.size)}）](join.pdf){{ .cp-join-pdf }}\n"
+        tree[f"{JOIN_PAGE}.md"] = _page_markdown(chamber, page, _locator(chamber, _published_docs(chamber)), link)
+        tree["join.pdf"] = printed.join.path
     return tree
 
 
@@ -351,7 +371,6 @@ def content_tree(
     """Every file of the docs folder but those of `printed_tree`; `members` gives `members_tree` (made
     meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
     builds (site/staged_posts.py)."""
-    folder = chamber.folder
     published = _published_docs(chamber)
     locate = _locator(chamber, published)
     staged = staged if staged is not None else StagedPosts()
@@ -363,6 +382,9 @@ def content_tree(
         FEED_FILE: atom_feed(chamber),
         SEARCH_PAGE: search_page_markdown(),
     }
+    if chamber.info.plan:
+        tree[EVENTS_PAGE] = events_markdown(chamber)
+        tree[ICS_FILE] = events_ics(chamber)
 
     # News: published posts only, under the blog's posts folder; links re-pointed to the tree's layout.
     for post in chamber.published_posts:
@@ -373,8 +395,7 @@ def content_tree(
         staged.used[key] = tree[post_docs_path(post)] = text
 
     for page in chamber.pages:
-        body = rewrite_links(page.body, page.path, f"{page.name}.md", folder, locate)
-        tree[f"{page.name}.md"] = front_matter({"title": plain_title(page.title)}) + body
+        tree[f"{page.name}.md"] = _page_markdown(chamber, page, locate)
     tree.update(members() if members is not None else members_tree(chamber))
     tree.update(projects_tree(chamber, locate))
 
