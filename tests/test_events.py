@@ -68,6 +68,38 @@ def test_events_ics_holds_every_plan_item_with_its_times_and_zone(events_site: P
     assert len(set(uids)) == 4 and all(uid.endswith("@test.chamberpress") for uid in uids)
 
 
+def test_events_ics_read_by_hand_as_rfc_5545_says(events_site: Path) -> None:
+    """The same file read without the library that wrote it: CRLF lines of at most 75 octets, folded lines
+    joined, one VEVENT per item with its start in Beijing time or as a whole day."""
+    raw = (events_site / "events.ics").read_bytes()
+    lines = raw.split(b"\r\n")
+    assert lines[-1] == b"" and all(len(line) <= 75 for line in lines) and b"\n" not in b"".join(lines)
+    unfolded: list[str] = []
+    for line in (line.decode("utf-8") for line in lines[:-1]):
+        if line.startswith((" ", "\t")):
+            unfolded[-1] += line[1:]
+        else:
+            unfolded.append(line)
+    assert unfolded[0] == "BEGIN:VCALENDAR" and unfolded[-1] == "END:VCALENDAR"
+    events: list[dict[str, str]] = []
+    for line in unfolded:
+        if line == "BEGIN:VEVENT":
+            events.append({})
+        elif events and line != "END:VEVENT" and ":" in line:
+            name, value = line.split(":", 1)
+            events[-1].setdefault(name, value)
+    starts = {
+        event["SUMMARY"]: next(f"{k}:{v}" for k, v in event.items() if k.startswith("DTSTART")) for event in events
+    }
+    assert starts == {
+        "法律知识培训": "DTSTART;TZID=Asia/Shanghai:20260521T143000",
+        "冬季联谊会": "DTSTART;TZID=Asia/Shanghai:20261203T180000",
+        "两日考察": "DTSTART;VALUE=DATE:20261220",
+        "新春年会": "DTSTART;VALUE=DATE:20270201",
+    }
+    assert any(line.startswith("TZID:Asia/Shanghai") for line in unfolded)
+
+
 def test_events_ics_is_the_same_from_build_to_build(events_site: Path, tmp_path: Path) -> None:
     write_chamber(tmp_path / "content", chamber_yml=CHAMBER_YML + PLAN)
     build_chamber("test", tmp_path / "content", tmp_path / "sites", today=TODAY)
