@@ -212,18 +212,24 @@ def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -
         for path in editor_files(folder, "news", problems, (".md",))
         if (post := load_post(path, folder, categories, problems)) is not None
     ]
-    by_url: dict[str, Post] = {}
-    for post in posts:
-        other = by_url.setdefault(post.url, post)
-        if other is not post:
+    report_shared_urls(posts, problems)
+    posts.sort(key=lambda p: (p.date, p.rel), reverse=True)
+    return posts
+
+
+def report_shared_urls(pages: list, problems: Problems) -> None:
+    """An error for each of `pages` (posts, projects: each with `url` and `path`) whose URL an earlier one
+    has: one would overwrite the other's page."""
+    by_url: dict[str, object] = {}
+    for page in pages:
+        other = by_url.setdefault(page.url, page)
+        if other is not page:
             problems.error(
-                post.path,
-                f"same URL {post.url} as {problems.rel(other.path)}",
+                page.path,
+                f"same URL {page.url} as {problems.rel(other.path)}",
                 field="slug",
                 expected="rename one file or give it a different slug:",
             )
-    posts.sort(key=lambda p: (p.date, p.rel), reverse=True)
-    return posts
 
 
 def unloaded_posts(folder: Path, posts: list[Post]) -> list[Document]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from chamberpress.content.links import PUBLISHABLE_DIRS
 from chamberpress.content.members import Roster
-from chamberpress.content.news import SLUG, first_paragraph
+from chamberpress.content.news import SLUG, first_paragraph, report_shared_urls
 from chamberpress.content.published import image_problem
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_files, load_markdown
@@ -166,16 +166,7 @@ def load_projects(folder: Path, kinds: list[str] | None, problems: Problems) -> 
         for path in editor_files(folder, PROJECTS_DIR, problems, (".md",))
         if (project := load_project(path, folder, kinds or DEFAULT_KINDS, problems)) is not None
     ]
-    by_url: dict[str, Project] = {}
-    for project in projects:
-        other = by_url.setdefault(project.url, project)
-        if other is not project:
-            problems.error(
-                project.path,
-                f"same URL {project.url} as {problems.rel(other.path)}",
-                field="slug",
-                expected="rename one file or give it a different slug:",
-            )
+    report_shared_urls(projects, problems)
     projects.sort(key=lambda p: (p.date, p.slug), reverse=True)
     return projects
 
