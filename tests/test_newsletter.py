@@ -583,6 +583,28 @@ def test_demo_chambers_have_an_issue_each(demo_sites: Path) -> None:
         assert "内部资料，免费交流" in cover and "准印证号" in cover
 
 
+def test_demo_issues_rendered_for_a_person_to_look_at(demo_sites: Path) -> None:
+    """Each demo issue's cover, first double-page spread and back cover rendered into
+    test-artifacts/newsletter/ (pdftoppm), so that a person can look at the layout."""
+    from pypdf import PdfReader
+
+    from conftest import ROOT
+
+    folder = ROOT / "test-artifacts" / "newsletter"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for issue in sorted(demo_sites.glob("*/newsletter/*.pdf")):
+        pages = len(PdfReader(str(issue)).pages)
+        name = f"{issue.parent.parent.name}-{issue.stem}"
+        for label, first, last in (("cover", 1, 1), ("spread-2-3", 2, 3), ("back-cover", pages, pages)):
+            prefix = folder / f"{name}-{label}"
+            subprocess.run(
+                ["pdftoppm", "-r", "50", "-png", "-f", str(first), "-l", str(last), str(issue), str(prefix)], check=True
+            )
+            made += sorted(folder.glob(f"{prefix.name}-*.png"))
+    assert made and all(path.stat().st_size > 5_000 for path in made)
+
+
 def test_the_same_issue_prints_the_same_bytes(build_result: BuildResult, tmp_path: Path) -> None:
     """The print shop gets the same file for the same issue, whichever build printed it: nothing of the
     build's own temporary folders reaches the PDF (WeasyPrint names images after their address)."""
