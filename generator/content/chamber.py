@@ -31,6 +31,26 @@ class Department:
 
 
 @dataclass
+class OrgUnit:
+    """One box of the organisation chart (组织机构图), with the boxes beside it and below it."""
+
+    name: str = spec("机构名称, e.g. 理事会", required=True)
+    roles: list[str] = spec(
+        "职务: the roster's members who hold these positions are named in the box, e.g. [会长, 副会长]", factory=list
+    )
+    head: str | None = spec("负责人, a name written out, e.g. 孙晓燕")
+    note: str | None = spec("说明, one short line under the name")
+    departments: bool = spec("yes: the departments of `departments:` are drawn below this unit", default=False)
+    beside: list[OrgUnit] = spec(
+        "并列机构, drawn beside this unit and not under it, e.g. 监事会 beside 理事会", factory=list
+    )
+    units: list[OrgUnit] = spec("下设机构, drawn below this unit", factory=list)
+
+
+ORG_DEPTH = 8  # a chart deeper than this cannot be read on a phone
+
+
+@dataclass
 class Meeting:
     name: str = spec("会议名称, e.g. 会员大会, 理事会", required=True)
     frequency: str | None = spec("召开频次, e.g. 每年一次")
@@ -179,6 +199,11 @@ class ChamberInfo:
     plan: list[PlanItem] = spec("年度活动计划", factory=list)
     services: str | None = spec("会员服务与维权机制 (text)")
     dues: list[DuesRate] = spec("会费标准", factory=list)
+    organization: list[OrgUnit] = spec(
+        "组织机构图: the units from the top (会员大会), each with name and optionally roles, head, note, beside, "
+        "units, departments; default: 会员大会 → 理事会 (监事会 beside) → 会长办公会议 → 秘书长 → 秘书处 → departments",
+        factory=list,
+    )
     join: JoinInfo = spec("入会申请: fields (申请表项目) and procedure (入会程序)", factory=JoinInfo)
     newsletter: NewsletterInfo = spec("会刊", factory=NewsletterInfo)
     categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
@@ -303,11 +328,70 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 problems.error(path, "an empty item", line=doc.line("join", name, index), field=f"join.{name}.{index}")
         if name == "fields" and len(set(values)) != len(values):
             problems.error(path, "a field is listed twice", line=doc.line("join", name), field=f"join.{name}")
+    _check_organization(info, doc, path, problems)
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
             problems.error(
                 path, "a negative amount", line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
             )
+
+
+def _check_organization(info: ChamberInfo, doc: YamlDoc, path: Path, problems: Problems) -> None:
+    """The chart's roles are the chamber's positions; the departments are drawn once; the tree is not too deep."""
+    if "organization" in (doc.data or {}) and not info.organization:
+        problems.error(
+            path,
+            "no unit is listed",
+            line=doc.line("organization"),
+            field="organization",
+            expected="units such as - name: 会员大会, or leave organization out for the default chart",
+        )
+    holders: list[tuple] = []
+
+    def walk(units: list[OrgUnit], at: tuple, depth: int) -> None:
+        for index, unit in enumerate(units):
+            here = (*at, index)
+            where = ".".join(str(p) for p in here)
+            if depth > ORG_DEPTH:
+                problems.error(
+                    path,
+                    f"the chart is more than {ORG_DEPTH} levels deep",
+                    line=doc.line(*here),
+                    field=where,
+                    expected="fewer levels: put units side by side",
+                )
+                return
+            for number, role in enumerate(unit.roles):
+                if role not in info.positions:
+                    problems.error(
+                        path,
+                        f"{role!r} is not one of the chamber's positions",
+                        line=doc.line(*here, "roles", number),
+                        field=f"{where}.roles.{number}",
+                        expected="one of: " + "、".join(info.positions),
+                    )
+            if unit.departments:
+                holders.append(here)
+            walk(unit.beside, (*here, "beside"), depth + 1)
+            walk(unit.units, (*here, "units"), depth + 1)
+
+    walk(info.organization, ("organization",), 1)
+    for here in holders[1:]:
+        problems.error(
+            path,
+            "the departments are already drawn below another unit",
+            line=doc.line(*here, "departments"),
+            field=".".join(str(p) for p in here) + ".departments",
+            expected="departments: yes on one unit only",
+        )
+    if holders and not info.departments:
+        problems.error(
+            path,
+            "departments: yes, but chamber.yml lists no departments",
+            line=doc.line(*holders[0], "departments"),
+            field=".".join(str(p) for p in holders[0]) + ".departments",
+            expected="list them under `departments:` (name, head, duties)",
+        )
 
 
 def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:

@@ -16,26 +16,32 @@ import contextlib
 import logging
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
-from chamberpress.content.chamber import ChamberInfo
+from chamberpress.content.chamber import ChamberInfo, OrgUnit
 from chamberpress import chinese
 from chamberpress.build.records import read_json, string_map, write_json
-from chamberpress.chinese import pinyin_key, slug_memo_path
+from chamberpress.chinese import format_date, pinyin_key, slug_memo_path
 from chamberpress.markup import front_matter, html_text, md_text, plain_title
 from chamberpress.content.members import LABELS, Member
+from chamberpress.content.trade_names import trade_name
 from chamberpress.search.segmenter import segmenter
 
 if TYPE_CHECKING:
     from chamberpress.content.model import Chamber
+    from chamberpress.content.news import Post
 
 log = logging.getLogger(__name__)
 
 MEMBERS_DIR = "members"
 ORGANIZATION_PAGE = "organization.md"
+# Each page links only the stylesheets and scripts it uses (front matter styles/scripts, theme main.html).
+MEMBERS_CSS = "assets/stylesheets/members.css"
+MEMBERS_JS = "assets/javascripts/members.js"
+ORGCHART_CSS = "assets/stylesheets/orgchart.css"
 ORDINARY_POSITIONS = ("会员", "普通会员", "会员单位", "一般会员")
 NO_INDUSTRY = "其他"
 RESERVED_SLUGS = {"index", "logos"}
@@ -65,7 +71,15 @@ def _initial(text: str) -> str:
 
 
 def _by_name(members: list[Member]) -> list[Member]:
-    return sorted(members, key=lambda m: (reading(m.name), m.name))
+    """By trade name (字号) in pinyin order: 温州红星电器 and 浙江红星五金 side by side, under H."""
+    return sorted(members, key=lambda m: (reading(trade_name(m.name)), m.name))
+
+
+def _spellings(text: str) -> str:
+    """A name's pinyin as the filter matches it: in full and by initials (红星 → hongxing hx)."""
+    syllables = [re.sub(r"[^a-z]", "", s) for s in reading(text).lower().split()]
+    syllables = [s for s in syllables if s]
+    return "".join(syllables) + " " + "".join(s[0] for s in syllables)
 
 
 def is_leader(member: Member) -> bool:
@@ -227,8 +241,24 @@ def _leaders_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
     return lines
 
 
-def _search_text(member: Member) -> str:
-    return " ".join(v for v in (member.name, member.industry, member.hometown) if v)
+def search_text(member: Member) -> str:
+    """What the directory's filter matches (the entry's data-search): name, trade name and their pinyin, industry,
+    hometown and position; public fields only, lower case."""
+    trade = trade_name(member.name)
+    values = (member.name, trade, _spellings(member.name), _spellings(trade), member.industry, member.hometown)
+    return " ".join(v for v in (*values, member.position) if v).lower()
+
+
+def _meta_html(member: Member) -> str:
+    """Position, contact and hometown, each kept whole on its line (cp-member__field); the dot that parts them
+    ends the field before it, so that no line starts with one."""
+    position = member.position if is_leader(member) else ""
+    values = [html_text(v) for v in (position, member.contact, member.hometown) if v]
+    if not values:
+        return ""
+    fields = [f'<span class="cp-member__field">{v} ·</span>' for v in values[:-1]]
+    fields.append(f'<span class="cp-member__field">{values[-1]}</span>')
+    return f' <span class="cp-member__meta">{" ".join(fields)}</span>'
 
 
 def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
@@ -244,12 +274,8 @@ def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
             f"<h3>{html_text(industry)} <small>{len(group)} 家</small></h3><ul>"
         )
         for m in group:
-            position = m.position if is_leader(m) else ""
-            meta = " · ".join(html_text(v) for v in (position, m.contact, m.hometown) if v)
-            meta_html = f' <span class="cp-member__meta">{meta}</span>' if meta else ""
             lines.append(
-                f'<li class="cp-member" data-search="{html_text(_search_text(m))}">'
-                f"{_link(m, slugs, '')}{meta_html}</li>"
+                f'<li class="cp-member" data-search="{html_text(search_text(m))}">{_link(m, slugs, "")}{_meta_html(m)}</li>'
             )
         lines.append("</ul></section>")
     lines.append("</div>")
@@ -259,25 +285,31 @@ def _industry_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
 def _az_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
     letters: dict[str, list[Member]] = defaultdict(list)
     for member in members:
-        letters[_initial(member.name)].append(member)
+        letters[_initial(trade_name(member.name))].append(member)
     order = sorted(letters, key=lambda c: (c == "#", c))
     bar = " ".join(f'<a href="#az-{"other" if c == "#" else c}">{c}</a>' for c in order)
     lines = [f'<nav class="cp-az-letters" aria-label="拼音首字母">{bar}</nav>', '<div class="cp-az">']
     for letter in order:
         anchor = "other" if letter == "#" else letter
         names = _by_name(letters[letter])
-        items = "".join(f"<li>{_link(m, slugs, '')}</li>" for m in names)
+        items = "".join(
+            f'<li>{_link(m, slugs, "")} <span class="cp-az__trade">（{html_text(trade_name(m.name))}）</span></li>'
+            if trade_name(m.name) != m.name
+            else f"<li>{_link(m, slugs, '')}</li>"
+            for m in names
+        )
         lines.append(f'<section class="cp-az__letter" id="az-{anchor}"><h3>{letter}</h3><ul>{items}</ul></section>')
     lines.append("</div>")
     return lines
 
 
 def directory_markdown(members: list[Member], slugs: dict[str, str]) -> str:
-    """members/index.md: the count, leadership by rank, every member by industry (filterable), A–Z."""
+    """members/index.md: the count, leadership by rank, every member by industry (filterable), A–Z by trade name."""
     parts = [
-        front_matter({"title": "会员名录"}),
+        front_matter({"title": "会员名录", "styles": [MEMBERS_CSS], "scripts": [MEMBERS_JS]}),
         "# 会员名录\n",
-        f'<p class="cp-member-count">本会共有会员 <strong>{len(members)}</strong> 家。</p>\n',
+        # The listed members only: the audit counts every row, and the page says what it counts.
+        f'<p class="cp-member-count">名录收录会员单位 <strong>{len(members)}</strong> 家。</p>\n',
     ]
     if not members:
         return "".join(parts) + "暂无公开的会员信息。\n"
@@ -287,12 +319,13 @@ def directory_markdown(members: list[Member], slugs: dict[str, str]) -> str:
         "## 全部会员\n",
         '<div class="cp-member-filter">\n'
         '<label for="member-filter">筛选会员</label>\n'
-        '<input id="member-filter" type="search" placeholder="输入名称、行业或籍贯" '
+        '<input id="member-filter" type="search" placeholder="名称、字号、拼音、行业、籍贯或职务" '
         'autocomplete="off" aria-controls="member-list">\n'
         f'<p class="cp-member-filter__status" aria-live="polite" data-total="{len(members)}"></p>\n'
         "</div>\n",
         "\n".join(_industry_html(members, slugs)) + "\n",
-        "## 拼音索引\n",
+        "## 字号拼音索引\n",
+        '<p class="cp-az-help">按字号（不含地名和“有限公司”等组织形式）的拼音首字母排列。</p>\n',
         "\n".join(_az_html(members, slugs)) + "\n",
     ]
     return "\n".join(parts)
@@ -311,14 +344,16 @@ def _phone_links(text: str) -> str:
     return "".join(out)
 
 
-def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
-    """members/<slug>.md: the public fields, logo, intro, website and tel: links of one listed member."""
+def profile_markdown(member: Member, slug: str, chamber_name: str, posts: Sequence[Post] = ()) -> str:
+    """members/<slug>.md: the public fields, logo, intro, website and tel: links of one listed member, and the
+    published posts that name it (content.mentions), newest first."""
     public = member.public_fields()
     # Material prints the title and description unescaped (in <head> too): plain_title makes them inert.
     meta = {
         "title": plain_title(public["name"]),
         "description": plain_title(f"{chamber_name}会员：{public['name']}"),
         "hide": ["navigation", "toc"],
+        "styles": [MEMBERS_CSS],
     }
     lines = [front_matter(meta) + f"# {md_text(public['name'])}\n", '<div class="cp-profile">']
     lines.append('<p class="cp-profile__back"><a href="../">← 返回会员名录</a></p>')
@@ -347,6 +382,13 @@ def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
             + "".join(f"<p>{html_text(p)}</p>" for p in paragraphs)
             + "</section>"
         )
+    if posts:
+        items = "".join(
+            f'<li><time datetime="{p.date.isoformat()}">{format_date(p.date)}</time> '
+            f'<a href="../../{p.url}">{html_text(p.title)}</a></li>'
+            for p in posts
+        )
+        lines.append(f'<section class="cp-profile__news"><h2>相关新闻</h2><ul>{items}</ul></section>')
     lines.append("</div>")
     return "\n".join(lines) + "\n"
 
@@ -354,35 +396,99 @@ def profile_markdown(member: Member, slug: str, chamber_name: str) -> str:
 # --- leadership and organisation ----------------------------------------------------------------------------
 
 
-@dataclass
-class ChartNode:
-    title: str
-    names: list[str]
-    children: list["ChartNode"]
-
-
-def org_chart(members: list[Member], info: ChamberInfo) -> ChartNode:
-    """会员大会 → 理事会 → each position with holders, highest first → the departments (秘书处 …)."""
-    departments = [ChartNode(d.name, [d.head] if d.head else [], []) for d in info.departments]
-    chain = departments
-    for position, holders in reversed(_by_rank(members)):
-        names = [m.contact or m.name for m in holders]
-        chain = [ChartNode(position, names, chain)]
-    council = ChartNode("理事会", [], chain)
-    return ChartNode("会员大会", [], [council])
-
-
-def _chart_html(node: ChartNode) -> str:
-    shown = node.names[:CHART_NAMES]
-    more = f"等 {len(node.names)} 人" if len(node.names) > CHART_NAMES else ""
-    names = "、".join(html_text(n) for n in shown) + more
-    box = (
-        f'<div class="cp-orgchart__node"><strong>{html_text(node.title)}</strong>'
-        + (f"<span>{names}</span>" if names else "")
-        + "</div>"
+# The chart a chamber gets without `organization:` in chamber.yml. Units whose roles nobody holds give way to
+# the units below them (a chamber without a 秘书长 shows 会长办公会议 → 秘书处).
+DEFAULT_ORGANIZATION = [
+    OrgUnit(
+        "会员大会",
+        units=[
+            OrgUnit(
+                "理事会",
+                beside=[OrgUnit("监事会", roles=["监事长", "监事"])],
+                units=[
+                    OrgUnit(
+                        "会长办公会议",
+                        roles=["会长", "执行会长", "常务副会长", "副会长"],
+                        units=[OrgUnit("秘书长", roles=["秘书长"], units=[OrgUnit("秘书处", departments=True)])],
+                    )
+                ],
+            )
+        ],
     )
-    children = "".join(_chart_html(c) for c in node.children)
-    return f"<li>{box}" + (f"<ul>{children}</ul>" if children else "") + "</li>"
+]
+
+
+@dataclass
+class ChartUnit:
+    """A box of the drawn chart: its name, lines of people (role, names) and the boxes beside and below."""
+
+    name: str
+    lines: list[tuple[str, list[str]]]
+    note: str = ""
+    beside: list["ChartUnit"] = field(default_factory=list)
+    units: list["ChartUnit"] = field(default_factory=list)
+
+
+def org_chart(members: list[Member], info: ChamberInfo) -> list[ChartUnit]:
+    """The chart of `organization:` in chamber.yml, else DEFAULT_ORGANIZATION, with the roster's holders of
+    each unit's roles and the departments (and their heads) of chamber.yml."""
+    holders: dict[str, list[str]] = defaultdict(list)
+    for member in sorted(members, key=lambda m: (m.rank, reading(m.name), m.name)):
+        if member.position:
+            holders[member.position].append(member.contact or member.name)
+    heads = {d.name: d.head for d in info.departments if d.head}
+    default = not info.organization
+
+    def draw(unit: OrgUnit) -> list[ChartUnit]:
+        lines = [(role, holders[role]) for role in unit.roles if holders.get(role)]
+        head = unit.head or heads.get(unit.name)
+        if head:
+            lines.insert(0, ("负责人", [head]))
+        below = [c for u in unit.units for c in draw(u)]
+        if unit.departments:
+            below += [
+                ChartUnit(d.name, [("", [d.head])] if d.head else []) for d in info.departments if d.name != unit.name
+            ]
+        beside = [c for u in unit.beside for c in draw(u)]
+        if default and unit.roles and not lines:
+            return below  # nobody holds this unit's roles: its units take its place
+        return [ChartUnit(unit.name, lines, unit.note or "", beside, below)]
+
+    return [c for u in (info.organization or DEFAULT_ORGANIZATION) for c in draw(u)]
+
+
+def _chart_lines(unit: ChartUnit) -> str:
+    """The people of a box, a line per role (the role left out where it is the box's own name), then its note."""
+    out = []
+    for role, names in unit.lines:
+        shown = "、".join(f'<span class="cp-org__person">{html_text(n)}</span>' for n in names[:CHART_NAMES])
+        if len(names) > CHART_NAMES:
+            shown += f'<span class="cp-org__person">等 {len(names)} 人</span>'
+        label = f'<span class="cp-org__role">{html_text(role)}</span> ' if role and role != unit.name else ""
+        out.append(f'<div class="cp-org__line">{label}{shown}</div>')
+    if unit.note:
+        out.append(f'<div class="cp-org__note">{html_text(unit.note)}</div>')
+    return "".join(out)
+
+
+LEAF_ROW = 6  # this many boxes without units below, side by side, are written top to bottom on wide screens
+
+
+def _chart_html(unit: ChartUnit) -> str:
+    node = f'<div class="cp-org__node"><strong class="cp-org__name">{html_text(unit.name)}</strong>{_chart_lines(unit)}</div>'
+    beside = ""
+    if unit.beside:
+        beside = (
+            f'<ul class="cp-org__beside" aria-label="与{html_text(unit.name)}并列">'
+            + "".join(_chart_html(b) for b in unit.beside)
+            + "</ul>"
+        )
+    below = ""
+    if unit.units:
+        leaves = len(unit.units) >= LEAF_ROW and not any(u.units or u.beside for u in unit.units)
+        kind = "cp-org__units cp-org__units--leaves" if leaves else "cp-org__units"
+        below = f'<ul class="{kind}">' + "".join(_chart_html(u) for u in unit.units) + "</ul>"
+    return f'<li class="cp-org__unit"><div class="cp-org__row">{node}{beside}</div>{below}</li>'
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -394,11 +500,11 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def organization_markdown(members: list[Member], slugs: dict[str, str], info: ChamberInfo) -> str:
     """organization.md: chart, leaders from the roster; departments, meetings and dues from chamber.yml."""
     parts = [
-        front_matter({"title": "组织架构"}),
+        front_matter({"title": "组织架构", "styles": [ORGCHART_CSS]}),
         "# 组织架构\n",
         "## 组织机构图\n",
-        '<div class="cp-orgchart" role="figure" aria-label="组织机构图"><ul>'
-        + _chart_html(org_chart(members, info))
+        '<div class="cp-orgchart" role="figure" aria-label="组织机构图"><ul class="cp-org">'
+        + "".join(_chart_html(u) for u in org_chart(members, info))
         + "</ul></div>\n",
     ]
     leaders = _by_rank(members)
@@ -437,4 +543,6 @@ def organization_markdown(members: list[Member], slugs: dict[str, str], info: Ch
 
 
 def has_organization_page(members: list[Member], info: ChamberInfo) -> bool:
-    return any(is_leader(m) for m in members) or bool(info.departments or info.meetings or info.dues)
+    return any(is_leader(m) for m in members) or bool(
+        info.departments or info.meetings or info.dues or info.organization
+    )

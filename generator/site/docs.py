@@ -237,13 +237,17 @@ def members_tree(chamber: Chamber) -> Tree:
         profile_slugs,
     )
 
+    from chamberpress.content.mentions import mentions
+
     members = chamber.listed_members
     slugs = profile_slugs(members)
     tree: Tree = {}
     if chamber.roster:
         tree[f"{MEMBERS_DIR}/index.md"] = directory_markdown(members, slugs)
+        named = mentions(chamber.published_posts, members)
         for member in members:
-            tree[profile_path(slugs[member.name])] = profile_markdown(member, slugs[member.name], chamber.info.name)
+            slug = slugs[member.name]
+            tree[profile_path(slug)] = profile_markdown(member, slug, chamber.info.name, named.get(member.name, ()))
             logo = member_logo(member, slugs[member.name])
             if logo:
                 tree[logo] = published_copy(chamber.roster.path.parent / member.logo)

@@ -65,8 +65,9 @@ def prepare_site(
         staged_posts(chamber) if shortcuts else contextlib.nullcontext(StagedPosts()) as posts_staged_before,
     ):
         if members is not None:
-            # Only the roster and the chamber's facts make the members' docs: the posts stay here.
-            making = members.send(dataclasses.replace(chamber, posts=[]), _name_memos())
+            # The roster, the chamber's facts and the published posts (profiles list those naming the member)
+            # make the members' docs: drafts and scheduled posts stay here.
+            making = members.send(dataclasses.replace(chamber, posts=chamber.published_posts), _name_memos())
         else:
             making = forked.call(_members_and_names, chamber, background=shortcuts and workers > 1)
         try:
