@@ -671,7 +671,8 @@ def test_no_private_value_anywhere_in_the_output(member_site: Path) -> None:
 
 def test_directory_page(member_site: Path) -> None:
     doc = parse(member_site / "members/index.html")
-    assert "本会共有会员 5 家" in text_of(doc.cssselect(".cp-member-count")[0])  # the unlisted one not counted
+    # The listed members only (the unlisted one is not counted), and the page says so.
+    assert text_of(doc.cssselect(".cp-member-count")[0]) == "名录收录会员单位 5 家。"
     ranks = [
         (text_of(s.cssselect("h3")[0]), [text_of(a) for a in s.cssselect(".cp-leader a")])
         for s in doc.cssselect(".cp-leaders__rank")
@@ -691,15 +692,17 @@ def test_directory_page(member_site: Path) -> None:
         ("商贸 2 家", ["安平商贸有限公司", "温州华强贸易有限公司"]),
         ("物流 1 家", ["白云物流有限公司"]),
     ]
+    # Filed by trade name: 安徽信达建筑 under X (信达), 温州华强贸易 under H, 鹿城区星火餐饮店 under X (星火).
     letters = {
         text_of(s.cssselect("h3")[0]): [text_of(a) for a in s.cssselect("a")] for s in doc.cssselect(".cp-az__letter")
     }
     assert letters == {
-        "A": ["安徽信达建筑有限公司", "安平商贸有限公司"],
+        "A": ["安平商贸有限公司"],
         "B": ["白云物流有限公司"],
-        "L": ["鹿城区星火餐饮店"],
-        "W": ["温州华强贸易有限公司"],
+        "H": ["温州华强贸易有限公司"],
+        "X": ["安徽信达建筑有限公司", "鹿城区星火餐饮店"],  # xin before xing
     }
+    assert [text_of(a) for a in doc.cssselect(".cp-az-letters a")] == ["A", "B", "H", "X"]
     for anchor in doc.cssselect(".cp-member > a"):
         assert (member_site / "members" / anchor.get("href") / "index.html").is_file()
 
@@ -711,12 +714,31 @@ def test_filter_markup_contract(member_site: Path) -> None:
     entries = doc.cssselect(".cp-member")
     assert len(entries) == 5 and not [e for e in entries if e.get("hidden") is not None]  # all shown without JS
     search = {text_of(e.cssselect("a")[0]): e.get("data-search") for e in entries}
-    assert search["安徽信达建筑有限公司"] == "安徽信达建筑有限公司 建筑 安徽合肥"
-    assert search["鹿城区星火餐饮店"] == "鹿城区星火餐饮店 餐饮 江西"
+    # Name, trade name, their pinyin in full and by initials, industry, hometown, position: public fields only.
+    assert search["安徽信达建筑有限公司"] == (
+        "安徽信达建筑有限公司 信达建筑 anhuixindajianzhuyouxiangongsi ahxdjzyxgs xindajianzhu xdjz 建筑 安徽合肥 会长"
+    )
+    assert search["鹿城区星火餐饮店"] == (
+        "鹿城区星火餐饮店 星火餐饮店 luchengquxinghuocanyindian lcqxhcyd xinghuocanyindian xhcyd 餐饮 江西 会员"
+    )
     scripts = [s.get("src") for s in doc.cssselect("script[src]")]
     assert "../assets/javascripts/members.js" in scripts
     assert (member_site / "assets/javascripts/members.js").is_file()
     assert all(not s.startswith(("http:", "https:", "//")) for s in scripts)
+
+
+def test_filter_data_holds_public_fields_only(member_site: Path) -> None:
+    """Each entry's data-search is made of the name, trade name, their pinyin, industry, hometown and position
+    alone: no contact, address, phone, mobile, e-mail, intro or private column, whatever the roster holds."""
+    doc = parse(member_site / "members/index.html")
+    for entry in doc.cssselect(".cp-member"):
+        words = entry.get("data-search").split(" ")
+        # name, trade name, pinyin of each (full, initials), industry, hometown, position
+        assert words[0] == text_of(entry.cssselect("a")[0]) and len(words) == 9, words
+        for secret in [*SENTINELS.values(), *UNLISTED.values(), "13900000002", "139****1234"]:
+            assert secret.lower() not in entry.get("data-search")
+    xinda = doc.xpath("//li[@class='cp-member'][a='安徽信达建筑有限公司']")[0].get("data-search")
+    assert not [v for v in ("王建国", "鹿城路1号", "0577-88880001", "88880001", "信达建筑成立") if v in xinda]
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="chromium is not installed")
@@ -807,9 +829,14 @@ def test_organisation_page(member_site: Path) -> None:
     doc = parse(member_site / "organization/index.html")
     tabs = [text_of(a) for a in doc.cssselect(".md-tabs__link")]
     assert "会员名录" in tabs and "组织架构" in tabs
-    chart = [text_of(n.cssselect("strong")[0]) for n in doc.cssselect(".cp-orgchart__node")]
-    assert chart == ["会员大会", "理事会", "会长", "副会长", "秘书长", "秘书处", "维权部"]
-    assert text_of(doc.cssselect(".cp-orgchart__node span")[1]) == "陈白、李华"
+    # The default chart from the roster and chamber.yml: each unit's box, then the units below it.
+    chart = [
+        (text_of(u.cssselect(".cp-org__name")[0]), len(u.xpath("ancestor::li")))
+        for u in doc.cssselect(".cp-org__unit")
+    ]
+    assert chart == [("会员大会", 0), ("理事会", 1), ("会长办公会议", 2), ("秘书长", 3), ("秘书处", 4), ("维权部", 5)]
+    office = doc.xpath("//li[div/div/strong='会长办公会议']/div/div[@class='cp-org__node']")[0]
+    assert [text_of(line) for line in office.cssselect(".cp-org__line")] == ["会长 王建国", "副会长 陈白、李华"]
     rows = [[text_of(td) for td in tr.cssselect("td")] for tr in doc.cssselect(".cp-leadership tbody tr")]
     assert rows == [
         ["会长", "王建国", "安徽信达建筑有限公司"],
