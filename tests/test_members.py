@@ -831,8 +831,7 @@ def test_organisation_page(member_site: Path) -> None:
     assert "会员名录" in tabs and "组织架构" in tabs
     # The default chart from the roster and chamber.yml: each unit's box, then the units below it.
     chart = [
-        (text_of(u.cssselect(".cp-org__name")[0]), len(u.xpath("ancestor::li")))
-        for u in doc.cssselect(".cp-org__unit")
+        (text_of(u.cssselect(".cp-org__name")[0]), len(u.xpath("ancestor::li"))) for u in doc.cssselect(".cp-org__unit")
     ]
     assert chart == [("会员大会", 0), ("理事会", 1), ("会长办公会议", 2), ("秘书长", 3), ("秘书处", 4), ("维权部", 5)]
     office = doc.xpath("//li[div/div/strong='会长办公会议']/div/div[@class='cp-org__node']")[0]

@@ -442,7 +442,7 @@ def org_chart(members: list[Member], info: ChamberInfo) -> list[ChartUnit]:
     def draw(unit: OrgUnit) -> list[ChartUnit]:
         lines = [(role, holders[role]) for role in unit.roles if holders.get(role)]
         head = unit.head or heads.get(unit.name)
-        if head:
+        if head and not any(head in names for _, names in lines):  # a 秘书处 headed by its 秘书长: named once
             lines.insert(0, ("负责人", [head]))
         below = [c for u in unit.units for c in draw(u)]
         if unit.departments:
@@ -458,16 +458,14 @@ def org_chart(members: list[Member], info: ChamberInfo) -> list[ChartUnit]:
 
 
 def _chart_lines(unit: ChartUnit) -> str:
-    """The people of a box, a line per role (the role left out where it is the box's own name), then its note."""
-    out = []
+    """A box's note, then its people, a line per role (the role left out where it is the box's own name)."""
+    out = [f'<div class="cp-org__note">{html_text(unit.note)}</div>'] if unit.note else []
     for role, names in unit.lines:
         shown = "、".join(f'<span class="cp-org__person">{html_text(n)}</span>' for n in names[:CHART_NAMES])
         if len(names) > CHART_NAMES:
             shown += f'<span class="cp-org__person">等 {len(names)} 人</span>'
         label = f'<span class="cp-org__role">{html_text(role)}</span> ' if role and role != unit.name else ""
         out.append(f'<div class="cp-org__line">{label}{shown}</div>')
-    if unit.note:
-        out.append(f'<div class="cp-org__note">{html_text(unit.note)}</div>')
     return "".join(out)
 
 
