@@ -1,5 +1,7 @@
-/* The member directory's filter box: narrows the list by name, industry or hometown as the reader types.
-   Without JavaScript the full list shows; entries are hidden with the `hidden` attribute. */
+/* The member directory's filter box: narrows the list as the reader types, by what each entry's data-search
+   holds (directory.search_text: name, trade name, their pinyin in full and by initials, industry, hometown,
+   position). Every word typed must be found. Without JavaScript the full list shows; entries are hidden with
+   the `hidden` attribute. Loaded on the directory only. */
 (function () {
   "use strict";
 
