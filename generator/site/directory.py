@@ -27,7 +27,7 @@ from chamberpress.build.records import read_json, string_map, write_json
 from chamberpress.chinese import format_date, pinyin_key, slug_memo_path
 from chamberpress.markup import front_matter, html_text, md_text, plain_title
 from chamberpress.content.members import LABELS, Member
-from chamberpress.content.trade_names import trade_name
+from chamberpress.content.trade_names import LEGAL_FORMS, trade_name
 from chamberpress.search.segmenter import segmenter
 
 if TYPE_CHECKING:
@@ -225,8 +225,16 @@ def _by_rank(members: list[Member]) -> list[tuple[str, list[Member]]]:
     return list(groups.items())
 
 
+def _name_html(name: str) -> str:
+    """A company name whose legal form (有限公司 …) is kept whole on its line: never a lone 司 on a phone."""
+    for form in LEGAL_FORMS:
+        if name.endswith(form) and len(name) > len(form):
+            return f'{html_text(name[: -len(form)])}<span class="cp-nowrap">{html_text(form)}</span>'
+    return html_text(name)
+
+
 def _link(member: Member, slugs: dict[str, str], prefix: str) -> str:
-    return f'<a href="{prefix}{slugs[member.name]}/">{html_text(member.name)}</a>'
+    return f'<a href="{prefix}{slugs[member.name]}/">{_name_html(member.name)}</a>'
 
 
 def _leaders_html(members: list[Member], slugs: dict[str, str]) -> list[str]:
