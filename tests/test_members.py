@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -425,7 +426,8 @@ def test_leadership_rank_order_then_pinyin() -> None:
     positions = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
     members = [Member(name=n, row=i, position=p, rank=positions.index(p)) for i, (n, p) in enumerate(people)]
     page = directory_markdown(members, profile_slugs(members))
-    leaders = page[page.index("cp-leaders") : page.index("全部会员")]
+    # The text of the leadership block, without its markup (a name's legal form is a span of its own).
+    leaders = re.sub(r"<[^>]*>", "", page[page.index("cp-leaders") : page.index("全部会员")])
     order = [name for name, _ in people if name in leaders]
     assert sorted(order, key=leaders.index) == ["丙公司", "戊公司", "安公司", "白公司", "丁公司", "甲公司"]
     assert "乙公司" not in leaders
