@@ -119,7 +119,12 @@ def leaders(chamber: Chamber) -> list[Leader]:
     if not holders:
         return []
     slugs = profile_slugs(members)
-    return [Leader(m.position, m.contact, m.name, site_url_of(f"{MEMBERS_DIR}/{slugs[m.name]}.md")) for m in holders]
+    # Read through public_fields, as every member page is: only what the roster publishes.
+    shown = [(m, m.public_fields()) for m in holders]
+    return [
+        Leader(m.position, public.get("contact", ""), m.name, site_url_of(f"{MEMBERS_DIR}/{slugs[m.name]}.md"))
+        for m, public in shown
+    ]
 
 
 def secretariat(chamber: Chamber) -> Secretariat:
