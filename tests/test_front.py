@@ -207,6 +207,9 @@ def test_current_category_and_year_marked_and_archive_titled(demo_sites: Path) -
     assert text_of(archive.cssselect("h1")[0]).rstrip("¶") == "2025年新闻"
     assert archive.findtext(".//title").startswith("2025年新闻 - ")
     assert not parse(site / "news/index.html").cssselect('.cp-sections a[aria-current="page"]')
+    # A list has no table of contents: no empty column beside it.
+    for doc in (category, archive):
+        assert doc.cssselect(".md-sidebar--secondary")[0].get("hidden") is not None
 
 
 @pytest.mark.parametrize("slug", ["anhui", "sichuan"])

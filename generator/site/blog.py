@@ -248,3 +248,8 @@ def archive_of_posts(config: MkDocsConfig) -> dict[int, tuple[str, str]]:
     return {
         id(post): (view.name, view.url) for view in blog.blog.views if isinstance(view, Archive) for post in view.posts
     }
+
+
+def is_view(page: object) -> bool:
+    """Whether the page is one of the blog's lists (news index, category, archive, or a further page of one)."""
+    return isinstance(page, View)

@@ -128,9 +128,11 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
         # The navigation is flat (a tab per section): a sidebar would only hold the page's own name. It stays
         # the menu of narrow screens (Material hides a hidden sidebar on wide ones only).
+        # A news list has no table of contents: its column takes the whole width.
         hide = page.meta.get("hide") or []
-        if "navigation" not in hide:
-            page.meta["hide"] = [*hide, "navigation"]
+        wanted = ["navigation", "toc"] if blog.is_view(page) else ["navigation"]
+        if any(name not in hide for name in wanted):
+            page.meta["hide"] = [*hide, *(name for name in wanted if name not in hide)]
         context["crumbs"] = breadcrumbs(page, self._archives.get(id(page)))
         if page.is_homepage:
             context["chamber_posts"] = posts = blog.listed_posts(config)
