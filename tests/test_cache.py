@@ -71,7 +71,7 @@ def test_edited_template_rebuilds(project: Path, capsys) -> None:
     assert "✓ cached" in build(project, capsys)
     from conftest import parse, text_of
 
-    footer = text_of(parse(project / "sites/cached/index.html").cssselect(".cp-footer")[0])
+    footer = text_of(parse(project / "sites/cached/about/index.html").cssselect(".cp-footer")[0])
     assert "地址：温州市鹿城区测试路1号" in footer and "会址：" not in footer
 
 
@@ -481,9 +481,9 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
     )
     assert len(rebuild_equals_fresh("the chamber's name")) == 11
     template = project / "theme/material/blog-post.html"
-    template.write_text(template.read_text(encoding="utf-8").replace("← 新闻动态", "← 返回新闻动态"), encoding="utf-8")
+    template.write_text(template.read_text(encoding="utf-8").replace("栏目：<a", "所属栏目：<a"), encoding="utf-8")
     assert len(rebuild_equals_fresh("a template")) == 11
-    assert "返回新闻动态" in (project / "sites/cached/news/2026/01/01/p11/index.html").read_text(encoding="utf-8")
+    assert "所属栏目：" in (project / "sites/cached/news/2026/01/01/p11/index.html").read_text(encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830297600")  # 2028-01-01: the footer's year
     assert len(rebuild_equals_fresh("the year")) == 11
     # A published post changed by hand is drawn again, not copied.

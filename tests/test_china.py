@@ -345,13 +345,13 @@ def test_index_holds_posts_pages_charter_and_members(search_site: Path) -> None:
     post_words = fragments["/news/2026/09/24/jiufen/"]["content"].split("\u200b")
     assert "调解" in post_words
     assert fragments["/news/2026/09/24/jiufen/"]["meta"]["title"] == "两家会员企业握手言和"
-    # A post's links to the previous and next posts (their titles) and back to the news, a profile's back
+    # A post's links to the previous and next posts (their titles) and its 当前位置 trail, a profile's back
     # to the directory, are not text of the page: a search for a title finds that post alone, and "返回"
     # not every profile.
     page = (search_site / "news/2026/09/24/jiufen/index.html").read_text(encoding="utf-8")
-    assert "上一篇" in page and "← 新闻动态" in page
+    assert "上一篇" in page and "当前位置" in page
     texts = {url: fragment["content"].replace("\u200b", "") for url, fragment in fragments.items()}
-    assert not [url for url, text in texts.items() if "上一篇" in text or "下一篇" in text or "← 新闻动态" in text]
+    assert not [url for url, text in texts.items() if "上一篇" in text or "下一篇" in text or "当前位置" in text]
     assert not [url for url, text in texts.items() if "返回会员名录" in text]
     assert [url for url, text in texts.items() if "两家会员企业握手言和" in text] == ["/news/2026/09/24/jiufen/"]
     assert "¶" not in "".join(f["content"] for f in fragments.values())

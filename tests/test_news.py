@@ -221,10 +221,10 @@ def test_category_pages_in_chamber_order_with_name_as_h1(site: Path) -> None:
 def test_archive_pages_per_year_with_year_as_h1(site: Path) -> None:
     for year in (2024, 2025, 2026):
         doc = parse(site / f"news/archive/{year}/index.html")
-        assert h1(doc) == f"{year}年"
+        assert h1(doc) == f"{year}年新闻"
     assert items(parse(site / "news/archive/2025/index.html")) == ["商会召开2025年年会"]
     links = [text_of(a) for a in parse(site / "news/index.html").cssselect(".cp-sections__archive a")]
-    assert links == ["2026年", "2025年", "2024年", "2023年"]
+    assert links == ["2026年新闻", "2025年新闻", "2024年新闻", "2023年新闻"]
 
 
 def test_dates_are_chinese_long_form_everywhere(site: Path) -> None:
@@ -235,7 +235,13 @@ def test_dates_are_chinese_long_form_everywhere(site: Path) -> None:
     for page in site.rglob("*.html"):
         doc = parse(page)
         for shown in doc.cssselect(".md-content time"):
-            assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", text_of(shown)), (page, text_of(shown))
+            # The home page's lists of titles set their dates in a column of their own, as 2026-05-21.
+            form = (
+                r"\d{4}-\d{2}-\d{2}"
+                if shown.getparent().get("class") == "cp-front__entry"
+                else r"\d{4}年\d{1,2}月\d{1,2}日"
+            )
+            assert re.fullmatch(form, text_of(shown)), (page, text_of(shown))
         assert not months.search(text_of(doc.cssselect("body")[0])), page
 
 
@@ -316,34 +322,30 @@ def test_titles_and_summaries_with_markup_characters_are_text(site: Path) -> Non
 # --- Home ----------------------------------------------------------------------------------------------------
 
 
-def test_home_has_name_logo_pinned_latest_quick_links_and_contact(site: Path, news_root: Path) -> None:
+def test_home_has_name_lead_story_news_notices_tiles_and_contact(site: Path, news_root: Path) -> None:
     doc = parse(site / "index.html")
     assert text_of(doc.cssselect(".cp-hero h1")[0]) == "温州市测试商会"
-    pinned = doc.cssselect(".cp-home__pinned")[0]
-    assert items(pinned) == ["商会召开2025年年会"]
-    latest = items(doc.cssselect(".cp-home__latest")[0])
-    assert latest[:3] == ["今天发布的消息", "法律知识培训班开班", "春季理事会召开"] and len(latest) == 10
-    quick = {text_of(a): a.get("href") for a in doc.cssselect(".cp-quick a")}
+    # The pinned post has no cover: the newest post with one is the lead story; the pinned one heads the news.
+    assert text_of(doc.cssselect(".cp-lead__title")[0]) == "法律知识培训班开班"
+    news = [text_of(a) for a in doc.cssselect(".cp-front__column--news .cp-front__entry a")]
+    assert news[:3] == ["置顶商会召开2025年年会", "今天发布的消息", "春节联欢会"] and len(news) == 8
+    notices = [text_of(a) for a in doc.cssselect(".cp-front__column--notices .cp-front__entry a")]
+    assert notices == ["春季理事会召开"]
+    quick = {text_of(a): a.get("href") for a in doc.cssselect("a.cp-tile")}
     assert quick["商会章程"] == "charter/" and quick["会员名录"] == "members/" and quick["入会指南"] == "join/"
-    assert "会刊" not in quick  # this chamber has no newsletters/
-    contact = doc.cssselect(".cp-contact")[0]
+    assert "会刊" not in quick  # this chamber has no newsletter page
+    contact = doc.cssselect(".cp-office__contact")[0]
     assert "温州市鹿城区测试路1号" in text_of(contact)
     assert contact.cssselect('a[href="tel:057788880000"]') and contact.cssselect('a[href="mailto:office@example.cn"]')
 
 
-def test_home_links_the_newsletter_when_there_is_one(content: Path, out: Path) -> None:
-    write_chamber(
-        content,
-        files={
-            "newsletters/2026-q3.yml": "title: 2026年第三季度\n",
-            "assets/logo.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
-        },
-        chamber_yml=CHAMBER_YML + "logo: assets/logo.svg\n",
-    )
-    from chamberpress.site.docs import docs_tree
+def test_home_links_the_newsletter_when_there_is_one(content: Path) -> None:
+    from chamberpress.site.front import tiles
 
-    tree = docs_tree(load_chamber(content, "test", today=TODAY))
-    assert "- [会刊](newsletter/)" in tree["index.md"]
+    write_chamber(content)
+    chamber = load_chamber(content, "test", today=TODAY)
+    assert ("会刊", "newsletter/") in [(t.title, t.url) for t in tiles(chamber, has_newsletter=True)]
+    assert "会刊" not in [t.title for t in tiles(chamber, has_newsletter=False)]
 
 
 # --- Feed ----------------------------------------------------------------------------------------------------

@@ -165,6 +165,14 @@ class NewsletterInfo:
 
 
 @dataclass
+class FriendLink:
+    """One of the home page's 友情链接, e.g. the supervising office's site."""
+
+    name: str = spec("网站名称, e.g. 温州市工商业联合会", required=True)
+    url: str = spec("网址 (http:// or https://), e.g. https://www.wzgsl.gov.cn/", required=True)
+
+
+@dataclass
 class PublishInfo:
     """Where `chamber publish` sends the site. Never a secret here: passwords and access keys come from the
     environment or the credentials file (publish/credentials.py)."""
@@ -207,6 +215,13 @@ class ChamberInfo:
     join: JoinInfo = spec("入会申请: fields (申请表项目) and procedure (入会程序)", factory=JoinInfo)
     newsletter: NewsletterInfo = spec("会刊", factory=NewsletterInfo)
     categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
+    notices_category: str = spec(
+        "通知公告的栏目: the category the home page lists beside 新闻动态, one of `categories`", default="通知公告"
+    )
+    links: list[FriendLink] = spec("友情链接 on the home page: name and url of each", factory=list)
+    wechat_qr: str | None = spec(
+        "微信公众号二维码, a picture inside the chamber folder, e.g. assets/wechat-qr.png (shown on the home page)"
+    )
     positions: list[str] = spec("会员职务, highest first", factory=lambda: list(DEFAULT_POSITIONS))
     project_kinds: list[str] = spec("项目合作的类别", factory=lambda: ["招商项目", "投资意向", "合作需求"])
     embed_hosts: list[str] = spec("hosts allowed in <iframe>", factory=list)
@@ -215,6 +230,11 @@ class ChamberInfo:
     @property
     def display_short_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def wechat_picture(self) -> str | None:
+        """The WeChat account's QR code: `wechat_qr`, else the newsletter's."""
+        return self.wechat_qr or self.newsletter.wechat_qr
 
 
 def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:
@@ -283,6 +303,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png",
             )
     _check_newsletter(info.newsletter, doc, path, folder, problems)
+    _check_front_page(info, doc, path, folder, problems)
     _check_plan(info, doc, path, problems)
     for name, values in (("categories", info.categories), ("positions", info.positions)):
         seen: set[str] = set()
@@ -413,19 +434,57 @@ def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, fold
             expected="the number printed, e.g. 500",
         )
     if newsletter.wechat_qr:
-        from chamberpress.paths import resolve_inside
-        from chamberpress.content.published import image_problem  # here: it imports members, which imports us
+        _check_picture(newsletter.wechat_qr, ("newsletter", "wechat_qr"), doc, path, folder, problems)
 
-        picture = resolve_inside(folder, newsletter.wechat_qr, folder)
-        why = "is not a file inside the chamber folder" if picture is None else image_problem(picture)
-        if why:
+
+def _check_picture(value: str, at: tuple[str, ...], doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:
+    """A picture named at `at` (e.g. the WeChat QR code) is a picture file inside the chamber's folder."""
+    from chamberpress.paths import resolve_inside
+    from chamberpress.content.published import image_problem  # here: it imports members, which imports us
+
+    picture = resolve_inside(folder, value, folder)
+    why = "is not a file inside the chamber folder" if picture is None else image_problem(picture)
+    if why:
+        problems.error(
+            path,
+            f"{value!r} {why}",
+            line=doc.line(*at),
+            field=".".join(at),
+            expected="a picture (PNG, JPEG) inside the chamber folder, e.g. assets/wechat.png",
+        )
+
+
+def _check_front_page(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: Problems) -> None:
+    """The home page's keys: the notices category is one of the categories (when given), each link a web
+    address (rebuilt: it goes into an href), the QR code a picture in the folder."""
+    given = isinstance(doc.data, dict) and "notices_category" in doc.data
+    if given and info.notices_category not in info.categories:
+        problems.error(
+            path,
+            f"{info.notices_category!r} is not one of the categories",
+            line=doc.line("notices_category"),
+            field="notices_category",
+            expected="one of " + "、".join(info.categories),
+        )
+    kept: list[FriendLink] = []
+    for index, link in enumerate(info.links):
+        url = web_url(link.url)
+        if url is None:
             problems.error(
                 path,
-                f"{newsletter.wechat_qr!r} {why}",
-                line=doc.line("newsletter", "wechat_qr"),
-                field="newsletter.wechat_qr",
-                expected="a picture (PNG, JPEG) inside the chamber folder, e.g. assets/wechat.png",
+                f"{link.url!r} is not a web address",
+                line=doc.line("links", index, "url"),
+                field=f"links.{index}.url",
+                expected="http:// or https://, a host name and a path, without spaces or quotes, "
+                "e.g. https://www.wzgsl.gov.cn/",
             )
+        elif not link.name.strip():
+            problems.error(path, "an empty name", line=doc.line("links", index, "name"), field=f"links.{index}.name")
+        else:
+            kept.append(FriendLink(link.name.strip(), url))
+    info.links = kept
+    if info.wechat_qr:
+        _check_picture(info.wechat_qr, ("wechat_qr",), doc, path, folder, problems)
 
 
 def category_slug(name: str) -> str:

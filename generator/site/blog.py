@@ -22,6 +22,7 @@ import importlib.util
 import logging
 import sys
 import types
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -190,6 +191,42 @@ def listed_posts(config: MkDocsConfig) -> list[PostSummary]:
     return [post.excerpt for post in blog.blog.posts if isinstance(getattr(post, "excerpt", None), PostSummary)]
 
 
+FRONT_LIST = 8  # posts in each of the home page's two lists
+
+
+@dataclass
+class FrontPosts:
+    """The home page's posts: the lead story, then 新闻动态 (the others) beside the notices category's."""
+
+    lead: PostSummary | None
+    news: list[PostSummary]
+    notices: list[PostSummary]
+
+
+def front_posts(posts: list[PostSummary], notices: str | None) -> FrontPosts:
+    """From `listed_posts` (pinned first, then newest first): the lead story is the first pinned post with a
+    cover, else the newest post with a cover; a post shown as the lead is in neither list, and a notice is
+    only in the notices' list."""
+
+    def has_cover(post: PostSummary) -> bool:
+        return bool((post.meta.get("chamber_post") or {}).get("cover"))
+
+    pinned = [post for post in posts if post.config.pin]
+    newest = sorted(posts, key=lambda post: post.config.date.created, reverse=True)  # stable: pinned kept first
+    lead = next((post for post in pinned if has_cover(post)), None) or next(filter(has_cover, newest), None)
+    name = plain_title(notices) if notices else None
+
+    def is_notice(post: PostSummary) -> bool:
+        return name is not None and name in (post.meta.get("categories") or [])
+
+    rest = [post for post in posts if post is not lead]
+    return FrontPosts(
+        lead=lead,
+        news=[post for post in rest if not is_notice(post)][:FRONT_LIST],
+        notices=[post for post in rest if is_notice(post)][:FRONT_LIST],
+    )
+
+
 def sections(config: MkDocsConfig) -> dict[str, list[tuple[str, str]]]:
     """The category and archive pages as (name, site URL), for the lists' section links."""
     blog = blog_plugin(config)
@@ -201,3 +238,18 @@ def sections(config: MkDocsConfig) -> dict[str, list[tuple[str, str]]]:
         "categories": [(v.name, v.url) for v in views if isinstance(v, Category)],
         "archive": [(v.name, v.url) for v in archive],
     }
+
+
+def archive_of_posts(config: MkDocsConfig) -> dict[int, tuple[str, str]]:
+    """Each post's archive page (its year's), as (name, site URL), by the post's id."""
+    blog = blog_plugin(config)
+    if blog is None:
+        return {}
+    return {
+        id(post): (view.name, view.url) for view in blog.blog.views if isinstance(view, Archive) for post in view.posts
+    }
+
+
+def is_view(page: object) -> bool:
+    """Whether the page is one of the blog's lists (news index, category, archive, or a further page of one)."""
+    return isinstance(page, View)

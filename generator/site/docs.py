@@ -24,7 +24,7 @@ from chamberpress.site.events import EVENTS_PAGE, ICS_FILE, events_ics, events_m
 from chamberpress.site.feeds import FEED_FILE, atom_feed
 from chamberpress.content.images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
 from chamberpress.content.links import linked_files, rewrite_links
-from chamberpress.markup import front_matter, md_text, plain_title, safe_url
+from chamberpress.markup import front_matter, md_text, plain_title
 from chamberpress.content.model import Chamber
 from chamberpress.content.news import Post
 from chamberpress.content.pages import Page
@@ -36,6 +36,7 @@ from chamberpress.paths import real_path, resolve_inside
 from chamberpress.content.published import image_problem, published_copy, refusal
 from chamberpress.search.index import SEARCH_PAGE, search_page_markdown
 from chamberpress.site.projects import PROJECTS_TITLE, home_projects_markdown, projects_tree
+from chamberpress.site.front import wechat_qr_docs_path
 
 log = logging.getLogger(__name__)
 
@@ -186,33 +187,13 @@ def _staging_context(chamber: Chamber, published: dict[Path, str]) -> bytes:
 
 
 def _home_markdown(chamber: Chamber) -> str:
-    """The home page's own text: quick links and the contact block (the posts come from the template)."""
+    """The home page's own text: the current projects and the next activities. The rest of the front page
+    (lead story, news and notices, quick entries, leadership, QR code, links) is laid out by home.html
+    from site/front.py and the blog's posts."""
     info = chamber.info
     lines = [front_matter({"title": plain_title(info.name), "template": "home.html", "hide": ["navigation", "toc"]})]
-    links = [("新闻动态", f"{NEWS_DIR}/index.md")]
-    if chamber.charter:
-        links.append(("商会章程", "charter.md"))
-    if chamber.roster:
-        links.append(("会员名录", "members/index.md"))
-    if sorted((chamber.folder / "newsletters").glob("*.yml")):
-        links.append(("会刊", "newsletter/"))
-    for page in chamber.pages:
-        if page.name == "join":
-            links.append((page.title, f"{page.name}.md"))
     lines.append(home_projects_markdown(chamber.current_projects))
     lines.append(home_events_markdown(chamber))
-    lines.append('<nav class="cp-quick" markdown>\n\n## 快速入口 {: .cp-quick__title }\n')
-    lines += [f"- [{md_text(title)}]({target})" for title, target in links]
-    lines.append("\n</nav>\n")
-    lines.append('<section class="cp-contact" markdown>\n\n## 联系我们 {: .cp-contact__title }\n')
-    lines.append(f"- 会址：{md_text(info.address)}")
-    if info.phone:
-        tel = safe_url("tel:" + re.sub(r"[^\d+]", "", info.phone))
-        lines.append(f"- 电话：[{md_text(info.phone)}]({tel})" if tel else f"- 电话：{md_text(info.phone)}")
-    if info.email:
-        mail = safe_url("mailto:" + info.email)
-        lines.append(f"- 邮箱：[{md_text(info.email)}]({mail})" if mail else f"- 邮箱：{md_text(info.email)}")
-    lines.append("\n</section>")
     return "\n".join(lines) + "\n"
 
 
@@ -419,6 +400,9 @@ def content_tree(
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
         if source is not None and image_problem(source) is None:
             tree[logo] = published_copy(source)
+    qr = wechat_qr_docs_path(chamber)
+    if qr and qr[0] not in tree:
+        tree[qr[0]] = published_copy(qr[1])
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree

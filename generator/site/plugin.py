@@ -28,14 +28,17 @@ from chamberpress.content.model import Chamber
 from chamberpress.content.sanitize import sanitize_html
 from chamberpress.errors import ContentError
 from chamberpress.markup import plain_title
+from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from chamberpress.search.index import mark_indexed
 from chamberpress.site import blog
 from chamberpress.site.csp import add_policy
 from chamberpress.site.docs import logo_docs_path
+from chamberpress.site.front import front_page
 from chamberpress.site.feeds import FEED_FILE
 from chamberpress.site.nav_memo import NavMemo, StringsMemo, stock_loader
 from chamberpress.site.prepare import PreparedSite, prepare_site, write_docs
 from chamberpress.site.material_search import without_material_search
+from chamberpress.site.places import attach_to_sections, breadcrumbs
 from chamberpress.site.render_cache import PageRenderer
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -68,6 +71,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         # loads a new plugin: this one has no startup hook for MkDocs to keep it by).
         self.site: PreparedSite | None = None
         self._renderer: PageRenderer | None = None
+        self._archives: dict[int, tuple[str, str]] = {}  # each post's archive page, for its breadcrumbs
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -99,6 +103,10 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
     @event_priority(-60)
     def on_nav(self, nav, *, config: MkDocsConfig, files):
         blog.link_by_date(config)
+        # Posts, news lists, profiles and project pages belong to the section of their address: its tab is
+        # marked current on them, and their breadcrumbs name it.
+        attach_to_sections(nav, [file.page for file in files.documentation_pages() if file.page is not None])
+        self._archives = blog.archive_of_posts(config)
         # The files are final now: every page is converted by one parser, through the page cache.
         if self.site is not None and not self.config.plain:  # plain: MkDocs converts each page itself
             chamber = self.site.chamber
@@ -118,8 +126,22 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             self._renderer = None
 
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        # The navigation is flat (a tab per section): a sidebar would only hold the page's own name. It stays
+        # the menu of narrow screens (Material hides a hidden sidebar on wide ones only).
+        # A news list has no table of contents: its column takes the whole width.
+        hide = page.meta.get("hide") or []
+        wanted = ["navigation", "toc"] if blog.is_view(page) else ["navigation"]
+        if any(name not in hide for name in wanted):
+            page.meta["hide"] = [*hide, *(name for name in wanted if name not in hide)]
+        context["crumbs"] = breadcrumbs(page, self._archives.get(id(page)))
         if page.is_homepage:
-            context["chamber_posts"] = blog.listed_posts(config)
+            context["chamber_posts"] = posts = blog.listed_posts(config)
+            if self.site is not None:
+                chamber = self.site.chamber
+                has_newsletter = any(f"{NEWSLETTER_DIR}/index.md" in item.values() for item in self.site.nav)
+                front = front_page(chamber, has_newsletter=has_newsletter)
+                context["front"] = front
+                context["front_posts"] = blog.front_posts(posts, front.notices)
         if page.meta.get("template") == "blog.html":
             context["news_sections"] = blog.sections(config)
         return context
