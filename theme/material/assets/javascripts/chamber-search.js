@@ -109,7 +109,9 @@
 
   function facts(data) {
     var meta = data.meta || {};
-    return { date: meta.date || "", category: meta.category || meta.section || "" };
+    // A page of its own in the navigation (商会简介) is its own section: not named twice.
+    var section = meta.section && meta.section !== meta.title ? meta.section : "";
+    return { date: meta.date || "", category: meta.category || section };
   }
 
   function element(tag, className, text) {
