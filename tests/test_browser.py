@@ -326,7 +326,12 @@ def test_typing_in_the_header_box_shows_suggestions(visit, viewport: dict) -> No
     page.wait_for_selector(".cp-suggest:not([hidden]) .cp-suggest__link")
     titles = page.locator(".cp-suggest__title").all_inner_texts()
     assert "两家会员企业合同纠纷握手言和" in titles and len(titles) <= 6
-    assert page.locator(".cp-suggest__link", has_text="两家会员企业合同纠纷握手言和").locator(".cp-search__date").inner_text() == "2026年9月24日"
+    assert (
+        page.locator(".cp-suggest__link", has_text="两家会员企业合同纠纷握手言和")
+        .locator(".cp-search__date")
+        .inner_text()
+        == "2026年9月24日"
+    )
     suggestions = page.locator(".cp-suggest").bounding_box()
     assert suggestions["x"] >= 0 and suggestions["x"] + suggestions["width"] <= viewport["width"]
     label = "desktop" if viewport is DESKTOP else "phone"
@@ -361,11 +366,29 @@ def test_newsletter_page_cards_on_a_phone_and_a_desktop(visit) -> None:
             number = card.locator(".cp-issue__number")
             # 期号 on one line: "2026年第3期", never "2026年第3/期".
             assert number.evaluate("h => h.getClientRects().length === 1 && h.scrollWidth <= h.clientWidth")
-            assert number.evaluate("h => { const r = document.createRange(); r.selectNodeContents(h); return r.getClientRects().length; }") == 1
+            assert (
+                number.evaluate(
+                    "h => { const r = document.createRange(); r.selectNodeContents(h); return r.getClientRects().length; }"
+                )
+                == 1
+            )
         if label == "phone":  # stacked: one card below the other
             first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
             assert second["y"] >= first["y"] + first["height"]
         assert seen.errors == [] and seen.foreign == []
+
+
+def test_no_justified_text_beside_thumbnails_nor_stretched_labels(visit) -> None:
+    for path, viewport in (
+        ("anhui/news/", PHONE),
+        ("anhui/news/", DESKTOP),
+        ("anhui/news/category/wei-quan-fu-wu/", PHONE),
+    ):
+        page = visit(path, viewport).page
+        aligns = page.evaluate("""() => [...document.querySelectorAll(
+            '.cp-item__summary, .cp-sections p, .md-content .md-typeset p')].map(p => [p.className || p.parentNode.className, getComputedStyle(p).textAlign])""")
+        aligns = [a for a in aligns if a[1] == "justify"]
+        assert aligns == [], (path, viewport, aligns)
 
 
 def test_post_with_a_captioned_picture(visit) -> None:
@@ -377,7 +400,9 @@ def test_post_with_a_captioned_picture(visit) -> None:
     assert image.get_attribute("width") and image.get_attribute("height")
     figure.scroll_into_view_if_needed()
     _settle(page)
-    assert figure.locator("figcaption").bounding_box()["y"] >= image.bounding_box()["y"] + image.bounding_box()["height"]
+    assert (
+        figure.locator("figcaption").bounding_box()["y"] >= image.bounding_box()["y"] + image.bounding_box()["height"]
+    )
     figure.screenshot(path=str(ARTIFACTS / "post-captioned-picture.png"))
     assert seen.errors == [] and seen.foreign == []
 

@@ -292,8 +292,12 @@ def test_caption_rules_in_markdown() -> None:
     import markdown
 
     md = markdown.Markdown(extensions=["chamberpress.content.figures"])
-    assert md.convert("![说明](a.jpg)") == '<figure><img alt="说明" src="a.jpg" /><figcaption>说明</figcaption></figure>'
-    assert md.reset().convert("[![说明](a.jpg)](b.html)") == '<p><a href="b.html"><img alt="说明" src="a.jpg" /></a></p>'
+    assert (
+        md.convert("![说明](a.jpg)") == '<figure><img alt="说明" src="a.jpg" /><figcaption>说明</figcaption></figure>'
+    )
+    assert (
+        md.reset().convert("[![说明](a.jpg)](b.html)") == '<p><a href="b.html"><img alt="说明" src="a.jpg" /></a></p>'
+    )
     assert md.reset().convert("文字![说明](a.jpg)") == '<p>文字<img alt="说明" src="a.jpg" /></p>'
     assert md.reset().convert("![](a.jpg)") == '<figure><img alt="" src="a.jpg" /></figure>'
     assert md.reset().convert("> ![引用中](a.jpg)").count("<figcaption>引用中</figcaption>") == 1

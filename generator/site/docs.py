@@ -68,6 +68,18 @@ def logo_docs_path(chamber: Chamber) -> str | None:
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+SMALL_LOGO_WIDTH = 96  # the portal shows each chamber's logo 2.2rem (about 44 px) wide: twice that
+
+
+def small_logo_path(chamber: Chamber) -> str | None:
+    """Where a small copy of the logo sits (assets/logo.small.png), for the portal's cards; None for a
+    drawing (SVG: any size) or no logo."""
+    logo = logo_docs_path(chamber)
+    source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder) if logo else None
+    if logo is None or source is None or not is_photo(source) or image_problem(source) is not None:
+        return None
+    stem, dot, suffix = logo.rpartition(".")
+    return f"{stem}.small.{suffix}" if dot else f"{logo}.small"
 
 
 def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]]:
@@ -440,6 +452,9 @@ def content_tree(
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
         if source is not None and image_problem(source) is None:
             tree[logo] = published_copy(source)
+    small = small_logo_path(chamber)
+    if small:
+        tree[small] = Photo(resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder), SMALL_LOGO_WIDTH)  # type: ignore[arg-type]
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree
