@@ -453,8 +453,9 @@ def content_tree(
         if source is not None and image_problem(source) is None:
             tree[logo] = published_copy(source)
     small = small_logo_path(chamber)
-    if small:
-        tree[small] = Photo(resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder), SMALL_LOGO_WIDTH)  # type: ignore[arg-type]
+    source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder) if small else None
+    if small and source is not None:
+        tree[small] = Photo(source, SMALL_LOGO_WIDTH)
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree
