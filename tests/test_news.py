@@ -769,3 +769,19 @@ def test_footnotes_are_not_taken_for_links(content: Path, out: Path) -> None:
     write_chamber(content, "fn", files={"news/2026/2026-06-01-nianhui.md": post("年会", "2026-06-01", body=broken)})
     with pytest.raises(ContentError, match="none.pdf"):
         load_chamber(content, "fn", today=TODAY)
+
+
+def test_picture_sizes_only_for_the_sites_own_files(tmp_path: Path) -> None:
+    from chamberpress.site.image_sizes import site_file_path, with_sizes
+
+    photo_file = tmp_path / "a.jpg"
+    Image.new("RGB", (64, 48)).save(photo_file)
+    assert site_file_path("../../images/%E5%90%88%E5%BD%B1.jpg", "news/2026/05/21/x/") == "news/2026/05/images/合影.jpg"
+    for offsite in ("https://img.example.com/a.jpg", "//cdn.example.com/a.jpg", "data:image/png;base64,AA", "/a.jpg"):
+        assert site_file_path(offsite, "news/") is None
+    files = {"news/images/a.jpg": photo_file}
+    html = '<p><img alt="甲" src="images/a.jpg"><img src="images/a.jpg" width="10"><img src="images/b.jpg"></p>'
+    assert with_sizes(html, "news/", files) == (
+        '<p><img alt="甲" src="images/a.jpg" width="64" height="48"><img src="images/a.jpg" width="10">'
+        '<img src="images/b.jpg"></p>'
+    )
