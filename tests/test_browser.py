@@ -249,11 +249,162 @@ def test_search_finds_a_member_intro_in_the_directory(visit, demo_sites: Path) -
     assert [r for r in results if "/sichuan/members/" in r["href"] and r["marks"]], results
     # sichuan's index comes in bundles (search.py; conftest.demo_sites), merged in the browser: hits from
     # the first bundle (the chamber's pages and members) and from a year of posts, in one list.
+    seen, results = _search(visit, "sichuan", "诚信")
     assert [r for r in results if re.search(r"/sichuan/members/[^/]+/$", r["href"])], results
     assert [r for r in results if "/sichuan/news/2025/" in r["href"]], results
     assert seen.errors == [] and seen.foreign == []
-    seen, results = _search(visit, "sichuan", "会员代表大会")
+    seen, results = _search(visit, "sichuan", "会员大会")
     assert [r for r in results if r["href"].endswith("/sichuan/charter/")], results
+
+
+def _indexed_pages_holding(site: Path, word: str) -> set[str]:
+    """The pages of a built site whose indexed title or text holds `word` as typed, read from Pagefind's
+    own fragments (gzip, after its signature): what the search page must list, every one."""
+    import gzip
+
+    found = set()
+    for fragment in (site / "pagefind").rglob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        text = (record["meta"].get("title", "") + record["content"]).replace("\u200b", "")
+        if word in text:
+            found.add(record["url"])
+    return found
+
+
+def test_search_reaches_every_hit_with_date_and_category(visit, server, demo_sites: Path) -> None:
+    expected = _indexed_pages_holding(demo_sites / "anhui", "商会")
+    assert len(expected) > 20
+    seen, results = _search(visit, "anhui", "商会")
+    page = seen.page
+    assert len(results) == 20 and page.locator(".cp-search__more").is_visible()
+    while page.locator(".cp-search__more").is_visible():
+        count = page.locator(".cp-search__result").count()
+        page.locator(".cp-search__more").click()
+        page.wait_for_function("(n) => document.querySelectorAll('.cp-search__result').length > n", arg=count)
+        page.wait_for_function("() => !document.querySelector('.cp-search__more').disabled")
+    hrefs = page.eval_on_selector_all(".cp-search__title", "links => links.map(a => a.getAttribute('href'))")
+    assert sorted(hrefs) == sorted("/anhui" + url for url in expected)
+    assert page.locator(".cp-search__status").inner_text() == f"“商会”共找到 {len(expected)} 个结果"
+    hits = page.evaluate("""() => [...document.querySelectorAll('.cp-search__result')].map(li => ({
+        href: li.querySelector('a').getAttribute('href'),
+        date: (li.querySelector('.cp-search__date') || {}).textContent,
+        category: (li.querySelector('.cp-search__category') || {}).textContent,
+        excerpt: li.querySelector('.cp-search__excerpt').textContent}))""")
+    posts = [hit for hit in hits if "/news/20" in hit["href"]]
+    assert posts and all(re.fullmatch(r"20\d\d年\d{1,2}月\d{1,2}日", hit["date"]) for hit in posts), posts
+    assert all(hit["category"] for hit in posts), posts
+    sections = {hit["category"] for hit in hits if hit not in posts}  # a page's part of the site, if not itself
+    assert {"章程", "会员名录"} <= sections and "商会简介" not in sections, sections
+    hit = next(hit for hit in hits if hit["href"].endswith("/hetong-jiufen-tiaojie/"))
+    assert (hit["date"], hit["category"]) == ("2026年9月24日", "维权服务")
+    for hit in hits:  # the text only: not the post's metadata line, no Western ". " joins, no title again
+        assert "栏目：" not in hit["excerpt"] and "作者：" not in hit["excerpt"], hit
+        assert not re.search(r"[\u4e00-\u9fff]\. ", hit["excerpt"]), hit
+    assert seen.errors == [] and seen.foreign == []
+    page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
+
+
+def test_a_word_absent_from_the_site_says_so(visit, demo_sites: Path) -> None:
+    # 调解员 is not on the site, though 调解 is: Pagefind alone would list pages of 调解 for it.
+    assert not _indexed_pages_holding(demo_sites / "anhui", "调解员")
+    assert _indexed_pages_holding(demo_sites / "anhui", "调解")
+    for word in ("调解员", "区块链"):
+        seen, results = _search(visit, "anhui", word)
+        assert results == []
+        assert seen.page.locator(".cp-search__status").inner_text() == f"没有找到与“{word}”相关的内容"
+        assert not seen.page.locator(".cp-search__more").is_visible()
+        assert seen.errors == [] and seen.foreign == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 390, "height": 844}], ids=["desktop", "phone"])
+def test_typing_in_the_header_box_shows_suggestions(visit, viewport: dict) -> None:
+    seen = visit(PAGES["post"], viewport)
+    page = seen.page
+    box = page.locator("form.cp-header-search input[name=q]")
+    box.press_sequentially("调解", delay=30)
+    page.wait_for_selector(".cp-suggest:not([hidden]) .cp-suggest__link")
+    titles = page.locator(".cp-suggest__title").all_inner_texts()
+    assert "两家会员企业合同纠纷握手言和" in titles and len(titles) <= 6
+    assert (
+        page.locator(".cp-suggest__link", has_text="两家会员企业合同纠纷握手言和")
+        .locator(".cp-search__date")
+        .inner_text()
+        == "2026年9月24日"
+    )
+    suggestions = page.locator(".cp-suggest").bounding_box()
+    assert suggestions["x"] >= 0 and suggestions["x"] + suggestions["width"] <= viewport["width"]
+    label = "desktop" if viewport is DESKTOP else "phone"
+    page.screenshot(path=str(ARTIFACTS / f"search-suggestions-{label}.png"))
+    assert page.locator(".cp-suggest__all").get_attribute("href").endswith("/search/?q=%E8%B0%83%E8%A7%A3")
+    box.fill("区块链")
+    page.wait_for_selector(".cp-suggest__none")
+    assert page.locator(".cp-suggest__none").inner_text() == "没有找到与“区块链”相关的内容"
+    box.press("Escape")
+    assert page.locator(".cp-suggest").is_hidden()
+    assert seen.errors == [] and seen.foreign == []
+
+
+def test_newsletter_page_cards_on_a_phone_and_a_desktop(visit) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for label, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 900})):
+        seen = visit(PAGES["newsletter"], viewport)
+        page = seen.page
+        _settle(page)
+        page.screenshot(path=str(ARTIFACTS / f"newsletter-{label}-{viewport['width']}.png"), full_page=True)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+        cards = page.locator(".cp-issue")
+        assert cards.count() >= 2
+        for index in range(cards.count()):
+            card = cards.nth(index)
+            box = card.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (label, box)
+            cover = card.locator("img.cp-issue__cover")
+            assert cover.evaluate("img => img.complete && img.naturalWidth > 0")
+            button = card.locator(".cp-issue__download").bounding_box()
+            assert button["x"] + button["width"] <= box["x"] + box["width"]  # nothing cut off
+            number = card.locator(".cp-issue__number")
+            # 期号 on one line: "2026年第3期", never "2026年第3/期".
+            assert number.evaluate("h => h.getClientRects().length === 1 && h.scrollWidth <= h.clientWidth")
+            assert (
+                number.evaluate(
+                    "h => { const r = document.createRange(); r.selectNodeContents(h); return r.getClientRects().length; }"
+                )
+                == 1
+            )
+        if label == "phone":  # stacked: one card below the other
+            first, second = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+            assert second["y"] >= first["y"] + first["height"]
+        assert seen.errors == [] and seen.foreign == []
+
+
+def test_no_justified_text_beside_thumbnails_nor_stretched_labels(visit) -> None:
+    for path, viewport in (
+        ("anhui/news/", PHONE),
+        ("anhui/news/", DESKTOP),
+        ("anhui/news/category/wei-quan-fu-wu/", PHONE),
+    ):
+        page = visit(path, viewport).page
+        aligns = page.evaluate("""() => [...document.querySelectorAll(
+            '.cp-item__summary, .cp-sections p, .md-content .md-typeset p')].map(p => [p.className || p.parentNode.className, getComputedStyle(p).textAlign])""")
+        aligns = [a for a in aligns if a[1] == "justify"]
+        assert aligns == [], (path, viewport, aligns)
+
+
+def test_post_with_a_captioned_picture(visit) -> None:
+    seen = visit("anhui/news/2026/08/12/huanjie-dahui/", {"width": 390, "height": 844})
+    page = seen.page
+    figure = page.locator("article figure:has(figcaption)").first
+    assert figure.locator("figcaption").inner_text() == "大会现场"
+    image = figure.locator("img")
+    assert image.get_attribute("width") and image.get_attribute("height")
+    figure.scroll_into_view_if_needed()
+    _settle(page)
+    assert (
+        figure.locator("figcaption").bounding_box()["y"] >= image.bounding_box()["y"] + image.bounding_box()["height"]
+    )
+    figure.screenshot(path=str(ARTIFACTS / "post-captioned-picture.png"))
+    assert seen.errors == [] and seen.foreign == []
 
 
 # --- every page: no foreign request, phone width, screenshots, accessibility -----------------------------

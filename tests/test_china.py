@@ -396,9 +396,12 @@ def test_search_page_and_header_form(search_site: Path) -> None:
     form = doc.cssselect("form.cp-header-search")[0]
     assert form.get("action") == "../../../../../search/" and form.get("method") == "get"
     page = parse(search_site / "search/index.html")
-    script = page.cssselect('script[src$="chamber-search.js"]')[0]
-    assert script.get("data-root") == ".."
+    script = page.cssselect('script[src$="chamber-search.js"]')[0]  # on every page: the header's suggestions
     assert (search_site / "search" / script.get("src")).is_file()
+    assert doc.cssselect('script[src$="chamber-search.js"]')
+    # The script finds the site's root from the header form's address (search/ at the root).
+    assert page.cssselect("form.cp-header-search")[0].get("action") == "./"
+    assert page.cssselect("form.cp-search__form")[0].get("action") == "./"  # never an empty action
     assert (search_site / "pagefind/pagefind.js").is_file()
     assert not page.cssselect("[data-pagefind-body]")  # the search page is not indexed
     assert not parse(search_site / "index.html").cssselect("[data-pagefind-body]")

@@ -13,6 +13,8 @@ import feedparser
 import pytest
 from PIL import Image
 
+from chamberpress.content.images import THUMB_WIDTH
+
 from chamberpress.build.pipeline import build_chamber
 from chamberpress.cli import main
 from chamberpress.content.load import load_chamber
@@ -202,7 +204,7 @@ def test_list_items_show_date_category_summary_and_thumbnail_not_the_body(site: 
     thumb = item.cssselect(".cp-item__thumb img")[0].get("src")
     assert thumb == "2026/images/peixun.thumb.jpg"  # a small copy for the list
     with Image.open(site / "news" / thumb) as small:
-        assert small.size == (480, 640) and not small.getexif()
+        assert small.size == (THUMB_WIDTH, THUMB_WIDTH * 4 // 3) and not small.getexif()  # 2× the 180 px shown
     pinned = doc.cssselect(".cp-item")[0]
     assert text_of(pinned.cssselect(".cp-item__summary")[0]) == "年会第一段。"  # first paragraph
     page = doc.cssselect(".md-content")[0].text_content()
@@ -274,6 +276,37 @@ def test_post_cover_shown_above_the_body(site: Path) -> None:
     doc = parse(site / "news/2026/02/02/chun-jie-lian-huan/index.html")
     cover = doc.cssselect("article .cp-post__cover img")[0]
     assert cover.get("src") == "../../../images/small.jpg" and cover.get("alt") == "春节联欢会"
+    with Image.open(site / "news/2026/images/small.jpg") as published:
+        assert (int(cover.get("width")), int(cover.get("height"))) == published.size
+
+
+def test_picture_alone_in_its_paragraph_gets_its_alt_text_as_caption_and_every_picture_its_size(site: Path) -> None:
+    doc = parse(site / "news/2026/05/21/falv-peixun/index.html")
+    (figure,) = doc.cssselect("article figure")
+    assert [text_of(c) for c in figure.cssselect("figcaption")] == ["培训现场"]
+    image = figure.cssselect("img")[0]
+    with Image.open(site / "news/2026/images/peixun.jpg") as published:  # the web copy, 1600 px wide
+        assert (int(image.get("width")), int(image.get("height"))) == published.size == (1600, 2133)
+    # A picture in a line of text is no figure, and has its size too.
+    spring = parse(site / "news/2026/03/01/spring-meeting/index.html").cssselect("article")[0]
+    assert not spring.cssselect("figure, figcaption")
+    sizes = {img.get("alt"): (img.get("width"), img.get("height")) for img in spring.cssselect(".md-typeset p img")}
+    assert sizes["合影"] == ("800", "600"), sizes
+
+
+def test_caption_rules_in_markdown() -> None:
+    import markdown
+
+    md = markdown.Markdown(extensions=["chamberpress.content.figures"])
+    assert (
+        md.convert("![说明](a.jpg)") == '<figure><img alt="说明" src="a.jpg" /><figcaption>说明</figcaption></figure>'
+    )
+    assert (
+        md.reset().convert("[![说明](a.jpg)](b.html)") == '<p><a href="b.html"><img alt="说明" src="a.jpg" /></a></p>'
+    )
+    assert md.reset().convert("文字![说明](a.jpg)") == '<p>文字<img alt="说明" src="a.jpg" /></p>'
+    assert md.reset().convert("![](a.jpg)") == '<figure><img alt="" src="a.jpg" /></figure>'
+    assert md.reset().convert("> ![引用中](a.jpg)").count("<figcaption>引用中</figcaption>") == 1
 
 
 def test_reading_time_counts_chinese_characters(site: Path) -> None:
@@ -738,3 +771,19 @@ def test_footnotes_are_not_taken_for_links(content: Path, out: Path) -> None:
     write_chamber(content, "fn", files={"news/2026/2026-06-01-nianhui.md": post("年会", "2026-06-01", body=broken)})
     with pytest.raises(ContentError, match="none.pdf"):
         load_chamber(content, "fn", today=TODAY)
+
+
+def test_picture_sizes_only_for_the_sites_own_files(tmp_path: Path) -> None:
+    from chamberpress.site.image_sizes import site_file_path, with_sizes
+
+    photo_file = tmp_path / "a.jpg"
+    Image.new("RGB", (64, 48)).save(photo_file)
+    assert site_file_path("../../images/%E5%90%88%E5%BD%B1.jpg", "news/2026/05/21/x/") == "news/2026/05/images/合影.jpg"
+    for offsite in ("https://img.example.com/a.jpg", "//cdn.example.com/a.jpg", "data:image/png;base64,AA", "/a.jpg"):
+        assert site_file_path(offsite, "news/") is None
+    files = {"news/images/a.jpg": photo_file}
+    html = '<p><img alt="甲" src="images/a.jpg"><img src="images/a.jpg" width="10"><img src="images/b.jpg"></p>'
+    assert with_sizes(html, "news/", files) == (
+        '<p><img alt="甲" src="images/a.jpg" width="64" height="48"><img src="images/a.jpg" width="10">'
+        '<img src="images/b.jpg"></p>'
+    )

@@ -17,12 +17,14 @@ from PIL import Image
 from pypdf import PdfReader
 
 from chamberpress.print import pdf
+from chamberpress.print import cover as cover_module
+from chamberpress.print.cover import COVER_WIDTH
 from chamberpress.build.pipeline import BuildResult, build_chamber
 from chamberpress.cli import main
 from chamberpress.content.load import load_chamber
 from chamberpress.errors import ContentError
 from chamberpress.print.newsletter import build_issue, issue_html, load_issues, period_issue
-from conftest import CHAMBER_YML, TODAY, parse, post, text_of, write_chamber
+from conftest import CHAMBER_YML, TODAY, calls_recorded, parse, post, text_of, write_chamber
 
 NEWSLETTER_YML = (
     CHAMBER_YML
@@ -341,14 +343,23 @@ def test_archive_page_lists_the_issue_and_nav_has_it(built: Path) -> None:
     doc = parse(built / "newsletter/index.html")
     tabs = [text_of(a) for a in doc.cssselect(".md-tabs__link")]
     assert "会刊" in tabs
-    rows = doc.cssselect("article table tbody tr")
-    assert len(rows) == 1
-    cells = [text_of(td) for td in rows[0].cssselect("td")]
-    assert cells[:3] == ["2026年第3期", "2026年12月31日", "同心协力谋发展"]
-    link = rows[0].cssselect("a")[0]
+    (card,) = doc.cssselect("article ul.cp-issues > li.cp-issue")
+    assert text_of(card.cssselect(".cp-issue__number")[0]) == "2026年第3期"
+    assert card.cssselect(".cp-issue__date time")[0].get("datetime") == "2026-12-31"
+    assert text_of(card.cssselect(".cp-issue__date time")[0]) == "2026年12月31日"
+    assert text_of(card.cssselect(".cp-issue__title")[0]) == "同心协力谋发展"
+    (link,) = card.cssselect("a.cp-issue__download")
     assert link.get("href") == "2026-q3.pdf"
-    size_kb = (built / "newsletter/2026-q3.pdf").stat().st_size / 1024
-    assert f"{round(size_kb)} KB" in cells[3] or f"{size_kb / 1024:.1f} MB" in cells[3]
+    size = (built / "newsletter/2026-q3.pdf").stat().st_size
+    assert size < 1048576 and text_of(link) == f"下载 PDF（{round(size / 1024)} KB）"
+    # The cover: the PDF's first page as a small PNG, at the size its attributes state, with a Chinese alt.
+    (cover,) = card.cssselect("img.cp-issue__cover")
+    assert cover.get("src") == "2026-q3.cover.png" and cover.get("alt") == "《测试会讯》2026年第3期封面"
+    with Image.open(built / "newsletter/2026-q3.cover.png") as picture:
+        assert picture.format == "PNG" and picture.size == (int(cover.get("width")), int(cover.get("height")))
+        assert picture.width == COVER_WIDTH and abs(picture.height / picture.width - 297 / 210) < 0.01  # A4
+        # The cover itself: its masthead band is the chamber's colour, not a blank page.
+        assert len(picture.convert("RGB").getcolors(1 << 16) or []) > 20
     assert not list(built.rglob("*.files"))  # print previews are not published
 
 
@@ -366,6 +377,9 @@ def test_charter_pdf_linked_from_the_charter_page(built: Path) -> None:
     doc = parse(built / "charter/index.html")
     link = doc.cssselect("a.cp-charter-pdf")[0]
     assert link.get("href") == "../charter.pdf"
+    # At the top of the text, before its first chapter, not below many screens of articles.
+    (text,) = doc.cssselect(".cp-charter")
+    assert text.cssselect("a.cp-charter-pdf, h2").index(link) == 0
     text = pdf_text(built / "charter.pdf")
     assert "测试商会章程" in text and "第一条本会名称为温州市测试商会。" in text
     assert outline(PdfReader(built / "charter.pdf")) == ["第一章　总则"]
@@ -578,7 +592,8 @@ def test_demo_chambers_have_an_issue_each(demo_sites: Path) -> None:
         pdfs = sorted((demo_sites / slug / "newsletter").glob("*.pdf"))
         assert pdfs, slug
         doc = parse(demo_sites / slug / "newsletter/index.html")
-        assert len(doc.cssselect("article table tbody tr")) == len(pdfs)
+        assert len(doc.cssselect("article .cp-issue")) == len(pdfs)
+        assert len(doc.cssselect("article .cp-issue img.cp-issue__cover[width][height]")) == len(pdfs)
         cover = pdf_text(pdfs[0], 1)
         assert "内部资料，免费交流" in cover and "准印证号" in cover
 
@@ -644,8 +659,10 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
         return render(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.HTML, "render", counted)
+    covers = calls_recorded(monkeypatch, cover_module, "render_first_page")
     build_chamber("test", content, out, today=TODAY, workers=1)  # printed in this process: counted
     assert len(printed) == 3  # the issue, the charter and the application form
+    assert len(covers) == 1  # the issue's cover picture
     names = ("charter.pdf", "newsletter/2026-q3.pdf", "join.pdf")
     first = {name: (out / "test" / name).read_bytes() for name in names}
     kept = tmp_path / ".cache/print/test"
@@ -653,7 +670,9 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
 
     printed.clear()
     build_chamber("test", content, tmp_path / "again", today=TODAY, workers=1)
-    assert printed == []
+    assert printed == [] and len(covers) == 1  # the cover picture too is taken from the cache
+    names += ("newsletter/2026-q3.cover.png",)
+    first["newsletter/2026-q3.cover.png"] = (out / "test/newsletter/2026-q3.cover.png").read_bytes()
     assert {name: (tmp_path / "again/test" / name).read_bytes() for name in first} == first
 
     charter = content / "test/charter.md"
@@ -666,7 +685,8 @@ def test_pdfs_are_printed_again_only_when_what_they_are_made_from_changes(tmp_pa
     assert "简称测试商会" in pdf_text(out / "test/charter.pdf")
     assert (out / "test/newsletter/2026-q3.pdf").read_bytes() == first["newsletter/2026-q3.pdf"]
     assert (out / "test/join.pdf").read_bytes() == first["join.pdf"]
-    assert len(list(kept.glob("*.pdf"))) == 3 and len(list(kept.iterdir())) == 6  # the old charter's is gone
+    # PDFs, their facts and the issue's cover picture; the old charter's are gone.
+    assert len(list(kept.glob("*.pdf"))) == 3 and len(list(kept.iterdir())) == 7
 
     # A kept PDF that is not as recorded (cut short, changed by hand) is printed again, not copied.
     printed.clear()

@@ -12,11 +12,13 @@ from urllib.parse import quote, urljoin, urlparse
 
 import feedparser
 import pytest
+from PIL import Image
 
 from chamberpress.build.portal import load_portal_info, render_portal, write_portal
 from chamberpress.content.load import chamber_slugs, load_chamber
 from chamberpress.cli import main
 from chamberpress.errors import ContentError
+from chamberpress.site.docs import SMALL_LOGO_WIDTH
 from conftest import ROOT, TODAY, parse, text_of, write_chamber
 
 PORTAL_FILES = ("index.html", "feed.xml", "portal-search.js", "favicon.svg")
@@ -46,7 +48,9 @@ def test_portal_takes_its_name_intro_and_filing_numbers_from_portal_yml(demo_sit
     for slug, card in cards.items():
         assert text_of(card.cssselect(".name")[0]) == facts[slug]["name"]
         assert text_of(card.cssselect(".members")[0]) == f"{facts[slug]['members']} 家"
-        assert (demo_sites / card.cssselect("h2 img")[0].get("src")).is_file()
+        logo = demo_sites / card.cssselect("h2 img")[0].get("src")
+        with Image.open(logo) as small:  # a copy at twice the size shown, not the site's full logo
+            assert logo.name == "logo.small.png" and small.width == SMALL_LOGO_WIDTH, (logo, small.size)
         assert card.cssselect(".latest a")[0].get("href") == f"{slug}/{facts[slug]['latest_posts'][0]['url']}"
 
 

@@ -23,7 +23,7 @@ from chamberpress.fingerprint import fingerprint
 log = logging.getLogger(__name__)
 
 MAX_WIDTH = 1600
-THUMB_WIDTH = 480  # covers in lists are shown about 180 px wide; 480 covers high-density screens
+THUMB_WIDTH = 360  # covers in lists are shown 120–216 px wide (6–9rem): twice the common 180
 # The names browsers show as pictures, and the format each web copy is saved in.
 WEB_SUFFIXES = {
     ".jpg": "JPEG",
@@ -106,6 +106,13 @@ def _picture(path: Path) -> tuple[str, int, int] | None:
         except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
             _PICTURES[key] = None
     return _PICTURES[key]
+
+
+def picture_size(path: Path) -> tuple[int, int] | None:
+    """The picture's (width, height) in pixels as its file stores them, or None if it is no picture Pillow
+    reads. Reads the header only, once per version of the file."""
+    found = _picture(path)
+    return (found[1], found[2]) if found else None
 
 
 def picture_format(path: Path) -> str | None:

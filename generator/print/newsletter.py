@@ -31,6 +31,7 @@ from xml.etree.ElementTree import SubElement
 from chamberpress.content import sanitize
 from chamberpress.content.chamber import PlanItem
 from chamberpress.content.charter import charter_document
+from chamberpress.content.figures import make_figure
 from chamberpress.chinese import format_date
 from chamberpress.errors import ContentError, Problem, Problems
 from chamberpress.content.markdown_limits import check_markdown
@@ -38,6 +39,7 @@ from chamberpress.content.model import Chamber
 from chamberpress.content.news import Post
 from chamberpress.content.links import Document, check_document_links
 from chamberpress.paths import PROJECT_DIR, real_path, resolve_inside
+from chamberpress.print.cover import CoverPicture, cover_picture
 from chamberpress.print.pdf import (
     MIN_DPI,
     PAPER_SIZES,
@@ -215,6 +217,7 @@ class IssueOutput:
     title: str
     pdf: PdfInfo
     warnings: list[Problem] = field(default_factory=list)  # pictures too coarse for print
+    cover: CoverPicture | None = None  # the first page as a small picture, for the archive page
 
 
 # --- issue files -------------------------------------------------------------------------------
@@ -421,25 +424,12 @@ class _PrintTree(Treeprocessor):
                         child.set("src", name)
         for child in root:
             if child.tag == "p":
-                _figure(child)
+                make_figure(child)
             elif child.tag == "table" and len(child.findall("./thead/tr/th")) >= WIDE_TABLE:
                 child.set("class", "wide")
         for paragraph in root.iter("p"):
             _keep_last_characters(paragraph)
         return None
-
-
-def _figure(paragraph) -> None:  # noqa: ANN001 - an ElementTree element
-    """`<p><img alt="x"></p>` → `<figure><img><figcaption>x</figcaption></figure>`."""
-    if len(paragraph) != 1 or paragraph[0].tag != "img" or (paragraph.text or "").strip():
-        return
-    image = paragraph[0]
-    if (image.tail or "").strip():
-        return
-    paragraph.tag = "figure"
-    paragraph.text = image.tail = None
-    if caption := (image.get("alt") or "").strip():
-        SubElement(paragraph, "figcaption").text = caption
 
 
 def _keep_last_characters(paragraph) -> None:  # noqa: ANN001 - an ElementTree element
@@ -1008,6 +998,7 @@ def print_chamber(
                 for p in exc.problems
             ]
         else:
+            output.cover = cover_picture(output.pdf, kept)
             printed.issues.append(output)
             printed.warnings += output.warnings
     printed.issues.sort(key=lambda o: (o.date, o.id), reverse=True)
@@ -1016,7 +1007,7 @@ def print_chamber(
     if kept is not None and kept.is_dir():  # only what this build printed is kept
         done = [o.pdf for o in printed.issues] + [printed.charter, printed.join]
         used = {info.key for info in done if info is not None}
-        for path in kept.iterdir():
-            if path.stem not in used:
+        for path in kept.iterdir():  # <key>.pdf, <key>.json, <key>.cover.png
+            if path.name.split(".")[0] not in used:
                 path.unlink(missing_ok=True)
     return printed

@@ -38,6 +38,7 @@ import re
 import stat
 import time
 from collections import Counter
+from html import escape
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
@@ -83,12 +84,16 @@ class SearchIndexError(RuntimeError):
     """The indexer failed; the site is not put in place without its search."""
 
 
-def mark_indexed(html: str, *, homepage: bool, meta: dict) -> str:
+def mark_indexed(html: str, *, homepage: bool, meta: dict, section: str = "") -> str:
     """The page with its article marked for the index, unless it is the home page or opts out
-    (front matter `search: {exclude: true}`, as Material's search plugin reads it)."""
+    (front matter `search: {exclude: true}`, as Material's search plugin reads it). `section`: the part of
+    the site the page belongs to, which the search shows beside a hit that has no 栏目 (a post's own)."""
     if homepage or (meta.get("search") or {}).get("exclude"):
         return html
-    return ARTICLE.sub('<article data-pagefind-body class="md-content__inner', html, count=1)
+    # Pagefind reads "key:value" pairs separated by commas.
+    section = escape(section.replace(",", " ").replace(":", " ").strip())
+    shown = f' data-pagefind-meta="section:{section}"' if section else ""
+    return ARTICLE.sub(f'<article data-pagefind-body{shown} class="md-content__inner', html, count=1)
 
 
 def search_page_markdown() -> str:

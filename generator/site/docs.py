@@ -6,6 +6,7 @@ Drafts and scheduled posts are left out here, so they can appear in no page, lis
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
@@ -30,7 +31,8 @@ from chamberpress.content.news import Post
 from chamberpress.content.pages import Page
 from chamberpress.print.newsletter import JOIN_PAGE
 from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
-from chamberpress.print.newsletter import Printed
+from chamberpress.print.newsletter import IssueOutput, Printed
+from chamberpress.print.cover import COVER_SUFFIX
 from chamberpress.build.output import remove_others, write_if_changed
 from chamberpress.paths import real_path, resolve_inside
 from chamberpress.content.published import image_problem, published_copy, refusal
@@ -67,6 +69,18 @@ def logo_docs_path(chamber: Chamber) -> str | None:
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+SMALL_LOGO_WIDTH = 96  # the portal shows each chamber's logo 2.2rem (about 44 px) wide: twice that
+
+
+def small_logo_path(chamber: Chamber) -> str | None:
+    """Where a small copy of the logo sits (assets/logo.small.png), for the portal's cards; None for a
+    drawing (SVG: any size) or no logo."""
+    logo = logo_docs_path(chamber)
+    source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder) if logo else None
+    if logo is None or source is None or not is_photo(source) or image_problem(source) is not None:
+        return None
+    stem, dot, suffix = logo.rpartition(".")
+    return f"{stem}.small.{suffix}" if dot else f"{logo}.small"
 
 
 def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]]:
@@ -244,8 +258,8 @@ def _unlisted_logos(chamber: Chamber, tree: Tree) -> set[str]:
 
 
 def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
-    """The charter page: its adoption facts for the charter.html template, the anchored text, then a
-    link to charter.pdf when printed."""
+    """The charter page: its adoption facts for the charter.html template, a link to charter.pdf when
+    printed (at the top: the text is many screens long), then the anchored text."""
     charter = chamber.charter
     assert charter is not None
     meta = {
@@ -261,7 +275,7 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
         chamber.folder,
         _locator(chamber, _published_docs(chamber)),
     )
-    return front_matter(meta) + body + charter_pdf_link(printed)
+    return front_matter(meta) + charter_pdf_link(printed) + body
 
 
 def _palette_css(chamber: Chamber) -> str:
@@ -297,17 +311,38 @@ def _size_text(size: int) -> str:
 
 
 def _newsletter_archive(chamber: Chamber, printed: Printed) -> str:
-    """The archive page of the printed issues, newest first: number, date, cover title, PDF and size."""
+    """The archive page of the printed issues, newest first: a card per issue with its cover picture,
+    number, date, cover title and a download button that gives the PDF's size (theme reading.css)."""
     title = chamber.info.newsletter.title or f"{chamber.info.name}会刊"
     lines = [front_matter({"title": "会刊"}), f"# {md_text(title)}\n"]
     if chamber.info.newsletter.frequency:
         lines.append(f"{md_text(chamber.info.newsletter.frequency)}，共 {len(printed.issues)} 期。\n")
-    lines += ["| 期号 | 出版日期 | 封面标题 | PDF |", "| --- | --- | --- | --- |"]
+    lines.append('<ul class="cp-issues">')
     for issue in printed.issues:
-        cells = [md_text(issue.number), issue.date_zh, md_text(issue.title)]
-        link = f"[下载 PDF]({issue.id}.pdf)（{_size_text(issue.pdf.size)}，{issue.pdf.pages} 页）"
-        lines.append("| " + " | ".join(cells + [link]) + " |")
+        lines.append(_issue_card(title, issue))
+    lines.append("</ul>")
     return "\n".join(lines) + "\n"
+
+
+def _issue_card(masthead: str, issue: IssueOutput) -> str:
+    """One issue of the archive page, as one line of HTML (Markdown passes the block through)."""
+    number = html.escape(issue.number)
+    cover = ""
+    if issue.cover is not None:
+        alt = html.escape(f"《{masthead}》{issue.number}封面")
+        cover = (
+            f'<img class="cp-issue__cover" src="{issue.id}{COVER_SUFFIX}" width="{issue.cover.width}" '
+            f'height="{issue.cover.height}" alt="{alt}" loading="lazy">'
+        )
+    return (
+        f'<li class="cp-issue">{cover}<div class="cp-issue__body">'
+        f'<h2 class="cp-issue__number">{number}</h2>'
+        f'<p class="cp-issue__date"><time datetime="{issue.date.isoformat()}">{issue.date_zh}</time>出版'
+        f"<span>共 {issue.pdf.pages} 页</span></p>"
+        f'<p class="cp-issue__title">{html.escape(issue.title)}</p>'
+        f'<a class="md-button md-button--primary cp-issue__download" href="{issue.id}.pdf" type="application/pdf">'
+        f"下载 PDF（{_size_text(issue.pdf.size)}）</a></div></li>"
+    )
 
 
 def _printed_files(chamber: Chamber, printed: Printed) -> Tree:
@@ -317,16 +352,18 @@ def _printed_files(chamber: Chamber, printed: Printed) -> Tree:
         tree[f"{NEWSLETTER_DIR}/index.md"] = _newsletter_archive(chamber, printed)
         for issue in printed.issues:
             tree[f"{NEWSLETTER_DIR}/{issue.id}.pdf"] = issue.pdf.path
+            if issue.cover is not None:
+                tree[f"{NEWSLETTER_DIR}/{issue.id}{COVER_SUFFIX}"] = issue.cover.path
     if printed.charter:
         tree["charter.pdf"] = printed.charter.path
     return tree
 
 
 def charter_pdf_link(printed: Printed | None) -> str:
-    """The line the charter page ends with when a printable copy exists."""
+    """The line the charter page's text starts with when a printable copy exists."""
     if printed is None or printed.charter is None:
         return ""
-    return f"\n[下载章程 PDF（{_size_text(printed.charter.size)}）](charter.pdf){{ .cp-charter-pdf }}\n"
+    return f"[下载章程 PDF（{_size_text(printed.charter.size)}）](charter.pdf){{ .cp-charter-pdf }}\n\n"
 
 
 def docs_tree(chamber: Chamber, printed: Printed | None = None) -> Tree:
@@ -403,6 +440,10 @@ def content_tree(
     qr = wechat_qr_docs_path(chamber)
     if qr and qr[0] not in tree:
         tree[qr[0]] = published_copy(qr[1])
+    small = small_logo_path(chamber)
+    source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder) if small else None
+    if small and source is not None:
+        tree[small] = Photo(source, SMALL_LOGO_WIDTH)
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree

@@ -25,6 +25,7 @@ from chamberpress.fingerprint import tooling_key
 from chamberpress.chinese import format_date
 from chamberpress.content.load import load_chamber
 from chamberpress.content.model import Chamber
+from chamberpress.content.images import picture_size
 from chamberpress.content.sanitize import sanitize_html
 from chamberpress.errors import ContentError
 from chamberpress.markup import plain_title
@@ -32,8 +33,11 @@ from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from chamberpress.search.index import mark_indexed
 from chamberpress.site import blog
 from chamberpress.site.csp import add_policy
+from chamberpress.site.directory import MEMBERS_DIR
 from chamberpress.site.docs import logo_docs_path
 from chamberpress.site.front import front_page
+from chamberpress.site.projects import PROJECTS_TITLE
+from chamberpress.site.image_sizes import with_sizes
 from chamberpress.site.feeds import FEED_FILE
 from chamberpress.site.nav_memo import NavMemo, StringsMemo, stock_loader
 from chamberpress.site.prepare import PreparedSite, prepare_site, write_docs
@@ -58,6 +62,19 @@ class ChamberPluginConfig(Config):
     """No speed shortcuts: MkDocs and Material as they come, plus the features (`chamber build --plain`)."""
 
 
+def _section(page) -> str:  # noqa: ANN001 - MkDocs' Page
+    """The part of the site a page belongs to, as the search names it: its top navigation entry; member
+    profiles and projects (not in the navigation) by their folder."""
+    if page.url.startswith(f"{MEMBERS_DIR}/"):
+        return "会员名录"
+    if page.url.startswith("projects/"):
+        return PROJECTS_TITLE
+    top = page
+    while top.parent is not None:
+        top = top.parent
+    return top.title or ""
+
+
 def _draw_each_time(name: str, page: object, nav: object, *, caller) -> str:
     """`nav_memo` of a plain build: the navigation drawn for every page, as Material draws it."""
     return caller()
@@ -72,6 +89,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self.site: PreparedSite | None = None
         self._renderer: PageRenderer | None = None
         self._archives: dict[int, tuple[str, str]] = {}  # each post's archive page, for its breadcrumbs
+        self._files_by_url: tuple[object, dict[str, Path]] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -164,11 +182,30 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             return sanitize_html(text, hosts)
 
         if self._renderer is None:
-            return clean(html)
-        return self._renderer.cleaned(page, html, clean, tag=json.dumps(sorted(hosts)))
+            html = clean(html)
+        else:
+            html = self._renderer.cleaned(page, html, clean, tag=json.dumps(sorted(hosts)))
+        # Pictures sized after cleaning (what an editor wrote is kept); a post's cover too, for its template.
+        published = self._published_files(files)
+        post = page.meta.get("chamber_post")
+        if isinstance(post, dict) and post.get("cover"):
+            size = picture_size(published[post["cover"]]) if post["cover"] in published else None
+            post["cover_size"] = list(size) if size else None
+        return with_sizes(html, page.url, published)
+
+    def _published_files(self, files) -> dict[str, Path]:
+        """The site's files by their path in the site (for picture sizes), made once per build."""
+        if self._files_by_url is None or self._files_by_url[0] is not files:
+            by_url = {
+                file.dest_uri: Path(file.abs_src_path)
+                for file in files
+                if file.abs_src_path and not file.is_documentation_page()
+            }
+            self._files_by_url = (files, by_url)
+        return self._files_by_url[1]
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
-        output = mark_indexed(output, homepage=page.is_homepage, meta=page.meta)
+        output = mark_indexed(output, homepage=page.is_homepage, meta=page.meta, section=_section(page))
         return add_policy(output, self._embed_hosts())
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
