@@ -22,7 +22,16 @@ from chamberpress.site.colour import DEFAULT_COLOUR, readable_colour
 from chamberpress.site.directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
 from chamberpress.site.events import EVENTS_PAGE, ICS_FILE, events_ics, events_markdown, home_events_markdown
 from chamberpress.site.feeds import FEED_FILE, atom_feed
-from chamberpress.content.images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
+from chamberpress.content.images import (
+    THUMB_WIDTH,
+    Icon,
+    Photo,
+    icon_image,
+    is_photo,
+    photo_problem,
+    thumb_name,
+    web_image,
+)
 from chamberpress.content.links import linked_files, rewrite_links
 from chamberpress.markup import front_matter, md_text, plain_title, safe_url
 from chamberpress.content.model import Chamber
@@ -35,12 +44,13 @@ from chamberpress.build.output import remove_others, write_if_changed
 from chamberpress.paths import real_path, resolve_inside
 from chamberpress.content.published import image_problem, published_copy, refusal
 from chamberpress.search.index import SEARCH_PAGE, search_page_markdown
+from chamberpress.site.icons import icon_tree
 from chamberpress.site.projects import PROJECTS_TITLE, home_projects_markdown, projects_tree
 
 log = logging.getLogger(__name__)
 
 # docs path → generated text, a file to copy, or a photo to publish as its web copy
-Tree = dict[str, "str | Path | Photo"]
+Tree = dict[str, "str | Path | Photo | Icon"]
 
 NEWS_DIR = "news"
 POSTS_DIR = "news/posts"
@@ -268,6 +278,9 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
         "template": "charter.html",
         "charter": asdict(charter_facts(charter)),
     }
+    days = [d for d in (charter.meta.adopted, *(a.date for a in charter.meta.amendments)) if d]
+    if days:
+        meta["lastmod"] = max(days).isoformat()  # the sitemap's (site/sitemap.py)
     # Links from the charter to pages and posts are re-pointed like theirs (pages/about.md → about.md).
     body = rewrite_links(
         charter_markdown(charter.text),
@@ -415,6 +428,7 @@ def content_tree(
         source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder)
         if source is not None and image_problem(source) is None:
             tree[logo] = published_copy(source)
+    tree.update(icon_tree(chamber, logo))  # favicons and the sized logos (icons.py)
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree
@@ -464,6 +478,8 @@ def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
                 log.warning("%s %s: not published", content.source, why)
                 continue
             content = web_image(content.source, image_cache, content.max_width)
+        elif isinstance(content, Icon):
+            content = icon_image(content, image_cache)
         if isinstance(content, Path):
             stat = content.stat()
             if target.exists() and target.stat().st_size == stat.st_size and target.stat().st_mtime == stat.st_mtime:
