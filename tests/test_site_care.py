@@ -16,7 +16,7 @@ from lxml import etree
 from PIL import Image
 
 from chamberpress.build.pipeline import build_chamber
-from conftest import CHAMBER_YML, ROOT, TODAY, parse, text_of, write_chamber
+from conftest import CHAMBER_YML, ROOT, TODAY, parse, post, text_of, write_chamber
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -28,7 +28,9 @@ def sub_path_site(tmp_path_factory) -> Path:
     """A chamber published under a sub-path (site_url https://example.cn/test/), with an SVG logo."""
     root = tmp_path_factory.mktemp("sub-path")
     chamber_yml = CHAMBER_YML + "site_url: https://example.cn/test/\nlogo: assets/logo.svg\n"
-    write_chamber(root / "content", chamber_yml=chamber_yml, files={"assets/logo.svg": SVG_LOGO})
+    corrected = post("关于年会时间的更正", "2026-06-01", updated="2026-06-10")
+    files = {"assets/logo.svg": SVG_LOGO, "news/2026/2026-06-01-gengzheng.md": corrected}
+    write_chamber(root / "content", chamber_yml=chamber_yml, files=files)
     build_chamber("test", root / "content", root / "sites", today=TODAY)
     return root / "sites" / "test"
 
@@ -122,6 +124,16 @@ def test_robots_txt_names_the_sitemap_only_where_site_url_is_set(sub_path_site: 
     assert robots.splitlines()[:2] == ["User-agent: *", "Allow: /"]
     assert "Sitemap: https://example.cn/test/sitemap.xml" in robots.splitlines()
     assert "Sitemap" not in (test_site / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_a_corrected_posts_lastmod_is_its_updated_day(sub_path_site: Path) -> None:
+    tree = etree.parse(str(sub_path_site / "sitemap.xml"))
+    days = tree.xpath(
+        "//s:url[s:loc='https://example.cn/test/news/2026/06/01/gengzheng/']/s:lastmod", namespaces=SITEMAP_NS
+    )
+    assert [d.text for d in days] == ["2026-06-10"]
+    days = tree.xpath("//s:url[s:loc='https://example.cn/test/news/']/s:lastmod", namespaces=SITEMAP_NS)
+    assert [d.text for d in days] == ["2026-06-01"]  # the list changes when a post is added, not corrected
 
 
 def test_sitemap_has_lastmod_wherever_a_date_is_known(demo_sites: Path) -> None:

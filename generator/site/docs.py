@@ -167,6 +167,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
             "summary": post.summary,
             "date_zh": format_date(post.date),
             "date_iso": post.date.isoformat(),
+            "updated_iso": max(post.date, post.meta.updated).isoformat() if post.meta.updated else None,
             "cover": site_path(cover) if cover else None,
             "thumb": site_path(thumb_name(cover)) if cover and post.cover and is_photo(post.cover) else None,
             # A cover that is also the body's first photo is not shown twice on the post page.

@@ -1,8 +1,8 @@
 """What the sitemap and robots.txt say beyond MkDocs' defaults.
 
 - lastmod: the day a page last changed, where a real date is known (never the build's day, which would
-  tell search engines every page changed at every build): a post's date; a news list's (index, category,
-  archive, each of its pages) its newest post's; the home page's, the newest post's; a page whose front
+  tell search engines every page changed at every build): a post's `updated` or else its date; a news
+  list's (index, category, archive, each of its pages) its newest post's; the home page's, the newest post's; a page whose front
   matter sets `lastmod` (the charter: its last amendment; a project: its date).
 - robots.txt: every page may be crawled; the sitemap's address when site_url is set (robots.txt needs an
   absolute one), no Sitemap line otherwise.
@@ -40,7 +40,7 @@ def page_lastmod(page: Page | None, newest_post: str | None) -> str | None:
         return _day(meta["lastmod"])
     post = meta.get("chamber_post")
     if post:
-        return post.get("date_iso")
+        return post.get("updated_iso") or post.get("date_iso")
     if isinstance(page, View):
         first = page.pages[0] if page.pages else page  # pages 2, 3 … of a list share its first page's posts
         return _newest(first.posts)
