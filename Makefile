@@ -23,7 +23,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: demo test bench setup setup-test clean
+.PHONY: demo test bench lighthouse setup setup-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ test: setup-test
 
 bench: setup-test
 	$(BIN)/python -m bench.run
+
+# Lighthouse (mobile) on the demo sites served gzip-compressed; scores into bench/RESULTS.md (LABEL=after).
+LABEL ?= latest
+lighthouse: setup-test
+	$(BIN)/python -m bench.lighthouse --label $(LABEL)
 
 clean:
 	rm -rf sites/*/ sites/index.html sites/.chamber .cache

@@ -228,3 +228,27 @@ def test_the_checks_see_sideways_scrolling_overlapping_text_and_axe_violations(c
     assert any(p.startswith('text over text: "商会新闻"') and "会员名录" in p for p in problems), problems
     assert any(p.startswith("axe: color-contrast (serious)") for p in problems), problems
     assert len([p for p in problems if p.startswith("text over text")]) == 1, problems
+
+
+def test_large_type_switch_enlarges_every_page_and_is_remembered(contexts, host: str) -> None:
+    context, _ = contexts[390]
+    page = context.new_page()
+    try:
+        page.goto(host + PAGES["post"], wait_until="load")
+        size = "() => parseFloat(getComputedStyle(document.documentElement).fontSize)"
+        normal = page.evaluate(size)
+        toggle = page.locator("button.cp-large-type-toggle")
+        assert toggle.get_attribute("aria-pressed") == "false"
+        toggle.click()
+        assert toggle.get_attribute("aria-pressed") == "true"
+        assert page.evaluate(size) >= 1.2 * normal
+        page.goto(host + PAGES["news"], wait_until="load")  # another page: still large, from its first paint
+        assert page.evaluate(size) >= 1.2 * normal
+        page.wait_for_load_state("networkidle")
+        page.screenshot(path=str(SHOTS / "news-390-large-type.png"), full_page=True)
+        assert _problems(page) == []
+        page.locator("button.cp-large-type-toggle").click()
+        assert page.evaluate(size) == normal
+        assert page.evaluate("localStorage.getItem('cp-large-type')") is None
+    finally:
+        page.close()
