@@ -42,15 +42,12 @@ PAGES = {
     "portal": "",
 }
 
-# Pages other parts of issue 24 are redesigning: a failure there is expected until those land, and named.
-# Remove an entry once its redesign is merged and the page passes.
+# Pages another part of issue 24 is redesigning, that fail a check today: an expected failure, named, until the
+# redesign lands. Remove the entry once it is merged and the page passes (a page not listed must pass).
 REDESIGNED = {
-    "home": "home page: being redesigned as a front page (issue 24, home page and navigation chrome)",
+    # axe: scrollable-region-focusable (serious) on .cp-orgchart at 390 px; the departments row is cut off in
+    # its own scrolling box at 390 px (the document itself does not scroll sideways).
     "organization": "organisation chart: being redrawn as a real chart (issue 24, org chart and directory)",
-    "members": "directory: being redesigned (issue 24, org chart and directory)",
-    "profile": "member profiles: being redesigned with the directory (issue 24, org chart and directory)",
-    "search": "search results: being redesigned (issue 24, search, newsletter page, images)",
-    "newsletter": "newsletter page: being redesigned as cards (issue 24, search, newsletter page, images)",
 }
 
 # Visible text-bearing pieces (the boxes of each text node's lines) that overlap one another's text.
