@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 # Debian packages: CJK fonts for the newsletter PDFs (HarfBuzz subsetting makes embedding them fast);
-# poppler-utils and chromium for the tests; openssh-server for the publish tests (an SFTP server on 127.0.0.1).
+# poppler-utils and chromium for the tests; openssh-server for the publish tests (an SFTP server on 127.0.0.1);
+# a Java runtime for the Nu Html Checker (vnu.jar, npm's vnu-jar) in tests/test_site_care.py.
 APT_RUN := fonts-noto-cjk fonts-dejavu-core fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-APT_TEST := poppler-utils chromium openssh-server openssh-client
+APT_TEST := poppler-utils chromium openssh-server openssh-client default-jre-headless
 
 # Install the Debian packages that are missing, where apt-get exists (sudo when not root).
 define apt_ensure
@@ -22,7 +23,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: demo test bench setup setup-test clean
+.PHONY: demo test bench lighthouse setup setup-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +40,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 setup: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN))
 
-# axe-core for the accessibility checks in the browser tests (package.json, package-lock.json).
+# npm's tools (package.json, package-lock.json): axe-core for the accessibility checks in the browser tests,
+# vnu-jar (the Nu Html Checker) for the markup checks, lighthouse for `make lighthouse` (bench/lighthouse.py).
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	  echo "installing Debian packages: nodejs npm"; $$sudo apt-get update -qq && \
@@ -64,6 +66,11 @@ test: setup-test
 
 bench: setup-test
 	$(BIN)/python -m bench.run
+
+# Lighthouse (mobile) on the demo sites served gzip-compressed; scores into bench/RESULTS.md (LABEL=after).
+LABEL ?= latest
+lighthouse: setup-test
+	$(BIN)/python -m bench.lighthouse --label $(LABEL)
 
 clean:
 	rm -rf sites/*/ sites/index.html sites/.chamber .cache

@@ -18,7 +18,7 @@ from chamberpress.build.portal import load_portal_info, render_portal, write_por
 from chamberpress.content.load import chamber_slugs, load_chamber
 from chamberpress.cli import main
 from chamberpress.errors import ContentError
-from chamberpress.site.docs import SMALL_LOGO_WIDTH
+from chamberpress.site.icons import PORTAL_LOGO
 from conftest import ROOT, TODAY, parse, text_of, write_chamber
 
 PORTAL_FILES = ("index.html", "feed.xml", "portal-search.js", "favicon.svg")
@@ -50,7 +50,7 @@ def test_portal_takes_its_name_intro_and_filing_numbers_from_portal_yml(demo_sit
         assert text_of(card.cssselect(".members")[0]) == f"{facts[slug]['members']} 家"
         logo = demo_sites / card.cssselect("h2 img")[0].get("src")
         with Image.open(logo) as small:  # a copy at twice the size shown, not the site's full logo
-            assert logo.name == "logo.small.png" and small.width == SMALL_LOGO_WIDTH, (logo, small.size)
+            assert logo.name == "logo-72.png" and small.width == PORTAL_LOGO[1], (logo, small.size)
         assert card.cssselect(".latest a")[0].get("href") == f"{slug}/{facts[slug]['latest_posts'][0]['url']}"
 
 

@@ -59,7 +59,8 @@ from chamberpress.search.index import (
     warm_up_indexers,
 )
 from chamberpress.site.directory import reading
-from chamberpress.site.docs import logo_docs_path, small_logo_path
+from chamberpress.site.docs import logo_docs_path
+from chamberpress.site.icons import shown_logos
 from chamberpress.site.kept_pages import KeptPages, shared_inputs
 from chamberpress.site.mkdocs_adapter import build_site, write_chamber_config
 from chamberpress.site.prepare import prepare_site, prime_members
@@ -417,8 +418,7 @@ def _write_summary(chamber: Chamber, site_dir: Path) -> None:
         "founded_zh": format_date(info.founded) if info.founded else None,
         "members": len(chamber.listed_members),
         "color": info.color,
-        "logo": logo_docs_path(chamber),
-        "logo_small": small_logo_path(chamber),  # what the portal shows
+        "logo": shown_logos(chamber, logo_docs_path(chamber)).portal,  # the copy at the portal's size
         "latest_news": {"title": newest.title, "url": newest.url, "date_zh": format_date(newest.date)}
         if newest
         else None,

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 TEMPLATE_DIR = PROJECT_DIR / "theme" / "portal"
 PORTAL_FILE = "portal.yml"  # in the content folder, beside the chamber folders
 FEED_FILE = "feed.xml"
-ASSETS = ("portal-search.js", "favicon.svg")  # copied from theme/portal/ beside index.html
+# Copied from theme/portal/ beside index.html. The icons are the portal's neutral mark (商 on red), drawn once
+# from favicon.svg: also every chamber's without a logo of its own (site/icons.py).
+ASSETS = ("portal-search.js", "favicon.svg", "favicon-32.png", "favicon.ico", "apple-touch-icon.png")
 NEWS_ITEMS = 20  # the merged news on the page and in the feed
 ACTIVITIES = 12  # the upcoming activities on the page
 ATOM = "http://www.w3.org/2005/Atom"

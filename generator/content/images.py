@@ -73,6 +73,18 @@ class Photo:
     max_width: int = MAX_WIDTH
 
 
+@dataclass(frozen=True)
+class Icon:
+    """A square copy of a picture (the chamber's logo) at `size` px, for favicons and the header: PNG, or ICO
+    holding the sizes up to `size`. `background` fills transparent parts (an apple-touch icon must be
+    opaque: iOS fills them with black)."""
+
+    source: Path
+    size: int
+    format: str = "PNG"
+    background: str | None = None
+
+
 def is_photo(path: Path) -> bool:
     """Whether the file is a picture (by its content), or is named as one: published only as a web copy."""
     return path.suffix.lower() in WEB_SUFFIXES or picture_format(path) is not None
@@ -217,3 +229,44 @@ def _save_animation(original: Image.Image, handle) -> None:
     for frame in frames:
         frame.info = {}
     frames[0].save(handle, format="GIF", save_all=True, append_images=frames[1:], **options)
+
+
+ICO_SIZES = (16, 32, 48)
+
+
+def icon_image(icon: Icon, cache_dir: Path) -> Path:
+    """The published copy of `icon` (a cached file, as web_image); the source is never written."""
+    data = icon.source.read_bytes()
+    digest = fingerprint(f"icon:{PROCESS_VERSION}:{icon.size}:{icon.format}:{icon.background}\0", data)
+    target = cache_dir / digest[:2] / f"{digest}.{icon.format.lower()}"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".part-", suffix=target.suffix, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            _save_icon(icon, handle)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _save_icon(icon: Icon, handle) -> None:
+    with Image.open(icon.source) as original:
+        original.load()
+        image = ImageOps.exif_transpose(original).convert("RGBA")
+    # Centred on a transparent square (a wide logo is not stretched), then scaled down.
+    side = max(image.size)
+    square = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    square.paste(image, ((side - image.width) // 2, (side - image.height) // 2))
+    if icon.background:
+        filled = Image.new("RGBA", square.size, icon.background)
+        filled.alpha_composite(square)
+        square = filled.convert("RGB")
+    if icon.format == "ICO":
+        sizes = [(s, s) for s in ICO_SIZES if s <= icon.size]
+        square.resize((icon.size, icon.size), Image.Resampling.LANCZOS).save(handle, format="ICO", sizes=sizes)
+        return
+    square.resize((icon.size, icon.size), Image.Resampling.LANCZOS).save(handle, format="PNG", optimize=True)

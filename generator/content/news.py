@@ -40,6 +40,7 @@ class PostMeta:
     pin: bool = spec("置顶", default=False)
     draft: bool = spec("草稿: never published", default=False)
     slug: str | None = spec("URL name (a-z, 0-9, -); default: from the file name")
+    updated: dt.date | None = spec("更新日期 YYYY-MM-DD: when a published post was corrected (the sitemap's lastmod)")
 
 
 @dataclass

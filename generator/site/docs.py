@@ -23,7 +23,16 @@ from chamberpress.site.colour import DEFAULT_COLOUR, readable_colour
 from chamberpress.site.directory import MEMBERS_DIR, ORGANIZATION_PAGE, has_organization_page
 from chamberpress.site.events import EVENTS_PAGE, ICS_FILE, events_ics, events_markdown, home_events_markdown
 from chamberpress.site.feeds import FEED_FILE, atom_feed
-from chamberpress.content.images import THUMB_WIDTH, Photo, is_photo, photo_problem, thumb_name, web_image
+from chamberpress.content.images import (
+    THUMB_WIDTH,
+    Icon,
+    Photo,
+    icon_image,
+    is_photo,
+    photo_problem,
+    thumb_name,
+    web_image,
+)
 from chamberpress.content.links import linked_files, rewrite_links
 from chamberpress.markup import front_matter, md_text, plain_title
 from chamberpress.content.model import Chamber
@@ -37,13 +46,14 @@ from chamberpress.build.output import remove_others, write_if_changed
 from chamberpress.paths import real_path, resolve_inside
 from chamberpress.content.published import image_problem, published_copy, refusal
 from chamberpress.search.index import SEARCH_PAGE, search_page_markdown
+from chamberpress.site.icons import icon_tree
 from chamberpress.site.projects import PROJECTS_TITLE, home_projects_markdown, projects_tree
 from chamberpress.site.front import wechat_qr_docs_path
 
 log = logging.getLogger(__name__)
 
 # docs path → generated text, a file to copy, or a photo to publish as its web copy
-Tree = dict[str, "str | Path | Photo"]
+Tree = dict[str, "str | Path | Photo | Icon"]
 
 NEWS_DIR = "news"
 POSTS_DIR = "news/posts"
@@ -69,18 +79,6 @@ def logo_docs_path(chamber: Chamber) -> str | None:
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
-SMALL_LOGO_WIDTH = 96  # the portal shows each chamber's logo 2.2rem (about 44 px) wide: twice that
-
-
-def small_logo_path(chamber: Chamber) -> str | None:
-    """Where a small copy of the logo sits (assets/logo.small.png), for the portal's cards; None for a
-    drawing (SVG: any size) or no logo."""
-    logo = logo_docs_path(chamber)
-    source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder) if logo else None
-    if logo is None or source is None or not is_photo(source) or image_problem(source) is not None:
-        return None
-    stem, dot, suffix = logo.rpartition(".")
-    return f"{stem}.small.{suffix}" if dot else f"{logo}.small"
 
 
 def nav(chamber: Chamber, printed: Printed | None = None) -> list[dict[str, str]]:
@@ -172,6 +170,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
             "summary": post.summary,
             "date_zh": format_date(post.date),
             "date_iso": post.date.isoformat(),
+            "updated_iso": max(post.date, post.meta.updated).isoformat() if post.meta.updated else None,
             "cover": site_path(cover) if cover else None,
             "thumb": site_path(thumb_name(cover)) if cover and post.cover and is_photo(post.cover) else None,
             # A cover that is also the body's first photo is not shown twice on the post page.
@@ -267,6 +266,9 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
         "template": "charter.html",
         "charter": asdict(charter_facts(charter)),
     }
+    days = [d for d in (charter.meta.adopted, *(a.date for a in charter.meta.amendments)) if d]
+    if days:
+        meta["lastmod"] = max(days).isoformat()  # the sitemap's (site/sitemap.py)
     # Links from the charter to pages and posts are re-pointed like theirs (pages/about.md → about.md).
     body = rewrite_links(
         charter_markdown(charter.text),
@@ -440,10 +442,7 @@ def content_tree(
     qr = wechat_qr_docs_path(chamber)
     if qr and qr[0] not in tree:
         tree[qr[0]] = published_copy(qr[1])
-    small = small_logo_path(chamber)
-    source = resolve_inside(chamber.folder, chamber.info.logo or "", chamber.folder) if small else None
-    if small and source is not None:
-        tree[small] = Photo(source, SMALL_LOGO_WIDTH)
+    tree.update(icon_tree(chamber, logo))  # favicons and the sized logos (icons.py)
     for rel in _unlisted_logos(chamber, tree):
         del tree[rel]
     return tree
@@ -493,6 +492,8 @@ def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
                 log.warning("%s %s: not published", content.source, why)
                 continue
             content = web_image(content.source, image_cache, content.max_width)
+        elif isinstance(content, Icon):
+            content = icon_image(content, image_cache)
         if isinstance(content, Path):
             stat = content.stat()
             if target.exists() and target.stat().st_size == stat.st_size and target.stat().st_mtime == stat.st_mtime:

@@ -7,6 +7,7 @@ HTML, and lets Material's blog show the chamber's news; loading and making the p
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import re
@@ -31,13 +32,14 @@ from chamberpress.errors import ContentError
 from chamberpress.markup import plain_title
 from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from chamberpress.search.index import mark_indexed
-from chamberpress.site import blog
+from chamberpress.site import blog, not_found, sitemap, valid_markup
 from chamberpress.site.csp import add_policy
 from chamberpress.site.directory import MEMBERS_DIR
 from chamberpress.site.docs import logo_docs_path
 from chamberpress.site.front import front_page
 from chamberpress.site.projects import PROJECTS_TITLE
 from chamberpress.site.image_sizes import with_sizes
+from chamberpress.site.icons import HEADER_LOGO_SIZE, shown_logos
 from chamberpress.site.feeds import FEED_FILE
 from chamberpress.site.nav_memo import NavMemo, StringsMemo, stock_loader
 from chamberpress.site.prepare import PreparedSite, prepare_site, write_docs
@@ -139,6 +141,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         return markdown
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        (Path(config.site_dir) / sitemap.ROBOTS_FILE).write_text(sitemap.robots_txt(config.site_url), encoding="utf-8")
         if self._renderer is not None:
             self._renderer.save()
             self._renderer = None
@@ -206,14 +209,21 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         output = mark_indexed(output, homepage=page.is_homepage, meta=page.meta, section=_section(page))
-        return add_policy(output, self._embed_hosts())
+        return add_policy(valid_markup.mended(output), self._embed_hosts())
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         # Theme pages built outside the page loop (404.html) get the same policy.
+        if template_name == not_found.PAGE:
+            output = not_found.self_contained(output, Path(config.site_dir), not_found.base_path(config.site_url))
+            output = valid_markup.mended(output)
         return add_policy(output, self._embed_hosts()) if template_name.endswith(".html") else output
 
     def on_env(self, env, *, config: MkDocsConfig, files):
         env.filters["zh_date"] = format_date
+        newest = max((p.date for p in self.site.chamber.published_posts), default=None) if self.site else None
+        env.globals["sitemap_lastmod"] = functools.partial(
+            sitemap.page_lastmod, newest_post=newest.isoformat() if newest else None
+        )
         # Our partials wrap Material's own, reached as "stock:partials/…".
         env.loader = ChoiceLoader([env.loader, stock_loader(config.theme.dirs, config.theme.custom_dir)])
         if self.config.plain:
@@ -255,9 +265,11 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             config.site_url = info.site_url.rstrip("/") + "/"
         config.nav = site.nav
         logo = logo_docs_path(chamber)
-        if logo:
-            config.theme["logo"] = logo
-            config.theme["favicon"] = logo
+        shown = shown_logos(chamber, logo)  # copies at the size shown (icons.py)
+        if shown.header:
+            config.theme["logo"] = shown.header
+        if shown.favicon:
+            config.theme["favicon"] = shown.favicon
         config.extra["chamber"] = {
             "slug": chamber.slug,
             "name": info.name,
@@ -270,5 +282,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             "icp": info.icp,
             "police_beian": info.police_beian,
             "logo": logo,
+            "logo_size": HEADER_LOGO_SIZE,
+            "touch_icon": shown.touch_icon,
             "feed": FEED_FILE,
         }

@@ -71,7 +71,7 @@ def projects_markdown(current: list[Project], past: list[Project], today: dt.dat
     """projects/index.md: the filter box, current projects (newest first), then 往期项目."""
     parts = [front_matter({"title": PROJECTS_TITLE}), f"# {PROJECTS_TITLE}\n"]
     parts.append(_filters_html(current + past) + "\n")
-    parts.append('<div id="project-list" class="cp-project-list" markdown="0">')
+    parts.append('<div id="project-list" class="cp-project-list">')
     parts.append('<section class="cp-projects cp-projects--current"><h2 id="current">当前项目</h2>')
     if current:
         parts.append('<ul class="cp-project-items">' + "".join(_item_html(p, today, "") for p in current) + "</ul>")
@@ -104,7 +104,13 @@ def project_markdown(project: Project, body: str, member_slug: str | None, cover
         ("状态", md_text(meta.status) + ("" if project.is_current(today) else f"（{PAST_TITLE}）")),
     ]
     lines = [
-        front_matter({"title": plain_title(project.title), "description": plain_title(project.summary)}),
+        front_matter(
+            {
+                "title": plain_title(project.title),
+                "description": plain_title(project.summary),
+                "lastmod": meta.date.isoformat(),  # the sitemap's (site/sitemap.py)
+            }
+        ),
         f"# {md_text(project.title)}\n",
         "[← 返回项目合作](index.md)\n",
     ]
