@@ -134,10 +134,12 @@ def case_insensitive(folder: Path) -> bool:
 
 
 def name_key(path: str | os.PathLike[str], folder: Path | None = None) -> str:
-    """A path as the file system compares it: `/` separators, and folded to one case where names differ
+    """A path as the file system compares it: `/` separators (Windows' `\\` too), folded to one case where names differ
     only in case name the same file (Windows; macOS unless its disk is case-sensitive). `folder` is where
     the path lies, whose file system is asked (None: this system's default)."""
-    text = os.fspath(path).replace("\\", "/")
+    text = os.fspath(path)
+    if sys.platform == "win32":
+        text = text.replace("\\", "/")
     if sys.platform == "win32" or (
         folder is not None and case_insensitive(folder) or folder is None and sys.platform == "darwin"
     ):

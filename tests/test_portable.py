@@ -252,7 +252,7 @@ def test_fonts_found_by_file_name_and_checked_for_chinese(tmp_path: Path) -> Non
     (fonts / "msyh.ttc").symlink_to(noto / "NotoSansCJK-Regular.ttc")  # a Chinese face under a Windows name
     (fonts / "SONGTI.TTC").symlink_to(noto / "NotoSerifCJK-Regular.ttc")  # names matched in any case
     latin = next(Path("/usr/share/fonts/truetype/dejavu").glob("DejaVuSans.ttf"))
-    (fonts / "simsun.ttc").symlink_to(latin)  # a known name whose face has no Chinese: left out
+    (fonts / "simhei.ttf").symlink_to(latin)  # a known name whose face has no Chinese: left out
     (fonts / "arial.ttf").symlink_to(noto / "NotoSansCJK-Bold.ttc")  # a name not looked at
     faces = pdf.faces_in_folders([fonts, tmp_path / "missing"])
     assert {Path(face.file).name for face in faces} == {"msyh.ttc", "SONGTI.TTC"}
