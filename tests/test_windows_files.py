@@ -194,3 +194,11 @@ def test_case_insensitivity_is_detected_from_the_folder(tmp_path: Path) -> None:
     folder.mkdir()
     assert platform_support.case_insensitive(folder) is False  # Linux's file systems tell capitals apart
     assert platform_support.name_key("News/A.md", folder) == "News/A.md"
+
+
+def test_the_roster_in_other_capitals_is_never_published(tmp_path: Path) -> None:
+    from chamberpress.content.published import refusal
+
+    roster = tmp_path / "Members.yml"  # as members.yml on Windows and macOS
+    roster.write_text("- 名称: 甲公司\n", encoding="utf-8")
+    assert refusal(roster) is not None and "never published" in refusal(roster)
