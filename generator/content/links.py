@@ -101,6 +101,7 @@ def _links_in(body: str) -> tuple[Link, ...]:
         for match in _HTML.finditer(masked):
             found.append((match.start(2) + 1, match.end(2) - 1, match.group(1).lower() != "a"))
     links = []
+    line, counted = 1, 0  # lines counted up to `counted`, once through the body: in order of position
     for start, end, image in sorted(found):
         if body[start] == "<" and body[end - 1] == ">":
             start, end = start + 1, end - 1
@@ -108,14 +109,16 @@ def _links_in(body: str) -> tuple[Link, ...]:
         absolute = _is_absolute(target)
         if not absolute and not _is_relative(target):
             continue
-        links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image, absolute))
+        if start > counted:
+            line, counted = line + body.count("\n", counted, start), start
+        links.append(Link(target, start, end, line, image, absolute))
     return tuple(links)
 
 
 def _is_absolute(target: str) -> bool:
     """A path from the root of a disk or of the site, a Windows path with its drive (C:\\…, as an editor's
     program may write an image it inserted), or a file: URL (Link.absolute)."""
-    if _DRIVE.match(target):
+    if target[1:2] == ":" and _DRIVE.match(target):
         return True
     return target.startswith(("/", "\\")) and not target.startswith("//") or target.lower().startswith("file:")
 
