@@ -273,3 +273,13 @@ def test_without_fc_list_the_font_folders_are_searched(monkeypatch, tmp_path: Pa
 def test_missing_font_says_what_to_install_on_each_system(monkeypatch, system: str, advice: str) -> None:
     monkeypatch.setattr(pdf.sys, "platform", system)
     assert advice in str(pdf.FontMissing())
+
+
+def test_workers_are_spawned_where_there_is_no_fork(monkeypatch) -> None:
+    assert platform_support.worker_start_method(single_thread=True) == "fork"
+    assert platform_support.worker_start_method(single_thread=False) == "forkserver"
+    monkeypatch.setenv(platform_support.WITHHOLD, "fork")
+    assert platform_support.worker_start_method(single_thread=True) == "spawn"
+    from chamberpress.build import pipeline
+
+    assert pipeline._worker_context().get_start_method() == "spawn"
