@@ -9,7 +9,7 @@ Linux-only feature away (tests/portable/).
 - a memory file system (`memory_folder`): /dev/shm where it is a folder; elsewhere scratch is on disk.
 - the owner of a file (`owned_by_me`): where the system has user ids.
 - command-line tools (`tool`): `fc-list` of fontconfig, found on PATH.
-- how the file system compares names (`name_key`, `same_name`): case-insensitive on Windows and, by
+- how the file system compares names (`case_insensitive`, `name_key`): case-insensitive on Windows and, by
   default, on macOS: `News/` and `news/` are one folder there.
 
 WITHHOLD names capabilities to treat as missing even where the system has them (comma-separated, in the
@@ -134,20 +134,11 @@ def case_insensitive(folder: Path) -> bool:
 
 
 def name_key(path: str | os.PathLike[str], folder: Path | None = None) -> str:
-    """A path as the file system compares it: `/` separators (Windows' `\\` too), folded to one case where names differ
-    only in case name the same file (Windows; macOS unless its disk is case-sensitive). `folder` is where
-    the path lies, whose file system is asked (None: this system's default)."""
+    """A path as the file system compares it: on Windows with `/` for `\\`; folded to one case where names
+    that differ only in case name the same file (Windows; macOS unless its disk is case-sensitive). `folder`
+    is where the path lies, whose file system is asked (None: this system's default)."""
     text = os.fspath(path)
     if sys.platform == "win32":
-        text = text.replace("\\", "/")
-    if sys.platform == "win32" or (
-        folder is not None and case_insensitive(folder) or folder is None and sys.platform == "darwin"
-    ):
-        return text.casefold()
-    return text
-
-
-def same_name(a: str | os.PathLike[str], b: str | os.PathLike[str], folder: Path | None = None) -> bool:
-    """Whether two paths name the same file by the file system's rules (not by asking it: either may not
-    exist yet)."""
-    return name_key(a, folder) == name_key(b, folder)
+        return text.replace("\\", "/").casefold()
+    folded = case_insensitive(folder) if folder is not None else sys.platform == "darwin"
+    return text.casefold() if folded else text

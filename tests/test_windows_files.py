@@ -202,3 +202,9 @@ def test_the_roster_in_other_capitals_is_never_published(tmp_path: Path) -> None
     roster = tmp_path / "Members.yml"  # as members.yml on Windows and macOS
     roster.write_text("- 名称: 甲公司\n", encoding="utf-8")
     assert refusal(roster) is not None and "never published" in refusal(roster)
+
+
+def test_names_compare_as_windows_compares_them(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(platform_support.sys, "platform", "win32")
+    assert platform_support.name_key("C:\\Chamber\\News\\A.md") == platform_support.name_key("c:/chamber/news/a.md")
+    assert platform_support.case_insensitive(tmp_path) is True
