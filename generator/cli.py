@@ -596,8 +596,9 @@ def _report(
     from chamberpress.print.pdf import FontMissing
 
     from chamberpress.build.engines import UnsupportedEngine
+    from chamberpress.build.site_folders import SiteInUse
 
-    if isinstance(exc, (FontMissing, AddressBusy, UnsupportedEngine)):
+    if isinstance(exc, (FontMissing, AddressBusy, UnsupportedEngine, SiteInUse)):
         print(f"chamber: {exc}", file=sys.stderr)
         return 3
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:

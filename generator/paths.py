@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
+from chamberpress import platform_support
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -32,7 +34,12 @@ def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
     candidate = (base / ref.replace("\\", "/")).resolve()
     if not is_inside(candidate, root):
         return None
-    return candidate if candidate.is_file() else None
+    if not candidate.is_file():
+        return None
+    # Found in other capitals (Windows, macOS): the web server would not find it by this name.
+    if platform_support.case_insensitive(real_path(root)) and spelled_on_disk(candidate, real_path(root)):
+        return None
+    return candidate
 
 
 def stays_inside(rel: str) -> bool:
@@ -42,8 +49,40 @@ def stays_inside(rel: str) -> bool:
 
 
 def is_inside(path: Path, root: Path) -> bool:
+    """Whether `path` is `root` or below it, links followed, names compared as the file system compares them
+    (`News/` and `news/` are one folder on Windows and macOS)."""
     real, top = _real_text(path), _real_text(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+    if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+        return True
+    real, top = platform_support.name_key(real, Path(top)), platform_support.name_key(top, Path(top))
+    return real == top or real.startswith(top.rstrip("/") + "/")
+
+
+def spelled_on_disk(path: Path, root: Path) -> str | None:
+    """`path`, below `root`, as the folders spell its names (with /), when it is written in other capitals
+    than a file that exists (`Images/A.JPG` for images/a.jpg); None when it is spelled as on disk, or no file
+    has that name in any capitals. Windows and macOS find a file whatever the capitals; the web server that
+    serves the site does not."""
+    try:
+        parts = Path(os.path.relpath(path, root)).parts
+    except ValueError:  # another drive (Windows)
+        return None
+    if not parts or parts[0] == "..":
+        return None
+    current, spelled, differs = root, [], False
+    for part in parts:
+        try:
+            names = sorted(os.listdir(current))
+        except OSError:
+            return None
+        if part not in names:
+            folded = [name for name in names if name.casefold() == part.casefold()]
+            if not folded:
+                return None
+            part, differs = folded[0], True
+        spelled.append(part)
+        current = current / part
+    return "/".join(spelled) if differs else None
 
 
 # Folders resolved in this build: a chamber's many links and files sit in comparatively few folders.

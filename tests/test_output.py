@@ -247,14 +247,14 @@ def test_memory_filling_up_mid_build_builds_on_disk_instead(tmp_path: Path, monk
 
     import mkdocs.utils
 
-    import chamberpress.build.output as output
+    from chamberpress import platform_support
 
     needs_memory_builds(tmp_path / "sites")
     real_write = mkdocs.utils.write_file
     full = {"n": 0}
 
     def memory_full(content_bytes: bytes, path: str) -> None:
-        if str(path).startswith(str(output.MEMORY_DIR)):
+        if str(path).startswith(str(platform_support.scratch_parent())):
             full["n"] += 1
             raise OSError(errno.ENOSPC, "No space left on device", path)
         real_write(content_bytes, path)

@@ -12,32 +12,59 @@ from __future__ import annotations
 import contextlib
 import mmap
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import signal
 import sys
 import threading
+import time
 from typing import Callable, Generic, Iterator, TypeVar
 
+from chamberpress import platform_support
+
 T = TypeVar("T")
+ORPHAN_POLL = 0.5  # seconds between two looks at the parent, where the system cannot kill orphans itself
 
 
 def can_fork() -> bool:
     """Whether this system can fork (not Windows): without it every call is made in this process."""
-    return hasattr(os, "fork")
+    return platform_support.can_fork()
 
 
 def die_with_parent(parent: int) -> None:
-    """A worker must not outlive a build that was killed (it would hold the chamber's lock): Linux only."""
-    try:
-        import ctypes
-
+    """A forked child must not outlive a build that was killed (it would hold the chamber's lock): the
+    system kills it where it offers that (Linux's prctl), else a thread of its own watches the parent."""
+    prctl = platform_support.libc_function("prctl")
+    if prctl is not None:
         pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
+        prctl(pr_set_pdeathsig, signal.SIGKILL)
+    else:
+        threading.Thread(target=_leave_when_orphaned, args=(parent,), daemon=True).start()
     if os.getppid() != parent:
         os._exit(1)
+
+
+def _leave_when_orphaned(parent: int) -> None:
+    # A child whose parent has died is handed to another process (its parent id changes): leave then.
+    while os.getppid() == parent:
+        time.sleep(ORPHAN_POLL)
+    os._exit(1)
+
+
+def worker_started() -> None:
+    """The initializer of a process that builds whole chambers (pipeline.build_many): quiet on Ctrl-C, and,
+    started by spawn (Windows, macOS), gone when the build that started it is (its parent's sentinel, a
+    process handle on Windows and a pipe elsewhere, is ready once that process has ended)."""
+    quiet_on_interrupt()
+    parent = multiprocessing.parent_process()
+    if parent is not None and platform_support.libc_function("prctl") is None:
+        threading.Thread(target=_leave_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _leave_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def quiet_on_interrupt() -> None:

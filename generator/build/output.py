@@ -1,6 +1,7 @@
 """Where a site is built and how it reaches the disk: in memory first, then only what changed.
 
-- scratch folder: a private folder in memory (/dev/shm) where one build stages its docs and builds its site.
+- scratch folder: a private folder in memory (/dev/shm; the temporary folder on systems without one) where
+  one build stages its docs and builds its site.
 - spare copy: the site before last, kept under .cache/ instead of deleted; the scratch site is synced onto
   it, and it is then swapped into place (exchanged with the published site, which becomes the next spare).
 
@@ -20,23 +21,25 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from chamberpress import platform_support
 from chamberpress.build.cache_layout import out_id
 from chamberpress.folders import walk_files
 
-MEMORY_DIR = Path("/dev/shm")
 MEMORY_NEEDED = 2 * 1024**3  # free room in memory a build may take: far more than a large site needs
 
 
-def make_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> Path | None:
-    """A new private folder in memory for this build of the chamber, or None where there is no memory file
-    system with room. What builds of it cut short left there is removed first (the caller holds the
-    chamber's lock). The folder is made by mkdtemp (a fresh name, mode 0700): /dev/shm is shared by every
-    user of the machine, so a name fixed in advance could be taken, or be a link, before we write in it."""
+def make_scratch(out_dir: Path, slug: str, memory: Path | None = None) -> Path | None:
+    """A new private folder in memory for this build of the chamber (in the system's temporary folder where
+    there is no memory file system: macOS, Windows), or None where there is no room. What builds
+    of it cut short left there is removed first (the caller holds the chamber's lock). The folder is made by
+    mkdtemp (a fresh name, mode 0700): /dev/shm is shared by every user of the machine, so a name fixed in
+    advance could be taken, or be a link, before we write in it."""
+    memory = memory or platform_support.scratch_parent()
     try:
-        stats = os.statvfs(memory)
+        free = shutil.disk_usage(memory).free
     except OSError:
         return None
-    if not os.access(memory, os.W_OK | os.X_OK) or stats.f_bavail * stats.f_frsize < MEMORY_NEEDED:
+    if not os.access(memory, os.W_OK | os.X_OK) or free < MEMORY_NEEDED:
         return None
     for leftover in leftover_scratch(out_dir, slug, memory):
         shutil.rmtree(leftover, ignore_errors=True)
@@ -54,15 +57,16 @@ def memory_full(scratch: Path, exc: OSError) -> bool:
         return True
 
 
-def leftover_scratch(out_dir: Path, slug: str, memory: Path = MEMORY_DIR) -> list[Path]:
+def leftover_scratch(out_dir: Path, slug: str, memory: Path | None = None) -> list[Path]:
     """The chamber's scratch folders in memory: this user's own folders (never a link) with its prefix."""
+    memory = memory or platform_support.scratch_parent()
     found = []
     for path in memory.glob(_prefix(out_dir, slug) + "*"):
         try:
             info = os.lstat(path)
         except OSError:
             continue
-        if stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid():
+        if stat.S_ISDIR(info.st_mode) and platform_support.owned_by_me(info):
             found.append(path)
     return found
 

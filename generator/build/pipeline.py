@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fcntl
 import gc
 import json
 import logging
@@ -29,6 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+import filelock
+
+from chamberpress import platform_support
 from chamberpress.build import forked
 from chamberpress.build.cache_layout import (
     cache_root,
@@ -343,7 +345,7 @@ def build_many(
                 yield slug, exc
         return
     with ProcessPoolExecutor(
-        max_workers=min(jobs, len(slugs)), mp_context=_worker_context(), initializer=forked.quiet_on_interrupt
+        max_workers=min(jobs, len(slugs)), mp_context=_worker_context(), initializer=forked.worker_started
     ) as pool:
         futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
         for future in as_completed(futures):
@@ -360,12 +362,12 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     whatever lock another thread holds at that moment). A worker shares no MkDocs plugin with this
     process (each build loads them anew: mkdocs_adapter.build_site), nor an indexer process this one
     keeps (not the worker's child, it counts as stopped there: indexer.lent_indexer starts another)."""
-    if forked.can_fork() and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["chamberpress.site.mkdocs_adapter", "chamberpress.site.plugin", "material.plugins.blog.plugin"]
-    )
+    method = platform_support.worker_start_method(single_thread=threading.active_count() == 1)
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(
+            ["chamberpress.site.mkdocs_adapter", "chamberpress.site.plugin", "material.plugins.blog.plugin"]
+        )
     return context
 
 
@@ -376,22 +378,22 @@ class BuildLocked(Exception):
 @contextlib.contextmanager
 def chamber_lock(out_dir: Path, slug: str) -> Iterator[None]:
     """One build or publish per chamber and output folder at a time, so that a publish never sends a site
-    a build is swapping; the lock dies with its process (flock)."""
+    a build is swapping. Taken without waiting; the system's file lock (flock on Linux and macOS, a locked
+    byte range on Windows, both through filelock) dies with its process."""
     work = out_dir / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
-    path = work / f"{slug}.lock"
-    with open(path, "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildLocked(
-                f"{slug!r} in {work.parent} is being built or published by another command; wait for it to "
-                "finish and try again"
-            ) from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    lock = filelock.FileLock(work / f"{slug}.lock", blocking=False)
+    try:
+        lock.acquire()
+    except filelock.Timeout:
+        raise BuildLocked(
+            f"{slug!r} in {work.parent} is being built or published by another command; wait for it to "
+            "finish and try again"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _plan_fact(item: object) -> dict:

@@ -12,15 +12,16 @@ becomes the spare.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import shutil
 import subprocess
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, NoReturn, TypeVar
 
+from chamberpress import platform_support
 from chamberpress.build import forked
 from chamberpress.build.cache_layout import spare_dir, stage_dir
 from chamberpress.build.output import Synced, make_scratch, sync_tree
@@ -147,27 +148,72 @@ def discard(folder: Path) -> None:
     )
 
 
+class SiteInUse(OSError):
+    """The published site's folder could not be replaced (Windows: a program has it or a file in it open);
+    the last good site is still there, and the new one was left beside it."""
+
+
+RENAME_TRIES = 5  # a folder in use on Windows is often free again a moment later (a virus scan, an indexer)
+RENAME_WAIT = 0.4  # seconds between two tries
+
+
 def swap_into_place(new: Path, target: Path) -> None:
-    """Put the new site in place of the old in one atomic exchange; the old one ends up at `new`."""
+    """Put the new site in place of the old, never leaving the site missing; the old one ends up at `new`.
+
+    One atomic exchange where the system offers it (Linux's renameat2); else the old site is renamed aside,
+    the new one in, and the old one to `new`, the old one put back if the new cannot go in. A folder in use
+    cannot be renamed on Windows: each rename is tried again a few times, then the new site is left beside
+    the old one (SiteInUse names both), the old one in place."""
     os.chmod(new, 0o755)
     if not target.exists():
-        os.rename(new, target)
+        _rename(new, target)
         return
     if _exchange(new, target):
         return
-    # No atomic exchange on this system: two renames, with the old site kept until the new is in place.
     old = new.with_name(new.name + "-old")
-    os.rename(target, old)
-    os.rename(new, target)
-    os.rename(old, new)
+    if old.exists():
+        shutil.rmtree(old)
+    try:
+        _rename(target, old)
+    except PermissionError:
+        _leave_beside(new, target)
+    try:
+        _rename(new, target)
+    except OSError:
+        _rename(old, target)  # the last good site back in place
+        _leave_beside(new, target)
+    _rename(old, new)
+
+
+def _rename(source: Path, destination: Path) -> None:
+    """os.rename, tried again a few times while the system says the folder is in use (PermissionError)."""
+    for attempt in range(RENAME_TRIES):
+        try:
+            os.rename(source, destination)
+            return
+        except PermissionError:
+            if attempt == RENAME_TRIES - 1:
+                raise
+            time.sleep(RENAME_WAIT)
+
+
+def _leave_beside(new: Path, target: Path) -> NoReturn:
+    """Keep the new site next to the published one (`<slug>.new`: "." is never part of a slug) and say so."""
+    beside = target.with_name(target.name + ".new")
+    if beside.exists():
+        shutil.rmtree(beside)
+    shutil.move(new, beside)
+    raise SiteInUse(
+        f"the site folder {target} is in use by another program (a file or a window open in it), so it "
+        f"could not be replaced; it still holds the previous site. The new site is in {beside}: close what "
+        "uses the folder and build again (or use the new folder as it is)"
+    )
 
 
 def _exchange(a: Path, b: Path) -> bool:
     """renameat2(RENAME_EXCHANGE) on Linux; False where the system does not offer it."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
+    renameat2 = platform_support.libc_function("renameat2")
+    if renameat2 is None:
         return False
     at_fdcwd, rename_exchange = -100, 2
     result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)

@@ -17,9 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
+from chamberpress import platform_support
 from chamberpress.errors import Problems
 from chamberpress.content.images import is_photo
-from chamberpress.paths import is_inside, real_path
+from chamberpress.paths import is_inside, real_path, spelled_on_disk
 from chamberpress.content.published import refusal
 
 # Code is not scanned: a link shown as an example in a code block is not a link.
@@ -36,6 +37,7 @@ _INLINE = re.compile(
 _DEFINITION = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(<[^>\n]*>|\S+)", re.M)
 _HTML = re.compile(r"<(img|a|source|video|audio)\b[^<>]*?\s(?:src|href)\s*=\s*(\"[^\"]*\"|'[^']*')", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
 
 # Files a link may publish: those under these folders (never the roster, chamber.yml or newsletters/).
 PUBLISHABLE_DIRS = ("news", "pages", "assets", "projects")
@@ -99,6 +101,7 @@ def _links_in(body: str) -> tuple[Link, ...]:
         for match in _HTML.finditer(masked):
             found.append((match.start(2) + 1, match.end(2) - 1, match.group(1).lower() != "a"))
     links = []
+    line, counted = 1, 0  # lines counted up to `counted`, once through the body: in order of position
     for start, end, image in sorted(found):
         if body[start] == "<" and body[end - 1] == ">":
             start, end = start + 1, end - 1
@@ -106,12 +109,17 @@ def _links_in(body: str) -> tuple[Link, ...]:
         absolute = _is_absolute(target)
         if not absolute and not _is_relative(target):
             continue
-        links.append(Link(target, start, end, 1 + body.count("\n", 0, start), image, absolute))
+        if start > counted:
+            line, counted = line + body.count("\n", counted, start), start
+        links.append(Link(target, start, end, line, image, absolute))
     return tuple(links)
 
 
 def _is_absolute(target: str) -> bool:
-    """A path from the root of a disk or of the site, or a file: URL (Link.absolute)."""
+    """A path from the root of a disk or of the site, a Windows path with its drive (C:\\…, as an editor's
+    program may write an image it inserted), or a file: URL (Link.absolute)."""
+    if target[1:2] == ":" and _DRIVE.match(target):
+        return True
     return target.startswith(("/", "\\")) and not target.startswith("//") or target.lower().startswith("file:")
 
 
@@ -192,6 +200,15 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
             )
             continue
         exists = target.is_file()
+        if not exists or platform_support.case_insensitive(real_path(folder)):
+            if (spelled := spelled_on_disk(target, folder)) is not None:
+                problems.error(
+                    doc.path,
+                    f"{what} {link.target!r} is written in other capitals than the file's name ({spelled})",
+                    line=link.line,
+                    expected="the name exactly as the file is named: the web server tells capitals apart",
+                )
+                continue
         if exists and target.suffix.lower() != ".md":
             files.append(target)
             used.add(real_path(target))

@@ -14,7 +14,6 @@ so a Member's published fields hold only what may be shown, on every page and in
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import difflib
@@ -44,7 +43,7 @@ from chamberpress.content.roster_headers import (
     normal_header,
 )
 from chamberpress.content.schema import parse_bool
-from chamberpress.content.sources import MAX_TEXT_BYTES, editor_file
+from chamberpress.content.sources import GB18030_READ, MAX_TEXT_BYTES, decode_text, editor_file
 
 log = logging.getLogger(__name__)
 
@@ -373,17 +372,6 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
     return table
 
 
-def _decode(data: bytes) -> str | None:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")  # Excel's "Unicode text"
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def _read_csv(path: Path, problems: Problems) -> Table:
     data = path.read_bytes()
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
@@ -393,12 +381,15 @@ def _read_csv(path: Path, problems: Problems) -> Table:
             expected="rename it members.xlsx, or save as CSV from Excel",
         )
         return Table(None, None, [])
-    text = _decode(data)
-    if text is None or "\x00" in text:
+    decoded = decode_text(data)
+    if decoded is None or "\x00" in decoded[0]:
         problems.error(
             path, "the text encoding is not recognised", expected="save from Excel as CSV UTF-8 or CSV (逗号分隔)"
         )
         return Table(None, None, [])
+    text, encoding = decoded
+    if encoding == "gb18030":
+        problems.warning(path, GB18030_READ, expected="save from Excel as CSV UTF-8 (逗号分隔)")
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
     grid: list[tuple[int, list[Any]]] = []

@@ -78,7 +78,7 @@ def refusal(path: Path) -> str | None:
 def _refusal(path: Path) -> str | None:
     name = path.name.lower()
     suffix = path.suffix.lower()
-    if path.name in ROSTER_NAMES or suffix in SPREADSHEET_SUFFIXES:
+    if name in ROSTER_NAMES or suffix in SPREADSHEET_SUFFIXES:  # any capitals: one file on Windows and macOS
         return "is a spreadsheet, which is never published (rosters and their copies stay private)"
     if is_ignored_name(path.name) or suffix in BACKUP_SUFFIXES or _BACKUP_NAME.search(name):
         return "is a backup or temporary file, which is never published"

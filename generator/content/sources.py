@@ -5,6 +5,7 @@ Nothing here writes; every problem goes to a `Problems` collector so that a whol
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from dataclasses import dataclass, field
@@ -110,14 +111,46 @@ def read_text(path: Path, problems: Problems) -> str | None:
             expected="a Markdown or YAML file saved as UTF-8 text",
         )
         return None
-    for encoding in ("utf-8-sig", "gb18030"):
+    decoded = decode_text(data)
+    if decoded is None:
+        problems.error(path, "the text encoding is not recognised", expected=SAVE_AS_UTF8)
+        return None
+    text, encoding = decoded
+    if encoding == "gb18030":
+        problems.warning(path, GB18030_READ, expected=SAVE_AS_UTF8)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+SAVE_AS_UTF8 = "save the file as UTF-8: in Notepad, File > Save As, Encoding UTF-8"
+GB18030_READ = "the file is saved in the older Chinese Windows encoding (GB18030/GBK); it was read as such"
+
+
+def decode_text(data: bytes) -> tuple[str, str] | None:
+    """The text of a file as editors' programs save it, and the encoding it was in: UTF-8 with or without a
+    byte-order mark (Notepad, Excel's "CSV UTF-8"), UTF-16 with its mark (Notepad's and Excel's "Unicode"),
+    else GB18030 — the superset of GBK and GB2312 that older Notepad and Excel save on Chinese Windows —
+    when the bytes are not UTF-8 and decode as GB18030 cleanly; None when neither fits."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            text = data.decode(encoding)
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
-            continue
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    problems.error(path, "the text encoding is not recognised", expected="save the file as UTF-8")
-    return None
+            return None
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    # GB18030 maps almost any bytes to something; user-defined characters (private use) are a sign that
+    # these bytes were never Chinese text.
+    if PRIVATE_USE.search(text):
+        return None
+    return text, "gb18030"
+
+
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 @dataclass

@@ -51,7 +51,7 @@ from chamberpress.print.pdf import (
     write_pdf,
 )
 from chamberpress.content.schema import convert, spec
-from chamberpress.content.sources import YamlDoc, editor_files, load_yaml, without_comments
+from chamberpress.content.sources import YamlDoc, decode_text, editor_files, load_yaml, without_comments
 
 log = logging.getLogger(__name__)
 
@@ -353,7 +353,8 @@ def _check_markdown_links(
     """The foreword's and back cover's links and images, by the rules of a post's: nothing outside the
     chamber, no absolute path or file: URL, never the roster or a file that is not published. They are
     relative to the chamber folder, as the print reads them."""
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    decoded = decode_text(path.read_bytes())
+    lines = decoded[0].splitlines() if decoded else []
     posts = {
         real_path(p.path): Document(p.path, p.body, p.body_line, p.is_published(chamber.today)) for p in chamber.posts
     }

@@ -12,16 +12,19 @@ copied instead of printed again when those inputs are unchanged.
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import functools
 import logging
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote, urlparse
 
+from chamberpress import platform_support
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
 from chamberpress.folders import walk_files
@@ -38,7 +41,9 @@ SERIF_FAMILIES = (
     "思源宋体",
     "AR PL UMing CN",
     "FandolSong",
-    "SimSun",
+    "Songti SC",  # macOS
+    "STSong",
+    "SimSun",  # Windows
     "宋体",
 )
 SANS_FAMILIES = (
@@ -49,9 +54,32 @@ SANS_FAMILIES = (
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
     "Droid Sans Fallback",
+    "Microsoft YaHei",  # Windows
     "SimHei",
     "黑体",
+    "PingFang SC",  # macOS
+    "Heiti SC",
+    "STHeiti",
 )
+# Font files worth opening where there is no fontconfig to ask (names as Windows, macOS and the Noto and
+# Source Han packages ship them; matched regardless of case): each is then read for the Chinese it covers.
+CJK_FONT_FILES = (
+    "simsun.ttc",
+    "simhei.ttf",
+    "msyh.ttc",
+    "msyhbd.ttc",
+    "msyh.ttf",
+    "msyhbd.ttf",
+    "songti.ttc",
+    "pingfang.ttc",
+    "stheiti*.ttc",
+    "stsong.ttf",
+    "noto*cjk*",
+    "sourcehan*",
+    "wqy-*",
+)
+# Characters every Simplified Chinese text uses: a face that lacks any of them cannot print Chinese.
+CHINESE_SAMPLE = "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年会学"
 PAPER_SIZES = ("A4", "A5")
 
 
@@ -61,9 +89,17 @@ class FontMissing(Exception):
     def __init__(self) -> None:
         super().__init__(
             "no Chinese (CJK) font is installed, so the PDF cannot be printed without empty boxes. "
-            f"Install one, e.g. on Debian or Ubuntu: sudo apt-get install {FONT_PACKAGE} "
-            "(then run the command again)"
+            f"Install one, then run the command again: {FONT_ADVICE.get(sys.platform, FONT_ADVICE['linux'])}"
         )
+
+
+FONT_ADVICE = {
+    "win32": "add the Chinese (Simplified) language in Settings > Time & Language > Language (it brings "
+    "SimSun and Microsoft YaHei), or install Noto Serif CJK SC and Noto Sans CJK SC for all users",
+    "darwin": "Songti SC and PingFang SC come with macOS (restore them in Font Book), or install Noto CJK: "
+    "brew install --cask font-noto-serif-cjk-sc font-noto-sans-cjk-sc",
+    "linux": f"on Debian or Ubuntu: sudo apt-get install {FONT_PACKAGE}",
+}
 
 
 @dataclass(frozen=True)
@@ -88,12 +124,13 @@ class PrintFonts:
 
 
 def list_cjk_faces() -> list[FontFace]:
-    """Every installed face that covers Simplified Chinese, from `fc-list :lang=zh-cn`."""
-    if shutil.which("fc-list") is None:
-        log.warning("fc-list (fontconfig) is not installed: cannot look for Chinese fonts")
-        return []
+    """Every installed face that covers Simplified Chinese: from `fc-list :lang=zh-cn` where fontconfig's
+    tool is installed, else from the system's font folders (Windows, macOS)."""
+    fc_list = platform_support.tool("fc-list")
+    if fc_list is None:
+        return faces_in_folders(platform_support.font_folders())
     result = subprocess.run(
-        ["fc-list", ":lang=zh-cn", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n"],
+        [fc_list, ":lang=zh-cn", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n"],
         capture_output=True,
         text=True,
         check=False,
@@ -103,6 +140,48 @@ def list_cjk_faces() -> list[FontFace]:
         parts = line.split("\t")
         if len(parts) == 3 and parts[0]:
             faces.append(FontFace(*parts))
+    return faces
+
+
+def faces_in_folders(folders: list[Path]) -> list[FontFace]:
+    """The faces that cover Simplified Chinese in the known font files (CJK_FONT_FILES) under `folders`,
+    named as fontconfig names them (the English family name), so that WeasyPrint, whose Pango finds fonts
+    through its own fontconfig library in these same folders, prints with the face chosen here."""
+    faces = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for _, entry in walk_files(folder):
+            if any(fnmatch.fnmatchcase(entry.name.lower(), pattern) for pattern in CJK_FONT_FILES):
+                faces += _chinese_faces(Path(entry.path))
+    return faces
+
+
+def _chinese_faces(path: Path) -> list[FontFace]:
+    """The faces of one font file (a collection has several) whose character map has CHINESE_SAMPLE."""
+    from fontTools.ttLib import TTCollection, TTFont, TTLibError
+
+    try:
+        if path.suffix.lower() in (".ttc", ".otc"):
+            fonts = list(TTCollection(path, lazy=True).fonts)
+        else:
+            fonts = [TTFont(path, lazy=True)]
+    except (OSError, TTLibError, AssertionError, KeyError):
+        return []
+    faces = []
+    for font in fonts:
+        try:
+            cmap = font.getBestCmap() or {}
+            names = font["name"]
+        except (KeyError, TTLibError, AssertionError):
+            continue
+        if not all(ord(char) in cmap for char in CHINESE_SAMPLE):
+            continue
+        # The typographic family and style (16, 17) where given, as fontconfig's first name.
+        family = names.getBestFamilyName() or ""
+        style = names.getBestSubFamilyName() or ""
+        if family:
+            faces.append(FontFace(family, style, str(path)))
     return faces
 
 

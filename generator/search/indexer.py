@@ -243,7 +243,8 @@ def _forget_in_child() -> None:
     _warming.clear()
 
 
-os.register_at_fork(after_in_child=_forget_in_child)
+if hasattr(os, "register_at_fork"):  # not on Windows, where no process is forked
+    os.register_at_fork(after_in_child=_forget_in_child)
 
 
 @atexit.register
