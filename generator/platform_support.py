@@ -39,8 +39,10 @@ def withheld(capability: str) -> bool:
 
 
 def can_fork() -> bool:
-    """Whether this system can fork (not Windows; a process whose os.fork was taken away neither)."""
-    return hasattr(os, "fork") and not withheld("fork")
+    """Whether the build may fork: not on Windows (no fork), nor on macOS, where a forked child of a process
+    that has used the system's frameworks may crash (Python's own default there is spawn), nor in a process
+    whose os.fork was taken away."""
+    return hasattr(os, "fork") and sys.platform != "darwin" and not withheld("fork")
 
 
 def worker_start_method(single_thread: bool) -> str:
