@@ -26,6 +26,7 @@ from chamberpress.errors import ContentError, Problems
 from chamberpress.paths import PROJECT_DIR
 from chamberpress.search.index import INDEX_DIR
 from chamberpress.site.colour import readable_colour
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ def load_portal_info(content_dir: Path) -> PortalInfo | None:
     info = None
     if doc is not None:
         if doc.data is None:
-            problems.error(path, "portal.yml is empty", expected="at least name: the portal's name")
+            problems.error(path, _("portal.yml is empty"), expected=_("at least name: the portal's name"))
         else:
             info = convert(PortalInfo, doc, path, problems)
     if problems.errors:
@@ -95,7 +96,7 @@ def portal_entries(out_dir: Path) -> list[dict]:
         try:
             entry = json.loads(summary.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            log.warning("skipping %s: %s", summary, exc)
+            log.warning("%s", _("skipping {file}: {problem}").format(file=summary, problem=exc))
             continue
         # White text on the chamber's colour (the names on the portal) must read as on its own site.
         colour = entry.get("color")

@@ -13,6 +13,7 @@ from chamberpress.chinese import parse_date, pinyin_slug
 from chamberpress.markup import plain_title, web_host, web_url
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, editor_file, load_yaml
+from chamberpress.i18n import _
 
 DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
@@ -205,7 +206,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
     if info.color and not COLOR.match(info.color):
         problems.error(
             path,
-            f"{info.color!r} is not a colour",
+            _("{color!r} is not a colour").format(color=info.color),
             line=doc.line("color"),
             field="color",
             expected="#RRGGBB, e.g. #B71C1C",
@@ -216,11 +217,12 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if url is None or urlsplit(url).query or urlsplit(url).fragment:
             problems.error(
                 path,
-                f"{info.site_url!r} is not a web address",
+                _("{site_url!r} is not a web address").format(site_url=info.site_url),
                 line=doc.line("site_url"),
                 field="site_url",
-                expected="http(s)://, a host name and a path, without spaces, quotes, "
-                "< >, a user name, ? or #, e.g. https://example.cn/",
+                expected=_(
+                    "http(s)://, a host name and a path, without spaces, quotes, < >, a user name, ? or #, e.g. https://example.cn/"
+                ),
             )
         else:
             info.site_url = url
@@ -228,14 +230,19 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if web_host(host) is None:
             problems.error(
                 path,
-                f"{host!r} is not a host name",
+                _("{host!r} is not a host name").format(host=host),
                 line=doc.line("embed_hosts", index),
                 field="embed_hosts",
-                expected="a host name alone, e.g. player.youku.com",
+                expected=_("a host name alone, e.g. player.youku.com"),
             )
     info.embed_hosts = [found for host in info.embed_hosts if (found := web_host(host))]
     if info.email and not EMAIL.match(info.email):
-        problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
+        problems.error(
+            path,
+            _("{email!r} is not an e-mail address").format(email=info.email),
+            line=doc.line("email"),
+            field="email",
+        )
     if info.logo:
         from chamberpress.paths import resolve_inside
         from chamberpress.content.published import image_problem  # here: it imports members, which imports us
@@ -244,10 +251,10 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if logo is None:
             problems.error(
                 path,
-                f"{info.logo!r} is not a file inside the chamber folder",
+                _("{logo!r} is not a file inside the chamber folder").format(logo=info.logo),
                 line=doc.line("logo"),
                 field="logo",
-                expected="e.g. assets/logo.png",
+                expected=_("e.g. assets/logo.png"),
             )
         elif why := image_problem(logo):
             problems.error(
@@ -255,7 +262,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 f"{info.logo!r} {why}",
                 line=doc.line("logo"),
                 field="logo",
-                expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png",
+                expected=_("a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png"),
             )
     _check_newsletter(info.newsletter, doc, path, folder, problems)
     _check_plan(info, doc, path, problems)
@@ -263,15 +270,17 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         seen: set[str] = set()
         for index, value in enumerate(values):
             if value in seen:
-                problems.error(path, f"{value!r} is listed twice", line=doc.line(name, index), field=name)
+                problems.error(
+                    path, _("{value!r} is listed twice").format(value=value), line=doc.line(name, index), field=name
+                )
             seen.add(value)
     if not info.categories:
         problems.error(
             path,
-            "no category is listed",
+            _("no category is listed"),
             line=doc.line("categories"),
             field="categories",
-            expected="at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones",
+            expected=_("at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones"),
         )
     # A category's page is at news/category/<pinyin>/: two names read alike (培训, 陪训) would share one page.
     # The default categories are known apart (a test checks), and not checking them spares loading
@@ -282,31 +291,34 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if other != value:
             problems.error(
                 path,
-                f"{other!r} and {value!r} read alike in pinyin and would share one page "
-                f"(news/category/{category_slug(value)}/)",
+                _(
+                    "{other!r} and {value!r} read alike in pinyin and would share one page (news/category/{category_slug}/)"
+                ).format(other=other, value=value, category_slug=category_slug(value)),
                 line=doc.line("categories", index),
                 field="categories",
-                expected="rename one of them, e.g. add a word",
+                expected=_("rename one of them, e.g. add a word"),
             )
     for name in ("fields", "procedure"):
         values = getattr(info.join, name)
         if not values:
             problems.error(
                 path,
-                "is empty",
+                _("is empty"),
                 line=doc.line("join", name),
                 field=f"join.{name}",
-                expected="leave it out for the default",
+                expected=_("leave it out for the default"),
             )
         for index, value in enumerate(values):
             if not value:
-                problems.error(path, "an empty item", line=doc.line("join", name, index), field=f"join.{name}.{index}")
+                problems.error(
+                    path, _("an empty item"), line=doc.line("join", name, index), field=f"join.{name}.{index}"
+                )
         if name == "fields" and len(set(values)) != len(values):
-            problems.error(path, "a field is listed twice", line=doc.line("join", name), field=f"join.{name}")
+            problems.error(path, _("a field is listed twice"), line=doc.line("join", name), field=f"join.{name}")
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
             problems.error(
-                path, "a negative amount", line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
+                path, _("a negative amount"), line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
             )
 
 
@@ -315,7 +327,7 @@ def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, fold
     if newsletter.bleed is not None and newsletter.bleed_mm is None:
         problems.error(
             path,
-            f"{newsletter.bleed!r} is not a bleed",
+            _("{bleed!r} is not a bleed").format(bleed=newsletter.bleed),
             line=doc.line("newsletter", "bleed"),
             field="newsletter.bleed",
             expected="millimetres, e.g. 3mm",
@@ -326,21 +338,21 @@ def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, fold
             f"{newsletter.copies} copies",
             line=doc.line("newsletter", "copies"),
             field="newsletter.copies",
-            expected="the number printed, e.g. 500",
+            expected=_("the number printed, e.g. 500"),
         )
     if newsletter.wechat_qr:
         from chamberpress.paths import resolve_inside
         from chamberpress.content.published import image_problem  # here: it imports members, which imports us
 
         picture = resolve_inside(folder, newsletter.wechat_qr, folder)
-        why = "is not a file inside the chamber folder" if picture is None else image_problem(picture)
+        why = _("is not a file inside the chamber folder") if picture is None else image_problem(picture)
         if why:
             problems.error(
                 path,
-                f"{newsletter.wechat_qr!r} {why}",
+                _("{file!r} {why}").format(file=newsletter.wechat_qr, why=why),
                 line=doc.line("newsletter", "wechat_qr"),
                 field="newsletter.wechat_qr",
-                expected="a picture (PNG, JPEG) inside the chamber folder, e.g. assets/wechat.png",
+                expected=_("a picture (PNG, JPEG) inside the chamber folder, e.g. assets/wechat.png"),
             )
 
 
@@ -365,28 +377,28 @@ def _check_plan(info: ChamberInfo, doc: YamlDoc, path: Path, problems: Problems)
         if item.time is not None and item.start_time is None:
             problems.error(
                 path,
-                f"{item.time!r} is not a time",
+                _("{time!r} is not a time").format(time=item.time),
                 line=doc.line("plan", index, "time"),
                 field=f"plan.{index}.time",
-                expected="hours and minutes, e.g. 14:30",
+                expected=_("hours and minutes, e.g. 14:30"),
             )
         if item.end is None:
             continue
         wrong = None
         if item.end_time is not None:
             if item.start_time is None:
-                wrong = "an end time without a start time"
+                wrong = _("an end time without a start time")
             elif item.end_time <= item.start_time:
-                wrong = f"ends at {item.end} before it starts at {item.time}"
+                wrong = _("ends at {end} before it starts at {start}").format(end=item.end, start=item.time)
         elif item.last_day == item.date:
-            wrong = f"{item.end!r} is neither a time nor a day after the activity's date"
+            wrong = _("{end!r} is neither a time nor a day after the activity's date").format(end=item.end)
         if wrong:
             problems.error(
                 path,
                 wrong,
                 line=doc.line("plan", index, "end"),
                 field=f"plan.{index}.end",
-                expected="a time after `time`, e.g. 17:00, or the last day of several, e.g. 2026-06-13",
+                expected=_("a time after `time`, e.g. 17:00, or the last day of several, e.g. 2026-06-13"),
             )
 
 
@@ -406,10 +418,12 @@ def _refuse_secrets(doc: YamlDoc, path: Path, problems: Problems) -> None:
             del mapping[key]
             problems.error(
                 path,
-                "a password or access key never goes in chamber.yml (everyone who edits the site can read it)",
+                _("a password or access key never goes in chamber.yml (everyone who edits the site can read it)"),
                 line=doc.line(*at, key),
                 field=".".join(str(part) for part in (*at, key)),
-                expected=f"remove it, and give it in the environment or in {credentials_file()} (chamber publish --help)",
+                expected=_(
+                    "remove it, and give it in the environment or in {credentials_file} (chamber publish --help)"
+                ).format(credentials_file=credentials_file()),
             )
 
 
@@ -419,14 +433,16 @@ def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
         if (folder / "chamber.yml").is_symlink():
             return None  # a link out: reported
         problems.error(
-            folder / "chamber.yml", "chamber.yml is missing", expected="create it with at least name, hometown, address"
+            folder / "chamber.yml",
+            _("chamber.yml is missing"),
+            expected=_("create it with at least name, hometown, address"),
         )
         return None
     doc = load_yaml(path, problems)
     if doc is None:
         return None
     if doc.data is None:
-        problems.error(path, "chamber.yml is empty", expected="at least name, hometown, address")
+        problems.error(path, _("chamber.yml is empty"), expected=_("at least name, hometown, address"))
         return None
     _refuse_secrets(doc, path, problems)
     _read_clocks(doc)

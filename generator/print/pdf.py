@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlparse
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
 from chamberpress.folders import walk_files
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -60,9 +61,9 @@ class FontMissing(Exception):
 
     def __init__(self) -> None:
         super().__init__(
-            "no Chinese (CJK) font is installed, so the PDF cannot be printed without empty boxes. "
-            f"Install one, e.g. on Debian or Ubuntu: sudo apt-get install {FONT_PACKAGE} "
-            "(then run the command again)"
+            _(
+                "no Chinese (CJK) font is installed, so the PDF cannot be printed without empty boxes. Install one, e.g. on Debian or Ubuntu: sudo apt-get install {package} (then run the command again)"
+            ).format(package=FONT_PACKAGE)
         )
 
 
@@ -90,7 +91,7 @@ class PrintFonts:
 def list_cjk_faces() -> list[FontFace]:
     """Every installed face that covers Simplified Chinese, from `fc-list :lang=zh-cn`."""
     if shutil.which("fc-list") is None:
-        log.warning("fc-list (fontconfig) is not installed: cannot look for Chinese fonts")
+        log.warning("%s", _("fc-list (fontconfig) is not installed: cannot look for Chinese fonts"))
         return []
     result = subprocess.run(
         ["fc-list", ":lang=zh-cn", "--format", "%{family[0]}\t%{style[0]}\t%{file}\n"],
@@ -202,10 +203,10 @@ def _fetcher(root: Path):
             if parsed.scheme == "data":
                 return super().fetch(url, headers)
             if parsed.scheme != "file" or not parsed.path.startswith(PRINT_ROOT):
-                raise ValueError(f"refusing to load {url}: only files of the chamber are printed")
+                raise ValueError(_("refusing to load {url}: only files of the chamber are printed").format(url=url))
             path = (allowed / unquote(parsed.path[len(PRINT_ROOT) :])).resolve()
             if not path.is_relative_to(allowed):
-                raise ValueError(f"refusing to load {path}: outside {allowed}")
+                raise ValueError(_("refusing to load {path}: outside {allowed}").format(path=path, allowed=allowed))
             return super().fetch(path.as_uri(), headers)
 
     return LocalFetcher()
