@@ -296,7 +296,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             _print_problems(exc.problems + exc.warnings)
         else:
             if (args.content / PORTAL_FILE).is_file():
-                print(_("✓ {PORTAL_FILE}: no errors").format(PORTAL_FILE=PORTAL_FILE), file=sys.stderr)
+                print(_("✓ {file}: no errors").format(file=PORTAL_FILE), file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -463,12 +463,12 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         )
         _print_problems(result.warnings)
         print(
-            _("✓ {slug}: {number} ({pages} pages, {path:.1f} MB) → {path2}").format(
+            _("✓ {slug}: {number} ({pages} pages, {size:.1f} MB) → {pdf}").format(
                 slug=args.slug,
                 number=result.number,
                 pages=result.pdf.pages,
-                path=result.pdf.size / 1048576,
-                path2=result.pdf.path,
+                size=result.pdf.size / 1048576,
+                pdf=result.pdf.path,
             )
         )
     return 0

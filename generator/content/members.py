@@ -333,7 +333,7 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
         problems.error(
             path,
             _("every sheet of the workbook is hidden"),
-            expected=_("show the sheet {ROSTER_SHEET}").format(ROSTER_SHEET=ROSTER_SHEET),
+            expected=_("show the sheet {sheet}").format(sheet=ROSTER_SHEET),
         )
         return Table(None, None, [])
     sheet = next((ws for ws in visible if ws.title == ROSTER_SHEET), visible[0])
@@ -343,18 +343,18 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
     if others:
         problems.warning(
             path,
-            _("only the sheet {title} is read; not read: {join}").format(title=sheet.title, join=", ".join(others)),
+            _("only the sheet {title} is read; not read: {others}").format(title=sheet.title, others=", ".join(others)),
             expected=_(
-                "keep the roster in one sheet (named {ROSTER_SHEET}); mark members that must not be published 公开 否 there"
-            ).format(ROSTER_SHEET=ROSTER_SHEET),
+                "keep the roster in one sheet (named {sheet}); mark members that must not be published 公开 否 there"
+            ).format(sheet=ROSTER_SHEET),
         )
     if sheet.max_row * sheet.max_column > MAX_SHEET_CELLS:
         problems.error(
             path,
             _(
-                "the sheet reaches row {max_row} and column {max_column}, too many cells to read (at most {MAX_SHEET_CELLS:,})"
-            ).format(max_row=sheet.max_row, max_column=sheet.max_column, MAX_SHEET_CELLS=MAX_SHEET_CELLS),
-            field=f"sheet {sheet.title}",
+                "the sheet reaches row {max_row} and column {max_column}, too many cells to read (at most {limit:,})"
+            ).format(max_row=sheet.max_row, max_column=sheet.max_column, limit=MAX_SHEET_CELLS),
+            field=_("sheet {title}").format(title=sheet.title),
             expected=_("delete the empty rows and columns below and right of the roster"),
         )
         return Table(sheet.title, None, [])
@@ -378,7 +378,7 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
                 path,
                 _("this row is hidden in Excel"),
                 line=raw.row,
-                field=f"sheet {sheet.title}",
+                field=_("sheet {title}").format(title=sheet.title),
                 expected=_("show the row; mark 公开 否 for a member who must not be published, or delete the row"),
             )
     table.rows = [raw for raw in table.rows if raw.row not in hidden]
@@ -488,7 +488,7 @@ class _RowContext:
     def where(self, fname: str) -> tuple[int, str]:
         header = self.columns.get(fname, fname)
         line = (self.raw.lines or {}).get(header, self.raw.row)
-        place = f"column {header}" if self.raw.lines is None else header
+        place = _("column {header}").format(header=header) if self.raw.lines is None else header
         return line, (f"sheet {self.sheet}, " if self.sheet else "") + place
 
     def error(self, fname: str, message: str, expected: str | None = None) -> None:
@@ -615,8 +615,8 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         ctx.error(
             "position",
             _("{position!r} is not a position").format(position=member.position),
-            _("{hint}allowed: {join}; or list it under positions: in chamber.yml").format(
-                hint=hint, join=", ".join(positions)
+            _("{hint}allowed: {positions}; or list it under positions: in chamber.yml").format(
+                hint=hint, positions=", ".join(positions)
             ),
         )
     member.rank = positions.index(member.position) if member.position in positions else len(positions)
@@ -630,7 +630,7 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         except ValueError:
             ctx.error(
                 fname,
-                _("{cell_text!r} is not a date").format(cell_text=_cell_text(value)),
+                _("{value!r} is not a date").format(value=_cell_text(value)),
                 _("a date such as 2026-03-10, 2026/3/10, 2026.3.10 or 2026年3月10日"),
             )
     for fname, default in YES_NO_FIELDS.items():
@@ -696,7 +696,7 @@ def _remove_personal_numbers(member: Member, ctx: _RowContext) -> None:
         elif mobiles:
             ctx.warning(
                 fname,
-                _("a mobile number is published masked ({join})").format(join=", ".join(mobiles)),
+                _("a mobile number is published masked ({numbers})").format(numbers=", ".join(mobiles)),
                 _("shown in full only if the member consents: 公开手机 是"),
             )
         if any(f.kind == "id" for f in found) and not link:
@@ -743,7 +743,7 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
             nonlocal header_errors
             header_errors += 1
             where = [f"sheet {table.sheet}"] if table.sheet else []
-            where += [f"column {header}"] if header is not None else []
+            where += [_("column {header}").format(header=header)] if header is not None else []
             collector.error(path, message, line=table.header_row, field=", ".join(where) or None, expected=expected)
 
         header_columns = _columns(table.headers, header_problem)

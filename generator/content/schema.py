@@ -192,7 +192,7 @@ def convert(cls: type, doc: YamlDoc, path: Path, problems: Problems) -> Any | No
     ctx = _Context(doc, path, problems)
     if not isinstance(doc.data, dict):
         problems.error(
-            path, _("expected keys and values, found {describe}").format(describe=_describe(doc.data)), line=doc.line()
+            path, _("expected keys and values, found {value}").format(value=_describe(doc.data)), line=doc.line()
         )
         return None
     try:

@@ -99,7 +99,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
     if size > MAX_TEXT_BYTES:
         problems.error(
             path,
-            _("the file is {path:.1f} MB, larger than the limit").format(path=size / 1048576),
+            _("the file is {size:.1f} MB, larger than the limit").format(size=size / 1048576),
             expected=_("at most {value} MB of text; put large files in assets/").format(
                 value=MAX_TEXT_BYTES // 1048576
             ),

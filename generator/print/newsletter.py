@@ -264,9 +264,7 @@ def _check_post_ref(chamber: Chamber, ref: str, path: Path, doc: YamlDoc, at: tu
     elif post.date > chamber.today:
         problems.error(
             path,
-            _("{ref!r} is scheduled for {format_date} and not published yet").format(
-                ref=ref, format_date=format_date(post.date)
-            ),
+            _("{ref!r} is scheduled for {date} and not published yet").format(ref=ref, date=format_date(post.date)),
             line=doc.line(*at),
             field=field_name,
             expected=_("choose a published post"),
@@ -918,7 +916,7 @@ def write_issue(
             _("this picture prints at {dpi} dpi in the newsletter {id}: it will look blurred on paper").format(
                 dpi=low.dpi, id=issue.id
             ),
-            expected=_("a larger original, at least {MIN_DPI} dpi at its printed size").format(MIN_DPI=MIN_DPI),
+            expected=_("a larger original, at least {dpi} dpi at its printed size").format(dpi=MIN_DPI),
         )
     number = model.number or model.date_zh
     return IssueOutput(issue.id, number, date_to, format_date(date_to), model.cover_title, info, problems.warnings)

@@ -38,8 +38,8 @@ def publication_warnings(chamber: Chamber, issues: list[Issue]) -> list[Problem]
         problems.warning(
             chamber_yml,
             _(
-                "the newsletter's name {title!r} ends in {ending!r}: an internal publication may not be called ××报, ××刊 or ××杂志 ({RULE})"
-            ).format(title=title, ending=ending, RULE=RULE),
+                "the newsletter's name {title!r} ends in {ending!r}: an internal publication may not be called ××报, ××刊 or ××杂志 ({rule})"
+            ).format(title=title, ending=ending, rule=RULE),
             line=line("newsletter", "title") or line("name"),
             field="newsletter.title",
             expected=_("a name such as 皖商在温 or 商会通讯"),
@@ -53,8 +53,8 @@ def publication_warnings(chamber: Chamber, issues: list[Issue]) -> list[Problem]
                 problems.warning(
                     chamber_yml,
                     _(
-                        "newsletter.{key} ({what}) is missing: a printed internal publication must show it ({RULE})"
-                    ).format(key=key, what=what, RULE=RULE),
+                        "newsletter.{key} ({what}) is missing: a printed internal publication must show it ({rule})"
+                    ).format(key=key, what=what, rule=RULE),
                     line=line("newsletter") or None,
                     field=f"newsletter.{key}",
                 )
@@ -62,8 +62,8 @@ def publication_warnings(chamber: Chamber, issues: list[Issue]) -> list[Problem]
             if issue.path is not None and not issue.definition.number:
                 problems.warning(
                     issue.path,
-                    _("number (期号) is missing: a serial internal publication shows its issue number ({RULE})").format(
-                        RULE=RULE
+                    _("number (期号) is missing: a serial internal publication shows its issue number ({rule})").format(
+                        rule=RULE
                     ),
                     expected="e.g. number: 2026年第3期",
                 )
@@ -92,8 +92,8 @@ def _self_names(
         problems.warning(
             path,
             _(
-                "{group!r} is printed in the newsletter: an internal publication may not call itself a 报 or 刊 ({RULE})"
-            ).format(group=found.group(), RULE=RULE),
+                "{group!r} is printed in the newsletter: an internal publication may not call itself a 报 or 刊 ({rule})"
+            ).format(group=found.group(), rule=RULE),
             line=line,
             field=field,
             expected=_("e.g. 本会, or the newsletter's name"),

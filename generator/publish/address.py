@@ -117,7 +117,7 @@ def _parse(text: str, base: Path | None, endpoint: str | None, region: str | Non
     given = [name for name, value in options.items() if value]
     if address.scheme != "s3":
         if given:
-            raise BadAddress(_("{join}: only for an s3:// address").format(join=", ".join(given)))
+            raise BadAddress(_("{keys}: only for an s3:// address").format(keys=", ".join(given)))
         return address
     if addressing and addressing not in ADDRESSING:
         raise BadAddress(_("addressing {addressing!r}: write virtual or path").format(addressing=addressing))

@@ -82,8 +82,8 @@ def _from_file(address: Address) -> dict[str, str]:
     allowed = FIELDS[address.scheme]
     if not isinstance(entry, dict) or any(key not in allowed for key in entry):
         raise BadCredentials(
-            _("{path}: {credentials_name}: expected the keys {join}").format(
-                path=path, credentials_name=address.credentials_name, join=", ".join(allowed)
+            _("{path}: {credentials_name}: expected the keys {keys}").format(
+                path=path, credentials_name=address.credentials_name, keys=", ".join(allowed)
             )
         )
     return {key: str(value) for key, value in entry.items() if value is not None}

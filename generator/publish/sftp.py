@@ -66,10 +66,10 @@ class SftpTarget:
         except paramiko.BadHostKeyException as exc:
             raise TargetError(
                 _(
-                    "the server's key is not the one in {KNOWN_HOSTS} ({get_name} {fingerprint}): it was changed, or another machine answers; ask whoever runs the server before removing the old key (ssh-keygen -R {host_spec})"
+                    "the server's key is not the one in {known_hosts} ({key_type} {fingerprint}): it was changed, or another machine answers; ask whoever runs the server before removing the old key (ssh-keygen -R {host_spec})"
                 ).format(
-                    KNOWN_HOSTS=KNOWN_HOSTS,
-                    get_name=exc.key.get_name(),
+                    known_hosts=KNOWN_HOSTS,
+                    key_type=exc.key.get_name(),
                     fingerprint=exc.key.fingerprint,
                     host_spec=_host_spec(address.host, port),
                 ),
@@ -78,8 +78,8 @@ class SftpTarget:
         except paramiko.AuthenticationException:
             raise TargetError(
                 _(
-                    "the server refused the login of {user}: load a key it accepts into the SSH agent (ssh-add) or ~/.ssh, or give the password in {ENV_SFTP_PASSWORD}"
-                ).format(user=address.user, ENV_SFTP_PASSWORD=ENV_SFTP_PASSWORD),
+                    "the server refused the login of {user}: load a key it accepts into the SSH agent (ssh-add) or ~/.ssh, or give the password in {variable}"
+                ).format(user=address.user, variable=ENV_SFTP_PASSWORD),
                 lasting=True,
             ) from None
         except paramiko.SSHException as exc:
@@ -88,8 +88,8 @@ class SftpTarget:
                 login = f"ssh{f' -p {port}' if port != 22 else ''} {address.user}@{address.host}"
                 raise TargetError(
                     _(
-                        "this server is not yet trusted (its key is not in {KNOWN_HOSTS}). Check its fingerprint with whoever runs it, then trust it: {login} (answer yes), or {keyscan}"
-                    ).format(KNOWN_HOSTS=KNOWN_HOSTS, login=login, keyscan=keyscan),
+                        "this server is not yet trusted (its key is not in {known_hosts}). Check its fingerprint with whoever runs it, then trust it: {login} (answer yes), or {keyscan}"
+                    ).format(known_hosts=KNOWN_HOSTS, login=login, keyscan=keyscan),
                     lasting=True,
                 ) from None
             raise TargetError(str(exc)) from None
