@@ -22,7 +22,7 @@ from chamberpress.chinese import format_date, format_numeral, parse_numeral
 from chamberpress.errors import Problems
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_file, load_markdown
-from chamberpress.i18n import _
+from chamberpress.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -387,7 +387,7 @@ def _check_sequence(path: Path, problems: Problems, what: str, unit: str, number
         if item.number != expected:
             if item.number in seen:
                 message = _("{label} ({number}) repeats an earlier {what} number").format(
-                    label=item.label, number=item.number, what=what
+                    label=item.label, number=item.number, what=_(what)
                 )
             elif item.number > expected:
                 missing = _("a number is missing") if item.number == expected + 1 else _("numbers are missing")
@@ -401,7 +401,9 @@ def _check_sequence(path: Path, problems: Problems, what: str, unit: str, number
                 message,
                 line=item.line,
                 field=what,
-                expected=f"expected 第{format_numeral(expected)}{unit} ({expected})",
+                expected=_("expected 第{numeral}{unit} ({number})").format(
+                    numeral=format_numeral(expected), unit=unit, number=expected
+                ),
             )
         seen.add(item.number)
         expected = item.number + 1
@@ -418,10 +420,10 @@ def check_charter(charter: Charter, problems: Problems) -> None:
             line=charter.body_line,
             expected=_("paragraphs that begin with 第一条, 第二条 … under ## 第一章\u3000总则 headings"),
         )
-    _check_sequence(path, problems, "article", "条", articles)
-    _check_sequence(path, problems, "chapter", "章", text.chapters)
+    _check_sequence(path, problems, N_("article"), "条", articles)
+    _check_sequence(path, problems, N_("chapter"), "章", text.chapters)
     for chapter in text.chapters:
-        _check_sequence(path, problems, "section", "节", chapter.sections)
+        _check_sequence(path, problems, N_("section"), "节", chapter.sections)
     existing = {a.number for a in articles}
     for passage in _passages(text):
         for ref in passage_references(passage):

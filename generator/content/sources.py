@@ -25,6 +25,14 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
+# What PyYAML says of the mistakes editors make most, as it says it: translated where reported.
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("found unexpected end of stream"),
+)
 LINK_OUT = N_("is a link to a place outside the chamber folder")
 LINK_OUT_FIX = N_("copy the file into the chamber folder instead of linking to it")
 
@@ -200,6 +208,7 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 
         hint = _("check the indentation and the colon after each key")
         if "\t" in problem or "'\\t'" in problem:
             problem, hint = _("a tab character is not allowed in YAML"), _("indent with spaces")
+        problem = _(problem)  # PyYAML's words: the usual ones are in the catalogue (YAML_PROBLEMS)
         problems.error(path, _("YAML syntax error: {problem}").format(problem=problem), line=line, expected=hint)
         return None
     finally:
