@@ -40,6 +40,8 @@ EXIT_CODES = {
     130: N_("interrupted (Ctrl-C); a build leaves the previous site unchanged"),
 }
 
+LANG_HELP = N_("the language of messages: zh (Chinese) or en (English); default: CHAMBERPRESS_LANG, else the locale")
+
 
 class UsageError(Exception):
     """A mistake in the command line (exit 2)."""
@@ -50,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--content", type=Path, default=Path("content"), help=_("content folder (default: content/)"))
     common.add_argument("--out", type=Path, default=Path("sites"), help=_("output folder (default: sites/)"))
     common.add_argument("--debug", action="store_true", help=_("show Python tracebacks"))
-    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=LANG_HELP())
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=_(LANG_HELP))
     common.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
@@ -61,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         + "\n"
         + "\n".join(f"  {code:>3}  {_(meaning)}" for code, meaning in EXIT_CODES.items()),
     )
-    parser.add_argument("--lang", choices=LANGUAGES, help=LANG_HELP())
+    parser.add_argument("--lang", choices=LANGUAGES, help=_(LANG_HELP))
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
     p = sub.add_parser("new", parents=[common], help=_("scaffold a chamber folder with a working example"))
@@ -157,13 +159,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def LANG_HELP() -> str:
-    return _("the language of messages: zh (Chinese) or en (English); default: CHAMBERPRESS_LANG, else the locale")
-
-
 def _chosen_language(argv: list[str] | None) -> str | None:
     """--lang, read before the parser is made: its help and its errors are already in that language."""
-    early = argparse.ArgumentParser(add_help=False)
+    early = argparse.ArgumentParser(prog="chamber", add_help=False)
     early.add_argument("--lang", choices=LANGUAGES)
     known, _rest = early.parse_known_args(sys.argv[1:] if argv is None else argv)
     return known.lang
@@ -603,8 +601,8 @@ COMMANDS = {
 def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_Interrupt | None" = None) -> int:
     """Run a command; `leaving`: the process leaves right after (run); `interrupt`: Ctrl-C handled since.
     It speaks the language of --lang, else of the environment (chamberpress.i18n), and so do its workers."""
-    lang = _chosen_language(argv)
     translate_argparse()
+    lang = _chosen_language(argv)
     with use_language(lang):
         return _main(argv, leaving=leaving, interrupt=interrupt)
 
