@@ -26,7 +26,7 @@ from chamberpress.errors import ContentError, Problems
 from chamberpress.paths import PROJECT_DIR
 from chamberpress.search.index import INDEX_DIR
 from chamberpress.site.colour import readable_colour
-from chamberpress.i18n import _
+from chamberpress.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ CHINA = dt.timezone(dt.timedelta(hours=8))  # posts carry a day: published at mi
 class PortalInfo:
     """`content/portal.yml`: the city office's front page over its chambers."""
 
-    name: str = spec("门户名称, e.g. 温州市在温异地商会", required=True)
+    name: str = spec(N_("门户名称, e.g. 温州市在温异地商会"), required=True)
     intro: str | None = spec("简介: one or two sentences under the name")
     office: str | None = spec("主办单位, e.g. 温州市人民政府驻外办（经合办）")
     icp: str | None = spec("ICP备案号, e.g. 浙ICP备2026000000号-1")

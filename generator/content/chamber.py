@@ -13,7 +13,7 @@ from chamberpress.chinese import parse_date, pinyin_slug
 from chamberpress.markup import plain_title, web_host, web_url
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, editor_file, load_yaml
-from chamberpress.i18n import _
+from chamberpress.i18n import N_, _
 
 DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
@@ -26,21 +26,21 @@ EMAIL = re.compile(r"^[^@\s\"'<>()\[\]\\,;:]+@[^@\s\"'<>()\[\]\\,;:]+\.[^@\s\"'<
 
 @dataclass
 class Department:
-    name: str = spec("部门名称, e.g. 秘书处", required=True)
+    name: str = spec(N_("部门名称, e.g. 秘书处"), required=True)
     head: str | None = spec("负责人")
     duties: str | None = spec("职责")
 
 
 @dataclass
 class Meeting:
-    name: str = spec("会议名称, e.g. 会员大会, 理事会", required=True)
+    name: str = spec(N_("会议名称, e.g. 会员大会, 理事会"), required=True)
     frequency: str | None = spec("召开频次, e.g. 每年一次")
     description: str | None = spec("说明")
 
 
 @dataclass
 class PlanItem:
-    date: dt.date = spec("日期 (YYYY-MM-DD)", required=True)
+    date: dt.date = spec(N_("日期 (YYYY-MM-DD)"), required=True)
     title: str = spec("活动名称", required=True)
     description: str | None = spec("说明")
     time: str | None = spec("开始时间 HH:MM, e.g. 14:30; without it the activity takes the whole day")
@@ -88,7 +88,7 @@ def _sexagesimal(value: object) -> object:
 
 @dataclass
 class DuesRate:
-    position: str = spec("职务, e.g. 会长", required=True)
+    position: str = spec(N_("职务, e.g. 会长"), required=True)
     amount: int = spec("每年会费（元）", required=True)
 
 
@@ -151,7 +151,7 @@ class PublishInfo:
     environment or the credentials file (publish/credentials.py)."""
 
     to: str = spec(
-        "发布目标: a folder (/srv/www/anhui), sftp://user@host[:port]/path or s3://bucket/prefix", required=True
+        N_("发布目标: a folder (/srv/www/anhui), sftp://user@host[:port]/path or s3://bucket/prefix"), required=True
     )
     endpoint: str | None = spec("对象存储地址 (s3:// only), e.g. https://oss-cn-hangzhou.aliyuncs.com")
     region: str | None = spec("对象存储地域 (s3:// only), e.g. cn-hangzhou")
@@ -162,8 +162,8 @@ class PublishInfo:
 class ChamberInfo:
     """Everything `chamber.yml` may hold; required keys are marked."""
 
-    name: str = spec("商会全称, e.g. 温州市安徽商会", required=True)
-    hometown: str = spec("籍贯省份, e.g. 安徽省", required=True)
+    name: str = spec(N_("商会全称, e.g. 温州市安徽商会"), required=True)
+    hometown: str = spec(N_("籍贯省份, e.g. 安徽省"), required=True)
     address: str = spec("固定会址", required=True)
     short_name: str | None = spec("简称, e.g. 安徽商会")
     city: str | None = spec("所在城市, e.g. 温州")

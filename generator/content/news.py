@@ -14,7 +14,7 @@ from chamberpress.paths import resolve_inside
 from chamberpress.content.published import image_problem
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_files, load_markdown, without_comments
-from chamberpress.i18n import _
+from chamberpress.i18n import N_, _
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -31,7 +31,7 @@ class PostMeta:
     """The front matter of a news post."""
 
     title: str = spec("标题", required=True)
-    date: dt.date = spec("发布日期 YYYY-MM-DD; a future date publishes the post on that day", required=True)
+    date: dt.date = spec(N_("发布日期 YYYY-MM-DD; a future date publishes the post on that day"), required=True)
     category: str | None = spec("栏目, one of the chamber's categories (default: the first)")
     tags: list[str] = spec("标签", factory=list)
     author: str | None = spec("作者或部门")

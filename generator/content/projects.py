@@ -20,7 +20,7 @@ from chamberpress.content.sources import editor_files, load_markdown
 from chamberpress.chinese import pinyin_slug
 from chamberpress.errors import Problems
 from chamberpress.paths import resolve_inside
-from chamberpress.i18n import _
+from chamberpress.i18n import N_, _
 
 PROJECTS_DIR = "projects"
 DEFAULT_KINDS = ["招商项目", "投资意向", "合作需求"]
@@ -34,13 +34,13 @@ class ProjectMeta:
     """The front matter of a project."""
 
     title: str = spec("项目名称", required=True)
-    kind: str = spec("类别: 招商项目, 投资意向, 合作需求 (or the chamber's project_kinds)", required=True)
+    kind: str = spec(N_("类别: 招商项目, 投资意向, 合作需求 (or the chamber's project_kinds)"), required=True)
     industry: str = spec("所属行业", required=True)
     region: str = spec("所在地", required=True)
-    member: str = spec("发布会员, the name as in the roster", required=True)
-    contact: str = spec("联系方式, shown as given", required=True)
-    date: dt.date = spec("发布日期 YYYY-MM-DD; a future date publishes it on that day", required=True)
-    valid_until: dt.date = spec("有效期至 YYYY-MM-DD; after it the project is listed under 往期项目", required=True)
+    member: str = spec(N_("发布会员, the name as in the roster"), required=True)
+    contact: str = spec(N_("联系方式, shown as given"), required=True)
+    date: dt.date = spec(N_("发布日期 YYYY-MM-DD; a future date publishes it on that day"), required=True)
+    valid_until: dt.date = spec(N_("有效期至 YYYY-MM-DD; after it the project is listed under 往期项目"), required=True)
     status: str = spec("状态: 洽谈中, 已签约, 已结束", default="洽谈中")
     amount: str | None = spec("投资额 (free text, e.g. 5000万元)")
     cover: str | None = spec("封面图片, a path relative to the project file")

@@ -157,7 +157,11 @@ def _convert_dataclass(cls: type, data: dict, at: tuple, ctx: "_Context") -> Any
     for name, f in fields.items():
         if name not in data or (data[name] is None and f.metadata.get("required")):
             if f.metadata.get("required"):
-                ctx.fail_soft(at + (name,), _("is required but missing"), expected=f.metadata.get("doc"))
+                ctx.fail_soft(
+                    at + (name,),
+                    _("is required but missing"),
+                    expected=_(f.metadata["doc"]) if f.metadata["doc"] else None,
+                )
                 failed = True
             continue
         try:
