@@ -676,7 +676,7 @@ def _report(
     from chamberpress.build.engines import UnsupportedEngine
 
     if isinstance(exc, (FontMissing, AddressBusy, UnsupportedEngine)):
-        print(f"chamber: {exc}", file=sys.stderr)
+        print(_("chamber: {problem}").format(problem=exc), file=sys.stderr)
         return 3
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = f" ({exc.filename})" if exc.filename else ""
