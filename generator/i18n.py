@@ -77,6 +77,8 @@ def translations(lang: Language) -> gettext.NullTranslations:
 
 def _(message: str) -> str:
     """`message` (English, as written in the code) in the interface's language."""
+    if not message:
+        return message  # gettext's "" is the catalogue's header, never a message
     return translations(language()).gettext(message)
 
 

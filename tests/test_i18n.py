@@ -253,3 +253,9 @@ def test_a_fuzzy_translation_is_not_shown(tmp_path: Path, monkeypatch) -> None:
         assert catalogue.gettext("[warning]") == "[警告]"
     finally:
         i18n.translations.cache_clear()
+
+
+def test_an_empty_message_stays_empty_not_the_catalogues_header(locale) -> None:
+    locale(LANG="zh_CN.UTF-8")
+    assert i18n._("") == ""
+    assert i18n._("[warning]") == "[警告]"

@@ -160,7 +160,7 @@ def _convert_dataclass(cls: type, data: dict, at: tuple, ctx: "_Context") -> Any
                 ctx.fail_soft(
                     at + (name,),
                     _("is required but missing"),
-                    expected=_(f.metadata["doc"]) if f.metadata["doc"] else None,
+                    expected=_(f.metadata["doc"]),
                 )
                 failed = True
             continue

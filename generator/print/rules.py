@@ -16,7 +16,7 @@ from chamberpress.content.model import Chamber
 from chamberpress.content.sources import load_yaml
 from chamberpress.errors import Problem, Problems
 from chamberpress.print.newsletter import Issue, select_posts
-from chamberpress.i18n import _
+from chamberpress.i18n import N_, _
 
 RULE = "《内部资料性出版物管理办法》第十四条"
 TITLE_ENDINGS = ("杂志", "报", "刊")
@@ -47,14 +47,14 @@ def publication_warnings(chamber: Chamber, issues: list[Issue]) -> list[Problem]
 
     printed = newsletter.printed or newsletter.permit is not None
     if printed:
-        needed = {"permit": "准印证号, on the cover", "printer": "印刷单位", "copies": "印数"}
+        needed = {"permit": N_("准印证号, on the cover"), "printer": "印刷单位", "copies": "印数"}
         for key, what in needed.items():
             if getattr(newsletter, key) in (None, ""):
                 problems.warning(
                     chamber_yml,
                     _(
                         "newsletter.{key} ({what}) is missing: a printed internal publication must show it ({rule})"
-                    ).format(key=key, what=what, rule=RULE),
+                    ).format(key=key, what=_(what), rule=RULE),
                     line=line("newsletter") or None,
                     field=f"newsletter.{key}",
                 )
@@ -65,7 +65,7 @@ def publication_warnings(chamber: Chamber, issues: list[Issue]) -> list[Problem]
                     _("number (期号) is missing: a serial internal publication shows its issue number ({rule})").format(
                         rule=RULE
                     ),
-                    expected="e.g. number: 2026年第3期",
+                    expected=_("e.g. number: 2026年第3期"),
                 )
 
     seen: set[tuple[Path, str, int]] = set()
