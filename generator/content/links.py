@@ -21,7 +21,7 @@ from chamberpress.errors import Problems
 from chamberpress.content.images import is_photo
 from chamberpress.paths import is_inside, real_path
 from chamberpress.content.published import refusal
-from chamberpress.i18n import _
+from chamberpress.i18n import N_, _
 
 # Code is not scanned: a link shown as an example in a code block is not a link.
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?$(?:.*?^[ \t]*\1[ \t]*$|.*\Z)", re.M | re.S)
@@ -174,11 +174,11 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
     source = doc.path if doc.base is None else doc.base / doc.path.name
     files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
     for link in find_links(doc.body, doc.body_line):
-        what = _("image") if link.image else _("link")
+        what = N_("image") if link.image else N_("link")  # translated only for a message: this runs per link
         if link.absolute:
             problems.error(
                 doc.path,
-                _("{what} {target!r} is an absolute path").format(what=what, target=link.target),
+                _("{what} {target!r} is an absolute path").format(what=_(what), target=link.target),
                 line=link.line,
                 expected=_("a path relative to this file, e.g. images/photo.jpg or ../../charter.md"),
             )
@@ -187,7 +187,7 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
         if target is None:
             problems.error(
                 doc.path,
-                _("{what} {target!r} points outside the chamber folder").format(what=what, target=link.target),
+                _("{what} {target!r} points outside the chamber folder").format(what=_(what), target=link.target),
                 line=link.line,
                 expected=_("a path to a file of this chamber, relative to this file"),
             )
@@ -199,7 +199,7 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
         if not exists:
             problems.error(
                 doc.path,
-                _("broken {what}: {target!r} not found").format(what=what, target=link.target),
+                _("broken {what}: {target!r} not found").format(what=_(what), target=link.target),
                 line=link.line,
                 expected=_("a path relative to this file ({rel}/)").format(rel=problems.rel(source.parent)),
             )
@@ -225,14 +225,14 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
         if top not in PUBLISHABLE_DIRS:
             problems.error(
                 doc.path,
-                _("{what} {target!r} is not a file that can be published").format(what=what, target=link.target),
+                _("{what} {target!r} is not a file that can be published").format(what=_(what), target=link.target),
                 line=link.line,
                 expected=_("images and attachments go under news/, pages/ or assets/"),
             )
         elif why := refusal(target):
             problems.error(
                 doc.path,
-                _("{what} {target!r} {why}").format(what=what, target=link.target, why=why),
+                _("{what} {target!r} {why}").format(what=_(what), target=link.target, why=why),
                 line=link.line,
                 expected=_("save it again as JPEG or PNG")
                 if is_photo(target)

@@ -489,7 +489,7 @@ class _RowContext:
         header = self.columns.get(fname, fname)
         line = (self.raw.lines or {}).get(header, self.raw.row)
         place = _("column {header}").format(header=header) if self.raw.lines is None else header
-        return line, (f"sheet {self.sheet}, " if self.sheet else "") + place
+        return line, (_("sheet {title}").format(title=self.sheet) + ", " if self.sheet else "") + place
 
     def error(self, fname: str, message: str, expected: str | None = None) -> None:
         self.ok = False
@@ -742,7 +742,7 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
         def header_problem(message: str, expected: str, header: str | None) -> None:
             nonlocal header_errors
             header_errors += 1
-            where = [f"sheet {table.sheet}"] if table.sheet else []
+            where = [_("sheet {title}").format(title=table.sheet)] if table.sheet else []
             where += [_("column {header}").format(header=header)] if header is not None else []
             collector.error(path, message, line=table.header_row, field=", ".join(where) or None, expected=expected)
 
