@@ -160,11 +160,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _chosen_language(argv: list[str] | None) -> str | None:
-    """--lang, read before the parser is made: its help and its errors are already in that language."""
-    early = argparse.ArgumentParser(prog="chamber", add_help=False)
-    early.add_argument("--lang", choices=LANGUAGES)
-    known, _rest = early.parse_known_args(sys.argv[1:] if argv is None else argv)
-    return known.lang
+    """--lang, read before the parser is made, so that its help and its errors are in that language (a wrong
+    value is left to the parser to report). Read by hand: an argparse parser would already need the catalogue."""
+    args = sys.argv[1:] if argv is None else argv
+    chosen = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            chosen = args[index + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+    return chosen if chosen in LANGUAGES else None
 
 
 def _count(text: str) -> int:

@@ -259,3 +259,17 @@ def test_an_empty_message_stays_empty_not_the_catalogues_header(locale) -> None:
     locale(LANG="zh_CN.UTF-8")
     assert i18n._("") == ""
     assert i18n._("[warning]") == "[警告]"
+
+
+@pytest.mark.parametrize(
+    "argv, chosen",
+    [
+        (["build", "--lang", "en"], "en"),
+        (["--lang=zh", "check"], "zh"),
+        (["--lang", "en", "check", "--lang", "zh"], "zh"),  # the last one, as argparse reads it
+        (["--lang", "xx", "check"], None),  # left to the parser, which reports it
+        (["wechat", "demo", "--", "--lang", "en"], None),
+    ],
+)
+def test_lang_is_read_before_the_parser_is_made(argv: list[str], chosen: str | None) -> None:
+    assert cli._chosen_language(argv) == chosen
