@@ -74,3 +74,13 @@ lighthouse: setup-test
 
 clean:
 	rm -rf sites/*/ sites/index.html sites/.chamber .cache
+
+# The interface's catalogue (generator/i18n.py): the English messages of the code extracted, and merged into
+# the Chinese .po (new ones empty, changed ones fuzzy until translated; tests/test_i18n.py says which).
+CATALOGUE := generator/locale/zh_CN/LC_MESSAGES/chamberpress.po
+.PHONY: messages
+messages: $(VENV)/.installed
+	$(BIN)/python -m babel.messages.frontend extract -F pyproject.toml --add-location=file --sort-by-file \
+	  --no-wrap --project=ChamberPress -o $(VENV)/chamberpress.pot generator
+	$(BIN)/python -m babel.messages.frontend update -i $(VENV)/chamberpress.pot -o $(CATALOGUE) -l zh_CN \
+	  --no-wrap --ignore-obsolete

@@ -13,6 +13,7 @@ from pathlib import Path
 from chamberpress.build.cache_layout import cache_root
 from chamberpress.build.records import read_json, string_map
 from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
+from chamberpress.i18n import _
 
 _DATE_FORMS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -35,8 +36,8 @@ def parse_date(text: str) -> dt.date:
             try:
                 return dt.date(year, month, day)
             except ValueError:
-                raise ValueError(f"{text!r} is not a real date") from None
-    raise ValueError(f"{text!r} is not a date")
+                raise ValueError(_("{text!r} is not a real date").format(text=text)) from None
+    raise ValueError(_("{text!r} is not a date").format(text=text))
 
 
 def format_date(day: dt.date) -> str:
@@ -52,7 +53,7 @@ _UNITS = {"十": 10, "百": 100, "千": 1000}
 def parse_numeral(text: str) -> int:
     """一 → 1, 十二 → 12, 二十 → 20, 一百零三 → 103, 一千零一 → 1001; ValueError otherwise."""
     if not text:
-        raise ValueError("empty numeral")
+        raise ValueError(_("empty numeral"))
     if text.isdigit():
         return int(text)
     total, digit = 0, None
@@ -63,14 +64,14 @@ def parse_numeral(text: str) -> int:
             total += (1 if digit is None else digit) * _UNITS[char]
             digit = None
         else:
-            raise ValueError(f"{text!r} is not a Chinese numeral")
+            raise ValueError(_("{text!r} is not a Chinese numeral").format(text=text))
     return total + (digit or 0)
 
 
 def format_numeral(number: int) -> str:
     """1 → 一, 12 → 十二, 20 → 二十, 103 → 一百零三 (the style of 章程 article numbers)."""
     if number < 0 or number >= 10000:
-        raise ValueError("numeral out of range")
+        raise ValueError(_("numeral out of range"))
     if number < 10:
         return _DIGITS[number]
     parts: list[str] = []

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from chamberpress.errors import ContentError, Problem
+from chamberpress.i18n import LANGUAGES, N_, _, ngettext, translate_argparse, use_language
 from chamberpress.paths import BadOutputFolder, check_output_folder
 
 # The commands' modules are imported when a command runs: until then, Ctrl-C is handled (run).
@@ -29,13 +30,17 @@ from chamberpress.paths import BadOutputFolder, check_output_folder
 log = logging.getLogger("chamber")
 
 EXIT_CODES = {
-    0: "success",
-    1: "content errors (each listed as file:line: field: problem)",
-    2: "usage errors (the command line, or an output folder that overlaps the content)",
-    3: "the machine stopped the work (no Chinese font, an unsupported MkDocs or Material version, a full "
-    "disk, a busy port, an internal error)",
-    130: "interrupted (Ctrl-C); a build leaves the previous site unchanged",
+    0: N_("success"),
+    1: N_("content errors (each listed as file:line: field: problem)"),
+    2: N_("usage errors (the command line, or an output folder that overlaps the content)"),
+    3: N_(
+        "the machine stopped the work (no Chinese font, an unsupported MkDocs or Material version, a full "
+        "disk, a busy port, an internal error)"
+    ),
+    130: N_("interrupted (Ctrl-C); a build leaves the previous site unchanged"),
 }
+
+LANG_HELP = N_("the language of messages: zh (Chinese) or en (English); default: CHAMBERPRESS_LANG, else the locale")
 
 
 class UsageError(Exception):
@@ -44,119 +49,140 @@ class UsageError(Exception):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content/)")
-    common.add_argument("--out", type=Path, default=Path("sites"), help="output folder (default: sites/)")
-    common.add_argument("--debug", action="store_true", help="show Python tracebacks")
+    common.add_argument("--content", type=Path, default=Path("content"), help=_("content folder (default: content/)"))
+    common.add_argument("--out", type=Path, default=Path("sites"), help=_("output folder (default: sites/)"))
+    common.add_argument("--debug", action="store_true", help=_("show Python tracebacks"))
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=_(LANG_HELP))
     common.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
         prog="chamber",
-        description="商会网站与会刊生成器 ChamberPress",
+        description=_("ChamberPress: websites and newsletters for chambers of commerce"),
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="exit codes:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_CODES.items()),
+        epilog=_("exit codes:")
+        + "\n"
+        + "\n".join(f"  {code:>3}  {_(meaning)}" for code, meaning in EXIT_CODES.items()),
     )
+    parser.add_argument("--lang", choices=LANGUAGES, help=_(LANG_HELP))
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
 
-    p = sub.add_parser("new", parents=[common], help="scaffold a chamber folder with a working example")
+    p = sub.add_parser("new", parents=[common], help=_("scaffold a chamber folder with a working example"))
     p.add_argument("slug")
-    p.add_argument("--name", help="the chamber's name, e.g. 温州市安徽商会")
+    p.add_argument("--name", help=_("the chamber's name, e.g. 温州市安徽商会"))
 
-    p = sub.add_parser("build", parents=[common], help="build sites into <out>/<slug>/ and the portal")
+    p = sub.add_parser("build", parents=[common], help=_("build sites into <out>/<slug>/ and the portal"))
     p.add_argument("slugs", nargs="*", metavar="slug")
-    p.add_argument("--all", action="store_true", help="every chamber under the content folder")
+    p.add_argument("--all", action="store_true", help=_("every chamber under the content folder"))
     p.add_argument(
         "--jobs",
         "-j",
         type=int,
         default=os.cpu_count() or 1,
-        help="chambers built at once, each in its own process (default: the CPU count)",
+        help=_("chambers built at once, each in its own process (default: the CPU count)"),
     )
-    p.add_argument("--force", action="store_true", help="rebuild even the chambers whose inputs have not changed")
+    p.add_argument("--force", action="store_true", help=_("rebuild even the chambers whose inputs have not changed"))
     p.add_argument(
         "--plain",
         action="store_true",
-        help="build without any speed shortcut (caches, copied pages, memos, parallel work): slower, the same site",
+        help=_("build without any speed shortcut (caches, copied pages, memos, parallel work): slower, the same site"),
     )
 
-    p = sub.add_parser("serve", parents=[common], help="live preview of one chamber")
+    p = sub.add_parser("serve", parents=[common], help=_("live preview of one chamber"))
     p.add_argument("slug")
-    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to listen on (default 127.0.0.1:8000)")
-    p.add_argument("--plain", action="store_true", help="preview without any speed shortcut")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help=_("address to listen on (default 127.0.0.1:8000)"))
+    p.add_argument("--plain", action="store_true", help=_("preview without any speed shortcut"))
 
-    p = sub.add_parser("check", parents=[common], help="validate content; exit 1 with every problem listed")
+    p = sub.add_parser("check", parents=[common], help=_("validate content; exit 1 with every problem listed"))
     p.add_argument("slugs", nargs="*", metavar="slug")
 
     p = sub.add_parser(
         "newsletter",
         parents=[common],
-        help="print newsletter issues (PDF) for the printer into <out>/_newsletter/<slug>/",
+        help=_("print newsletter issues (PDF) for the printer into <out>/_newsletter/<slug>/"),
     )
     p.add_argument("slug")
-    p.add_argument("--issue", metavar="ID", help="the issue newsletters/<ID>.yml, or the name of a new one")
-    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="first day of the period")
-    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="last day of the period")
-    p.add_argument("--paper", type=str.upper, choices=["A4", "A5"], help="paper size (default A4)")
+    p.add_argument("--issue", metavar="ID", help=_("the issue newsletters/<ID>.yml, or the name of a new one"))
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help=_("first day of the period"))
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help=_("last day of the period"))
+    p.add_argument("--paper", type=str.upper, choices=["A4", "A5"], help=_("paper size (default A4)"))
     p.add_argument(
         "--bleed",
         action="store_true",
-        help="for the print shop: pages with bleed (chamber.yml newsletter.bleed, default 3mm) and crop marks",
+        help=_("for the print shop: pages with bleed (chamber.yml newsletter.bleed, default 3mm) and crop marks"),
     )
     p.add_argument(
         "--booklet",
         action="store_true",
-        help="blank pages before the back cover make the page count a multiple of 4 (as newsletter.booklet)",
+        help=_("blank pages before the back cover make the page count a multiple of 4 (as newsletter.booklet)"),
     )
 
     p = sub.add_parser(
-        "audit", parents=[common], help="seven-haves report (七有) for the office, written to <out>/_audit/"
+        "audit", parents=[common], help=_("seven-haves report (七有) for the office, written to <out>/_audit/")
     )
-    p.add_argument("slugs", nargs="*", metavar="slug", help="chambers to audit (default: all)")
-    p.add_argument("--year", type=_year, help="the audit year (default: the current year)")
+    p.add_argument("slugs", nargs="*", metavar="slug", help=_("chambers to audit (default: all)"))
+    p.add_argument("--year", type=_year, help=_("the audit year (default: the current year)"))
 
     p = sub.add_parser(
         "publish",
         parents=[common],
-        help="send built sites to where they are served: a folder, sftp:// or s3:// (OSS, COS, Kodo, OBS)",
-        description="Send a built site to the target in its chamber.yml (publish: to:), only the files that "
-        "changed, assets before the pages that use them. Secrets come from the environment "
-        "(CHAMBER_SFTP_PASSWORD, CHAMBER_S3_ACCESS_KEY_ID, CHAMBER_S3_SECRET_ACCESS_KEY) or "
-        "~/.config/chamberpress/credentials.yml, never from chamber.yml.",
+        help=_("send built sites to where they are served: a folder, sftp:// or s3:// (OSS, COS, Kodo, OBS)"),
+        description=_(
+            "Send a built site to the target in its chamber.yml (publish: to:), only the files that changed, assets before the pages that use them. Secrets come from the environment (CHAMBER_SFTP_PASSWORD, CHAMBER_S3_ACCESS_KEY_ID, CHAMBER_S3_SECRET_ACCESS_KEY) or ~/.config/chamberpress/credentials.yml, never from chamber.yml."
+        ),
     )
     p.add_argument("slugs", nargs="*", metavar="slug")
-    p.add_argument("--all", action="store_true", help="every chamber whose chamber.yml has a publish target")
+    p.add_argument("--all", action="store_true", help=_("every chamber whose chamber.yml has a publish target"))
     p.add_argument(
         "--to",
         metavar="TARGET",
-        help="publish one chamber here instead: a folder, sftp://user@host[:port]/path or s3://bucket/prefix",
+        help=_("publish one chamber here instead: a folder, sftp://user@host[:port]/path or s3://bucket/prefix"),
     )
-    p.add_argument("--dry-run", action="store_true", help="show what would be sent and deleted; change nothing")
+    p.add_argument("--dry-run", action="store_true", help=_("show what would be sent and deleted; change nothing"))
     p.add_argument(
         "--force",
         action="store_true",
-        help="publish a site built before its content last changed, and replace files on a target "
-        "that were not published from here",
+        help=_(
+            "publish a site built before its content last changed, and replace files on a target that were not published from here"
+        ),
     )
 
     p = sub.add_parser(
         "wechat",
         parents=[common],
-        help="paste-ready WeChat (公众号) articles for the secretariat into <out>/_wechat/<slug>/ (never published)",
+        help=_("paste-ready WeChat (公众号) articles for the secretariat into <out>/_wechat/<slug>/ (never published)"),
     )
     p.add_argument("slug")
-    p.add_argument("post", nargs="?", help="the post's file in the chamber folder, e.g. news/2026/2026-08-12-dahui.md")
-    p.add_argument("--latest", type=_count, metavar="N", help="the N newest published posts instead")
+    p.add_argument(
+        "post", nargs="?", help=_("the post's file in the chamber folder, e.g. news/2026/2026-08-12-dahui.md")
+    )
+    p.add_argument("--latest", type=_count, metavar="N", help=_("the N newest published posts instead"))
     return parser
+
+
+def _chosen_language(argv: list[str] | None) -> str | None:
+    """--lang, read before the parser is made, so that its help and its errors are in that language (a wrong
+    value is left to the parser to report). Read by hand: an argparse parser would already need the catalogue."""
+    args = sys.argv[1:] if argv is None else argv
+    chosen = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            chosen = args[index + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.partition("=")[2]
+    return chosen if chosen in LANGUAGES else None
 
 
 def _count(text: str) -> int:
     if not (text.isdigit() and int(text) >= 1):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of posts such as 3")
+        raise argparse.ArgumentTypeError(_("{text!r} is not a number of posts such as 3").format(text=text))
     return int(text)
 
 
 def _year(text: str) -> int:
     if not (text.isdigit() and 2000 <= int(text) <= 2100):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a year such as 2026")
+        raise argparse.ArgumentTypeError(_("{text!r} is not a year such as 2026").format(text=text))
     return int(text)
 
 
@@ -166,7 +192,7 @@ def _date(text: str) -> dt.date:
     try:
         return parse_date(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{exc}; write it as 2026-07-01") from None
+        raise argparse.ArgumentTypeError(_("{exc}; write it as 2026-07-01").format(exc=exc)) from None
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
@@ -175,7 +201,7 @@ def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
     found = chamber_slugs(args.content)
     if getattr(args, "all", False) or (allow_all and not args.slugs):
         if not found:
-            raise UsageError(f"no chamber folders (with a chamber.yml) under {args.content}/")
+            raise UsageError(_("no chamber folders (with a chamber.yml) under {content}/").format(content=args.content))
         return found
     return list(args.slugs)
 
@@ -190,7 +216,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from chamberpress.build.portal import write_portal
 
     if not args.slugs and not args.all:
-        raise UsageError("name the chambers to build, or use --all")
+        raise UsageError(_("name the chambers to build, or use --all"))
     slugs = _slugs(args)
     failed = 0
     progress = _Progress(len(slugs))
@@ -201,22 +227,33 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress.clear()
         if isinstance(result, ContentError):
             failed += 1
-            print(f"✗ {slug}: {len(result.problems)} content error(s); the previous site is unchanged", file=sys.stderr)
+            count = len(result.problems)
+            print(
+                ngettext(
+                    "✗ {slug}: {count} content error; the previous site is unchanged",
+                    "✗ {slug}: {count} content errors; the previous site is unchanged",
+                    count,
+                ).format(slug=slug, count=count),
+                file=sys.stderr,
+            )
             _print_problems(result.problems + result.warnings)
         elif isinstance(result, BuildLocked):
             failed += 1
             print(f"✗ {slug}: {result}", file=sys.stderr)
         elif result.skipped:
-            print(f"· {slug}: unchanged since the last build, skipped", flush=True)
+            print(_("· {slug}: unchanged since the last build, skipped").format(slug=slug), flush=True)
         else:
             _print_problems(result.warnings)
             print(
-                f"✓ {slug}: {result.pages} pages in {result.seconds:.1f} s → {result.site_dir}/index.html", flush=True
+                _("✓ {slug}: {pages} pages in {seconds:.1f} s → {site_dir}/index.html").format(
+                    slug=slug, pages=result.pages, seconds=result.seconds, site_dir=result.site_dir
+                ),
+                flush=True,
             )
         progress.show(done)
     progress.clear()
     portal = write_portal(args.out, args.content)
-    print(f"portal: {portal}")
+    print(_("portal: {portal}").format(portal=portal))
     return 1 if failed else 0
 
 
@@ -253,7 +290,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             _print_problems(exc.problems + exc.warnings)
             continue
         _print_problems(chamber.warnings + publication_warnings(chamber, issues))
-        print(f"✓ {slug}: no errors", file=sys.stderr)
+        print(_("✓ {slug}: no errors").format(slug=slug), file=sys.stderr)
     if not args.slugs or getattr(args, "all", False):
         from chamberpress.build.portal import PORTAL_FILE, load_portal_info
 
@@ -264,7 +301,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             _print_problems(exc.problems + exc.warnings)
         else:
             if (args.content / PORTAL_FILE).is_file():
-                print(f"✓ {PORTAL_FILE}: no errors", file=sys.stderr)
+                print(_("✓ {file}: no errors").format(file=PORTAL_FILE), file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -291,7 +328,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
             problems.raise_if_errors()
         except ContentError as exc:
             unaudited[slug] = len(exc.problems)
-            print(f"✗ {slug}: {len(exc.problems)} content error(s); not audited", file=sys.stderr)
+            count = len(exc.problems)
+            print(
+                ngettext(
+                    "✗ {slug}: {count} content error; not audited",
+                    "✗ {slug}: {count} content errors; not audited",
+                    count,
+                ).format(slug=slug, count=count),
+                file=sys.stderr,
+            )
             _print_problems(exc.problems + exc.warnings)
             continue
         _print_problems(chamber.warnings + problems.warnings)
@@ -299,7 +344,11 @@ def cmd_audit(args: argparse.Namespace) -> int:
     city = CityAudit(year, today, audits)
     report = write_report(city, args.out, unaudited=unaudited)
     print(summary_table(city))
-    print(f"\nreport: {report}/index.html  ·  figures: {report}/audit.json  ·  PDF: {report}/{pdf_name(year)}")
+    print(
+        _("\nreport: {report}/index.html  ·  figures: {report}/audit.json  ·  PDF: {report}/{pdf_name}").format(
+            report=report, pdf_name=pdf_name(year)
+        )
+    )
     return 1 if unaudited else 0
 
 
@@ -321,16 +370,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _check_address(address: str) -> None:
     """Refuse a busy or malformed --dev-addr before MkDocs starts, naming the address."""
-    host, _, port = address.rpartition(":")
+    host, _colon, port = address.rpartition(":")
     if not host or not port.isdigit():
-        raise UsageError(f"--dev-addr {address!r}: write it as host:port, e.g. 127.0.0.1:8000")
+        raise UsageError(
+            _("--dev-addr {address!r}: write it as host:port, e.g. 127.0.0.1:8000").format(address=address)
+        )
     try:
         with socket.create_server((host.strip("[]"), int(port))):
             pass
     except OSError as exc:
         raise AddressBusy(
-            f"cannot listen on {address}: {exc.strerror}; another program (perhaps another "
-            f"chamber serve) uses it: choose another, e.g. --dev-addr {host}:{int(port) + 1}"
+            _(
+                "cannot listen on {address}: {strerror}; another program (perhaps another chamber serve) uses it: choose another, e.g. --dev-addr {host}:{value}"
+            ).format(address=address, strerror=exc.strerror, host=host, value=int(port) + 1)
         ) from None
 
 
@@ -343,7 +395,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     for path, what in scaffold(args.content, args.slug, name=args.name):
         print(f"  {path}  — {what}")
-    print(f"\nPreview with: chamber serve {args.slug}    Build with: chamber build {args.slug}")
+    print(_("\nPreview with: chamber serve {slug}    Build with: chamber build {slug}").format(slug=args.slug))
     return 0
 
 
@@ -369,9 +421,9 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
     issues = load_issues(chamber)
     defined = {issue.id: issue for issue in issues}
     if args.issue is not None and not ISSUE_ID.match(args.issue):
-        raise UsageError(f"--issue {args.issue!r}: use letters, digits, - and _ (e.g. 2026-q3)")
+        raise UsageError(_("--issue {issue!r}: use letters, digits, - and _ (e.g. 2026-q3)").format(issue=args.issue))
     if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise UsageError("--from is after --to")
+        raise UsageError(_("--from is after --to"))
     if args.issue in defined:
         issue = defined[args.issue]
         if args.date_from or args.date_to:
@@ -385,14 +437,17 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         chosen = [period_issue(args.issue or default_issue_id(args.date_from, date_to), args.date_from, date_to)]
     elif args.issue:
         raise UsageError(
-            f"there is no {args.slug}/newsletters/{args.issue}.yml; give --from and --to to print "
-            "every post of a period"
+            _(
+                "there is no {slug}/newsletters/{issue}.yml; give --from and --to to print every post of a period"
+            ).format(slug=args.slug, issue=args.issue)
         )
     elif issues:
         chosen = issues
     else:
         raise UsageError(
-            f"{args.slug} has no newsletters/*.yml; give --from and --to (e.g. --from 2026-07-01 --to 2026-09-30)"
+            _("{slug} has no newsletters/*.yml; give --from and --to (e.g. --from 2026-07-01 --to 2026-09-30)").format(
+                slug=args.slug
+            )
         )
     _print_problems(publication_warnings(chamber, chosen))
     fonts = find_fonts()
@@ -413,8 +468,13 @@ def cmd_newsletter(args: argparse.Namespace) -> int:
         )
         _print_problems(result.warnings)
         print(
-            f"✓ {args.slug}: {result.number} ({result.pdf.pages} pages, {result.pdf.size / 1048576:.1f} MB) "
-            f"→ {result.pdf.path}"
+            _("✓ {slug}: {number} ({pages} pages, {size:.1f} MB) → {pdf}").format(
+                slug=args.slug,
+                number=result.number,
+                pages=result.pdf.pages,
+                size=result.pdf.size / 1048576,
+                pdf=result.pdf.path,
+            )
         )
     return 0
 
@@ -433,9 +493,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     )
 
     if not args.slugs and not args.all:
-        raise UsageError("name the chambers to publish, or use --all")
+        raise UsageError(_("name the chambers to publish, or use --all"))
     if args.to and (args.all or len(args.slugs) > 1):
-        raise UsageError("--to names the target of one chamber: give one chamber")
+        raise UsageError(_("--to names the target of one chamber: give one chamber"))
     today = args.today or dt.date.today()
     failed = 0
     for slug in _slugs(args):
@@ -443,7 +503,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         info = load_chamber_info(args.content / slug, problems)
         if info is None or problems.errors:
             failed += 1
-            print(f"✗ {slug}: chamber.yml has errors; nothing published", file=sys.stderr)
+            print(_("✗ {slug}: chamber.yml has errors; nothing published").format(slug=slug), file=sys.stderr)
             _print_problems(problems.items)
             continue
         target = info.publish
@@ -455,10 +515,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 address = parse_address(args.to, base=Path.cwd(), **options)
             elif target is None:
                 if args.all:
-                    print(f"· {slug}: no publish target in chamber.yml, skipped")
+                    print(_("· {slug}: no publish target in chamber.yml, skipped").format(slug=slug))
                     continue
                 raise Refused(
-                    f"no publish target: add publish: to: … to {args.content / slug / 'chamber.yml'}, or give --to"
+                    _("no publish target: add publish: to: … to {path}, or give --to").format(
+                        path=args.content / slug / "chamber.yml"
+                    )
                 )
             else:
                 address = parse_address(
@@ -483,7 +545,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             if args.to:
                 raise UsageError(f"--to {args.to}: {exc}") from None
             failed += 1
-            print(f"✗ {slug}: publish: {exc}", file=sys.stderr)
+            print(_("✗ {slug}: publish: {problem}").format(slug=slug, problem=exc), file=sys.stderr)
             continue
         except (Refused, PublishFailed, BuildLocked) as exc:
             failed += 1
@@ -506,7 +568,7 @@ def cmd_wechat(args: argparse.Namespace) -> int:
     from chamberpress.wechat.editor import find_post, latest_posts, require_site_url, write_article
 
     if (args.post is None) == (args.latest is None):
-        raise UsageError("name one post (e.g. news/2026/2026-08-12-dahui.md) or give --latest N")
+        raise UsageError(_("name one post (e.g. news/2026/2026-08-12-dahui.md) or give --latest N"))
     chamber = load_chamber(args.content, args.slug, today=args.today)
     _print_problems(chamber.warnings)
     require_site_url(chamber)
@@ -514,14 +576,15 @@ def cmd_wechat(args: argparse.Namespace) -> int:
         post = find_post(chamber, args.post)
         if post is None:
             raise UsageError(
-                f"{args.post!r} is not a post of {args.slug}: give its file under {args.content}/{args.slug}/, "
-                "e.g. news/2026/2026-08-12-dahui.md"
+                _(
+                    "{post!r} is not a post of {slug}: give its file under {content}/{slug}/, e.g. news/2026/2026-08-12-dahui.md"
+                ).format(post=args.post, slug=args.slug, content=args.content)
             )
         posts = [post]
     else:
         posts = latest_posts(chamber, args.latest)
         if not posts:
-            raise UsageError(f"{args.slug} has no published post yet")
+            raise UsageError(_("{slug} has no published post yet").format(slug=args.slug))
     for post in posts:
         written = write_article(chamber, post, args.out)
         print(f"✓ {args.slug}: {post.title} → {written.path}")
@@ -543,10 +606,20 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_Interrupt | None" = None) -> int:
-    """Run a command; `leaving`: the process leaves right after (run); `interrupt`: Ctrl-C handled since."""
+    """Run a command; `leaving`: the process leaves right after (run); `interrupt`: Ctrl-C handled since.
+    It speaks the language of --lang, else of the environment (chamberpress.i18n), and so do its workers."""
+    translate_argparse()
+    lang = _chosen_language(argv)
+    with use_language(lang):
+        return _main(argv, leaving=leaving, interrupt=interrupt)
+
+
+def _main(argv: list[str] | None, *, leaving: bool, interrupt: "_Interrupt | None") -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_LevelInLanguage())
     if leaving and args.command == "build":
         # What the last build leaves is left to the exit: the cycle collector, turned back on after a build
         # (build.pipeline._cycle_collection_paused), would at once walk everything the build made, for
@@ -568,13 +641,24 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
         return _report(exc, interrupted=interrupt.received, parser=parser, debug=args.debug, command=args.command)
 
 
+class _LevelInLanguage(logging.Formatter):
+    """Log lines as `warning: message`, the level in the interface's language."""
+
+    LEVELS = {"DEBUG": N_("debug"), "INFO": N_("info"), "WARNING": N_("warning"), "ERROR": N_("error")}
+
+    def format(self, record: logging.LogRecord) -> str:
+        level = self.LEVELS.get(record.levelname)
+        return f"{_(level) if level else record.levelname}: {record.getMessage()}"
+
+
 # What an interrupted command leaves, by command.
 INTERRUPTED = {
-    "build": "the previous site is unchanged",
-    "newsletter": "the previous site is unchanged",
-    "audit": "the previous site is unchanged",
-    "publish": "the target holds what was sent so far, never a page without its files; run the same command "
-    "again to finish",
+    "build": N_("the previous site is unchanged"),
+    "newsletter": N_("the previous site is unchanged"),
+    "audit": N_("the previous site is unchanged"),
+    "publish": N_(
+        "the target holds what was sent so far, never a page without its files; run the same command again to finish"
+    ),
 }
 
 
@@ -584,7 +668,8 @@ def _report(
     """Print one clear message for what stopped a command and return its exit code (EXIT_CODES)."""
     if interrupted:
         # Whatever the interrupt broke on its way (a pipe, a child process) is the interrupt.
-        print(f"interrupted: {INTERRUPTED.get(command, 'nothing was changed')}", file=sys.stderr)
+        left = _(INTERRUPTED.get(command, N_("nothing was changed")))
+        print(_("interrupted: {left}").format(left=left), file=sys.stderr)
         return 130
     if isinstance(exc, SystemExit):
         raise exc
@@ -599,19 +684,23 @@ def _report(
     from chamberpress.build.site_folders import SiteInUse
 
     if isinstance(exc, (FontMissing, AddressBusy, UnsupportedEngine, SiteInUse)):
-        print(f"chamber: {exc}", file=sys.stderr)
+        print(_("chamber: {problem}").format(problem=exc), file=sys.stderr)
         return 3
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         where = f" ({exc.filename})" if exc.filename else ""
         print(
-            f"chamber: no room left on the disk{where}: free some space and run the command again; "
-            "the previous site is unchanged",
+            _(
+                "chamber: no room left on the disk{where}: free some space and run the command again; the previous site is unchanged"
+            ).format(where=where),
             file=sys.stderr,
         )
         return 3
     if debug or not isinstance(exc, Exception):
         raise exc
-    print(f"chamber: {type(exc).__name__}: {exc} (run again with --debug for the traceback)", file=sys.stderr)
+    print(
+        _("chamber: {kind}: {exc} (run again with --debug for the traceback)").format(kind=type(exc).__name__, exc=exc),
+        file=sys.stderr,
+    )
     return 3
 
 
@@ -651,7 +740,8 @@ def run() -> None:
         try:
             code = main(leaving=True, interrupt=interrupt)
         except KeyboardInterrupt:  # between the handler and main's own handling
-            code = _report(KeyboardInterrupt(), interrupted=True, parser=_parser(), debug=False)
+            with use_language(_chosen_language(None)):
+                code = _report(KeyboardInterrupt(), interrupted=True, parser=_parser(), debug=False)
     sys.stdout.flush()
     sys.stderr.flush()
     logging.shutdown()

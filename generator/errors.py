@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from chamberpress.i18n import _
+
 Severity = Literal["error", "warning"]
 
 
@@ -22,15 +24,16 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
+        # file:line: field: message, in every language: editors' tools jump to the line from it.
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         text = f"{where}: "
         if self.field:
             text += f"{self.field}: "
         text += self.message
         if self.expected:
-            text += f" ({self.expected})"
+            text += _(" ({expected})").format(expected=self.expected)
         if self.severity == "warning":
-            text += " [warning]"
+            text += " " + _("[warning]")
         return text
 
 

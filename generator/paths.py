@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path, PurePosixPath
+from chamberpress.i18n import _
 
 from chamberpress import platform_support
 
@@ -124,15 +125,20 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
     symbolic links are followed."""
     out = Path(_real_text(out_dir))
     if out.exists() and not out.is_dir():
-        raise BadOutputFolder(f"--out {out_dir} is a file, not a folder: choose a folder, e.g. --out sites")
+        raise BadOutputFolder(
+            _("--out {out_dir} is a file, not a folder: choose a folder, e.g. --out sites").format(out_dir=out_dir)
+        )
     for what, folder in protected.items():
         real = Path(_real_text(folder))
         if out == real or is_inside(out, real):
             raise BadOutputFolder(
-                f"--out {out_dir} is inside {what} ({folder}): choose an output folder outside it, e.g. --out sites"
+                _(
+                    "--out {out_dir} is inside {what} ({folder}): choose an output folder outside it, e.g. --out sites"
+                ).format(out_dir=out_dir, what=what, folder=folder)
             )
         if is_inside(real, out):
             raise BadOutputFolder(
-                f"--out {out_dir} contains {what} ({folder}): a build replaces the folders "
-                "under --out; choose a folder of its own, e.g. --out sites"
+                _(
+                    "--out {out_dir} contains {what} ({folder}): a build replaces the folders under --out; choose a folder of its own, e.g. --out sites"
+                ).format(out_dir=out_dir, what=what, folder=folder)
             )

@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import html
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -13,8 +14,13 @@ import pytest
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
-from chamberpress.build.pipeline import build_chamber
-from chamberpress.build.portal import write_portal
+# The suite speaks English: its assertions quote the messages as the code writes them (English msgids).
+# Set before anything runs, so that every command the tests start, in this process or in a child, inherits it;
+# tests/test_i18n.py checks the Chinese interface by setting another language for itself.
+os.environ["CHAMBERPRESS_LANG"] = "en"
+
+from chamberpress.build.pipeline import build_chamber  # noqa: E402
+from chamberpress.build.portal import write_portal  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 25)  # builds in tests are pinned to one day, so scheduled posts are deterministic

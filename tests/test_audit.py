@@ -662,7 +662,7 @@ def test_content_errors_exit_1_and_the_other_chambers_are_still_audited(content:
     out = tmp_path / "sites"
     assert main(["audit", "--content", str(content), "--out", str(out), "--today", "2026-11-25"]) == 1
     err = capsys.readouterr().err
-    assert "✗ bad: 1 content error(s); not audited" in err
+    assert "✗ bad: 1 content error; not audited" in err
     assert "content/bad/newsletters/2026-q1.yml:1: to: '2026-02-30' is not a real date" in err
     data = json.loads((out / "_audit" / "audit.json").read_text(encoding="utf-8"))
     assert [c["slug"] for c in data["chambers"]] == ["good"]

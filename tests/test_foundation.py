@@ -215,6 +215,6 @@ def test_parallel_build_reports_each_chamber_and_errors(content: Path, out: Path
     assert code == 1
     for slug in ("p1", "p2", "p3"):
         assert f"✓ {slug}: " in captured.out and (out / slug / "index.html").is_file()
-    assert "✗ p4: 1 content error(s)" in captured.err
+    assert "✗ p4: 1 content error;" in captured.err
     assert "content/p4/news/2026/2026-01-01-x.md:3: date: '2026-13-45' is not a real date" in captured.err
     assert len(parse(out / "index.html").cssselect("li.chamber")) == 3

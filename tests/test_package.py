@@ -119,13 +119,18 @@ def test_the_wheel_holds_the_package_its_scaffold_theme_and_base_config_and_noth
             path.suffix == ".py"
             or path.is_relative_to(generator / "content" / "scaffold")
             or path == generator / "content" / "places.txt"  # the place names trade_name strips
+            or (path.suffix == ".po" and path.is_relative_to(generator / "locale"))
         )
     }
     expected |= {
         f"chamberpress/_project/theme/{p.relative_to(theme).as_posix()}" for p in theme.rglob("*") if p.is_file()
     }
     expected.add("chamberpress/_project/mkdocs.yml")
-    assert {"chamberpress/_project/theme/print/print.css", "chamberpress/content/scaffold/chamber.yml"} <= expected
+    assert {
+        "chamberpress/_project/theme/print/print.css",
+        "chamberpress/content/scaffold/chamber.yml",
+        "chamberpress/locale/zh_CN/LC_MESSAGES/chamberpress.po",  # the Chinese interface, read at run time
+    } <= expected
     # Every file of theme/ (site overrides, print, portal, audit), the base config and the scaffold; no tests,
     # content/, sites/ or .cache/ (planted in the copied checkout), nothing else of the repository's top.
     assert {n for n in names if not n.startswith("chamberpress-")} == expected
@@ -171,3 +176,12 @@ def test_the_installed_build_prints_its_pdfs(user_folder: Path) -> None:
     (newsletter,) = (user_folder / "sites/_newsletter/demo").glob("*.pdf")
     text = "".join(page.extract_text() for page in PdfReader(newsletter).pages)
     assert "测试商会会刊" in text
+
+
+def test_the_installed_command_speaks_chinese_from_the_wheels_catalogue(installed: Installed, tmp_path: Path) -> None:
+    locale = ("CHAMBERPRESS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", *locale)}
+    shown = subprocess.run(
+        [installed.chamber, "check", "--help"], cwd=tmp_path, env=env | {"LANG": "C"}, capture_output=True, text=True
+    )
+    assert shown.stdout.startswith("用法：chamber check") and "内容文件夹（默认：content/）" in shown.stdout

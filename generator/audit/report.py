@@ -34,6 +34,7 @@ from chamberpress.chinese import format_date
 from chamberpress.errors import Problems
 from chamberpress.content.model import Chamber
 from chamberpress.content.projects import SIGNED
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -437,9 +438,9 @@ def newsletter_issue_years(chamber: Chamber, problems: Problems) -> list[int]:
         else:
             problems.warning(
                 issue.path or chamber.folder,
-                "the issue's year is unknown, not counted in the audit",
+                _("the issue's year is unknown, not counted in the audit"),
                 field="to",
-                expected="a date in `to`, or a file name starting with the year, e.g. 2026-q3.yml",
+                expected=_("a date in `to`, or a file name starting with the year, e.g. 2026-q3.yml"),
             )
     return years
 
@@ -615,7 +616,7 @@ def report_print_html(files: dict[str, str], city: CityAudit, fonts_css: str) ->
         '<section id="summary">' + "".join(lxml_html.tostring(e, encoding="unicode") for e in parts) + "</section>"
     ]
     for audit in city.chambers:
-        parts, _ = body_of(page_name(audit.slug))
+        parts, _rest = body_of(page_name(audit.slug))
         inner = "".join(lxml_html.tostring(e, encoding="unicode") for e in parts)
         sections.append(f'<section class="chamber" id="chamber-{audit.slug}">{inner}</section>')
     title = f"{city.year}年异地商会七有检查报告（内部资料）"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from chamberpress.fingerprint import fingerprint
 from chamberpress.paths import PROJECT_DIR
+from chamberpress.i18n import _
 
 
 def project_dir_for(content_dir: Path) -> Path:
@@ -23,10 +24,10 @@ def cache_root(content_dir: Path) -> Path:
 def protected_folders(content_dir: Path) -> dict[str, Path]:
     """The folders no output may overlap (paths.check_output_folder), by what an editor calls them: the
     content folder, the build records, and each chamber's folder, which may be a link to a place elsewhere."""
-    folders = {"the content folder": content_dir, "the build records (.cache/)": cache_root(content_dir)}
+    folders = {_("the content folder"): content_dir, _("the build records (.cache/)"): cache_root(content_dir)}
     if content_dir.is_dir():
         folders |= {
-            f"the chamber folder {entry.name}": entry
+            _("the chamber folder {name}").format(name=entry.name): entry
             for entry in sorted(content_dir.iterdir())
             if entry.is_symlink() and entry.is_dir()
         }

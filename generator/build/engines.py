@@ -12,6 +12,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from packaging.version import InvalidVersion, Version
+from chamberpress.i18n import _
 
 # distribution → (lowest supported, first unsupported): keep in step with pyproject.toml.
 SUPPORTED: dict[str, tuple[str, str]] = {
@@ -36,7 +37,7 @@ def unsupported(installed: dict[str, str | None] | None = None) -> list[str]:
         found = installed.get(name) if installed is not None else _installed(name)
         wanted = f"{name}>={low},<{high}"
         if found is None:
-            problems.append(f"{name} is not installed (install {wanted!r})")
+            problems.append(_("{name} is not installed (install {wanted!r})").format(name=name, wanted=wanted))
             continue
         try:
             ok = Version(low) <= Version(found) < Version(high)
@@ -44,8 +45,9 @@ def unsupported(installed: dict[str, str | None] | None = None) -> list[str]:
             ok = False
         if not ok:
             problems.append(
-                f"{name} {found} is installed, but this version of ChamberPress works with "
-                f"{wanted} (install that: pip install '{wanted}')"
+                _(
+                    "{name} {found} is installed, but this version of ChamberPress works with {wanted} (install that: pip install '{wanted}')"
+                ).format(name=name, found=found, wanted=wanted)
             )
     return problems
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from chamberpress.build.cache_layout import build_record, failure_record
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, tooling_key
+from chamberpress.i18n import _
 
 
 def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozenset()) -> str:
@@ -81,4 +82,4 @@ def last_failure(slug: str, content_dir: Path, out_dir: Path) -> str | None:
     path = failure_record(content_dir, out_dir, slug)
     if not path.exists():
         return None
-    return str(read_json(path).get("why") or "the build stopped")
+    return str(read_json(path).get("why") or _("the build stopped"))

@@ -66,6 +66,7 @@ from chamberpress.site.icons import shown_logos
 from chamberpress.site.kept_pages import KeptPages, shared_inputs
 from chamberpress.site.mkdocs_adapter import build_site, write_chamber_config
 from chamberpress.site.prepare import prepare_site, prime_members
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,9 @@ def build_chamber(
     if (out_dir / slug).is_symlink():
         # The swap renames the site's folder and writes into the one it replaces: never through a link.
         raise BadOutputFolder(
-            f"{out_dir / slug} is a symbolic link; a build replaces this folder: remove the "
-            "link (the site is built there as a folder of its own)"
+            _(
+                "{path} is a symbolic link; a build replaces this folder: remove the link (the site is built there as a folder of its own)"
+            ).format(path=out_dir / slug)
         )
     if plain:
         workers = 1
@@ -127,7 +129,12 @@ def build_chamber(
                 if folders.scratch is None or exc.errno != errno.ENOSPC or not memory_full(folders.scratch, exc):
                     raise  # a full disk is reported as such by the CLI
                 # Memory filled up during the build (other programs use it too): the same build, on disk.
-                log.warning("%s: no room left in memory (%s); building on disk", slug, exc.strerror)
+                log.warning(
+                    "%s",
+                    _("{slug}: no room left in memory ({problem}); building on disk").format(
+                        slug=slug, problem=exc.strerror
+                    ),
+                )
                 clean_leftovers(out_dir, slug)
                 with SiteFolders(content_dir, out_dir, slug, in_memory=False) as folders:
                     printed, search = _make_site(chamber, issues, folders, content_dir, workers, None, plain)
@@ -248,7 +255,10 @@ def _failure_noted(slug: str, content_dir: Path, out_dir: Path) -> Iterator[None
         raise
     except ContentError as exc:
         remember_failure(
-            slug, content_dir, out_dir, f"{len(exc.problems)} content error(s), first: {exc}".split("\n")[0]
+            slug,
+            content_dir,
+            out_dir,
+            _("{count} content error(s), first: {first}").format(count=len(exc.problems), first=exc).split("\n")[0],
         )
         raise
     except Exception as exc:
@@ -387,8 +397,9 @@ def chamber_lock(out_dir: Path, slug: str) -> Iterator[None]:
         lock.acquire()
     except filelock.Timeout:
         raise BuildLocked(
-            f"{slug!r} in {work.parent} is being built or published by another command; wait for it to "
-            "finish and try again"
+            _(
+                "{slug!r} in {parent} is being built or published by another command; wait for it to finish and try again"
+            ).format(slug=slug, parent=work.parent)
         ) from None
     try:
         yield

@@ -26,6 +26,7 @@ from chamberpress.errors import ContentError, Problems
 from chamberpress.paths import PROJECT_DIR
 from chamberpress.search.index import INDEX_DIR
 from chamberpress.site.colour import readable_colour
+from chamberpress.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ CHINA = dt.timezone(dt.timedelta(hours=8))  # posts carry a day: published at mi
 class PortalInfo:
     """`content/portal.yml`: the city office's front page over its chambers."""
 
-    name: str = spec("门户名称, e.g. 温州市在温异地商会", required=True)
+    name: str = spec(N_("门户名称, e.g. 温州市在温异地商会"), required=True)
     intro: str | None = spec("简介: one or two sentences under the name")
     office: str | None = spec("主办单位, e.g. 温州市人民政府驻外办（经合办）")
     icp: str | None = spec("ICP备案号, e.g. 浙ICP备2026000000号-1")
@@ -80,7 +81,7 @@ def load_portal_info(content_dir: Path) -> PortalInfo | None:
     info = None
     if doc is not None:
         if doc.data is None:
-            problems.error(path, "portal.yml is empty", expected="at least name: the portal's name")
+            problems.error(path, _("portal.yml is empty"), expected=_("at least name: the portal's name"))
         else:
             info = convert(PortalInfo, doc, path, problems)
     if problems.errors:
@@ -97,7 +98,7 @@ def portal_entries(out_dir: Path) -> list[dict]:
         try:
             entry = json.loads(summary.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            log.warning("skipping %s: %s", summary, exc)
+            log.warning("%s", _("skipping {file}: {problem}").format(file=summary, problem=exc))
             continue
         # White text on the chamber's colour (the names on the portal) must read as on its own site.
         colour = entry.get("color")

@@ -13,6 +13,7 @@ from chamberpress.chinese import parse_date, pinyin_slug
 from chamberpress.markup import plain_title, web_host, web_url
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, editor_file, load_yaml
+from chamberpress.i18n import N_, _
 
 DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
@@ -25,7 +26,7 @@ EMAIL = re.compile(r"^[^@\s\"'<>()\[\]\\,;:]+@[^@\s\"'<>()\[\]\\,;:]+\.[^@\s\"'<
 
 @dataclass
 class Department:
-    name: str = spec("部门名称, e.g. 秘书处", required=True)
+    name: str = spec(N_("部门名称, e.g. 秘书处"), required=True)
     head: str | None = spec("负责人")
     duties: str | None = spec("职责")
 
@@ -52,14 +53,14 @@ ORG_DEPTH = 8  # a chart deeper than this cannot be read on a phone
 
 @dataclass
 class Meeting:
-    name: str = spec("会议名称, e.g. 会员大会, 理事会", required=True)
+    name: str = spec(N_("会议名称, e.g. 会员大会, 理事会"), required=True)
     frequency: str | None = spec("召开频次, e.g. 每年一次")
     description: str | None = spec("说明")
 
 
 @dataclass
 class PlanItem:
-    date: dt.date = spec("日期 (YYYY-MM-DD)", required=True)
+    date: dt.date = spec(N_("日期 (YYYY-MM-DD)"), required=True)
     title: str = spec("活动名称", required=True)
     description: str | None = spec("说明")
     time: str | None = spec("开始时间 HH:MM, e.g. 14:30; without it the activity takes the whole day")
@@ -107,7 +108,7 @@ def _sexagesimal(value: object) -> object:
 
 @dataclass
 class DuesRate:
-    position: str = spec("职务, e.g. 会长", required=True)
+    position: str = spec(N_("职务, e.g. 会长"), required=True)
     amount: int = spec("每年会费（元）", required=True)
 
 
@@ -178,7 +179,7 @@ class PublishInfo:
     environment or the credentials file (publish/credentials.py)."""
 
     to: str = spec(
-        "发布目标: a folder (/srv/www/anhui), sftp://user@host[:port]/path or s3://bucket/prefix", required=True
+        N_("发布目标: a folder (/srv/www/anhui), sftp://user@host[:port]/path or s3://bucket/prefix"), required=True
     )
     endpoint: str | None = spec("对象存储地址 (s3:// only), e.g. https://oss-cn-hangzhou.aliyuncs.com")
     region: str | None = spec("对象存储地域 (s3:// only), e.g. cn-hangzhou")
@@ -189,8 +190,8 @@ class PublishInfo:
 class ChamberInfo:
     """Everything `chamber.yml` may hold; required keys are marked."""
 
-    name: str = spec("商会全称, e.g. 温州市安徽商会", required=True)
-    hometown: str = spec("籍贯省份, e.g. 安徽省", required=True)
+    name: str = spec(N_("商会全称, e.g. 温州市安徽商会"), required=True)
+    hometown: str = spec(N_("籍贯省份, e.g. 安徽省"), required=True)
     address: str = spec("固定会址", required=True)
     short_name: str | None = spec("简称, e.g. 安徽商会")
     city: str | None = spec("所在城市, e.g. 温州")
@@ -250,7 +251,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
     if info.color and not COLOR.match(info.color):
         problems.error(
             path,
-            f"{info.color!r} is not a colour",
+            _("{color!r} is not a colour").format(color=info.color),
             line=doc.line("color"),
             field="color",
             expected="#RRGGBB, e.g. #B71C1C",
@@ -261,11 +262,12 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if url is None or urlsplit(url).query or urlsplit(url).fragment:
             problems.error(
                 path,
-                f"{info.site_url!r} is not a web address",
+                _("{site_url!r} is not a web address").format(site_url=info.site_url),
                 line=doc.line("site_url"),
                 field="site_url",
-                expected="http(s)://, a host name and a path, without spaces, quotes, "
-                "< >, a user name, ? or #, e.g. https://example.cn/",
+                expected=_(
+                    "http(s)://, a host name and a path, without spaces, quotes, < >, a user name, ? or #, e.g. https://example.cn/"
+                ),
             )
         else:
             info.site_url = url
@@ -273,14 +275,19 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if web_host(host) is None:
             problems.error(
                 path,
-                f"{host!r} is not a host name",
+                _("{host!r} is not a host name").format(host=host),
                 line=doc.line("embed_hosts", index),
                 field="embed_hosts",
-                expected="a host name alone, e.g. player.youku.com",
+                expected=_("a host name alone, e.g. player.youku.com"),
             )
     info.embed_hosts = [found for host in info.embed_hosts if (found := web_host(host))]
     if info.email and not EMAIL.match(info.email):
-        problems.error(path, f"{info.email!r} is not an e-mail address", line=doc.line("email"), field="email")
+        problems.error(
+            path,
+            _("{email!r} is not an e-mail address").format(email=info.email),
+            line=doc.line("email"),
+            field="email",
+        )
     if info.logo:
         from chamberpress.paths import resolve_inside
         from chamberpress.content.published import image_problem  # here: it imports members, which imports us
@@ -289,10 +296,10 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if logo is None:
             problems.error(
                 path,
-                f"{info.logo!r} is not a file inside the chamber folder",
+                _("{logo!r} is not a file inside the chamber folder").format(logo=info.logo),
                 line=doc.line("logo"),
                 field="logo",
-                expected="e.g. assets/logo.png",
+                expected=_("e.g. assets/logo.png"),
             )
         elif why := image_problem(logo):
             problems.error(
@@ -300,7 +307,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
                 f"{info.logo!r} {why}",
                 line=doc.line("logo"),
                 field="logo",
-                expected="a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png",
+                expected=_("a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png"),
             )
     _check_newsletter(info.newsletter, doc, path, folder, problems)
     _check_front_page(info, doc, path, folder, problems)
@@ -309,15 +316,17 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         seen: set[str] = set()
         for index, value in enumerate(values):
             if value in seen:
-                problems.error(path, f"{value!r} is listed twice", line=doc.line(name, index), field=name)
+                problems.error(
+                    path, _("{value!r} is listed twice").format(value=value), line=doc.line(name, index), field=name
+                )
             seen.add(value)
     if not info.categories:
         problems.error(
             path,
-            "no category is listed",
+            _("no category is listed"),
             line=doc.line("categories"),
             field="categories",
-            expected="at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones",
+            expected=_("at least one, e.g. [商会动态, 通知公告], or leave categories out for the default ones"),
         )
     # A category's page is at news/category/<pinyin>/: two names read alike (培训, 陪训) would share one page.
     # The default categories are known apart (a test checks), and not checking them spares loading
@@ -328,32 +337,35 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         if other != value:
             problems.error(
                 path,
-                f"{other!r} and {value!r} read alike in pinyin and would share one page "
-                f"(news/category/{category_slug(value)}/)",
+                _(
+                    "{other!r} and {value!r} read alike in pinyin and would share one page (news/category/{category_slug}/)"
+                ).format(other=other, value=value, category_slug=category_slug(value)),
                 line=doc.line("categories", index),
                 field="categories",
-                expected="rename one of them, e.g. add a word",
+                expected=_("rename one of them, e.g. add a word"),
             )
     for name in ("fields", "procedure"):
         values = getattr(info.join, name)
         if not values:
             problems.error(
                 path,
-                "is empty",
+                _("is empty"),
                 line=doc.line("join", name),
                 field=f"join.{name}",
-                expected="leave it out for the default",
+                expected=_("leave it out for the default"),
             )
         for index, value in enumerate(values):
             if not value:
-                problems.error(path, "an empty item", line=doc.line("join", name, index), field=f"join.{name}.{index}")
+                problems.error(
+                    path, _("an empty item"), line=doc.line("join", name, index), field=f"join.{name}.{index}"
+                )
         if name == "fields" and len(set(values)) != len(values):
-            problems.error(path, "a field is listed twice", line=doc.line("join", name), field=f"join.{name}")
+            problems.error(path, _("a field is listed twice"), line=doc.line("join", name), field=f"join.{name}")
     _check_organization(info, doc, path, problems)
     for index, rate in enumerate(info.dues):
         if rate.amount < 0:
             problems.error(
-                path, "a negative amount", line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
+                path, _("a negative amount"), line=doc.line("dues", index, "amount"), field=f"dues.{index}.amount"
             )
 
 
@@ -420,7 +432,7 @@ def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, fold
     if newsletter.bleed is not None and newsletter.bleed_mm is None:
         problems.error(
             path,
-            f"{newsletter.bleed!r} is not a bleed",
+            _("{bleed!r} is not a bleed").format(bleed=newsletter.bleed),
             line=doc.line("newsletter", "bleed"),
             field="newsletter.bleed",
             expected="millimetres, e.g. 3mm",
@@ -431,7 +443,7 @@ def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, fold
             f"{newsletter.copies} copies",
             line=doc.line("newsletter", "copies"),
             field="newsletter.copies",
-            expected="the number printed, e.g. 500",
+            expected=_("the number printed, e.g. 500"),
         )
     if newsletter.wechat_qr:
         _check_picture(newsletter.wechat_qr, ("newsletter", "wechat_qr"), doc, path, folder, problems)
@@ -443,14 +455,14 @@ def _check_picture(value: str, at: tuple[str, ...], doc: YamlDoc, path: Path, fo
     from chamberpress.content.published import image_problem  # here: it imports members, which imports us
 
     picture = resolve_inside(folder, value, folder)
-    why = "is not a file inside the chamber folder" if picture is None else image_problem(picture)
+    why = _("is not a file inside the chamber folder") if picture is None else image_problem(picture)
     if why:
         problems.error(
             path,
-            f"{value!r} {why}",
+            _("{file!r} {why}").format(file=value, why=why),
             line=doc.line(*at),
             field=".".join(at),
-            expected="a picture (PNG, JPEG) inside the chamber folder, e.g. assets/wechat.png",
+            expected=_("a picture (PNG, JPEG) inside the chamber folder, e.g. assets/wechat.png"),
         )
 
 
@@ -508,28 +520,28 @@ def _check_plan(info: ChamberInfo, doc: YamlDoc, path: Path, problems: Problems)
         if item.time is not None and item.start_time is None:
             problems.error(
                 path,
-                f"{item.time!r} is not a time",
+                _("{time!r} is not a time").format(time=item.time),
                 line=doc.line("plan", index, "time"),
                 field=f"plan.{index}.time",
-                expected="hours and minutes, e.g. 14:30",
+                expected=_("hours and minutes, e.g. 14:30"),
             )
         if item.end is None:
             continue
         wrong = None
         if item.end_time is not None:
             if item.start_time is None:
-                wrong = "an end time without a start time"
+                wrong = _("an end time without a start time")
             elif item.end_time <= item.start_time:
-                wrong = f"ends at {item.end} before it starts at {item.time}"
+                wrong = _("ends at {end} before it starts at {start}").format(end=item.end, start=item.time)
         elif item.last_day == item.date:
-            wrong = f"{item.end!r} is neither a time nor a day after the activity's date"
+            wrong = _("{end!r} is neither a time nor a day after the activity's date").format(end=item.end)
         if wrong:
             problems.error(
                 path,
                 wrong,
                 line=doc.line("plan", index, "end"),
                 field=f"plan.{index}.end",
-                expected="a time after `time`, e.g. 17:00, or the last day of several, e.g. 2026-06-13",
+                expected=_("a time after `time`, e.g. 17:00, or the last day of several, e.g. 2026-06-13"),
             )
 
 
@@ -549,10 +561,12 @@ def _refuse_secrets(doc: YamlDoc, path: Path, problems: Problems) -> None:
             del mapping[key]
             problems.error(
                 path,
-                "a password or access key never goes in chamber.yml (everyone who edits the site can read it)",
+                _("a password or access key never goes in chamber.yml (everyone who edits the site can read it)"),
                 line=doc.line(*at, key),
                 field=".".join(str(part) for part in (*at, key)),
-                expected=f"remove it, and give it in the environment or in {credentials_file()} (chamber publish --help)",
+                expected=_(
+                    "remove it, and give it in the environment or in {credentials_file} (chamber publish --help)"
+                ).format(credentials_file=credentials_file()),
             )
 
 
@@ -562,14 +576,16 @@ def load_chamber_info(folder: Path, problems: Problems) -> ChamberInfo | None:
         if (folder / "chamber.yml").is_symlink():
             return None  # a link out: reported
         problems.error(
-            folder / "chamber.yml", "chamber.yml is missing", expected="create it with at least name, hometown, address"
+            folder / "chamber.yml",
+            _("chamber.yml is missing"),
+            expected=_("create it with at least name, hometown, address"),
         )
         return None
     doc = load_yaml(path, problems)
     if doc is None:
         return None
     if doc.data is None:
-        problems.error(path, "chamber.yml is empty", expected="at least name, hometown, address")
+        problems.error(path, _("chamber.yml is empty"), expected=_("at least name, hometown, address"))
         return None
     _refuse_secrets(doc, path, problems)
     _read_clocks(doc)

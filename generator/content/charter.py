@@ -22,6 +22,7 @@ from chamberpress.chinese import format_date, format_numeral, parse_numeral
 from chamberpress.errors import Problems
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_file, load_markdown
+from chamberpress.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -385,18 +386,24 @@ def _check_sequence(path: Path, problems: Problems, what: str, unit: str, number
     for item in numbered:
         if item.number != expected:
             if item.number in seen:
-                message = f"{item.label} ({item.number}) repeats an earlier {what} number"
+                message = _("{label} ({number}) repeats an earlier {what} number").format(
+                    label=item.label, number=item.number, what=_(what)
+                )
             elif item.number > expected:
-                missing = "a number is missing" if item.number == expected + 1 else "numbers are missing"
-                message = f"{item.label} ({item.number}) skips: {missing}"
+                missing = _("a number is missing") if item.number == expected + 1 else _("numbers are missing")
+                message = _("{label} ({number}) skips: {missing}").format(
+                    label=item.label, number=item.number, missing=missing
+                )
             else:
-                message = f"{item.label} ({item.number}) is out of order"
+                message = _("{label} ({number}) is out of order").format(label=item.label, number=item.number)
             problems.error(
                 path,
                 message,
                 line=item.line,
                 field=what,
-                expected=f"expected 第{format_numeral(expected)}{unit} ({expected})",
+                expected=_("expected 第{numeral}{unit} ({number})").format(
+                    numeral=format_numeral(expected), unit=unit, number=expected
+                ),
             )
         seen.add(item.number)
         expected = item.number + 1
@@ -409,24 +416,26 @@ def check_charter(charter: Charter, problems: Problems) -> None:
     if not articles:
         problems.warning(
             path,
-            "no articles found",
+            _("no articles found"),
             line=charter.body_line,
-            expected="paragraphs that begin with 第一条, 第二条 … under ## 第一章　总则 headings",
+            expected=_("paragraphs that begin with 第一条, 第二条 … under ## 第一章\u3000总则 headings"),
         )
-    _check_sequence(path, problems, "article", "条", articles)
-    _check_sequence(path, problems, "chapter", "章", text.chapters)
+    _check_sequence(path, problems, N_("article"), "条", articles)
+    _check_sequence(path, problems, N_("chapter"), "章", text.chapters)
     for chapter in text.chapters:
-        _check_sequence(path, problems, "section", "节", chapter.sections)
+        _check_sequence(path, problems, N_("section"), "节", chapter.sections)
     existing = {a.number for a in articles}
     for passage in _passages(text):
         for ref in passage_references(passage):
             if not ref.foreign and ref.number not in existing:
                 problems.warning(
                     path,
-                    f"{ref.text} refers to article {ref.number}, which the charter does not have",
+                    _("{text} refers to article {number}, which the charter does not have").format(
+                        text=ref.text, number=ref.number
+                    ),
                     line=ref.line,
                     field="cross-reference",
-                    expected=f"the charter has articles 1–{max(existing, default=0)}",
+                    expected=_("the charter has articles 1–{max}").format(max=max(existing, default=0)),
                 )
 
 
@@ -458,7 +467,7 @@ def _article_markdown(article: Article, existing: set[int], permalinks: bool) ->
         first = number + (f'　<span class="cp-article__title">{article.title}</span>' if article.title else "")
         body = f"{first}\n\n{text.strip()}" if text.strip() else first
     else:
-        head, _, rest = text.partition("\n")
+        head, _newline, rest = text.partition("\n")
         body = f"{number}　{head.strip()}" if head.strip() else number
         if rest.strip():
             body += "\n" + rest if head.strip() else "\n\n" + rest.strip("\n")

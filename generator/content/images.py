@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, ImageSequence
 
 from chamberpress.fingerprint import fingerprint
+from chamberpress.i18n import _, language
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def photo_problem(path: Path) -> str | None:
         info = os.stat(path)
     except OSError:
         return _photo_problem(path)
-    key = (os.fspath(path), info.st_size, info.st_mtime_ns)
+    key = (os.fspath(path), info.st_size, info.st_mtime_ns, language())  # the verdict is a message
     if key not in _CHECKED_PHOTOS:
         _CHECKED_PHOTOS[key] = _photo_problem(path)
     return _CHECKED_PHOTOS[key]
@@ -155,15 +156,14 @@ def photo_problem(path: Path) -> str | None:
 def _photo_problem(path: Path) -> str | None:
     found = _picture(path)
     if found is None:
-        return "is not a picture that can be read (a damaged file, or another format renamed)"
+        return _("is not a picture that can be read (a damaged file, or another format renamed)")
     fmt, width, height = found
     if path.suffix.lower() not in WEB_SUFFIXES:
-        return (
-            f"is a {fmt} picture named {path.suffix or 'without an extension'}, which browsers do not "
-            "show; only its web copy could be published"
-        )
+        return _(
+            "is a {format} picture named {suffix}, which browsers do not show; only its web copy could be published"
+        ).format(format=fmt, suffix=path.suffix or _("without an extension"))
     if width * height > (Image.MAX_IMAGE_PIXELS or 10**9):
-        return f"is {width} × {height} pixels, too large to publish"
+        return _("is {width} × {height} pixels, too large to publish").format(width=width, height=height)
     return None
 
 

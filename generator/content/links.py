@@ -22,6 +22,7 @@ from chamberpress.errors import Problems
 from chamberpress.content.images import is_photo
 from chamberpress.paths import is_inside, real_path, spelled_on_disk
 from chamberpress.content.published import refusal
+from chamberpress.i18n import N_, _
 
 # Code is not scanned: a link shown as an example in a code block is not a link.
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?$(?:.*?^[ \t]*\1[ \t]*$|.*\Z)", re.M | re.S)
@@ -181,22 +182,22 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
     source = doc.path if doc.base is None else doc.base / doc.path.name
     files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
     for link in find_links(doc.body, doc.body_line):
-        what = "image" if link.image else "link"
+        what = N_("image") if link.image else N_("link")  # translated only for a message: this runs per link
         if link.absolute:
             problems.error(
                 doc.path,
-                f"{what} {link.target!r} is an absolute path",
+                _("{what} {target!r} is an absolute path").format(what=_(what), target=link.target),
                 line=link.line,
-                expected="a path relative to this file, e.g. images/photo.jpg or ../../charter.md",
+                expected=_("a path relative to this file, e.g. images/photo.jpg or ../../charter.md"),
             )
             continue
         target = resolve(link, source, folder)
         if target is None:
             problems.error(
                 doc.path,
-                f"{what} {link.target!r} points outside the chamber folder",
+                _("{what} {target!r} points outside the chamber folder").format(what=_(what), target=link.target),
                 line=link.line,
-                expected="a path to a file of this chamber, relative to this file",
+                expected=_("a path to a file of this chamber, relative to this file"),
             )
             continue
         exists = target.is_file()
@@ -215,9 +216,9 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
         if not exists:
             problems.error(
                 doc.path,
-                f"broken {what}: {link.target!r} not found",
+                _("broken {what}: {target!r} not found").format(what=_(what), target=link.target),
                 line=link.line,
-                expected=f"a path relative to this file ({problems.rel(source.parent)}/)",
+                expected=_("a path relative to this file ({rel}/)").format(rel=problems.rel(source.parent)),
             )
             continue
         if target.suffix.lower() == ".md":
@@ -225,34 +226,34 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
             if linked is None:
                 problems.error(
                     doc.path,
-                    f"link {link.target!r} is not a post, page or the charter",
+                    _("link {target!r} is not a post, page or the charter").format(target=link.target),
                     line=link.line,
-                    expected="link to news/…, pages/… or charter.md",
+                    expected=_("link to news/…, pages/… or charter.md"),
                 )
             elif doc.published and not linked.published:
                 problems.error(
                     doc.path,
-                    f"link {link.target!r} points to a draft or a post not yet published",
+                    _("link {target!r} points to a draft or a post not yet published").format(target=link.target),
                     line=link.line,
-                    expected="publish it first or remove the link",
+                    expected=_("publish it first or remove the link"),
                 )
             continue
         top = real_path(target).relative_to(real_path(folder)).parts[0]
         if top not in PUBLISHABLE_DIRS:
             problems.error(
                 doc.path,
-                f"{what} {link.target!r} is not a file that can be published",
+                _("{what} {target!r} is not a file that can be published").format(what=_(what), target=link.target),
                 line=link.line,
-                expected="images and attachments go under news/, pages/ or assets/",
+                expected=_("images and attachments go under news/, pages/ or assets/"),
             )
         elif why := refusal(target):
             problems.error(
                 doc.path,
-                f"{what} {link.target!r} {why}",
+                _("{what} {target!r} {why}").format(what=_(what), target=link.target, why=why),
                 line=link.line,
-                expected="save it again as JPEG or PNG"
+                expected=_("save it again as JPEG or PNG")
                 if is_photo(target)
-                else "link pictures, PDFs, office documents, audio or video only",
+                else _("link pictures, PDFs, office documents, audio or video only"),
             )
     return used
 

@@ -18,6 +18,7 @@ from chamberpress.content.pages import load_pages
 from chamberpress.content.projects import check_members, load_projects
 from chamberpress.paths import forget_folders
 from chamberpress.content.published import published_assets
+from chamberpress.i18n import _
 
 
 def chamber_slugs(content_dir: Path) -> list[str]:
@@ -36,12 +37,14 @@ def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, 
     if not SLUG.match(slug):
         problems.error(
             folder,
-            f"{slug!r} is not a valid chamber folder name",
-            expected="lower-case letters a-z, digits and -, e.g. anhui or zhejiang-taizhou",
+            _("{slug!r} is not a valid chamber folder name").format(slug=slug),
+            expected=_("lower-case letters a-z, digits and -, e.g. anhui or zhejiang-taizhou"),
         )
         raise ContentError(problems.items)
     if not folder.is_dir():
-        problems.error(folder, "no such chamber folder", expected=f"create it with: chamber new {slug}")
+        problems.error(
+            folder, _("no such chamber folder"), expected=_("create it with: chamber new {slug}").format(slug=slug)
+        )
         raise ContentError(problems.items)
 
     known_pinyin(content_dir)
@@ -113,12 +116,12 @@ def _check_reports(info: ChamberInfo, folder: Path, posts: list[Post], problems:
         if not item.report:
             continue
         post = report_post(folder, posts, item)
-        why = "is not a post of news/" if post is None else "is a draft" if post.meta.draft else None
+        why = _("is not a post of news/") if post is None else _("is a draft") if post.meta.draft else None
         if why:
             problems.error(
                 folder / "chamber.yml",
-                f"{item.report!r} {why}",
+                _("{report!r} {why}").format(report=item.report, why=why),
                 line=item.report_line,
                 field=f"plan.{index}.report",
-                expected="the path of the post that reports on it, e.g. news/2026/2026-05-21-peixun.md",
+                expected=_("the path of the post that reports on it, e.g. news/2026/2026-05-21-peixun.md"),
             )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chamberpress.errors import Problems
+from chamberpress.i18n import N_, _
 
 # Per file: an opener `<x`, `</`, `<!` with no `>` before the next `<` (the raw-HTML parser looks ahead for
 # the `>` of each one: quadratic in their number).
@@ -55,14 +56,20 @@ def _line_at(text: str, offset: int) -> int:
 def _per_file(text: str) -> list[Excess]:
     found = []
     for pattern, limit, field, what in (
-        (UNCLOSED_TAG, MAX_UNCLOSED_TAGS, "HTML", "tag openers '<…' without their '>'"),
-        (ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations", "abbreviation definitions '*[…]:'"),
-        (FOOTNOTE, MAX_FOOTNOTES, "footnotes", "footnote marks '[^…]'"),
-        (HEADING, MAX_HEADINGS, "headings", "headings"),
+        (UNCLOSED_TAG, MAX_UNCLOSED_TAGS, "HTML", _("tag openers '<…' without their '>'")),
+        (ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations", _("abbreviation definitions '*[…]:'")),
+        (FOOTNOTE, MAX_FOOTNOTES, "footnotes", _("footnote marks '[^…]'")),
+        (HEADING, MAX_HEADINGS, "headings", _("headings")),
     ):
         for count, match in enumerate(pattern.finditer(text), 1):
             if count > limit:
-                found.append(Excess(_line_at(text, match.start()), field, f"more than {limit} {what} in one file"))
+                found.append(
+                    Excess(
+                        _line_at(text, match.start()),
+                        field,
+                        _("more than {limit} {what} in one file").format(limit=limit, what=what),
+                    )
+                )
                 break
     terms = sorted({m.group(1) for m in ABBREVIATION_TERM.finditer(text)}, key=len, reverse=True)
     if terms and len(terms) <= MAX_ABBREVIATIONS:
@@ -73,7 +80,7 @@ def _per_file(text: str) -> list[Excess]:
                     Excess(
                         _line_at(text, match.start()),
                         "abbreviations",
-                        f"more than {MAX_ABBREVIATION_USES} uses of abbreviations in one file",
+                        _("more than {limit} uses of abbreviations in one file").format(limit=MAX_ABBREVIATION_USES),
                     )
                 )
                 break
@@ -86,16 +93,18 @@ def _per_block(text: str) -> list[Excess]:
     for end in [m.start() for m in BLANK_LINES.finditer(text)] + [len(text)]:
         block = text[start:end]
         for count, limit, what in (
-            (len(EMPHASIS.findall(block)), MAX_EMPHASIS_MARKERS, "emphasis or code markers (* _ ~ = ^ `)"),
-            (block.count("["), MAX_LINK_OPENERS, "'[' link openers"),
-            (block.count("]("), MAX_LINK_TARGETS, "'](' link targets"),
+            (len(EMPHASIS.findall(block)), MAX_EMPHASIS_MARKERS, _("emphasis or code markers (* _ ~ = ^ `)")),
+            (block.count("["), MAX_LINK_OPENERS, _("'[' link openers")),
+            (block.count("]("), MAX_LINK_TARGETS, _("'](' link targets")),
         ):
             if count > limit:
                 found.append(
                     Excess(
                         _line_at(text, start + len(block) - len(block.lstrip("\n"))),
                         "Markdown",
-                        f"{count} {what} in one paragraph, more than {limit}",
+                        _("{count} {what} in one paragraph, more than {limit}").format(
+                            count=count, what=what, limit=limit
+                        ),
                     )
                 )
         start = end + 1
@@ -107,7 +116,7 @@ def excesses(text: str) -> list[Excess]:
     return sorted(_per_file(text) + _per_block(text), key=lambda e: e.line)
 
 
-EXPECTED = "split the text, close the tags, or put such text in a code block or an attached file"
+EXPECTED = N_("split the text, close the tags, or put such text in a code block or an attached file")
 
 
 def check_markdown(
@@ -119,9 +128,9 @@ def check_markdown(
     for excess in found:
         problems.error(
             path,
-            excess.message + " (too slow to convert)",
+            _("{problem} (too slow to convert)").format(problem=excess.message),
             line=excess.line + line_offset - 1,
             field=field or excess.field,
-            expected=EXPECTED,
+            expected=_(EXPECTED),
         )
     return not found

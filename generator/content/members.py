@@ -44,6 +44,7 @@ from chamberpress.content.roster_headers import (
 )
 from chamberpress.content.schema import parse_bool
 from chamberpress.content.sources import GB18030_READ, MAX_TEXT_BYTES, decode_text, editor_file
+from chamberpress.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +79,7 @@ TEXT_FIELDS = (
 )
 DATE_FIELDS = ("joined", "dues_paid_until")
 YES_NO_FIELDS = {"listed": True, "publish_mobile": False}  # field → the value of an empty cell
-FORMULA_FIX = "open the file in Excel or WPS and save it, so that the value is computed; or type the value"
+FORMULA_FIX = N_("open the file in Excel or WPS and save it, so that the value is computed; or type the value")
 
 # What may be published, in display order, with the label readers see. The mobile is published masked
 # (in full only with the member's consent); nothing outside this list is ever published.
@@ -242,19 +243,19 @@ def _table(path: Path, sheet: str | None, grid: list[tuple[int, list[Any]]], pro
     if header is None:
         problems.error(
             path,
-            "no header row found",
+            _("no header row found"),
             field=where,
-            expected="a row with 名称 (or 企业名称, name …) above the members, then 联系人, 职务 …",
+            expected=_("a row with 名称 (or 企业名称, name …) above the members, then 联系人, 职务 …"),
         )
         return Table(sheet, None, [], [])
     named_headers = [h for h in header if h and not ignored_header(h)]
     for name in sorted({h for h in named_headers if named_headers.count(h) > 1}):
         problems.error(
             path,
-            f"two columns are headed {name}",
+            _("two columns are headed {name}").format(name=name),
             line=header_row,
             field=where,
-            expected="give every column its own header",
+            expected=_("give every column its own header"),
         )
     return Table(sheet, header_row, rows, named_headers)
 
@@ -268,15 +269,18 @@ def _zip_problem(path: Path) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError):
         return None  # not a zip at all: openpyxl says so below
     if len(entries) > MAX_XLSX_ENTRIES:
-        return f"the workbook holds {len(entries)} parts (at most {MAX_XLSX_ENTRIES})"
+        return _("the workbook holds {count} parts (at most {limit})").format(
+            count=len(entries), limit=MAX_XLSX_ENTRIES
+        )
     unpacked = sum(e.file_size for e in entries)
     if unpacked > MAX_XLSX_UNPACKED:
-        return f"the workbook unpacks to {unpacked // 1048576} MB (at most {MAX_XLSX_UNPACKED // 1048576} MB)"
+        return _("the workbook unpacks to {size} MB (at most {limit} MB)").format(
+            size=unpacked // 1048576, limit=MAX_XLSX_UNPACKED // 1048576
+        )
     for entry in entries:
         if entry.file_size > MAX_XLSX_RATIO_FROM and entry.file_size > MAX_XLSX_RATIO * max(entry.compress_size, 1):
-            return (
-                f"the workbook's part {entry.filename} unpacks {entry.file_size // max(entry.compress_size, 1)}"
-                f" times its packed size (at most {MAX_XLSX_RATIO})"
+            return _("the workbook's part {part} unpacks {ratio} times its packed size (at most {limit})").format(
+                part=entry.filename, ratio=entry.file_size // max(entry.compress_size, 1), limit=MAX_XLSX_RATIO
             )
     return None
 
@@ -308,8 +312,8 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
     if refused:
         problems.error(
             path,
-            f"the workbook is refused: {refused}",
-            expected="save the roster again from Excel or WPS; it may be damaged or not a roster",
+            _("the workbook is refused: {refused}").format(refused=refused),
+            expected=_("save the roster again from Excel or WPS; it may be damaged or not a roster"),
         )
         return Table(None, None, [])
     try:
@@ -317,13 +321,19 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
         book = openpyxl.load_workbook(path, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         problems.error(
-            path, f"cannot open the workbook ({exc.__class__.__name__})", expected="an .xlsx file saved by Excel or WPS"
+            path,
+            _("cannot open the workbook ({kind})").format(kind=exc.__class__.__name__),
+            expected=_("an .xlsx file saved by Excel or WPS"),
         )
         return Table(None, None, [])
     # A hidden sheet is never read (a leftover 数据 sheet must not replace the roster the editor sees).
     visible = [ws for ws in book.worksheets if ws.sheet_state == "visible"]
     if not visible:
-        problems.error(path, "every sheet of the workbook is hidden", expected=f"show the sheet {ROSTER_SHEET}")
+        problems.error(
+            path,
+            _("every sheet of the workbook is hidden"),
+            expected=_("show the sheet {sheet}").format(sheet=ROSTER_SHEET),
+        )
         return Table(None, None, [])
     sheet = next((ws for ws in visible if ws.title == ROSTER_SHEET), visible[0])
     others = [
@@ -332,17 +342,19 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
     if others:
         problems.warning(
             path,
-            f"only the sheet {sheet.title} is read; not read: {', '.join(others)}",
-            expected=f"keep the roster in one sheet (named {ROSTER_SHEET}); mark members that must not "
-            "be published 公开 否 there",
+            _("only the sheet {title} is read; not read: {others}").format(title=sheet.title, others=", ".join(others)),
+            expected=_(
+                "keep the roster in one sheet (named {sheet}); mark members that must not be published 公开 否 there"
+            ).format(sheet=ROSTER_SHEET),
         )
     if sheet.max_row * sheet.max_column > MAX_SHEET_CELLS:
         problems.error(
             path,
-            f"the sheet reaches row {sheet.max_row} and column {sheet.max_column}, too many cells "
-            f"to read (at most {MAX_SHEET_CELLS:,})",
-            field=f"sheet {sheet.title}",
-            expected="delete the empty rows and columns below and right of the roster",
+            _(
+                "the sheet reaches row {max_row} and column {max_column}, too many cells to read (at most {limit:,})"
+            ).format(max_row=sheet.max_row, max_column=sheet.max_column, limit=MAX_SHEET_CELLS),
+            field=_("sheet {title}").format(title=sheet.title),
+            expected=_("delete the empty rows and columns below and right of the roster"),
         )
         return Table(sheet.title, None, [])
     grid = [(row_no, list(values)) for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
@@ -363,10 +375,10 @@ def _read_xlsx(path: Path, problems: Problems) -> Table:
         if raw.row in hidden:
             problems.error(
                 path,
-                "this row is hidden in Excel",
+                _("this row is hidden in Excel"),
                 line=raw.row,
-                field=f"sheet {sheet.title}",
-                expected="show the row; mark 公开 否 for a member who must not be published, or delete the row",
+                field=_("sheet {title}").format(title=sheet.title),
+                expected=_("show the row; mark 公开 否 for a member who must not be published, or delete the row"),
             )
     table.rows = [raw for raw in table.rows if raw.row not in hidden]
     return table
@@ -377,19 +389,19 @@ def _read_csv(path: Path, problems: Problems) -> Table:
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         problems.error(
             path,
-            "this is an Excel workbook saved under a .csv name",
-            expected="rename it members.xlsx, or save as CSV from Excel",
+            _("this is an Excel workbook saved under a .csv name"),
+            expected=_("rename it members.xlsx, or save as CSV from Excel"),
         )
         return Table(None, None, [])
     decoded = decode_text(data)
     if decoded is None or "\x00" in decoded[0]:
         problems.error(
-            path, "the text encoding is not recognised", expected="save from Excel as CSV UTF-8 or CSV (逗号分隔)"
+            path, _("the text encoding is not recognised"), expected=_("save from Excel as CSV UTF-8 or CSV (逗号分隔)")
         )
         return Table(None, None, [])
     text, encoding = decoded
     if encoding == "gb18030":
-        problems.warning(path, GB18030_READ, expected="save from Excel as CSV UTF-8 (逗号分隔)")
+        problems.warning(path, _(GB18030_READ), expected=_("save from Excel as CSV UTF-8 (逗号分隔)"))
     head = text[:4096]
     delimiter = "\t" if head.count("\t") > head.count(",") else ","
     grid: list[tuple[int, list[Any]]] = []
@@ -402,13 +414,13 @@ def _read_csv(path: Path, problems: Problems) -> Table:
         too_long = "field limit" in str(exc)
         problems.error(
             path,
-            f"a cell holds more than {csv.field_size_limit():,} characters"
+            _("a cell holds more than {limit:,} characters").format(limit=csv.field_size_limit())
             if too_long
-            else f"the row cannot be read as CSV ({exc})",
+            else _("the row cannot be read as CSV ({problem})").format(problem=exc),
             line=len(grid) + 1,
-            expected="shorten the cell; a long text belongs in a page, not the roster"
+            expected=_("shorten the cell; a long text belongs in a page, not the roster")
             if too_long
-            else "save from Excel as CSV UTF-8 or CSV (逗号分隔)",
+            else _("save from Excel as CSV UTF-8 or CSV (逗号分隔)"),
         )
         return Table(None, None, [])
     return _table(path, None, grid, problems)
@@ -423,13 +435,13 @@ def _read_yaml(path: Path, problems: Problems) -> Table:
     data = doc.data.get("members") if isinstance(doc.data, dict) and "members" in doc.data else doc.data
     prefix: tuple = ("members",) if data is not doc.data else ()
     if not isinstance(data, list):
-        problems.error(path, "expected a list of members, each item starting with '- 名称:' (or '- name:')", line=1)
+        problems.error(path, _("expected a list of members, each item starting with '- 名称:' (or '- name:')"), line=1)
         return Table(None, None, [])
     rows = []
     for index, item in enumerate(data):
         line = doc.line(*prefix, index) or index + 1
         if not isinstance(item, dict):
-            problems.error(path, "expected a member's keys and values (名称: …, 职务: …)", line=line)
+            problems.error(path, _("expected a member's keys and values (名称: …, 职务: …)"), line=line)
             continue
         cells = {str(k): v for k, v in item.items() if not ignored_header(k)}
         lines = {str(k): doc.line(*prefix, index, k) or line for k in item}
@@ -438,10 +450,10 @@ def _read_yaml(path: Path, problems: Problems) -> Table:
         for key in nested:
             problems.error(
                 path,
-                "expected one value (text, a number, a date, 是/否), found a list or a set of keys",
+                _("expected one value (text, a number, a date, 是/否), found a list or a set of keys"),
                 line=lines[key],
                 field=key,
-                expected="write every key on its own line under the member",
+                expected=_("write every key on its own line under the member"),
             )
         if not nested:
             rows.append(RawRow(line, cells, lines))
@@ -467,8 +479,8 @@ class _RowContext:
     def where(self, fname: str) -> tuple[int, str]:
         header = self.columns.get(fname, fname)
         line = (self.raw.lines or {}).get(header, self.raw.row)
-        place = f"column {header}" if self.raw.lines is None else header
-        return line, (f"sheet {self.sheet}, " if self.sheet else "") + place
+        place = _("column {header}").format(header=header) if self.raw.lines is None else header
+        return line, (_("sheet {title}").format(title=self.sheet) + ", " if self.sheet else "") + place
 
     def error(self, fname: str, message: str, expected: str | None = None) -> None:
         self.ok = False
@@ -494,15 +506,22 @@ def _columns(headers: list[str], report: Any) -> tuple[dict[str, str], set[str]]
             continue
         if fname in PUBLIC_FIELDS and about_visibility_note(header):
             report(
-                f"this column is read as {fname}, which is always published, but its note speaks of "
-                "publishing or hiding",
-                "remove the note, and leave the value out where it must not be published",
+                _(
+                    "this column is read as {field}, which is always published, but its note speaks of publishing or hiding"
+                ).format(field=fname),
+                _("remove the note, and leave the value out where it must not be published"),
                 header,
             )
             continue
         target = INVERSE.get(fname, fname)
         if target in columns:
-            report(f"columns {columns[target]} and {header} both mean {target}", "keep one of them", None)
+            report(
+                _("columns {first} and {second} both mean {field}").format(
+                    first=columns[target], second=header, field=target
+                ),
+                _("keep one of them"),
+                None,
+            )
             continue
         columns[target] = header
         if fname in INVERSE:
@@ -514,13 +533,14 @@ def _not_understood(header: str) -> tuple[str, str]:
     text = normal_header(header, notes=True)
     if any(word in text for word in MOBILE_WORDS):
         return (
-            "this column seems to decide whether the mobile is published, but it is not understood",
-            "name it 公开手机 (是: the mobile is shown in full) or 手机保密 (是: it stays masked)",
+            _("this column seems to decide whether the mobile is published, but it is not understood"),
+            _("name it 公开手机 (是: the mobile is shown in full) or 手机保密 (是: it stays masked)"),
         )
     return (
-        "this column seems to decide whether members are published, but it is not understood",
-        "name it 公开 (否: the member is not published) or 隐藏 (是: not published); or rename it if it is "
-        "about something else",
+        _("this column seems to decide whether members are published, but it is not understood"),
+        _(
+            "name it 公开 (否: the member is not published) or 隐藏 (是: not published); or rename it if it is about something else"
+        ),
     )
 
 
@@ -564,11 +584,13 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
     for fname, value in values.items():
         if isinstance(value, Formula) and fname not in YES_NO_FIELDS:
             ctx.warning(
-                fname, f"the formula {value.text} has no computed value; the cell is read as empty", FORMULA_FIX
+                fname,
+                _("the formula {text} has no computed value; the cell is read as empty").format(text=value.text),
+                _(FORMULA_FIX),
             )
     member = Member(name=" ".join(_cell_text(values.get("name")).split()), row=raw.row, private=private)
     if not member.name:
-        ctx.error("name", "the member's name is empty", "every member needs 名称 (the company or person)")
+        ctx.error("name", _("the member's name is empty"), _("every member needs 名称 (the company or person)"))
     for fname in TEXT_FIELDS[1:]:
         text = _cell_text(values.get(fname))
         # Line breaks typed into a cell (Alt+Enter) only matter in the intro.
@@ -580,11 +602,13 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
     member.position = spelled.get(member.position, member.position)
     if member.position and member.position not in positions:
         close = _closest(member.position, positions)
-        hint = f"did you mean {close!r}? " if close else ""
+        hint = _("did you mean {close!r}? ").format(close=close) if close else ""
         ctx.error(
             "position",
-            f"{member.position!r} is not a position",
-            f"{hint}allowed: {', '.join(positions)}; or list it under positions: in chamber.yml",
+            _("{position!r} is not a position").format(position=member.position),
+            _("{hint}allowed: {positions}; or list it under positions: in chamber.yml").format(
+                hint=hint, positions=", ".join(positions)
+            ),
         )
     member.rank = positions.index(member.position) if member.position in positions else len(positions)
 
@@ -597,13 +621,13 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         except ValueError:
             ctx.error(
                 fname,
-                f"{_cell_text(value)!r} is not a date",
-                "a date such as 2026-03-10, 2026/3/10, 2026.3.10 or 2026年3月10日",
+                _("{value!r} is not a date").format(value=_cell_text(value)),
+                _("a date such as 2026-03-10, 2026/3/10, 2026.3.10 or 2026年3月10日"),
             )
     for fname, default in YES_NO_FIELDS.items():
         value = values.get(fname)
         if isinstance(value, Formula):  # unknown, so neither yes nor the default
-            ctx.error(fname, f"the formula {value.text} has no computed value", FORMULA_FIX)
+            ctx.error(fname, _("the formula {text} has no computed value").format(text=value.text), _(FORMULA_FIX))
             continue
         text = unicodedata.normalize("NFKC", _cell_text(value))
         if text == "":
@@ -612,7 +636,7 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         try:
             setattr(member, fname, parse_bool(text) != (fname in ctx.inverted))
         except ValueError:
-            ctx.error(fname, f"{text!r} is not yes or no", "是/否, Y/N, yes/no, true/false, 1/0")
+            ctx.error(fname, _("{text!r} is not yes or no").format(text=text), _("是/否, Y/N, yes/no, true/false, 1/0"))
     _remove_personal_numbers(member, ctx)
 
     if member.website:
@@ -620,20 +644,20 @@ def _member(raw: RawRow, ctx: _RowContext, positions: list[str], folder: Path, e
         if url is None:
             ctx.warning(
                 "website",
-                f"{member.website!r} is not a web address; the link is left out",
-                "an address starting with http:// or https://",
+                _("{website!r} is not a web address; the link is left out").format(website=member.website),
+                _("an address starting with http:// or https://"),
             )
         member.website = url or ""
     if member.logo:
         from chamberpress.content.published import image_problem  # published.py reads the roster's headers from here
 
         found = resolve_inside(folder, member.logo, folder)
-        why = "is not an image inside the chamber folder" if found is None else image_problem(found)
+        why = _("is not an image inside the chamber folder") if found is None else image_problem(found)
         if why:
             ctx.warning(
                 "logo",
-                f"{member.logo!r} {why}; it is left out",
-                "a picture (PNG, JPEG) or SVG drawing, e.g. assets/members/logo.png",
+                _("{logo!r} {why}; it is left out").format(logo=member.logo, why=why),
+                _("a picture (PNG, JPEG) or SVG drawing, e.g. assets/members/logo.png"),
             )
             member.logo = ""
         else:
@@ -659,20 +683,20 @@ def _remove_personal_numbers(member: Member, ctx: _RowContext) -> None:
             continue
         mobiles = [masked(f.digits) for f in found if f.kind == "mobile"]
         if link:
-            ctx.warning(fname, "holds a mobile or ID-card number; it is left out", "remove the number")
+            ctx.warning(fname, _("holds a mobile or ID-card number; it is left out"), _("remove the number"))
         elif mobiles:
             ctx.warning(
                 fname,
-                f"a mobile number is published masked ({', '.join(mobiles)})",
-                "shown in full only if the member consents: 公开手机 是",
+                _("a mobile number is published masked ({numbers})").format(numbers=", ".join(mobiles)),
+                _("shown in full only if the member consents: 公开手机 是"),
             )
         if any(f.kind == "id" for f in found) and not link:
-            ctx.warning(fname, "an ID-card number is left out", "ID-card numbers are never published; remove it")
+            ctx.warning(fname, _("an ID-card number is left out"), _("ID-card numbers are never published; remove it"))
         if any(f.kind == "email" for f in found):
             ctx.warning(
                 fname,
-                "an e-mail address is left out",
-                "e-mail addresses are never published; keep them in the 邮箱 column",
+                _("an e-mail address is left out"),
+                _("e-mail addresses are never published; keep them in the 邮箱 column"),
             )
 
 
@@ -686,10 +710,14 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
     positions = list(positions or DEFAULT_POSITIONS)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        collector.error(path, "not a roster format", expected="members.xlsx, members.csv or members.yml")
+        collector.error(path, _("not a roster format"), expected=_("members.xlsx, members.csv or members.yml"))
         table = Table(None, None, [])
     elif path.stat().st_size > MAX_ROSTER_BYTES:
-        collector.error(path, "the roster file is too large", expected=f"at most {MAX_ROSTER_BYTES // 1048576} MB")
+        collector.error(
+            path,
+            _("the roster file is too large"),
+            expected=_("at most {value} MB").format(value=MAX_ROSTER_BYTES // 1048576),
+        )
         table = Table(None, None, [])
     else:
         table = reader(path, collector)
@@ -705,8 +733,8 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
         def header_problem(message: str, expected: str, header: str | None) -> None:
             nonlocal header_errors
             header_errors += 1
-            where = [f"sheet {table.sheet}"] if table.sheet else []
-            where += [f"column {header}"] if header is not None else []
+            where = [_("sheet {title}").format(title=table.sheet)] if table.sheet else []
+            where += [_("column {header}").format(header=header)] if header is not None else []
             collector.error(path, message, line=table.header_row, field=", ".join(where) or None, expected=expected)
 
         header_columns = _columns(table.headers, header_problem)
@@ -726,7 +754,11 @@ def load_members(path: Path, problems: Problems | None = None, positions: list[s
         ctx.ok = not (header_errors or key_errors)  # a column not understood: no member is trusted
         member = _member(raw, ctx, positions, folder, excel)
         if member.name in seen:
-            ctx.error("name", f"{member.name!r} is listed twice (also row {seen[member.name]})", "one row per member")
+            ctx.error(
+                "name",
+                _("{name!r} is listed twice (also row {seen})").format(name=member.name, seen=seen[member.name]),
+                _("one row per member"),
+            )
         elif member.name:
             seen[member.name] = raw.row
         if ctx.ok:
@@ -740,9 +772,13 @@ def find_roster(folder: Path, problems: Problems) -> Path | None:
     found = [path for n in ROSTER_NAMES if (path := editor_file(folder, n, problems)) is not None]
     if len(found) > 1:
         problems.error(
-            found[1], "more than one member roster", expected="keep exactly one of " + ", ".join(ROSTER_NAMES)
+            found[1],
+            _("more than one member roster"),
+            expected=_("keep exactly one of {names}").format(names=", ".join(ROSTER_NAMES)),
         )
     old = folder / "members.xls"
     if not found and old.is_file():
-        problems.error(old, "the old Excel format .xls is not read", expected="save it as members.xlsx (Excel 工作簿)")
+        problems.error(
+            old, _("the old Excel format .xls is not read"), expected=_("save it as members.xlsx (Excel 工作簿)")
+        )
     return found[0] if found else None

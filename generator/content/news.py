@@ -14,6 +14,7 @@ from chamberpress.paths import resolve_inside
 from chamberpress.content.published import image_problem
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_files, load_markdown, without_comments
+from chamberpress.i18n import N_, _
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -30,7 +31,7 @@ class PostMeta:
     """The front matter of a news post."""
 
     title: str = spec("标题", required=True)
-    date: dt.date = spec("发布日期 YYYY-MM-DD; a future date publishes the post on that day", required=True)
+    date: dt.date = spec(N_("发布日期 YYYY-MM-DD; a future date publishes the post on that day"), required=True)
     category: str | None = spec("栏目, one of the chamber's categories (default: the first)")
     tags: list[str] = spec("标签", factory=list)
     author: str | None = spec("作者或部门")
@@ -143,7 +144,7 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
 
     title, category, slug, cover_name = written("title"), written("category"), written("slug"), written("cover")
     if title is not None and not title:
-        problems.error(path, "the title is empty", line=source.meta.line("title"), field="title")
+        problems.error(path, _("the title is empty"), line=source.meta.line("title"), field="title")
         ok = False
     if categories is None:
         pass
@@ -153,7 +154,7 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
     elif category not in categories:
         problems.error(
             path,
-            f"unknown category {category!r}",
+            _("unknown category {category!r}").format(category=category),
             line=source.meta.line("category"),
             field="category",
             expected="one of: " + ", ".join(categories),
@@ -162,10 +163,10 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
     if slug is not None and not SLUG.match(slug):
         problems.error(
             path,
-            f"{slug!r} is not a URL name",
+            _("{slug!r} is not a URL name").format(slug=slug),
             line=source.meta.line("slug"),
             field="slug",
-            expected="lower-case letters, digits and -",
+            expected=_("lower-case letters, digits and -"),
         )
         ok = False
     cover = None
@@ -174,28 +175,28 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
         if cover is None:
             problems.error(
                 path,
-                f"cover image {cover_name!r} not found inside the chamber folder",
+                _("cover image {cover_name!r} not found inside the chamber folder").format(cover_name=cover_name),
                 line=source.meta.line("cover"),
                 field="cover",
-                expected="a path relative to the post, e.g. images/photo.jpg",
+                expected=_("a path relative to the post, e.g. images/photo.jpg"),
             )
             ok = False
         elif cover.relative_to(folder.resolve()).parts[0] not in PUBLISHABLE_DIRS:
             problems.error(
                 path,
-                f"cover image {cover_name!r} is not in a folder that is published",
+                _("cover image {cover_name!r} is not in a folder that is published").format(cover_name=cover_name),
                 line=source.meta.line("cover"),
                 field="cover",
-                expected="an image under news/, pages/ or assets/",
+                expected=_("an image under news/, pages/ or assets/"),
             )
             ok = False
         elif why := image_problem(cover):
             problems.error(
                 path,
-                f"cover image {cover_name!r} {why}",
+                _("cover image {cover_name!r} {why}").format(cover_name=cover_name, why=why),
                 line=source.meta.line("cover"),
                 field="cover",
-                expected="save it again as JPEG or PNG",
+                expected=_("save it again as JPEG or PNG"),
             )
             ok = False
     if not ok or meta is None:
@@ -227,9 +228,9 @@ def report_shared_urls(pages: list, problems: Problems) -> None:
         if other is not page:
             problems.error(
                 page.path,
-                f"same URL {page.url} as {problems.rel(other.path)}",
+                _("same URL {url} as {rel}").format(url=page.url, rel=problems.rel(other.path)),
                 field="slug",
-                expected="rename one file or give it a different slug:",
+                expected=_("rename one file or give it a different slug:"),
             )
 
 

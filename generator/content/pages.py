@@ -10,6 +10,7 @@ from chamberpress.chinese import pinyin_slug
 from chamberpress.errors import Problems
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_files, load_markdown
+from chamberpress.i18n import _
 
 # Pages whose file names a chamber usually has, in the order readers expect them in the navigation.
 USUAL_ORDER = ["about", "services", "join", "contact"]
@@ -76,11 +77,16 @@ def page_name_problem(name: str) -> tuple[str, str] | None:
     if not SLUG.match(name):
         suggestion = pinyin_slug(name.lower()) or "about-us"
         return (
-            f"{name!r} is not a page name",
-            f"lower-case letters a-z, digits and -: rename the file, e.g. {suggestion}.md",
+            _("{name!r} is not a page name").format(name=name),
+            _("lower-case letters a-z, digits and -: rename the file, e.g. {suggestion}.md").format(
+                suggestion=suggestion
+            ),
         )
     if name in RESERVED_NAMES:
-        return f"the page name {name!r} is used by the site itself", f"rename the file, e.g. about-{name}.md"
+        return (
+            _("the page name {name!r} is used by the site itself").format(name=name),
+            _("rename the file, e.g. about-{name}.md").format(name=name),
+        )
     return None
 
 

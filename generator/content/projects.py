@@ -20,6 +20,7 @@ from chamberpress.content.sources import editor_files, load_markdown
 from chamberpress.chinese import pinyin_slug
 from chamberpress.errors import Problems
 from chamberpress.paths import resolve_inside
+from chamberpress.i18n import N_, _
 
 PROJECTS_DIR = "projects"
 DEFAULT_KINDS = ["招商项目", "投资意向", "合作需求"]
@@ -33,13 +34,13 @@ class ProjectMeta:
     """The front matter of a project."""
 
     title: str = spec("项目名称", required=True)
-    kind: str = spec("类别: 招商项目, 投资意向, 合作需求 (or the chamber's project_kinds)", required=True)
+    kind: str = spec(N_("类别: 招商项目, 投资意向, 合作需求 (or the chamber's project_kinds)"), required=True)
     industry: str = spec("所属行业", required=True)
     region: str = spec("所在地", required=True)
-    member: str = spec("发布会员, the name as in the roster", required=True)
-    contact: str = spec("联系方式, shown as given", required=True)
-    date: dt.date = spec("发布日期 YYYY-MM-DD; a future date publishes it on that day", required=True)
-    valid_until: dt.date = spec("有效期至 YYYY-MM-DD; after it the project is listed under 往期项目", required=True)
+    member: str = spec(N_("发布会员, the name as in the roster"), required=True)
+    contact: str = spec(N_("联系方式, shown as given"), required=True)
+    date: dt.date = spec(N_("发布日期 YYYY-MM-DD; a future date publishes it on that day"), required=True)
+    valid_until: dt.date = spec(N_("有效期至 YYYY-MM-DD; after it the project is listed under 往期项目"), required=True)
     status: str = spec("状态: 洽谈中, 已签约, 已结束", default="洽谈中")
     amount: str | None = spec("投资额 (free text, e.g. 5000万元)")
     cover: str | None = spec("封面图片, a path relative to the project file")
@@ -107,22 +108,24 @@ def load_project(path: Path, folder: Path, kinds: list[str], problems: Problems)
     ok &= _choice(path, problems, line("status"), "status", written("status"), STATUSES)
     for key in ("title", "member"):
         if written(key) == "":
-            problems.error(path, f"the {key} is empty", line=line(key), field=key)
+            problems.error(path, _("the {key} is empty").format(key=key), line=line(key), field=key)
             ok = False
     slug = written("slug")
     if slug is not None and not SLUG.match(slug):
         problems.error(
             path,
-            f"{slug!r} is not a URL name",
+            _("{slug!r} is not a URL name").format(slug=slug),
             line=line("slug"),
             field="slug",
-            expected="lower-case letters, digits and -",
+            expected=_("lower-case letters, digits and -"),
         )
         ok = False
     if meta is not None and meta.valid_until < meta.date:
         problems.error(
             path,
-            f"valid_until {meta.valid_until} is before the date {meta.date}",
+            _("valid_until {valid_until} is before the date {date}").format(
+                valid_until=meta.valid_until, date=meta.date
+            ),
             line=line("valid_until"),
             field="valid_until",
         )
@@ -133,14 +136,14 @@ def load_project(path: Path, folder: Path, kinds: list[str], problems: Problems)
         cover = resolve_inside(path.parent, cover_name, folder)
         why = None
         if cover is None:
-            why = f"cover image {cover_name!r} not found inside the chamber folder"
+            why = _("cover image {cover!r} not found inside the chamber folder").format(cover=cover_name)
         elif cover.relative_to(folder.resolve()).parts[0] not in PUBLISHABLE_DIRS:
-            why = f"cover image {cover_name!r} is not in a folder that is published"
+            why = _("cover image {cover!r} is not in a folder that is published").format(cover=cover_name)
         elif problem := image_problem(cover):
-            why = f"cover image {cover_name!r} {problem}"
+            why = _("cover image {cover!r} {why}").format(cover=cover_name, why=problem)
         if why:
             problems.error(
-                path, why, line=line("cover"), field="cover", expected="a JPEG or PNG under projects/ or assets/"
+                path, why, line=line("cover"), field="cover", expected=_("a JPEG or PNG under projects/ or assets/")
             )
             ok = False
     if not ok or meta is None:
@@ -150,10 +153,10 @@ def load_project(path: Path, folder: Path, kinds: list[str], problems: Problems)
     if name == "index":  # the list's own address
         problems.error(
             path,
-            "'index' is the project list's URL name",
+            _("'index' is the project list's URL name"),
             line=line("slug"),
             field="slug",
-            expected="another file name or slug",
+            expected=_("another file name or slug"),
         )
         return None
     return Project(path, meta, source.body, source.body_line, line("member"), name, cover)
@@ -179,11 +182,11 @@ def check_members(projects: list[Project], roster: Roster | None, problems: Prob
         name = project.meta.member.strip()
         if name in listed:
             continue
-        why = "is not listed in the roster (不公开)" if name in unlisted else "is not in the roster"
+        why = _("is not listed in the roster (不公开)") if name in unlisted else _("is not in the roster")
         problems.error(
             project.path,
-            f"member {name!r} {why}",
+            _("member {name!r} {why}").format(name=name, why=why),
             line=project.member_line,
             field="member",
-            expected="the name of a listed member, exactly as in the roster",
+            expected=_("the name of a listed member, exactly as in the roster"),
         )

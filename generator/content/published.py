@@ -22,6 +22,7 @@ from chamberpress.content.personal import find_numbers
 from chamberpress.paths import real_path
 from chamberpress.content.sources import editor_files, is_ignored_name
 from chamberpress.content.svg import SVG_SUFFIXES, svg_problem
+from chamberpress.i18n import N_, _, language
 
 # What an editor links on purpose besides pictures: documents and media. Everything else is refused.
 DOCUMENT_SUFFIXES = frozenset(
@@ -68,8 +69,9 @@ def refusal(path: Path) -> str | None:
     try:
         info = os.stat(path)
     except OSError:
-        return "cannot be read"
+        return _("cannot be read")
     key = (os.fspath(path), info.st_size, info.st_mtime_ns)
+    key += (language(),)  # the verdict is a message
     if key not in _VERDICTS:
         _VERDICTS[key] = _refusal(path)
     return _VERDICTS[key]
@@ -79,19 +81,21 @@ def _refusal(path: Path) -> str | None:
     name = path.name.lower()
     suffix = path.suffix.lower()
     if name in ROSTER_NAMES or suffix in SPREADSHEET_SUFFIXES:  # any capitals: one file on Windows and macOS
-        return "is a spreadsheet, which is never published (rosters and their copies stay private)"
+        return _("is a spreadsheet, which is never published (rosters and their copies stay private)")
     if is_ignored_name(path.name) or suffix in BACKUP_SUFFIXES or _BACKUP_NAME.search(name):
-        return "is a backup or temporary file, which is never published"
+        return _("is a backup or temporary file, which is never published")
     if is_photo(path):
         return photo_problem(path)
     if suffix in SVG_SUFFIXES:
         return svg_problem(path)
     if suffix in ACTIVE_SUFFIXES:
-        return f"is a web page or script ({suffix}), which would run from the chamber's own address"
+        return _("is a web page or script ({suffix}), which would run from the chamber's own address").format(
+            suffix=suffix
+        )
     if suffix not in DOCUMENT_SUFFIXES | MEDIA_SUFFIXES:
-        return f"is not a kind of file that is published ({suffix or 'no extension'})"
+        return _("is not a kind of file that is published ({suffix})").format(suffix=suffix or _("no extension"))
     if _ROSTER_NAME.search(name):
-        return "has a name that looks like the member roster, which is never published"
+        return _("has a name that looks like the member roster, which is never published")
     return _content_problem(path, suffix)
 
 
@@ -100,14 +104,14 @@ def _content_problem(path: Path, suffix: str) -> str | None:
     with open(path, "rb") as handle:
         head = handle.read(TEXT_PEEK)
     if head.startswith(b"PK\x03\x04"):
-        return "is a spreadsheet saved under another name" if _zip_is_spreadsheet(path) else None
+        return _("is a spreadsheet saved under another name") if _zip_is_spreadsheet(path) else None
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # Word/Excel 97-2003, WPS
-        return "is a spreadsheet saved under another name" if _ole_is_spreadsheet(path) else None
+        return _("is a spreadsheet saved under another name") if _ole_is_spreadsheet(path) else None
     if suffix == ".pdf" and b"%PDF-" not in head[:1024]:
-        return "is not a PDF (its content is something else)"
+        return _("is not a PDF (its content is something else)")
     if suffix in MEDIA_SUFFIXES:
         kind, looks_right = MEDIA_KINDS[suffix]
-        return None if looks_right(head) else f"is not {kind} (its content is something else)"
+        return None if looks_right(head) else _("is not {kind} (its content is something else)").format(kind=_(kind))
     if head.startswith(b"{\\rtf"):
         return _text_problem(rtf_text(head))
     text = _decoded(head)
@@ -252,25 +256,27 @@ def rtf_text(data: bytes) -> str:
 
 # Audio and video by their first bytes: a kind's name for messages, and whether a file's first bytes are one.
 MEDIA_KINDS: dict[str, tuple[str, Callable[[bytes], bool]]] = {
-    ".mp4": ("an MP4 video", lambda head: head[4:8] == b"ftyp"),
-    ".m4a": ("an M4A audio file", lambda head: head[4:8] == b"ftyp"),
-    ".webm": ("a WebM video", lambda head: head.startswith(b"\x1a\x45\xdf\xa3")),
+    ".mp4": (N_("an MP4 video"), lambda head: head[4:8] == b"ftyp"),
+    ".m4a": (N_("an M4A audio file"), lambda head: head[4:8] == b"ftyp"),
+    ".webm": (N_("a WebM video"), lambda head: head.startswith(b"\x1a\x45\xdf\xa3")),
     ".mp3": (
-        "an MP3 audio file",
+        N_("an MP3 audio file"),
         lambda head: head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0),
     ),
-    ".ogg": ("an Ogg audio or video file", lambda head: head.startswith(b"OggS")),
-    ".wav": ("a WAV audio file", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE"),
+    ".ogg": (N_("an Ogg audio or video file"), lambda head: head.startswith(b"OggS")),
+    ".wav": (N_("a WAV audio file"), lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE"),
 }
 
 
 def _text_problem(text: str) -> str | None:
     if find_numbers(text):
-        return "holds a mobile or ID number, which is never published in a file"
+        return _("holds a mobile or ID number, which is never published in a file")
     for line in text.splitlines()[:200]:
         fields = {header_field(cell) for cell in _CELL_SEPARATORS.split(line)} - {None}
         if len(fields) >= 2:
-            return f"looks like the member roster (a line of its column names: {line.strip()[:60]!r})"
+            return _("looks like the member roster (a line of its column names: {line!r})").format(
+                line=line.strip()[:60]
+            )
     return None
 
 
@@ -290,7 +296,7 @@ def image_problem(path: Path) -> str | None:
     """Why the file cannot be published as an image (a logo, a cover): a picture or an SVG drawing by its
     content, or None."""
     if not (is_photo(path) or path.suffix.lower() in SVG_SUFFIXES):
-        return "is not an image (a picture or an SVG drawing)"
+        return _("is not an image (a picture or an SVG drawing)")
     return refusal(path)
 
 
@@ -305,7 +311,7 @@ def published_assets(folder: Path, linked: set[Path], problems: Problems) -> lis
         elif real_path(path) not in linked:
             problems.warning(
                 path,
-                f"{why}: left out of the site",
-                expected="assets/ is for pictures, PDFs, office documents, audio and video",
+                _("{why}: left out of the site").format(why=why),
+                expected=_("assets/ is for pictures, PDFs, office documents, audio and video"),
             )
     return kept

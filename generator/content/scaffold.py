@@ -7,6 +7,7 @@ from pathlib import Path
 
 from chamberpress.content.chamber import SLUG
 from chamberpress.errors import ContentError, Problem
+from chamberpress.i18n import _
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 
@@ -33,13 +34,13 @@ def scaffold(
             [
                 Problem(
                     str(folder),
-                    f"{slug!r} is not a valid chamber folder name",
-                    expected="lower-case letters a-z, digits and -, e.g. anhui",
+                    _("{slug!r} is not a valid chamber folder name").format(slug=slug),
+                    expected=_("lower-case letters a-z, digits and -, e.g. anhui"),
                 )
             ]
         )
     if folder.exists():
-        raise ContentError([Problem(str(folder), "the folder exists already", expected="choose another name")])
+        raise ContentError([Problem(str(folder), _("the folder exists already"), expected=_("choose another name"))])
     today = today or dt.date.today()
     name = name or f"温州市{slug}商会"
     short = name.removeprefix("温州市")

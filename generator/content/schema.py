@@ -18,6 +18,7 @@ from typing import Any
 from chamberpress.chinese import parse_date
 from chamberpress.errors import Problems
 from chamberpress.content.sources import YamlDoc
+from chamberpress.i18n import _
 
 MISSING = dataclasses.MISSING
 
@@ -43,33 +44,33 @@ def parse_bool(value: Any) -> bool:
         return True
     if text in NO:
         return False
-    raise ValueError(f"{value!r} is not yes or no")
+    raise ValueError(_("{value!r} is not yes or no").format(value=value))
 
 
 def _describe(value: Any) -> str:
     if isinstance(value, dict):
-        return "a set of keys"
+        return _("a set of keys")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, bool):
-        return "yes/no"
+        return _("yes/no")
     return repr(value)
 
 
 def _type_name(tp: Any) -> str:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(a) for a in typing.get_args(tp) if a is not type(None))
+        return _(" or ").join(_type_name(a) for a in typing.get_args(tp) if a is not type(None))
     if origin is list:
-        return f"a list of {_type_name(typing.get_args(tp)[0])}"
+        return _("a list of {items}").format(items=_type_name(typing.get_args(tp)[0]))
     if dataclasses.is_dataclass(tp):
-        return "keys: " + ", ".join(f.name for f in dataclasses.fields(tp) if f.init)
+        return _("keys: {keys}").format(keys=", ".join(f.name for f in dataclasses.fields(tp) if f.init))
     return {
-        str: "text",
-        int: "a whole number",
-        bool: "yes or no (true/false)",
-        dt.date: "a date such as 2026-05-21",
-        float: "a number",
+        str: _("text"),
+        int: _("a whole number"),
+        bool: _("yes or no (true/false)"),
+        dt.date: _("a date such as 2026-05-21"),
+        float: _("a number"),
     }.get(tp, str(tp))
 
 
@@ -91,7 +92,7 @@ def _convert(tp: Any, value: Any, at: tuple, ctx: "_Context") -> Any:
         if not isinstance(value, list):
             if item_tp is str and isinstance(value, (str, int, float)):
                 return [str(value)]
-            ctx.fail(at, f"expected {_type_name(tp)}, found {_describe(value)}")
+            ctx.fail(at, _("expected {kind}, found {value}").format(kind=_type_name(tp), value=_describe(value)))
         out = []
         for index, item in enumerate(value):
             try:
@@ -101,35 +102,35 @@ def _convert(tp: Any, value: Any, at: tuple, ctx: "_Context") -> Any:
         return out
     if dataclasses.is_dataclass(tp):
         if not isinstance(value, dict):
-            ctx.fail(at, f"expected {_type_name(tp)}, found {_describe(value)}")
+            ctx.fail(at, _("expected {kind}, found {value}").format(kind=_type_name(tp), value=_describe(value)))
         return _convert_dataclass(tp, value, at, ctx)
     if value is None:
-        ctx.fail(at, f"is empty, expected {_type_name(tp)}")
+        ctx.fail(at, _("is empty, expected {kind}").format(kind=_type_name(tp)))
     if tp is str:
         if isinstance(value, (dict, list)) or isinstance(value, bool):
-            ctx.fail(at, f"expected text, found {_describe(value)}")
+            ctx.fail(at, _("expected text, found {value}").format(value=_describe(value)))
         return str(value).strip() if not isinstance(value, str) else value.strip()
     if tp is int:
         if isinstance(value, bool):
-            ctx.fail(at, f"expected a whole number, found {_describe(value)}")
+            ctx.fail(at, _("expected a whole number, found {value}").format(value=_describe(value)))
         try:
             return int(str(value).replace(",", "").strip())
         except ValueError:
-            ctx.fail(at, f"expected a whole number, found {_describe(value)}")
+            ctx.fail(at, _("expected a whole number, found {value}").format(value=_describe(value)))
     if tp is bool:
         try:
             return parse_bool(value)
         except ValueError:
-            ctx.fail(at, f"expected yes or no (true/false), found {_describe(value)}")
+            ctx.fail(at, _("expected yes or no (true/false), found {value}").format(value=_describe(value)))
     if tp is dt.date:
         if isinstance(value, dt.date):
             return value
         if isinstance(value, (dict, list)):
-            ctx.fail(at, f"expected a date such as 2026-05-21, found {_describe(value)}")
+            ctx.fail(at, _("expected a date such as 2026-05-21, found {value}").format(value=_describe(value)))
         try:
             return parse_date(str(value))
         except ValueError as exc:
-            ctx.fail(at, f"{exc}", expected="a real date such as 2026-05-21")
+            ctx.fail(at, f"{exc}", expected=_("a real date such as 2026-05-21"))
     return value
 
 
@@ -146,13 +147,21 @@ def _convert_dataclass(cls: type, data: dict, at: tuple, ctx: "_Context") -> Any
     for key in data:
         if str(key) not in fields:
             close = difflib.get_close_matches(str(key), list(fields), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(fields)
-            ctx.fail_soft(at + (key,), "unknown key", expected=hint)
+            hint = (
+                _("did you mean {key!r}?").format(key=close[0])
+                if close
+                else _("allowed: {keys}").format(keys=", ".join(fields))
+            )
+            ctx.fail_soft(at + (key,), _("unknown key"), expected=hint)
     failed = False
     for name, f in fields.items():
         if name not in data or (data[name] is None and f.metadata.get("required")):
             if f.metadata.get("required"):
-                ctx.fail_soft(at + (name,), "is required but missing", expected=f.metadata.get("doc"))
+                ctx.fail_soft(
+                    at + (name,),
+                    _("is required but missing"),
+                    expected=_(f.metadata["doc"]),
+                )
                 failed = True
             continue
         try:
@@ -186,7 +195,9 @@ def convert(cls: type, doc: YamlDoc, path: Path, problems: Problems) -> Any | No
     """The dataclass built from the YAML document, or None after reporting every problem."""
     ctx = _Context(doc, path, problems)
     if not isinstance(doc.data, dict):
-        problems.error(path, f"expected keys and values, found {_describe(doc.data)}", line=doc.line())
+        problems.error(
+            path, _("expected keys and values, found {value}").format(value=_describe(doc.data)), line=doc.line()
+        )
         return None
     try:
         result = _convert_dataclass(cls, doc.data, (), ctx)

@@ -18,6 +18,7 @@ from chamberpress.errors import Problems
 from chamberpress.content.markdown_limits import check_markdown
 from chamberpress.paths import is_inside, real_path
 from chamberpress.yaml_loaders import EditorLoader, FastEditorLoader
+from chamberpress.i18n import N_, _
 
 # A post or page larger than this is almost certainly a mistake (a pasted file, a binary); refuse it clearly.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -25,8 +26,16 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
-LINK_OUT = "is a link to a place outside the chamber folder"
-LINK_OUT_FIX = "copy the file into the chamber folder instead of linking to it"
+# What PyYAML says of the mistakes editors make most, as it says it: translated where reported.
+YAML_PROBLEMS = (
+    N_("mapping values are not allowed here"),
+    N_("could not find expected ':'"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("found unexpected end of stream"),
+)
+LINK_OUT = N_("is a link to a place outside the chamber folder")
+LINK_OUT_FIX = N_("copy the file into the chamber folder instead of linking to it")
 
 
 def is_ignored_name(name: str) -> bool:
@@ -42,7 +51,7 @@ def editor_file(folder: Path, rel: str, problems: Problems) -> Path | None:
     if not (path.is_file() or path.is_symlink()):
         return None
     if not is_inside(path, folder):
-        problems.error(path, LINK_OUT, expected=LINK_OUT_FIX)
+        problems.error(path, _(LINK_OUT), expected=_(LINK_OUT_FIX))
         return None
     return path if path.is_file() else None
 
@@ -74,7 +83,7 @@ def editor_files(
             if not wanted or (is_dir and not recursive):
                 continue
             if entry.is_symlink() and not is_inside(path, folder):
-                problems.error(path, LINK_OUT, expected=LINK_OUT_FIX)
+                problems.error(path, _(LINK_OUT), expected=_(LINK_OUT_FIX))
             elif is_dir:
                 visit(path)
             elif entry.is_file():
@@ -85,7 +94,7 @@ def editor_files(
         if is_inside(top, folder):
             visit(top)
         else:
-            problems.error(top, LINK_OUT, expected=LINK_OUT_FIX)
+            problems.error(top, _(LINK_OUT), expected=_(LINK_OUT_FIX))
     return sorted(found)
 
 
@@ -94,35 +103,37 @@ def read_text(path: Path, problems: Problems) -> str | None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        problems.error(path, f"cannot read the file: {exc.strerror}")
+        problems.error(path, _("cannot read the file: {strerror}").format(strerror=exc.strerror))
         return None
     if size > MAX_TEXT_BYTES:
         problems.error(
             path,
-            f"the file is {size / 1048576:.1f} MB, larger than the limit",
-            expected=f"at most {MAX_TEXT_BYTES // 1048576} MB of text; put large files in assets/",
+            _("the file is {size:.1f} MB, larger than the limit").format(size=size / 1048576),
+            expected=_("at most {value} MB of text; put large files in assets/").format(
+                value=MAX_TEXT_BYTES // 1048576
+            ),
         )
         return None
     data = path.read_bytes()
     if b"\x00" in data:
         problems.error(
             path,
-            "this is not a text file (it contains binary data)",
-            expected="a Markdown or YAML file saved as UTF-8 text",
+            _("this is not a text file (it contains binary data)"),
+            expected=_("a Markdown or YAML file saved as UTF-8 text"),
         )
         return None
     decoded = decode_text(data)
     if decoded is None:
-        problems.error(path, "the text encoding is not recognised", expected=SAVE_AS_UTF8)
+        problems.error(path, _("the text encoding is not recognised"), expected=_(SAVE_AS_UTF8))
         return None
     text, encoding = decoded
     if encoding == "gb18030":
-        problems.warning(path, GB18030_READ, expected=SAVE_AS_UTF8)
+        problems.warning(path, _(GB18030_READ), expected=_(SAVE_AS_UTF8))
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-SAVE_AS_UTF8 = "save the file as UTF-8: in Notepad, File > Save As, Encoding UTF-8"
-GB18030_READ = "the file is saved in the older Chinese Windows encoding (GB18030/GBK); it was read as such"
+SAVE_AS_UTF8 = N_("save the file as UTF-8: in Notepad, File > Save As, Encoding UTF-8")
+GB18030_READ = N_("the file is saved in the older Chinese Windows encoding (GB18030/GBK); it was read as such")
 
 
 def decode_text(data: bytes) -> tuple[str, str] | None:
@@ -197,10 +208,12 @@ def _read_lines(node: yaml.Node | None, data: Any, path: Path, problems: Problem
     for at, first, second in twice:
         problems.error(
             path,
-            f"the key {at[-1]!r} is given twice, on lines {first + line_offset} and {second + line_offset}",
+            _("the key {at!r} is given twice, on lines {value} and {value2}").format(
+                at=at[-1], value=first + line_offset, value2=second + line_offset
+            ),
             line=second + line_offset,
             field=".".join(str(part) for part in at),
-            expected="keep one of them: YAML would silently use the last",
+            expected=_("keep one of them: YAML would silently use the last"),
         )
     return YamlDoc(data, lines, line_offset)
 
@@ -225,10 +238,11 @@ def parse_yaml(text: str, path: Path, problems: Problems, *, line_offset: int = 
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 + line_offset if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        hint = "check the indentation and the colon after each key"
+        hint = _("check the indentation and the colon after each key")
         if "\t" in problem or "'\\t'" in problem:
-            problem, hint = "a tab character is not allowed in YAML", "indent with spaces"
-        problems.error(path, f"YAML syntax error: {problem}", line=line, expected=hint)
+            problem, hint = _("a tab character is not allowed in YAML"), _("indent with spaces")
+        problem = _(problem)  # PyYAML's words: the usual ones are in the catalogue (YAML_PROBLEMS)
+        problems.error(path, _("YAML syntax error: {problem}").format(problem=problem), line=line, expected=hint)
         return None
     finally:
         loader.dispose()
@@ -279,13 +293,16 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
     if text is None:
         return None
     if not text.strip():
-        problems.error(path, "the file is empty", expected="front matter between --- lines, then the text")
+        problems.error(path, _("the file is empty"), expected=_("front matter between --- lines, then the text"))
         return None
     match = FRONT_MATTER.match(text)
     if not match:
         if require_meta:
             problems.error(
-                path, "no front matter", line=1, expected="the file starts with ---, then title: and date:, then ---"
+                path,
+                _("no front matter"),
+                line=1,
+                expected=_("the file starts with ---, then title: and date:, then ---"),
             )
             return None
         body = without_comments(text)
@@ -297,7 +314,7 @@ def load_markdown(path: Path, problems: Problems, *, require_meta: bool = True) 
     if meta.data is None:
         meta.data = {}
     if not isinstance(meta.data, dict):
-        problems.error(path, "front matter must be keys and values", line=2, expected="key: value lines")
+        problems.error(path, _("front matter must be keys and values"), line=2, expected=_("key: value lines"))
         return None
     body_line = text.count("\n", 0, match.end()) + 1
     body = without_comments(text[match.end() :])  # the editor's notes: never read, never published

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from lxml import etree
+from chamberpress.i18n import _
 
 SVG_SUFFIXES = (".svg",)
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -139,11 +140,11 @@ def svg_problem(path: Path) -> str | None:
     """Why the file cannot be published as an SVG drawing, or None."""
     try:
         if os.stat(path).st_size > MAX_SVG_BYTES:
-            return f"is an SVG drawing larger than {MAX_SVG_BYTES // 1048576} MB"
+            return _("is an SVG drawing larger than {size} MB").format(size=MAX_SVG_BYTES // 1048576)
         data = path.read_bytes()
     except OSError:
-        return "cannot be read"
-    return None if _parse(data) is not None else "is not an SVG drawing that can be read (not well-formed XML)"
+        return _("cannot be read")
+    return None if _parse(data) is not None else _("is not an SVG drawing that can be read (not well-formed XML)")
 
 
 def sanitize_svg(data: bytes) -> str | None:

@@ -52,6 +52,7 @@ from chamberpress.print.pdf import (
 )
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, decode_text, editor_files, load_yaml, without_comments
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -248,28 +249,28 @@ def _check_post_ref(chamber: Chamber, ref: str, path: Path, doc: YamlDoc, at: tu
         close = difflib.get_close_matches(ref.removeprefix("news/"), names, n=1, cutoff=0.6)
         problems.error(
             path,
-            f"no post {ref!r} under news/",
+            _("no post {ref!r} under news/").format(ref=ref),
             line=doc.line(*at),
             field=field_name,
-            expected=f"did you mean '{close[0]}'?"
+            expected=_("did you mean {key!r}?").format(key=close[0])
             if close
-            else "a post file below news/, e.g. 2026/2026-05-21-falv-peixun.md",
+            else _("a post file below news/, e.g. 2026/2026-05-21-falv-peixun.md"),
         )
     elif post.meta.draft:
         problems.error(
             path,
-            f"{ref!r} is a draft; drafts never appear in a newsletter",
+            _("{ref!r} is a draft; drafts never appear in a newsletter").format(ref=ref),
             line=doc.line(*at),
             field=field_name,
-            expected="publish it first (draft: false)",
+            expected=_("publish it first (draft: false)"),
         )
     elif post.date > chamber.today:
         problems.error(
             path,
-            f"{ref!r} is scheduled for {format_date(post.date)} and not published yet",
+            _("{ref!r} is scheduled for {date} and not published yet").format(ref=ref, date=format_date(post.date)),
             line=doc.line(*at),
             field=field_name,
-            expected="choose a published post",
+            expected=_("choose a published post"),
         )
 
 
@@ -284,7 +285,9 @@ def load_issues(chamber: Chamber) -> list[Issue]:
     for path in editor_files(chamber.folder, ISSUES_DIR, problems, (".yml", ".yaml"), recursive=False):
         if not ISSUE_ID.match(path.stem):
             problems.error(
-                path, f"{path.stem!r} is not a usable issue name", expected="letters, digits, - and _, e.g. 2026-q3.yml"
+                path,
+                _("{stem!r} is not a usable issue name").format(stem=path.stem),
+                expected=_("letters, digits, - and _, e.g. 2026-q3.yml"),
             )
             continue
         doc = load_yaml(path, problems)
@@ -324,18 +327,24 @@ def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlD
     if definition.from_ and definition.to and definition.from_ > definition.to:
         problems.error(
             path,
-            f"the period ends ({definition.to}) before it starts ({definition.from_})",
+            _("the period ends ({end}) before it starts ({start})").format(end=definition.to, start=definition.from_),
             line=doc.line("to"),
             field="to",
         )
     if definition.paper.upper() not in PAPER_SIZES:
         problems.error(
-            path, f"unknown paper size {definition.paper!r}", line=doc.line("paper"), field="paper", expected="A4 or A5"
+            path,
+            _("unknown paper size {paper!r}").format(paper=definition.paper),
+            line=doc.line("paper"),
+            field="paper",
+            expected="A4 or A5",
         )
     if definition.total_number is not None and not TOTAL_NUMBER.match(definition.total_number.strip()):
         problems.error(
             path,
-            f"total_number {definition.total_number!r} is not a positive whole number",
+            _("total_number {total_number!r} is not a positive whole number").format(
+                total_number=definition.total_number
+            ),
             line=doc.line("total_number"),
             field="total_number",
             expected="e.g. 18 or 总第18期",
@@ -384,12 +393,14 @@ def _check_refs(
             close = difflib.get_close_matches(entry, categories, n=1, cutoff=0.5)
             problems.error(
                 path,
-                f"{entry!r} is neither a category nor a post file",
+                _("{entry!r} is neither a category nor a post file").format(entry=entry),
                 line=doc.line("sections", index),
                 field=f"sections.{index}",
-                expected=f"did you mean '{close[0]}'?"
+                expected=_("did you mean {key!r}?").format(key=close[0])
                 if close
-                else "one of: " + ", ".join(categories) + "; or a post file such as 2026/2026-05-21-falv-peixun.md",
+                else _("one of: {categories}; or a post file such as 2026/2026-05-21-falv-peixun.md").format(
+                    categories=", ".join(categories)
+                ),
             )
 
 
@@ -499,7 +510,10 @@ class _Files:
             found = resolve_inside(base, src.split("#")[0].split("?")[0], self.root)
             if found is None:
                 log.warning(
-                    "image %r (in %s) is not a file inside the chamber folder: left out of the print", src, base
+                    "%s",
+                    _(
+                        "image {src!r} (in {folder}) is not a file inside the chamber folder: left out of the print"
+                    ).format(src=src, folder=base),
                 )
                 return None
             return self.add(found)
@@ -682,10 +696,10 @@ def build_issue(
         period = f"{format_date(date_from) if date_from else '开始'} — {format_date(date_to)}"
         problems.error(
             where,
-            f"no published post to print in the period {period}",
+            _("no published post to print in the period {period}").format(period=period),
             line=issue.doc.line("from_") if issue.doc else None,
             field="from",
-            expected="widen the period (from/to) or name posts under sections",
+            expected=_("widen the period (from/to) or name posts under sections"),
         )
         raise ContentError(problems.items)
 
@@ -890,8 +904,10 @@ def write_issue(
         source = model.files.get(low.src)
         problems.warning(
             source or low.src,
-            f"this picture prints at {low.dpi} dpi in the newsletter {issue.id}: it will look blurred on paper",
-            expected=f"a larger original, at least {MIN_DPI} dpi at its printed size",
+            _("this picture prints at {dpi} dpi in the newsletter {id}: it will look blurred on paper").format(
+                dpi=low.dpi, id=issue.id
+            ),
+            expected=_("a larger original, at least {dpi} dpi at its printed size").format(dpi=MIN_DPI),
         )
     number = model.number or model.date_zh
     return IssueOutput(issue.id, number, date_to, format_date(date_to), model.cover_title, info, problems.warnings)
@@ -995,7 +1011,11 @@ def print_chamber(
             output = write_issue(chamber, issue, out_dir / OUTPUT_DIR, fonts=fonts, kept=kept)
         except ContentError as exc:
             printed.warnings += [
-                dataclasses.replace(p, message=p.message + "; the issue is not printed yet", severity="warning")
+                dataclasses.replace(
+                    p,
+                    message=_("{problem}; the issue is not printed yet").format(problem=p.message),
+                    severity="warning",
+                )
                 for p in exc.problems
             ]
         else:

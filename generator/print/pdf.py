@@ -28,6 +28,7 @@ from chamberpress import platform_support
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
 from chamberpress.folders import walk_files
+from chamberpress.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -88,17 +89,22 @@ class FontMissing(Exception):
 
     def __init__(self) -> None:
         super().__init__(
-            "no Chinese (CJK) font is installed, so the PDF cannot be printed without empty boxes. "
-            f"Install one, then run the command again: {FONT_ADVICE.get(sys.platform, FONT_ADVICE['linux'])}"
+            _(
+                "no Chinese (CJK) font is installed, so the PDF cannot be printed without empty boxes. Install one, then run the command again: {advice}"
+            ).format(advice=_(FONT_ADVICE.get(sys.platform, FONT_ADVICE["linux"])).format(package=FONT_PACKAGE))
         )
 
 
-FONT_ADVICE = {
-    "win32": "add the Chinese (Simplified) language in Settings > Time & Language > Language (it brings "
-    "SimSun and Microsoft YaHei), or install Noto Serif CJK SC and Noto Sans CJK SC for all users",
-    "darwin": "Songti SC and PingFang SC come with macOS (restore them in Font Book), or install Noto CJK: "
-    "brew install --cask font-noto-serif-cjk-sc font-noto-sans-cjk-sc",
-    "linux": f"on Debian or Ubuntu: sudo apt-get install {FONT_PACKAGE}",
+FONT_ADVICE = {  # by sys.platform; translated where it is shown
+    "win32": N_(
+        "add the Chinese (Simplified) language in Settings > Time & Language > Language (it brings "
+        "SimSun and Microsoft YaHei), or install Noto Serif CJK SC and Noto Sans CJK SC for all users"
+    ),
+    "darwin": N_(
+        "Songti SC and PingFang SC come with macOS (restore them in Font Book), or install Noto CJK: "
+        "brew install --cask font-noto-serif-cjk-sc font-noto-sans-cjk-sc"
+    ),
+    "linux": N_("on Debian or Ubuntu: sudo apt-get install {package}"),
 }
 
 
@@ -281,10 +287,10 @@ def _fetcher(root: Path):
             if parsed.scheme == "data":
                 return super().fetch(url, headers)
             if parsed.scheme != "file" or not parsed.path.startswith(PRINT_ROOT):
-                raise ValueError(f"refusing to load {url}: only files of the chamber are printed")
+                raise ValueError(_("refusing to load {url}: only files of the chamber are printed").format(url=url))
             path = (allowed / unquote(parsed.path[len(PRINT_ROOT) :])).resolve()
             if not path.is_relative_to(allowed):
-                raise ValueError(f"refusing to load {path}: outside {allowed}")
+                raise ValueError(_("refusing to load {path}: outside {allowed}").format(path=path, allowed=allowed))
             return super().fetch(path.as_uri(), headers)
 
     return LocalFetcher()

@@ -16,6 +16,7 @@ from chamberpress.content.model import Chamber
 from chamberpress.content.sources import load_yaml
 from chamberpress.errors import Problem, Problems
 from chamberpress.print.newsletter import Issue, select_posts
+from chamberpress.i18n import N_, _
 
 RULE = "《内部资料性出版物管理办法》第十四条"
 TITLE_ENDINGS = ("杂志", "报", "刊")
@@ -36,21 +37,24 @@ def publication_warnings(chamber: Chamber, issues: list[Issue]) -> list[Problem]
     if ending := next((e for e in TITLE_ENDINGS if title.endswith(e)), None):
         problems.warning(
             chamber_yml,
-            f"the newsletter's name {title!r} ends in {ending!r}: an internal publication may not be called "
-            f"××报, ××刊 or ××杂志 ({RULE})",
+            _(
+                "the newsletter's name {title!r} ends in {ending!r}: an internal publication may not be called ××报, ××刊 or ××杂志 ({rule})"
+            ).format(title=title, ending=ending, rule=RULE),
             line=line("newsletter", "title") or line("name"),
             field="newsletter.title",
-            expected="a name such as 皖商在温 or 商会通讯",
+            expected=_("a name such as 皖商在温 or 商会通讯"),
         )
 
     printed = newsletter.printed or newsletter.permit is not None
     if printed:
-        needed = {"permit": "准印证号, on the cover", "printer": "印刷单位", "copies": "印数"}
+        needed = {"permit": N_("准印证号, on the cover"), "printer": "印刷单位", "copies": "印数"}
         for key, what in needed.items():
             if getattr(newsletter, key) in (None, ""):
                 problems.warning(
                     chamber_yml,
-                    f"newsletter.{key} ({what}) is missing: a printed internal publication must show it ({RULE})",
+                    _(
+                        "newsletter.{key} ({what}) is missing: a printed internal publication must show it ({rule})"
+                    ).format(key=key, what=_(what), rule=RULE),
                     line=line("newsletter") or None,
                     field=f"newsletter.{key}",
                 )
@@ -58,8 +62,10 @@ def publication_warnings(chamber: Chamber, issues: list[Issue]) -> list[Problem]
             if issue.path is not None and not issue.definition.number:
                 problems.warning(
                     issue.path,
-                    f"number (期号) is missing: a serial internal publication shows its issue number ({RULE})",
-                    expected="e.g. number: 2026年第3期",
+                    _("number (期号) is missing: a serial internal publication shows its issue number ({rule})").format(
+                        rule=RULE
+                    ),
+                    expected=_("e.g. number: 2026年第3期"),
                 )
 
     seen: set[tuple[Path, str, int]] = set()
@@ -85,9 +91,10 @@ def _self_names(
         seen.add((path, found.group(), line))
         problems.warning(
             path,
-            f"{found.group()!r} is printed in the newsletter: an internal publication may not call itself a "
-            f"报 or 刊 ({RULE})",
+            _(
+                "{group!r} is printed in the newsletter: an internal publication may not call itself a 报 or 刊 ({rule})"
+            ).format(group=found.group(), rule=RULE),
             line=line,
             field=field,
-            expected="e.g. 本会, or the newsletter's name",
+            expected=_("e.g. 本会, or the newsletter's name"),
         )

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+from chamberpress.i18n import _
 
 ADDRESSING = ("virtual", "path")
 # Keys that hold secrets: never in chamber.yml, which every volunteer who edits the site can read.
@@ -87,9 +88,9 @@ def parse_address(
     chamber.yml a folder is written in full)."""
     text = text.strip()
     if not text:
-        raise BadAddress("the address is empty")
+        raise BadAddress(_("the address is empty"))
     if any(ord(char) < 32 for char in text):
-        raise BadAddress(f"{text!r}: the address holds a control character")
+        raise BadAddress(_("{text!r}: the address holds a control character").format(text=text))
     try:
         return _parse(text, base, endpoint, region, addressing)
     except BadAddress:
@@ -108,23 +109,25 @@ def _parse(text: str, base: Path | None, endpoint: str | None, region: str | Non
         address = _s3(text)
     else:
         raise BadAddress(
-            f"{text!r}: publishing to {scheme}:// is not supported; write a folder, sftp://user@host/path "
-            "or s3://bucket/prefix"
+            _(
+                "{text!r}: publishing to {scheme}:// is not supported; write a folder, sftp://user@host/path or s3://bucket/prefix"
+            ).format(text=text, scheme=scheme)
         )
     options = {"endpoint": endpoint, "region": region, "addressing": addressing}
     given = [name for name, value in options.items() if value]
     if address.scheme != "s3":
         if given:
-            raise BadAddress(f"{', '.join(given)}: only for an s3:// address")
+            raise BadAddress(_("{keys}: only for an s3:// address").format(keys=", ".join(given)))
         return address
     if addressing and addressing not in ADDRESSING:
-        raise BadAddress(f"addressing {addressing!r}: write virtual or path")
+        raise BadAddress(_("addressing {addressing!r}: write virtual or path").format(addressing=addressing))
     if endpoint:
         url = urlsplit(endpoint)
         if url.scheme not in ("http", "https") or not url.hostname or url.username or url.password:
             raise BadAddress(
-                f"endpoint {endpoint!r} is not a web address without a user name, e.g. "
-                "https://oss-cn-hangzhou.aliyuncs.com"
+                _(
+                    "endpoint {endpoint!r} is not a web address without a user name, e.g. https://oss-cn-hangzhou.aliyuncs.com"
+                ).format(endpoint=endpoint)
             )
     return Address(
         "s3", address.path, address.host, endpoint=endpoint or None, region=region or None, addressing=addressing
@@ -135,12 +138,16 @@ def _folder(text: str, base: Path | None) -> str:
     if text.lower().startswith("file://"):
         url = urlsplit(text)
         if url.netloc not in ("", "localhost"):
-            raise BadAddress(f"{text!r}: a file:// address names a folder of this machine, e.g. file:///srv/www")
+            raise BadAddress(
+                _("{text!r}: a file:// address names a folder of this machine, e.g. file:///srv/www").format(text=text)
+            )
         return str(Path(unquote(url.path)))
     path = Path(text).expanduser()
     if not path.is_absolute():
         if base is None:
-            raise BadAddress(f"{text!r} is not a full path; write it from the root, e.g. /srv/www/anhui")
+            raise BadAddress(
+                _("{text!r} is not a full path; write it from the root, e.g. /srv/www/anhui").format(text=text)
+            )
         path = base / path
     return str(path.absolute())
 
@@ -149,23 +156,28 @@ def _sftp(text: str) -> Address:
     url = urlsplit(text)
     if url.password is not None:
         raise BadAddress(
-            f"sftp://{url.username}:…@{url.hostname}: a password never goes in the address; use an SSH key, or "
-            "CHAMBER_SFTP_PASSWORD, or the credentials file"
+            _(
+                "sftp://{username}:…@{hostname}: a password never goes in the address; use an SSH key, or CHAMBER_SFTP_PASSWORD, or the credentials file"
+            ).format(username=url.username, hostname=url.hostname)
         )
     try:
         port = url.port
     except ValueError:
-        raise BadAddress(f"{text!r}: the port is not a number") from None
+        raise BadAddress(_("{text!r}: the port is not a number").format(text=text)) from None
     host, user = url.hostname or "", unquote(url.username or "")
     if not host or not HOST.match(host):
-        raise BadAddress(f"{text!r}: no server name; write sftp://user@host/path")
+        raise BadAddress(_("{text!r}: no server name; write sftp://user@host/path").format(text=text))
     if not user or not USER.match(user):
-        raise BadAddress(f"{text!r}: no user name; write sftp://user@host/path")
+        raise BadAddress(_("{text!r}: no user name; write sftp://user@host/path").format(text=text))
     path = unquote(url.path)
     if not path.startswith("/") or path.rstrip("/") == "" or ".." in PurePosixPath(path).parts:
-        raise BadAddress(f"{text!r}: the folder on the server is written in full, e.g. sftp://{user}@{host}/srv/www")
+        raise BadAddress(
+            _("{text!r}: the folder on the server is written in full, e.g. sftp://{user}@{host}/srv/www").format(
+                text=text, user=user, host=host
+            )
+        )
     if url.query or url.fragment:
-        raise BadAddress(f"{text!r}: no ? or # in the address")
+        raise BadAddress(_("{text!r}: no ? or # in the address").format(text=text))
     return Address("sftp", path.rstrip("/"), host, user, port)
 
 
@@ -173,12 +185,18 @@ def _s3(text: str) -> Address:
     url = urlsplit(text)
     if url.username or url.password or "@" in url.netloc:
         raise BadAddress(
-            "an s3:// address never holds access keys; put them in the environment or the credentials file"
+            _("an s3:// address never holds access keys; put them in the environment or the credentials file")
         )
     bucket = url.netloc
     if not BUCKET.match(bucket):
-        raise BadAddress(f"{text!r}: {bucket!r} is not a bucket name (lower-case letters, digits, - and .)")
+        raise BadAddress(
+            _("{text!r}: {bucket!r} is not a bucket name (lower-case letters, digits, - and .)").format(
+                text=text, bucket=bucket
+            )
+        )
     prefix = unquote(url.path).strip("/")
     if ".." in prefix.split("/") or "//" in prefix or url.query or url.fragment:
-        raise BadAddress(f"{text!r}: write the prefix as folder names, e.g. s3://{bucket}/anhui/")
+        raise BadAddress(
+            _("{text!r}: write the prefix as folder names, e.g. s3://{bucket}/anhui/").format(text=text, bucket=bucket)
+        )
     return Address("s3", f"{prefix}/" if prefix else "", bucket)

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from chamberpress.publish.address import Address
+from chamberpress.i18n import _
 
 ENV_S3_KEY = "CHAMBER_S3_ACCESS_KEY_ID"
 ENV_S3_SECRET = "CHAMBER_S3_SECRET_ACCESS_KEY"
@@ -62,19 +63,27 @@ def _from_file(address: Address) -> dict[str, str]:
     if address.scheme not in FIELDS or not path.is_file():
         return {}
     if path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise BadCredentials(f"{path} can be read by other users of this machine: run chmod 600 {path}")
+        raise BadCredentials(
+            _("{path} can be read by other users of this machine: run chmod 600 {path}").format(path=path)
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise BadCredentials(f"{path} cannot be read: {exc}") from None
+        raise BadCredentials(_("{path} cannot be read: {exc}").format(path=path, exc=exc)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise BadCredentials(f"{path}: expected targets (s3://bucket, sftp://user@host) with their keys")
+        raise BadCredentials(
+            _("{path}: expected targets (s3://bucket, sftp://user@host) with their keys").format(path=path)
+        )
     entry = data.get(address.credentials_name)
     if entry is None:
         return {}
     allowed = FIELDS[address.scheme]
     if not isinstance(entry, dict) or any(key not in allowed for key in entry):
-        raise BadCredentials(f"{path}: {address.credentials_name}: expected the keys {', '.join(allowed)}")
+        raise BadCredentials(
+            _("{path}: {credentials_name}: expected the keys {keys}").format(
+                path=path, credentials_name=address.credentials_name, keys=", ".join(allowed)
+            )
+        )
     return {key: str(value) for key, value in entry.items() if value is not None}

@@ -38,6 +38,7 @@ from chamberpress.publish.plan import (
     stage_of,
 )
 from chamberpress.publish.targets import FolderTarget, Target, TargetError
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +70,22 @@ class PublishResult:
 
     def summary(self) -> str:
         plan = self.plan
-        sent = f"{len(plan.send):,} {'to send' if self.dry_run else 'sent'} ({_size(plan.bytes)})"
-        deleted = f"{len(plan.delete) if self.dry_run else self.deleted:,} {'to delete' if self.dry_run else 'deleted'}"
-        mended = f", {plan.mended:,} changed on the target" if plan.mended else ""
-        line = f"{self.slug}: {sent}, {plan.unchanged:,} unchanged, {deleted}{mended}"
-        return line + (" (dry run: nothing changed)" if self.dry_run else f", {self.seconds:.1f} s")
+        counts = dict(
+            slug=self.slug,
+            sent=len(plan.send),
+            size=_size(plan.bytes),
+            unchanged=plan.unchanged,
+            deleted=len(plan.delete) if self.dry_run else self.deleted,
+        )
+        if self.dry_run:
+            line = _("{slug}: {sent:,} to send ({size}), {unchanged:,} unchanged, {deleted:,} to delete").format(
+                **counts
+            )
+        else:
+            line = _("{slug}: {sent:,} sent ({size}), {unchanged:,} unchanged, {deleted:,} deleted").format(**counts)
+        if plan.mended:
+            line += _(", {mended:,} changed on the target").format(mended=plan.mended)
+        return line + (_(" (dry run: nothing changed)") if self.dry_run else f", {self.seconds:.1f} s")
 
 
 def _size(count: int) -> str:
@@ -85,17 +97,21 @@ def site_to_publish(slug: str, content_dir: Path, out_dir: Path, *, force: bool,
     the present content (unless `force`: the site as it is)."""
     site = out_dir / slug
     if site.is_symlink() or not site.is_dir():
-        raise Refused(f"there is no site in {site}: build it first (chamber build {slug})")
+        raise Refused(
+            _("there is no site in {site}: build it first (chamber build {slug})").format(site=site, slug=slug)
+        )
     failure = last_failure(slug, content_dir, out_dir)
     if failure is not None:
         raise Refused(
-            f"the last build failed ({failure}); the site in {site} is older than the content: "
-            f"mend it, build again (chamber build {slug}), then publish"
+            _(
+                "the last build failed ({failure}); the site in {site} is older than the content: mend it, build again (chamber build {slug}), then publish"
+            ).format(failure=failure, site=site, slug=slug)
         )
     if not force and not is_fresh(slug, content_dir, out_dir, project_dir_for(content_dir), today):
         raise Refused(
-            f"the content changed since the site in {site} was built: build it again "
-            f"(chamber build {slug}), or publish the site as it is with --force"
+            _(
+                "the content changed since the site in {site} was built: build it again (chamber build {slug}), or publish the site as it is with --force"
+            ).format(site=site, slug=slug)
         )
     return site
 
@@ -106,12 +122,16 @@ def check_folder_target(address: Address, content_dir: Path, out_dir: Path) -> N
         return
     target = Path(address.path)
     for what, folder in (
-        ("the content folder", content_dir),
-        ("the build records", cache_root(content_dir)),
-        ("the built sites", out_dir),
+        (_("the content folder"), content_dir),
+        (_("the build records"), cache_root(content_dir)),
+        (_("the built sites"), out_dir),
     ):
         if is_inside(target, folder) or is_inside(folder, target):
-            raise Refused(f"{address}: the target overlaps {what} ({folder}); publish to a folder of its own")
+            raise Refused(
+                _("{address}: the target overlaps {what} ({folder}); publish to a folder of its own").format(
+                    address=address, what=what, folder=folder
+                )
+            )
 
 
 def publish_chamber(
@@ -141,9 +161,9 @@ def publish_chamber(
         if not record and plan.delete and not force:
             shown = ", ".join(plan.delete[:3]) + (", …" if len(plan.delete) > 3 else "")
             raise Refused(
-                f"{address} holds {len(plan.delete):,} files that are not in the site of {slug} ({shown}), and "
-                f"nothing was published there from here before: publishing would delete them. Publish into an "
-                f"empty folder, or give --force to replace them"
+                _(
+                    "{address} holds {count:,} files that are not in the site of {slug} ({shown}), and nothing was published there from here before: publishing would delete them. Publish into an empty folder, or give --force to replace them"
+                ).format(address=address, count=len(plan.delete), slug=slug, shown=shown)
             )
         # 4. Send, stage by stage; then delete what the site no longer has. 5. Keep the record throughout.
         kept = {rel: sent for rel, sent in record.items() if rel in files and rel in listing.files}
@@ -218,7 +238,7 @@ def _send_all(target: Target, plan: Plan, book: _Book, address: Address, progres
             running = {pool.submit(_send, target, file, address): file for file in files}
             try:
                 while running:
-                    finished, _ = wait(running, timeout=SAVE_EVERY, return_when=FIRST_EXCEPTION)
+                    finished, _running = wait(running, timeout=SAVE_EVERY, return_when=FIRST_EXCEPTION)
                     for future in finished:
                         file = running.pop(future)
                         book.sent(file, future.result())  # raises the file's error: the others are cancelled
@@ -257,5 +277,7 @@ def _attempt(action: Callable, what: str):
             if delay is None:
                 raise PublishFailed(f"{what}: {type(exc).__name__}: {exc}") from None
             error = exc
-        log.warning("%s: %s; trying again in %.0f s", what, error, delay)
+        log.warning(
+            "%s", _("{what}: {error}; trying again in {delay:.0f} s").format(what=what, error=error, delay=delay)
+        )
         time.sleep(delay)

@@ -13,6 +13,7 @@ from chamberpress.publish.address import Address
 from chamberpress.publish.credentials import ENV_S3_KEY, ENV_S3_SECRET, Credentials, credentials_file
 from chamberpress.publish.plan import LocalFile, Remote
 from chamberpress.publish.targets import Listing, TargetError, split_listed
+from chamberpress.i18n import _
 
 PARALLEL = 8
 # Errors that trying again cannot mend.
@@ -104,7 +105,9 @@ class S3Target:
 def _error(exc: Exception) -> TargetError:
     if isinstance(exc, NoCredentialsError):
         return TargetError(
-            f"no access key: set {ENV_S3_KEY} and {ENV_S3_SECRET}, or write them in {credentials_file()}",
+            _("no access key: set {key} and {secret}, or write them in {file}").format(
+                key=ENV_S3_KEY, secret=ENV_S3_SECRET, file=credentials_file()
+            ),
             lasting=True,
         )
     if isinstance(exc, ClientError):

@@ -21,6 +21,7 @@ from chamberpress.publish.address import Address
 from chamberpress.publish.credentials import ENV_SFTP_PASSWORD, Credentials
 from chamberpress.publish.plan import PART_PREFIX, LocalFile, Remote
 from chamberpress.publish.targets import Listing, TargetError, emptied_folders, split_listed
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +65,21 @@ class SftpTarget:
             )
         except paramiko.BadHostKeyException as exc:
             raise TargetError(
-                f"the server's key is not the one in {KNOWN_HOSTS} ({exc.key.get_name()} "
-                f"{exc.key.fingerprint}): it was changed, or another machine answers; ask whoever runs the "
-                f"server before removing the old key (ssh-keygen -R {_host_spec(address.host, port)})",
+                _(
+                    "the server's key is not the one in {known_hosts} ({key_type} {fingerprint}): it was changed, or another machine answers; ask whoever runs the server before removing the old key (ssh-keygen -R {host_spec})"
+                ).format(
+                    known_hosts=KNOWN_HOSTS,
+                    key_type=exc.key.get_name(),
+                    fingerprint=exc.key.fingerprint,
+                    host_spec=_host_spec(address.host, port),
+                ),
                 lasting=True,
             ) from None
         except paramiko.AuthenticationException:
             raise TargetError(
-                f"the server refused the login of {address.user}: load a key it accepts into the "
-                f"SSH agent (ssh-add) or ~/.ssh, or give the password in {ENV_SFTP_PASSWORD}",
+                _(
+                    "the server refused the login of {user}: load a key it accepts into the SSH agent (ssh-add) or ~/.ssh, or give the password in {variable}"
+                ).format(user=address.user, variable=ENV_SFTP_PASSWORD),
                 lasting=True,
             ) from None
         except paramiko.SSHException as exc:
@@ -80,13 +87,14 @@ class SftpTarget:
                 keyscan = f"ssh-keyscan{f' -p {port}' if port != 22 else ''} {address.host} >> ~/.ssh/known_hosts"
                 login = f"ssh{f' -p {port}' if port != 22 else ''} {address.user}@{address.host}"
                 raise TargetError(
-                    f"this server is not yet trusted (its key is not in {KNOWN_HOSTS}). Check its "
-                    f"fingerprint with whoever runs it, then trust it: {login} (answer yes), or {keyscan}",
+                    _(
+                        "this server is not yet trusted (its key is not in {known_hosts}). Check its fingerprint with whoever runs it, then trust it: {login} (answer yes), or {keyscan}"
+                    ).format(known_hosts=KNOWN_HOSTS, login=login, keyscan=keyscan),
                     lasting=True,
                 ) from None
             raise TargetError(str(exc)) from None
         except OSError as exc:
-            raise TargetError(f"cannot connect: {exc.strerror or exc}") from None
+            raise TargetError(_("cannot connect: {value}").format(value=exc.strerror or exc)) from None
         return client
 
     @contextlib.contextmanager
@@ -151,7 +159,7 @@ class SftpTarget:
             return self._put(sftp, file)
 
     def _put(self, sftp: paramiko.SFTPClient, file: LocalFile) -> Remote:
-        folder, _, name = file.rel.rpartition("/")
+        folder, _slash, name = file.rel.rpartition("/")
         self._make_folders(sftp, folder)
         final = self._path(file.rel)
         part = self._path(f"{folder}/{PART_PREFIX}{name}" if folder else f"{PART_PREFIX}{name}")
@@ -189,9 +197,9 @@ class SftpTarget:
         except OSError:
             try:  # made meanwhile by another thread, or there all along
                 if not stat.S_ISDIR(sftp.stat(path).st_mode or 0):
-                    raise TargetError(f"{path} is a file, not a folder", lasting=True) from None
+                    raise TargetError(_("{path} is a file, not a folder").format(path=path), lasting=True) from None
             except FileNotFoundError:
-                raise TargetError(f"cannot make the folder {path}", lasting=True) from None
+                raise TargetError(_("cannot make the folder {path}").format(path=path), lasting=True) from None
 
     def delete(self, rels: list[str]) -> None:
         with self._session() as sftp:

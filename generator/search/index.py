@@ -52,6 +52,7 @@ from chamberpress.search.indexer import IndexerError, lent_indexer, warm_up
 from chamberpress.markup import front_matter
 from chamberpress.build.output import remove_others, write_if_changed
 from chamberpress.paths import stays_inside
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +122,9 @@ def _executable() -> Path:
         return get_executable()
     except (ImportError, FileNotFoundError) as exc:
         raise SearchIndexError(
-            "the search indexer is missing: pip install 'pagefind[extended]' "
-            f"(it is a dependency of this project: pip install -e .) [{exc}]"
+            _(
+                "the search indexer is missing: pip install 'pagefind[extended]' (it is a dependency of this project: pip install -e .) [{exc}]"
+            ).format(exc=exc)
         ) from None
 
 
@@ -280,7 +282,7 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     bundles = []
     for name in (n for n in order if n in grouped):
         key = Fingerprint(f"{settings}\0{name}\n")
-        for rel, _, digest, _ in grouped[name]:
+        for rel, _source, digest, _size in grouped[name]:
             key.add(f"{rel}\0{digest}\n")
         bundles.append(
             Bundle(
@@ -328,7 +330,9 @@ def index_site(
     index_dir = index_dir or site_dir / INDEX_DIR
     bundles, html_pages = _plan(site_dir, language, known)
     if not bundles:
-        raise SearchIndexError(f"search indexing failed: no page of {site_dir} is marked for the index")
+        raise SearchIndexError(
+            _("search indexing failed: no page of {site_dir} is marked for the index").format(site_dir=site_dir)
+        )
     previous = read_json(record) if published is not None else {}
     present = read_json(spare_record) if spare_record is not None and index_dir.is_dir() else {}
     for stale in (record, spare_record):
@@ -491,14 +495,15 @@ def _index_from(
                 indexed, files = indexer.index_pages(list(zip(bundle.pages, bundle.documents)))
                 if indexed != len(bundle.pages):
                     raise SearchIndexError(
-                        f"search indexing failed: {indexed} of the {len(bundle.pages)} pages "
-                        f"of bundle {bundle.name} were indexed"
+                        _(
+                            "search indexing failed: {indexed} of the {count} pages of bundle {name} were indexed"
+                        ).format(indexed=indexed, count=len(bundle.pages), name=bundle.name)
                     )
                 made[bundle.name] = _put_in_place(
                     files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name])
                 )
     except IndexerError as exc:
-        raise SearchIndexError(f"search indexing failed {exc}") from None
+        raise SearchIndexError(_("search indexing failed {exc}").format(exc=exc)) from None
 
 
 def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:

@@ -49,6 +49,7 @@ from chamberpress.search.index import SEARCH_PAGE, search_page_markdown
 from chamberpress.site.icons import icon_tree
 from chamberpress.site.projects import PROJECTS_TITLE, home_projects_markdown, projects_tree
 from chamberpress.site.front import wechat_qr_docs_path
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -489,7 +490,7 @@ def write_tree(tree: Tree, docs_dir: Path, image_cache: Path) -> int:
             # Photos that posts and pages use were checked at load; a damaged one left in assets/ is skipped.
             why = photo_problem(content.source)
             if why:
-                log.warning("%s %s: not published", content.source, why)
+                log.warning("%s", _("{file} {why}: not published").format(file=content.source, why=why))
                 continue
             content = web_image(content.source, image_cache, content.max_width)
         elif isinstance(content, Icon):

@@ -27,6 +27,7 @@ from chamberpress.site.kept_pages import KeptPages
 from chamberpress.site.profile_pages import ProfileShell
 from chamberpress.search.index import Known, page_digest
 from chamberpress.site.prepare import PreparedSite
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -111,8 +112,9 @@ def build_site(
         unknown = unknown_plugins(config)
         if unknown and shortcuts:
             _say_once(
-                f"plugins this project does not know ({', '.join(unknown)}): every page is drawn by MkDocs "
-                "in one process, none copied from the published site, so that they see every page"
+                _(
+                    "plugins this project does not know ({plugins}): every page is drawn by MkDocs in one process, none copied from the published site, so that they see every page"
+                ).format(plugins=", ".join(unknown))
             )
         drawing = _pages_drawn_by(options.get("workers", 1), kept, known) if shortcuts and not unknown else None
         config.plugins.on_startup(command="build", dirty=False)
@@ -204,7 +206,7 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
         if kept is not None:
             kept.start(config, doc_files, nav)  # before the fork: what every page shares, made once
         queue = _PageQueue(len(doc_files))
-        for _ in range(1, workers):
+        for _worker in range(1, workers):
             children.append(
                 Forked(_draw_in_child, queue, draw, config, doc_files, nav, env, dirty, kept, known is not None)
             )
@@ -223,8 +225,10 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
         outcomes = [child.outcome() for child in children]
     failed = [value for ok, value in outcomes if not ok]
     if failed:
-        raise PageWorkerError(f"{len(failed)} of {workers} page-drawing processes failed") from failed[0]
-    for _, (keys, digests) in outcomes:
+        raise PageWorkerError(
+            _("{count} of {workers} page-drawing processes failed").format(count=len(failed), workers=workers)
+        ) from failed[0]
+    for _ok, (keys, digests) in outcomes:
         if kept is not None:
             kept.keys.update(keys)
         if known is not None:

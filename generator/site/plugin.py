@@ -46,6 +46,7 @@ from chamberpress.site.prepare import PreparedSite, prepare_site, write_docs
 from chamberpress.site.material_search import without_material_search
 from chamberpress.site.places import attach_to_sections, breadcrumbs
 from chamberpress.site.render_cache import PageRenderer
+from chamberpress.i18n import _
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -251,7 +252,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         try:
             chamber = load_chamber(Path(self.config.content_dir), self.config.slug, today=today)
         except ContentError as exc:
-            raise PluginError("content errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
+            raise PluginError(_("content errors:") + "\n" + "\n".join(str(p) for p in exc.problems)) from None
         # Loaded here only under `serve` (a build hands the plugin its chamber and reports the warnings).
         for warning in chamber.warnings:
             log.warning("%s", warning)

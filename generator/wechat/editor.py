@@ -20,6 +20,7 @@ from chamberpress.content.news import Post, first_paragraph
 from chamberpress.errors import ContentError, Problems
 from chamberpress.paths import PROJECT_DIR, real_path
 from chamberpress.wechat.article import Addresses, Article, colour_of, make_article, post_address
+from chamberpress.i18n import N_, _
 
 OUTPUT_DIR = "_wechat"
 TEMPLATE_DIR = PROJECT_DIR / "theme" / "wechat"
@@ -27,8 +28,10 @@ TEMPLATE_DIR = PROJECT_DIR / "theme" / "wechat"
 TITLE_LIMIT, AUTHOR_LIMIT, SUMMARY_LIMIT = 64, 8, 120
 
 # Messages, in one place: the page's (Chinese, for the secretariat) and the command's.
-SITE_URL_MISSING = "site_url is required for WeChat articles: pictures and 原文链接 are addresses on the published site"
-SITE_URL_EXAMPLE = "the published site's address, e.g. site_url: https://example.cn/"
+SITE_URL_MISSING = N_(
+    "site_url is required for WeChat articles: pictures and 原文链接 are addresses on the published site"
+)
+SITE_URL_EXAMPLE = N_("the published site's address, e.g. site_url: https://example.cn/")
 NOTICE_DRAFT = "这篇是草稿（draft: true），网站不会发布它：原文链接打不开，正文里的图片微信也抓取不到。"
 NOTICE_SCHEDULED = "这篇定于 {date} 在网站发布：在那之前原文链接打不开，正文图片也要等网站发布后才能被微信抓取。"
 NOTICE_LEFT_OUT = "没有放进正文（不在本会网站上，或是视频、嵌入内容）：{items}"
@@ -60,7 +63,7 @@ def require_site_url(chamber: Chamber) -> str:
     if chamber.info.site_url:
         return chamber.info.site_url
     problems = Problems(chamber.folder.parent.parent)
-    problems.error(chamber.folder / "chamber.yml", SITE_URL_MISSING, field="site_url", expected=SITE_URL_EXAMPLE)
+    problems.error(chamber.folder / "chamber.yml", _(SITE_URL_MISSING), field="site_url", expected=_(SITE_URL_EXAMPLE))
     raise ContentError(problems.items)
 
 
