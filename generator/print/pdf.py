@@ -157,7 +157,7 @@ def faces_in_folders(folders: list[Path]) -> list[FontFace]:
     for folder in folders:
         if not folder.is_dir():
             continue
-        for _, entry in walk_files(folder):
+        for _folder, entry in walk_files(folder):
             if any(fnmatch.fnmatchcase(entry.name.lower(), pattern) for pattern in CJK_FONT_FILES):
                 faces += _chinese_faces(Path(entry.path))
     return faces
