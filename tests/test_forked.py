@@ -107,3 +107,12 @@ def test_a_cancelled_primed_process_is_gone(tmp_path) -> None:
     primed.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # waited for already: no process is left behind
+
+
+def dies() -> None:
+    os._exit(7)  # as a process killed midway (out of memory): no result, no error sent
+
+
+def test_a_process_that_dies_without_a_word_is_an_error_naming_its_exit_status() -> None:
+    with pytest.raises(RuntimeError, match=r"the process that ran this step failed \(exit status \d+\)"):
+        call(dies, background=True).result()

@@ -22,6 +22,7 @@ import time
 from typing import Callable, Generic, Iterator, TypeVar
 
 from chamberpress import platform_support
+from chamberpress.i18n import _
 
 T = TypeVar("T")
 ORPHAN_POLL = 0.5  # seconds between two looks at the parent, where the system cannot kill orphans itself
@@ -127,9 +128,11 @@ class Forked(Generic[T]):
         if self._outcome is None:
             with os.fdopen(self._read, "rb") as incoming:
                 data = incoming.read()
-            _, status = os.waitpid(self._pid, 0)
+            _ended, status = os.waitpid(self._pid, 0)
             if not data or status != 0:
-                failed = RuntimeError(f"the process that ran this step failed (exit status {status})")
+                failed = RuntimeError(
+                    _("the process that ran this step failed (exit status {status})").format(status=status)
+                )
                 self._outcome = (False, failed)
             else:
                 self._outcome = pickle.loads(data)
