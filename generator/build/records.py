@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from chamberpress.i18n import _
+
 log = logging.getLogger(__name__)
 
 
@@ -80,4 +82,4 @@ class ShardedRecord:
                     write_json(self.folder / f"{shard}.json", {"tag": self.tag, "values": values})
                     self._stored[shard] = set(values)
         except OSError as exc:  # a record that cannot be written only costs time
-            log.warning("%s not kept: %s", self.folder, exc)
+            log.warning("%s", _("{folder} not kept: {problem}").format(folder=self.folder, problem=exc))

@@ -25,6 +25,7 @@ from chamberpress import platform_support
 from chamberpress.build import forked
 from chamberpress.build.cache_layout import spare_dir, stage_dir
 from chamberpress.build.output import Synced, make_scratch, sync_tree
+from chamberpress.i18n import _
 
 WORK_DIR = ".chamber"  # under <out>: locks and sites being built, never published
 
@@ -204,9 +205,9 @@ def _leave_beside(new: Path, target: Path) -> NoReturn:
         shutil.rmtree(beside)
     shutil.move(new, beside)
     raise SiteInUse(
-        f"the site folder {target} is in use by another program (a file or a window open in it), so it "
-        f"could not be replaced; it still holds the previous site. The new site is in {beside}: close what "
-        "uses the folder and build again (or use the new folder as it is)"
+        _(
+            "the site folder {target} is in use by another program (a file or a window open in it), so it could not be replaced; it still holds the previous site. The new site is in {beside}: close what uses the folder and build again (or use the new folder as it is)"
+        ).format(target=target, beside=beside)
     )
 
 

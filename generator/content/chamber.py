@@ -254,7 +254,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
             _("{color!r} is not a colour").format(color=info.color),
             line=doc.line("color"),
             field="color",
-            expected="#RRGGBB, e.g. #B71C1C",
+            expected=_("#RRGGBB, e.g. #B71C1C"),
         )
     if info.site_url:
         # Parsed and rebuilt, and the rebuilt address used: it goes into every page's <head> and the feed.
@@ -304,7 +304,7 @@ def _check(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path, problems: 
         elif why := image_problem(logo):
             problems.error(
                 path,
-                f"{info.logo!r} {why}",
+                _("{file!r} {why}").format(file=info.logo, why=why),
                 line=doc.line("logo"),
                 field="logo",
                 expected=_("a picture (PNG, JPEG) or SVG drawing, e.g. assets/logo.png"),
@@ -374,10 +374,10 @@ def _check_organization(info: ChamberInfo, doc: YamlDoc, path: Path, problems: P
     if "organization" in (doc.data or {}) and not info.organization:
         problems.error(
             path,
-            "no unit is listed",
+            _("no unit is listed"),
             line=doc.line("organization"),
             field="organization",
-            expected="units such as - name: 会员大会, or leave organization out for the default chart",
+            expected=_("units such as - name: 会员大会, or leave organization out for the default chart"),
         )
     holders: list[tuple] = []
 
@@ -388,20 +388,20 @@ def _check_organization(info: ChamberInfo, doc: YamlDoc, path: Path, problems: P
             if depth > ORG_DEPTH:
                 problems.error(
                     path,
-                    f"the chart is more than {ORG_DEPTH} levels deep",
+                    _("the chart is more than {depth} levels deep").format(depth=ORG_DEPTH),
                     line=doc.line(*here),
                     field=where,
-                    expected="fewer levels: put units side by side",
+                    expected=_("fewer levels: put units side by side"),
                 )
                 return
             for number, role in enumerate(unit.roles):
                 if role not in info.positions:
                     problems.error(
                         path,
-                        f"{role!r} is not one of the chamber's positions",
+                        _("{role!r} is not one of the chamber's positions").format(role=role),
                         line=doc.line(*here, "roles", number),
                         field=f"{where}.roles.{number}",
-                        expected="one of: " + "、".join(info.positions),
+                        expected=_("one of: {choices}").format(choices="、".join(info.positions)),
                     )
             if unit.departments:
                 holders.append(here)
@@ -412,18 +412,18 @@ def _check_organization(info: ChamberInfo, doc: YamlDoc, path: Path, problems: P
     for here in holders[1:]:
         problems.error(
             path,
-            "the departments are already drawn below another unit",
+            _("the departments are already drawn below another unit"),
             line=doc.line(*here, "departments"),
             field=".".join(str(p) for p in here) + ".departments",
-            expected="departments: yes on one unit only",
+            expected=_("departments: yes on one unit only"),
         )
     if holders and not info.departments:
         problems.error(
             path,
-            "departments: yes, but chamber.yml lists no departments",
+            _("departments: yes, but chamber.yml lists no departments"),
             line=doc.line(*holders[0], "departments"),
             field=".".join(str(p) for p in holders[0]) + ".departments",
-            expected="list them under `departments:` (name, head, duties)",
+            expected=_("list them under `departments:` (name, head, duties)"),
         )
 
 
@@ -435,12 +435,12 @@ def _check_newsletter(newsletter: NewsletterInfo, doc: YamlDoc, path: Path, fold
             _("{bleed!r} is not a bleed").format(bleed=newsletter.bleed),
             line=doc.line("newsletter", "bleed"),
             field="newsletter.bleed",
-            expected="millimetres, e.g. 3mm",
+            expected=_("millimetres, e.g. 3mm"),
         )
     if newsletter.copies is not None and newsletter.copies <= 0:
         problems.error(
             path,
-            f"{newsletter.copies} copies",
+            _("{copies} copies").format(copies=newsletter.copies),
             line=doc.line("newsletter", "copies"),
             field="newsletter.copies",
             expected=_("the number printed, e.g. 500"),
@@ -473,10 +473,10 @@ def _check_front_page(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path,
     if given and info.notices_category not in info.categories:
         problems.error(
             path,
-            f"{info.notices_category!r} is not one of the categories",
+            _("{category!r} is not one of the categories").format(category=info.notices_category),
             line=doc.line("notices_category"),
             field="notices_category",
-            expected="one of " + "、".join(info.categories),
+            expected=_("one of: {choices}").format(choices="、".join(info.categories)),
         )
     kept: list[FriendLink] = []
     for index, link in enumerate(info.links):
@@ -484,14 +484,15 @@ def _check_front_page(info: ChamberInfo, doc: YamlDoc, path: Path, folder: Path,
         if url is None:
             problems.error(
                 path,
-                f"{link.url!r} is not a web address",
+                _("{url!r} is not a web address").format(url=link.url),
                 line=doc.line("links", index, "url"),
                 field=f"links.{index}.url",
-                expected="http:// or https://, a host name and a path, without spaces or quotes, "
-                "e.g. https://www.wzgsl.gov.cn/",
+                expected=_(
+                    "http:// or https://, a host name and a path, without spaces or quotes, e.g. https://www.wzgsl.gov.cn/"
+                ),
             )
         elif not link.name.strip():
-            problems.error(path, "an empty name", line=doc.line("links", index, "name"), field=f"links.{index}.name")
+            problems.error(path, _("an empty name"), line=doc.line("links", index, "name"), field=f"links.{index}.name")
         else:
             kept.append(FriendLink(link.name.strip(), url))
     info.links = kept

@@ -205,9 +205,11 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
             if (spelled := spelled_on_disk(target, folder)) is not None:
                 problems.error(
                     doc.path,
-                    f"{what} {link.target!r} is written in other capitals than the file's name ({spelled})",
+                    _("{what} {target!r} is written in other capitals than the file's name ({spelled})").format(
+                        what=_(what), target=link.target, spelled=spelled
+                    ),
                     line=link.line,
-                    expected="the name exactly as the file is named: the web server tells capitals apart",
+                    expected=_("the name exactly as the file is named: the web server tells capitals apart"),
                 )
                 continue
         if exists and target.suffix.lower() != ".md":

@@ -157,7 +157,7 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
             _("unknown category {category!r}").format(category=category),
             line=source.meta.line("category"),
             field="category",
-            expected="one of: " + ", ".join(categories),
+            expected=_("one of: {choices}").format(choices=", ".join(categories)),
         )
         ok = False
     if slug is not None and not SLUG.match(slug):

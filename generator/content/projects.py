@@ -87,7 +87,13 @@ def _choice(
 ) -> bool:
     if value is None or value in allowed:
         return True
-    problems.error(path, f"unknown {field} {value!r}", line=line, field=field, expected="one of: " + ", ".join(allowed))
+    problems.error(
+        path,
+        _("unknown {field} {value!r}").format(field=field, value=value),
+        line=line,
+        field=field,
+        expected=_("one of: {choices}").format(choices=", ".join(allowed)),
+    )
     return False
 
 

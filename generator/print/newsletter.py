@@ -337,7 +337,7 @@ def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlD
             _("unknown paper size {paper!r}").format(paper=definition.paper),
             line=doc.line("paper"),
             field="paper",
-            expected="A4 or A5",
+            expected=_("A4 or A5"),
         )
     if definition.total_number is not None and not TOTAL_NUMBER.match(definition.total_number.strip()):
         problems.error(
@@ -347,7 +347,7 @@ def _check_issue(chamber: Chamber, definition: IssueFile, path: Path, doc: YamlD
             ),
             line=doc.line("total_number"),
             field="total_number",
-            expected="e.g. 18 or 总第18期",
+            expected=_("e.g. 18 or 总第18期"),
         )
     _check_refs(chamber, definition.lead, definition.sections, path, doc, problems)
     for key in ("foreword", "back_cover"):

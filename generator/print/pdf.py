@@ -343,7 +343,7 @@ def write_pdf(
             facts = {"pages": info.pages, "size": info.size, "low_resolution": [[i.src, i.dpi] for i in low]}
             write_json(kept / f"{key}.json", facts)
         except OSError as exc:  # a PDF that cannot be kept only costs time
-            log.warning("printed PDF not kept: %s", exc)
+            log.warning("%s", _("printed PDF not kept: {problem}").format(problem=exc))
     return info
 
 

@@ -29,6 +29,7 @@ from chamberpress.markup import front_matter, html_text, md_text, plain_title
 from chamberpress.content.members import LABELS, Member
 from chamberpress.content.trade_names import LEGAL_FORMS, trade_name
 from chamberpress.search.segmenter import segmenter
+from chamberpress.i18n import _
 
 if TYPE_CHECKING:
     from chamberpress.content.model import Chamber
@@ -115,7 +116,7 @@ def slug_memo(chamber: Chamber) -> Iterator[None]:
         try:
             write_json(path, memos)
         except OSError as exc:  # a memo that cannot be written only costs time
-            log.warning("member URL names not kept: %s", exc)
+            log.warning("%s", _("member URL names not kept: {problem}").format(problem=exc))
 
 
 def member_slug(name: str) -> str:
