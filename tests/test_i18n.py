@@ -20,8 +20,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import _parse_mappings_from_toml
 from babel.messages.pofile import read_po
 
-from chamberpress import cli, i18n
-from conftest import ROOT, TODAY, post, write_chamber
+from chamberpress import cli, i18n, platform_support
+from chamberpress.build import site_folders
+from conftest import CHAMBER_YML, ROOT, TODAY, post, write_chamber
 
 LOCALE_VARIABLES = ("CHAMBERPRESS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
@@ -159,6 +160,58 @@ def test_the_interrupted_build_says_so_in_chinese(tmp_path: Path, capsys, monkey
     monkeypatch.setitem(cli.COMMANDS, "build", lambda args: signal.raise_signal(signal.SIGINT))
     assert cli.main(["build", "test", "--content", str(content), "--out", str(tmp_path / "out")]) == 130
     assert capsys.readouterr().err.splitlines() == ["已中断：原来的网站保持不变"]
+
+
+def test_the_checks_of_chamber_yml_and_the_old_encoding_warning_in_chinese(tmp_path: Path, capsys) -> None:
+    """Messages of the organisation chart, the home page's links and the reading of GB18030 files, as the
+    real `chamber check` prints them in Chinese."""
+    content = tmp_path / "content"
+    chamber_yml = CHAMBER_YML + (
+        "organization:\n  - name: 会员大会\n    roles: [总裁]\nlinks:\n  - name: 温州市工商联\n    url: javascript:alert(1)\n"
+    )
+    members = "名称,联系人,职务,行业,手机\n甲公司,张三,会长,商贸,13900000001\n".encode("gb18030")
+    write_chamber(content, chamber_yml=chamber_yml, files={"members.csv": members})
+    start = CHAMBER_YML.count("\n") + 1  # the line of organization:
+    code = cli.main(["check", "test", "--lang", "zh", "--content", str(content), "--out", str(tmp_path / "out")])
+    assert code == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert any(
+        line.startswith(
+            f"content/test/chamber.yml:{start + 2}: organization.0.roles.0: '总裁' 不是本商会设置的职务（可选：会长、"
+        )
+        for line in lines
+    ), lines
+    assert (
+        f"content/test/chamber.yml:{start + 5}: links.0.url: 'javascript:alert(1)' 不是网址（以 http:// 或 https:// 开头，"
+        "包括主机名和路径，不含空格或引号，如 https://www.wzgsl.gov.cn/）" in lines
+    ), lines
+    assert (
+        "content/test/members.csv: 文件是用旧的中文 Windows 编码（GB18030/GBK）保存的，已按这种编码读取"
+        "（请在 Excel 中另存为“CSV UTF-8 (逗号分隔)”） [警告]" in lines
+    ), lines
+
+
+def test_a_site_folder_in_use_is_explained_in_chinese(tmp_path: Path, monkeypatch, locale) -> None:
+    """The published site's folder cannot be renamed (a window open in it on Windows): the message the CLI
+    prints says where the new site was left."""
+    locale(LANG="zh_CN.UTF-8")
+    monkeypatch.setenv(platform_support.WITHHOLD, "renameat2")  # the rename path, as on Windows
+    monkeypatch.setattr(site_folders, "RENAME_WAIT", 0)
+    new, target = tmp_path / ".chamber" / "building-a-x", tmp_path / "a"
+    for folder in (new, target):
+        folder.mkdir(parents=True)
+    real = os.rename
+
+    def rename(source, destination) -> None:
+        if Path(source) == target:
+            raise PermissionError(13, "The process cannot access the file because it is being used", str(source))
+        real(source, destination)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(site_folders.SiteInUse) as raised:
+        site_folders.swap_into_place(new, target)
+    assert str(raised.value).startswith(f"网站文件夹 {target} 正被别的程序占用（其中有文件或窗口开着），无法替换")
+    assert f"新网站放在 {target.with_name('a.new')}：请关闭占用这个文件夹的程序后重新构建" in str(raised.value)
 
 
 def test_worker_processes_speak_the_language_of_the_command(locale) -> None:
