@@ -37,6 +37,7 @@ RESERVED_NAMES = frozenset(
         "javascripts",
         "images",
         "logos",
+        "favicon",
     }
 )
 
