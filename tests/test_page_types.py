@@ -42,14 +42,6 @@ PAGES = {
     "portal": "",
 }
 
-# Pages another part of issue 24 is redesigning, that fail a check today: an expected failure, named, until the
-# redesign lands. Remove the entry once it is merged and the page passes (a page not listed must pass).
-REDESIGNED = {
-    # axe: scrollable-region-focusable (serious) on .cp-orgchart at 390 px; the departments row is cut off in
-    # its own scrolling box at 390 px (the document itself does not scroll sideways).
-    "organization": "organisation chart: being redrawn as a real chart (issue 24, org chart and directory)",
-}
-
 # Visible text-bearing pieces (the boxes of each text node's lines) that overlap one another's text.
 OVERLAPS = """() => {
   const boxes = [];
@@ -191,8 +183,6 @@ def test_page_type_at_every_width(contexts, host: str, demo_sites: Path, name: s
         finally:
             page.close()
         problems += [f"{width} px: {p}" for p in found]
-    if problems and name in REDESIGNED:
-        pytest.xfail(REDESIGNED[name] + " — " + "; ".join(problems[:3]))
     assert problems == [], "\n".join(problems)
 
 
