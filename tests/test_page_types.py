@@ -42,6 +42,13 @@ PAGES = {
     "portal": "",
 }
 
+# Back at the top, a few frames for the scroll handlers, then every running transition finished.
+SETTLED = """async () => {
+  window.scrollTo(0, 0);
+  for (let i = 0; i < 3; i++) await new Promise((done) => requestAnimationFrame(done));
+  await Promise.all(document.getAnimations().map((a) => a.finished));
+}"""
+
 # Visible text-bearing pieces (the boxes of each text node's lines) that overlap one another's text.
 OVERLAPS = """() => {
   const boxes = [];
@@ -175,9 +182,10 @@ def test_page_type_at_every_width(contexts, host: str, demo_sites: Path, name: s
             page.wait_for_load_state("networkidle")
             if name == "search":
                 page.wait_for_selector(".cp-search__result")
-            # Material fades its tabs in one after another: measure the page as it rests, not half-faded.
-            page.evaluate("() => Promise.all(document.getAnimations().map((a) => a.finished))")
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+            # Material fades its tabs out and in as the page scrolls (the full-page screenshot scrolls it):
+            # measure the page as it rests, not half-faded.
+            page.evaluate(SETTLED)
             found = _problems(page) + [f"script error: {e}" for e in errors]
             found += [f"request to another host: {url}" for url in foreign]
         finally:
