@@ -1,6 +1,7 @@
 # Two commands for a fresh Debian/Ubuntu machine with Python 3.11+:
 #   make demo   set up, then build every demo chamber (sites and newsletters) into sites/
 #   make test   set up with the test extra, then run the whole test suite
+#   make docs   build the user guide (Chinese) and the developer guide (English) into site-docs/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,7 +23,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: demo test bench setup setup-test clean
+.PHONY: demo test docs bench setup setup-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +63,14 @@ test: setup-test
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/python -m pytest -q
 
+# The guides (docs/mkdocs.yml; the reference page is made from the code's schemas by docs/hooks.py).
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict -f docs/mkdocs.yml
+	@echo
+	@echo "Open site-docs/index.html in a browser (the user guide; the developer guide is its second tab)."
+
 bench: setup-test
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf sites/*/ sites/index.html sites/.chamber .cache
+	rm -rf sites/*/ sites/index.html sites/.chamber .cache site-docs

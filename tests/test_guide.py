@@ -1,0 +1,130 @@
+"""The guides (docs/): built with `mkdocs build --strict` (a broken link or a page missing from the nav fails),
+the user guide in Chinese, nothing loaded from another host, and a reference that lists every key the loaders
+accept and every roster column, made from the same definitions the checks use."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+import typing
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import html as lxml_html
+
+from chamberpress.build.portal import PortalInfo
+from chamberpress.content.chamber import ChamberInfo
+from chamberpress.content.charter import CharterMeta
+from chamberpress.content.news import PostMeta
+from chamberpress.content.pages import PageMeta
+from chamberpress.content.projects import ProjectMeta
+from chamberpress.content.reference import reference_markdown
+from chamberpress.content.roster_headers import HEADERS, HIDE_WORDS, MOBILE_WORDS, SHOW_WORDS
+from chamberpress.print.newsletter import IssueFile
+
+ROOT = Path(__file__).resolve().parent.parent
+# What editors write, as the loaders read it: chamber.yml, front matter, issue files, portal.yml.
+LOADED = (ChamberInfo, PostMeta, PageMeta, CharterMeta, ProjectMeta, IssueFile, PortalInfo)
+
+
+@pytest.fixture(scope="module")
+def guide(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("guide") / "site"
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "docs/mkdocs.yml"), "-d", str(site)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    return site
+
+
+def accepted_keys(cls: type, prefix: str = "") -> list[str]:
+    """Every key path the loader accepts for a definition (`newsletter.title`), from the dataclass itself."""
+    hints = typing.get_type_hints(cls)
+    keys = []
+    for f in dataclasses.fields(cls):
+        if not f.init:
+            continue
+        key = prefix + f.name.rstrip("_")  # `from_` is written `from:`
+        keys.append(key)
+        tp = hints[f.name]
+        inner = [a for a in typing.get_args(tp) if a is not type(None)] or [tp]
+        for candidate in inner:
+            if typing.get_origin(candidate) is list:
+                candidate = typing.get_args(candidate)[0]
+            if dataclasses.is_dataclass(candidate):
+                keys += accepted_keys(candidate, key + ".")
+    return keys
+
+
+def page_text(site: Path, page: str) -> tuple[str, object]:
+    doc = lxml_html.parse(str(site / page / "index.html")).getroot()
+    return doc.get("lang"), doc.cssselect("article")[0]
+
+
+def test_the_reference_lists_every_key_the_loaders_accept(guide: Path) -> None:
+    _, article = page_text(guide, "user/reference")
+    codes = {code.text_content() for code in article.cssselect("td code")}
+    missing = [key for cls in LOADED for key in accepted_keys(cls) if key not in codes]
+    assert not missing, f"keys the loaders accept but the guide's reference does not list: {missing}"
+    assert {"hometown", "newsletter.title", "plan.report", "from"} <= codes
+
+
+def test_the_reference_lists_every_roster_header(guide: Path) -> None:
+    _, article = page_text(guide, "user/reference")
+    codes = {code.text_content() for code in article.cssselect("td code")}
+    words = set(SHOW_WORDS + HIDE_WORDS + MOBILE_WORDS)
+    plain = [h for field, names in HEADERS.items() if field not in ("publish_mobile", "mobile_hidden") for h in names]
+    missing = [header for header in plain if header not in codes] + [w for w in words if w not in codes]
+    assert not missing, f"roster headers the reader knows but the guide does not list: {missing}"
+    assert "名称" in codes and "公开手机" in codes
+
+
+def test_a_reference_marker_without_a_table_stops_the_build() -> None:
+    with pytest.raises(KeyError, match="no reference named 'members'"):
+        reference_markdown("members")
+
+
+def test_the_user_guide_is_chinese(guide: Path) -> None:
+    pages = [p.parent.relative_to(guide).as_posix() for p in sorted((guide / "user").rglob("index.html"))]
+    assert len(pages) >= 15
+    for page in ["", *pages]:
+        lang, article = page_text(guide, page) if page else page_text(guide, ".")
+        text = article.text_content()
+        han = len(re.findall(r"[\u4e00-\u9fff]", text))
+        latin = len(re.findall(r"[A-Za-z]", text))
+        assert lang == "zh" and han >= 150 and han > latin / 3, f"{page or 'index'}: {han} Chinese, {latin} Latin"
+    nav = lxml_html.parse(str(guide / "index.html")).getroot()
+    tabs = [a.text_content().strip() for a in nav.cssselect(".md-tabs__link")]
+    assert tabs == ["用户指南", "开发者指南 Developer guide"]
+
+
+def test_nothing_is_loaded_from_another_host(guide: Path) -> None:
+    loaded = []
+    for page in guide.rglob("*.html"):
+        doc = lxml_html.parse(str(page)).getroot()
+        for element in doc.iter():
+            for attribute in ("src", "srcset", "data-src", "poster") + (("href",) if element.tag == "link" else ()):
+                value = element.get(attribute)
+                if value and (urlsplit(value.strip()).netloc or value.strip().startswith("//")):
+                    loaded.append((page.relative_to(guide).as_posix(), element.tag, value))
+    for sheet in guide.rglob("*.css"):
+        loaded += [
+            (sheet.name, "css", url)
+            for url in re.findall(r"(?:url\(|@import\s)['\"]?(\w*:?//[^)'\"\s]+)", sheet.read_text())
+        ]
+    assert not loaded, loaded
+
+
+def test_search_cuts_chinese_into_words(guide: Path) -> None:
+    index = json.loads((guide / "search/search_index.json").read_text(encoding="utf-8"))
+    assert "\u200b" in index["config"]["separator"]
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "会员\u200b名录" in texts  # jieba's cuts, which the separator splits into words
