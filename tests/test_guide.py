@@ -5,11 +5,14 @@ accept and every roster column, made from the same definitions the checks use.""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import http.server
 import json
 import os
 import re
 import subprocess
 import sys
+import threading
 import typing
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -101,6 +104,8 @@ def test_the_user_guide_is_chinese(guide: Path) -> None:
         han = len(re.findall(r"[\u4e00-\u9fff]", text))
         latin = len(re.findall(r"[A-Za-z]", text))
         assert lang == "zh" and han >= 150 and han > latin / 3, f"{page or 'index'}: {han} Chinese, {latin} Latin"
+    # Source lines wrapped inside a Chinese sentence are joined: a browser would show the line break as a space.
+    assert "各自生成自己的网站" in page_text(guide, ".")[1].text_content()
     nav = lxml_html.parse(str(guide / "index.html")).getroot()
     tabs = [a.text_content().strip() for a in nav.cssselect(".md-tabs__link")]
     assert tabs == ["用户指南", "开发者指南 Developer guide"]
@@ -128,3 +133,40 @@ def test_search_cuts_chinese_into_words(guide: Path) -> None:
     assert "\\u200b" in index["config"]["separator"]  # a regular expression for the browser: \u200b escaped
     texts = " ".join(doc["text"] for doc in index["docs"])
     assert "会员\u200b名录" in texts  # jieba's cuts, which the separator splits into words
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_chinese_search_finds_the_pages_in_a_browser(guide: Path, browser) -> None:
+    """Material's search, in chromium, with the index jieba cut: a Chinese query finds the roster's page."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(guide)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = browser.new_context(locale="zh-CN", service_workers="block")
+    foreign: list[str] = []
+
+    def route(r) -> None:
+        if urlsplit(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/", wait_until="load")
+        page.focus(".md-search__input")
+        page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.trim() !== ''")
+        page.keyboard.type("公开手机")
+        page.keyboard.press("End")  # Material reads the query on key-up; typed Chinese comes as text, not keys
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        links = [a.get_attribute("href") for a in page.query_selector_all(".md-search-result__item a")]
+        assert any("user/roster/" in (href or "") for href in links), links
+        assert not foreign, foreign
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()
