@@ -97,7 +97,7 @@ def roster_markdown() -> str:
             label = f"{words[0]}{MOBILE_WORDS[0]}"
         else:
             names_text, label = _headers(names), names[0]
-        rows.append(f"| {label}（`{field}`） | {names_text} | {_published(field)} | {_cell(MEANINGS[field])} |")
+        rows.append(f"| {label}<br>`{field}` | {names_text} | {_published(field)} | {_cell(MEANINGS[field])} |")
     ignored = f"`{'`、`'.join(IGNORED_HEADERS)}` 列不读取。"
     return "\n".join(rows) + "\n\n" + ignored
 
