@@ -26,7 +26,8 @@ from chamberpress.content.charter import CharterMeta
 from chamberpress.content.news import PostMeta
 from chamberpress.content.pages import PageMeta
 from chamberpress.content.projects import ProjectMeta
-from chamberpress.content.reference import reference_markdown
+from chamberpress.content.reference import definition_markdown, reference_markdown
+from chamberpress.content.schema import spec
 from chamberpress.content.roster_headers import HEADERS, HIDE_WORDS, MOBILE_WORDS, SHOW_WORDS
 from chamberpress.print.newsletter import IssueFile
 
@@ -48,8 +49,9 @@ def guide(tmp_path_factory) -> Path:
     return site
 
 
-def accepted_keys(cls: type, prefix: str = "") -> list[str]:
-    """Every key path the loader accepts for a definition (`newsletter.title`), from the dataclass itself."""
+def accepted_keys(cls: type, prefix: str = "", seen: frozenset = frozenset()) -> list[str]:
+    """Every key path the loader accepts for a definition (`newsletter.title`), from the dataclass itself; a
+    definition inside itself (a unit's units) adds no new keys."""
     hints = typing.get_type_hints(cls)
     keys = []
     for f in dataclasses.fields(cls):
@@ -62,9 +64,27 @@ def accepted_keys(cls: type, prefix: str = "") -> list[str]:
         for candidate in inner:
             if typing.get_origin(candidate) is list:
                 candidate = typing.get_args(candidate)[0]
-            if dataclasses.is_dataclass(candidate):
-                keys += accepted_keys(candidate, key + ".")
+            if dataclasses.is_dataclass(candidate) and candidate not in seen | {cls}:
+                keys += accepted_keys(candidate, key + ".", seen | {cls})
     return keys
+
+
+@dataclasses.dataclass
+class Unit:
+    name: str = spec("机构名称", required=True)
+    units: list[Unit] = spec("下设机构", factory=list)
+
+
+@dataclasses.dataclass
+class Chart:
+    organization: list[Unit] = spec("组织架构图", factory=list)
+
+
+def test_a_definition_inside_itself_is_documented_once() -> None:
+    text = definition_markdown(Chart)
+    assert text.count("`organization.name`") == 1 and text.count("`organization.units`") == 2  # row, note
+    assert "`organization.units` 列表中每一项可写的键与 `organization` 相同" in text
+    assert accepted_keys(Chart) == ["organization", "organization.name", "organization.units"]
 
 
 def page_text(site: Path, page: str) -> tuple[str, object]:

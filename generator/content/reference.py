@@ -50,8 +50,10 @@ def _codes(items: tuple[str, ...]) -> str:
     return "、".join(f"`{item}`" for item in items) or "—"
 
 
-def definition_markdown(cls: type, prefix: str = "", level: int = 3) -> str:
-    """One table of the definition's keys, then a table for each key that holds keys of its own."""
+def definition_markdown(cls: type, prefix: str = "", level: int = 3, shown: dict[type, str] | None = None) -> str:
+    """One table of the definition's keys, then a table for each key that holds keys of its own. A definition met
+    again below itself (a unit's `units:` are units) is named, not repeated."""
+    shown = {cls: prefix.rstrip(".")} if shown is None else shown
     rows = ["| 键 | 类型 | 必填 | 默认 | 含义 |", "| --- | --- | --- | --- | --- |"]
     nested = []
     for key in document(cls):
@@ -65,8 +67,13 @@ def definition_markdown(cls: type, prefix: str = "", level: int = 3) -> str:
     parts = ["\n".join(rows)]
     for path, key in nested:
         what = "列表中每一项可写的键" if key.kind.startswith("列表") else "之下可写的键"
+        if key.keys in shown:
+            same = f"`{shown[key.keys]}`" if shown[key.keys] else "本表"
+            parts.append(f"`{path}` {what}与 {same} 相同（可以一层层写下去）。")
+            continue
+        shown[key.keys] = path
         parts.append(f"{'#' * level} `{path}` {what}\n\n{_cell(key.meaning)}。")
-        parts.append(definition_markdown(key.keys, f"{path}.", level + 1))
+        parts.append(definition_markdown(key.keys, f"{path}.", level + 1, shown))
     return "\n\n".join(parts)
 
 
