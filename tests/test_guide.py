@@ -4,6 +4,7 @@ accept and every roster column, made from the same definitions the checks use.""
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import http.server
@@ -26,7 +27,7 @@ from chamberpress.content.charter import CharterMeta
 from chamberpress.content.news import PostMeta
 from chamberpress.content.pages import PageMeta
 from chamberpress.content.projects import ProjectMeta
-from chamberpress.content.reference import definition_markdown, reference_markdown
+from chamberpress.content.reference import DEFINITIONS, definition_markdown, reference_markdown
 from chamberpress.content.schema import spec
 from chamberpress.content.roster_headers import HEADERS, HIDE_WORDS, MOBILE_WORDS, SHOW_WORDS
 from chamberpress.print.newsletter import IssueFile
@@ -98,6 +99,16 @@ def test_the_reference_lists_every_key_the_loaders_accept(guide: Path) -> None:
     missing = [key for cls in LOADED for key in accepted_keys(cls) if key not in codes]
     assert not missing, f"keys the loaders accept but the guide's reference does not list: {missing}"
     assert {"hometown", "newsletter.title", "plan.report", "from"} <= codes
+
+
+def test_every_definition_a_loader_converts_is_in_the_reference() -> None:
+    """A new kind of YAML file (`convert(SomeInfo, …)` anywhere in the package) must reach the guide too."""
+    converted = set()
+    for source in (ROOT / "generator").rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "convert":
+                converted.add(node.args[0].id)
+    assert converted == {cls.__name__ for cls in LOADED} <= {cls.__name__ for cls in DEFINITIONS.values()}
 
 
 def test_the_reference_lists_every_roster_header(guide: Path) -> None:
