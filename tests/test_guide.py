@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from lxml import html as lxml_html
 
 from chamberpress.build.portal import PortalInfo
@@ -164,6 +165,20 @@ def test_search_cuts_chinese_into_words(guide: Path) -> None:
     assert "\\u200b" in index["config"]["separator"]  # a regular expression for the browser: \u200b escaped
     texts = " ".join(doc["text"] for doc in index["docs"])
     assert "会员\u200b名录" in texts  # jieba's cuts, which the separator splits into words
+
+
+def test_the_guides_yaml_examples_are_valid_yaml() -> None:
+    """An editor copies the examples: each ```yaml block of the user guide reads as YAML."""
+    blocks = []
+    for page in sorted((ROOT / "docs/guide/user").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for found in re.finditer(r"^( *)```yaml\n(.*?)^\1```", text, re.MULTILINE | re.DOTALL):
+            body = "\n".join(line[len(found.group(1)) :] for line in found.group(2).split("\n"))
+            blocks.append((page.name, body))
+    assert len(blocks) >= 10
+    for name, body in blocks:
+        documents = [d for d in yaml.safe_load_all(body) if d is not None]  # a front matter's --- lines too
+        assert documents and all(isinstance(d, dict) for d in documents), f"{name}: {body[:60]}"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
