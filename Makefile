@@ -59,8 +59,8 @@ demo: setup
 	@echo "the seven-haves report for the supervising office is sites/_audit/index.html (not for publishing)."
 
 test: setup-test
-	$(BIN)/ruff check generator tests bench
-	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/ruff check generator tests bench docs
+	$(BIN)/ruff format --check generator tests bench docs
 	$(BIN)/python -m pytest -q
 
 # The guides (docs/mkdocs.yml; the reference page is made from the code's schemas by docs/hooks.py).
