@@ -1,6 +1,7 @@
 # Two commands for a fresh Debian/Ubuntu machine with Python 3.11+:
 #   make demo   set up, then build every demo chamber (sites and newsletters) into sites/
 #   make test   set up with the test extra, then run the whole test suite
+#   make docs   build the user guide (Chinese) and the developer guide (English) into site-docs/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,7 +24,7 @@ define apt_ensure
 	fi
 endef
 
-.PHONY: demo test bench lighthouse setup setup-test clean
+.PHONY: demo test docs bench lighthouse setup setup-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,9 +61,15 @@ demo: setup
 	@echo "the seven-haves report for the supervising office is sites/_audit/index.html (not for publishing)."
 
 test: setup-test
-	$(BIN)/ruff check generator tests bench
-	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/ruff check generator tests bench docs
+	$(BIN)/ruff format --check generator tests bench docs
 	$(BIN)/python -m pytest -q
+
+# The guides (docs/mkdocs.yml; the reference page is made from the code's schemas by docs/hooks.py).
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict -f docs/mkdocs.yml
+	@echo
+	@echo "Open site-docs/index.html in a browser (the user guide; the developer guide is its second tab)."
 
 bench: setup-test
 	$(BIN)/python -m bench.run
@@ -73,7 +80,7 @@ lighthouse: setup-test
 	$(BIN)/python -m bench.lighthouse --label $(LABEL)
 
 clean:
-	rm -rf sites/*/ sites/index.html sites/.chamber .cache
+	rm -rf sites/*/ sites/index.html sites/.chamber .cache site-docs
 
 # The interface's catalogue (generator/i18n.py): the English messages of the code extracted, and merged into
 # the Chinese .po (new ones empty, changed ones fuzzy until translated; tests/test_i18n.py says which).

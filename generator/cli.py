@@ -1,6 +1,6 @@
 """The `chamber` command: new, build, serve, check, newsletter, audit, publish (and the commands later modules add).
 
-Exit codes (EXIT_CODES, also in `chamber --help` and the README): 0 success, 1 content errors (each printed
+Exit codes (EXIT_CODES, also in `chamber --help` and the guide's reference): 0 success, 1 content errors (each printed
 as file:line: field: problem), 2 usage errors, 3 the machine stopped the work (no Chinese font, an
 unsupported MkDocs or Material version, a full disk, a busy port, an internal error), 130 interrupted (Ctrl-C).
 """

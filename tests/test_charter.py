@@ -399,9 +399,8 @@ def test_demo_charters_follow_the_format(slug, demo_sites):
     assert all(doc.cssselect(a.get("href")) for a in doc.cssselect("a.cp-xref"))
 
 
-def test_readme_example_is_a_valid_charter(tmp_path):
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### Keep the charter") :]
+def test_the_guides_example_is_a_valid_charter(tmp_path):
+    section = (ROOT / "docs/guide/user/charter.md").read_text(encoding="utf-8")
     example = section[section.index("```markdown\n") + 12 : section.index("\n```", section.index("```markdown"))]
     body = example.split("---\n", 2)[2]
     _, problems = problems_of(tmp_path, body)

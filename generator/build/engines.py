@@ -2,9 +2,9 @@
 them.
 
 The build replaces or reads internals of MkDocs, Material, Python-Markdown, jieba and Pagefind (the table
-in the README's developer section). Each is known to hold for the minor versions below, the same ranges
-as pyproject.toml; outside them a build could come out silently different, so it stops first and names
-the range.
+in the developer guide, docs/guide/dev/engines.md). Each is known to hold for the minor versions below, the
+same ranges as pyproject.toml; outside them a build could come out silently different, so it stops first
+and names the range.
 """
 
 from __future__ import annotations

@@ -47,11 +47,11 @@ CHINA = dt.timezone(dt.timedelta(hours=8))  # posts carry a day: published at mi
 class PortalInfo:
     """`content/portal.yml`: the city office's front page over its chambers."""
 
-    name: str = spec(N_("门户名称, e.g. 温州市在温异地商会"), required=True)
-    intro: str | None = spec("简介: one or two sentences under the name")
-    office: str | None = spec("主办单位, e.g. 温州市人民政府驻外办（经合办）")
-    icp: str | None = spec("ICP备案号, e.g. 浙ICP备2026000000号-1")
-    police_beian: str | None = spec("公安备案号, e.g. 浙公网安备 33030202000000号")
+    name: str = spec("门户名称，如 温州市在温异地商会", required=True)
+    intro: str | None = spec("简介：名称下方的一两句话")
+    office: str | None = spec("主办单位，如 温州市人民政府驻外办（经合办），显示在页脚")
+    icp: str | None = spec("ICP备案号，如 浙ICP备2026000000号-1")
+    police_beian: str | None = spec("公安备案号，如 浙公网安备 33030202000000号")
 
 
 @dataclass

@@ -26,7 +26,7 @@ EMAIL = re.compile(r"^[^@\s\"'<>()\[\]\\,;:]+@[^@\s\"'<>()\[\]\\,;:]+\.[^@\s\"'<
 
 @dataclass
 class Department:
-    name: str = spec(N_("部门名称, e.g. 秘书处"), required=True)
+    name: str = spec("部门名称，如 秘书处", required=True)
     head: str | None = spec("负责人")
     duties: str | None = spec("职责")
 
@@ -35,17 +35,13 @@ class Department:
 class OrgUnit:
     """One box of the organisation chart (组织机构图), with the boxes beside it and below it."""
 
-    name: str = spec("机构名称, e.g. 理事会", required=True)
-    roles: list[str] = spec(
-        "职务: the roster's members who hold these positions are named in the box, e.g. [会长, 副会长]", factory=list
-    )
-    head: str | None = spec("负责人, a name written out, e.g. 孙晓燕")
-    note: str | None = spec("说明, one short line under the name")
-    departments: bool = spec("yes: the departments of `departments:` are drawn below this unit", default=False)
-    beside: list[OrgUnit] = spec(
-        "并列机构, drawn beside this unit and not under it, e.g. 监事会 beside 理事会", factory=list
-    )
-    units: list[OrgUnit] = spec("下设机构, drawn below this unit", factory=list)
+    name: str = spec("机构名称，如 理事会", required=True)
+    roles: list[str] = spec("职务：名录中担任这些职务的会员列在框内，如 [会长, 副会长]", factory=list)
+    head: str | None = spec("负责人，直接写姓名，如 孙晓燕")
+    note: str | None = spec("说明：名称下方的一行小字")
+    departments: bool = spec("是：把 departments（内设机构）画在这个机构下面", default=False)
+    beside: list[OrgUnit] = spec("并列机构：画在这个机构旁边而不是下面，如 监事会 与 理事会 并列", factory=list)
+    units: list[OrgUnit] = spec("下设机构：画在这个机构下面", factory=list)
 
 
 ORG_DEPTH = 8  # a chart deeper than this cannot be read on a phone
@@ -53,24 +49,22 @@ ORG_DEPTH = 8  # a chart deeper than this cannot be read on a phone
 
 @dataclass
 class Meeting:
-    name: str = spec(N_("会议名称, e.g. 会员大会, 理事会"), required=True)
-    frequency: str | None = spec("召开频次, e.g. 每年一次")
+    name: str = spec("会议名称，如 会员大会、理事会", required=True)
+    frequency: str | None = spec("召开频次，如 每年一次")
     description: str | None = spec("说明")
 
 
 @dataclass
 class PlanItem:
-    date: dt.date = spec(N_("日期 (YYYY-MM-DD)"), required=True)
+    date: dt.date = spec("日期，如 2026-06-12", required=True)
     title: str = spec("活动名称", required=True)
     description: str | None = spec("说明")
-    time: str | None = spec("开始时间 HH:MM, e.g. 14:30; without it the activity takes the whole day")
-    end: str | None = spec("结束时间 HH:MM, or the last day YYYY-MM-DD of an activity of several days")
+    time: str | None = spec('开始时间（时:分），如 "14:30"；不写则为全天活动')
+    end: str | None = spec('结束时间（时:分），或多日活动的最后一天，如 "17:00" 或 2026-06-13')
     place: str | None = spec("地点")
-    kind: str | None = spec("类别, e.g. 会议, 培训, 考察, 公益, 联谊")
-    signup: str | None = spec("报名方式, e.g. 请于6月5日前向秘书处报名（0577-88880000）")
-    report: str | None = spec(
-        "报道: the post that reports on it, its path in the chamber folder, e.g. news/2026/2026-05-21-peixun.md"
-    )
+    kind: str | None = spec("类别，如 会议、培训、考察、公益、联谊（可自拟）；“培训”计入七有检查的培训次数")
+    signup: str | None = spec("报名方式，如 请于6月5日前向秘书处报名（0577-88880000）")
+    report: str | None = spec("报道这次活动的新闻：新闻文件在商会文件夹中的路径，如 news/2026/2026-05-21-peixun.md")
     report_line: int | None = field(default=None, init=False, repr=False, compare=False)  # for its errors
 
     @property
@@ -108,8 +102,8 @@ def _sexagesimal(value: object) -> object:
 
 @dataclass
 class DuesRate:
-    position: str = spec(N_("职务, e.g. 会长"), required=True)
-    amount: int = spec("每年会费（元）", required=True)
+    position: str = spec("职务，如 会长", required=True)
+    amount: int = spec("每年会费（元），如 20000", required=True)
 
 
 DEFAULT_JOIN_FIELDS = [
@@ -136,27 +130,25 @@ DEFAULT_JOIN_STEPS = [
 class JoinInfo:
     """The membership application form (join.pdf) and the join page's procedure."""
 
-    fields: list[str] = spec("申请表要填写的项目, in order", factory=lambda: list(DEFAULT_JOIN_FIELDS))
-    procedure: list[str] = spec("入会程序, one step each", factory=lambda: list(DEFAULT_JOIN_STEPS))
+    fields: list[str] = spec("申请表上要填写的项目，按顺序列出", factory=lambda: list(DEFAULT_JOIN_FIELDS))
+    procedure: list[str] = spec("入会程序，每项一步", factory=lambda: list(DEFAULT_JOIN_STEPS))
 
 
 @dataclass
 class NewsletterInfo:
     """The 会刊's name and the marks 《内部资料性出版物管理办法》 article 14 asks for (the imprint)."""
 
-    title: str | None = spec("会刊名称 (masthead); default: the chamber's name")
-    frequency: str | None = spec("出版周期, e.g. 季刊")
+    title: str | None = spec("会刊名称（印在封面上）；不写则用商会名称")
+    frequency: str | None = spec("出版周期，如 季刊")
     permit: str | None = spec("准印证号")
-    printed: bool = spec(
-        "印刷发行: yes when the issues are printed under a 准印证 (the imprint's keys are then checked)", default=False
-    )
-    publisher: str | None = spec("编印单位; default: the chamber's name")
-    audience: str | None = spec("发送对象; default: 本会会员")
-    printer: str | None = spec("印刷单位, e.g. 温州市某某印务有限公司")
-    copies: int | None = spec("印数 (copies of each issue), e.g. 500; an issue file may set its own")
-    wechat_qr: str | None = spec("微信公众号二维码, a picture inside the chamber folder, e.g. assets/wechat.png")
-    bleed: str | None = spec("出血 for the print shop, e.g. 3mm: pages with crop marks (as `--bleed`)")
-    booklet: bool = spec("骑马钉: blank pages before the back cover make the page count a multiple of 4", default=False)
+    printed: bool = spec("是否凭准印证印刷发行：是 则检查 permit、printer、copies 是否齐全", default=False)
+    publisher: str | None = spec("编印单位；不写则用商会名称")
+    audience: str | None = spec("发送对象；不写则为 本会会员")
+    printer: str | None = spec("印刷单位，如 温州市某某印务有限公司")
+    copies: int | None = spec("每期印数，如 500；某期的文件可另写 copies")
+    wechat_qr: str | None = spec("微信公众号二维码图片（商会文件夹内），如 assets/wechat.png，印在封底")
+    bleed: str | None = spec("给印刷厂的出血，如 3mm：页面加出血和裁切线（同 --bleed）")
+    booklet: bool = spec("骑马钉装订：在封底前补空白页，使页数为 4 的倍数（同 --booklet）", default=False)
 
     @property
     def bleed_mm(self) -> float | None:
@@ -169,8 +161,8 @@ class NewsletterInfo:
 class FriendLink:
     """One of the home page's 友情链接, e.g. the supervising office's site."""
 
-    name: str = spec("网站名称, e.g. 温州市工商业联合会", required=True)
-    url: str = spec("网址 (http:// or https://), e.g. https://www.wzgsl.gov.cn/", required=True)
+    name: str = spec("网站名称，如 温州市工商业联合会", required=True)
+    url: str = spec("网址（http:// 或 https:// 开头），如 https://www.wzgsl.gov.cn/", required=True)
 
 
 @dataclass
@@ -179,54 +171,44 @@ class PublishInfo:
     environment or the credentials file (publish/credentials.py)."""
 
     to: str = spec(
-        N_("发布目标: a folder (/srv/www/anhui), sftp://user@host[:port]/path or s3://bucket/prefix"), required=True
+        "发布到哪里：本机文件夹（/srv/www/anhui）、sftp://用户@服务器[:端口]/路径 或 s3://存储桶/前缀", required=True
     )
-    endpoint: str | None = spec("对象存储地址 (s3:// only), e.g. https://oss-cn-hangzhou.aliyuncs.com")
-    region: str | None = spec("对象存储地域 (s3:// only), e.g. cn-hangzhou")
-    addressing: str | None = spec("virtual (bucket.endpoint, OSS/COS/OBS/Kodo) or path (endpoint/bucket, MinIO)")
+    endpoint: str | None = spec("对象存储的访问地址（仅 s3://），如 https://oss-cn-hangzhou.aliyuncs.com")
+    region: str | None = spec("对象存储的地域（仅 s3://），如 cn-hangzhou")
+    addressing: str | None = spec(
+        "访问方式：virtual（阿里云 OSS、腾讯云 COS、华为云 OBS、七牛云 Kodo）或 path（MinIO）"
+    )
 
 
 @dataclass
 class ChamberInfo:
     """Everything `chamber.yml` may hold; required keys are marked."""
 
-    name: str = spec(N_("商会全称, e.g. 温州市安徽商会"), required=True)
-    hometown: str = spec(N_("籍贯省份, e.g. 安徽省"), required=True)
+    name: str = spec("商会全称，如 温州市安徽商会", required=True)
+    hometown: str = spec("籍贯（家乡）省份，如 安徽省", required=True)
     address: str = spec("固定会址", required=True)
-    short_name: str | None = spec("简称, e.g. 安徽商会")
-    city: str | None = spec("所在城市, e.g. 温州")
+    short_name: str | None = spec("简称，如 安徽商会")
+    city: str | None = spec("所在城市，如 温州")
     founded: dt.date | None = spec("成立日期")
     phone: str | None = spec("联系电话")
     email: str | None = spec("电子邮箱")
-    site_url: str | None = spec("网站地址 (https://…/), used for feeds and the sitemap")
-    logo: str | None = spec("标志图片, a path inside the chamber folder, e.g. assets/logo.png")
-    color: str | None = spec("主题色 #RRGGBB")
-    icp: str | None = spec("ICP备案号, e.g. 浙ICP备2026000000号-1")
-    police_beian: str | None = spec("公安备案号, e.g. 浙公网安备 33030202000000号")
-    departments: list[Department] = spec("内设机构", factory=list)
-    meetings: list[Meeting] = spec("会议制度", factory=list)
-    plan: list[PlanItem] = spec("年度活动计划", factory=list)
-    services: str | None = spec("会员服务与维权机制 (text)")
-    dues: list[DuesRate] = spec("会费标准", factory=list)
-    organization: list[OrgUnit] = spec(
-        "组织机构图: the units from the top (会员大会), each with name and optionally roles, head, note, beside, "
-        "units, departments; default: 会员大会 → 理事会 (监事会 beside) → 会长办公会议 → 秘书长 → 秘书处 → departments",
-        factory=list,
-    )
-    join: JoinInfo = spec("入会申请: fields (申请表项目) and procedure (入会程序)", factory=JoinInfo)
-    newsletter: NewsletterInfo = spec("会刊", factory=NewsletterInfo)
-    categories: list[str] = spec("新闻栏目, in display order", factory=lambda: list(DEFAULT_CATEGORIES))
-    notices_category: str = spec(
-        "通知公告的栏目: the category the home page lists beside 新闻动态, one of `categories`", default="通知公告"
-    )
-    links: list[FriendLink] = spec("友情链接 on the home page: name and url of each", factory=list)
-    wechat_qr: str | None = spec(
-        "微信公众号二维码, a picture inside the chamber folder, e.g. assets/wechat-qr.png (shown on the home page)"
-    )
-    positions: list[str] = spec("会员职务, highest first", factory=lambda: list(DEFAULT_POSITIONS))
+    site_url: str | None = spec("网站地址，如 https://www.ahsh-wz.cn/；订阅、网站地图、公众号文章和会刊二维码都要用到")
+    logo: str | None = spec("标志图片（商会文件夹内），如 assets/logo.png")
+    color: str | None = spec('主题色，如 "#B71C1C"（太浅时会自动加深，保证白字看得清）')
+    icp: str | None = spec("ICP备案号，如 浙ICP备2026000000号-1，显示在每页底部并链接到工信部备案网站")
+    police_beian: str | None = spec("公安备案号，如 浙公网安备 33030202000000号，显示在每页底部")
+    departments: list[Department] = spec("内设机构（七有检查：领导班子）", factory=list)
+    meetings: list[Meeting] = spec("会议制度（七有检查：须有会员大会和理事会）", factory=list)
+    plan: list[PlanItem] = spec("年度活动计划，也是网站的活动日程", factory=list)
+    services: str | None = spec("会员服务与维权机制（一段文字）")
+    dues: list[DuesRate] = spec("会费标准（七有检查：经费来源）", factory=list)
+    join: JoinInfo = spec("入会申请表：申请表项目 fields 和入会程序 procedure", factory=JoinInfo)
+    newsletter: NewsletterInfo = spec("会刊的名称和版权页", factory=NewsletterInfo)
+    categories: list[str] = spec("新闻栏目，按显示顺序", factory=lambda: list(DEFAULT_CATEGORIES))
+    positions: list[str] = spec("会员职务，从高到低", factory=lambda: list(DEFAULT_POSITIONS))
     project_kinds: list[str] = spec("项目合作的类别", factory=lambda: ["招商项目", "投资意向", "合作需求"])
-    embed_hosts: list[str] = spec("hosts allowed in <iframe>", factory=list)
-    publish: PublishInfo | None = spec("发布目标 (chamber publish): to, and endpoint, region, addressing for s3://")
+    embed_hosts: list[str] = spec("允许嵌入视频、地图（iframe）的网站域名，如 player.bilibili.com", factory=list)
+    publish: PublishInfo | None = spec("chamber publish 的发布目标：to，对象存储另有 endpoint、region、addressing")
 
     @property
     def display_short_name(self) -> str:

@@ -35,7 +35,7 @@ class Amendment:
 
 @dataclass
 class CharterMeta:
-    title: str | None = spec("章程名称; default: the body's # heading, else <商会名称>章程")
+    title: str | None = spec("章程名称；不写则取正文的 # 标题，再不然为“商会名称+章程”")
     adopted: dt.date | None = spec("通过日期")
     approved_by: str | None = spec("核准机关")
     amendments: list[Amendment] = spec("修订记录", factory=list)

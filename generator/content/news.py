@@ -31,17 +31,19 @@ class PostMeta:
     """The front matter of a news post."""
 
     title: str = spec("标题", required=True)
-    date: dt.date = spec(N_("发布日期 YYYY-MM-DD; a future date publishes the post on that day"), required=True)
-    category: str | None = spec("栏目, one of the chamber's categories (default: the first)")
-    tags: list[str] = spec("标签", factory=list)
+    date: dt.date = spec(
+        "发布日期，如 2026-05-21（也可写 2026/5/21、2026年5月21日）；写将来的日期则到那天才发布", required=True
+    )
+    category: str | None = spec("栏目，须是 chamber.yml 的 categories 之一；不写则为第一个栏目")
+    tags: list[str] = spec("标签，如 [培训, 法律]", factory=list)
     author: str | None = spec("作者或部门")
     source: str | None = spec("来源")
-    summary: str | None = spec("摘要; default: the first paragraph")
-    cover: str | None = spec("封面图片, a path relative to the post")
-    pin: bool = spec("置顶", default=False)
-    draft: bool = spec("草稿: never published", default=False)
-    slug: str | None = spec("URL name (a-z, 0-9, -); default: from the file name")
-    updated: dt.date | None = spec("更新日期 YYYY-MM-DD: when a published post was corrected (the sitemap's lastmod)")
+    summary: str | None = spec("摘要，显示在列表和订阅中；不写则取正文第一段")
+    cover: str | None = spec("封面图片，相对于新闻文件的路径，如 images/peixun.jpg")
+    pin: bool = spec("置顶：是 则在首页和各列表中排在最前", default=False)
+    draft: bool = spec("草稿：是 则不发布", default=False)
+    slug: str | None = spec("网址名（小写字母、数字和 -），如 spring-meeting；不写则由文件名生成")
+    updated: dt.date | None = spec("更新日期，如 2026-05-22：已发布的新闻改正后填写（网站地图的 lastmod 用它）")
 
 
 @dataclass

@@ -45,7 +45,7 @@ RESERVED_NAMES = frozenset(
 @dataclass
 class PageMeta:
     title: str = spec("页面标题", required=True)
-    order: int | None = spec("position in the navigation (smaller first)")
+    order: int | None = spec("在导航栏中的位置，数字小的在前")
 
 
 @dataclass

@@ -34,18 +34,18 @@ class ProjectMeta:
     """The front matter of a project."""
 
     title: str = spec("项目名称", required=True)
-    kind: str = spec(N_("类别: 招商项目, 投资意向, 合作需求 (or the chamber's project_kinds)"), required=True)
+    kind: str = spec("类别：招商项目、投资意向、合作需求（或 chamber.yml 的 project_kinds 所列）", required=True)
     industry: str = spec("所属行业", required=True)
     region: str = spec("所在地", required=True)
-    member: str = spec(N_("发布会员, the name as in the roster"), required=True)
-    contact: str = spec(N_("联系方式, shown as given"), required=True)
-    date: dt.date = spec(N_("发布日期 YYYY-MM-DD; a future date publishes it on that day"), required=True)
-    valid_until: dt.date = spec(N_("有效期至 YYYY-MM-DD; after it the project is listed under 往期项目"), required=True)
-    status: str = spec("状态: 洽谈中, 已签约, 已结束", default="洽谈中")
-    amount: str | None = spec("投资额 (free text, e.g. 5000万元)")
-    cover: str | None = spec("封面图片, a path relative to the project file")
-    draft: bool = spec("草稿: never published", default=False)
-    slug: str | None = spec("URL name (a-z, 0-9, -); default: from the file name")
+    member: str = spec("发布会员，名称须与会员名录完全一致，且为公开会员", required=True)
+    contact: str = spec("联系方式，照原样公开", required=True)
+    date: dt.date = spec("发布日期，如 2026-09-15；写将来的日期则到那天才发布", required=True)
+    valid_until: dt.date = spec("有效期至，如 2027-06-30；过了这一天自动移入“往期项目”", required=True)
+    status: str = spec("状态：洽谈中、已签约、已结束（已结束的移入“往期项目”）", default="洽谈中")
+    amount: str | None = spec("投资额，照写即可，如 约3.2亿元")
+    cover: str | None = spec("封面图片，相对于项目文件的路径")
+    draft: bool = spec("草稿：是 则不发布", default=False)
+    slug: str | None = spec("网址名（小写字母、数字和 -）；不写则由文件名生成")
 
 
 @dataclass

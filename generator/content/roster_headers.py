@@ -102,6 +102,27 @@ HEADERS |= {
         a + b for s in HIDE_WORDS for m in MOBILE_WORDS if s.isascii() == m.isascii() for a, b in ((s, m), (m, s))
     ),
 }
+# What each field is, in the words of the guide's reference (content/reference.py lists every header above).
+MEANINGS = {
+    "name": "会员单位名称，必填；每个会员一行，同一名称不能出现两次",
+    "contact": "联系人",
+    "position": "在商会的职务，须是 chamber.yml 的 positions 之一（默认：会长、常务副会长……会员）",
+    "industry": "所属行业；名录页按行业分组",
+    "hometown": "籍贯",
+    "address": "企业地址",
+    "phone": "办公电话（座机原样公开）",
+    "mobile": "手机号码；网站上打码显示（如 139****0001），“公开手机”为 是 时完整显示",
+    "email": "电子邮箱；从不公开",
+    "website": "企业网站；须是 http(s) 网址（www.example.cn 也可），否则不链接并给出警告",
+    "joined": "入会日期，如 2026-03-10、2026年3月10日 或 Excel 日期；七有检查据此统计新会员",
+    "dues_paid_until": "会费缴至哪一天；七有检查据此统计缴费率；从不公开",
+    "intro": "企业简介",
+    "logo": "企业标志图片（商会文件夹内），如 assets/members/xinda.png",
+    "listed": "是否公开：是/否，空着为 是；为 否 的会员在网站、搜索和会刊中都不出现",
+    "unlisted": "与“公开”相反：是 = 不公开",
+    "publish_mobile": "是否公开手机：是/否，空着为 否（手机打码显示）",
+    "mobile_hidden": "与“公开手机”相反：是 = 手机打码显示",
+}
 # Word parts that make an unrecognised header an error rather than a private column. Deny by default: no list
 # of words is complete, so single characters of the words for showing, hiding, the public and the web count
 # (a private column named with one of them must be renamed), less the common words that hold them in another

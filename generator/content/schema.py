@@ -1,7 +1,9 @@
 """Typed definitions of what editors write in YAML: one dataclass gives the validation, the messages and the docs.
 
-A field's `metadata` holds `doc` (what it means, shown in `chamber new` and the docs) and `required`.
-`convert()` turns parsed YAML into the dataclass, reporting every problem with file, line and field.
+A field's `metadata` holds `doc` (what it means, in Chinese: editors read it in the guide's reference and in the
+error for a missing key) and `required`. `convert()` turns parsed YAML into the dataclass, reporting every
+problem with file, line and field; `document()` describes its keys for the guide (content/reference.py).
+A field named after a Python keyword ends in `_` and is written without it (`from_` is `from:`).
 """
 
 from __future__ import annotations
@@ -204,3 +206,58 @@ def convert(cls: type, doc: YamlDoc, path: Path, problems: Problems) -> Any | No
     except _Invalid:
         return None
     return None if ctx.failed else result
+
+
+# The kinds of value as the guide names them for editors.
+KIND_NAMES = {str: "文字", int: "整数", bool: "是/否", dt.date: "日期", float: "数字"}
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyDoc:
+    """One key of a definition as the guide's reference shows it."""
+
+    key: str  # as written in YAML: `from`, not `from_`
+    kind: str  # 文字, 整数, 是/否, 日期, 文字列表, 一组键 …
+    required: bool
+    default: tuple[str, ...]  # as an editor would write it (a list's items); () when none, or told in `meaning`
+    meaning: str
+    keys: type | None  # the definition of the value (or of each item of the list) when it holds keys
+
+
+def key_name(name: str) -> str:
+    """The YAML key of a field: `from_` (a Python keyword) is written `from`."""
+    return name.rstrip("_")
+
+
+def _kind(tp: Any) -> tuple[str, type | None]:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        return _kind(next(a for a in typing.get_args(tp) if a is not type(None)))
+    if origin is list:
+        kind, keys = _kind(typing.get_args(tp)[0])
+        return ("列表，每项是一组键" if keys else f"{kind}列表"), keys
+    if dataclasses.is_dataclass(tp):
+        return "一组键", tp
+    return KIND_NAMES.get(tp, str(tp)), None
+
+
+def _default(f: dataclasses.Field) -> tuple[str, ...]:
+    value = f.default_factory() if f.default_factory is not MISSING else f.default
+    if value is MISSING or value is None or dataclasses.is_dataclass(value):
+        return ()
+    if isinstance(value, bool):
+        return ("是" if value else "否",)
+    if isinstance(value, list):
+        return tuple(str(item) for item in value)
+    return (str(value),)
+
+
+def document(cls: type) -> list[KeyDoc]:
+    """Every key a definition accepts, in its order: what the loader reads is what the guide lists."""
+    hints, fields = _shape(cls)
+    docs = []
+    for name, f in fields.items():
+        kind, keys = _kind(hints[name])
+        required = bool(f.metadata.get("required"))
+        docs.append(KeyDoc(key_name(name), kind, required, _default(f), f.metadata.get("doc", ""), keys))
+    return docs

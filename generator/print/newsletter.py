@@ -77,21 +77,23 @@ KEEP_LAST = 4  # characters kept together at a paragraph's end: its last line is
 class IssueFile:
     """`newsletters/<ID>.yml`: editorial choices for one issue; every key is optional."""
 
-    number: str | None = spec("期号, e.g. 2026年第3期")
-    total_number: str | None = spec("总期号, e.g. 18 or 总第18期")
-    from_: dt.date | None = spec("from: first day of the period, e.g. 2026-07-01 (written `from:`)")
-    to: dt.date | None = spec("last day of the period, e.g. 2026-09-30 (default: today)")
-    title: str | None = spec("封面标题; default: the lead post's title")
-    foreword: str | None = spec("卷首语 (Markdown)")
-    lead: str | None = spec("头条: a post file below news/, e.g. 2026/2026-08-20-nianhui.md")
-    sections: list[str] = spec("栏目 in print order: category names, or post files below news/", factory=list)
-    new_members: bool = spec("list the members who joined in the period (public fields only)", default=False)
-    events: bool = spec("list the activity plan's items after the period (活动预告)", default=False)
-    projects: bool = spec("list the projects (项目合作) dated in the period", default=False)
-    back_cover: str | None = spec("封底文字 (Markdown)")
-    paper: str = spec("纸张: A4 or A5", default="A4")
-    print_date: dt.date | None = spec("印刷日期 (default: the day it is printed)")
-    copies: int | None = spec("印数 of this issue (default: chamber.yml newsletter.copies)")
+    number: str | None = spec("期号，如 2026年第3期")
+    total_number: str | None = spec("总期号，如 18 或 总第18期")
+    from_: dt.date | None = spec("本期时间段的第一天，如 2026-07-01")
+    to: dt.date | None = spec("本期时间段的最后一天，如 2026-09-30；不写则到今天")
+    title: str | None = spec("封面标题；不写则用头条的标题")
+    foreword: str | None = spec("卷首语（Markdown）")
+    lead: str | None = spec(
+        "头条：news/ 下的新闻文件，如 2026/2026-08-20-nianhui.md；不写则取置顶新闻，再不然取最新的带封面新闻"
+    )
+    sections: list[str] = spec("按印刷顺序列出栏目名或 news/ 下的新闻文件", factory=list)
+    new_members: bool = spec("是 则印出本期新入会的会员（只印公开信息）", default=False)
+    events: bool = spec("是 则印出本期之后的活动计划（活动预告）", default=False)
+    projects: bool = spec("是 则印出本期发布的项目（项目合作）", default=False)
+    back_cover: str | None = spec("封底文字（Markdown）")
+    paper: str = spec("纸张：A4 或 A5", default="A4")
+    print_date: dt.date | None = spec("印刷日期；不写则为打印当天")
+    copies: int | None = spec("本期印数；不写则用 chamber.yml 的 newsletter.copies")
 
 
 @dataclass
