@@ -208,7 +208,7 @@ def test_bad_organization_is_reported_with_file_line_and_field(tmp_path: Path) -
     assert load_chamber_info(folder, problems) is None
     assert [str(p) for p in problems.errors] == [
         "content/bad/chamber.yml:18: organization.0.units.0.besides: unknown key (did you mean 'beside'?)",
-        "content/bad/chamber.yml:19: organization.0.units.1.name: is required but missing (机构名称, e.g. 理事会)",
+        "content/bad/chamber.yml:19: organization.0.units.1.name: is required but missing (机构名称，如 理事会)",
     ]
     # The schema passes, the rules beyond it do not: a role that is no position, the departments twice.
     folder = write_chamber(

@@ -26,7 +26,7 @@ from chamberpress.errors import ContentError, Problems
 from chamberpress.paths import PROJECT_DIR
 from chamberpress.search.index import INDEX_DIR
 from chamberpress.site.colour import readable_colour
-from chamberpress.i18n import N_, _
+from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from chamberpress.chinese import parse_date, pinyin_slug
 from chamberpress.markup import plain_title, web_host, web_url
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, editor_file, load_yaml
-from chamberpress.i18n import N_, _
+from chamberpress.i18n import _
 
 DEFAULT_CATEGORIES = ["商会动态", "通知公告", "会员风采", "项目合作", "维权服务", "政策法规", "培训活动"]
 DEFAULT_POSITIONS = ["会长", "常务副会长", "执行会长", "监事长", "副会长", "秘书长", "常务理事", "理事", "会员"]
@@ -204,7 +204,15 @@ class ChamberInfo:
     dues: list[DuesRate] = spec("会费标准（七有检查：经费来源）", factory=list)
     join: JoinInfo = spec("入会申请表：申请表项目 fields 和入会程序 procedure", factory=JoinInfo)
     newsletter: NewsletterInfo = spec("会刊的名称和版权页", factory=NewsletterInfo)
+    organization: list[OrgUnit] = spec(
+        "组织机构图：从最高的机构（会员大会）写起，每个机构有 name，可选 roles、head、note、beside、units、"
+        "departments；不写则为 会员大会 → 理事会（监事会并列）→ 会长办公会议 → 秘书长 → 秘书处 → 各部门",
+        factory=list,
+    )
     categories: list[str] = spec("新闻栏目，按显示顺序", factory=lambda: list(DEFAULT_CATEGORIES))
+    notices_category: str = spec("首页与“新闻动态”并列显示的通知公告栏目，须是 categories 之一", default="通知公告")
+    links: list[FriendLink] = spec("首页的友情链接：每项写 name（名称）和 url（网址）", factory=list)
+    wechat_qr: str | None = spec("微信公众号二维码图片（商会文件夹内），如 assets/wechat-qr.png，显示在首页")
     positions: list[str] = spec("会员职务，从高到低", factory=lambda: list(DEFAULT_POSITIONS))
     project_kinds: list[str] = spec("项目合作的类别", factory=lambda: ["招商项目", "投资意向", "合作需求"])
     embed_hosts: list[str] = spec("允许嵌入视频、地图（iframe）的网站域名，如 player.bilibili.com", factory=list)

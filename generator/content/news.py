@@ -14,7 +14,7 @@ from chamberpress.paths import resolve_inside
 from chamberpress.content.published import image_problem
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_files, load_markdown, without_comments
-from chamberpress.i18n import N_, _
+from chamberpress.i18n import _
 
 DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -20,7 +20,7 @@ from chamberpress.content.sources import editor_files, load_markdown
 from chamberpress.chinese import pinyin_slug
 from chamberpress.errors import Problems
 from chamberpress.paths import resolve_inside
-from chamberpress.i18n import N_, _
+from chamberpress.i18n import _
 
 PROJECTS_DIR = "projects"
 DEFAULT_KINDS = ["招商项目", "投资意向", "合作需求"]
