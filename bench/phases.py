@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     import mkdocs.plugins as mkdocs_plugins
 
     import chamberpress.build.pipeline as build
+    import chamberpress.build.site_folders as site_folders
     import chamberpress.site.prepare as prepare
 
     seconds: dict[str, float] = {}
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     timed(mkdocs_build, "_build_page", "MkDocs draw pages (templates)")
     timed(mkdocs_plugins.PluginCollection, "on_post_build", "MkDocs on_post_build (page cache saved)")
     timed(build, "index_site", "search index (Pagefind)")
-    timed(build, "sync_tree", MEANWHILE if args.jobs <= 1 else WRITE_INDEX)
+    timed(site_folders, "sync_tree", MEANWHILE if args.jobs <= 1 else WRITE_INDEX)
     started = time.perf_counter()
     result = build.build_chamber(
         args.slug, args.content, args.out, today=dt.date.fromisoformat(args.today), workers=args.jobs
