@@ -134,6 +134,8 @@ def test_scaffold_builds_at_once(content: Path, out: Path, capsys) -> None:
     listed = capsys.readouterr().out
     assert "chamber.yml" in listed and "charter.md" in listed and "members.csv" in listed
     assert main(["build", "newone", "--content", str(content), "--out", str(out)]) == 0
+    # The example an editor starts from is clean: it does not teach them to ignore warnings.
+    assert "[warning]" not in capsys.readouterr().err
     doc = parse(out / "newone/index.html")
     assert "温州市新建商会" in text_of(doc.cssselect(".cp-hero__name")[0])
     assert main(["new", "newone", "--content", str(content)]) == 1  # exists already

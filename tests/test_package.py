@@ -175,7 +175,7 @@ def test_the_installed_build_prints_its_pdfs(user_folder: Path) -> None:
     assert "第一条" in "".join(page.extract_text() for page in charter.pages)
     (newsletter,) = (user_folder / "sites/_newsletter/demo").glob("*.pdf")
     text = "".join(page.extract_text() for page in PdfReader(newsletter).pages)
-    assert "测试商会会刊" in text
+    assert "测试商会通讯" in text
 
 
 def test_the_installed_command_speaks_chinese_from_the_wheels_catalogue(installed: Installed, tmp_path: Path) -> None:
