@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import gzip
 import html
+import http.server
 import json
 import os
 import textwrap
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -209,6 +214,27 @@ def demo_sites(tmp_path_factory) -> Path:
             build_chamber(slug, ROOT / "content", out, today=TODAY)
     write_portal(out, ROOT / "content", today=TODAY)
     return out
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, without a log line per request."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
+    """`folder` on http://127.0.0.1:<port>/ while the block runs; yields that address."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        thread.join()
+        httpd.server_close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

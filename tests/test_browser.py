@@ -11,16 +11,13 @@ from __future__ import annotations
 import json
 import re
 
-import functools
-import http.server
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, serving
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,23 +37,11 @@ PAGES = {
 }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(demo_sites: Path):
     """The built demo sites on http://127.0.0.1:<port>/ — each chamber at its own sub-path."""
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(demo_sites))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+    with serving(demo_sites) as base:
+        yield base
 
 
 @dataclass

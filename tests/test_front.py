@@ -5,11 +5,8 @@ footer between sections). Checked on the demo chambers' built HTML, and in chrom
 
 from __future__ import annotations
 
-import functools
-import http.server
 import posixpath
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ import yaml
 
 from chamberpress.content.load import load_chamber
 from chamberpress.errors import ContentError
-from conftest import CHAMBER_YML, ROOT, TODAY, parse, text_of, write_chamber
+from conftest import CHAMBER_YML, ROOT, TODAY, parse, serving, text_of, write_chamber
 
 ARTIFACTS = ROOT / "test-artifacts"
 CRUMBS = 'nav[aria-label="当前位置"]'
@@ -293,20 +290,10 @@ def test_scaffold_has_the_front_page_keys_and_builds(tmp_path: Path) -> None:
 # --- in a browser -------------------------------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(demo_sites: Path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(demo_sites)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+    with serving(demo_sites) as base:
+        yield base
 
 
 @pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)])

@@ -10,15 +10,12 @@ and several folders deep, where its addresses cannot be relative.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, QuietHandler, serving
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 SHOTS = ROOT / "test-artifacts" / "site"
@@ -90,11 +87,8 @@ AXE_SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations
   .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`)"""
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
+class _Handler(QuietHandler):
     """Static files; a missing address below /<slug>/ gets that site's 404.html with status 404."""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         slug = self.path.lstrip("/").split("/")[0]
@@ -113,13 +107,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def host(demo_sites: Path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(demo_sites)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+    with serving(demo_sites, _Handler) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

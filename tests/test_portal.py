@@ -3,10 +3,7 @@ back as HTML, as a feed and in a real browser; `content/portal.yml` checked like
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
@@ -19,7 +16,7 @@ from chamberpress.content.load import chamber_slugs, load_chamber
 from chamberpress.cli import main
 from chamberpress.errors import ContentError
 from chamberpress.site.icons import PORTAL_LOGO
-from conftest import ROOT, TODAY, parse, text_of, write_chamber
+from conftest import ROOT, TODAY, parse, serving, text_of, write_chamber
 
 PORTAL_FILES = ("index.html", "feed.xml", "portal-search.js", "favicon.svg")
 
@@ -179,23 +176,11 @@ def test_without_portal_yml_the_portal_is_named_by_its_city(content: Path, out: 
 # --- in a real browser --------------------------------------------------------------------------------------
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def portal_server(demo_sites: Path):
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(demo_sites))
-    )
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+    with serving(demo_sites) as base:
+        yield base
 
 
 def test_the_portal_search_finds_a_post_of_each_chamber(browser, portal_server: str, demo_sites: Path) -> None:
