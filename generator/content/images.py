@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
+from typing import BinaryIO
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,14 +180,19 @@ def web_image(source: Path, cache_dir: Path, max_width: int = MAX_WIDTH) -> Path
     data = source.read_bytes()
     digest = fingerprint(f"{PROCESS_VERSION}:{max_width}\0", data)
     target = cache_dir / digest[:2] / f"{digest}{source.suffix.lower()}"
+    return _cached(target, lambda handle: _process(source, handle, max_width))
+
+
+def _cached(target: Path, save: Callable[[BinaryIO], None]) -> Path:
+    """`target`, written by `save` unless a build wrote it before (its name is the fingerprint of what it
+    holds). Written beside the target and renamed, so that a parallel build never reads half a file."""
     if target.is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename, so that a parallel build never reads half a file.
-    fd, temp = tempfile.mkstemp(prefix=".part-", suffix=source.suffix.lower(), dir=target.parent)
+    fd, temp = tempfile.mkstemp(prefix=".part-", suffix=target.suffix, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            _process(source, handle, max_width)
+            save(handle)
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -239,18 +246,7 @@ def icon_image(icon: Icon, cache_dir: Path) -> Path:
     data = icon.source.read_bytes()
     digest = fingerprint(f"icon:{PROCESS_VERSION}:{icon.size}:{icon.format}:{icon.background}\0", data)
     target = cache_dir / digest[:2] / f"{digest}.{icon.format.lower()}"
-    if target.is_file():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".part-", suffix=target.suffix, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _save_icon(icon, handle)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
+    return _cached(target, lambda handle: _save_icon(icon, handle))
 
 
 def _save_icon(icon: Icon, handle) -> None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
+from chamberpress.build.records import write_whole
 from chamberpress.print.pdf import PdfInfo
 
 COVER_WIDTH = 240  # pixels; the newsletter page shows covers 120 CSS px wide
@@ -39,12 +39,11 @@ def cover_picture(pdf: PdfInfo, kept: Path | None = None) -> CoverPicture:
     if stored is not None and stored.is_file():
         shutil.copyfile(stored, target)
     else:
-        target.write_bytes(render_first_page(pdf.path, COVER_WIDTH))
+        picture = render_first_page(pdf.path, COVER_WIDTH)
+        target.write_bytes(picture)
         if stored is not None:
             with contextlib.suppress(OSError):  # a picture that cannot be kept only costs time
-                temporary = stored.with_name(f"{stored.name}.{os.getpid()}.tmp")
-                shutil.copyfile(target, temporary)
-                os.replace(temporary, stored)
+                write_whole(stored, picture)
     with Image.open(target) as image:
         width, height = image.size
     return CoverPicture(target, width, height)
