@@ -85,8 +85,12 @@ def paragraph(rng: random.Random, sentences: int) -> str:
     return "".join(sentence(rng) for _ in range(sentences))
 
 
-def post_body(rng: random.Random, index: int, total: int, target_chars: int, image: str | None) -> str:
+def post_body(
+    rng: random.Random, index: int, total: int, target_chars: int, images: list[str], more: bool = False
+) -> str:
     parts = [paragraph(rng, 3)]
+    if more:  # the summary marked off by the editor (Material's excerpt separator)
+        parts.append("<!-- more -->")
     headings = ["会议概况", "主要内容", "下一步工作", "会员反响", "活动安排"]
     while sum(len(p) for p in parts) < target_chars:
         parts.append(f"## {rng.choice(headings)}")
@@ -100,14 +104,15 @@ def post_body(rng: random.Random, index: int, total: int, target_chars: int, ima
         elif kind < 0.45 and index + 1 < total:
             other = rng.randint(0, total - 1)
             parts.append(f"详见[相关报道]({post_name(other)}.md)。{paragraph(rng, 1)}")
-    if image:
-        parts.insert(1, f"![活动现场](images/{image})")
+    for number, image in enumerate(images):  # spread through the body
+        parts.insert(min(len(parts), 1 + number * 2), f"![活动现场{number + 1}](images/{image})")
     return "\n\n".join(parts) + "\n"
 
 
-def post_date(index: int, total: int) -> dt.date:
-    # Spread over the two years before the pinned day, oldest first.
-    return dt.date(2026, 11, 20) - dt.timedelta(days=int((total - 1 - index) * 700 / max(total, 1)))
+def post_date(index: int, total: int, years: float = 2.0) -> dt.date:
+    # Spread over the years before the pinned day (700 days for two), oldest first.
+    span = int(years * 350)
+    return dt.date(2026, 11, 20) - dt.timedelta(days=int((total - 1 - index) * span / max(total, 1)))
 
 
 def post_name(index: int) -> str:
@@ -130,7 +135,20 @@ def make_image(path: Path, rng: random.Random) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def write_chamber(root: Path, slug: str, seed: int, posts: int, members: int) -> None:
+def write_chamber(
+    root: Path,
+    slug: str,
+    seed: int,
+    posts: int,
+    members: int,
+    *,
+    years: float = 2.0,
+    more: float = 0.0,
+    images: int = 0,
+) -> None:
+    """One chamber of `posts` posts over `years` years, `more` of them (a fraction) with a `<!-- more -->`
+    separator after the first paragraph; every seventh post shows a photo, or every post `images` of them
+    (of 20) when `images` is given; `members` rows in the roster (none: no roster file)."""
     rng = random.Random(seed)
     folder = root / "content" / slug
     stock = root / "stock" / slug
@@ -145,17 +163,22 @@ def write_chamber(root: Path, slug: str, seed: int, posts: int, members: int) ->
         "dues:\n  - {position: 会长, amount: 50000}\n  - {position: 会员, amount: 2000}\n",
         encoding="utf-8",
     )
-    images = [f"photo-{i}.jpg" for i in range(5)]
-    for image in images:
+    photos = [f"photo-{i}.jpg" for i in range(20 if images else 5)]
+    for image in photos:
         make_image(folder / "news" / "images" / image, rng)
         (stock / "docs" / "blog" / "posts" / "images" / image).write_bytes(
             (folder / "news" / "images" / image).read_bytes()
         )
     for index in range(posts):
-        date = post_date(index, posts)
+        date = post_date(index, posts, years)
         title = f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}（第{index + 1}期）"
         category = CATEGORIES[index % len(CATEGORIES)]
-        body = post_body(rng, index, posts, rng.randint(600, 1500), images[index % 5] if index % 7 == 0 else None)
+        if images:
+            shown = [photos[(index + k) % len(photos)] for k in range(images)]
+        else:
+            shown = [photos[index % 5]] if index % 7 == 0 else []
+        separated = more > 0 and (index * more) % 1 + more >= 1  # an even spread of that fraction
+        body = post_body(rng, index, posts, rng.randint(600, 1500), shown, separated)
         ours = (
             f"---\ntitle: {title}\ndate: {date.isoformat()}\ncategory: {category}\nauthor: 秘书处\n"
             f"source: 商会秘书处\n---\n\n{body}"
@@ -189,7 +212,8 @@ def write_chamber(root: Path, slug: str, seed: int, posts: int, members: int) ->
             f"2026-12-31,{paragraph(rng, 1)},{'否' if index % 50 == 49 else '是'},否,"
             f"3400001990{index:08d}"
         )
-    (folder / "members.csv").write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
+    if members:
+        (folder / "members.csv").write_text("\n".join(rows) + "\n", encoding="utf-8-sig")
     (stock / "docs" / "index.md").write_text(f"# {name}\n", encoding="utf-8")
     (stock / "docs" / "blog" / "index.md").write_text("# 新闻动态\n", encoding="utf-8")
     (stock / "mkdocs.yml").write_text(
@@ -205,9 +229,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--chambers", type=int, default=1)
     parser.add_argument("--posts", type=int, default=500)
     parser.add_argument("--members", type=int, default=300)
+    parser.add_argument("--years", type=float, default=2.0, help="the years the posts spread over")
+    parser.add_argument("--more", type=float, default=0.0, help="the share of posts with <!-- more -->")
+    parser.add_argument("--images", type=int, default=0, help="photos in every post (0: one in seven posts)")
     args = parser.parse_args(argv)
     for number in range(args.chambers):
-        write_chamber(args.out, f"c{number:02d}", seed=1000 + number, posts=args.posts, members=args.members)
+        write_chamber(
+            args.out,
+            f"c{number:02d}",
+            seed=1000 + number,
+            posts=args.posts,
+            members=args.members,
+            years=args.years,
+            more=args.more,
+            images=args.images,
+        )
 
 
 if __name__ == "__main__":
