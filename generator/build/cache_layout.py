@@ -79,3 +79,14 @@ def stage_dir(content_dir: Path, out_dir: Path, slug: str) -> Path:
     room in memory), kept between builds so that only what changed is written again (one per output
     folder: its builds are serialised by that folder's lock)."""
     return cache_root(content_dir) / "stage" / out_id(out_dir) / slug
+
+
+def frames_dir(content_dir: Path, slug: str) -> Path:
+    """The frames of a chamber's post pages as last drawn (site/frames.py), whatever the output folder: a
+    frame is used only for the published page it was cut from."""
+    return cache_root(content_dir) / "frames" / slug
+
+
+def text_edit_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
+    """What the published site was built from, file by file for the news (build/text_edit.py)."""
+    return cache_root(content_dir) / "text-edit" / out_id(out_dir) / f"{slug}.pickle"

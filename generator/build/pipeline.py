@@ -39,6 +39,7 @@ from chamberpress.build.cache_layout import (
     protected_folders,
     search_record,
 )
+from chamberpress.build.text_edit import forget_build, record_build, try_text_edit
 from chamberpress.build.site_folders import WORK_DIR, SiteFolders, clean_leftovers
 from chamberpress.build.freshness import inputs_key, is_fresh, remember, remember_failure
 from chamberpress.build.output import memory_full
@@ -84,6 +85,7 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     skipped: bool = False  # inputs unchanged since the last good build: nothing was done
     search: SearchIndex | None = None  # the search index made (None when skipped)
+    text_edit: list[str] | None = None  # the pages an edit to posts' text alone rewrote (text_edit.py)
 
 
 def build_chamber(
@@ -118,6 +120,22 @@ def build_chamber(
         issues = load_issues(chamber)
         with chamber_lock(out_dir, slug):
             clean_leftovers(out_dir, slug)
+            # An edit to posts' text alone goes into the published site as it is (text_edit.py).
+            edit = None if plain else try_text_edit(chamber, issues, content_dir, out_dir)
+            if edit is not None:
+                remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
+                warnings = list(chamber.warnings) + publication_warnings(chamber, issues) + edit.printed_warnings
+                seconds = time.perf_counter() - started
+                return BuildResult(
+                    slug,
+                    out_dir / slug,
+                    edit.search.html_pages,
+                    seconds,
+                    warnings,
+                    search=edit.search,
+                    text_edit=edit.pages,
+                )
+            forget_build(content_dir, out_dir, slug)  # the site is about to be replaced
             if plain:
                 # The record that describes the published site's pages by what the shortcuts made of them:
                 # the plain build replaces that site without making it.
@@ -138,8 +156,11 @@ def build_chamber(
                 clean_leftovers(out_dir, slug)
                 with SiteFolders(content_dir, out_dir, slug, in_memory=False) as folders:
                     printed, search = _make_site(chamber, issues, folders, content_dir, workers, None, plain)
-            # 7. Record what this site was built from: the next build skips it while nothing changes.
+            # 7. Record what this site was built from: the next build skips it while nothing changes, and
+            # an edit to posts' text alone is put into it.
             remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
+            if not plain:
+                record_build(chamber, content_dir, out_dir, search, printed.warnings)
     seconds = time.perf_counter() - started
     warnings = list(chamber.warnings) + publication_warnings(chamber, issues) + printed.warnings
     return BuildResult(slug, out_dir / slug, search.html_pages, seconds, warnings, search=search)

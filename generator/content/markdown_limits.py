@@ -93,9 +93,11 @@ def _per_block(text: str) -> list[Excess]:
     for end in [m.start() for m in BLANK_LINES.finditer(text)] + [len(text)]:
         block = text[start:end]
         for count, limit, what in (
-            (len(EMPHASIS.findall(block)), MAX_EMPHASIS_MARKERS, _("emphasis or code markers (* _ ~ = ^ `)")),
-            (block.count("["), MAX_LINK_OPENERS, _("'[' link openers")),
-            (block.count("]("), MAX_LINK_TARGETS, _("'](' link targets")),
+            # Named in the message only when over the limit (translating is not free, and there is a
+            # block per paragraph).
+            (len(EMPHASIS.findall(block)), MAX_EMPHASIS_MARKERS, N_("emphasis or code markers (* _ ~ = ^ `)")),
+            (block.count("["), MAX_LINK_OPENERS, N_("'[' link openers")),
+            (block.count("]("), MAX_LINK_TARGETS, N_("'](' link targets")),
         ):
             if count > limit:
                 found.append(
@@ -103,7 +105,7 @@ def _per_block(text: str) -> list[Excess]:
                         _line_at(text, start + len(block) - len(block.lstrip("\n"))),
                         "Markdown",
                         _("{count} {what} in one paragraph, more than {limit}").format(
-                            count=count, what=what, limit=limit
+                            count=count, what=_(what), limit=limit
                         ),
                     )
                 )

@@ -221,6 +221,7 @@ class SearchIndex:
     record: dict = field(default_factory=dict, repr=False)  # what to save once the site is published
     replaced: dict = field(default_factory=dict, repr=False)  # what the site it replaces holds (its record)
     html_pages: int = 0  # the site's HTML pages, indexed or not
+    digests: Known = field(default_factory=dict, repr=False)  # what the indexer reads of each HTML page
 
 
 def bundle_name(page: str, recent_years: set[str], quartered: set[str] = frozenset()) -> str:
@@ -244,9 +245,10 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     return [read_documents(bundle) for bundle in _plan(site_dir, language)[0]]
 
 
-def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[list[Bundle], int]:
-    """plan_bundles without the documents (read_documents reads those of the bundles to index), and the
-    number of HTML pages of the site, marked or not. A page in `known` at the size given is not read."""
+def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[list[Bundle], Known]:
+    """plan_bundles without the documents (read_documents reads those of the bundles to index), and what
+    the indexer reads of each HTML page of the site, marked or not. A page in `known` at the size given is
+    not read."""
     found_files = walk_files(site_dir, skip=frozenset({INDEX_DIR}))
     paths = [(rel, entry.path) for rel, entry in found_files if rel.endswith(".html")]
     known = known or {}
@@ -264,10 +266,13 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     # One loop: the pages were just written (memory, or the page cache), and a pool of threads cost more
     # in handing out thousands of small jobs than it saved.
     pages: list[tuple[str, str, str, int]] = []  # marked pages: path in the site, file, digest, length
+    digests: Known = {}
     for rel, path in paths:
         found = seen(rel, path)
-        if found is not None and found[1] is not None:
-            pages.append((rel, path, found[1], found[2]))
+        if found is not None:
+            digests[rel] = found
+            if found[1] is not None:
+                pages.append((rel, path, found[1], found[2]))
     posts_by_year = Counter(m.group(1) for rel, *_ in pages if (m := POST_PATH.match(rel)))
     recent = set(sorted(posts_by_year)[-RECENT_YEARS:])
     quartered = {year for year in recent if posts_by_year[year] >= QUARTERS_FROM}
@@ -293,7 +298,7 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
                 length=sum(length for *_, length in grouped[name]),
             )
         )
-    return bundles, len(paths)
+    return bundles, digests
 
 
 def index_site(
@@ -328,7 +333,7 @@ def index_site(
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
-    bundles, html_pages = _plan(site_dir, language, known)
+    bundles, digests = _plan(site_dir, language, known)
     if not bundles:
         raise SearchIndexError(
             _("search indexing failed: no page of {site_dir} is marked for the index").format(site_dir=site_dir)
@@ -403,7 +408,8 @@ def index_site(
         kept=tuple(b.name for b in bundles if b.name in kept),
         record=saved,
         replaced=previous,
-        html_pages=html_pages,
+        html_pages=len(digests),
+        digests=digests,
     )
     log.info(
         "search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",

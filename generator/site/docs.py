@@ -181,6 +181,32 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
     return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)
 
 
+def staged_post(chamber: Chamber, post: Post) -> str:
+    """One post's staged Markdown, as content_tree stages it."""
+    return _post_markdown(chamber, post, _locator(chamber, _published_docs(chamber)))
+
+
+def posts_reach(chamber: Chamber) -> str:
+    """A digest of what pages other than a post's own take from the posts' text: which posts name each
+    listed member (their profiles list them) and which files the posts link to (those are published). An
+    edit that leaves it as it was changes no page but the post's own (build/text_edit.py)."""
+    from chamberpress.content.mentions import mentions
+
+    digest = Fingerprint()
+    if chamber.roster:
+        for name, posts in sorted(mentions(chamber.published_posts, chamber.listed_members).items()):
+            digest.add(f"{name}\0" + "\0".join(str(post.path) for post in posts) + "\n")
+    for path in sorted(
+        {
+            str(real_path(p))
+            for post in chamber.published_posts
+            for p in linked_files(post.body, post.path, chamber.folder)
+        }
+    ):
+        digest.add(f"file\0{path}\n")
+    return digest.hex()
+
+
 def _staging_context(chamber: Chamber, published: dict[Path, str]) -> bytes:
     """What a post's staged Markdown depends on besides the post itself (whose every value is in its repr):
     where each published Markdown file lands in the docs tree (links to posts and pages), which files and

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File
 
-from chamberpress.build.cache_layout import cache_root
+from chamberpress.build.cache_layout import cache_root, frames_dir
 from chamberpress.fingerprint import tooling_key
 from chamberpress.chinese import format_date
 from chamberpress.content.load import load_chamber
@@ -34,6 +34,16 @@ from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from chamberpress.search.index import mark_indexed
 from chamberpress.site import blog, not_found, sitemap, valid_markup
 from chamberpress.site.csp import add_policy
+from chamberpress.site.frames import (
+    FrameStore,
+    cut,
+    finished,
+    page_digest,
+    site_facts,
+    staged_parts,
+    toc_outline,
+)
+from chamberpress.site.kept_pages import is_post
 from chamberpress.site.directory import MEMBERS_DIR
 from chamberpress.site.docs import logo_docs_path
 from chamberpress.site.front import front_page
@@ -93,10 +103,13 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self._renderer: PageRenderer | None = None
         self._archives: dict[int, tuple[str, str]] = {}  # each post's archive page, for its breadcrumbs
         self._files_by_url: tuple[object, dict[str, Path]] | None = None
+        self._frames: FrameStore | None = None  # where posts' frames are kept (shortcut builds of a chamber)
+        self._handed_over = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        self._handed_over = self.site is not None  # by `chamber build`
         if self.site is None:
             self.site = prepare_site(self._load(), None, shortcuts=not self.config.plain)
         write_docs(self.site, Path(config.docs_dir), shortcuts=not self.config.plain)
@@ -123,6 +136,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     @event_priority(-60)
     def on_nav(self, nav, *, config: MkDocsConfig, files):
+        from chamberpress.site.mkdocs_adapter import unknown_plugins
+
         blog.link_by_date(config)
         # Posts, news lists, profiles and project pages belong to the section of their address: its tab is
         # marked current on them, and their breadcrumbs name it.
@@ -133,6 +148,12 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             chamber = self.site.chamber
             cache_dir = cache_root(chamber.folder.parent) / "pages" / chamber.slug
             self._renderer = PageRenderer(config, files, cache_dir, self.config.workers)
+            frames = FrameStore(frames_dir(chamber.folder.parent, chamber.slug))
+            if self._handed_over and not unknown_plugins(config):
+                self._frames = frames
+                frames.save_facts(site_facts(config, files, chamber.info.embed_hosts))
+            else:  # `serve`, or plugins that must see every page: no edit goes around MkDocs after this
+                frames.drop_facts()
         return nav
 
     @event_priority(-100)
@@ -210,7 +231,12 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str:
         output = mark_indexed(output, homepage=page.is_homepage, meta=page.meta, section=_section(page))
-        return add_policy(valid_markup.mended(output), self._embed_hosts())
+        page_html = finished(output, self._embed_hosts())
+        if self._frames is not None and is_post(page):  # kept for an edit to the post's text alone
+            head, _markdown = staged_parts(page.file.content_string)
+            frame = cut(output, page.content or "", toc_outline(page.toc), page_digest(head), page_html)
+            self._frames.save(page.file.dest_uri, frame)
+        return page_html
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
         # Theme pages built outside the page loop (404.html) get the same policy.

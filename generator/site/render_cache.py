@@ -27,6 +27,7 @@ import json
 import logging
 import re
 import types
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -66,6 +67,68 @@ class _Recorder(logging.Handler):
         self.count += 1
 
 
+@dataclass
+class Converted:
+    content: str
+    toc: list  # the toc extension's tokens
+    title: str | None
+    anchors: set[str]
+    links_to_anchors: dict
+    logged: int  # messages MkDocs logged while converting (a broken link …)
+
+    def entry(self) -> dict[str, Any] | None:
+        """What the page cache keeps of it; None if it must not be kept (it logged: the message comes again)."""
+        if self.logged:
+            return None
+        return {
+            "content": self.content,
+            "toc": self.toc,
+            "title": self.title,
+            "anchors": sorted(self.anchors),
+            "links": {f.src_uri: links for f, links in self.links_to_anchors.items()},
+        }
+
+
+class Converter:
+    """Markdown → HTML as MkDocs' Page.render does it, with one parser for every page: the processors MkDocs
+    registers for each page (raw HTML, anchors, relative links, title) registered once, their state reset
+    before each page. `files` and `config` are what the relative links are resolved against (MkDocs' Files
+    and config, or what build/text_edit.py recorded of them)."""
+
+    def __init__(self, extensions: list, extension_configs: dict | None, files: Any, config: Any) -> None:
+        self.md = FastMarkdown(extensions=extensions, extension_configs=extension_configs or {})
+        self.raw_html = _RawHTMLPreprocessor()
+        self.raw_html._register(self.md)
+        self.anchors = _ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]
+        self.anchors._register(self.md)
+        self.relpath = _RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
+        self.relpath._register(self.md)
+        self.title = _ExtractTitleTreeprocessor()
+        self.title._register(self.md)
+
+    def convert(self, file: File, markdown_text: str) -> Converted:
+        self.md.reset()
+        self.raw_html.present_anchor_ids = set()
+        self.anchors.present_anchor_ids = set()
+        self.relpath.file = file
+        self.relpath.links_to_anchors = {}
+        self.title.title = None
+        recorder = _Recorder()
+        pages_log.addHandler(recorder)
+        try:
+            content = self.md.convert(markdown_text)
+        finally:
+            pages_log.removeHandler(recorder)
+        return Converted(
+            content,
+            getattr(self.md, "toc_tokens", []),
+            self.title.title,
+            self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids,
+            self.relpath.links_to_anchors,
+            recorder.count,
+        )
+
+
 class PageRenderer:
     def __init__(self, config: MkDocsConfig, files: Files, cache_dir: Path | None, workers: int = 1) -> None:
         self.config = config
@@ -79,16 +142,7 @@ class PageRenderer:
         self.helpers: list[Forked[dict[str, dict[str, Any]]]] = []  # forked converters still to collect
         self.positions: dict[int, int] = {}  # id(file) → its place in the order MkDocs reads pages
         self.shared: _Claims | None = None  # which pages this process and the helpers have taken
-        self.md = FastMarkdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {})
-        # The same processors MkDocs registers per page, registered once; `_convert` resets their state.
-        self.raw_html = _RawHTMLPreprocessor()
-        self.raw_html._register(self.md)
-        self.anchors = _ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]
-        self.anchors._register(self.md)
-        self.relpath = _RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
-        self.relpath._register(self.md)
-        self.title = _ExtractTitleTreeprocessor()
-        self.title._register(self.md)
+        self.converter = Converter(config["markdown_extensions"], config["mdx_configs"], files, config)
         self.profile_check = Checked(PROFILES_CHECKED)  # until trusted, profiles are converted both ways
         site = Fingerprint(
             tooling_key(),
@@ -169,34 +223,14 @@ class PageRenderer:
         return entry
 
     def _convert_markdown(self, page: Page) -> dict[str, Any] | None:
-        self.md.reset()
-        self.raw_html.present_anchor_ids = set()
-        self.anchors.present_anchor_ids = set()
-        self.relpath.file = page.file
-        self.relpath.links_to_anchors = {}
-        self.title.title = None
-        recorder = _Recorder()
-        pages_log.addHandler(recorder)
-        try:
-            content = self.md.convert(page.markdown or "")
-        finally:
-            pages_log.removeHandler(recorder)
-        toc_tokens = getattr(self.md, "toc_tokens", [])
-        page.content = content
-        page.toc = get_toc(toc_tokens)
-        page._title_from_render = self.title.title
-        page.present_anchor_ids = self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids
+        converted = self.converter.convert(page.file, page.markdown or "")
+        page.content = converted.content
+        page.toc = get_toc(converted.toc)
+        page._title_from_render = converted.title
+        page.present_anchor_ids = converted.anchors
         if pages_log.getEffectiveLevel() > logging.DEBUG:
-            page.links_to_anchors = self.relpath.links_to_anchors
-        if recorder.count:
-            return None
-        return {
-            "content": content,
-            "toc": toc_tokens,
-            "title": self.title.title,
-            "anchors": sorted(page.present_anchor_ids),
-            "links": {f.src_uri: links for f, links in self.relpath.links_to_anchors.items()},
-        }
+            page.links_to_anchors = converted.links_to_anchors
+        return converted.entry()
 
     def _share_out(self, first: Page) -> None:
         """At the first page: fork helpers that convert the pages into the cache meanwhile, from the last.

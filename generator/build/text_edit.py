@@ -1,0 +1,254 @@
+"""An edit to the text of news posts alone, put into the published site without MkDocs.
+
+- text edit: the only inputs changed since the last build are posts' Markdown files, and for each of them
+  what the rest of the site shows of it is as it was: its front matter as staged (title, date, summary,
+  reading time, cover …), its table of contents, and what other pages take from posts' text (the members
+  they name, the files they link to: docs.posts_reach). No newsletter issue prints it.
+
+Then only those posts' pages change, and the search bundles that hold them. Each page is its frame
+(site/frames.py: the page as last drawn, cut around its text) filled with the new text, converted as the
+full build converts it (render_cache.Converter, against the site's files as recorded); the bundles are
+indexed again in place, the others left as they are. Anything else, or anything not as recorded, and the
+full build runs: `try_text_edit` returns None. `--plain` never takes this way, and tests hold what it writes
+to what the plain build writes.
+
+The published site is changed in place, file by file (each replaced whole). Before the first file, the
+records that describe those pages are dropped, so that a build stopped half-way is followed by a full one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chamberpress.build.cache_layout import (
+    drawn_record,
+    frames_dir,
+    project_dir_for,
+    search_record,
+    text_edit_record,
+)
+from chamberpress.build.records import read_json, write_json, write_whole
+from chamberpress.content.model import Chamber
+from chamberpress.errors import Problem
+from chamberpress.fingerprint import fingerprint
+from chamberpress.folders import walk_files
+from chamberpress.print.newsletter import Issue, select_posts
+from chamberpress.search.index import INDEX_DIR, Known, SearchIndex, index_site, save_record
+from chamberpress.site.docs import NEWS_DIR, post_docs_path, posts_reach, staged_post
+
+log = logging.getLogger(__name__)
+
+FileStamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes
+
+
+@dataclass
+class Record:
+    """What the published site was built from, as a text edit compares it (kept per output folder)."""
+
+    shared: str  # kept_pages.shared_inputs: everything but the news
+    news: dict[str, FileStamp]  # every file under news/, by its path there
+    reach: str  # docs.posts_reach
+    digests: Known  # what the search index read of each page of the site
+    printed_warnings: list[Problem] = field(default_factory=list)  # the printing's, reported again
+
+
+@dataclass
+class TextEdit:
+    """A text edit put into the published site."""
+
+    pages: list[str]  # the pages written, by path in the site
+    search: SearchIndex
+    printed_warnings: list[Problem]
+
+
+def news_stamps(chamber: Chamber, known: dict[str, FileStamp] | None = None) -> dict[str, FileStamp]:
+    """Every file under the chamber's news/ folder: size, time and digest. A file with the size and time
+    given in `known` keeps the digest given there (not read again)."""
+    stamps: dict[str, FileStamp] = {}
+    known = known or {}
+    for rel, entry in walk_files(chamber.folder / NEWS_DIR):
+        stat = entry.stat()
+        given = known.get(rel)
+        if given is not None and given[0] == stat.st_size and given[1] == stat.st_mtime_ns:
+            stamps[rel] = given
+            continue
+        with open(entry.path, "rb") as handle:
+            stamps[rel] = (stat.st_size, stat.st_mtime_ns, fingerprint(handle.read())[:32])
+    return stamps
+
+
+def record_build(
+    chamber: Chamber, content_dir: Path, out_dir: Path, search: SearchIndex, printed_warnings: list[Problem]
+) -> None:
+    """Remember what the site just put in place was built from (after a full build)."""
+    from chamberpress.site.kept_pages import shared_inputs
+
+    record = Record(
+        shared_inputs(chamber.folder, project_dir_for(content_dir)),
+        news_stamps(chamber),
+        posts_reach(chamber),
+        dict(search.digests),
+        list(printed_warnings),
+    )
+    _save(text_edit_record(content_dir, out_dir, chamber.slug), record)
+
+
+def forget_build(content_dir: Path, out_dir: Path, slug: str) -> None:
+    text_edit_record(content_dir, out_dir, slug).unlink(missing_ok=True)
+
+
+def _save(path: Path, record: Record) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_whole(path, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _load(path: Path) -> Record | None:
+    # Written by this program's builds into the project's own .cache/, like every record there.
+    try:
+        record = pickle.loads(path.read_bytes())  # noqa: S301
+    except Exception:  # noqa: BLE001 - none, or another version's: the full build
+        return None
+    return record if isinstance(record, Record) else None
+
+
+def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_dir: Path) -> TextEdit | None:
+    """Put a text edit into the published site `<out>/<slug>/`; None (nothing written) if the change since
+    the last build is not one (the full build then runs). The caller holds the chamber's lock."""
+    started = time.perf_counter()
+    site = out_dir / chamber.slug
+    record_path = text_edit_record(content_dir, out_dir, chamber.slug)
+    record = _load(record_path)
+    if record is None or not site.is_dir():
+        return None
+    from chamberpress.site.kept_pages import shared_inputs
+
+    if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
+        return None
+    news = news_stamps(chamber, record.news)
+    if news.keys() != record.news.keys():
+        return None  # a file added or removed
+    changed = [rel for rel, stamp in news.items() if stamp[2] != record.news[rel][2]]
+    if not changed or not all(rel.endswith(".md") for rel in changed):
+        return None
+    posts = {os.path.realpath(post.path): post for post in chamber.published_posts}
+    edited = [posts.get(os.path.realpath(chamber.folder / NEWS_DIR / rel)) for rel in changed]
+    if any(post is None for post in edited):
+        return None  # a draft, a post not yet due, or not a post
+    for issue in issues:
+        printed = {id(post) for post in select_posts(chamber, issue.definition).posts}
+        if any(id(post) in printed for post in edited):
+            return None
+    if posts_reach(chamber) != record.reach:
+        return None
+    pages = _draw(chamber, edited, site)
+    if pages is None:
+        return None
+
+    # The records that describe these pages go before the first page is written.
+    drawn = drawn_record(content_dir, out_dir, chamber.slug)
+    kept = read_json(drawn)
+    for page in pages:
+        kept.pop(page.path, None)
+    write_json(drawn, kept)
+    record_path.unlink()
+    for page in pages:
+        write_whole(site / page.path, page.html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
+    search = _index_again(site, record.digests, [page.path for page in pages], content_dir, out_dir, chamber.slug)
+    from chamberpress.site.frames import FrameStore
+
+    frames = FrameStore(frames_dir(content_dir, chamber.slug))
+    for page in pages:
+        frames.save(page.path, page.frame)
+    record.news = news
+    record.digests = dict(search.digests)
+    _save(record_path, record)
+    log.info(
+        "%s: text edit of %d post(s) in %.2f s; search bundles indexed: %s",
+        chamber.slug,
+        len(pages),
+        time.perf_counter() - started,
+        ", ".join(search.indexed) or "none",
+    )
+    return TextEdit([page.path for page in pages], search, list(record.printed_warnings))
+
+
+@dataclass
+class _Page:
+    path: str  # in the site
+    html: str
+    frame: object  # frames.Frame
+
+
+def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
+    """The edited posts' pages, each its frame filled with its new text; None where a post's page cannot be
+    made so (no frame for the published page, other front matter or table of contents, a message while
+    converting)."""
+    from mkdocs.structure.toc import get_toc
+
+    from chamberpress.content.sanitize import sanitize_html
+    from chamberpress.site.frames import (
+        FrameStore,
+        RecordedFiles,
+        cut,
+        finished,
+        page_digest,
+        staged_parts,
+        toc_outline,
+    )
+    from chamberpress.site.image_sizes import with_sizes
+    from chamberpress.site.render_cache import Converter
+
+    content_dir = chamber.folder.parent
+    frames = FrameStore(frames_dir(content_dir, chamber.slug))
+    facts = frames.load_facts()
+    hosts = chamber.info.embed_hosts
+    if facts is None or facts.hosts != list(hosts):
+        return None
+    files = RecordedFiles(facts)
+    converter = Converter(facts.markdown_extensions, facts.mdx_configs, files, files.config)
+    # Pictures are sized from their published copies (the same files the build sized them from).
+    published = {dest: site / dest for dest, _url in facts.files.values() if not dest.endswith(".html")}
+    made = []
+    for post in posts:
+        src_uri = post_docs_path(post)
+        own = files.get_file_from_path(src_uri)
+        if own is None:
+            return None
+        frame = frames.load(own.dest_uri)
+        if frame is None:
+            return None
+        try:
+            if page_digest((site / own.dest_uri).read_bytes()) != frame.page:  # not the page it was cut from
+                return None
+        except OSError:
+            return None
+        head, markdown_text = staged_parts(staged_post(chamber, post))
+        if page_digest(head) != frame.head:
+            return None
+        converted = converter.convert(own, markdown_text)
+        if converted.logged or toc_outline(get_toc(converted.toc)) != frame.toc:
+            return None
+        content = with_sizes(sanitize_html(converted.content, hosts), own.url, published)
+        marked = frame.fill(content)
+        html = finished(marked, hosts)
+        made.append(_Page(own.dest_uri, html, cut(marked, content, frame.toc, frame.head, html)))
+    return made
+
+
+def _index_again(
+    site: Path, digests: Known, pages: list[str], content_dir: Path, out_dir: Path, slug: str
+) -> SearchIndex:
+    """The search index of the published site made again where its pages changed: the bundles that hold
+    `pages` are indexed, the others left as they are."""
+    known = dict(digests)
+    for page in pages:
+        known.pop(page, None)  # read again
+    record = search_record(content_dir, out_dir, slug)
+    search = index_site(site, index_dir=site / INDEX_DIR, spare_record=record, known=known)
+    save_record(record, search)
+    return search

@@ -1,0 +1,204 @@
+"""An edit to posts' text alone goes into the published site without MkDocs (build/text_edit.py): the pages
+it writes are the plain build's, byte for byte, and any other change takes the full build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from chamberpress.build import text_edit
+from chamberpress.build.pipeline import BuildResult, build_chamber, build_many
+from chamberpress.errors import ContentError
+from conftest import ROOT, TODAY, site_files, write_chamber
+
+SLUG = "te"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A project of its own (base config and theme copied) holding a generated chamber of 60 posts and 40
+    members, with a newsletter issue of 2026's third quarter, built once."""
+    from bench.corpus import write_chamber as write_corpus
+
+    root = tmp_path_factory.mktemp("text-edit")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme", root / "theme")
+    write_corpus(root, SLUG, seed=5, posts=60, members=40)
+    shutil.rmtree(root / "stock")
+    issues = root / "content" / SLUG / "newsletters"
+    issues.mkdir()
+    (issues / "2026-q3.yml").write_text("number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-09-30\n", encoding="utf-8")
+    build_chamber(SLUG, root / "content", root / "fast", today=TODAY, workers=2)
+    return root
+
+
+def _post(project: Path, number: int) -> Path:
+    return project / "content" / SLUG / "news" / f"post-{number:05d}.md"
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _build(project: Path, **options) -> BuildResult:
+    return build_chamber(SLUG, project / "content", project / "fast", today=TODAY, workers=2, **options)
+
+
+def _differences_from_plain(project: Path) -> list[str]:
+    plain = project / "plain"
+    build_chamber(SLUG, project / "content", plain, today=TODAY, plain=True)
+    one, other = site_files(project / "fast" / SLUG), site_files(plain / SLUG)
+    return sorted(rel for rel in one.keys() | other.keys() if one.get(rel) != other.get(rel))
+
+
+def _page_of(project: Path, number: int) -> Path:
+    """The published page of post number `number` (its address is made from its date)."""
+    date = re.search(r"^date: (\d{4})-(\d{2})-(\d{2})$", _post(project, number).read_text(encoding="utf-8"), re.M)
+    assert date is not None
+    return project / "fast" / SLUG / "news" / "/".join(date.groups()) / f"post-{number:05d}" / "index.html"
+
+
+def _in_quarter(project: Path, first: str, last: str) -> int:
+    """A post dated within [first, last]."""
+    for number in range(60):
+        date = re.search(r"^date: (\S+)$", _post(project, number).read_text(encoding="utf-8"), re.M)
+        if date and first <= date.group(1) <= last:
+            return number
+    raise AssertionError("no post in that period")
+
+
+def test_a_sentence_added_to_a_post_rewrites_its_page_alone(project: Path) -> None:
+    page = _page_of(project, 30)
+    others = {p: p.stat().st_mtime_ns for p in (project / "fast" / SLUG).rglob("*.html") if p != page}
+    _append(_post(project, 30), "\n编辑部补充：本文有所更新。\n")
+    result = _build(project)
+    assert result.text_edit == [page.relative_to(project / "fast" / SLUG).as_posix()]
+    assert "编辑部补充：本文有所更新。" in page.read_text(encoding="utf-8")
+    # Nothing else was written (the search index apart).
+    assert [p for p, stamp in others.items() if p.stat().st_mtime_ns != stamp] == []
+    assert _differences_from_plain(project) == []
+    # And the next build without a change does nothing.
+    [(_slug, again)] = build_many([SLUG], project / "content", project / "fast", today=TODAY)
+    assert again.skipped
+
+
+def test_text_edits_equal_the_plain_build_page_for_page(project: Path) -> None:
+    # Two posts at once, one with a table and a link to another post, and a picture another post shows
+    # already (sized from its published copy).
+    _append(_post(project, 31), "\n| 项目 | 人数 |\n| --- | --- |\n| 座谈 | 12 |\n\n另见[往期报道](post-00002.md)。\n")
+    _append(_post(project, 33), "\n![活动现场](images/photo-0.jpg)\n\n图为活动现场。\n")
+    result = _build(project)
+    assert result.text_edit is not None and len(result.text_edit) == 2
+    page = _page_of(project, 33).read_text(encoding="utf-8")
+    assert re.search(r'<img alt="活动现场" height="\d+" src="[^"]*photo-0\.jpg" width="\d+"', page) or re.search(
+        r'<img[^>]*photo-0\.jpg[^>]*width="\d+"', page
+    )
+    assert _differences_from_plain(project) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "a heading (the table of contents changes)",
+        "the first paragraph (the summary lists show)",
+        "a member named (its profile lists the post)",
+        "a post of a newsletter issue (its PDF changes)",
+        "the front matter",
+    ],
+)
+def test_other_edits_take_the_full_build(project: Path, change: str) -> None:
+    number = 40
+    post = _post(project, number)
+    if change.startswith("a heading"):
+        _append(post, "\n## 新增小节\n\n补充内容。\n")
+    elif change.startswith("the first paragraph"):
+        text = post.read_text(encoding="utf-8")
+        body = text.split("---\n", 2)[2]
+        post.write_text(text.replace(body, "\n更新后的导语。" + body.lstrip("\n"), 1), encoding="utf-8")
+    elif change.startswith("a member"):
+        roster = (project / "content" / SLUG / "members.csv").read_text(encoding="utf-8-sig").splitlines()
+        member = roster[5].split(",")[0]
+        _append(post, f"\n{member}代表参加了会议。\n")
+    elif change.startswith("a post of a newsletter"):
+        post = _post(project, _in_quarter(project, "2026-07-01", "2026-09-30"))
+        _append(post, "\n本期会刊收录本文。\n")
+    else:
+        _replace(post, "author: 秘书处", "author: 办公室")
+    result = _build(project)
+    assert result.text_edit is None
+    assert _differences_from_plain(project) == []
+
+
+def test_a_page_changed_by_hand_is_not_filled_in(project: Path) -> None:
+    """A frame is used only for the page it was cut from: a published page changed since (by hand, by
+    another program) is drawn again by the full build."""
+    page = _page_of(project, 35)
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<!-- 手工修改 --></body>"), encoding="utf-8")
+    _append(_post(project, 35), "\n再补充一句。\n")
+    result = _build(project)
+    assert result.text_edit is None
+    assert "手工修改" not in page.read_text(encoding="utf-8")
+    assert _differences_from_plain(project) == []
+
+
+def test_a_text_edit_stopped_half_way_is_followed_by_a_full_build(project: Path, monkeypatch) -> None:
+    def stopped(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(text_edit, "index_site", stopped)
+    _append(_post(project, 36), "\n中途停止的修改。\n")
+    with pytest.raises(OSError):
+        _build(project)
+    monkeypatch.undo()
+    result = _build(project)
+    assert result.text_edit is None
+    assert _differences_from_plain(project) == []
+
+
+def test_a_broken_text_edit_is_reported_and_changes_nothing(project: Path) -> None:
+    site = site_files(project / "fast" / SLUG)
+    post = _post(project, 37)
+    before = post.read_text(encoding="utf-8")
+    _append(post, "\n详见[不存在的报道](post-99999.md)。\n")
+    with pytest.raises(ContentError, match="post-99999.md"):
+        _build(project)
+    assert site_files(project / "fast" / SLUG) == site
+    post.write_text(before, encoding="utf-8")
+
+
+def test_a_text_edit_indexes_one_search_bundle_again(project: Path, monkeypatch) -> None:
+    """In a site whose index is made in bundles, only the bundle holding the post is indexed again."""
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    _build(project)  # nothing changed: the full build, now with bundles
+    _append(_post(project, 38), "\n分卷索引测试。\n")
+    result = _build(project)
+    assert result.text_edit is not None and result.search is not None
+    assert len(result.search.indexed) == 1 and result.search.kept
+    plain = project / "plain-bundles"
+    build_chamber(SLUG, project / "content", plain, today=TODAY, plain=True)
+    one, other = site_files(project / "fast" / SLUG), site_files(plain / SLUG)
+    assert sorted(rel for rel in one.keys() | other.keys() if one.get(rel) != other.get(rel)) == []
+
+
+def test_plugins_the_project_does_not_know_see_every_page(tmp_path: Path) -> None:
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme", tmp_path / "theme")
+    config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        config.replace("plugins:\n  chamber: {}\n", "plugins:\n  chamber: {}\n  material/search: {}\n"),
+        encoding="utf-8",
+    )
+    content = tmp_path / "content"
+    folder = write_chamber(content, "test")
+    build_chamber("test", content, tmp_path / "out", today=TODAY, workers=2)
+    _append(folder / "news/2026/2026-05-21-falv-peixun.md", "\n补充一句。\n")
+    assert build_chamber("test", content, tmp_path / "out", today=TODAY, workers=2).text_edit is None
