@@ -242,6 +242,16 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"✗ {slug}: {result}", file=sys.stderr)
         elif result.skipped:
             print(_("· {slug}: unchanged since the last build, skipped").format(slug=slug), flush=True)
+        elif result.text_edit is not None:
+            _print_problems(result.warnings)
+            print(
+                ngettext(
+                    "✓ {slug}: only the text of {count} post changed; its page rewritten in {seconds:.1f} s → {site_dir}/index.html",
+                    "✓ {slug}: only the text of {count} posts changed; their pages rewritten in {seconds:.1f} s → {site_dir}/index.html",
+                    len(result.text_edit),
+                ).format(slug=slug, count=len(result.text_edit), seconds=result.seconds, site_dir=result.site_dir),
+                flush=True,
+            )
         else:
             _print_problems(result.warnings)
             print(

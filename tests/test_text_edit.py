@@ -155,9 +155,12 @@ def test_a_text_edit_stopped_half_way_is_followed_by_a_full_build(project: Path,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(text_edit, "index_site", stopped)
+    page = _page_of(project, 36)
+    published = page.read_bytes()
     _append(_post(project, 36), "\n中途停止的修改。\n")
     with pytest.raises(OSError):
         _build(project)
+    assert page.read_bytes() == published  # put back
     monkeypatch.undo()
     result = _build(project)
     assert result.text_edit is None
@@ -202,3 +205,15 @@ def test_plugins_the_project_does_not_know_see_every_page(tmp_path: Path) -> Non
     build_chamber("test", content, tmp_path / "out", today=TODAY, workers=2)
     _append(folder / "news/2026/2026-05-21-falv-peixun.md", "\n补充一句。\n")
     assert build_chamber("test", content, tmp_path / "out", today=TODAY, workers=2).text_edit is None
+
+
+def test_the_command_says_only_the_text_changed(project: Path, capsys) -> None:
+    from chamberpress.cli import main
+
+    _append(_post(project, 39), "\n命令行补充。\n")
+    args = ["build", SLUG, "--content", str(project / "content"), "--out", str(project / "fast")]
+    assert main([*args, "--lang", "en"]) == 0
+    assert f"✓ {SLUG}: only the text of 1 post changed; its page rewritten in" in capsys.readouterr().out
+    _append(_post(project, 39), "\n再补充。\n")
+    assert main([*args, "--lang", "zh"]) == 0
+    assert f"✓ {SLUG}：只有 1 篇新闻的正文有改动，已重写其页面，用时" in capsys.readouterr().out

@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import filelock
 
@@ -61,13 +61,10 @@ from chamberpress.search.index import (
     save_record,
     warm_up_indexers,
 )
-from chamberpress.site.directory import reading
-from chamberpress.site.docs import logo_docs_path
-from chamberpress.site.icons import shown_logos
-from chamberpress.site.kept_pages import KeptPages, shared_inputs
-from chamberpress.site.mkdocs_adapter import build_site, write_chamber_config
-from chamberpress.site.prepare import prepare_site, prime_members
 from chamberpress.i18n import _
+
+if TYPE_CHECKING:
+    from chamberpress.site.kept_pages import KeptPages
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +155,10 @@ def build_chamber(
                     printed, search = _make_site(chamber, issues, folders, content_dir, workers, None, plain)
             # 7. Record what this site was built from: the next build skips it while nothing changes, and
             # an edit to posts' text alone is put into it.
-            remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
+            due = _next_due(chamber)
+            remember(slug, content_dir, out_dir, project, key, due)
             if not plain:
-                record_build(chamber, content_dir, out_dir, search, printed.warnings)
+                record_build(chamber, content_dir, out_dir, search, due, printed.warnings)
     seconds = time.perf_counter() - started
     warnings = list(chamber.warnings) + publication_warnings(chamber, issues) + printed.warnings
     return BuildResult(slug, out_dir / slug, search.html_pages, seconds, warnings, search=search)
@@ -176,6 +174,10 @@ def _make_site(
     plain: bool,
 ) -> tuple[Printed, SearchIndex]:
     """Steps 2–6 of a build (the caller holds the chamber's lock). Returns what was printed and the index."""
+    # MkDocs and Material are imported by the full build only: a text edit goes without them.
+    from chamberpress.site.mkdocs_adapter import build_site, write_chamber_config
+    from chamberpress.site.prepare import prepare_site
+
     shortcuts = not plain
     # 2. The newsletter issues and the charter, printed by another process while this one goes on.
     printing = _start_printing(chamber, issues, folders.stage / "print", content_dir, workers, shortcuts)
@@ -219,6 +221,8 @@ def _start_printing(
 
 def _kept_pages(chamber: Chamber, folders: SiteFolders, content_dir: Path) -> KeptPages:
     """The posts of the published site that may be copied instead of drawn again (site/kept_pages.py)."""
+    from chamberpress.site.kept_pages import KeptPages, shared_inputs
+
     published = folders.target if folders.target.is_dir() else None
     record = drawn_record(content_dir, folders.target.parent, chamber.slug)
     return KeptPages(published, record, shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
@@ -322,6 +326,8 @@ def _members_process(content_dir: Path, workers: int, plain: bool) -> Iterator[f
     if plain or workers < 2 or not first or not forked.can_fork():
         yield None
         return
+    from chamberpress.site.prepare import prime_members
+
     with prime_members() as members:
         yield members
 
@@ -439,6 +445,10 @@ def _plan_fact(item: object) -> dict:
 
 
 def _write_summary(chamber: Chamber, site_dir: Path) -> None:
+    from chamberpress.site.directory import reading
+    from chamberpress.site.docs import logo_docs_path
+    from chamberpress.site.icons import shown_logos
+
     info = chamber.info
     newest = max(chamber.published_posts, key=lambda p: p.date, default=None)
     summary = {

@@ -12,12 +12,14 @@ indexed again in place, the others left as they are. Anything else, or anything 
 full build runs: `try_text_edit` returns None. `--plain` never takes this way, and tests hold what it writes
 to what the plain build writes.
 
-The published site is changed in place, file by file (each replaced whole). Before the first file, the
-records that describe those pages are dropped, so that a build stopped half-way is followed by a full one.
+The published site is changed in place, file by file (each replaced whole), not swapped like a full build's:
+before the first file, the records that describe those pages are dropped, so that a text edit stopped
+half-way is followed by a full build; if indexing fails, the pages are put back as they were.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import pickle
@@ -54,6 +56,8 @@ class Record:
     news: dict[str, FileStamp]  # every file under news/, by its path there
     reach: str  # docs.posts_reach
     digests: Known  # what the search index read of each page of the site
+    due: dt.date | None  # the first day the site must change (pipeline._next_due)
+    year: int  # the build's year (in every page's footer)
     printed_warnings: list[Problem] = field(default_factory=list)  # the printing's, reported again
 
 
@@ -82,8 +86,19 @@ def news_stamps(chamber: Chamber, known: dict[str, FileStamp] | None = None) -> 
     return stamps
 
 
+def _build_year() -> int:
+    from mkdocs.utils import get_build_datetime
+
+    return get_build_datetime().year
+
+
 def record_build(
-    chamber: Chamber, content_dir: Path, out_dir: Path, search: SearchIndex, printed_warnings: list[Problem]
+    chamber: Chamber,
+    content_dir: Path,
+    out_dir: Path,
+    search: SearchIndex,
+    due: dt.date | None,
+    printed_warnings: list[Problem],
 ) -> None:
     """Remember what the site just put in place was built from (after a full build)."""
     from chamberpress.site.kept_pages import shared_inputs
@@ -93,6 +108,8 @@ def record_build(
         news_stamps(chamber),
         posts_reach(chamber),
         dict(search.digests),
+        due,
+        _build_year(),
         list(printed_warnings),
     )
     _save(text_edit_record(content_dir, out_dir, chamber.slug), record)
@@ -125,6 +142,8 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     record = _load(record_path)
     if record is None or not site.is_dir():
         return None
+    if (record.due is not None and chamber.today >= record.due) or record.year != _build_year():
+        return None  # other pages change with the day (a post due, a project expired) or the year
     from chamberpress.site.kept_pages import shared_inputs
 
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
@@ -156,9 +175,16 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
         kept.pop(page.path, None)
     write_json(drawn, kept)
     record_path.unlink()
-    for page in pages:
-        write_whole(site / page.path, page.html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
-    search = _index_again(site, record.digests, [page.path for page in pages], content_dir, out_dir, chamber.slug)
+    before = {page.path: (site / page.path).read_bytes() for page in pages}
+    try:
+        for page in pages:
+            write_whole(site / page.path, page.html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
+        search = _index_again(site, record.digests, list(before), content_dir, out_dir, chamber.slug)
+    except BaseException:
+        # The pages as they were (the records are gone: the next build is a full one).
+        for path, data in before.items():
+            write_whole(site / path, data)
+        raise
     from chamberpress.site.frames import FrameStore
 
     frames = FrameStore(frames_dir(content_dir, chamber.slug))

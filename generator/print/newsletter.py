@@ -19,11 +19,10 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import markdown
 import nh3
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from xml.etree.ElementTree import SubElement
@@ -53,6 +52,9 @@ from chamberpress.print.pdf import (
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import YamlDoc, decode_text, editor_files, load_yaml, without_comments
 from chamberpress.i18n import _
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 log = logging.getLogger(__name__)
 
@@ -812,6 +814,8 @@ def _period_projects(chamber: Chamber, date_from: dt.date | None, date_to: dt.da
 
 
 def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape  # for printing only (not a text edit)
+
     env = Environment(
         loader=FileSystemLoader(PRINT_THEME),
         autoescape=select_autoescape(["html"]),

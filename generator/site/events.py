@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from itertools import groupby
 from zoneinfo import ZoneInfo
 
-import icalendar
 
 from chamberpress.chinese import format_date
 from chamberpress.content.chamber import PlanItem
@@ -174,6 +173,8 @@ def _uid(chamber: Chamber, item: PlanItem) -> str:
 
 def events_ics(chamber: Chamber) -> str:
     """Every plan item as a VEVENT, in the chamber's time zone (a VTIMEZONE is included)."""
+    import icalendar  # imported where a calendar is written (a text edit writes none)
+
     zone = ZoneInfo(TIME_ZONE)
     info = chamber.info
     cal = icalendar.Calendar()
