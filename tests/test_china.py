@@ -943,8 +943,9 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     monkeypatch.setattr(
         "chamberpress.site.mkdocs_adapter.page_digest", lambda path: read_back.append(path) or digest(path)
     )
+    # (With a heading: an edit to the text alone would not go through MkDocs at all, build/text_edit.py.)
     (content / "huizhi/news/2026/2026-03-04-hui4.md").write_text(
-        post("第4次理事会", "2026-03-04", body="理事会第4次会议。\n\n会议增补了理事。"), encoding="utf-8"
+        post("第4次理事会", "2026-03-04", body="理事会第4次会议。\n\n## 增补\n\n会议增补了理事。"), encoding="utf-8"
     )
     build_chamber("huizhi", content, out, today=TODAY, workers=1)
     known = handed[-1]

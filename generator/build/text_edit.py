@@ -130,7 +130,12 @@ def _load(path: Path) -> Record | None:
         record = pickle.loads(path.read_bytes())  # noqa: S301
     except Exception:  # noqa: BLE001 - none, or another version's: the full build
         return None
-    return record if isinstance(record, Record) else None
+    return record if isinstance(record, Record) and _complete(record) else None
+
+
+def _complete(record: object) -> bool:
+    """Whether an unpickled dataclass has the fields of this version (pickle restores an older one's)."""
+    return vars(record).keys() == type(record).__dataclass_fields__.keys()  # type: ignore[attr-defined]
 
 
 def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_dir: Path) -> TextEdit | None:

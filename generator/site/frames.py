@@ -139,7 +139,9 @@ class FrameStore:
             facts = pickle.loads((self.folder / SITE_FACTS).read_bytes())  # noqa: S301
         except Exception:  # noqa: BLE001 - missing, or written by another version: no shortcut
             return None
-        return facts if isinstance(facts, SiteFacts) else None
+        # pickle restores an older version's fields: only this version's are taken.
+        complete = isinstance(facts, SiteFacts) and vars(facts).keys() == SiteFacts.__dataclass_fields__.keys()
+        return facts if complete else None
 
 
 @dataclass
