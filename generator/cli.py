@@ -196,7 +196,7 @@ def _date(text: str) -> dt.date:
 
 
 def _slugs(args: argparse.Namespace, *, allow_all: bool = True) -> list[str]:
-    from chamberpress.content.load import chamber_slugs
+    from chamberpress.folders import chamber_slugs
 
     found = chamber_slugs(args.content)
     if getattr(args, "all", False) or (allow_all and not args.slugs):
@@ -212,12 +212,18 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from chamberpress.build.pipeline import BuildLocked, build_many
     from chamberpress.build.portal import write_portal
 
     if not args.slugs and not args.all:
         raise UsageError(_("name the chambers to build, or use --all"))
     slugs = _slugs(args)
+    if _all_fresh(args, slugs):  # said without loading the build's modules
+        for slug in slugs:
+            print(_("· {slug}: unchanged since the last build, skipped").format(slug=slug), flush=True)
+        print(_("portal: {portal}").format(portal=write_portal(args.out, args.content)))
+        return 0
+    from chamberpress.build.pipeline import BuildLocked, build_many
+
     failed = 0
     progress = _Progress(len(slugs))
     for done, (slug, result) in enumerate(
@@ -265,6 +271,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     portal = write_portal(args.out, args.content)
     print(_("portal: {portal}").format(portal=portal))
     return 1 if failed else 0
+
+
+def _all_fresh(args: argparse.Namespace, slugs: list[str]) -> bool:
+    """Whether every chamber named is as it was at its last good build (build_many skips those)."""
+    from chamberpress.build.cache_layout import project_dir_for, protected_folders
+    from chamberpress.build.freshness import is_fresh
+
+    if args.force or args.plain:
+        return False
+    check_output_folder(args.out, protected_folders(args.content))
+    project = project_dir_for(args.content)
+    day = args.today or dt.date.today()
+    return all(is_fresh(slug, args.content, args.out, project, day) for slug in slugs)
 
 
 class _Progress:

@@ -36,3 +36,10 @@ def _walk(path: str, rel: str, skip: frozenset[str]) -> Iterator[tuple[str, os.D
             yield rel + entry.name, entry
     for entry in folders:
         yield from _walk(entry.path, f"{rel}{entry.name}/", NEVER_INPUTS)
+
+
+def chamber_slugs(content_dir: Path) -> list[str]:
+    """Every chamber folder (one with a chamber.yml) under the content folder, sorted."""
+    if not content_dir.is_dir():
+        return []
+    return sorted(p.name for p in content_dir.iterdir() if (p / "chamber.yml").is_file())

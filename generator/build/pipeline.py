@@ -40,6 +40,7 @@ from chamberpress.build.cache_layout import (
     search_record,
 )
 from chamberpress.build.text_edit import forget_build, record_build, try_text_edit
+from chamberpress.build.portal import SUMMARY_FILE
 from chamberpress.build.site_folders import WORK_DIR, SiteFolders, clean_leftovers
 from chamberpress.build.freshness import inputs_key, is_fresh, remember, remember_failure
 from chamberpress.build.output import memory_full
@@ -68,7 +69,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SUMMARY_FILE = "chamber.json"  # public facts the portal lists, written into each site
 SUMMARY_POSTS = 10  # the newest posts in the summary: the portal's merged news takes from these
 PLAN_FACTS = ("time", "end", "place", "kind")  # the plan item's public keys the portal shows, when given
 

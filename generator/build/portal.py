@@ -17,14 +17,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from chamberpress.build.pipeline import SUMMARY_FILE
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_file, load_yaml
 from chamberpress.errors import ContentError, Problems
 from chamberpress.paths import PROJECT_DIR
-from chamberpress.search.index import INDEX_DIR
 from chamberpress.site.colour import readable_colour
 from chamberpress.i18n import _
 
@@ -41,6 +37,9 @@ ACTIVITIES = 12  # the upcoming activities on the page
 ATOM = "http://www.w3.org/2005/Atom"
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 CHINA = dt.timezone(dt.timedelta(hours=8))  # posts carry a day: published at midnight in China
+
+
+SUMMARY_FILE = "chamber.json"  # public facts of a chamber the portal lists, written into its site (pipeline)
 
 
 @dataclass
@@ -142,6 +141,8 @@ def upcoming_activities(entries: list[dict], today: dt.date, limit: int = ACTIVI
 
 def _searchable(out_dir: Path, entries: list[dict]) -> list[str]:
     """The chambers whose site holds a search index, for the portal's merged search."""
+    from chamberpress.search.index import INDEX_DIR
+
     return [e["slug"] for e in entries if (out_dir / e["slug"] / INDEX_DIR / "pagefind.js").is_file()]
 
 
@@ -153,6 +154,8 @@ def render_portal(
     today: dt.date | None = None,
     searchable: list[str] | None = None,
 ) -> str:
+    import jinja2  # imported when the portal is drawn (a build that changes nothing draws it)
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, undefined=jinja2.StrictUndefined
     )

@@ -42,6 +42,7 @@ from chamberpress.folders import walk_files
 from chamberpress.print.newsletter import Issue, select_posts
 from chamberpress.search.index import INDEX_DIR, Known, SearchIndex, index_site, save_record
 from chamberpress.site.docs import NEWS_DIR, post_docs_path, posts_reach, staged_post
+from chamberpress.site.frames import build_year
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +87,6 @@ def news_stamps(chamber: Chamber, known: dict[str, FileStamp] | None = None) -> 
     return stamps
 
 
-def _build_year() -> int:
-    from mkdocs.utils import get_build_datetime
-
-    return get_build_datetime().year
-
-
 def record_build(
     chamber: Chamber,
     content_dir: Path,
@@ -109,7 +104,7 @@ def record_build(
         posts_reach(chamber),
         dict(search.digests),
         due,
-        _build_year(),
+        build_year(),
         list(printed_warnings),
     )
     _save(text_edit_record(content_dir, out_dir, chamber.slug), record)
@@ -147,7 +142,7 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     record = _load(record_path)
     if record is None or not site.is_dir():
         return None
-    if (record.due is not None and chamber.today >= record.due) or record.year != _build_year():
+    if (record.due is not None and chamber.today >= record.due) or record.year != build_year():
         return None  # other pages change with the day (a post due, a project expired) or the year
     from chamberpress.site.kept_pages import shared_inputs
 
@@ -219,8 +214,6 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
     """The edited posts' pages, each its frame filled with its new text; None where a post's page cannot be
     made so (no frame for the published page, other front matter or table of contents, a message while
     converting)."""
-    from mkdocs.structure.toc import get_toc
-
     from chamberpress.content.sanitize import sanitize_html
     from chamberpress.site.frames import (
         FrameStore,
@@ -229,7 +222,7 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
         finished,
         page_digest,
         staged_parts,
-        toc_outline,
+        tokens_outline,
     )
     from chamberpress.site.image_sizes import with_sizes
     from chamberpress.site.render_cache import Converter
@@ -262,7 +255,7 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
         if page_digest(head) != frame.head:
             return None
         converted = converter.convert(own, markdown_text)
-        if converted.logged or toc_outline(get_toc(converted.toc)) != frame.toc:
+        if converted.logged or tokens_outline(converted.toc) != frame.toc:
             return None
         content = with_sizes(sanitize_html(converted.content, hosts), own.url, published)
         marked = frame.fill(content)

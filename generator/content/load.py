@@ -16,16 +16,10 @@ from chamberpress.content.model import Chamber, report_post
 from chamberpress.content.news import Post, load_posts, unloaded_posts
 from chamberpress.content.pages import load_pages
 from chamberpress.content.projects import check_members, load_projects
+from chamberpress.folders import chamber_slugs  # noqa: F401 - where callers have found it
 from chamberpress.paths import forget_folders
 from chamberpress.content.published import published_assets
 from chamberpress.i18n import _
-
-
-def chamber_slugs(content_dir: Path) -> list[str]:
-    """Every chamber folder (one with a chamber.yml) under the content folder, sorted."""
-    if not content_dir.is_dir():
-        return []
-    return sorted(p.name for p in content_dir.iterdir() if (p / "chamber.yml").is_file())
 
 
 def load_chamber(content_dir: Path, slug: str, *, today: dt.date | None = None, parallel: bool = False) -> Chamber:

@@ -48,6 +48,20 @@ def toc_outline(toc: object) -> list:
     return [[item.level, item.id, item.title, toc_outline(item.children)] for item in toc]  # type: ignore[attr-defined]
 
 
+def tokens_outline(tokens: list) -> list:
+    """toc_outline of the table of contents the toc extension's tokens make (as MkDocs makes it)."""
+    from mkdocs.structure.toc import get_toc
+
+    return toc_outline(get_toc(tokens))
+
+
+def build_year() -> int:
+    """The year MkDocs builds in (every page's footer shows it): SOURCE_DATE_EPOCH's, else this one."""
+    from mkdocs.utils import get_build_datetime
+
+    return get_build_datetime().year
+
+
 @dataclass(frozen=True)
 class Frame:
     before: str
