@@ -9,6 +9,7 @@ import gzip
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -25,6 +26,7 @@ from chamberpress.search.index import (
     bundle_count,
     bundle_names,
     bundle_of,
+    bundles_to_index,
     index_site,
     indexed_part,
     mark_indexed,
@@ -474,8 +476,6 @@ def test_the_indexer_reads_only_the_article_with_the_title_and_language() -> Non
 def test_the_index_is_the_one_made_of_the_whole_pages(search_site: Path, tmp_path: Path, monkeypatch) -> None:
     """The indexer is handed the article of each page only: the index is the same, byte for byte, as the one
     it makes of the built pages as they are (menus, header, footer and all)."""
-    import shutil
-
     pages = tmp_path / "pages"
     shutil.copytree(search_site, pages, ignore=lambda folder, names: [INDEX_DIR] if Path(folder) == search_site else [])
     index_site(pages, index_dir=tmp_path / "articles")
@@ -691,6 +691,50 @@ def test_bundles_stay_bounded_whatever_the_shape_of_the_site(tmp_path: Path, mon
     assert len(sizes) == bundle_count(len(shape)) >= 16
     assert 64 <= len(shape) / len(sizes) < 128  # on average between BUNDLE_PAGES and twice as many
     assert 32 <= min(sizes) and max(sizes) <= 2 * 64, sizes  # and each near that
+
+
+def test_the_bundles_to_index_again_are_those_of_the_pages_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """bundles_to_index names, from the pages a build rewrote, added or removed, exactly the bundles the
+    index then makes again (the others left in place, as their record says), or all of them when their
+    number changes (one may then happen to hold the same pages as before: left in place) or there is no
+    index."""
+    in_bundles(monkeypatch, 2)
+    site, record = tmp_path / "site", tmp_path / "record.json"
+
+    def write(n: int) -> str:
+        rel = f"news/2026/03/{n + 1:02d}/p{n}/index.html"
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(
+            f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
+            f"<h1>第{n}篇</h1><p>第{n}篇正文。</p></article></body></html>",
+            encoding="utf-8",
+        )
+        return rel
+
+    def indexed_again(changed: list[str], exactly: bool = True) -> list[str]:
+        named = bundles_to_index(site, changed)
+        made = index_site(site, spare_record=record)
+        save_record(record, made)
+        assert list(made.indexed) == named if exactly else set(made.indexed) <= set(named), (made, named)
+        assert set(named) <= set(made.record)
+        if not exactly:  # every bundle (but any that holds no page)
+            assert named == list(made.record) and named[-1] == "part-7" and len(named) >= 6
+        return named
+
+    pages = [write(n) for n in range(10)]
+    assert indexed_again(pages) == ["part-0", "part-1", "part-2", "part-3"]  # no record: all
+    (site / pages[3]).write_text((site / pages[3]).read_text(encoding="utf-8").replace("正文", "新正文"))
+    assert indexed_again([pages[3]]) == [bundle_of(pages[3], 4)]
+    added = write(10)
+    (site / pages[4]).unlink()
+    assert indexed_again([added, pages[4]]) == sorted({bundle_of(added, 4), bundle_of(pages[4], 4)})
+    assert indexed_again(["images/a.jpg"]) == []  # not a page
+    # Six pages more: twice as many bundles, every one of them made again.
+    more = [write(n) for n in range(11, 17)]
+    every = indexed_again(more[:1], exactly=False)
+    assert bundles_to_index(site, []) == []
+    shutil.rmtree(site / INDEX_DIR)  # no index: every bundle
+    assert bundles_to_index(site, []) == every
 
 
 def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypatch) -> None:

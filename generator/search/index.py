@@ -338,7 +338,8 @@ def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None
     again, added or removed) are no longer those its index folder was made from: the bundles of those
     pages, or every bundle where the site's bundles are no longer the ones that index holds (their number
     changed, or there is no index). A changed page is counted whether or not it is marked for the index
-    (it may have been before). `known` as for index_site."""
+    (it may have been before). `known` as for index_site. For a build that rewrote only a few pages: it
+    reads no index file, and index_site, which compares the bundles' keys, may find fewer to make."""
     pages, _ = _marked_pages(site_dir, known)
     count = bundle_count(len(pages))
     names = [n for n in bundle_names(count) if n in {bundle_of(rel, count) for rel, *_ in pages}]
