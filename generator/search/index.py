@@ -19,8 +19,9 @@ changes only when the site doubles or halves.
 - drawing processes: the processes that make the pages' HTML from the templates; they digest what the
   indexer will read of each page as they write it (`page_digest`).
 
-The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
-small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
+The search page loads the first and merges the others into it (Pagefind's `mergeIndex`; the search
+code is loaded once, but a reader's first search fetches an index chunk per word from every bundle: what
+bounds their number). Pagefind has no incremental mode, so bundles
 are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the spare copy of
 the site being written is left there, one that reads as in the published site is copied from it, and only
 the others are indexed, by INDEXERS indexer processes (indexer.py; kept for the next index this process
@@ -260,17 +261,18 @@ def bundle_count(pages: int) -> int:
 
 def bundle_names(count: int) -> list[str]:
     """The names of `count` bundles, the first (the one the search page loads) first; folder names."""
-    if count == 1:
-        return ["site"]
-    width = len(str(count - 1))
-    return [f"part-{number:0{width}d}" for number in range(count)]
+    return [_name(number, count) for number in range(count)]
+
+
+def _name(number: int, count: int) -> str:
+    return "site" if count == 1 else f"part-{number:0{len(str(count - 1))}d}"
 
 
 def bundle_of(page: str, count: int) -> str:
     """The bundle of `count` a page (its path in the site) is indexed in: picked by a digest of the path,
     so that a page stays in its bundle while the count stays, and pages spread evenly whatever their kind
     and dates."""
-    return bundle_names(count)[int(fingerprint(page)[:16], 16) % count]
+    return _name(int(fingerprint(page)[:16], 16) % count, count)
 
 
 def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
@@ -342,7 +344,8 @@ def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None
     reads no index file, and index_site, which compares the bundles' keys, may find fewer to make."""
     pages, _ = _marked_pages(site_dir, known)
     count = bundle_count(len(pages))
-    names = [n for n in bundle_names(count) if n in {bundle_of(rel, count) for rel, *_ in pages}]
+    held = {bundle_of(rel, count) for rel, *_ in pages}
+    names = [n for n in bundle_names(count) if n in held]
     merged = read_json(site_dir / INDEX_DIR / BUNDLES_FILE).get("merge")
     if merged != names[1:] or not (site_dir / INDEX_DIR / "pagefind-entry.json").is_file():
         return names
