@@ -1,13 +1,16 @@
 """Search for a chamber of 2,000 posts: Material's search index (lang zh, jieba) against Pagefind's chunks.
 
-    PYTHONPATH=. .venv/bin/python -m bench.search_bench [--posts 2000] [--keep DIR]
+    PYTHONPATH=. .venv/bin/python -m bench.search_bench [--posts 2000] [--members 200] [--bundle-pages 80,160]
+        [--keep DIR]
 
 Writes a deterministic synthetic chamber (seeded: the same corpus every run), builds it twice through our
 pipeline (MkDocs + Material, blog plugin), once with Material's search plugin and once without it followed
 by Pagefind, and prints a Markdown report (times are CPU seconds: the machine is shared, wall time is noisy): what a reader's first search downloads (gzip as served), the
 index on disk, and the build time spent on search and on Chinese segmentation.
 Pagefind's first search is measured in a real browser (Playwright, Debian's chromium): the files the search
-page fetches for a query, each counted at its gzip size (Pagefind's chunks are gzip already).
+page fetches for a query, each counted at its gzip size (Pagefind's chunks are gzip already); with
+--bundle-pages, also with the index in bundles of each of those sizes (search.index.BUNDLE_PAGES), and the
+time one bundle takes to index (what an edit indexes again).
 """
 
 from __future__ import annotations
@@ -92,8 +95,9 @@ def _post(rng: random.Random, n: int, date: dt.date) -> str:
     return front + "\n\n".join(body) + "\n"
 
 
-def write_corpus(content: Path, posts: int) -> None:
-    """A chamber with `posts` synthetic Chinese posts of 600–1,500 characters (deterministic)."""
+def write_corpus(content: Path, posts: int, members: int = 200) -> None:
+    """A chamber with `posts` synthetic Chinese posts of 600–1,500 characters and `members` members
+    (deterministic)."""
     rng = random.Random(SEED)
     folder = content / SLUG
     (folder / "news").mkdir(parents=True, exist_ok=True)
@@ -104,7 +108,7 @@ def write_corpus(content: Path, posts: int) -> None:
     )
     (folder / "charter.md").write_text("## 第一章　总则\n\n第一条　本会名称为温州市基准商会。\n", encoding="utf-8")
     rows = ["名称,联系人,职务,行业,简介"] + [
-        f"{_firm(rng)}{i},{_person(rng)},会员,{rng.choice(WORDS[30:60])},{_sentence(rng)}" for i in range(200)
+        f"{_firm(rng)}{i},{_person(rng)},会员,{rng.choice(WORDS[30:60])},{_sentence(rng)}" for i in range(members)
     ]
     (folder / "members.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     start = dt.date(2020, 1, 1)
@@ -236,16 +240,42 @@ def _index(site: Path, language: str) -> tuple[object, float]:
     return index, _children_cpu() - before
 
 
+def _bundle_sizes(site: Path, size: int) -> None:
+    """Index the site in bundles of `size` (BUNDLE_PAGES) and print their number, their pages and the
+    wall time one bundle of median size takes to index (best of three, by one warm indexer)."""
+    import chamberpress.search.index as search
+    from chamberpress.search.indexer import lent_indexer
+
+    index = search.index_site(site)
+    bundles = sorted(search.plan_bundles(site), key=lambda b: len(b.pages))
+    median = bundles[len(bundles) // 2]
+    options = {"language": "zh", "exclude_selectors": [search.EXCLUDE_SELECTORS]}
+    with lent_indexer(search._executable(), **options) as indexer:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            indexer.index_pages(list(zip(median.pages, median.documents)))
+            times.append(time.perf_counter() - started)
+    print(
+        f"\nBUNDLE_PAGES = {size}: {len(bundles)} bundles of {len(bundles[0].pages)}–{len(bundles[-1].pages)} pages "
+        f"({index.pages} in all); one bundle of {len(median.pages)} pages indexed in {min(times):.2f} s; first search:\n"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--members", type=int, default=200)
+    parser.add_argument(
+        "--bundle-pages", default="", help="also measure with bundles of these sizes (comma-separated BUNDLE_PAGES)"
+    )
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temp folder)")
     args = parser.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="search-bench-"))
     content, out = work / "content", work / "sites"
     shutil.rmtree(content, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    write_corpus(content, args.posts)
+    write_corpus(content, args.posts, args.members)
 
     material_site, material_build = _build(content, out, material_search=True)
     pagefind_site, plain_build = _build(content, out, material_search=False)
@@ -299,6 +329,12 @@ def main() -> None:
     for query in QUERIES:
         raw, gz, names = _pagefind_first_search(out, pagefind_site.name, query)
         print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")
+    for size in (int(n) for n in args.bundle_pages.split(",") if n):
+        search.SPLIT_FROM, search.BUNDLE_PAGES = 1000, size
+        _bundle_sizes(pagefind_site, size)
+        for query in QUERIES:
+            raw, gz, names = _pagefind_first_search(out, pagefind_site.name, query)
+            print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")
     print(f"\nMaterial's first search fetches {', '.join(m_files)}: {_mib(m_raw)}, {_mib(m_gz)} gzip.")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

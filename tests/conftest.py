@@ -201,6 +201,16 @@ def test_site(tmp_path_factory) -> Path:
     return root / "sites" / "test"
 
 
+SICHUAN_BUNDLE_PAGES = 8  # the sichuan demo's ~40 indexed pages: 4 bundles, as a large chamber's
+
+
+def in_bundles(patch: pytest.MonkeyPatch, pages: int) -> None:
+    """Index a test site of a few pages in bundles of `pages` to twice as many, as a large chamber's
+    (search.index.bundle_count)."""
+    patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    patch.setattr("chamberpress.search.index.BUNDLE_PAGES", pages)
+
+
 @pytest.fixture(scope="session")
 def demo_sites(tmp_path_factory) -> Path:
     """Every demo chamber under content/ built once per session (with the pinned date): `<out>/`."""
@@ -210,7 +220,7 @@ def demo_sites(tmp_path_factory) -> Path:
     for slug in chamber_slugs(ROOT / "content"):
         with pytest.MonkeyPatch.context() as patch:
             if slug == "sichuan":  # its search index in bundles, as a large chamber's: searched in a browser
-                patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+                in_bundles(patch, SICHUAN_BUNDLE_PAGES)
             build_chamber(slug, ROOT / "content", out, today=TODAY)
     write_portal(out, ROOT / "content", today=TODAY)
     return out

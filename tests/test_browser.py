@@ -17,7 +17,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from conftest import ROOT, serving
+from conftest import ROOT, read_search_fragment, serving
 
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -232,14 +232,27 @@ def test_search_finds_a_member_intro_in_the_directory(visit, demo_sites: Path) -
     # A phrase that only a member's intro holds: the directory must show (and so index) the intros.
     seen, results = _search(visit, "sichuan", "守合同重信用")
     assert [r for r in results if "/sichuan/members/" in r["href"] and r["marks"]], results
-    # sichuan's index comes in bundles (search.py; conftest.demo_sites), merged in the browser: hits from
-    # the first bundle (the chamber's pages and members) and from a year of posts, in one list.
+    # sichuan's index comes in bundles (search/index.py; conftest.demo_sites), merged in the browser: hits
+    # from the first bundle and from merged ones, in one list.
     seen, results = _search(visit, "sichuan", "诚信")
     assert [r for r in results if re.search(r"/sichuan/members/[^/]+/$", r["href"])], results
-    assert [r for r in results if "/sichuan/news/2025/" in r["href"]], results
+    assert [r for r in results if "/sichuan/news/" in r["href"]], results
+    folders = _bundle_folders(demo_sites / "sichuan")
+    found = {folders[urlparse(r["href"]).path.removeprefix("/sichuan")] for r in results}
+    assert "" in found and len(found - {""}) >= 2, (found, results)
     assert seen.errors == [] and seen.foreign == []
     seen, results = _search(visit, "sichuan", "会员大会")
     assert [r for r in results if r["href"].endswith("/sichuan/charter/")], results
+
+
+def _bundle_folders(site: Path) -> dict[str, str]:
+    """Each indexed page's URL in the site → the folder of pagefind/ its bundle is in ("" for the first)."""
+    merged = json.loads((site / "pagefind/bundles.json").read_text(encoding="utf-8"))["merge"]
+    return {
+        read_search_fragment(p)["url"]: folder
+        for folder in ["", *merged]
+        for p in (site / "pagefind" / folder / "fragment").glob("*.pf_fragment")
+    }
 
 
 def _indexed_pages_holding(site: Path, word: str) -> set[str]:

@@ -9,20 +9,24 @@ import gzip
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from lxml import etree
 
-from conftest import TODAY, parse, post, read_search_fragment, site_files, text_of, write_chamber
+from conftest import TODAY, in_bundles, parse, post, read_search_fragment, site_files, text_of, write_chamber
 from chamberpress.build.pipeline import build_chamber
 from chamberpress.search.index import (
     INDEX_DIR,
     INDEXERS,
     MARKER,
     SearchIndexError,
-    bundle_name,
+    bundle_count,
+    bundle_names,
+    bundle_of,
+    bundles_to_index,
     index_site,
     indexed_part,
     mark_indexed,
@@ -472,8 +476,6 @@ def test_the_indexer_reads_only_the_article_with_the_title_and_language() -> Non
 def test_the_index_is_the_one_made_of_the_whole_pages(search_site: Path, tmp_path: Path, monkeypatch) -> None:
     """The indexer is handed the article of each page only: the index is the same, byte for byte, as the one
     it makes of the built pages as they are (menus, header, footer and all)."""
-    import shutil
-
     pages = tmp_path / "pages"
     shutil.copytree(search_site, pages, ignore=lambda folder, names: [INDEX_DIR] if Path(folder) == search_site else [])
     index_site(pages, index_dir=tmp_path / "articles")
@@ -649,53 +651,90 @@ def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, m
             index_site(tmp_path / "site")
 
 
-def test_bundles_by_kind_of_page_and_year() -> None:
-    recent = {"2026", "2025", "2024"}
-    assert bundle_name("news/2026/09/24/jiufen/index.html", recent) == "news-2026"
-    assert bundle_name("news/2024/01/02/x/index.html", recent) == "news-2024"
-    assert bundle_name("news/2019/01/02/x/index.html", recent) == "news-earlier"
-    assert bundle_name("members/wenzhou-rongda/index.html", recent) == "chamber"
-    assert bundle_name("charter/index.html", recent) == "chamber"
-    # A year of many posts, by quarter.
-    assert bundle_name("news/2026/09/24/jiufen/index.html", recent, {"2026"}) == "news-2026-q3"
-    assert bundle_name("news/2026/10/01/x/index.html", recent, {"2026"}) == "news-2026-q4"
-    assert bundle_name("news/2026/01/31/x/index.html", recent, {"2026"}) == "news-2026-q1"
-    assert bundle_name("news/2025/01/31/x/index.html", recent, {"2026"}) == "news-2025"
+def test_bundles_by_a_digest_of_the_path_their_number_a_power_of_two(monkeypatch) -> None:
+    monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 100)
+    assert [bundle_count(n) for n in (0, 999, 1000, 1599, 1600, 3199, 3200, 12800)] == [1, 1, 8, 8, 16, 16, 32, 128]
+    assert bundle_names(1) == ["site"]
+    assert bundle_names(16)[:2] == ["part-00", "part-01"] and bundle_names(16)[-1] == "part-15"
+    assert bundle_names(128)[0] == "part-000" and len(set(bundle_names(128))) == 128
+    assert bundle_of("news/2026/09/24/jiufen/index.html", 1) == "site"
+    # The same page, the same bundle (a digest: no process's hash seed); pages spread over all of them.
+    page = "news/2026/09/24/jiufen/index.html"
+    assert bundle_of(page, 16) == bundle_of(page, 16) == "part-05"
+    assert {bundle_of(f"members/m{n}/index.html", 16) for n in range(200)} == set(bundle_names(16))
 
 
-def test_a_year_of_many_posts_is_indexed_by_quarter(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
-    monkeypatch.setattr("chamberpress.search.index.QUARTERS_FROM", 3)
-    site = tmp_path / "site"
-    for rel in [
-        "about/index.html",
-        "news/2026/02/01/a/index.html",
-        "news/2026/05/21/b/index.html",
-        "news/2026/11/02/c/index.html",
-        "news/2025/12/30/d/index.html",
-        "news/2025/03/30/e/index.html",
-    ]:
+def _plan_sizes(site: Path, pages: list[str]) -> list[int]:
+    """The pages of each bundle of a site of these (tiny) marked pages."""
+    from chamberpress.search.index import _plan
+
+    for rel in pages:
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(b"<html><body><article data-pagefind-body>x</article></body></html>")
+    bundles, _ = _plan(site, "zh")
+    assert sum(len(b.pages) for b in bundles) == len(pages)
+    return [len(b.pages) for b in bundles]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        [f"news/2026/{1 + n % 12:02d}/{1 + n % 28:02d}/p{n}/index.html" for n in range(1500)],  # all in one year
+        [f"news/{2007 + n % 20}/{1 + n % 12:02d}/01/p{n}/index.html" for n in range(1500)],  # over 20 years
+        [f"members/m{n}/index.html" for n in range(3000)] + ["charter/index.html", "about/index.html"],  # no posts
+    ],
+    ids=["one-year", "twenty-years", "members-only"],
+)
+def test_bundles_stay_bounded_whatever_the_shape_of_the_site(tmp_path: Path, monkeypatch, shape: list[str]) -> None:
+    monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 64)
+    sizes = _plan_sizes(tmp_path / "site", shape)
+    assert len(sizes) == bundle_count(len(shape)) >= 16
+    assert 64 <= len(shape) / len(sizes) < 128  # on average between BUNDLE_PAGES and twice as many
+    assert 32 <= min(sizes) and max(sizes) <= 2 * 64, sizes  # and each near that
+
+
+def test_the_bundles_to_index_again_are_those_of_the_pages_that_changed(tmp_path: Path, monkeypatch) -> None:
+    """bundles_to_index names, from the pages a build rewrote, added or removed, exactly the bundles the
+    index then makes again (the others left in place, as their record says), or all of them when their
+    number changes (one may then happen to hold the same pages as before: left in place) or there is no
+    index."""
+    in_bundles(monkeypatch, 2)
+    site, record = tmp_path / "site", tmp_path / "record.json"
+
+    def write(n: int) -> str:
+        rel = f"news/2026/03/{n + 1:02d}/p{n}/index.html"
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(
             f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
-            f"<h1>{rel}</h1><p>商会新闻。</p></article></body></html>",
+            f"<h1>第{n}篇</h1><p>第{n}篇正文。</p></article></body></html>",
             encoding="utf-8",
         )
-    index = index_site(site)
-    # 2026 has three posts (from QUARTERS_FROM), 2025 two: newest first, after the chamber's own pages.
-    assert index.indexed == ("chamber", "news-2026-q4", "news-2026-q2", "news-2026-q1", "news-2025")
-    merged = json.loads((site / "pagefind/bundles.json").read_text(encoding="utf-8"))["merge"]
-    assert merged == ["news-2026-q4", "news-2026-q2", "news-2026-q1", "news-2025"]
-    urls = {
-        folder: {read_search_fragment(p)["url"] for p in (site / "pagefind" / folder / "fragment").glob("*")}
-        for folder in merged
-    }
-    assert urls == {
-        "news-2026-q4": {"/news/2026/11/02/c/"},
-        "news-2026-q2": {"/news/2026/05/21/b/"},
-        "news-2026-q1": {"/news/2026/02/01/a/"},
-        "news-2025": {"/news/2025/12/30/d/", "/news/2025/03/30/e/"},
-    }
+        return rel
+
+    def indexed_again(changed: list[str], exactly: bool = True) -> list[str]:
+        named = bundles_to_index(site, changed)
+        made = index_site(site, spare_record=record)
+        save_record(record, made)
+        assert list(made.indexed) == named if exactly else set(made.indexed) <= set(named), (made, named)
+        assert set(named) <= set(made.record)
+        if not exactly:  # every bundle (but any that holds no page)
+            assert named == list(made.record) and named[-1] == "part-7" and len(named) >= 6
+        return named
+
+    pages = [write(n) for n in range(10)]
+    assert indexed_again(pages) == ["part-0", "part-1", "part-2", "part-3"]  # no record: all
+    (site / pages[3]).write_text((site / pages[3]).read_text(encoding="utf-8").replace("正文", "新正文"))
+    assert indexed_again([pages[3]]) == [bundle_of(pages[3], 4)]
+    added = write(10)
+    (site / pages[4]).unlink()
+    assert indexed_again([added, pages[4]]) == sorted({bundle_of(added, 4), bundle_of(pages[4], 4)})
+    assert indexed_again(["images/a.jpg"]) == []  # not a page
+    # Six pages more: twice as many bundles, every one of them made again.
+    more = [write(n) for n in range(11, 17)]
+    every = indexed_again(more[:1], exactly=False)
+    assert bundles_to_index(site, []) == []
+    shutil.rmtree(site / INDEX_DIR)  # no index: every bundle
+    assert bundles_to_index(site, []) == every
 
 
 def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypatch) -> None:
@@ -725,24 +764,39 @@ def test_a_small_site_is_indexed_in_one_bundle(search_site: Path) -> None:
     assert not [p for p in (search_site / "pagefind").iterdir() if p.is_dir() and p.name not in {"fragment", "index"}]
 
 
+def _folders_of_urls(index: Path) -> dict[str, str]:
+    """Each indexed page's URL → the folder of pagefind/ that holds its bundle ("" for the first)."""
+    merged = json.loads((index / "bundles.json").read_text(encoding="utf-8"))["merge"]
+    return {
+        read_search_fragment(p)["url"]: folder
+        for folder in ["", *merged]
+        for p in (index / folder / "fragment").glob("*.pf_fragment")
+    }
+
+
+def _bundle(url: str, pages: int) -> str:
+    """The bundle of the page at this URL of a site of `pages` indexed pages."""
+    return bundle_of(url.strip("/") + "/index.html", bundle_count(pages))
+
+
 def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)  # bundles, as for a large site
+    in_bundles(monkeypatch, 2)  # bundles, as for a large site
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "bianji")
     first = build_chamber("bianji", content, out, today=TODAY)
-    assert first.search.indexed == ("chamber", "news-2026", "news-2025") and first.search.reused == ()
-    # The first bundle at the top of pagefind/, where the search page loads it; the others merged into it.
+    names = list(first.search.record)
+    assert len(names) >= 3 and first.search.indexed == tuple(names) and first.search.reused == ()
+    assert names == [n for n in bundle_names(bundle_count(first.search.pages)) if n in names]
+    # The first bundle at the top of pagefind/, where the search page loads it; the others merged into it,
+    # each page in the bundle its path picks.
     index = out / "bianji/pagefind"
     merged = json.loads((index / "bundles.json").read_text(encoding="utf-8"))["merge"]
-    assert merged == ["news-2026", "news-2025"]
-    urls = {
-        folder: {read_search_fragment(p)["url"] for p in (index / folder / "fragment").glob("*.pf_fragment")}
-        for folder in ["", *merged]
+    assert merged == names[1:]
+    folders = _folders_of_urls(index)
+    assert {"/charter/", "/about/", "/members/", "/members/jia/", "/news/2026/05/21/falv-peixun/"} <= set(folders)
+    assert {url: folders[url] or names[0] for url in folders} == {
+        url: _bundle(url, first.search.pages) for url in folders
     }
-    assert {"/charter/", "/about/", "/members/", "/members/jia/"} <= urls[""]
-    assert not [url for url in urls[""] if url.startswith("/news/")]
-    assert urls["news-2026"] == {"/news/2026/05/21/falv-peixun/"}
-    assert urls["news-2025"] == {"/news/2025/12/30/nianhui/"}
     # A merged bundle is read by the first one's search code: it holds only its index, not another copy.
     for folder in merged:
         assert sorted(p.name for p in (index / folder).iterdir() if p.is_file())[0] == "pagefind-entry.json"
@@ -759,7 +813,8 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
         },
     )
     second = build_chamber("bianji", content, out, today=TODAY)
-    assert second.search.indexed == ("news-2026",) and second.search.reused == ("chamber", "news-2025")
+    edited = _bundle("/news/2026/05/21/falv-peixun/", second.search.pages)
+    assert second.search.indexed == (edited,) and second.search.reused == tuple(n for n in names if n != edited)
     text = "".join(f["content"] for f in index_fragments(out / "bianji").values()).replace("\u200b", "")
     assert "知识产权保护专题" in text
     # The same index as a build from nothing.
@@ -778,29 +833,72 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
         },
     )
     third = build_chamber("bianji", content, out, today=TODAY)
-    assert third.search.indexed == ("chamber", "news-2025") and third.search.reused == ("news-2026",)
+    redone = {names[0], _bundle("/news/2025/12/30/nianhui/", third.search.pages)}
+    assert set(third.search.indexed) == redone and set(third.search.reused) == set(names) - redone
     assert all(p.stat().st_size for p in (out / "bianji/pagefind/fragment").iterdir())
     # The record is only ever a hint: one that points outside the published index is not followed.
     from chamberpress.build.cache_layout import search_record
 
     record = search_record(content, out, "bianji")
     saved = json.loads(record.read_text(encoding="utf-8"))
-    saved["news-2026"]["folder"] = "../../../content"
-    saved["news-2025"]["files"] = {"/etc/hostname": 1}
+    joined = _bundle("/join/", third.search.pages)
+    moved, unlisted = [n for n in names[1:] if n != joined][:2]
+    saved[moved]["folder"] = "../../../content"
+    saved[unlisted]["files"] = {"/etc/hostname": 1}
     record.write_text(json.dumps(saved), encoding="utf-8")
     write_chamber(
         content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎。\n"}
     )
     fourth = build_chamber("bianji", content, out, today=TODAY)
-    # news-2026 is unchanged since the spare site (built in memory) holds it: left in place there.
-    assert fourth.search.indexed[:1] == ("chamber",) and "news-2025" in fourth.search.indexed
-    assert fourth.search.reused == () and set(fourth.search.indexed + fourth.search.kept) == {
-        "chamber",
-        "news-2026",
-        "news-2025",
-    }
+    assert joined in fourth.search.indexed and not {moved, unlisted} & set(fourth.search.reused)
+    assert set(fourth.search.indexed + fourth.search.kept + fourth.search.reused) == set(names)
     fresh = build_chamber("bianji", content, tmp_path / "fresh2", today=TODAY)
     assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh2/bianji/pagefind")
+
+
+def test_an_edited_an_added_and_a_deleted_post_each_index_one_bundle_again(tmp_path: Path, monkeypatch) -> None:
+    """A post's links to the previous and next posts are left out of what the indexer reads: adding or
+    deleting a post changes its own page's bundle only, not its neighbours'."""
+    in_bundles(monkeypatch, 2)
+    content, out = tmp_path / "content", tmp_path / "sites"
+    posts = {
+        f"news/2024/2024-0{m}-10-p{m}.md": post(f"第{m}篇", f"2024-0{m}-10", body=f"第{m}篇正文。") for m in range(1, 9)
+    }
+    write_chamber(content, "bianji", files=posts)
+    first = build_chamber("bianji", content, out, today=TODAY)
+    names, pages = list(first.search.record), first.search.pages
+    assert len(names) >= 4 and bundle_count(pages - 1) == bundle_count(pages) == bundle_count(pages + 1)
+
+    def rebuilt(url: str) -> None:
+        built = build_chamber("bianji", content, out, today=TODAY).search
+        assert built.indexed == (_bundle(url, pages),), (url, built)
+        assert set(built.reused + built.kept) == set(built.record) - set(built.indexed)
+
+    write_chamber(
+        content,
+        "bianji",
+        default_files=False,
+        files={"news/2024/2024-03-10-p3.md": post("第3篇", "2024-03-10", body="改过的正文。")},
+    )
+    rebuilt("/news/2024/03/10/p3/")
+    write_chamber(
+        content,
+        "bianji",
+        default_files=False,
+        files={"news/2024/2024-05-20-new.md": post("新增", "2024-05-20", body="新增正文。")},
+    )
+    rebuilt("/news/2024/05/20/new/")
+    # A post whose bundle holds other pages (one whose last page goes is no longer a bundle).
+    folders = _folders_of_urls(out / "bianji/pagefind")
+    gone = next(
+        m
+        for m in range(1, 9)
+        if [u for u in folders if folders[u] == folders[f"/news/2024/0{m}/10/p{m}/"]][1:] and m != 3
+    )
+    (content / f"bianji/news/2024/2024-0{gone}-10-p{gone}.md").unlink()
+    rebuilt(f"/news/2024/0{gone}/10/p{gone}/")
+    build_chamber("bianji", content, tmp_path / "fresh", today=TODAY)
+    assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh/bianji/pagefind")
 
 
 def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_path: Path, monkeypatch) -> None:
@@ -810,11 +908,15 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     from conftest import needs_memory_builds
     from chamberpress.build.cache_layout import search_record, spare_dir
 
-    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    in_bundles(monkeypatch, 2)
     content, out = tmp_path / "content", tmp_path / "sites"
     needs_memory_builds(out)
-    write_chamber(content, "bianji")
-    build_chamber("bianji", content, out, today=TODAY)
+    # Three posts whose paths pick three merged bundles of the four (the chamber's pages: twelve in all).
+    posts = {n: f"news/2026/2026-03-0{n}-p{n}.md" for n in (1, 2, 3)}
+    write_chamber(content, "bianji", files={rel: post(f"第{n}篇", f"2026-03-0{n}") for n, rel in posts.items()})
+    first = build_chamber("bianji", content, out, today=TODAY).search
+    assert list(first.record) == ["part-0", "part-1", "part-2", "part-3"]
+    assert [_bundle(f"/news/2026/03/0{n}/p{n}/", first.pages) for n in posts] == ["part-1", "part-2", "part-3"]
 
     def edit(rel: str, text: str):
         write_chamber(content, "bianji", default_files=False, files={rel: text})
@@ -825,52 +927,54 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
         return built.search
 
     spare_index = spare_dir(content, out, "bianji") / INDEX_DIR
-    second = edit("news/2026/2026-05-21-falv-peixun.md", post("法律知识培训班开班", "2026-05-21", body="新增专题。"))
-    assert second.indexed == ("news-2026",) and second.kept == ()  # written into a fresh folder: no spare yet
+    second = edit(posts[1], post("第1篇", "2026-03-01", body="新增专题。"))
+    assert second.indexed == ("part-1",) and second.kept == ()  # written into a fresh folder: no spare yet
     assert not search_record(content, out, "bianji", spare=True).exists()
-    third = edit("news/2025/2025-12-30-nianhui.md", post("商会召开2025年年会", "2025-12-30", body="表彰会员。"))
-    assert third.indexed == ("news-2025",) and third.reused == ("chamber", "news-2026") and third.kept == ()
+    third = edit(posts[2], post("第2篇", "2026-03-02", body="表彰会员。"))
+    assert third.indexed == ("part-2",) and third.reused == ("part-0", "part-1", "part-3") and third.kept == ()
     assert search_record(content, out, "bianji", spare=True).exists()  # the second site is the spare now
-    fourth = edit("pages/join.md", "---\ntitle: 入会指南\n---\n\n欢迎。\n")
-    assert fourth.indexed == ("chamber",) and fourth.reused == ("news-2025",) and fourth.kept == ("news-2026",)
+    fourth = edit(posts[3], post("第3篇", "2026-03-03", body="欢迎。"))
+    assert fourth.indexed == ("part-3",) and fourth.reused == ("part-2",) and fourth.kept == ("part-0", "part-1")
     # A bundle of the spare changed by hand: not kept, but copied. (A build cut short removes the record.)
-    fifth_spare = spare_index / "news-2025" / "pagefind-entry.json"
+    fifth_spare = spare_index / "part-2" / "pagefind-entry.json"
     assert fifth_spare.is_file()
     write_chamber(
-        content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n请联系秘书处。\n"}
+        content, "bianji", default_files=False, files={posts[3]: post("第3篇", "2026-03-03", body="请联系秘书处。")}
     )
     fifth_spare.write_text("{}", encoding="utf-8")
-    for fragment in (spare_index / "news-2026" / "fragment").iterdir():
+    for fragment in (spare_index / "part-1" / "fragment").iterdir():
         fragment.unlink()
     built = build_chamber("bianji", content, out, today=TODAY)
-    assert built.search.indexed == ("chamber",) and built.search.kept == ()
-    assert built.search.reused == ("news-2026", "news-2025")
+    assert built.search.indexed == ("part-3",) and built.search.kept == ("part-0",)
+    assert built.search.reused == ("part-1", "part-2")
     build_chamber("bianji", content, tmp_path / "fresh-last", today=TODAY)
     assert site_files(out / "bianji/pagefind") == site_files(tmp_path / "fresh-last/bianji/pagefind")
     # The spare's record is only a hint too: one pointing outside the index is not followed.
     record = search_record(content, out, "bianji", spare=True)
     saved = json.loads(record.read_text(encoding="utf-8"))
-    saved["news-2026"]["folder"] = "../../../content"
+    saved["part-1"]["folder"] = "../../../content"
     outside = content / "bianji/chamber.yml"  # a file that is there, of the size given
-    saved["news-2025"]["files"] = {"../../../../../../content/bianji/chamber.yml": outside.stat().st_size}
-    assert (spare_index / "news-2025/../../../../../../content/bianji/chamber.yml").resolve() == outside.resolve()
+    saved["part-2"]["files"] = {"../../../../../../content/bianji/chamber.yml": outside.stat().st_size}
+    assert (spare_index / "part-2/../../../../../../content/bianji/chamber.yml").resolve() == outside.resolve()
     record.write_text(json.dumps(saved), encoding="utf-8")
     write_chamber(
-        content, "bianji", default_files=False, files={"pages/join.md": "---\ntitle: 入会指南\n---\n\n欢迎来电。\n"}
+        content, "bianji", default_files=False, files={posts[3]: post("第3篇", "2026-03-03", body="欢迎来电。")}
     )
     built = build_chamber("bianji", content, out, today=TODAY)
-    assert built.search.kept == () and built.search.reused == ("news-2026", "news-2025")
+    assert not {"part-1", "part-2"} & set(built.search.kept) and built.search.reused == ("part-1", "part-2")
 
 
 def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_path: Path, monkeypatch) -> None:
     """Merged bundles keep only their index: one that becomes the first (where the search page loads the
     search code from) is indexed again, not copied, though its pages are unchanged."""
-    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    in_bundles(monkeypatch, 1)  # five pages, four bundles: c alone in the first
     site, published, record = tmp_path / "site", tmp_path / "published", tmp_path / "record.json"
     for rel, text in {
-        "about/index.html": "关于本会",
-        "news/2026/05/21/a/index.html": "培训班开班",
+        "news/2024/01/01/c/index.html": "关于本会",
         "news/2025/12/30/b/index.html": "年会召开",
+        "news/2024/03/03/e/index.html": "理事会召开",
+        "news/2026/05/21/a/index.html": "培训班开班",
+        "news/2024/02/02/d/index.html": "会员大会",
     }.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(
@@ -880,13 +984,13 @@ def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_pa
         )
     first = index_site(site, index_dir=published, record=record)
     save_record(record, first)
-    assert first.indexed == ("chamber", "news-2026", "news-2025")
-    assert not list((published / "news-2026").glob("*.js"))
-    (site / "about/index.html").unlink()
+    assert first.indexed == ("part-0", "part-1", "part-3")
+    assert not list((published / "part-1").glob("*.js"))
+    (site / "news/2024/01/01/c/index.html").unlink()
     second = index_site(site, index_dir=tmp_path / "new", published=published, record=record)
-    assert second.indexed == ("news-2026",) and second.reused == ("news-2025",)
+    assert second.indexed == ("part-1",) and second.reused == ("part-3",)
     assert (tmp_path / "new/pagefind.js").is_file() and list((tmp_path / "new").glob("wasm.*"))
-    assert json.loads((tmp_path / "new/bundles.json").read_text(encoding="utf-8")) == {"merge": ["news-2025"]}
+    assert json.loads((tmp_path / "new/bundles.json").read_text(encoding="utf-8")) == {"merge": ["part-3"]}
 
 
 def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_path: Path, monkeypatch) -> None:
@@ -895,7 +999,7 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     reading every page."""
     from chamberpress.search import index as search
 
-    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)  # bundles, as for a large site
+    in_bundles(monkeypatch, 2)  # bundles, as for a large site
     handed: list[dict] = []
     index = search.index_site
 
@@ -936,7 +1040,7 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     # After an edit, the posts and lists copied from the published site are not read back: their record
     # says what the index read of them. What is handed to the index is still what the pages hold.
     monkeypatch.undo()
-    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    in_bundles(monkeypatch, 2)
     monkeypatch.setattr("chamberpress.build.pipeline.index_site", recording)
     monkeypatch.setattr("chamberpress.site.kept_pages.CHECKED", 0)  # copies trusted after the first of each kind
     read_back: list[str] = []

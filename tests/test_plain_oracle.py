@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from chamberpress.build.pipeline import build_chamber
-from conftest import ROOT, TODAY, site_files
+from conftest import ROOT, SICHUAN_BUNDLE_PAGES, TODAY, in_bundles, site_files
 
 # Differences the two builds are allowed to have: none.
 ALLOWED_DIFFERENCES: frozenset[str] = frozenset()
@@ -121,7 +121,7 @@ def test_the_demo_chambers_build_the_same_without_shortcuts(demo_sites: Path, tm
     for slug in chamber_slugs(ROOT / "content"):
         with pytest.MonkeyPatch.context() as patch:
             if slug == "sichuan":  # as the demo_sites fixture builds it
-                patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+                in_bundles(patch, SICHUAN_BUNDLE_PAGES)
             build_chamber(slug, ROOT / "content", tmp_path / "plain", today=TODAY, plain=True)
         assert differences(demo_sites / slug, tmp_path / "plain" / slug) == [], slug
 

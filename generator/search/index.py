@@ -6,18 +6,22 @@ marked `data-pagefind-body`: the article of each page (`mark_indexed`, whatever 
 navigation, footers, the home page or news listings. Drafts and scheduled posts are never built, so they
 are never indexed; pages show public member fields only, so the index holds no other.
 
-A large site's index is made in bundles: the chamber's own pages with the member profiles, the posts of
-each of the last three years with posts (of each quarter, in a year of QUARTERS_FROM posts or more), the
-earlier posts.
+A large site's index is made in bundles of bounded size: each indexed page (post, member profile, the
+chamber's own page) goes to the bundle a digest of its path in the site picks (`bundle_of`), so editing,
+adding or deleting a page changes exactly one bundle, whatever years its posts span; the number of bundles
+is a power of two that leaves each BUNDLE_PAGES to twice as many pages on average (`bundle_count`), so it
+changes only when the site doubles or halves.
 
-- bundle: one of the Pagefind indexes a site's index is made of, each from a fixed set of its pages.
+- bundle: one of the Pagefind indexes a site's index is made of, each from the pages whose path's digest
+  picks it.
 - published site: the site now in place under `<out>/<slug>/`; spare copy: the site before last, which
   this build is written onto (build/output.py).
 - drawing processes: the processes that make the pages' HTML from the templates; they digest what the
   indexer will read of each page as they write it (`page_digest`).
 
-The search page loads the first and merges the others into it (Pagefind's `mergeIndex`, one
-small file more per bundle; the search code is loaded once). Pagefind has no incremental mode, so bundles
+The search page loads the first and merges the others into it (Pagefind's `mergeIndex`; the search
+code is loaded once, but a reader's first search fetches an index chunk per word from every bundle: what
+bounds their number). Pagefind has no incremental mode, so bundles
 are what keeps a rebuild after an edit cheap: a bundle whose pages read the same as in the spare copy of
 the site being written is left there, one that reads as in the published site is copied from it, and only
 the others are indexed, by INDEXERS indexer processes (indexer.py; kept for the next index this process
@@ -37,7 +41,7 @@ import queue
 import re
 import stat
 import time
-from collections import Counter
+from collections.abc import Iterable
 from html import escape
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -63,19 +67,19 @@ SEARCH_PAGE = "search.md"  # the search page (theme/material/search.html), where
 # <nav> elements, which Pagefind leaves out by itself.
 EXCLUDE_SELECTORS = ".headerlink, .cp-profile__back"
 BUNDLES_FILE = "bundles.json"  # in INDEX_DIR: the bundles the search page merges into the one found there
-RECENT_YEARS = 3  # years of posts with a bundle each; earlier posts share one
-QUARTERS_FROM = 500  # a recent year with this many posts has a bundle per quarter instead (an edit
-# then indexes a quarter's posts again, not a year's; each bundle adds a file
-# or two to a reader's first search)
 INDEXERS = 2  # indexer processes at once (see _queue)
 SPLIT_FROM = 1000  # indexed pages from which the index is made in bundles
+# The fewest pages a bundle holds on average (it holds under twice as many): an edit indexes one bundle
+# again, and a reader's first search fetches an index chunk per word from every bundle (bench/RESULTS.md,
+# "Search: bundles of bounded size").
+BUNDLE_PAGES = 320
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
 MARKER = b"<article data-pagefind-body"
 ARTICLE_TAG = re.compile(rb"<(/?)article\b")
+NAV_TAG = re.compile(rb"<(/?)nav\b")
 HTML_TAG = re.compile(rb"<html\b[^>]*>")
 TITLE = re.compile(rb"<title>.*?</title>", re.S)
-POST_PATH = re.compile(r"news/(\d{4})/(?:(\d{2})/)?")
 # The page's own article as Material's templates draw it (base, blog post, and ours that extend them);
 # news listings draw their excerpts in other elements, so they never match.
 ARTICLE = re.compile(r'<article class="md-content__inner\b')
@@ -140,7 +144,10 @@ def indexed_part(page: bytes) -> bytes | None:
     `<html>` tag (its language) and `<title>` (Pagefind's title where the article has no h1); None for a
     page not marked. Pagefind also reads data-pagefind-* attributes and the first h1 anywhere on a page: our
     templates put none outside the article (a test indexes a built site both ways and compares the bytes).
-    An article whose end cannot be found is handed over whole."""
+    The article's <nav> elements (a post's links to the previous and next posts), which Pagefind leaves out,
+    are left out here too: adding or deleting a post then changes what the indexer reads of that post
+    alone, not of its neighbours, so it changes one bundle. An article whose end cannot be found is handed
+    over whole."""
     start = page.find(MARKER)
     if start < 0:
         return None
@@ -161,10 +168,30 @@ def indexed_part(page: bytes) -> bytes | None:
             b'<head><meta charset="utf-8">',
             title.group() if title else b"",
             b"</head><body>",
-            page[start:end],
+            _without_navs(page[start:end]),
             b"</body></html>",
         )
     )
+
+
+def _without_navs(html: bytes) -> bytes:
+    """`html` without its <nav> elements (and what they hold); as it is where one is left open."""
+    kept, depth, start = [], 0, 0
+    for tag in NAV_TAG.finditer(html):
+        if not tag.group(1):
+            if depth == 0:
+                kept.append(html[start : tag.start()])
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                start = html.find(b">", tag.end()) + 1
+                if start == 0:
+                    return html
+    if depth:
+        return html
+    kept.append(html[start:])
+    return b"".join(kept)
 
 
 # What the indexer reads of a page, known without reading it again: (the page's size, the digest of its
@@ -176,7 +203,7 @@ Known = dict[str, Digest]  # page (path in the site) → its Digest
 
 @dataclass(frozen=True)
 class Bundle:
-    name: str  # "site" (all in one), or "chamber", "news-2026" (or "news-2026-q4"), "news-earlier"
+    name: str  # "site" (all in one), or "part-00", "part-01"… (bundle_names)
     pages: tuple[str, ...]  # its pages, by path in the site, in a fixed order
     key: str  # what its index is made from: what the indexer reads of those pages, its options
     documents: tuple[bytes, ...] = field(default=(), repr=False, compare=False)  # that, page by page
@@ -224,24 +251,34 @@ class SearchIndex:
     digests: Known = field(default_factory=dict, repr=False)  # what the indexer reads of each HTML page
 
 
-def bundle_name(page: str, recent_years: set[str], quartered: set[str] = frozenset()) -> str:
-    """The bundle a page (its path in the site) is indexed in, in a site large enough for bundles:
-    `quartered` are the recent years indexed by quarter."""
-    post = POST_PATH.match(page)
-    if not post:
-        return "chamber"
-    year, month = post.groups()
-    if year not in recent_years:
-        return "news-earlier"
-    if year in quartered and month:
-        return f"news-{year}-q{(int(month) + 2) // 3}"
-    return f"news-{year}"
+def bundle_count(pages: int) -> int:
+    """How many bundles a site of `pages` indexed pages is indexed in: one under SPLIT_FROM pages, else the
+    largest power of two that leaves each bundle BUNDLE_PAGES pages or more on average (under twice as
+    many). A power of two changes only when the site doubles or halves (every bundle is indexed again then)."""
+    if pages < SPLIT_FROM or pages < BUNDLE_PAGES:
+        return 1
+    return 1 << ((pages // BUNDLE_PAGES).bit_length() - 1)
+
+
+def bundle_names(count: int) -> list[str]:
+    """The names of `count` bundles, the first (the one the search page loads) first; folder names."""
+    return [_name(number, count) for number in range(count)]
+
+
+def _name(number: int, count: int) -> str:
+    return "site" if count == 1 else f"part-{number:0{len(str(count - 1))}d}"
+
+
+def bundle_of(page: str, count: int) -> str:
+    """The bundle of `count` a page (its path in the site) is indexed in: picked by a digest of the path,
+    so that a page stays in its bundle while the count stays, and pages spread evenly whatever their kind
+    and dates."""
+    return _name(int(fingerprint(page)[:16], 16) % count, count)
 
 
 def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
-    """The site's marked pages, in bundles: the chamber's own pages and members first (the search page
-    loads that bundle and merges the others), then posts, newest year first; one bundle ("site") for a
-    site under SPLIT_FROM pages."""
+    """The site's marked pages, in bundles (bundle_of), in the order of bundle_names (the search page loads
+    the first and merges the others); one bundle ("site") for a site under SPLIT_FROM pages."""
     return [read_documents(bundle) for bundle in _plan(site_dir, language)[0]]
 
 
@@ -249,6 +286,33 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     """plan_bundles without the documents (read_documents reads those of the bundles to index), and what
     the indexer reads of each HTML page of the site, marked or not. A page in `known` at the size given is
     not read."""
+    pages, digests = _marked_pages(site_dir, known)
+    count = bundle_count(len(pages))
+    grouped: dict[str, list[tuple[str, str, str, int]]] = {}
+    for page in pages:
+        grouped.setdefault(bundle_of(page[0], count), []).append(page)
+    settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
+    bundles = []
+    for name in (n for n in bundle_names(count) if n in grouped):
+        key = Fingerprint(f"{settings}\0{name}\n")
+        for rel, _source, digest, _size in grouped[name]:
+            key.add(f"{rel}\0{digest}\n")
+        bundles.append(
+            Bundle(
+                name,
+                tuple(rel for rel, *_ in grouped[name]),
+                key.hex(),
+                sources=tuple(path for _, path, *_ in grouped[name]),
+                length=sum(length for *_, length in grouped[name]),
+            )
+        )
+    return bundles, digests
+
+
+def _marked_pages(site_dir: Path, known: Known | None = None) -> tuple[list[tuple[str, str, str, int]], Known]:
+    """The site's pages marked for the index (path in the site, file, digest and length of what the indexer
+    reads), in the order found, and what the indexer reads of every HTML page, marked or not. A page in
+    `known` at the size given is not read."""
     found_files = walk_files(site_dir, skip=frozenset({INDEX_DIR}))
     paths = [(rel, entry.path) for rel, entry in found_files if rel.endswith(".html")]
     known = known or {}
@@ -265,7 +329,7 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
 
     # One loop: the pages were just written (memory, or the page cache), and a pool of threads cost more
     # in handing out thousands of small jobs than it saved.
-    pages: list[tuple[str, str, str, int]] = []  # marked pages: path in the site, file, digest, length
+    pages: list[tuple[str, str, str, int]] = []
     digests: Known = {}
     for rel, path in paths:
         found = seen(rel, path)
@@ -273,32 +337,25 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
             digests[rel] = found
             if found[1] is not None:
                 pages.append((rel, path, found[1], found[2]))
-    posts_by_year = Counter(m.group(1) for rel, *_ in pages if (m := POST_PATH.match(rel)))
-    recent = set(sorted(posts_by_year)[-RECENT_YEARS:])
-    quartered = {year for year in recent if posts_by_year[year] >= QUARTERS_FROM}
-    grouped: dict[str, list[tuple[str, str, str, int]]] = {}
-    for page in pages:
-        name = bundle_name(page[0], recent, quartered) if len(pages) >= SPLIT_FROM else "site"
-        grouped.setdefault(name, []).append(page)
-    # Posts newest first ("news-2026-q4" before "news-2026-q3" before "news-2025"), the earlier ones last.
-    posts = sorted((n for n in grouped if n.startswith("news-") and n != "news-earlier"), reverse=True)
-    order = ["site", "chamber", *posts, "news-earlier"]
-    settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
-    bundles = []
-    for name in (n for n in order if n in grouped):
-        key = Fingerprint(f"{settings}\0{name}\n")
-        for rel, _source, digest, _size in grouped[name]:
-            key.add(f"{rel}\0{digest}\n")
-        bundles.append(
-            Bundle(
-                name,
-                tuple(rel for rel, *_ in grouped[name]),
-                key.hex(),
-                sources=tuple(path for _, path, *_ in grouped[name]),
-                length=sum(length for *_, length in grouped[name]),
-            )
-        )
-    return bundles, digests
+    return pages, digests
+
+
+def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None = None) -> list[str]:
+    """The bundles to index again in `site_dir`, whose pages at `changed` (paths in the site: written
+    again, added or removed) are no longer those its index folder was made from: the bundles of those
+    pages, or every bundle where the site's bundles are no longer the ones that index holds (their number
+    changed, or there is no index). A changed page is counted whether or not it is marked for the index
+    (it may have been before). `known` as for index_site. For a build that rewrote only a few pages: it
+    reads no index file, and index_site, which compares the bundles' keys, may find fewer to make."""
+    pages, _ = _marked_pages(site_dir, known)
+    count = bundle_count(len(pages))
+    held = {bundle_of(rel, count) for rel, *_ in pages}
+    names = [n for n in bundle_names(count) if n in held]
+    merged = read_json(site_dir / INDEX_DIR / BUNDLES_FILE).get("merge")
+    if merged != names[1:] or not (site_dir / INDEX_DIR / "pagefind-entry.json").is_file():
+        return names
+    touched = {bundle_of(rel, count) for rel in changed if rel.endswith(".html")}
+    return [n for n in names if n in touched]
 
 
 def index_site(

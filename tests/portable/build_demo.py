@@ -36,7 +36,7 @@ def main() -> None:
     for slug, result in build_many([s for s in slugs if s not in alone], content, out, today=today, jobs=2):
         if isinstance(result, Exception):
             failed.append(f"{slug}: {result}")
-    index.SPLIT_FROM = 0
+    index.SPLIT_FROM, index.BUNDLE_PAGES = 0, 8  # conftest.SICHUAN_BUNDLE_PAGES
     for slug in alone:
         build_chamber(slug, content, out, today=today, workers=2)
     write_portal(out, content, today=today)
