@@ -114,7 +114,7 @@ def build_chamber(
         project = project_dir_for(content_dir)
         key = inputs_key(content_dir / slug, project)  # taken first: an edit during the build makes it stale
         # 1. Load and check everything: a content error stops here, before anything is written.
-        chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1)
+        chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1, cached=not plain)
         issues = load_issues(chamber)
         with chamber_lock(out_dir, slug):
             clean_leftovers(out_dir, slug)
