@@ -258,7 +258,10 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(content: Path, read: list[
     write_chamber(content, files=files())
     same_both_ways(content, read)
     data = cache_file(content).read_bytes()
-    for damaged in (b"", b"not a cache", data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1])):
+    text = "年会正文".encode()
+    assert data.count(text) == 1
+    altered = data.replace(text, "年会全文".encode())  # still a well-formed file: its digest tells
+    for damaged in (b"", b"not a cache", data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), altered):
         cache_file(content).write_bytes(damaged)
         assert len(same_both_ways(content, read)) > 1  # every file read again
         assert same_both_ways(content, read) == ["chamber.yml"]  # and kept again
