@@ -56,12 +56,13 @@ def load_chamber(
     known_pinyin(content_dir)
     cache = LoadCache.open(content_dir, folder, problems.root) if cached else NO_CACHE
     info = load_chamber_info(folder, problems)
-    # The roster's problems are reported after the charter's, wherever it is read.
+    # The roster's problems are reported after the charter's, wherever it is read. Unless the cache kept it,
+    # it is read meanwhile, by another process if `parallel`.
     roster_problems = Problems(problems.root)
     found = find_roster(folder, roster_problems)
     roster_path = found if info else None  # read only with the chamber's positions
-    positions = f"roster\0{info.positions if info else None!r}"
-    kept = cache.recall(roster_path, positions) if roster_path else None
+    roster_inputs = f"roster\0{info.positions if info else None!r}"
+    kept = cache.recall(roster_path, roster_inputs) if roster_path else None
     reading = forked.call(
         _read_roster,
         cache,
@@ -77,7 +78,7 @@ def load_chamber(
     charter = load_charter(folder, problems, cache)
     if (fresh := reading.result()) is not None:
         assert roster_path is not None
-        cache.keep(roster_path, positions, fresh)
+        cache.keep(roster_path, roster_inputs, fresh)
         kept = fresh.value, fresh.problems
     roster, roster_items = kept or (None, [])
     problems.items += roster_problems.items + roster_items
