@@ -249,22 +249,32 @@ def calls_counted(monkeypatch, owner: object, name: str) -> list[str]:
     return names
 
 
-def cache_file(content: Path, slug: str = "test") -> Path:
-    return content.parent / ".cache" / "load" / f"{slug}.pickle"
+def cache_files(content: Path, slug: str = "test") -> list[Path]:
+    """The files of a chamber's load cache (its shards)."""
+    return sorted((content.parent / ".cache" / "load" / slug).glob("*.pickle"))
 
 
 @pytest.mark.usefixtures("trusted")
 def test_a_damaged_cache_file_is_ignored_and_replaced(content: Path, read: list[str]) -> None:
     write_chamber(content, files=files())
     same_both_ways(content, read)
-    data = cache_file(content).read_bytes()
-    text = "年会正文".encode()
-    assert data.count(text) == 1
-    altered = data.replace(text, "年会全文".encode())  # still a well-formed file: its digest tells
-    for damaged in (b"", b"not a cache", data[: len(data) // 2], data[:-1] + bytes([data[-1] ^ 1]), altered):
-        cache_file(content).write_bytes(damaged)
+    kept = {file: file.read_bytes() for file in cache_files(content)}
+    assert len(kept) > 2
+    for damage in (
+        lambda data: b"",
+        lambda data: b"not a cache",
+        lambda data: data[: len(data) // 2],
+        lambda data: data[:-1] + bytes([data[-1] ^ 1]),
+    ):
+        for file, data in kept.items():
+            file.write_bytes(damage(data))
         assert len(same_both_ways(content, read)) > 1  # every file read again
         assert same_both_ways(content, read) == ["chamber.yml"]  # and kept again
+    # A shard whose text was altered is still well formed: its digest tells.
+    text = "年会正文".encode()
+    file = next(file for file in cache_files(content) if text in file.read_bytes())
+    file.write_bytes(file.read_bytes().replace(text, "年会全文".encode()))
+    assert "2025-12-30-nianhui.md" in same_both_ways(content, read)
 
 
 class Planted:
@@ -283,13 +293,16 @@ def test_a_foreign_cache_file_never_runs_code(content: Path, read: list[str], tm
     the model's) is not trusted: nothing it names is called, and the files are read again."""
     write_chamber(content, files=files())
     same_both_ways(content, read)
-    file = cache_file(content)
-    format_line, key, _digest, payload = file.read_bytes().split(b"\n", 3)
     marker = tmp_path / "ran"
-    entries = {name: (*entry[:4], pickle.dumps((Planted(marker), []))) for name, entry in pickle.loads(payload).items()}
-    for planted in (pickle.dumps(entries), pickle.dumps(Planted(marker))):
-        digest = hashlib.sha256(planted).hexdigest().encode()
-        file.write_bytes(b"\n".join([format_line, key, digest, planted]))
+    kept = {file: file.read_bytes().split(b"\n", 3) for file in cache_files(content)}
+    for plant in (
+        lambda entries: {name: (*entry[:4], pickle.dumps((Planted(marker), []))) for name, entry in entries.items()},
+        lambda entries: Planted(marker),
+    ):
+        for file, (format_line, key, _digest, payload) in kept.items():
+            planted = pickle.dumps(plant(pickle.loads(payload)))
+            digest = hashlib.sha256(planted).hexdigest().encode()
+            file.write_bytes(b"\n".join([format_line, key, digest, planted]))
         assert len(same_both_ways(content, read)) > 1
         assert not marker.exists()
 
@@ -316,22 +329,21 @@ def test_the_cache_writes_only_its_file_under_dot_cache(content: Path, read: lis
     before = snapshot(root)
     same_both_ways(content, read)
     after = snapshot(root)
-    assert {rel for rel in after.keys() | before.keys() if after.get(rel) != before.get(rel)} == {
-        ".cache/load/test.pickle"
-    }
+    changed = {rel for rel in after.keys() | before.keys() if after.get(rel) != before.get(rel)}
+    assert changed == {f".cache/load/test/{file.name}" for file in cache_files(content)}
     edit(folder / "news/2025/2025-12-30-nianhui.md", "年会正文。", "年会全文。")
     before = snapshot(root)
     same_both_ways(content, read)
     after = snapshot(root)
-    assert {rel for rel in after.keys() | before.keys() if after.get(rel) != before.get(rel)} == {
-        ".cache/load/test.pickle"
-    }
-    assert os.stat(cache_file(content)).st_mode & 0o777 == 0o600  # it holds the roster's private columns
+    changed = {rel for rel in after.keys() | before.keys() if after.get(rel) != before.get(rel)}
+    assert len(changed) == 1 and changed < {f".cache/load/test/{file.name}" for file in cache_files(content)}
+    # It holds the roster's private columns.
+    assert all(os.stat(file).st_mode & 0o777 == 0o600 for file in cache_files(content))
 
 
 def test_a_plain_build_keeps_no_load_cache_and_a_build_does(content: Path, tmp_path: Path) -> None:
     write_chamber(content)
     build_chamber("test", content, tmp_path / "plain", today=TODAY, plain=True)
-    assert not cache_file(content).exists()
+    assert not cache_files(content)
     build_chamber("test", content, tmp_path / "sites", today=TODAY)
-    assert cache_file(content).is_file()
+    assert cache_files(content)

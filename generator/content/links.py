@@ -142,9 +142,10 @@ def resolve(link: Link, source: Path, folder: Path) -> Path | None:
 
 def _written_path(link: Link, source: Path) -> str | None:
     """The path a link names, normalised, as text; None for an absolute one or one without a path."""
-    if not link.path or link.absolute:
+    path = link.path
+    if not path or link.absolute:
         return None
-    return os.path.normpath(os.path.join(os.path.dirname(source), link.path.replace("\\", "/")))
+    return os.path.normpath(os.path.join(os.path.dirname(source), path.replace("\\", "/")))
 
 
 def resolve_target(target: str, source: Path, folder: Path, *, image: bool = False) -> Path | None:
@@ -213,12 +214,21 @@ class Target:
 
     def __init__(self, path: Path, real: str, folder: Path) -> None:
         self.path = path
-        self.real = Path(real)
+        self._real = real
         self._folder = folder
+
+    @functools.cached_property
+    def real(self) -> Path:
+        return Path(self._real)
 
     @functools.cached_property
     def exists(self) -> bool:
         return self.path.is_file()
+
+    @functools.cached_property
+    def markdown(self) -> bool:
+        """A post, page or the charter, if it is one of the chamber's documents."""
+        return self.path.suffix.lower() == ".md"
 
     @functools.cached_property
     def spelled(self) -> str | None:
@@ -301,8 +311,7 @@ def check_document_links(
                     expected=_("the name exactly as the file is named: the web server tells capitals apart"),
                 )
                 continue
-        markdown_file = target.path.suffix.lower() == ".md"
-        if exists and not markdown_file:
+        if exists and not target.markdown:
             files.append(target.path)
             used.add(target.real)
         if not exists:
@@ -313,7 +322,7 @@ def check_document_links(
                 expected=_("a path relative to this file ({rel}/)").format(rel=problems.rel(source.parent)),
             )
             continue
-        if markdown_file:
+        if target.markdown:
             linked = markdown.get(target.real)
             if linked is None:
                 problems.error(

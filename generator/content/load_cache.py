@@ -2,7 +2,7 @@
 changes, not the chamber.
 
 A file's result (its post, page, project, charter or roster, and the problems found in that file alone) is
-kept in `.cache/load/<slug>.pickle` with what it was made from: the file's bytes (their digest; its stat
+kept in `.cache/load/<slug>/` (in SHARDS files) with what it was made from: the file's bytes (their digest; its stat
 signature saves the read while it is unchanged), the other inputs its reader is given (chamber.yml's
 categories, positions, project kinds: `inputs`), and every file its reader looked up (paths.lookups_recorded:
 a cover, a member's logo). The whole cache is keyed by the code and libraries that read and check
@@ -18,7 +18,9 @@ The roster's private columns are in it, as in the roster itself: the file is rea
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import importlib
 import io
 import logging
 import os
@@ -26,6 +28,7 @@ import pickle
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
@@ -43,6 +46,8 @@ T = TypeVar("T")
 FORMAT = b"chamberpress load cache 1\n"
 # Libraries whose behaviour shapes a file's result: YAML parsing, workbooks, pictures, SVG, pinyin slugs.
 LIBRARIES = ("PyYAML", "openpyxl", "Pillow", "lxml", "pypinyin")
+# The files a chamber's entries are spread over: an edit writes again the one holding its file's entry.
+SHARDS = 16
 # A file changed this recently may change again within one tick of its file system's clock (FAT keeps
 # times to 2 s) without its signature changing: its bytes are compared at the next load.
 RACY_NS = 2_000_000_000
@@ -102,12 +107,14 @@ def _trusted(signature: tuple[int, ...] | None) -> tuple[int, ...] | None:
 class LoadCache:
     """The kept results of one chamber's files; `LoadCache(None)` keeps nothing (`chamber build --plain`)."""
 
-    def __init__(self, file: Path | None, key: str = "") -> None:
-        self._file = file
+    def __init__(self, folder: Path | None, key: str = "") -> None:
+        self._folder = folder
         self._key = key.encode()
-        self._entries: dict[str, Entry] = _read(file, self._key) if file is not None else {}
+        self._entries: dict[str, Entry] = {}
+        for shard in range(SHARDS if folder is not None else 0):
+            self._entries |= _read(self._shard_file(shard), self._key)
         self._used: dict[str, Entry] = {}  # the entries of this load, kept or made
-        self._changed = False
+        self._changed: set[int] = set()  # the shards to write again
 
     @classmethod
     def open(cls, content_dir: Path, folder: Path, root: Path) -> LoadCache:
@@ -119,12 +126,16 @@ class LoadCache:
             language(),
             f"\0{os.path.abspath(root)}\0{os.fspath(folder)}\0{os.path.abspath(folder)}",
         ).hex()
-        return cls(cache_root(content_dir) / "load" / f"{folder.name}.pickle", key)
+        return cls(cache_root(content_dir) / "load" / folder.name, key)
+
+    def _shard_file(self, shard: int) -> Path:
+        assert self._folder is not None
+        return self._folder / f"{shard:02d}.pickle"
 
     def read(self, path: Path, inputs: str, load: Callable[[Problems], T], problems: Problems) -> T:
         """`load(problems)` for the file at `path`, given `inputs`: the kept result when nothing it was made
         from has changed. Its problems are added to `problems` either way, in the order `load` found them."""
-        if self._file is None:
+        if self._folder is None:
             return load(problems)
         known = self.recall(path, inputs)
         if known is None:
@@ -137,7 +148,7 @@ class LoadCache:
 
     def read_fresh(self, path: Path, load: Callable[[Problems], T], root: Path) -> Fresh[T]:
         """`read_fresh`, or only `load` when nothing is kept."""
-        if self._file is None:
+        if self._folder is None:
             problems = Problems(root)
             return Fresh(load(problems), problems.items, None, None, [])
         return read_fresh(path, load, root)
@@ -156,7 +167,7 @@ class LoadCache:
                 if file_digest(path) != entry.digest:
                     return None
                 entry = entry._replace(signature=_trusted(signature))
-                self._changed = True
+                self._changed.add(_shard(name))
             if not all(Lookup(*lookup).still_holds() for lookup in entry.lookups):
                 return None
             value, items = _ModelUnpickler(io.BytesIO(entry.blob)).load()
@@ -168,28 +179,35 @@ class LoadCache:
 
     def keep(self, path: Path, inputs: str, fresh: Fresh) -> None:
         """Keep what reading the file at `path` gave (`read_fresh`), for the next load."""
-        if self._file is None or fresh.digest is None:
+        if self._folder is None or fresh.digest is None:
             return
         blob = pickle.dumps((fresh.value, fresh.problems), protocol=pickle.HIGHEST_PROTOCOL)
         lookups = tuple(tuple(lookup) for lookup in fresh.lookups)
-        self._used[os.fspath(path)] = Entry(inputs, fresh.digest, fresh.signature, lookups, blob)
-        self._changed = True
+        name = os.fspath(path)
+        self._used[name] = Entry(inputs, fresh.digest, fresh.signature, lookups, blob)
+        self._changed.add(_shard(name))
 
     def save(self) -> None:
-        """Write the entries of this load, and those of files it did not read that still exist (a chamber.yml
-        with errors leaves the roster unread), if anything changed. A cache that cannot be written only costs
-        time."""
-        if self._file is None:
+        """Write the shards whose entries changed: the entries of this load, and those of files it did not
+        read that still exist (a chamber.yml with errors leaves the roster unread). A cache that cannot be
+        written only costs time."""
+        if self._folder is None:
             return
         kept = dict(self._used)
         kept |= {name: entry for name, entry in self._entries.items() if name not in kept and os.path.isfile(name)}
-        if not self._changed and kept.keys() == self._entries.keys():
-            return
+        self._changed |= {_shard(name) for name in self._entries.keys() - kept.keys()}
         try:
-            _write(self._file, self._key, kept)
+            for shard in sorted(self._changed):
+                entries = {name: entry for name, entry in kept.items() if _shard(name) == shard}
+                _write(self._shard_file(shard), self._key, entries)
         except OSError as exc:
             log.warning("%s", _("content checks not kept: {problem}").format(problem=exc))
-        self._entries, self._changed = kept, False
+        self._entries, self._changed = kept, set()
+
+
+def _shard(name: str) -> int:
+    """The shard a file's entry is kept in, the same in every process (unlike `hash`)."""
+    return zlib.crc32(name.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 NO_CACHE = LoadCache(None)
@@ -268,11 +286,17 @@ class _ModelUnpickler(pickle.Unpickler):
     """A result as the loaders make it: the package's data classes, paths, dates and plain values. Anything
     else (a function, a class of another module) is refused: nothing named in the file is ever called."""
 
-    def find_class(self, module: str, name: str):
-        if (module, name) in _PLAIN_CLASSES:
-            return super().find_class(module, name)
-        if module.startswith(_MODEL_MODULES) and "." not in name:
-            found = super().find_class(module, name)
-            if isinstance(found, type) and dataclasses.is_dataclass(found):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not part of a load cache")
+    def find_class(self, module: str, name: str) -> type:
+        return _model_class(module, name)
+
+
+@functools.cache
+def _model_class(module: str, name: str) -> type:
+    """The class `_ModelUnpickler` may rebuild (asked for once per kind of object in each of a chamber's
+    thousands of results)."""
+    plain = (module, name) in _PLAIN_CLASSES
+    if plain or (module.startswith(_MODEL_MODULES) and "." not in name):
+        found = getattr(importlib.import_module(module), name, None)
+        if plain or (isinstance(found, type) and dataclasses.is_dataclass(found)):
+            return found
+    raise pickle.UnpicklingError(f"{module}.{name} is not part of a load cache")
