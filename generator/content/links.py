@@ -12,7 +12,7 @@ import functools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -179,7 +179,7 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
     """Report every broken link, missing image, link to a file that is not published, and link from a
     published page to an unpublished one. Returns the files (but Markdown) linked, resolved."""
     documents = list(documents)
-    markdown = _ByRealPath(documents)
+    markdown = Documents(lambda: {real_text(doc.path): doc for doc in documents})
     targets = Targets(folder)
     _CHECKED_FILES.clear()
     used: set[Path] = set()
@@ -188,47 +188,46 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
     return used
 
 
-class _ByRealPath(Mapping[Path, Document]):
-    """Documents by real path, found when a link to a Markdown file first asks: most links are pictures."""
+class Documents:
+    """The documents a link may lead to, by real path as text (paths.real_text), found when a link to a
+    Markdown file first asks: most links are pictures."""
 
-    def __init__(self, documents: list[Document]) -> None:
-        self._documents = documents
+    def __init__(self, find: Callable[[], dict[str, Document]]) -> None:
+        self._find = find
 
     @functools.cached_property
     def _found(self) -> dict[str, Document]:
-        return {real_text(doc.path): doc for doc in self._documents}
+        return self._find()
 
-    def __getitem__(self, key: Path) -> Document:
-        return self._found[os.fspath(key)]
-
-    def __iter__(self) -> Iterator[Path]:
-        return map(Path, self._found)
-
-    def __len__(self) -> int:
-        return len(self._found)
+    def get(self, real: str) -> Document | None:
+        return self._found.get(real)
 
 
 class Target:
     """A file of the chamber's folder that links lead to, each fact looked up once, when first asked, however
     many links lead there: a chamber's posts show the same few photos hundreds of times."""
 
-    def __init__(self, path: Path, real: str, folder: Path) -> None:
-        self.path = path
-        self._real = real
+    def __init__(self, written: str, real: str, folder: Path) -> None:
+        self.written = written  # the path the links name, normalised
+        self.real_text = real
         self._folder = folder
 
     @functools.cached_property
+    def path(self) -> Path:
+        return Path(self.written)
+
+    @functools.cached_property
     def real(self) -> Path:
-        return Path(self._real)
+        return Path(self.real_text)
 
     @functools.cached_property
     def exists(self) -> bool:
-        return self.path.is_file()
+        return os.path.isfile(self.written)
 
     @functools.cached_property
     def markdown(self) -> bool:
         """A post, page or the charter, if it is one of the chamber's documents."""
-        return self.path.suffix.lower() == ".md"
+        return os.path.splitext(self.written)[1].lower() == ".md"
 
     @functools.cached_property
     def spelled(self) -> str | None:
@@ -263,19 +262,22 @@ class Targets:
             return None
         if written not in self._known:
             real = real_text(written)
-            self._known[written] = Target(Path(written), real, self.folder) if is_below(real, self._top) else None
+            self._known[written] = Target(written, real, self.folder) if is_below(real, self._top) else None
         return self._known[written]
 
 
 def check_document_links(
     doc: Document,
-    markdown: Mapping[Path, Document],
+    markdown: Mapping[Path, Document] | Documents,
     folder: Path,
     problems: Problems,
     targets: Targets | None = None,
 ) -> set[Path]:
     """check_links for one document; `markdown`: the chamber's documents a link may lead to, by real path;
     `targets`: the files links lead to, as far as known (those of earlier documents of the same check)."""
+    if not isinstance(markdown, Documents):
+        by_path = markdown
+        markdown = Documents(lambda: {os.fspath(real): doc for real, doc in by_path.items()})
     targets = targets or Targets(folder)
     used: set[Path] = set()
     source = doc.path if doc.base is None else doc.base / doc.path.name
@@ -323,7 +325,7 @@ def check_document_links(
             )
             continue
         if target.markdown:
-            linked = markdown.get(target.real)
+            linked = markdown.get(target.real_text)
             if linked is None:
                 problems.error(
                     doc.path,
