@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -46,20 +47,37 @@ class Lookup(NamedTuple):
         return found is None or file_signature(found) == self.signature
 
 
-# The look-ups being recorded (`lookups_recorded`), else None.
-_LOOKUPS: ContextVar[list[Lookup] | None] = ContextVar("lookups", default=None)
+@dataclass
+class Reading:
+    """What reading one file consulted besides it (`reading_recorded`): the `resolve_inside` calls, and the
+    bytes of every file read whole (sources.read_text), by path as given."""
+
+    lookups: list[Lookup] = field(default_factory=list)
+    read: dict[str, bytes] = field(default_factory=dict)
+
+
+# The reading being recorded, else None.
+_RECORDING: ContextVar[Reading | None] = ContextVar("reading", default=None)
 
 
 @contextlib.contextmanager
-def lookups_recorded() -> Iterator[list[Lookup]]:
-    """The `resolve_inside` calls made inside the block, in order: a cache of what reading a file gave keys
-    it by these too (Lektor's record_dependency), rather than by a list of them kept by hand."""
-    recorded: list[Lookup] = []
-    token = _LOOKUPS.set(recorded)
+def reading_recorded() -> Iterator[Reading]:
+    """What the code inside the block looked up and read: a cache of what reading a file gave keys it by
+    these too (Lektor's record_dependency), rather than by a list of them kept by hand."""
+    recorded = Reading()
+    token = _RECORDING.set(recorded)
     try:
         yield recorded
     finally:
-        _LOOKUPS.reset(token)
+        _RECORDING.reset(token)
+
+
+def record_read(path: Path, data: bytes) -> None:
+    """Note the bytes of a file read whole, if a reading is being recorded: its digest is then made from
+    them, without reading the file a second time."""
+    recording = _RECORDING.get()
+    if recording is not None:
+        recording.read[os.fspath(path)] = data
 
 
 def file_signature(path: Path | str) -> tuple[int, ...] | None:
@@ -79,10 +97,10 @@ def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
     Symlinks are followed before the check, so a link pointing out of the folder is refused too.
     """
     found = _resolve_inside(base, ref, root)
-    recording = _LOOKUPS.get()
+    recording = _RECORDING.get()
     if recording is not None:
         signature = None if found is None else file_signature(found)
-        recording.append(Lookup(os.fspath(base), ref, os.fspath(root), found and os.fspath(found), signature))
+        recording.lookups.append(Lookup(os.fspath(base), ref, os.fspath(root), found and os.fspath(found), signature))
     return found
 
 

@@ -4,7 +4,7 @@ changes, not the chamber.
 A file's result (its post, page, project, charter or roster, and the problems found in that file alone) is
 kept in `.cache/load/<slug>/` (in SHARDS files) with what it was made from: the file's bytes (their digest; its stat
 signature saves the read while it is unchanged), the other inputs its reader is given (chamber.yml's
-categories, positions, project kinds: `inputs`), and every file its reader looked up (paths.lookups_recorded:
+categories, positions, project kinds: `inputs`), and every file its reader looked up (paths.reading_recorded:
 a cover, a member's logo). The whole cache is keyed by the code and libraries that read and check
 (fingerprint.tooling_key, LIBRARIES), the language of the messages and where the chamber is: when any of
 them changes, it starts empty. Checks that span files (links, shared URLs, the members projects name, plan
@@ -37,7 +37,7 @@ from chamberpress.build.cache_layout import cache_root
 from chamberpress.errors import Problem, Problems
 from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
 from chamberpress.i18n import _, language
-from chamberpress.paths import Lookup, file_signature, lookups_recorded
+from chamberpress.paths import Lookup, file_signature, reading_recorded
 
 log = logging.getLogger(__name__)
 
@@ -77,15 +77,21 @@ class Fresh(Generic[T]):
 
 def read_fresh(path: Path, load: Callable[[Problems], T], root: Path) -> Fresh[T]:
     """`load(problems)` for the file at `path`, with its own problems (paths relative to `root`) and what it
-    was made from. The signature and digest are taken before `load` reads: a change meanwhile shows at the
-    next load."""
+    was made from: the signature taken before, and the digest of the bytes `load` read (sources.read_text),
+    else of the file read after it (the roster: then kept only if its signature, to be trusted, did not
+    change meanwhile). A change while it is read shows at the next load."""
     signature = _trusted(file_signature(path))
-    digest = file_digest(path)
     problems = Problems(root)
-    with lookups_recorded() as lookups:
+    with reading_recorded() as reading:
         value = load(problems)
-    kept = [lookup if _trusted(lookup.signature) else lookup._replace(signature=None) for lookup in lookups]
-    return Fresh(value, problems.items, digest, signature, kept)
+    read = reading.read.get(os.fspath(path))
+    if read is not None:
+        digest = hashlib.sha256(read).hexdigest()
+    else:  # read otherwise (the roster): kept only if the file did not change while it was read
+        digest = file_digest(path) if signature is not None else None
+        digest = digest if file_signature(path) == signature else None
+    lookups = [found if _trusted(found.signature) else found._replace(signature=None) for found in reading.lookups]
+    return Fresh(value, problems.items, digest, signature, lookups)
 
 
 def file_digest(path: Path) -> str | None:
@@ -196,9 +202,11 @@ class LoadCache:
         kept = dict(self._used)
         kept |= {name: entry for name, entry in self._entries.items() if name not in kept and os.path.isfile(name)}
         self._changed |= {_shard(name) for name in self._entries.keys() - kept.keys()}
+        shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self._changed}
+        for name, entry in kept.items():
+            shards.get(_shard(name), {})[name] = entry
         try:
-            for shard in sorted(self._changed):
-                entries = {name: entry for name, entry in kept.items() if _shard(name) == shard}
+            for shard, entries in sorted(shards.items()):
                 _write(self._shard_file(shard), self._key, entries)
         except OSError as exc:
             log.warning("%s", _("content checks not kept: {problem}").format(problem=exc))
