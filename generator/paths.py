@@ -3,8 +3,14 @@ where the project's own base config and theme are, in a checkout or installed fr
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+
 from chamberpress.i18n import _
 
 from chamberpress import platform_support
@@ -23,11 +29,82 @@ def _project_dir() -> Path:
 PROJECT_DIR = _project_dir()
 
 
+class Lookup(NamedTuple):
+    """One `resolve_inside` call and what it found, with the found file's `file_signature`: what a result made
+    with it (a post's cover checked, a member's logo) depends on besides the file being read."""
+
+    base: str
+    ref: str
+    root: str
+    found: str | None
+    signature: tuple[int, ...] | None
+
+    def still_holds(self) -> bool:
+        """Whether the same call finds the same file, unchanged, now."""
+        found = resolve_inside(Path(self.base), self.ref, Path(self.root))
+        if (found and os.fspath(found)) != self.found:
+            return False
+        return found is None or file_signature(found) == self.signature
+
+
+@dataclass
+class Reading:
+    """What reading one file consulted besides it (`reading_recorded`): the `resolve_inside` calls, and the
+    bytes of every file read whole (sources.read_text), by path as given."""
+
+    lookups: list[Lookup] = field(default_factory=list)
+    read: dict[str, bytes] = field(default_factory=dict)
+
+
+# The reading being recorded, else None.
+_RECORDING: ContextVar[Reading | None] = ContextVar("reading", default=None)
+
+
+@contextlib.contextmanager
+def reading_recorded() -> Iterator[Reading]:
+    """What the code inside the block looked up and read: a cache of what reading a file gave keys it by
+    these too (Lektor's record_dependency), rather than by a list of them kept by hand."""
+    recorded = Reading()
+    token = _RECORDING.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _RECORDING.reset(token)
+
+
+def record_read(path: Path, data: bytes) -> None:
+    """Note the bytes of a file read whole, if a reading is being recorded: its digest is then made from
+    them, without reading the file a second time."""
+    recording = _RECORDING.get()
+    if recording is not None:
+        recording.read[os.fspath(path)] = data
+
+
+def file_signature(path: Path | str) -> tuple[int, ...] | None:
+    """Size, modification and change times and inode of the file (links followed), None if it cannot be
+    read: a file whose signature is unchanged has not been written since, unless within one tick of the
+    clock (see content/load_cache.py)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
 def resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
     """The existing file `ref` (relative to `base`) if it resolves inside `root`, else None.
 
     Symlinks are followed before the check, so a link pointing out of the folder is refused too.
     """
+    found = _resolve_inside(base, ref, root)
+    recording = _RECORDING.get()
+    if recording is not None:
+        signature = None if found is None else file_signature(found)
+        recording.lookups.append(Lookup(os.fspath(base), ref, os.fspath(root), found and os.fspath(found), signature))
+    return found
+
+
+def _resolve_inside(base: Path, ref: str, root: Path) -> Path | None:
     if not ref or "\x00" in ref or ref.startswith(("/", "\\")) or PurePosixPath(ref).is_absolute():
         return None
     if "://" in ref or ref.startswith(("mailto:", "tel:", "data:", "javascript:")):
@@ -52,7 +129,12 @@ def stays_inside(rel: str) -> bool:
 def is_inside(path: Path, root: Path) -> bool:
     """Whether `path` is `root` or below it, links followed, names compared as the file system compares them
     (`News/` and `news/` are one folder on Windows and macOS)."""
-    real, top = _real_text(path), _real_text(root)
+    return is_below(real_text(path), real_text(root))
+
+
+def is_below(real: str, top: str) -> bool:
+    """Whether the real path `real` (`real_text`) is the real path `top` or below it, names compared as the
+    file system compares them."""
     if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
         return True
     real, top = platform_support.name_key(real, Path(top)), platform_support.name_key(top, Path(top))
@@ -93,11 +175,12 @@ _REAL_FOLDERS: dict[str, str] = {}
 def real_path(path: Path) -> Path:
     """`path.resolve()`, each folder resolved once per build (`forget_folders` when a build starts: a
     folder may have become a link since). The last part, if a link, is resolved each time."""
-    return Path(_real_text(path))
+    return Path(real_text(path))
 
 
-def _real_text(path: Path) -> str:
-    # As text: a load resolves a path for every link and file, and a Path object costs more than the lookup.
+def real_text(path: Path | str) -> str:
+    """`real_path` as text: a load resolves a path for every link and file, and a Path object costs more
+    than the lookup."""
     given = os.fspath(path)
     if ".." in given.split(os.sep):  # abspath drops `x/..` by name; only resolving follows the link x
         return os.path.realpath(given)
@@ -123,13 +206,13 @@ def check_output_folder(out_dir: Path, protected: dict[str, Path]) -> None:
     editor calls them: the content folder, the build records beside it): a build replaces `<out>/<slug>/`
     by renaming folders, so an overlap would move editors' files away. Called before anything is written;
     symbolic links are followed."""
-    out = Path(_real_text(out_dir))
+    out = Path(real_text(out_dir))
     if out.exists() and not out.is_dir():
         raise BadOutputFolder(
             _("--out {out_dir} is a file, not a folder: choose a folder, e.g. --out sites").format(out_dir=out_dir)
         )
     for what, folder in protected.items():
-        real = Path(_real_text(folder))
+        real = Path(real_text(folder))
         if out == real or is_inside(out, real):
             raise BadOutputFolder(
                 _(

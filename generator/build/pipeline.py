@@ -115,7 +115,7 @@ def build_chamber(
         if not plain:  # an indexer starts (its dictionary loading) while the content is read: an edit needs one
             warm_up_indexers(1)
         # 1. Load and check everything: a content error stops here, before anything is written.
-        chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1)
+        chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1, cached=not plain)
         issues = load_issues(chamber)
         with chamber_lock(out_dir, slug):
             clean_leftovers(out_dir, slug)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Union
 
 from chamberpress.chinese import format_date, format_numeral, parse_numeral
 from chamberpress.errors import Problems
+from chamberpress.content.load_cache import NO_CACHE, LoadCache
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_file, load_markdown
 from chamberpress.i18n import N_, _
@@ -439,10 +441,15 @@ def check_charter(charter: Charter, problems: Problems) -> None:
                 )
 
 
-def load_charter(folder: Path, problems: Problems) -> Charter | None:
+def load_charter(folder: Path, problems: Problems, cache: LoadCache = NO_CACHE) -> Charter | None:
+    """charter.md, if there is one: as `cache` kept it, if the file is unchanged."""
     path = editor_file(folder, "charter.md", problems)
     if path is None:
         return None
+    return cache.read(path, "charter", functools.partial(read_charter, path), problems)
+
+
+def read_charter(path: Path, problems: Problems) -> Charter | None:
     source = load_markdown(path, problems, require_meta=False)
     if source is None:
         return None

@@ -8,11 +8,12 @@ that file's place in the tree; MkDocs then turns `.md` paths into page URLs as u
 
 from __future__ import annotations
 
+import functools
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,7 +21,7 @@ from urllib.parse import unquote
 from chamberpress import platform_support
 from chamberpress.errors import Problems
 from chamberpress.content.images import is_photo
-from chamberpress.paths import is_inside, real_path, spelled_on_disk
+from chamberpress.paths import is_below, is_inside, real_path, real_text, spelled_on_disk
 from chamberpress.content.published import refusal
 from chamberpress.i18n import N_, _
 
@@ -77,7 +78,8 @@ def find_links(body: str, body_line: int = 1) -> tuple[Link, ...]:
     path or file: URL (`absolute`, an error); `body_line` is the file line the body starts on."""
     if body_line == 1:
         return _links_in(body)
-    return tuple(replace(link, line=link.line + body_line - 1) for link in _links_in(body))
+    shift = body_line - 1  # by the constructor: dataclasses.replace costs more, once per link of every post
+    return tuple(Link(k.target, k.start, k.end, k.line + shift, k.image, k.absolute) for k in _links_in(body))
 
 
 @lru_cache(maxsize=8192)
@@ -131,10 +133,19 @@ def _is_relative(target: str) -> bool:
 
 def resolve(link: Link, source: Path, folder: Path) -> Path | None:
     """The file a link points to (it may not exist), or None if it leaves the chamber's folder."""
-    if not link.path or link.absolute:
+    written = _written_path(link, source)
+    if written is None:
         return None
-    target = Path(os.path.normpath(source.parent / link.path.replace("\\", "/")))
+    target = Path(written)
     return target if is_inside(target, folder) else None
+
+
+def _written_path(link: Link, source: Path) -> str | None:
+    """The path a link names, normalised, as text; None for an absolute one or one without a path."""
+    path = link.path
+    if not path or link.absolute:
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(source), path.replace("\\", "/")))
 
 
 def resolve_target(target: str, source: Path, folder: Path, *, image: bool = False) -> Path | None:
@@ -168,16 +179,106 @@ def check_links(documents: Iterable[Document], folder: Path, problems: Problems)
     """Report every broken link, missing image, link to a file that is not published, and link from a
     published page to an unpublished one. Returns the files (but Markdown) linked, resolved."""
     documents = list(documents)
-    markdown = {real_path(doc.path): doc for doc in documents}
+    markdown = Documents(lambda: {real_text(doc.path): doc for doc in documents})
+    targets = Targets(folder)
     _CHECKED_FILES.clear()
     used: set[Path] = set()
     for doc in documents:
-        used |= check_document_links(doc, markdown, folder, problems)
+        used |= check_document_links(doc, markdown, folder, problems, targets)
     return used
 
 
-def check_document_links(doc: Document, markdown: dict[Path, Document], folder: Path, problems: Problems) -> set[Path]:
-    """check_links for one document; `markdown`: the chamber's documents a link may lead to, by real path."""
+class Documents:
+    """The documents a link may lead to, by real path as text (paths.real_text), found when a link to a
+    Markdown file first asks: most links are pictures."""
+
+    def __init__(self, find: Callable[[], dict[str, Document]]) -> None:
+        self._find = find
+
+    @functools.cached_property
+    def _found(self) -> dict[str, Document]:
+        return self._find()
+
+    def get(self, real: str) -> Document | None:
+        return self._found.get(real)
+
+
+class Target:
+    """A file of the chamber's folder that links lead to, each fact looked up once, when first asked, however
+    many links lead there: a chamber's posts show the same few photos hundreds of times."""
+
+    def __init__(self, written: str, real: str, folder: Path) -> None:
+        self.written = written  # the path the links name, normalised
+        self.real_text = real
+        self._folder = folder
+
+    @functools.cached_property
+    def path(self) -> Path:
+        return Path(self.written)
+
+    @functools.cached_property
+    def real(self) -> Path:
+        return Path(self.real_text)
+
+    @functools.cached_property
+    def exists(self) -> bool:
+        return os.path.isfile(self.written)
+
+    @functools.cached_property
+    def markdown(self) -> bool:
+        """A post, page or the charter, if it is one of the chamber's documents."""
+        return os.path.splitext(self.written)[1].lower() == ".md"
+
+    @functools.cached_property
+    def spelled(self) -> str | None:
+        """spelled_on_disk: its name in other capitals than the file's."""
+        return spelled_on_disk(self.path, self._folder)
+
+    @functools.cached_property
+    def top(self) -> str:
+        """The chamber folder's folder it is in (news, assets …)."""
+        return self.real.relative_to(real_path(self._folder)).parts[0]
+
+    @functools.cached_property
+    def refusal(self) -> str | None:
+        return refusal(self.path)
+
+
+class Targets:
+    """The files links of one check lead to, by the path they name (`Target`; None: outside the folder)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._top = real_text(folder)
+        self._known: dict[str, Target | None] = {}
+
+    @functools.cached_property
+    def case_insensitive(self) -> bool:
+        return platform_support.case_insensitive(real_path(self.folder))
+
+    def find(self, link: Link, source: Path) -> Target | None:
+        written = _written_path(link, source)
+        if written is None:
+            return None
+        if written not in self._known:
+            real = real_text(written)
+            self._known[written] = Target(written, real, self.folder) if is_below(real, self._top) else None
+        return self._known[written]
+
+
+def check_document_links(
+    doc: Document,
+    markdown: Mapping[Path, Document] | Documents,
+    folder: Path,
+    problems: Problems,
+    targets: Targets | None = None,
+) -> set[Path]:
+    """check_links for one document; `markdown`: the chamber's documents a link may lead to, by real path;
+    `targets`: the files links lead to, as far as known (those of earlier documents of the same check)."""
+    if not isinstance(markdown, Documents):
+        by_path = markdown
+        markdown = Documents(lambda: {os.fspath(real): doc for real, doc in by_path.items()})
+    targets = targets or Targets(folder)
     used: set[Path] = set()
     source = doc.path if doc.base is None else doc.base / doc.path.name
     files = _CHECKED_FILES[(str(folder), str(doc.path), doc.body)] = []
@@ -191,7 +292,7 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
                 expected=_("a path relative to this file, e.g. images/photo.jpg or ../../charter.md"),
             )
             continue
-        target = resolve(link, source, folder)
+        target = targets.find(link, source)
         if target is None:
             problems.error(
                 doc.path,
@@ -200,9 +301,9 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
                 expected=_("a path to a file of this chamber, relative to this file"),
             )
             continue
-        exists = target.is_file()
-        if not exists or platform_support.case_insensitive(real_path(folder)):
-            if (spelled := spelled_on_disk(target, folder)) is not None:
+        exists = target.exists
+        if not exists or targets.case_insensitive:
+            if (spelled := target.spelled) is not None:
                 problems.error(
                     doc.path,
                     _("{what} {target!r} is written in other capitals than the file's name ({spelled})").format(
@@ -212,9 +313,9 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
                     expected=_("the name exactly as the file is named: the web server tells capitals apart"),
                 )
                 continue
-        if exists and target.suffix.lower() != ".md":
-            files.append(target)
-            used.add(real_path(target))
+        if exists and not target.markdown:
+            files.append(target.path)
+            used.add(target.real)
         if not exists:
             problems.error(
                 doc.path,
@@ -223,8 +324,8 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
                 expected=_("a path relative to this file ({rel}/)").format(rel=problems.rel(source.parent)),
             )
             continue
-        if target.suffix.lower() == ".md":
-            linked = markdown.get(real_path(target))
+        if target.markdown:
+            linked = markdown.get(target.real_text)
             if linked is None:
                 problems.error(
                     doc.path,
@@ -240,21 +341,20 @@ def check_document_links(doc: Document, markdown: dict[Path, Document], folder: 
                     expected=_("publish it first or remove the link"),
                 )
             continue
-        top = real_path(target).relative_to(real_path(folder)).parts[0]
-        if top not in PUBLISHABLE_DIRS:
+        if target.top not in PUBLISHABLE_DIRS:
             problems.error(
                 doc.path,
                 _("{what} {target!r} is not a file that can be published").format(what=_(what), target=link.target),
                 line=link.line,
                 expected=_("images and attachments go under news/, pages/ or assets/"),
             )
-        elif why := refusal(target):
+        elif why := target.refusal:
             problems.error(
                 doc.path,
                 _("{what} {target!r} {why}").format(what=_(what), target=link.target, why=why),
                 line=link.line,
                 expected=_("save it again as JPEG or PNG")
-                if is_photo(target)
+                if is_photo(target.path)
                 else _("link pictures, PDFs, office documents, audio or video only"),
             )
     return used

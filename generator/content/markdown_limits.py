@@ -56,10 +56,10 @@ def _line_at(text: str, offset: int) -> int:
 def _per_file(text: str) -> list[Excess]:
     found = []
     for pattern, limit, field, what in (
-        (UNCLOSED_TAG, MAX_UNCLOSED_TAGS, "HTML", _("tag openers '<…' without their '>'")),
-        (ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations", _("abbreviation definitions '*[…]:'")),
-        (FOOTNOTE, MAX_FOOTNOTES, "footnotes", _("footnote marks '[^…]'")),
-        (HEADING, MAX_HEADINGS, "headings", _("headings")),
+        (UNCLOSED_TAG, MAX_UNCLOSED_TAGS, "HTML", N_("tag openers '<…' without their '>'")),
+        (ABBREVIATION, MAX_ABBREVIATIONS, "abbreviations", N_("abbreviation definitions '*[…]:'")),
+        (FOOTNOTE, MAX_FOOTNOTES, "footnotes", N_("footnote marks '[^…]'")),
+        (HEADING, MAX_HEADINGS, "headings", N_("headings")),
     ):
         for count, match in enumerate(pattern.finditer(text), 1):
             if count > limit:
@@ -67,7 +67,7 @@ def _per_file(text: str) -> list[Excess]:
                     Excess(
                         _line_at(text, match.start()),
                         field,
-                        _("more than {limit} {what} in one file").format(limit=limit, what=what),
+                        _("more than {limit} {what} in one file").format(limit=limit, what=_(what)),
                     )
                 )
                 break
@@ -92,9 +92,8 @@ def _per_block(text: str) -> list[Excess]:
     start = 0
     for end in [m.start() for m in BLANK_LINES.finditer(text)] + [len(text)]:
         block = text[start:end]
+        # The names are translated only for a message: this runs for every paragraph of every file.
         for count, limit, what in (
-            # Named in the message only when over the limit (translating is not free, and there is a
-            # block per paragraph).
             (len(EMPHASIS.findall(block)), MAX_EMPHASIS_MARKERS, N_("emphasis or code markers (* _ ~ = ^ `)")),
             (block.count("["), MAX_LINK_OPENERS, N_("'[' link openers")),
             (block.count("]("), MAX_LINK_TARGETS, N_("'](' link targets")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from chamberpress.chinese import pinyin_slug
 from chamberpress.errors import Problems
 from chamberpress.content.links import PUBLISHABLE_DIRS, Document
+from chamberpress.content.load_cache import NO_CACHE, LoadCache
 from chamberpress.paths import resolve_inside
 from chamberpress.content.published import image_problem
 from chamberpress.content.schema import convert, spec
@@ -208,13 +210,17 @@ def load_post(path: Path, folder: Path, categories: list[str] | None, problems: 
     return Post(path, rel, meta, source.body, source.body_line, _slug_for(path, meta), cover)
 
 
-def load_posts(folder: Path, categories: list[str] | None, problems: Problems) -> list[Post]:
+def load_posts(
+    folder: Path, categories: list[str] | None, problems: Problems, cache: LoadCache = NO_CACHE
+) -> list[Post]:
     """Every post under news/ (`*.md` in any case, hidden and lock files left out), newest first; two posts
-    with one URL are an error naming both."""
+    with one URL are an error naming both. Each post as `cache` kept it, if its file is unchanged."""
+    inputs = f"post\0{categories!r}"
     posts = [
         post
         for path in editor_files(folder, "news", problems, (".md",))
-        if (post := load_post(path, folder, categories, problems)) is not None
+        if (post := cache.read(path, inputs, functools.partial(load_post, path, folder, categories), problems))
+        is not None
     ]
     report_shared_urls(posts, problems)
     posts.sort(key=lambda p: (p.date, p.rel), reverse=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from chamberpress.content.chamber import SLUG
 from chamberpress.chinese import pinyin_slug
 from chamberpress.errors import Problems
+from chamberpress.content.load_cache import NO_CACHE, LoadCache
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_files, load_markdown
 from chamberpress.i18n import _
@@ -91,18 +93,24 @@ def page_name_problem(name: str) -> tuple[str, str] | None:
     return None
 
 
-def load_pages(folder: Path, problems: Problems) -> list[Page]:
-    pages = []
-    for path in editor_files(folder, "pages", problems, (".md",), recursive=False):
-        name = path.name[: -len(".md")]
-        why = page_name_problem(name)
-        if why:
-            problems.error(path, why[0], expected=why[1])
-            continue
-        source = load_markdown(path, problems)
-        if source is None:
-            continue
-        meta = convert(PageMeta, source.meta, path, problems)
-        if meta is not None:
-            pages.append(Page(path, name, meta, source.body, source.body_line))
+def load_pages(folder: Path, problems: Problems, cache: LoadCache = NO_CACHE) -> list[Page]:
+    """Every page of pages/, in the navigation's order; each as `cache` kept it, if its file is unchanged."""
+    pages = [
+        page
+        for path in editor_files(folder, "pages", problems, (".md",), recursive=False)
+        if (page := cache.read(path, "page", functools.partial(load_page, path), problems)) is not None
+    ]
     return sorted(pages, key=_order)
+
+
+def load_page(path: Path, problems: Problems) -> Page | None:
+    name = path.name[: -len(".md")]
+    why = page_name_problem(name)
+    if why:
+        problems.error(path, why[0], expected=why[1])
+        return None
+    source = load_markdown(path, problems)
+    if source is None:
+        return None
+    meta = convert(PageMeta, source.meta, path, problems)
+    return None if meta is None else Page(path, name, meta, source.body, source.body_line)

@@ -8,10 +8,12 @@ the check runs once the roster is read (`check_members`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 from chamberpress.content.links import PUBLISHABLE_DIRS
+from chamberpress.content.load_cache import NO_CACHE, LoadCache
 from chamberpress.content.members import Roster
 from chamberpress.content.news import SLUG, first_paragraph, report_shared_urls
 from chamberpress.content.published import image_problem
@@ -168,12 +170,18 @@ def load_project(path: Path, folder: Path, kinds: list[str], problems: Problems)
     return Project(path, meta, source.body, source.body_line, line("member"), name, cover)
 
 
-def load_projects(folder: Path, kinds: list[str] | None, problems: Problems) -> list[Project]:
-    """Every project under projects/, newest first; two with one URL are an error naming both."""
+def load_projects(
+    folder: Path, kinds: list[str] | None, problems: Problems, cache: LoadCache = NO_CACHE
+) -> list[Project]:
+    """Every project under projects/, newest first; two with one URL are an error naming both. Each project
+    as `cache` kept it, if its file is unchanged."""
+    kinds = kinds or DEFAULT_KINDS
+    inputs = f"project\0{kinds!r}"
     projects = [
         project
         for path in editor_files(folder, PROJECTS_DIR, problems, (".md",))
-        if (project := load_project(path, folder, kinds or DEFAULT_KINDS, problems)) is not None
+        if (project := cache.read(path, inputs, functools.partial(load_project, path, folder, kinds), problems))
+        is not None
     ]
     report_shared_urls(projects, problems)
     projects.sort(key=lambda p: (p.date, p.slug), reverse=True)

@@ -16,7 +16,7 @@ import yaml
 
 from chamberpress.errors import Problems
 from chamberpress.content.markdown_limits import check_markdown
-from chamberpress.paths import is_inside, real_path
+from chamberpress.paths import is_inside, real_path, record_read
 from chamberpress.yaml_loaders import EditorLoader, FastEditorLoader
 from chamberpress.i18n import N_, _
 
@@ -115,6 +115,7 @@ def read_text(path: Path, problems: Problems) -> str | None:
         )
         return None
     data = path.read_bytes()
+    record_read(path, data)
     if b"\x00" in data:
         problems.error(
             path,
