@@ -55,7 +55,7 @@ class Record:
 
     shared: str  # kept_pages.shared_inputs: everything but the news
     news: dict[str, FileStamp]  # every file under news/, by its path there
-    reach: str  # docs.posts_reach
+    reach: dict[str, str]  # docs.posts_reach of every published post
     digests: Known  # what the search index read of each page of the site
     due: dt.date | None  # the first day the site must change (pipeline._next_due)
     year: int  # the build's year (in every page's footer)
@@ -101,7 +101,7 @@ def record_build(
     record = Record(
         shared_inputs(chamber.folder, project_dir_for(content_dir)),
         news_stamps(chamber),
-        posts_reach(chamber),
+        posts_reach(chamber, chamber.published_posts),
         dict(search.digests),
         due,
         build_year(),
@@ -162,7 +162,8 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
         printed = {id(post) for post in select_posts(chamber, issue.definition).posts}
         if any(id(post) in printed for post in edited):
             return None
-    if posts_reach(chamber) != record.reach:
+    reach = posts_reach(chamber, edited)
+    if any(record.reach.get(path) != digest for path, digest in reach.items()):
         return None
     pages = _draw(chamber, edited, site)
     if pages is None:

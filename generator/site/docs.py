@@ -186,25 +186,22 @@ def staged_post(chamber: Chamber, post: Post) -> str:
     return _post_markdown(chamber, post, _locator(chamber, _published_docs(chamber)))
 
 
-def posts_reach(chamber: Chamber) -> str:
-    """A digest of what pages other than a post's own take from the posts' text: which posts name each
-    listed member (their profiles list them) and which files the posts link to (those are published). An
-    edit that leaves it as it was changes no page but the post's own (build/text_edit.py)."""
+def posts_reach(chamber: Chamber, posts: list[Post]) -> dict[str, str]:
+    """What pages other than a post's own take from its text, as a digest per post (by its path): the
+    listed members it names (their profiles list it) and the files it links to (those are published). An
+    edit that leaves a post's as it was changes no page but the post's own (build/text_edit.py)."""
     from chamberpress.content.mentions import mentions
 
-    digest = Fingerprint()
+    named: dict[int, list[str]] = {id(post): [] for post in posts}
     if chamber.roster:
-        for name, posts in sorted(mentions(chamber.published_posts, chamber.listed_members).items()):
-            digest.add(f"{name}\0" + "\0".join(str(post.path) for post in posts) + "\n")
-    for path in sorted(
-        {
-            str(real_path(p))
-            for post in chamber.published_posts
-            for p in linked_files(post.body, post.path, chamber.folder)
-        }
-    ):
-        digest.add(f"file\0{path}\n")
-    return digest.hex()
+        for name, naming in sorted(mentions(posts, chamber.listed_members).items()):
+            for post in naming:
+                named[id(post)].append(name)
+    reach = {}
+    for post in posts:
+        linked = sorted({str(real_path(p)) for p in linked_files(post.body, post.path, chamber.folder)})
+        reach[str(post.path)] = Fingerprint("\0".join(named[id(post)]), "\n", "\0".join(linked)).hex()
+    return reach
 
 
 def _staging_context(chamber: Chamber, published: dict[Path, str]) -> bytes:
