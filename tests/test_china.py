@@ -738,8 +738,9 @@ def test_the_bundles_to_index_again_are_those_of_the_pages_that_changed(tmp_path
 
 
 def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypatch) -> None:
-    """With two processes a build starts the index's processes while it reads the pages: every indexer
-    on a first build, one after an edit (which indexes one bundle again); with one process, none."""
+    """With two processes a build starts an indexer while it reads the content, and the others its index
+    takes while it reads the pages: every indexer on a first build, one after an edit (which indexes one
+    bundle again); with one process, none."""
     warmed: list[int] = []
     monkeypatch.setattr("chamberpress.build.pipeline.warm_up_indexers", warmed.append)
     content, out = tmp_path / "content", tmp_path / "sites"
@@ -756,7 +757,7 @@ def test_a_build_warms_up_the_indexers_its_index_takes(tmp_path: Path, monkeypat
     )
     build_chamber("yure", content, out, today=TODAY, workers=2)
     build_chamber("yure", content, tmp_path / "one", today=TODAY, workers=1)
-    assert warmed == [INDEXERS, 1]
+    assert warmed == [1, INDEXERS, 1, 1]
 
 
 def test_a_small_site_is_indexed_in_one_bundle(search_site: Path) -> None:

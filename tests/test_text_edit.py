@@ -31,6 +31,8 @@ def project(tmp_path_factory) -> Path:
     issues = root / "content" / SLUG / "newsletters"
     issues.mkdir()
     (issues / "2026-q3.yml").write_text("number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-09-30\n", encoding="utf-8")
+    images = root / "content" / SLUG / "news" / "images"
+    (images / "spare.jpg").write_bytes((images / "photo-1.jpg").read_bytes())  # a picture no post shows
     build_chamber(SLUG, root / "content", root / "fast", today=TODAY, workers=2)
     return root
 
@@ -112,6 +114,7 @@ def test_text_edits_equal_the_plain_build_page_for_page(project: Path) -> None:
         "the first paragraph (the summary lists show)",
         "a member named (its profile lists the post)",
         "a post of a newsletter issue (its PDF changes)",
+        "a picture no post showed (it is published now)",
         "the front matter",
     ],
 )
@@ -131,6 +134,8 @@ def test_other_edits_take_the_full_build(project: Path, change: str) -> None:
     elif change.startswith("a post of a newsletter"):
         post = _post(project, _in_quarter(project, "2026-07-01", "2026-09-30"))
         _append(post, "\n本期会刊收录本文。\n")
+    elif change.startswith("a picture"):
+        _append(post, "\n![备用照片](images/spare.jpg)\n")
     else:
         _replace(post, "author: 秘书处", "author: 办公室")
     result = _build(project)
@@ -181,6 +186,7 @@ def test_a_broken_text_edit_is_reported_and_changes_nothing(project: Path) -> No
 def test_a_text_edit_indexes_one_search_bundle_again(project: Path, monkeypatch) -> None:
     """In a site whose index is made in bundles, only the bundle holding the post is indexed again."""
     monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 16)  # a few bundles of this small site
     _build(project)  # nothing changed: the full build, now with bundles
     _append(_post(project, 38), "\n分卷索引测试。\n")
     result = _build(project)

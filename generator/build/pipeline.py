@@ -112,7 +112,7 @@ def build_chamber(
     ):
         project = project_dir_for(content_dir)
         key = inputs_key(content_dir / slug, project)  # taken first: an edit during the build makes it stale
-        if not plain:  # an indexer starts (its dictionary loading) while the content is read: an edit needs one
+        if workers > 1:  # an indexer starts (its dictionary loading) while the content is read: any build needs one
             warm_up_indexers(1)
         # 1. Load and check everything: a content error stops here, before anything is written.
         chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1, cached=not plain)

@@ -41,7 +41,7 @@ from chamberpress.fingerprint import fingerprint
 from chamberpress.folders import walk_files
 from chamberpress.print.newsletter import Issue, select_posts
 from chamberpress.search.index import INDEX_DIR, Known, SearchIndex, index_site, save_record
-from chamberpress.site.docs import NEWS_DIR, post_docs_path, posts_reach, staged_post
+from chamberpress.site.docs import NEWS_DIR, Reach, post_docs_path, posts_reach, staged_post
 from chamberpress.site.frames import build_year
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class Record:
 
     shared: str  # kept_pages.shared_inputs: everything but the news
     news: dict[str, FileStamp]  # every file under news/, by its path there
-    reach: dict[str, str]  # docs.posts_reach of every published post
+    reach: dict[str, Reach]  # docs.posts_reach of every published post
     digests: Known  # what the search index read of each page of the site
     due: dt.date | None  # the first day the site must change (pipeline._next_due)
     year: int  # the build's year (in every page's footer)
@@ -163,7 +163,7 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
         if any(id(post) in printed for post in edited):
             return None
     reach = posts_reach(chamber, edited)
-    if any(record.reach.get(path) != digest for path, digest in reach.items()):
+    if not _same_reach(record.reach, reach):
         return None
     pages = _draw(chamber, edited, site)
     if pages is None:
@@ -192,6 +192,7 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     for page in pages:
         frames.save(page.path, page.frame)
     record.news = news
+    record.reach.update(reach)
     record.digests = dict(search.digests)
     _save(record_path, record)
     log.info(
@@ -202,6 +203,19 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
         ", ".join(search.indexed) or "none",
     )
     return TextEdit([page.path for page in pages], search, list(record.printed_warnings))
+
+
+def _same_reach(recorded: dict[str, Reach], edited: dict[str, Reach]) -> bool:
+    """Whether the edited posts name the members they named, and the posts link to the same files all told
+    (a post may link to a picture another post shows already: it is published either way)."""
+    if any(path not in recorded or recorded[path].named != reach.named for path, reach in edited.items()):
+        return False
+    before = frozenset().union(*(reach.linked for reach in recorded.values()))
+    after = frozenset().union(
+        *(reach.linked for path, reach in recorded.items() if path not in edited),
+        *(reach.linked for reach in edited.values()),
+    )
+    return before == after
 
 
 @dataclass

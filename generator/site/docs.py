@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from chamberpress.fingerprint import Fingerprint, tooling_key
@@ -186,10 +186,18 @@ def staged_post(chamber: Chamber, post: Post) -> str:
     return _post_markdown(chamber, post, _locator(chamber, _published_docs(chamber)))
 
 
-def posts_reach(chamber: Chamber, posts: list[Post]) -> dict[str, str]:
-    """What pages other than a post's own take from its text, as a digest per post (by its path): the
-    listed members it names (their profiles list it) and the files it links to (those are published). An
-    edit that leaves a post's as it was changes no page but the post's own (build/text_edit.py)."""
+@dataclass(frozen=True)
+class Reach:
+    """What pages other than a post's own take from its text: the listed members it names (their profiles
+    list it) and the files it links to (those are published). An edit that leaves the first as it was, and
+    the files the posts link to all told, changes no page but the post's own (build/text_edit.py)."""
+
+    named: str  # a digest of the names
+    linked: frozenset[str]  # real paths
+
+
+def posts_reach(chamber: Chamber, posts: list[Post]) -> dict[str, Reach]:
+    """Each post's Reach, by its path."""
     from chamberpress.content.mentions import mentions
 
     named: dict[int, list[str]] = {id(post): [] for post in posts}
@@ -197,11 +205,13 @@ def posts_reach(chamber: Chamber, posts: list[Post]) -> dict[str, str]:
         for name, naming in sorted(mentions(posts, chamber.listed_members).items()):
             for post in naming:
                 named[id(post)].append(name)
-    reach = {}
-    for post in posts:
-        linked = sorted({str(real_path(p)) for p in linked_files(post.body, post.path, chamber.folder)})
-        reach[str(post.path)] = Fingerprint("\0".join(named[id(post)]), "\n", "\0".join(linked)).hex()
-    return reach
+    return {
+        str(post.path): Reach(
+            Fingerprint("\0".join(named[id(post)])).hex(),
+            frozenset(str(real_path(p)) for p in linked_files(post.body, post.path, chamber.folder)),
+        )
+        for post in posts
+    }
 
 
 def _staging_context(chamber: Chamber, published: dict[Path, str]) -> bytes:
