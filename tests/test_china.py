@@ -30,6 +30,7 @@ from chamberpress.search.index import (
     index_site,
     indexed_part,
     mark_indexed,
+    plan_bundles,
     save_record,
 )
 
@@ -502,7 +503,7 @@ def test_the_indexer_process_makes_the_index_the_command_line_makes(search_site:
     import subprocess
 
     from chamberpress.search.indexer import Indexer
-    from chamberpress.search.index import EXCLUDE_SELECTORS, _executable, plan_bundles
+    from chamberpress.search.index import EXCLUDE_SELECTORS, _executable
 
     [bundle] = plan_bundles(search_site)
     pages = list(zip(bundle.pages, bundle.documents))
@@ -569,7 +570,7 @@ def test_indexers_warmed_up_ahead_are_lent_and_none_started_while_one_loads(
 
     from conftest import calls_recorded
     from chamberpress.search import indexer
-    from chamberpress.search.index import EXCLUDE_SELECTORS, _executable, plan_bundles
+    from chamberpress.search.index import EXCLUDE_SELECTORS, _executable
 
     settings = {"language": "zh", "exclude_selectors": [EXCLUDE_SELECTORS, ".warm-up-test"]}  # a pool of its own
     started = calls_recorded(monkeypatch, indexer.Indexer, "__init__")
@@ -666,12 +667,10 @@ def test_bundles_by_a_digest_of_the_path_their_number_a_power_of_two(monkeypatch
 
 def _plan_sizes(site: Path, pages: list[str]) -> list[int]:
     """The pages of each bundle of a site of these (tiny) marked pages."""
-    from chamberpress.search.index import _plan
-
     for rel in pages:
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_bytes(b"<html><body><article data-pagefind-body>x</article></body></html>")
-    bundles, _ = _plan(site, "zh")
+    bundles = plan_bundles(site)
     assert sum(len(b.pages) for b in bundles) == len(pages)
     return [len(b.pages) for b in bundles]
 

@@ -202,7 +202,7 @@ def test_the_portal_search_finds_a_post_of_each_chamber(browser, portal_server: 
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         for slug, facts in summaries(demo_sites).items():
-            post = facts["latest_posts"][-1]  # an older post: in a sichuan bundle of its own year
+            post = facts["latest_posts"][-1]  # an older post (sichuan's: in the bundle its path picks)
             page.goto(portal_server + "?q=" + quote(post["title"][:8]), wait_until="load")
             page.wait_for_selector(".search .results li", timeout=20_000)
             links = [urljoin(page.url, a.get_attribute("href")) for a in page.locator(".search .results a").all()]

@@ -203,7 +203,7 @@ Known = dict[str, Digest]  # page (path in the site) → its Digest
 
 @dataclass(frozen=True)
 class Bundle:
-    name: str  # "site" (all in one), or "part-00", "part-01"… (bundle_names)
+    name: str  # "site" (all in one), or "part-0", "part-1"… ("part-00"… from 16 on: bundle_names)
     pages: tuple[str, ...]  # its pages, by path in the site, in a fixed order
     key: str  # what its index is made from: what the indexer reads of those pages, its options
     documents: tuple[bytes, ...] = field(default=(), repr=False, compare=False)  # that, page by page
@@ -346,7 +346,8 @@ def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None
     pages, or every bundle where the site's bundles are no longer the ones that index holds (their number
     changed, or there is no index). A changed page is counted whether or not it is marked for the index
     (it may have been before). `known` as for index_site. For a build that rewrote only a few pages: it
-    reads no index file, and index_site, which compares the bundles' keys, may find fewer to make."""
+    reads no bundle's files (only bundles.json), and index_site, which compares the bundles' keys, may
+    find fewer to make."""
     pages, _ = _marked_pages(site_dir, known)
     count = bundle_count(len(pages))
     held = {bundle_of(rel, count) for rel, *_ in pages}
