@@ -2,13 +2,13 @@
 changes, not the chamber.
 
 A file's result (its post, page, project, charter or roster, and the problems found in that file alone) is
-kept in `.cache/load/<slug>/` (in SHARDS files) with what it was made from: the file's bytes (their digest; its stat
-signature saves the read while it is unchanged), the other inputs its reader is given (chamber.yml's
-categories, positions, project kinds: `inputs`), and every file its reader looked up (paths.reading_recorded:
-a cover, a member's logo). The whole cache is keyed by the code and libraries that read and check
-(fingerprint.tooling_key, LIBRARIES), the language of the messages and where the chamber is: when any of
-them changes, it starts empty. Checks that span files (links, shared URLs, the members projects name, plan
-reports) are not kept: load.py runs them over the results at every load.
+kept in `.cache/load/<slug>/` (SHARDS files) with what it was made from: the file's bytes (their digest;
+its stat signature saves the read while it is unchanged), the other inputs its reader is given
+(chamber.yml's categories, positions, project kinds: `inputs`), and every file its reader looked up
+(paths.reading_recorded: a cover, a member's logo). The whole cache is keyed by the code and libraries that
+read and check (fingerprint.tooling_key, LIBRARIES), the language of the messages and where the chamber is:
+when any of them changes, it starts empty. Checks that span files (links, shared URLs, the members projects
+name, plan reports) are not kept: load.py runs them over the results at every load.
 
 Never trusted: a cache file that is damaged, of another version or not ours is ignored and replaced, and
 its objects are rebuilt only as the model's own data classes (`_ModelUnpickler`), never by code it names.
