@@ -288,6 +288,7 @@ def _index_again(
     for page in pages:
         known.pop(page, None)  # read again
     record = search_record(content_dir, out_dir, slug)
-    search = index_site(site, index_dir=site / INDEX_DIR, spare_record=record, known=known)
+    # The pages are those of the last build (a text edit adds and removes none), in the order it found them.
+    search = index_site(site, index_dir=site / INDEX_DIR, spare_record=record, known=known, pages=list(digests))
     save_record(record, search)
     return search

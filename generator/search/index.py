@@ -282,11 +282,13 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
     return [read_documents(bundle) for bundle in _plan(site_dir, language)[0]]
 
 
-def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[list[Bundle], Known]:
+def _plan(
+    site_dir: Path, language: str, known: Known | None = None, listed: list[str] | None = None
+) -> tuple[list[Bundle], Known]:
     """plan_bundles without the documents (read_documents reads those of the bundles to index), and what
     the indexer reads of each HTML page of the site, marked or not. A page in `known` at the size given is
     not read."""
-    pages, digests = _marked_pages(site_dir, known)
+    pages, digests = _marked_pages(site_dir, known, listed)
     count = bundle_count(len(pages))
     grouped: dict[str, list[tuple[str, str, str, int]]] = {}
     for page in pages:
@@ -309,12 +311,17 @@ def _plan(site_dir: Path, language: str, known: Known | None = None) -> tuple[li
     return bundles, digests
 
 
-def _marked_pages(site_dir: Path, known: Known | None = None) -> tuple[list[tuple[str, str, str, int]], Known]:
+def _marked_pages(
+    site_dir: Path, known: Known | None = None, listed: list[str] | None = None
+) -> tuple[list[tuple[str, str, str, int]], Known]:
     """The site's pages marked for the index (path in the site, file, digest and length of what the indexer
     reads), in the order found, and what the indexer reads of every HTML page, marked or not. A page in
     `known` at the size given is not read."""
-    found_files = walk_files(site_dir, skip=frozenset({INDEX_DIR}))
-    paths = [(rel, entry.path) for rel, entry in found_files if rel.endswith(".html")]
+    if listed is not None:  # the caller's list, in the order a walk gives (bundles keep their pages' order)
+        paths = [(rel, os.path.join(site_dir, rel)) for rel in listed]
+    else:
+        found_files = walk_files(site_dir, skip=frozenset({INDEX_DIR}))
+        paths = [(rel, entry.path) for rel, entry in found_files if rel.endswith(".html")]
     known = known or {}
 
     def seen(rel: str, path: str) -> Digest | None:
@@ -368,9 +375,11 @@ def index_site(
     record: Path | None = None,
     spare_record: Path | None = None,
     known: Known | None = None,
+    pages: list[str] | None = None,
 ) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`). Raises
-    SearchIndexError.
+    SearchIndexError. `pages`: the site's HTML pages where the caller knows them (a text edit, which
+    changed no page's name): the site is not walked.
 
     `index_dir` may hold an earlier index: it ends up holding exactly the new one, and a file already
     there with the right bytes is not written again (the site is built onto a spare copy, output.py).
@@ -391,7 +400,7 @@ def index_site(
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
-    bundles, digests = _plan(site_dir, language, known)
+    bundles, digests = _plan(site_dir, language, known, pages)
     if not bundles:
         raise SearchIndexError(
             _("search indexing failed: no page of {site_dir} is marked for the index").format(site_dir=site_dir)
