@@ -120,16 +120,15 @@ def shape_rows(figures: dict[str, Figure]) -> list[Row]:
     labels = {"nochange": "ours, rebuild with no change"}
     labels.update({key: f"ours, {label}" for key, (label, _) in SCENARIOS.items()})
     for key, label in labels.items():
-        figure, target = figures.get(key), TARGETS.get(key)
-        applies = figure is None or figure.median is not None or not figure.note
+        figure, target = figures.get(key), TARGETS.get(key)  # a scenario that may not apply has no target
         rows.append(
             Row(
                 label,
                 seconds(figure),
                 runs(figure),
                 _times(ratio(figure, cold), "cold") if figure and figure.median is not None else "",
-                target.text if target and applies else "",
-                mark(figure.median if figure else None, target) if applies else "",
+                target.text if target else "",
+                mark(figure.median if figure else None, target),
             )
         )
     return rows
