@@ -205,9 +205,11 @@ def reused_stock(stock_last: dict, shape: Shape) -> Figure | None:
     return Figure(tuple(last["runs"]), last["peak_kib"], f"from the run of {last['date']}")
 
 
-def run_shape(shape: Shape, work: Path, trash: Trash, repeat: int, stock_last: dict | None) -> dict[str, Figure]:
+def run_shape(
+    shape: Shape, work: Path, trash: Trash, repeat: int, stock_last: dict | None, stock_repeat: int | None = None
+) -> dict[str, Figure]:
     """Every figure of one shape. `stock_last`: the stock figures of an earlier run to reuse (--skip-stock),
-    None to measure stock MkDocs again."""
+    None to measure stock MkDocs again, `stock_repeat` times (default: `repeat`)."""
     from bench.corpus import write_chamber
 
     root = work / shape.name
@@ -229,7 +231,10 @@ def run_shape(shape: Shape, work: Path, trash: Trash, repeat: int, stock_last: d
         stock_dir = root / "stock" / shape.name
         # Its site/ set aside before each run: MkDocs would delete it (see Trash).
         figures["stock"] = median_run(
-            [str(BIN / "mkdocs"), "build", "-q"], stock_dir, repeat, before=lambda: trash.set_aside(stock_dir / "site")
+            [str(BIN / "mkdocs"), "build", "-q"],
+            stock_dir,
+            stock_repeat or repeat,
+            before=lambda: trash.set_aside(stock_dir / "site"),
         )
     elif (reused := reused_stock(stock_last, shape)) is not None:
         figures["stock"] = reused
@@ -310,6 +315,9 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="reuse each shape's stock MkDocs figure from the last run that measured it (else: not measured)",
     )
+    parser.add_argument(
+        "--stock-repeat", type=int, help="runs of stock MkDocs per shape (default: --repeat); 1 to save time"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
     args = parser.parse_args(argv)
     names = [name.strip() for name in args.shapes.split(",") if name.strip()]
@@ -331,7 +339,7 @@ def main(argv: list[str] | None = None) -> None:
         if name not in SHAPES:
             continue
         shape = SHAPES[name]
-        figures = run_shape(shape, work, trash, args.repeat, stock_last if args.skip_stock else None)
+        figures = run_shape(shape, work, trash, args.repeat, stock_last if args.skip_stock else None, args.stock_repeat)
         if not args.skip_stock:
             stock = figures["stock"]
             stock_last[name] = {
@@ -350,7 +358,9 @@ def main(argv: list[str] | None = None) -> None:
     intro = (
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"{versions()}. Load average (1, 5, 15 min) {_load(load_before)} before, {_load(load_after)} after. "
-        f"Medians of {args.repeat} runs, each a fresh process (`python -m bench.run "
+        f"Medians of {args.repeat} runs"
+        + (f" ({args.stock_repeat} for stock MkDocs)" if args.stock_repeat and not args.skip_stock else "")
+        + ", each a fresh process (`python -m bench.run "
         f"{' '.join(argv if argv is not None else sys.argv[1:])}`); a cold run starts without `.cache/` (so "
         "without the spare copies of the sites: every file is written); each edit is made on another post "
         "in each run, from a built, unchanged site, and undone after it (bench/edits.py)."
