@@ -58,7 +58,7 @@ class Shape:
     def describe(self) -> str:
         photos = f"{self.images} photos in every post" if self.images else "a photo in one post in seven"
         return (
-            f"{self.posts:,} posts over {self.years:g} years (~{self.posts / self.years:,.0f} a year), "
+            f"{self.posts:,} posts over {self.years:g} year{'s' if self.years != 1 else ''} (~{self.posts / self.years:,.0f} a year), "
             f"{self.more:.0%} with `<!-- more -->`, {photos}, "
             + (f"{self.members:,} members" if self.members else "no roster")
             + f"; seed {self.seed}"
