@@ -71,8 +71,9 @@ docs: setup
 	@echo
 	@echo "Open site-docs/index.html in a browser (the user guide; the developer guide is its second tab)."
 
+# Build times on corpora of several shapes (bench/run.py); e.g. BENCH="--shapes today --repeat 1 --skip-stock".
 bench: setup-test
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH)
 
 # Lighthouse (mobile) on the demo sites served gzip-compressed; scores into bench/RESULTS.md (LABEL=after).
 LABEL ?= latest

@@ -52,8 +52,8 @@ def write_issue_chamber(root: Path) -> Path:
         make_image(folder / "news" / "images" / f"photo-{index}.jpg", rng)
     start = dt.date(2026, 7, 1)
     for index in range(POSTS):
-        image = f"photo-{index // 3}.jpg" if index % 3 == 0 else None
-        body = post_body(rng, index, POSTS, rng.randint(100, 220), image)
+        images = [f"photo-{index // 3}.jpg"] if index % 3 == 0 else []
+        body = post_body(rng, index, POSTS, rng.randint(100, 220), images)
         body = body.replace("](post-", "](#post-")  # links between synthetic posts: not printed
         date = start + dt.timedelta(days=index * 3)
         (folder / "news" / f"{date.isoformat()}-post-{index:02d}.md").write_text(

@@ -1,12 +1,18 @@
-"""`make bench`: build times and memory, side by side in one run; writes bench/RESULTS.md.
+"""`make bench`: build times and memory on corpora of several shapes; writes its section of bench/RESULTS.md.
 
-Scenarios (medians of --repeat runs, each a fresh process):
-- stock MkDocs + Material (blog + search, lang zh) over the same posts, vs our cold build (cache emptied);
-- the Python-Markdown floor: the post bodies converted alone;
-- a no-change rebuild, and a rebuild after editing one post;
-- `--all` over 10 chambers, serial (--jobs 1) vs parallel (--jobs 2);
-- peak memory of the large chamber's build;
-- the newsletter PDF: one issue printed (bench/newsletter_bench.py, our stylesheet), each in a fresh process.
+    python -m bench.run [--shapes today,sparse] [--repeat 3] [--skip-stock]
+
+For each shape (SHAPES: posts per year, years, `<!-- more -->`, photos, members; fixed seeds), medians of
+--repeat runs, each a fresh process:
+- stock MkDocs + Material (blog + search, lang zh) over the same posts, and the Python-Markdown floor (the
+  post bodies converted alone), against our cold build (its `.cache/` emptied) and its peak memory;
+- a no-change rebuild, and the rebuild after each edit an editor makes (bench/edits.py: a post edited with
+  its summary unchanged, a summary changed, a post added, a post deleted, a roster row changed), each run
+  on another post, from a built, unchanged site: the corpus is restored and built again (untimed) after it;
+- each figure beside its target (bench/tables.py), marked met or not.
+Once: `--all` over 10 chambers, serial (--jobs 1) vs parallel (--jobs 2), and the newsletter PDF (one issue,
+bench/newsletter_bench.py). --skip-stock reuses each shape's stock figure from the last run that measured it
+(bench/stock-last.json).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -22,19 +29,63 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from bench.edits import SCENARIOS
+from bench.tables import Figure, Section, replace_section, shape_rows, table
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
+STOCK_LAST = ROOT / "bench" / "stock-last.json"
+TODAY = dt.date(2026, 11, 25)  # every build pinned to one day, as the corpus's dates are
 
 
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
+@dataclass(frozen=True)
+class Shape:
+    """One corpus (bench.corpus.write_chamber's arguments): posts over years, the share with a
+    `<!-- more -->` separator, photos in every post (0: one post in seven has one), roster rows."""
+
+    name: str
+    posts: int
+    years: float
+    members: int
+    more: float = 0.0
+    images: int = 0
+    seed: int = 1
+
+    def describe(self) -> str:
+        photos = f"{self.images} photos in every post" if self.images else "a photo in one post in seven"
+        return (
+            f"{self.posts:,} posts over {self.years:g} year{'s' if self.years != 1 else ''} (~{self.posts / self.years:,.0f} a year), "
+            f"{self.more:.0%} with `<!-- more -->`, {photos}, "
+            + (f"{self.members:,} members" if self.members else "no roster")
+            + f"; seed {self.seed}"
+        )
+
+
+# The shapes of the issue (#29): posts per year from 100 to 1,000, summaries with and without
+# `<!-- more -->`, rosters from none to 3,000 rows, pages with many images.
+SHAPES = {
+    shape.name: shape
+    for shape in (
+        Shape("today", posts=2000, years=2, members=3000, seed=1),
+        Shape("five-years", posts=2000, years=5, members=3000, more=1.0, seed=3),
+        Shape("dense", posts=1000, years=1, members=1000, more=0.5, seed=4),
+        Shape("sparse", posts=2000, years=20, members=0, seed=5),
+        Shape("photos", posts=1000, years=2, members=300, images=4, seed=6),
+    )
+}
+EXTRAS = ("chambers", "newsletter")  # the scenarios run once, not per shape
+
+
+def timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one command, via GNU time when present."""
     gnu_time = shutil.which("time") or "/usr/bin/time"
     wrapped = [gnu_time, "-f", "%e %M", *cmd] if os.path.exists(gnu_time) else cmd
     started = time.perf_counter()
-    result = subprocess.run(wrapped, cwd=cwd, env=env, capture_output=True, text=True)
+    result = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{result.stderr[-3000:]}")
@@ -81,17 +132,15 @@ def quiet(work: Path, limit: float = 120.0) -> None:
         time.sleep(0.2)
 
 
-def median_run(
-    cmd: list[str], cwd: Path, repeat: int, before=None, env: dict | None = None, work: Path | None = None
-) -> tuple[float, int]:
+def median_run(cmd: list[str], cwd: Path, repeat: int, before=None, work: Path | None = None) -> Figure:
     runs = []
     for _ in range(repeat):
         if before:
             before()
         if work is not None:
             quiet(work)
-        runs.append(timed(cmd, cwd, env))
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+        runs.append(timed(cmd, cwd))
+    return Figure(tuple(r[0] for r in runs), max(r[1] for r in runs))
 
 
 def markdown_floor(content: Path) -> float:
@@ -118,16 +167,163 @@ def versions() -> str:
     return ", ".join(found)
 
 
+def our_build(root: Path, which: str, extra: list[str] | None = None) -> list[str]:
+    """`chamber build` of a corpus folder's chamber `which` (or `--all`), pinned to TODAY."""
+    return [
+        str(BIN / "chamber"),
+        "build",
+        which,
+        "--content",
+        str(root / "content"),
+        "--out",
+        str(root / "sites"),
+        "--today",
+        TODAY.isoformat(),
+        *(extra or []),
+    ]
+
+
+def clear_cache(trash: Trash, root: Path):
+    """Before a cold build of a corpus: its .cache/ (beside its content folder: build records, pages,
+    images, the spare copies of the sites) set aside, so that every file is converted, drawn and written.
+    Only that corpus's: the rebuilds start, as an editor's do, from the cache its last build left."""
+    return lambda: trash.set_aside(root / ".cache")
+
+
+def load_stock() -> dict:
+    try:
+        return json.loads(STOCK_LAST.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def reused_stock(stock_last: dict, shape: Shape) -> Figure | None:
+    """The stock figure an earlier run measured on this very corpus (same shape, same seed), if any."""
+    last = stock_last.get(shape.name)
+    if not last or last.get("shape") != asdict(shape):
+        return None
+    return Figure(tuple(last["runs"]), last["peak_kib"], f"from the run of {last['date']}")
+
+
+def run_shape(
+    shape: Shape, work: Path, trash: Trash, repeat: int, stock_last: dict | None, stock_repeat: int | None = None
+) -> dict[str, Figure]:
+    """Every figure of one shape. `stock_last`: the stock figures of an earlier run to reuse (--skip-stock),
+    None to measure stock MkDocs again, `stock_repeat` times (default: `repeat`)."""
+    from bench.corpus import write_chamber
+
+    root = work / shape.name
+    trash.set_aside(root)
+    write_chamber(
+        root,
+        shape.name,
+        seed=shape.seed,
+        posts=shape.posts,
+        members=shape.members,
+        years=shape.years,
+        more=shape.more,
+        images=shape.images,
+    )
+    chamber = root / "content" / shape.name
+    figures: dict[str, Figure] = {}
+    if stock_last is None:
+        print(f"{shape.name}: stock MkDocs + Material …", flush=True)
+        stock_dir = root / "stock" / shape.name
+        # Its site/ set aside before each run: MkDocs would delete it (see Trash).
+        figures["stock"] = median_run(
+            [str(BIN / "mkdocs"), "build", "-q"],
+            stock_dir,
+            stock_repeat or repeat,
+            before=lambda: trash.set_aside(stock_dir / "site"),
+        )
+    elif (reused := reused_stock(stock_last, shape)) is not None:
+        figures["stock"] = reused
+    figures["floor"] = Figure(tuple(markdown_floor(root / "content") for _ in range(repeat)))
+
+    print(f"{shape.name}: our cold build, no change …", flush=True)
+    build = our_build(root, shape.name)
+    figures["cold"] = median_run(build, ROOT, repeat, before=clear_cache(trash, root), work=work)
+    figures["nochange"] = median_run(build, ROOT, repeat, work=work)
+    for key, (label, scenario) in SCENARIOS.items():
+        print(f"{shape.name}: {label} …", flush=True)
+        seconds = []
+        for run in range(repeat):
+            edit = scenario(chamber, run, repeat, TODAY)
+            if edit is None:
+                break
+            edit.apply()
+            quiet(work)
+            seconds.append(timed(build, ROOT)[0])
+            edit.restore()
+            quiet(work)
+            timed(build, ROOT)  # the next run starts from a built, unchanged site
+        figures[key] = Figure(tuple(seconds), note="" if seconds else "n/a: nothing to edit")
+    return figures
+
+
+def run_extras(names: list[str], work: Path, trash: Trash, repeat: int) -> list[tuple[str, str]]:
+    """The scenarios measured once, not per shape: 10 chambers built with `--all`, the newsletter PDF."""
+    from bench.corpus import write_chamber
+
+    rows = []
+    if "chambers" in names:
+        print("10 chambers, serial and parallel …", flush=True)
+        city = work / "city"
+        trash.set_aside(city)
+        for number in range(10):
+            write_chamber(city, f"c{number:02d}", seed=100 + number, posts=100, members=200)
+        build = our_build(city, "--all")
+        serial = median_run(build + ["--jobs", "1"], ROOT, repeat, before=clear_cache(trash, city), work=work)
+        parallel = median_run(build + ["--jobs", "2"], ROOT, repeat, before=clear_cache(trash, city), work=work)
+        unchanged = median_run(build, ROOT, repeat, work=work)
+        rows += [
+            ("ours, --all 10 chambers × 100 posts, --jobs 1", f"{serial.median:.2f} s"),
+            (
+                "ours, --all 10 chambers × 100 posts, --jobs 2",
+                f"{parallel.median:.2f} s ({parallel.median / serial.median:.2f}× serial)",
+            ),
+            ("ours, --all 10 chambers, no change", f"{unchanged.median:.2f} s"),
+        ]
+    if "newsletter" in names:
+        print("newsletter PDF …", flush=True)
+        from bench.newsletter_bench import IMAGES, POSTS, measure, write_issue_chamber
+
+        shutil.rmtree(work / "newsletter", ignore_errors=True)
+        printed = measure(write_issue_chamber(work / "newsletter"), "ours", repeat)
+        rows.append(
+            (
+                f"newsletter PDF: one issue, {POSTS} posts, {IMAGES} photos, {printed[-1]['pages']} A4 pages",
+                f"{statistics.median(r['seconds'] for r in printed):.2f} s "
+                f"({statistics.median(r['with_imports'] for r in printed):.2f} s with imports), "
+                f"peak {max(r['peak_mb'] for r in printed)} MiB, {printed[-1]['pdf_kb']} KB",
+            )
+        )
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--posts", type=int, default=2000)
-    parser.add_argument("--small", type=int, default=500)
-    parser.add_argument("--members", type=int, default=3000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--shapes",
+        default=",".join([*SHAPES, *EXTRAS]),
+        help=f"what to run, comma-separated: shapes ({', '.join(SHAPES)}) and the scenarios run once "
+        f"({', '.join(EXTRAS)}); all by default",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each scenario (the median is shown)")
+    parser.add_argument(
+        "--skip-stock",
+        action="store_true",
+        help="reuse each shape's stock MkDocs figure from the last run that measured it (else: not measured)",
+    )
+    parser.add_argument(
+        "--stock-repeat", type=int, help="runs of stock MkDocs per shape (default: --repeat); 1 to save time"
+    )
     parser.add_argument("--work", type=Path, default=ROOT / ".cache" / "bench")
     args = parser.parse_args(argv)
-
-    from bench.corpus import write_chamber
+    names = [name.strip() for name in args.shapes.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(SHAPES) - set(EXTRAS))
+    if unknown:
+        parser.error(f"unknown shape(s): {', '.join(unknown)}; known: {', '.join([*SHAPES, *EXTRAS])}")
 
     # The generator's modules compiled once, as Python does at an installed program's first run (pip
     # compiles the packages it installs, stock MkDocs among them; this project is installed editable, and
@@ -135,140 +331,49 @@ def main(argv: list[str] | None = None) -> None:
     compileall.compile_dir(ROOT / "generator", quiet=1)
     work = args.work
     trash = Trash(work.with_name(work.name + "-trash"))
-    trash.set_aside(work)  # a previous benchmark's corpus: deleted with the trash at the end
-    write_chamber(work / "large", "large", seed=1, posts=args.posts, members=args.members)
-    write_chamber(work / "small", "small", seed=2, posts=args.small, members=300)
-    for number in range(10):
-        write_chamber(work / "city", f"c{number:02d}", seed=100 + number, posts=100, members=200)
-
-    chamber = [str(BIN / "chamber")]
-    env = dict(os.environ)
-    rows: list[tuple[str, str]] = []
-
-    def clear_cache(name: str):
-        """Before a cold build of a corpus: its .cache/ (beside its content folder: build records, pages,
-        images, the spare copies of the sites) gone, so that every file is converted, drawn and written.
-        Only that corpus's: the large chamber's rebuilds below start, as an editor's do, from the cache its
-        last build left (clearing every corpus's before each cold build of the small one had left the first
-        "edit" a build without cache, whose median was then the slower of the other two)."""
-        return lambda: trash.set_aside(work / name / ".cache")
-
-    def our_build(name: str, slug: str, extra: list[str] | None = None) -> list[str]:
-        return chamber + [
-            "build",
-            slug,
-            "--content",
-            str(work / name / "content"),
-            "--out",
-            str(work / name / "sites"),
-            "--today",
-            "2026-11-25",
-            *(extra or []),
-        ]
-
-    print("stock MkDocs + Material …", flush=True)
-    # Its site/ set aside before each run: MkDocs would delete it (see Trash).
-    stock_large, stock_large_mem = median_run(
-        [str(BIN / "mkdocs"), "build", "-q"],
-        work / "large/stock/large",
-        args.repeat,
-        before=lambda: trash.set_aside(work / "large/stock/large/site"),
+    trash.set_aside(work)  # a previous benchmark's corpora: deleted with the trash at the end
+    load_before = os.getloadavg()
+    stock_last = load_stock()
+    parts = []
+    for name in names:
+        if name not in SHAPES:
+            continue
+        shape = SHAPES[name]
+        figures = run_shape(shape, work, trash, args.repeat, stock_last if args.skip_stock else None, args.stock_repeat)
+        if not args.skip_stock:
+            stock = figures["stock"]
+            stock_last[name] = {
+                "shape": asdict(shape),
+                "runs": list(stock.runs),
+                "peak_kib": stock.peak_kib,
+                "date": dt.date.today().isoformat(),
+            }
+            STOCK_LAST.write_text(json.dumps(stock_last, indent=1) + "\n", encoding="utf-8")
+        parts.append((f"{name}: {shape.describe()}", table(shape_rows(figures))))
+    extras = run_extras(names, work, trash, args.repeat)
+    if extras:
+        rows = "".join(f"| {scenario} | {result} |\n" for scenario, result in extras)
+        parts.append(("Measured once", f"| scenario | result |\n| --- | --- |\n{rows}"))
+    load_after = os.getloadavg()
+    intro = (
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{versions()}. Load average (1, 5, 15 min) {_load(load_before)} before, {_load(load_after)} after. "
+        f"Medians of {args.repeat} runs"
+        + (f" ({args.stock_repeat} for stock MkDocs)" if args.stock_repeat and not args.skip_stock else "")
+        + ", each a fresh process (`python -m bench.run "
+        f"{' '.join(argv if argv is not None else sys.argv[1:])}`); a cold run starts without `.cache/` (so "
+        "without the spare copies of the sites: every file is written); each edit is made on another post "
+        "in each run, from a built, unchanged site, and undone after it (bench/edits.py)."
     )
-    stock_small, _ = median_run(
-        [str(BIN / "mkdocs"), "build", "-q"],
-        work / "small/stock/small",
-        args.repeat,
-        before=lambda: trash.set_aside(work / "small/stock/small/site"),
-    )
-    # A median like every other figure: one measurement of it moved by ±7% between runs.
-    floor_large = statistics.median(markdown_floor(work / "large/content") for _ in range(args.repeat))
-
-    print("our cold builds …", flush=True)
-    cold_large, cold_large_mem = median_run(
-        our_build("large", "large"), ROOT, args.repeat, before=clear_cache("large"), env=env, work=work
-    )
-    cold_small, _ = median_run(
-        our_build("small", "small"), ROOT, args.repeat, before=clear_cache("small"), env=env, work=work
-    )
-
-    print("rebuilds …", flush=True)
-    nochange, _ = median_run(our_build("large", "large"), ROOT, args.repeat, env=env, work=work)
-    post = work / "large/content/large/news/post-01000.md"
-    original = post.read_text(encoding="utf-8")
-    counter = iter(range(1000))
-
-    def edit_post() -> None:
-        post.write_text(original + f"\n补充说明第{next(counter)}次。\n", encoding="utf-8")
-
-    edited, _ = median_run(our_build("large", "large"), ROOT, args.repeat, before=edit_post, env=env, work=work)
-    post.write_text(original, encoding="utf-8")
-
-    print("10 chambers, serial and parallel …", flush=True)
-    city = chamber + [
-        "build",
-        "--all",
-        "--content",
-        str(work / "city/content"),
-        "--out",
-        str(work / "city/sites"),
-        "--today",
-        "2026-11-25",
-    ]
-    serial, _ = median_run(city + ["--jobs", "1"], ROOT, args.repeat, before=clear_cache("city"), env=env, work=work)
-    parallel, _ = median_run(city + ["--jobs", "2"], ROOT, args.repeat, before=clear_cache("city"), env=env, work=work)
-    city_nochange, _ = median_run(city, ROOT, args.repeat, env=env, work=work)
-
-    print("newsletter PDF …", flush=True)
-    from bench.newsletter_bench import IMAGES, POSTS, measure, write_issue_chamber
-
-    shutil.rmtree(work / "newsletter", ignore_errors=True)
-    printed = measure(write_issue_chamber(work / "newsletter"), "ours", args.repeat)
-
-    rows = [
-        (f"stock MkDocs+Material, {args.posts} posts", f"{stock_large:.2f} s, peak {stock_large_mem / 1024:.0f} MiB"),
-        (f"stock MkDocs+Material, {args.small} posts", f"{stock_small:.2f} s"),
-        (f"Python-Markdown alone, {args.posts} post bodies", f"{floor_large:.2f} s"),
-        (
-            f"ours cold, {args.posts} posts + {args.members} members + charter",
-            f"{cold_large:.2f} s ({cold_large / stock_large:.2f}× stock, {cold_large / floor_large:.1f}× floor), "
-            f"peak {cold_large_mem / 1024:.0f} MiB",
-        ),
-        (f"ours cold, {args.small} posts", f"{cold_small:.2f} s (2,000 vs 500: {cold_large / cold_small:.2f}×)"),
-        ("ours, no-change rebuild of the large chamber", f"{nochange:.2f} s"),
-        ("ours, rebuild after editing one post", f"{edited:.2f} s ({edited / cold_large:.2f}× cold)"),
-        ("ours, --all 10 chambers × 100 posts, --jobs 1", f"{serial:.2f} s"),
-        ("ours, --all 10 chambers × 100 posts, --jobs 2", f"{parallel:.2f} s ({parallel / serial:.2f}× serial)"),
-        ("ours, --all 10 chambers, no change", f"{city_nochange:.2f} s"),
-        (
-            f"newsletter PDF: one issue, {POSTS} posts, {IMAGES} photos, {printed[-1]['pages']} A4 pages",
-            f"{statistics.median(r['seconds'] for r in printed):.2f} s "
-            f"({statistics.median(r['with_imports'] for r in printed):.2f} s with imports), "
-            f"peak {max(r['peak_mb'] for r in printed)} MiB, {printed[-1]['pdf_kb']} KB",
-        ),
-    ]
-    write_results(rows, args)
+    section = Section(dt.date.today().isoformat(), intro, parts).text()
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    RESULTS.write_text(replace_section(text, section), encoding="utf-8")
+    print(section)
     trash.empty()
 
 
-def write_results(rows: list[tuple[str, str]], args: argparse.Namespace) -> None:
-    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
-    section = (
-        f"## Build (`make bench`, {dt.date.today().isoformat()})\n\n"
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"{versions()}. Medians of {args.repeat} runs, each a fresh process; a cold run starts without "
-        f"`.cache/` (so without the spare copies of the sites: every file is written).\n\n"
-        f"| scenario | result |\n| --- | --- |\n{table}\n"
-    )
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    marker = "## Build (`make bench`"
-    if marker in text:
-        start = text.index(marker)
-        end = text.find("\n## ", start + 1)
-        text = text[:start] + section + ("\n" + text[end + 1 :] if end != -1 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    RESULTS.write_text(text, encoding="utf-8")
-    print(section)
+def _load(average: tuple[float, float, float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in average)
 
 
 if __name__ == "__main__":
