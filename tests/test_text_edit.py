@@ -107,6 +107,17 @@ def test_text_edits_equal_the_plain_build_page_for_page(project: Path) -> None:
     assert _differences_from_plain(project) == []
 
 
+def test_a_longer_text_changes_the_reading_time_shown_in_the_text_edit(project: Path) -> None:
+    page = _page_of(project, 34)
+    shown = re.search(r"阅读约 (\d+) 分钟", page.read_text(encoding="utf-8"))
+    assert shown is not None
+    _append(_post(project, 34), "\n" + "本段为补充材料的说明文字。" * 40 + "\n")  # ~520 characters: a minute more
+    result = _build(project)
+    assert result.text_edit is not None
+    assert f"阅读约 {int(shown.group(1)) + 1} 分钟" in page.read_text(encoding="utf-8")
+    assert _differences_from_plain(project) == []
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -198,7 +209,8 @@ def test_a_text_edit_indexes_one_search_bundle_again(project: Path, monkeypatch)
     assert sorted(rel for rel in one.keys() | other.keys() if one.get(rel) != other.get(rel)) == []
 
 
-def test_plugins_the_project_does_not_know_see_every_page(tmp_path: Path) -> None:
+def test_plugins_the_project_does_not_know_see_every_page(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("chamberpress.site.mkdocs_adapter._said", set())  # its warning, said once a process
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(ROOT / "theme", tmp_path / "theme")
     config = (tmp_path / "mkdocs.yml").read_text(encoding="utf-8")

@@ -133,6 +133,11 @@ def _complete(record: object) -> bool:
     return vars(record).keys() == type(record).__dataclass_fields__.keys()  # type: ignore[attr-defined]
 
 
+def _not_one(why: str) -> None:
+    """No text edit (the full build runs); `--debug` says why."""
+    log.debug("not a text edit: %s", why)
+
+
 def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_dir: Path) -> TextEdit | None:
     """Put a text edit into the published site `<out>/<slug>/`; None (nothing written) if the change since
     the last build is not one (the full build then runs). The caller holds the chamber's lock."""
@@ -141,30 +146,30 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     record_path = text_edit_record(content_dir, out_dir, chamber.slug)
     record = _load(record_path)
     if record is None or not site.is_dir():
-        return None
+        return _not_one("no record of the published site")
     if (record.due is not None and chamber.today >= record.due) or record.year != build_year():
-        return None  # other pages change with the day (a post due, a project expired) or the year
+        return _not_one("a day or a year has come that changes other pages")
     from chamberpress.site.kept_pages import shared_inputs
 
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
-        return None
+        return _not_one("files other than the news changed")
     news = news_stamps(chamber, record.news)
     if news.keys() != record.news.keys():
-        return None  # a file added or removed
+        return _not_one("a file of the news added or removed")
     changed = [rel for rel, stamp in news.items() if stamp[2] != record.news[rel][2]]
     if not changed or not all(rel.endswith(".md") for rel in changed):
-        return None
+        return _not_one("no post changed, or a file of the news that is not a post")
     posts = {os.path.realpath(post.path): post for post in chamber.published_posts}
     edited = [posts.get(os.path.realpath(chamber.folder / NEWS_DIR / rel)) for rel in changed]
     if any(post is None for post in edited):
-        return None  # a draft, a post not yet due, or not a post
+        return _not_one("a draft, a post not yet due, or not a post")
     for issue in issues:
         printed = {id(post) for post in select_posts(chamber, issue.definition).posts}
         if any(id(post) in printed for post in edited):
-            return None
+            return _not_one(f"a newsletter issue prints an edited post ({issue.id})")
     reach = posts_reach(chamber, edited)
     if not _same_reach(record.reach, reach):
-        return None
+        return _not_one("the members a post names, or the files posts link to, changed")
     pages = _draw(chamber, edited, site)
     if pages is None:
         return None
@@ -235,8 +240,10 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
         RecordedFiles,
         cut,
         finished,
+        head_digest,
         page_digest,
         staged_parts,
+        staged_readtime,
         tokens_outline,
     )
     from chamberpress.site.image_sizes import with_sizes
@@ -247,7 +254,7 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
     facts = frames.load_facts()
     hosts = chamber.info.embed_hosts
     if facts is None or facts.hosts != list(hosts):
-        return None
+        return _not_one("no site facts recorded by the last build, or other embed hosts")
     files = RecordedFiles(facts)
     converter = Converter(facts.markdown_extensions, facts.mdx_configs, files, files.config)
     # Pictures are sized from their published copies (the same files the build sized them from).
@@ -257,25 +264,30 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
         src_uri = post_docs_path(post)
         own = files.get_file_from_path(src_uri)
         if own is None:
-            return None
+            return _not_one(f"{src_uri} is not in the recorded site")
         frame = frames.load(own.dest_uri)
         if frame is None:
-            return None
+            return _not_one(f"no frame of {own.dest_uri}")
         try:
-            if page_digest((site / own.dest_uri).read_bytes()) != frame.page:  # not the page it was cut from
-                return None
+            if page_digest((site / own.dest_uri).read_bytes()) != frame.page:
+                return _not_one(f"{own.dest_uri} is not the page its frame was cut from")
         except OSError:
-            return None
+            return _not_one(f"{own.dest_uri} is not readable")
         head, markdown_text = staged_parts(staged_post(chamber, post))
-        if page_digest(head) != frame.head:
-            return None
+        if head_digest(head) != frame.head:
+            return _not_one(f"the front matter of {src_uri} as staged changed (title, summary, cover …)")
+        readtime = staged_readtime(head)
         converted = converter.convert(own, markdown_text)
-        if converted.logged or tokens_outline(converted.toc) != frame.toc:
-            return None
+        if converted.logged:
+            return _not_one(f"converting {src_uri} logged a message")
+        if tokens_outline(converted.toc) != frame.toc:
+            return _not_one(f"the table of contents of {src_uri} changed")
         content = with_sizes(sanitize_html(converted.content, hosts), own.url, published)
-        marked = frame.fill(content)
+        marked = frame.fill(content, readtime)
+        if marked is None:
+            return _not_one(f"the reading time of {src_uri} changed, and its frame does not show where")
         html = finished(marked, hosts)
-        made.append(_Page(own.dest_uri, html, cut(marked, content, frame.toc, frame.head, html)))
+        made.append(_Page(own.dest_uri, html, cut(marked, content, frame.toc, frame.head, html, readtime)))
     return made
 
 

@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,25 +63,61 @@ def build_year() -> int:
     return get_build_datetime().year
 
 
+# The reading time a post's page shows (blog-post.html), the one value of its front matter that follows its
+# text: a frame keeps where it is, so that an edit that changes it is still a text edit.
+READTIME_SHOWN = '<li class="cp-post__readtime">阅读约 {minutes} 分钟</li>'
+_READTIME_LINE = re.compile(r"^readtime: (\d+)\n", re.M)
+
+
 @dataclass(frozen=True)
 class Frame:
     before: str
     after: str
     toc: list  # toc_outline of the page's table of contents
-    head: str  # digest of the staged front matter the page was drawn from
+    head: str  # head_digest of the staged front matter the page was drawn from
     page: str  # digest of the finished page, as published
+    readtime: int | None = None  # the reading time shown, and where its digits start in `before` (or -1)
+    readtime_at: int = -1
 
-    def fill(self, content: str) -> str:
-        return self.before + content + self.after
+    def fill(self, content: str, readtime: int | None) -> str | None:
+        """The page with this text and reading time; None where the reading time differs and the frame does
+        not know where it is shown."""
+        before = self.before
+        if readtime != self.readtime:
+            if self.readtime_at < 0 or readtime is None:
+                return None
+            end = self.readtime_at + len(str(self.readtime))
+            before = before[: self.readtime_at] + str(readtime) + before[end:]
+        return before + content + self.after
 
 
-def cut(marked_page: str, content: str, toc: list, head: str, finished_page: str) -> Frame | None:
+def cut(
+    marked_page: str, content: str, toc: list, head: str, finished_page: str, readtime: int | None = None
+) -> Frame | None:
     """The frame of a post's page (`marked_page`: drawn and marked for the index), or None where its text
     is not found exactly once in it."""
     start = marked_page.find(content)
     if not content or start < 0 or marked_page.find(content, start + 1) >= 0:
         return None
-    return Frame(marked_page[:start], marked_page[start + len(content) :], toc, head, page_digest(finished_page))
+    before = marked_page[:start]
+    at = -1
+    if readtime is not None:
+        shown = READTIME_SHOWN.format(minutes=readtime)
+        found = before.find(shown)
+        if found >= 0 and before.find(shown, found + 1) < 0:
+            at = found + shown.index(str(readtime))
+    after = marked_page[start + len(content) :]
+    return Frame(before, after, toc, head, page_digest(finished_page), readtime, at)
+
+
+def head_digest(head: str) -> str:
+    """A digest of a staged front matter block but its reading time (which the frame holds apart)."""
+    return page_digest(_READTIME_LINE.sub("", head))
+
+
+def staged_readtime(head: str) -> int | None:
+    found = _READTIME_LINE.search(head)
+    return int(found.group(1)) if found else None
 
 
 def page_digest(page: str | bytes) -> str:
@@ -113,7 +150,10 @@ class FrameStore:
         if frame is None:
             path.unlink(missing_ok=True)
             return
-        data = json.dumps([page, frame.before, frame.after, frame.toc, frame.head, frame.page], ensure_ascii=False)
+        data = json.dumps(
+            [page, frame.before, frame.after, frame.toc, frame.head, frame.page, frame.readtime, frame.readtime_at],
+            ensure_ascii=False,
+        )
         self.folder.mkdir(parents=True, exist_ok=True)
         write_whole(path, zlib.compress(data.encode("utf-8"), 6))
 
@@ -123,12 +163,14 @@ class FrameStore:
             values = json.loads(zlib.decompress(self._path(page).read_bytes()))
         except (OSError, ValueError, zlib.error):
             return None
-        if not (isinstance(values, list) and len(values) == 6 and values[0] == page):
+        if not (isinstance(values, list) and len(values) == 8 and values[0] == page):
             return None
-        _, before, after, toc, head, digest = values
+        _, before, after, toc, head, digest, readtime, at = values
         if not all(isinstance(v, str) for v in (before, after, head, digest)) or not isinstance(toc, list):
             return None
-        return Frame(before, after, toc, head, digest)
+        if not (readtime is None or isinstance(readtime, int)) or not isinstance(at, int) or at >= len(before):
+            return None
+        return Frame(before, after, toc, head, digest, readtime, at)
 
     def forget_others(self, pages: set[str]) -> None:
         """Remove the frames of pages no longer in the site."""

@@ -38,8 +38,9 @@ from chamberpress.site.frames import (
     FrameStore,
     cut,
     finished,
-    page_digest,
+    head_digest,
     site_facts,
+    staged_readtime,
     staged_parts,
     toc_outline,
 )
@@ -234,7 +235,8 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         page_html = finished(output, self._embed_hosts())
         if self._frames is not None and is_post(page):  # kept for an edit to the post's text alone
             head, _markdown = staged_parts(page.file.content_string)
-            frame = cut(output, page.content or "", toc_outline(page.toc), page_digest(head), page_html)
+            outline = toc_outline(page.toc)
+            frame = cut(output, page.content or "", outline, head_digest(head), page_html, staged_readtime(head))
             self._frames.save(page.file.dest_uri, frame)
         return page_html
 
