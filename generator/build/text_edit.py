@@ -2,8 +2,9 @@
 
 - text edit: the only inputs changed since the last build are posts' Markdown files, and for each of them
   what the rest of the site shows of it is as it was: its front matter as staged (title, date, summary,
-  reading time, cover …), its table of contents, and what other pages take from posts' text (the members
-  they name, the files they link to: docs.posts_reach). No newsletter issue prints it.
+  cover …; the reading time, shown on its own page only, may change), its table of contents, and what other
+  pages take from posts' text (the members they name, the files the posts link to: docs.posts_reach). No
+  newsletter issue prints it.
 
 Then only those posts' pages change, and the search bundles that hold them. Each page is its frame
 (site/frames.py: the page as last drawn, cut around its text) filled with the new text, converted as the
@@ -42,7 +43,7 @@ from chamberpress.folders import walk_files
 from chamberpress.print.newsletter import Issue, select_posts
 from chamberpress.search.index import INDEX_DIR, Known, SearchIndex, index_site, save_record
 from chamberpress.site.docs import NEWS_DIR, Reach, post_docs_path, posts_reach, staged_post
-from chamberpress.site.frames import build_year
+from chamberpress.site.frames import Frame, build_year
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ def _same_reach(recorded: dict[str, Reach], edited: dict[str, Reach]) -> bool:
 class _Page:
     path: str  # in the site
     html: str
-    frame: object  # frames.Frame
+    frame: Frame | None  # None where the new page's text is not found once in it (no text edit of it next)
 
 
 def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
