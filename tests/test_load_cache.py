@@ -208,7 +208,9 @@ def test_the_roster_read_by_another_process_is_kept_too(content: Path, monkeypat
 
 
 @pytest.mark.usefixtures("trusted")
-def test_an_unchanged_file_is_known_by_its_stat_signature(content: Path, read: list[str], monkeypatch) -> None:
+def test_an_unchanged_file_is_known_by_its_stat_signature(
+    content: Path, read: list[str], monkeypatch, trusted: None
+) -> None:
     """Size, times and inode spare reading an unchanged file; the change time is part of it, so that a file
     written again with its old size and modification time is read again."""
     digests = calls_counted(monkeypatch, load_cache, "file_digest")
@@ -255,7 +257,7 @@ def cache_files(content: Path, slug: str = "test") -> list[Path]:
 
 
 @pytest.mark.usefixtures("trusted")
-def test_a_damaged_cache_file_is_ignored_and_replaced(content: Path, read: list[str]) -> None:
+def test_a_damaged_cache_file_is_ignored_and_replaced(content: Path, read: list[str], trusted: None) -> None:
     write_chamber(content, files=files())
     same_both_ways(content, read)
     kept = {file: file.read_bytes() for file in cache_files(content)}
