@@ -219,7 +219,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     slugs = _slugs(args)
     if _all_fresh(args, slugs):  # said without loading the build's modules
         for slug in slugs:
-            print(_("· {slug}: unchanged since the last build, skipped").format(slug=slug), flush=True)
+            _say_skipped(slug)
         print(_("portal: {portal}").format(portal=write_portal(args.out, args.content)))
         return 0
     from chamberpress.build.pipeline import BuildLocked, build_many
@@ -247,7 +247,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             failed += 1
             print(f"✗ {slug}: {result}", file=sys.stderr)
         elif result.skipped:
-            print(_("· {slug}: unchanged since the last build, skipped").format(slug=slug), flush=True)
+            _say_skipped(slug)
         elif result.text_edit is not None:
             _print_problems(result.warnings)
             print(
@@ -271,6 +271,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     portal = write_portal(args.out, args.content)
     print(_("portal: {portal}").format(portal=portal))
     return 1 if failed else 0
+
+
+def _say_skipped(slug: str) -> None:
+    print(_("· {slug}: unchanged since the last build, skipped").format(slug=slug), flush=True)
 
 
 def _all_fresh(args: argparse.Namespace, slugs: list[str]) -> bool:
