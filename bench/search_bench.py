@@ -1,6 +1,6 @@
 """Search for a chamber of 2,000 posts: Material's search index (lang zh, jieba) against Pagefind's chunks.
 
-    PYTHONPATH=. .venv/bin/python -m bench.search_bench [--posts 2000] [--members 200] [--bundle-pages 80,160]
+    PYTHONPATH=. .venv/bin/python -m bench.search_bench [--posts 2000] [--members 200] [--bundle-pages 64:1024,128:1024]
         [--keep DIR]
 
 Writes a deterministic synthetic chamber (seeded: the same corpus every run), builds it twice through our
@@ -9,8 +9,8 @@ by Pagefind, and prints a Markdown report (times are CPU seconds: the machine is
 index on disk, and the build time spent on search and on Chinese segmentation.
 Pagefind's first search is measured in a real browser (Playwright, Debian's chromium): the files the search
 page fetches for a query, each counted at its gzip size (Pagefind's chunks are gzip already); with
---bundle-pages, also with the index in bundles of each of those sizes (search.index.BUNDLE_PAGES), and the
-time one bundle takes to index (what an edit indexes again).
+--bundle-pages, also with the index in bundles of each of those sizes (posts:others, search.index's
+POST_BUNDLE_PAGES and BUNDLE_PAGES), and the time one post bundle takes to index (what an edit indexes again).
 """
 
 from __future__ import annotations
@@ -240,15 +240,18 @@ def _index(site: Path, language: str) -> tuple[object, float]:
     return index, _children_cpu() - before
 
 
-def _bundle_sizes(site: Path, size: int) -> None:
-    """Index the site in bundles of `size` (BUNDLE_PAGES) and print their number, their pages and the
-    wall time one bundle of median size takes to index (best of three, by one warm indexer)."""
+def _bundle_sizes(site: Path, posts: int, others: int) -> None:
+    """Index the site in bundles of `posts` posts and `others` other pages (POST_BUNDLE_PAGES, BUNDLE_PAGES)
+    and print their number, their pages and the wall time one post bundle of median size takes to index
+    (best of three, by one warm indexer)."""
     import chamberpress.search.index as search
     from chamberpress.search.indexer import lent_indexer
 
+    search.POST_BUNDLE_PAGES, search.BUNDLE_PAGES = posts, others
     index = search.index_site(site)
     bundles = sorted(search.plan_bundles(site), key=lambda b: len(b.pages))
-    median = bundles[len(bundles) // 2]
+    of_posts = [b for b in bundles if b.name.startswith("news-")] or bundles
+    median = of_posts[len(of_posts) // 2]
     options = {"language": "zh", "exclude_selectors": [search.EXCLUDE_SELECTORS]}
     with lent_indexer(search._executable(), **options) as indexer:
         times = []
@@ -257,8 +260,9 @@ def _bundle_sizes(site: Path, size: int) -> None:
             indexer.index_pages(list(zip(median.pages, median.documents)))
             times.append(time.perf_counter() - started)
     print(
-        f"\nBUNDLE_PAGES = {size}: {len(bundles)} bundles of {len(bundles[0].pages)}–{len(bundles[-1].pages)} pages "
-        f"({index.pages} in all); one bundle of {len(median.pages)} pages indexed in {min(times):.2f} s; first search:\n"
+        f"\nposts:others = {posts}:{others}: {index.split.posts} post bundles and {index.split.others} others, "
+        f"of {len(bundles[0].pages)}–{len(bundles[-1].pages)} pages ({index.pages} in all); one post bundle of "
+        f"{len(median.pages)} pages indexed in {min(times):.2f} s; first search:\n"
     )
 
 
@@ -267,7 +271,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=2000)
     parser.add_argument("--members", type=int, default=200)
     parser.add_argument(
-        "--bundle-pages", default="", help="also measure with bundles of these sizes (comma-separated BUNDLE_PAGES)"
+        "--bundle-pages",
+        default="",
+        help="also measure with bundles of these sizes (comma-separated posts:others, POST_BUNDLE_PAGES:BUNDLE_PAGES)",
     )
     parser.add_argument("--keep", type=Path, help="build here and keep the sites (default: a temp folder)")
     args = parser.parse_args()
@@ -329,9 +335,9 @@ def main() -> None:
     for query in QUERIES:
         raw, gz, names = _pagefind_first_search(out, pagefind_site.name, query)
         print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")
-    for size in (int(n) for n in args.bundle_pages.split(",") if n):
-        search.SPLIT_FROM, search.BUNDLE_PAGES = 1000, size
-        _bundle_sizes(pagefind_site, size)
+    for sizes in (pair.split(":") for pair in args.bundle_pages.split(",") if pair):
+        search.SPLIT_FROM = 1000
+        _bundle_sizes(pagefind_site, int(sizes[0]), int(sizes[1]))
         for query in QUERIES:
             raw, gz, names = _pagefind_first_search(out, pagefind_site.name, query)
             print(f"- {query}: {_mib(gz)} gzip ({_mib(raw)} on disk), {len(names)} files")

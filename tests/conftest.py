@@ -201,14 +201,18 @@ def test_site(tmp_path_factory) -> Path:
     return root / "sites" / "test"
 
 
-SICHUAN_BUNDLE_PAGES = 8  # the sichuan demo's ~40 indexed pages: 4 bundles, as a large chamber's
+SICHUAN_BUNDLE_PAGES = 8  # the sichuan demo's ~40 indexed pages: several bundles, as a large chamber's
 
 
-def in_bundles(patch: pytest.MonkeyPatch, pages: int) -> None:
-    """Index a test site of a few pages in bundles of `pages` to twice as many, as a large chamber's
-    (search.index.bundle_count)."""
+def in_bundles(patch: pytest.MonkeyPatch, pages: int, *, posts_apart: bool = True) -> None:
+    """Index a test site of a few pages in bundles of `pages` to twice as many, posts and other pages apart,
+    as a large chamber's (search.index.bundle_split); `posts_apart=False`: posts counted as other pages (one
+    kind of bundle, for tests of what a bundle's reuse does, which does not depend on its kind)."""
     patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
     patch.setattr("chamberpress.search.index.BUNDLE_PAGES", pages)
+    patch.setattr("chamberpress.search.index.POST_BUNDLE_PAGES", pages)
+    if not posts_apart:
+        patch.setattr("chamberpress.search.index.POSTS_DIR", "\0")
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,6 @@ from chamberpress.search.index import (
     INDEXERS,
     MARKER,
     SearchIndexError,
-    bundle_count,
     bundle_names,
     bundle_of,
     bundles_to_index,
@@ -31,6 +30,8 @@ from chamberpress.search.index import (
     indexed_part,
     mark_indexed,
     plan_bundles,
+    Split,
+    bundle_split,
     save_record,
 )
 
@@ -652,17 +653,31 @@ def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, m
             index_site(tmp_path / "site")
 
 
-def test_bundles_by_a_digest_of_the_path_their_number_a_power_of_two(monkeypatch) -> None:
+def test_bundles_by_kind_and_a_digest_of_the_path_their_numbers_powers_of_two(monkeypatch) -> None:
     monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 100)
-    assert [bundle_count(n) for n in (0, 999, 1000, 1599, 1600, 3199, 3200, 12800)] == [1, 1, 8, 8, 16, 16, 32, 128]
-    assert bundle_names(1) == ["site"]
-    assert bundle_names(16)[:2] == ["part-00", "part-01"] and bundle_names(16)[-1] == "part-15"
-    assert bundle_names(128)[0] == "part-000" and len(set(bundle_names(128))) == 128
-    assert bundle_of("news/2026/09/24/jiufen/index.html", 1) == "site"
-    # The same page, the same bundle (a digest: no process's hash seed); pages spread over all of them.
+    monkeypatch.setattr("chamberpress.search.index.POST_BUNDLE_PAGES", 50)
+    posts = [f"news/20{10 + n % 16}/{1 + n % 12:02d}/{1 + n % 28:02d}/p{n}/index.html" for n in range(4000)]
+    others = [f"members/m{n}/index.html" for n in range(4000)] + ["charter/index.html"]
+
+    def split(post_pages: int, other_pages: int) -> Split:
+        return bundle_split(posts[:post_pages] + others[:other_pages])
+
+    assert split(500, 499) == Split()  # under SPLIT_FROM pages: one bundle
+    assert split(500, 500) == Split(posts=8, others=4)
+    assert split(799, 1600) == Split(posts=8, others=16)
+    assert split(800, 3199) == Split(posts=16, others=16)
+    assert split(0, 3200) == Split(posts=0, others=32) and split(3200, 0) == Split(posts=64, others=0)
+    assert bundle_names(Split()) == ["site"]
+    assert bundle_names(Split(posts=16, others=2)) == ["part-0", "part-1", *(f"news-{n:02d}" for n in range(16))]
+    assert bundle_names(Split(posts=0, others=128))[0] == "part-000"
     page = "news/2026/09/24/jiufen/index.html"
-    assert bundle_of(page, 16) == bundle_of(page, 16) == "part-05"
-    assert {bundle_of(f"members/m{n}/index.html", 16) for n in range(200)} == set(bundle_names(16))
+    assert bundle_of(page, Split()) == "site"
+    # The same page, the same bundle (a digest: no process's hash seed); pages spread over all of their kind.
+    assert bundle_of(page, Split(16, 4)) == bundle_of(page, Split(16, 4)) == "news-05"
+    assert {bundle_of(page, Split(16, 4)) for page in posts[:400]} == set(bundle_names(Split(16, 0)))
+    assert {bundle_of(page, Split(16, 4)) for page in others[:400]} == set(bundle_names(Split(0, 4)))
+    # A page of a kind the site has no bundle of (a changed page: bundles_to_index) goes to the other kind.
+    assert bundle_of(page, Split(0, 4)).startswith("part-") and bundle_of(others[0], Split(8, 0)).startswith("news-")
 
 
 def _plan_sizes(site: Path, pages: list[str]) -> list[int]:
@@ -681,13 +696,15 @@ def _plan_sizes(site: Path, pages: list[str]) -> list[int]:
         [f"news/2026/{1 + n % 12:02d}/{1 + n % 28:02d}/p{n}/index.html" for n in range(1500)],  # all in one year
         [f"news/{2007 + n % 20}/{1 + n % 12:02d}/01/p{n}/index.html" for n in range(1500)],  # over 20 years
         [f"members/m{n}/index.html" for n in range(3000)] + ["charter/index.html", "about/index.html"],  # no posts
+        [f"news/2026/{1 + n % 12:02d}/01/p{n}/index.html" for n in range(1500)]
+        + [f"members/m{n}/index.html" for n in range(3000)],  # both kinds, each in bundles of its own
     ],
-    ids=["one-year", "twenty-years", "members-only"],
+    ids=["one-year", "twenty-years", "members-only", "posts-and-members"],
 )
 def test_bundles_stay_bounded_whatever_the_shape_of_the_site(tmp_path: Path, monkeypatch, shape: list[str]) -> None:
-    monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 64)
+    in_bundles(monkeypatch, 64)
     sizes = _plan_sizes(tmp_path / "site", shape)
-    assert len(sizes) == bundle_count(len(shape)) >= 16
+    assert len(sizes) == len(bundle_names(bundle_split(shape))) >= 16
     assert 64 <= len(shape) / len(sizes) < 128  # on average between BUNDLE_PAGES and twice as many
     assert 32 <= min(sizes) and max(sizes) <= 2 * 64, sizes  # and each near that
 
@@ -717,16 +734,17 @@ def test_the_bundles_to_index_again_are_those_of_the_pages_that_changed(tmp_path
         assert list(made.indexed) == named if exactly else set(made.indexed) <= set(named), (made, named)
         assert set(named) <= set(made.record)
         if not exactly:  # every bundle (but any that holds no page)
-            assert named == list(made.record) and named[-1] == "part-7" and len(named) >= 6
+            assert named == list(made.record) and named[-1] == "news-7" and len(named) >= 6
         return named
 
     pages = [write(n) for n in range(10)]
-    assert indexed_again(pages) == ["part-0", "part-1", "part-2", "part-3"]  # no record: all
+    assert indexed_again(pages) == ["news-0", "news-1", "news-2", "news-3"]  # no record: all
     (site / pages[3]).write_text((site / pages[3]).read_text(encoding="utf-8").replace("正文", "新正文"))
-    assert indexed_again([pages[3]]) == [bundle_of(pages[3], 4)]
+    four = Split(posts=4)
+    assert indexed_again([pages[3]]) == [bundle_of(pages[3], four)]
     added = write(10)
     (site / pages[4]).unlink()
-    assert indexed_again([added, pages[4]]) == sorted({bundle_of(added, 4), bundle_of(pages[4], 4)})
+    assert indexed_again([added, pages[4]]) == sorted({bundle_of(added, four), bundle_of(pages[4], four)})
     assert indexed_again(["images/a.jpg"]) == []  # not a page
     # Six pages more: twice as many bundles, every one of them made again.
     more = [write(n) for n in range(11, 17)]
@@ -774,19 +792,20 @@ def _folders_of_urls(index: Path) -> dict[str, str]:
     }
 
 
-def _bundle(url: str, pages: int) -> str:
-    """The bundle of the page at this URL of a site of `pages` indexed pages."""
-    return bundle_of(url.strip("/") + "/index.html", bundle_count(pages))
+def _bundle(url: str, split: Split) -> str:
+    """The bundle of the page at this URL of a site indexed in these bundles."""
+    return bundle_of(url.strip("/") + "/index.html", split)
 
 
 def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkeypatch) -> None:
-    in_bundles(monkeypatch, 2)  # bundles, as for a large site
+    in_bundles(monkeypatch, 1)  # bundles of both kinds, as for a large site
     content, out = tmp_path / "content", tmp_path / "sites"
     write_chamber(content, "bianji")
     first = build_chamber("bianji", content, out, today=TODAY)
     names = list(first.search.record)
     assert len(names) >= 3 and first.search.indexed == tuple(names) and first.search.reused == ()
-    assert names == [n for n in bundle_names(bundle_count(first.search.pages)) if n in names]
+    assert names == [n for n in bundle_names(first.search.split) if n in names]
+    assert first.search.split.posts >= 2 and first.search.split.others >= 2
     # The first bundle at the top of pagefind/, where the search page loads it; the others merged into it,
     # each page in the bundle its path picks.
     index = out / "bianji/pagefind"
@@ -795,7 +814,7 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
     folders = _folders_of_urls(index)
     assert {"/charter/", "/about/", "/members/", "/members/jia/", "/news/2026/05/21/falv-peixun/"} <= set(folders)
     assert {url: folders[url] or names[0] for url in folders} == {
-        url: _bundle(url, first.search.pages) for url in folders
+        url: _bundle(url, first.search.split) for url in folders
     }
     # A merged bundle is read by the first one's search code: it holds only its index, not another copy.
     for folder in merged:
@@ -813,7 +832,7 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
         },
     )
     second = build_chamber("bianji", content, out, today=TODAY)
-    edited = _bundle("/news/2026/05/21/falv-peixun/", second.search.pages)
+    edited = _bundle("/news/2026/05/21/falv-peixun/", second.search.split)
     assert second.search.indexed == (edited,) and second.search.reused == tuple(n for n in names if n != edited)
     text = "".join(f["content"] for f in index_fragments(out / "bianji").values()).replace("\u200b", "")
     assert "知识产权保护专题" in text
@@ -833,7 +852,7 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
         },
     )
     third = build_chamber("bianji", content, out, today=TODAY)
-    redone = {names[0], _bundle("/news/2025/12/30/nianhui/", third.search.pages)}
+    redone = {names[0], _bundle("/news/2025/12/30/nianhui/", third.search.split)}
     assert set(third.search.indexed) == redone and set(third.search.reused) == set(names) - redone
     assert all(p.stat().st_size for p in (out / "bianji/pagefind/fragment").iterdir())
     # The record is only ever a hint: one that points outside the published index is not followed.
@@ -841,7 +860,7 @@ def test_an_edit_indexes_again_only_the_bundle_it_touches(tmp_path: Path, monkey
 
     record = search_record(content, out, "bianji")
     saved = json.loads(record.read_text(encoding="utf-8"))
-    joined = _bundle("/join/", third.search.pages)
+    joined = _bundle("/join/", third.search.split)
     moved, unlisted = [n for n in names[1:] if n != joined][:2]
     saved[moved]["folder"] = "../../../content"
     saved[unlisted]["files"] = {"/etc/hostname": 1}
@@ -866,12 +885,13 @@ def test_an_edited_an_added_and_a_deleted_post_each_index_one_bundle_again(tmp_p
     }
     write_chamber(content, "bianji", files=posts)
     first = build_chamber("bianji", content, out, today=TODAY)
-    names, pages = list(first.search.record), first.search.pages
-    assert len(names) >= 4 and bundle_count(pages - 1) == bundle_count(pages) == bundle_count(pages + 1)
+    names, split = list(first.search.record), first.search.split
+    assert len(names) >= 4 and split.posts >= 2
 
     def rebuilt(url: str) -> None:
         built = build_chamber("bianji", content, out, today=TODAY).search
-        assert built.indexed == (_bundle(url, pages),), (url, built)
+        assert built.split == split  # a post more or less: as many bundles
+        assert built.indexed == (_bundle(url, split),), (url, built)
         assert set(built.reused + built.kept) == set(built.record) - set(built.indexed)
 
     write_chamber(
@@ -908,7 +928,7 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     from conftest import needs_memory_builds
     from chamberpress.build.cache_layout import search_record, spare_dir
 
-    in_bundles(monkeypatch, 2)
+    in_bundles(monkeypatch, 2, posts_apart=False)  # one kind of bundle: what is reused does not depend on it
     content, out = tmp_path / "content", tmp_path / "sites"
     needs_memory_builds(out)
     # Three posts whose paths pick three merged bundles of the four (the chamber's pages: twelve in all).
@@ -916,7 +936,7 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     write_chamber(content, "bianji", files={rel: post(f"第{n}篇", f"2026-03-0{n}") for n, rel in posts.items()})
     first = build_chamber("bianji", content, out, today=TODAY).search
     assert list(first.record) == ["part-0", "part-1", "part-2", "part-3"]
-    assert [_bundle(f"/news/2026/03/0{n}/p{n}/", first.pages) for n in posts] == ["part-1", "part-2", "part-3"]
+    assert [_bundle(f"/news/2026/03/0{n}/p{n}/", first.split) for n in posts] == ["part-1", "part-2", "part-3"]
 
     def edit(rel: str, text: str):
         write_chamber(content, "bianji", default_files=False, files={rel: text})
@@ -967,7 +987,7 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
 def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_path: Path, monkeypatch) -> None:
     """Merged bundles keep only their index: one that becomes the first (where the search page loads the
     search code from) is indexed again, not copied, though its pages are unchanged."""
-    in_bundles(monkeypatch, 1)  # five pages, four bundles: c alone in the first
+    in_bundles(monkeypatch, 1, posts_apart=False)  # five pages, four bundles: c alone in the first
     site, published, record = tmp_path / "site", tmp_path / "published", tmp_path / "record.json"
     for rel, text in {
         "news/2024/01/01/c/index.html": "关于本会",
@@ -1026,8 +1046,8 @@ def test_the_index_plans_from_what_the_drawing_processes_read_of_each_page(tmp_p
     # Every page but the theme's own (404.html, drawn outside the page loop), by both processes, as written.
     assert set(known) == pages - {"404.html"}
     assert {rel: search.page_digest(str(site / rel)) for rel in known} == known
-    planned, count = search._plan(site, "zh", known)
-    assert (planned, count) == search._plan(site, "zh")
+    planned, *rest = search._plan(site, "zh", known)
+    assert (planned, *rest) == search._plan(site, "zh")
     # Given what it knows, the plan reads only the pages it does not (and those whose size differs).
     read: list[str] = []
     digest = search.page_digest

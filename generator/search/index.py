@@ -6,11 +6,14 @@ marked `data-pagefind-body`: the article of each page (`mark_indexed`, whatever 
 navigation, footers, the home page or news listings. Drafts and scheduled posts are never built, so they
 are never indexed; pages show public member fields only, so the index holds no other.
 
-A large site's index is made in bundles of bounded size: each indexed page (post, member profile, the
-chamber's own page) goes to the bundle a digest of its path in the site picks (`bundle_of`), so editing,
-adding or deleting a page changes exactly one bundle, whatever years its posts span; the number of bundles
-is a power of two that leaves each BUNDLE_PAGES to twice as many pages on average (`bundle_count`), so it
-changes only when the site doubles or halves.
+A large site's index is made in bundles of bounded size, its posts apart from its other pages (member
+profiles, the chamber's own pages): each indexed page goes to the bundle of its kind a digest of its path in
+the site picks (`bundle_of`), so editing, adding or deleting a page changes exactly one bundle, whatever
+years its posts span. Post bundles are small, as an editor's most frequent change is to a post and an edit
+indexes its bundle again (POST_BUNDLE_PAGES); the others, whose pages change with the roster, larger
+(BUNDLE_PAGES), as a reader's first search fetches an index chunk per word from every bundle. The number of
+bundles of each kind is a power of two that leaves each that many pages to twice as many on average
+(`bundle_split`), so it changes only when the posts (or the other pages) double or halve.
 
 - bundle: one of the Pagefind indexes a site's index is made of, each from the pages whose path's digest
   picks it.
@@ -41,7 +44,7 @@ import queue
 import re
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from html import escape
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -72,7 +75,11 @@ SPLIT_FROM = 1000  # indexed pages from which the index is made in bundles
 # The fewest pages a bundle holds on average (it holds under twice as many): an edit indexes one bundle
 # again, and a reader's first search fetches an index chunk per word from every bundle (bench/RESULTS.md,
 # "Search: bundles of bounded size").
-BUNDLE_PAGES = 320
+BUNDLE_PAGES = 1024
+POST_BUNDLE_PAGES = 64
+# Where the blog writes posts (site.docs.NEWS_DIR, mkdocs.yml's blog_dir): the only pages there marked for
+# the index (news lists are not).
+POSTS_DIR = "news/"
 # What Pagefind reads of a page: its article, once mark_indexed has marked it. Only marked pages are handed
 # to it (a set of pages none of which is marked would be indexed whole, menus and all).
 MARKER = b"<article data-pagefind-body"
@@ -203,7 +210,7 @@ Known = dict[str, Digest]  # page (path in the site) → its Digest
 
 @dataclass(frozen=True)
 class Bundle:
-    name: str  # "site" (all in one), or "part-0", "part-1"… ("part-00"… from 16 on: bundle_names)
+    name: str  # "site" (all in one), or "part-0", "part-1"… and "news-0"… ("news-00"… from 16 on: bundle_names)
     pages: tuple[str, ...]  # its pages, by path in the site, in a fixed order
     key: str  # what its index is made from: what the indexer reads of those pages, its options
     documents: tuple[bytes, ...] = field(default=(), repr=False, compare=False)  # that, page by page
@@ -237,6 +244,15 @@ def read_documents(bundle: Bundle) -> Bundle:
 
 
 @dataclass(frozen=True)
+class Split:
+    """How many bundles a site's posts and its other pages are indexed in (bundle_split); (0, 0): one
+    bundle for all ("site")."""
+
+    posts: int = 0
+    others: int = 0
+
+
+@dataclass(frozen=True)
 class SearchIndex:
     pages: int  # pages indexed
     files: int
@@ -249,31 +265,52 @@ class SearchIndex:
     replaced: dict = field(default_factory=dict, repr=False)  # what the site it replaces holds (its record)
     html_pages: int = 0  # the site's HTML pages, indexed or not
     digests: Known = field(default_factory=dict, repr=False)  # what the indexer reads of each HTML page
+    split: Split = field(default_factory=lambda: Split())  # how many bundles of each kind (bundle_split)
 
 
-def bundle_count(pages: int) -> int:
-    """How many bundles a site of `pages` indexed pages is indexed in: one under SPLIT_FROM pages, else the
-    largest power of two that leaves each bundle BUNDLE_PAGES pages or more on average (under twice as
-    many). A power of two changes only when the site doubles or halves (every bundle is indexed again then)."""
-    if pages < SPLIT_FROM or pages < BUNDLE_PAGES:
-        return 1
-    return 1 << ((pages // BUNDLE_PAGES).bit_length() - 1)
+def is_post(page: str) -> bool:
+    """Whether a page marked for the index (its path in the site) is a post."""
+    return page.startswith(POSTS_DIR)
 
 
-def bundle_names(count: int) -> list[str]:
-    """The names of `count` bundles, the first (the one the search page loads) first; folder names."""
-    return [_name(number, count) for number in range(count)]
+def bundle_split(pages: Collection[str]) -> Split:
+    """The bundles a site whose marked pages are `pages` is indexed in: one ("site") under SPLIT_FROM
+    pages; else its posts in POST_BUNDLE_PAGES to twice as many each, its other pages in BUNDLE_PAGES to
+    twice as many (a power of two of each: the number changes only when they double or halve, and every
+    bundle of that kind is indexed again then)."""
+    if len(pages) < SPLIT_FROM:
+        return Split()
+    posts = sum(1 for page in pages if is_post(page))
+    return Split(_count(posts, POST_BUNDLE_PAGES), _count(len(pages) - posts, BUNDLE_PAGES))
 
 
-def _name(number: int, count: int) -> str:
-    return "site" if count == 1 else f"part-{number:0{len(str(count - 1))}d}"
+def _count(pages: int, per_bundle: int) -> int:
+    if not pages:
+        return 0
+    return 1 << (max(pages // per_bundle, 1).bit_length() - 1)
 
 
-def bundle_of(page: str, count: int) -> str:
-    """The bundle of `count` a page (its path in the site) is indexed in: picked by a digest of the path,
-    so that a page stays in its bundle while the count stays, and pages spread evenly whatever their kind
-    and dates."""
-    return _name(int(fingerprint(page)[:16], 16) % count, count)
+def bundle_names(split: Split) -> list[str]:
+    """The names of a split's bundles, the first (the one the search page loads) first; folder names."""
+    if split == Split():
+        return ["site"]
+    return [_name("part", n, split.others) for n in range(split.others)] + [
+        _name("news", n, split.posts) for n in range(split.posts)
+    ]
+
+
+def _name(kind: str, number: int, count: int) -> str:
+    return f"{kind}-{number:0{len(str(count - 1))}d}"
+
+
+def bundle_of(page: str, split: Split) -> str:
+    """The bundle of `split` a page (its path in the site) is indexed in: among those of its kind (posts or
+    the others), the one a digest of its path picks, so that a page stays in its bundle while their number
+    stays, and pages spread evenly whatever their dates."""
+    if split == Split():
+        return "site"
+    kind, count = ("news", split.posts) if is_post(page) and split.posts or not split.others else ("part", split.others)
+    return _name(kind, int(fingerprint(page)[:16], 16) % count, count)
 
 
 def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
@@ -284,18 +321,18 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
 
 def _plan(
     site_dir: Path, language: str, known: Known | None = None, listed: list[str] | None = None
-) -> tuple[list[Bundle], Known]:
-    """plan_bundles without the documents (read_documents reads those of the bundles to index), and what
-    the indexer reads of each HTML page of the site, marked or not. A page in `known` at the size given is
-    not read."""
+) -> tuple[list[Bundle], Known, Split]:
+    """plan_bundles without the documents (read_documents reads those of the bundles to index), what the
+    indexer reads of each HTML page of the site, marked or not, and the split. A page in `known` at the
+    size given is not read."""
     pages, digests = _marked_pages(site_dir, known, listed)
-    count = bundle_count(len(pages))
+    split = bundle_split([rel for rel, *_ in pages])
     grouped: dict[str, list[tuple[str, str, str, int]]] = {}
     for page in pages:
-        grouped.setdefault(bundle_of(page[0], count), []).append(page)
+        grouped.setdefault(bundle_of(page[0], split), []).append(page)
     settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
     bundles = []
-    for name in (n for n in bundle_names(count) if n in grouped):
+    for name in (n for n in bundle_names(split) if n in grouped):
         key = Fingerprint(f"{settings}\0{name}\n")
         for rel, _source, digest, _size in grouped[name]:
             key.add(f"{rel}\0{digest}\n")
@@ -308,7 +345,7 @@ def _plan(
                 length=sum(length for *_, length in grouped[name]),
             )
         )
-    return bundles, digests
+    return bundles, digests, split
 
 
 def _marked_pages(
@@ -356,13 +393,13 @@ def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None
     reads no bundle's files (only bundles.json), and index_site, which compares the bundles' keys, may
     find fewer to make."""
     pages, _ = _marked_pages(site_dir, known)
-    count = bundle_count(len(pages))
-    held = {bundle_of(rel, count) for rel, *_ in pages}
-    names = [n for n in bundle_names(count) if n in held]
+    split = bundle_split([rel for rel, *_ in pages])
+    held = {bundle_of(rel, split) for rel, *_ in pages}
+    names = [n for n in bundle_names(split) if n in held]
     merged = read_json(site_dir / INDEX_DIR / BUNDLES_FILE).get("merge")
     if merged != names[1:] or not (site_dir / INDEX_DIR / "pagefind-entry.json").is_file():
         return names
-    touched = {bundle_of(rel, count) for rel in changed if rel.endswith(".html")}
+    touched = {bundle_of(rel, split) for rel in changed if rel.endswith(".html")}
     return [n for n in names if n in touched]
 
 
@@ -400,7 +437,7 @@ def index_site(
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
-    bundles, digests = _plan(site_dir, language, known, pages)
+    bundles, digests, split = _plan(site_dir, language, known, pages)
     if not bundles:
         raise SearchIndexError(
             _("search indexing failed: no page of {site_dir} is marked for the index").format(site_dir=site_dir)
@@ -477,6 +514,7 @@ def index_site(
         replaced=previous,
         html_pages=len(digests),
         digests=digests,
+        split=split,
     )
     log.info(
         "search index: %d pages in %d bundles (indexed: %s; copied: %s; in place: %s), %.1f KiB in %.2f s",
