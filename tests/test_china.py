@@ -22,7 +22,9 @@ from chamberpress.search.index import (
     INDEX_DIR,
     INDEXERS,
     MARKER,
+    BegunBundle,
     SearchIndexError,
+    begin_bundle,
     bundle_names,
     bundle_of,
     bundles_to_index,
@@ -982,6 +984,70 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
     )
     built = build_chamber("bianji", content, out, today=TODAY)
     assert not {"part-1", "part-2"} & set(built.search.kept) and built.search.reused == ("part-1", "part-2")
+
+
+def test_a_bundle_begun_ahead_gives_the_index_made_at_once(tmp_path: Path, monkeypatch) -> None:
+    """begin_bundle hands the pages of a bundle before the first about to change to an indexer (while those
+    are drawn); index_site hands over the rest: the same index as one made at once. One whose pages are no
+    longer those planned is forgotten, and the bundle indexed as any other."""
+    in_bundles(monkeypatch, 2)
+    site = tmp_path / "site"
+
+    def write(n: int, text: str = "正文") -> str:
+        rel = f"news/2026/04/{n + 1:02d}/p{n}/index.html"
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(
+            f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
+            f"<h1>第{n}篇</h1><p>第{n}篇{text}。</p></article></body></html>",
+            encoding="utf-8",
+        )
+        return rel
+
+    pages = [write(n) for n in range(12)]
+    record = tmp_path / "record.json"  # which bundles the index folder holds: those not begun stay in place
+    first = index_site(site, index_dir=tmp_path / "index", spare_record=record)
+    save_record(record, first)
+    taken: list[object] = []
+    take = BegunBundle.take
+    monkeypatch.setattr(BegunBundle, "take", lambda self, bundle: taken.append(take(self, bundle)) or taken[-1])
+
+    def edited(page: str, begun: BegunBundle, known: dict) -> None:
+        write(pages.index(page), "改过的正文")
+        made = index_site(
+            site,
+            index_dir=tmp_path / "index",
+            known={k: v for k, v in known.items() if k != page},
+            pages=list(known),
+            begun=begun,
+            spare_record=record,
+        )
+        save_record(record, made)
+        assert made.indexed == (begun.name,)
+        fresh = index_site(site, index_dir=tmp_path / f"fresh-{len(taken)}")
+        assert site_files(tmp_path / "index") == site_files(tmp_path / f"fresh-{len(taken)}")
+        assert {name: entry["files"] for name, entry in fresh.record.items()} == {
+            name: entry["files"] for name, entry in made.record.items()
+        }
+
+    # A page that is not the first of its bundle: the pages before it handed over ahead.
+    split = first.split
+    in_bundle = {name: [p for p in pages if bundle_of(p, split) == name] for name in bundle_names(split)}
+    page = next(p for held in in_bundle.values() for p in held[1:])
+    begun = begin_bundle(site, first.digests, [page])
+    assert begun is not None and begun.name == bundle_of(page, split)
+    assert begun.pages == tuple(in_bundle[begun.name]) and begun.ahead == in_bundle[begun.name].index(page) > 0
+    edited(page, begun, first.digests)
+    assert taken[-1] is not None  # the begun index finished
+    # The first page of its bundle, or pages in two bundles: nothing to begin.
+    assert begin_bundle(site, first.digests, [in_bundle[begun.name][0]]) is None
+    assert begin_bundle(site, first.digests, [held[-1] for held in in_bundle.values()][:2]) is None
+    # A page of the bundle gone once it was begun: its pages are not those planned; indexed at once.
+    begun = begin_bundle(site, first.digests, [page])
+    other = next(p for p in in_bundle[begun.name] if p != page)
+    (site / other).unlink()
+    known = {k: v for k, v in first.digests.items() if k != other}
+    edited(page, begun, known)
+    assert taken[-1] is None
 
 
 def test_a_merged_bundle_that_comes_first_is_indexed_with_the_search_code(tmp_path: Path, monkeypatch) -> None:

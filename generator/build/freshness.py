@@ -17,6 +17,15 @@ from chamberpress.fingerprint import Fingerprint, tooling_key
 from chamberpress.i18n import _
 
 
+NEWS_FOLDERS = frozenset({"news"})  # the chamber's folders whose files reach a post only through its own values
+
+
+def shared_inputs(chamber_folder: Path, project_dir: Path) -> str:
+    """A digest of the files every page is made from but the news: the chamber's own files (chamber.yml,
+    pages, roster, charter, logo …), the base config and the theme, the generator and engine versions."""
+    return inputs_key(chamber_folder, project_dir, skip=NEWS_FOLDERS)
+
+
 def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozenset()) -> str:
     """A fingerprint of everything a chamber's site is built from (but the top-level folders in `skip`)."""
     key = Fingerprint(tooling_key()).add_stats(folder, skip=skip)

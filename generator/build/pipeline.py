@@ -42,7 +42,7 @@ from chamberpress.build.cache_layout import (
 from chamberpress.build.text_edit import forget_build, record_build, try_text_edit
 from chamberpress.build.portal import SUMMARY_FILE
 from chamberpress.build.site_folders import WORK_DIR, SiteFolders, clean_leftovers
-from chamberpress.build.freshness import inputs_key, is_fresh, remember, remember_failure
+from chamberpress.build.freshness import inputs_key, is_fresh, remember, remember_failure, shared_inputs
 from chamberpress.build.output import memory_full
 from chamberpress.chinese import slug_memo_path
 from chamberpress.chinese import format_date
@@ -223,7 +223,7 @@ def _start_printing(
 
 def _kept_pages(chamber: Chamber, folders: SiteFolders, content_dir: Path) -> KeptPages:
     """The posts of the published site that may be copied instead of drawn again (site/kept_pages.py)."""
-    from chamberpress.site.kept_pages import KeptPages, shared_inputs
+    from chamberpress.site.kept_pages import KeptPages
 
     published = folders.target if folders.target.is_dir() else None
     record = drawn_record(content_dir, folders.target.parent, chamber.slug)

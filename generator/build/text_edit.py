@@ -35,15 +35,16 @@ from chamberpress.build.cache_layout import (
     search_record,
     text_edit_record,
 )
+from chamberpress.build.freshness import shared_inputs
 from chamberpress.build.records import read_json, write_json, write_whole
 from chamberpress.content.model import Chamber
 from chamberpress.errors import Problem
 from chamberpress.fingerprint import fingerprint
 from chamberpress.folders import walk_files
 from chamberpress.print.newsletter import Issue, select_posts
-from chamberpress.search.index import INDEX_DIR, Known, SearchIndex, index_site, save_record
+from chamberpress.search.index import INDEX_DIR, BegunBundle, Known, SearchIndex, begin_bundle, index_site, save_record
 from chamberpress.site.docs import NEWS_DIR, Reach, post_docs_path, posts_reach, staged_post
-from chamberpress.site.frames import Frame, build_year
+from chamberpress.site.frames import Frame, FrameStore, SiteFacts, build_year
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ FileStamp = tuple[int, int, str]  # size, modification time (ns), digest of the 
 class Record:
     """What the published site was built from, as a text edit compares it (kept per output folder)."""
 
-    shared: str  # kept_pages.shared_inputs: everything but the news
+    shared: str  # freshness.shared_inputs: everything but the news
     news: dict[str, FileStamp]  # every file under news/, by its path there
     reach: dict[str, Reach]  # docs.posts_reach of every published post
     digests: Known  # what the search index read of each page of the site
@@ -97,8 +98,6 @@ def record_build(
     printed_warnings: list[Problem],
 ) -> None:
     """Remember what the site just put in place was built from (after a full build)."""
-    from chamberpress.site.kept_pages import shared_inputs
-
     record = Record(
         shared_inputs(chamber.folder, project_dir_for(content_dir)),
         news_stamps(chamber),
@@ -150,8 +149,6 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
         return _not_one("no record of the published site")
     if (record.due is not None and chamber.today >= record.due) or record.year != build_year():
         return _not_one("a day or a year has come that changes other pages")
-    from chamberpress.site.kept_pages import shared_inputs
-
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
         return _not_one("files other than the news changed")
     news = news_stamps(chamber, record.news)
@@ -160,10 +157,46 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     changed = [rel for rel, stamp in news.items() if stamp[2] != record.news[rel][2]]
     if not changed or not all(rel.endswith(".md") for rel in changed):
         return _not_one("no post changed, or a file of the news that is not a post")
-    posts = {os.path.realpath(post.path): post for post in chamber.published_posts}
-    edited = [posts.get(os.path.realpath(chamber.folder / NEWS_DIR / rel)) for rel in changed]
+    wanted = {os.path.realpath(chamber.folder / NEWS_DIR / rel): rel for rel in changed}
+    # A real path taken only of the posts so named (2,000 of them took a tenth of a second).
+    names = {os.path.basename(path) for path in [*wanted, *changed]}
+    found = {
+        wanted[real]: post
+        for post in chamber.published_posts
+        if os.path.basename(post.path) in names and (real := os.path.realpath(post.path)) in wanted
+    }
+    edited = [found.get(rel) for rel in changed]
     if any(post is None for post in edited):
         return _not_one("a draft, a post not yet due, or not a post")
+    facts = FrameStore(frames_dir(content_dir, chamber.slug)).load_facts()
+    if facts is None or facts.hosts != list(chamber.info.embed_hosts):
+        return _not_one("no site facts recorded by the last build, or other embed hosts")
+    places = [facts.files.get(post_docs_path(post)) for post in edited]
+    if any(place is None for place in places):
+        return _not_one("an edited post is not in the recorded site")
+    # Its search bundle's index begun while the pages are drawn (in another process: Pagefind).
+    begun = begin_bundle(site, record.digests, [dest for dest, _url in places])
+    try:
+        return _put_in(chamber, issues, content_dir, out_dir, record, news, edited, facts, begun, started)
+    finally:
+        if begun is not None:
+            begun.cancel()  # nothing if it was taken
+
+
+def _put_in(
+    chamber: Chamber,
+    issues: list[Issue],
+    content_dir: Path,
+    out_dir: Path,
+    record: Record,
+    news: dict[str, FileStamp],
+    edited: list,
+    facts: SiteFacts,
+    begun: BegunBundle | None,
+    started: float,
+) -> TextEdit | None:
+    """try_text_edit once the edited posts are found in the recorded site."""
+    site = out_dir / chamber.slug
     for issue in issues:
         printed = {id(post) for post in select_posts(chamber, issue.definition).posts}
         if any(id(post) in printed for post in edited):
@@ -171,7 +204,7 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     reach = posts_reach(chamber, edited)
     if not _same_reach(record.reach, reach):
         return _not_one("the members a post names, or the files posts link to, changed")
-    pages = _draw(chamber, edited, site)
+    pages = _draw(chamber, edited, site, facts)
     if pages is None:
         return None
 
@@ -181,19 +214,18 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     for page in pages:
         kept.pop(page.path, None)
     write_json(drawn, kept)
+    record_path = text_edit_record(content_dir, out_dir, chamber.slug)
     record_path.unlink()
     before = {page.path: (site / page.path).read_bytes() for page in pages}
     try:
         for page in pages:
             write_whole(site / page.path, page.html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
-        search = _index_again(site, record.digests, list(before), content_dir, out_dir, chamber.slug)
+        search = _index_again(site, record.digests, list(before), content_dir, out_dir, chamber.slug, begun)
     except BaseException:
         # The pages as they were (the records are gone: the next build is a full one).
         for path, data in before.items():
             write_whole(site / path, data)
         raise
-    from chamberpress.site.frames import FrameStore
-
     frames = FrameStore(frames_dir(content_dir, chamber.slug))
     for page in pages:
         frames.save(page.path, page.frame)
@@ -231,13 +263,12 @@ class _Page:
     frame: Frame | None  # None where the new page's text is not found once in it (no text edit of it next)
 
 
-def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
+def _draw(chamber: Chamber, posts: list, site: Path, facts: SiteFacts) -> list[_Page] | None:
     """The edited posts' pages, each its frame filled with its new text; None where a post's page cannot be
     made so (no frame for the published page, other front matter or table of contents, a message while
     converting)."""
     from chamberpress.content.sanitize import sanitize_html
     from chamberpress.site.frames import (
-        FrameStore,
         RecordedFiles,
         cut,
         finished,
@@ -252,10 +283,7 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
 
     content_dir = chamber.folder.parent
     frames = FrameStore(frames_dir(content_dir, chamber.slug))
-    facts = frames.load_facts()
     hosts = chamber.info.embed_hosts
-    if facts is None or facts.hosts != list(hosts):
-        return _not_one("no site facts recorded by the last build, or other embed hosts")
     files = RecordedFiles(facts)
     converter = Converter(facts.markdown_extensions, facts.mdx_configs, files, files.config)
     # Pictures are sized from their published copies (the same files the build sized them from).
@@ -293,15 +321,23 @@ def _draw(chamber: Chamber, posts: list, site: Path) -> list[_Page] | None:
 
 
 def _index_again(
-    site: Path, digests: Known, pages: list[str], content_dir: Path, out_dir: Path, slug: str
+    site: Path,
+    digests: Known,
+    pages: list[str],
+    content_dir: Path,
+    out_dir: Path,
+    slug: str,
+    begun: BegunBundle | None,
 ) -> SearchIndex:
     """The search index of the published site made again where its pages changed: the bundles that hold
-    `pages` are indexed, the others left as they are."""
+    `pages` are indexed (the one `begun` finished), the others left as they are."""
     known = dict(digests)
     for page in pages:
         known.pop(page, None)  # read again
     record = search_record(content_dir, out_dir, slug)
     # The pages are those of the last build (a text edit adds and removes none), in the order it found them.
-    search = index_site(site, index_dir=site / INDEX_DIR, spare_record=record, known=known, pages=list(digests))
+    search = index_site(
+        site, index_dir=site / INDEX_DIR, spare_record=record, known=known, pages=list(digests), begun=begun
+    )
     save_record(record, search)
     return search

@@ -43,6 +43,7 @@ import os
 import queue
 import re
 import stat
+import threading
 import time
 from collections.abc import Collection, Iterable
 from html import escape
@@ -55,7 +56,7 @@ from pathlib import Path
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, fingerprint
 from chamberpress.folders import walk_files
-from chamberpress.search.indexer import IndexerError, lent_indexer, warm_up
+from chamberpress.search.indexer import Indexer, IndexerError, keep_indexer, take_indexer, warm_up
 from chamberpress.markup import front_matter
 from chamberpress.build.output import remove_others, write_if_changed
 from chamberpress.paths import stays_inside
@@ -403,6 +404,76 @@ def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None
     return [n for n in names if n in touched]
 
 
+class BegunBundle:
+    """A bundle's index begun ahead of a build's changes (begin_bundle): a thread hands its pages before the
+    first that is about to change to an indexer while those are being drawn; index_site hands over the rest
+    (the same pages in the same order: the same index as one made at once)."""
+
+    def __init__(self, site_dir: Path, name: str, pages: tuple[str, ...], ahead: int, language: str) -> None:
+        self.name, self.pages, self.ahead = name, pages, ahead
+        self._stop = threading.Event()
+        self._indexer: Indexer | None = None
+        self._index_id = 0
+        self._failed = False
+        self._thread = threading.Thread(
+            target=self._hand_over, args=(site_dir, language), daemon=True, name="index-ahead"
+        )
+        self._thread.start()
+
+    def _hand_over(self, site_dir: Path, language: str) -> None:
+        try:
+            self._indexer = take_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
+            self._index_id = self._indexer.new_index()
+            for rel in self.pages[: self.ahead]:
+                if self._stop.is_set():
+                    return
+                with open(os.path.join(site_dir, rel), "rb") as handle:
+                    document = indexed_part(handle.read())
+                self._indexer.add_pages(self._index_id, [(rel, document if document is not None else b"")])
+        except (IndexerError, SearchIndexError, OSError):  # the bundle is then indexed as any other
+            self._failed = True
+
+    def take(self, bundle: Bundle) -> tuple[Indexer, int] | None:
+        """The indexer and its index, the pages ahead handed over, where `bundle` is the one begun (its
+        pages as planned); None otherwise, or where the work failed."""
+        self._thread.join()
+        if self._failed or self._indexer is None or bundle.name != self.name or bundle.pages != self.pages:
+            self.cancel()
+            return None
+        taken, self._indexer = self._indexer, None
+        return taken, self._index_id
+
+    def cancel(self) -> None:
+        """Stop, and forget the index begun (nothing if it was taken)."""
+        self._stop.set()
+        self._thread.join()
+        indexer, self._indexer = self._indexer, None
+        if indexer is None:
+            return
+        try:
+            if self._failed:
+                raise IndexerError("(failed)")
+            indexer.drop(self._index_id)
+            keep_indexer(indexer)
+        except IndexerError:
+            indexer.close()
+
+
+def begin_bundle(site_dir: Path, known: Known, changing: list[str], language: str = "zh") -> BegunBundle | None:
+    """Begin the index of the bundle that holds the pages `changing` (paths in the site), about to be
+    written again, of a site whose HTML pages and what the indexer reads of each are `known` (in the order
+    index_site is to find them: its `pages`); None where they are in several bundles or first in theirs."""
+    marked = [rel for rel, digest in known.items() if digest[1] is not None]
+    split = bundle_split(marked)
+    names = {bundle_of(rel, split) for rel in changing}
+    if len(names) != 1:
+        return None
+    [name] = names
+    pages = tuple(rel for rel in marked if bundle_of(rel, split) == name)
+    ahead = min((pages.index(rel) for rel in changing if rel in pages), default=0)
+    return BegunBundle(site_dir, name, pages, ahead, language) if ahead else None
+
+
 def index_site(
     site_dir: Path,
     *,
@@ -413,6 +484,7 @@ def index_site(
     spare_record: Path | None = None,
     known: Known | None = None,
     pages: list[str] | None = None,
+    begun: BegunBundle | None = None,
 ) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`). Raises
     SearchIndexError. `pages`: the site's HTML pages where the caller knows them (a text edit, which
@@ -433,7 +505,8 @@ def index_site(
     and whichever process wrote them. `language` is for the
     benchmark (which measures the cost of segmenting Chinese against "en"). `known`: what the processes
     that drew the pages found the indexer reads of each (the pages are then read only where a bundle is
-    indexed, by the thread that hands it to an indexer).
+    indexed, by the thread that hands it to an indexer). `begun`: a bundle whose index was begun ahead
+    (begin_bundle), finished here if it is to be indexed, else forgotten.
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
@@ -479,7 +552,8 @@ def index_site(
         def index(some: list[Bundle]) -> list:
             waiting = _queue(some)
             return [
-                pool.submit(_index_from, waiting, language, index_dir, folders) for _ in range(min(INDEXERS, len(some)))
+                pool.submit(_index_from, waiting, language, index_dir, folders, begun)
+                for _ in range(min(INDEXERS, len(some)))
             ]
 
         indexing = index(to_index)
@@ -492,8 +566,12 @@ def index_site(
             else:
                 late.append(bundle)
         indexing += index(late)
-        for job in indexing:
-            files.update(job.result())
+        try:
+            for job in indexing:
+                files.update(job.result())
+        finally:
+            if begun is not None:
+                begun.cancel()  # not taken: its bundle was not to be indexed
     to_index += late
 
     # Whatever else the folder holds (bundles and files of an earlier index) goes; bundles.json lists the
@@ -587,34 +665,60 @@ def _queue(bundles: list[Bundle]) -> queue.SimpleQueue[Bundle]:
 
 
 def _index_from(
-    waiting: queue.SimpleQueue[Bundle], language: str, index_dir: Path, folders: dict[str, str]
+    waiting: queue.SimpleQueue[Bundle],
+    language: str,
+    index_dir: Path,
+    folders: dict[str, str],
+    begun: BegunBundle | None = None,
 ) -> dict[str, dict[str, int]]:
-    """Index bundles taken from `waiting` until none is left, one after another, by one indexer process,
-    and put each in its folder of `index_dir` as soon as it is made; returns each bundle's files (path →
-    size)."""
+    """Index bundles taken from `waiting` until none is left, one after another, by one indexer process
+    (the bundle `begun` by the one that began it), and put each in its folder of `index_dir` as soon as it
+    is made; returns each bundle's files (path → size)."""
     made: dict[str, dict[str, int]] = {}
+    indexer: Indexer | None = None  # taken for the first bundle not begun; kept again at the end
     try:
-        with lent_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS]) as indexer:
-            while True:
-                try:
-                    bundle = waiting.get_nowait()
-                except queue.Empty:
-                    return made
-                # Handed over page by page in the bundle's order: the same pages give the same index,
-                # whatever file system the site is built on.
-                bundle = read_documents(bundle)
-                indexed, files = indexer.index_pages(list(zip(bundle.pages, bundle.documents)))
-                if indexed != len(bundle.pages):
-                    raise SearchIndexError(
-                        _(
-                            "search indexing failed: {indexed} of the {count} pages of bundle {name} were indexed"
-                        ).format(indexed=indexed, count=len(bundle.pages), name=bundle.name)
-                    )
-                made[bundle.name] = _put_in_place(
-                    files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name])
-                )
+        while True:
+            try:
+                bundle = waiting.get_nowait()
+            except queue.Empty:
+                break
+            # Handed over page by page in the bundle's order: the same pages give the same index,
+            # whatever file system the site is built on.
+            bundle = read_documents(bundle)
+            pages = list(zip(bundle.pages, bundle.documents))
+            taken = begun.take(bundle) if begun is not None and begun.name == bundle.name else None
+            if taken is not None:
+                files = _finish(*taken, pages[begun.ahead :])
+            else:
+                if indexer is None:
+                    indexer = take_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
+                files = indexer.index_pages(pages)[1]
+            made[bundle.name] = _put_in_place(
+                files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name])
+            )
     except IndexerError as exc:
+        if indexer is not None:
+            indexer.close()
         raise SearchIndexError(_("search indexing failed {exc}").format(exc=exc)) from None
+    except BaseException:
+        if indexer is not None:
+            indexer.close()
+        raise
+    if indexer is not None:
+        keep_indexer(indexer)
+    return made
+
+
+def _finish(indexer: Indexer, index_id: int, rest: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    """A begun bundle's index, the rest of its pages handed over (the indexer kept again after)."""
+    try:
+        indexer.add_pages(index_id, rest)
+        files = indexer.files(index_id)
+    except BaseException:
+        indexer.close()
+        raise
+    keep_indexer(indexer)
+    return files
 
 
 def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:

@@ -53,14 +53,15 @@ class Indexer:
         self._process = subprocess.Popen(
             [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors
         )
+        self.key: tuple = ()  # what it was started with (take_indexer)
         self._sent = 0
         self._pending = bytearray()  # read from the process, not yet answered
         self._searched = 0  # how much of it holds no end of answer
 
-    def _files(self, index_id: int) -> dict[str, bytes]:
+    def files(self, index_id: int) -> dict[str, bytes]:
         """The files of the index made (path in the index folder → bytes); the index is dropped."""
         listed = self._ask({"type": "GetFiles", "index_id": index_id}).get("files")
-        self._ask({"type": "DeleteIndex", "index_id": index_id})  # its memory freed before the next
+        self.drop(index_id)  # its memory freed before the next
         files: dict[str, bytes] = {}
         for entry in listed if isinstance(listed, list) else []:
             path = entry.get("path") if isinstance(entry, dict) else None
@@ -77,7 +78,17 @@ class Indexer:
         bytes), those `pagefind` would write. Pagefind numbers pages in the order it reads them, and reads a
         folder in the order its file system lists it (a memory file system and a disk list one folder
         differently, and the same pages gave two indexes): handed over one by one, they give one."""
-        index_id = self._ask({"type": "NewIndex", "config": self._config})["index_id"]
+        index_id = self.new_index()
+        self.add_pages(index_id, pages)
+        return len(pages), self.files(index_id)
+
+    def new_index(self) -> int:
+        """A new, empty index (its number): pages are added to it (add_pages), then its files taken (files)."""
+        return self._ask({"type": "NewIndex", "config": self._config})["index_id"]
+
+    def add_pages(self, index_id: int, pages: list[tuple[str, bytes]]) -> None:
+        """Hand the pages (path in the site, HTML) to an index, in that order (index_pages): a bundle's pages
+        may be handed over in several parts, the same index as in one."""
         for rel, html in pages:
             self._ask(
                 {
@@ -87,11 +98,14 @@ class Indexer:
                     "file_contents": html.decode("utf-8", errors="replace"),
                 }
             )
-        return len(pages), self._files(index_id)
+
+    def drop(self, index_id: int) -> None:
+        """Forget an index begun and not finished."""
+        self._ask({"type": "DeleteIndex", "index_id": index_id})
 
     def load_dictionary(self) -> None:
         """Index a line of Chinese and drop it: Pagefind loads its dictionary for the first page it reads."""
-        index_id = self._ask({"type": "NewIndex", "config": self._config})["index_id"]
+        index_id = self.new_index()
         self._ask(
             {
                 "type": "AddFile",
@@ -101,7 +115,7 @@ class Indexer:
                 "file_contents": WARM_UP_PAGE,
             }
         )
-        self._ask({"type": "DeleteIndex", "index_id": index_id})
+        self.drop(index_id)
 
     def running(self) -> bool:
         return self._process.poll() is None
@@ -207,9 +221,20 @@ def _warm(key: tuple, executable: Path, language: str, exclude_selectors: list[s
 
 @contextlib.contextmanager
 def lent_indexer(executable: Path, *, language: str, exclude_selectors: list[str]) -> Iterator[Indexer]:
-    """An indexer process for one thread's part of an index: one kept from an earlier index of this
-    process (or started by warm_up), if one is still running, else a new one. Kept again afterwards,
-    unless anything failed while it was lent (it is then stopped: the next index starts a fresh one)."""
+    """An indexer process for one thread's part of an index (take_indexer), kept again afterwards, unless
+    anything failed while it was lent (it is then stopped: the next index starts a fresh one)."""
+    indexer = take_indexer(executable, language=language, exclude_selectors=exclude_selectors)
+    try:
+        yield indexer
+    except BaseException:
+        indexer.close()
+        raise
+    keep_indexer(indexer)
+
+
+def take_indexer(executable: Path, *, language: str, exclude_selectors: list[str]) -> Indexer:
+    """One kept from an earlier index of this process (or started by warm_up), if one is still running, else
+    a new one; the caller hands it back (keep_indexer) or closes it."""
     key = (str(executable), language, tuple(exclude_selectors))
     indexer = None
     with _kept_changed:
@@ -226,13 +251,14 @@ def lent_indexer(executable: Path, *, language: str, exclude_selectors: list[str
             _kept_changed.wait()
     if indexer is None:
         indexer = Indexer(executable, language=language, exclude_selectors=exclude_selectors)
-    try:
-        yield indexer
-    except BaseException:
-        indexer.close()
-        raise
+    indexer.key = key
+    return indexer
+
+
+def keep_indexer(indexer: Indexer) -> None:
+    """An indexer taken and no longer used, kept for the next index of this process."""
     with _kept_changed:
-        _kept.setdefault(key, []).append(indexer)
+        _kept.setdefault(indexer.key, []).append(indexer)
         _kept_changed.notify_all()
 
 

@@ -32,7 +32,6 @@ from material.plugins.blog.structure import View
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_datetime
 
-from chamberpress.build.freshness import inputs_key
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, fingerprint
 from chamberpress.site.checked import Checked
@@ -42,7 +41,6 @@ from chamberpress.search.index import Digest, Known
 log = logging.getLogger(__name__)
 
 CHECKED = 2  # pages of each kind drawn as well as copied before the copies are trusted
-SKIPPED_DIRS = frozenset({"news"})  # the chamber's folders whose files reach a post only through its own values
 
 
 def is_post(page: Page) -> bool:
@@ -172,12 +170,6 @@ def _indexed(recorded: object) -> Digest | None:
     ):
         return recorded[0], recorded[1], recorded[2]
     return None
-
-
-def shared_inputs(chamber_folder: Path, project_dir: Path) -> str:
-    """A digest of the files every page is made from but the news: the chamber's own files (chamber.yml,
-    pages, roster, charter, logo …), the base config and the theme, the generator and engine versions."""
-    return inputs_key(chamber_folder, project_dir, skip=SKIPPED_DIRS)
 
 
 def _nav_fingerprint(nav) -> str:
