@@ -195,18 +195,51 @@ def test_a_broken_text_edit_is_reported_and_changes_nothing(project: Path) -> No
 
 
 def test_a_text_edit_indexes_one_search_bundle_again(project: Path, monkeypatch) -> None:
-    """In a site whose index is made in bundles, only the bundle holding the post is indexed again."""
+    """In a site whose index is made in bundles, only the bundle holding the post is indexed again; its
+    index is begun before the content is loaded (the pages before the post handed to the indexer ahead),
+    and begun again once the chamber's lock is held where the record changed meanwhile."""
+    from chamberpress.build import pipeline
+    from chamberpress.build.cache_layout import text_edit_record
+    from chamberpress.search.index import BegunBundle
+
     monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
     monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 16)  # a few bundles of this small site
+    monkeypatch.setattr("chamberpress.search.index.POST_BUNDLE_PAGES", 16)
     _build(project)  # nothing changed: the full build, now with bundles
+    steps: list[str] = []
+    begin, load, take = text_edit.begin_bundle, pipeline.load_chamber, BegunBundle.take
+    monkeypatch.setattr(text_edit, "begin_bundle", lambda *a, **k: steps.append("begun") or begin(*a, **k))
+    monkeypatch.setattr(pipeline, "load_chamber", lambda *a, **k: steps.append("loaded") or load(*a, **k))
+    monkeypatch.setattr(
+        BegunBundle, "take", lambda self, bundle: steps.append(f"taken {self.ahead}") or take(self, bundle)
+    )
+
+    def differences_from_plain() -> list[str]:
+        plain = project / f"plain-bundles-{len(steps)}"
+        build_chamber(SLUG, project / "content", plain, today=TODAY, plain=True)
+        one, other = site_files(project / "fast" / SLUG), site_files(plain / SLUG)
+        return sorted(rel for rel in one.keys() | other.keys() if one.get(rel) != other.get(rel))
+
     _append(_post(project, 38), "\n分卷索引测试。\n")
     result = _build(project)
     assert result.text_edit is not None and result.search is not None
     assert len(result.search.indexed) == 1 and result.search.kept
-    plain = project / "plain-bundles"
-    build_chamber(SLUG, project / "content", plain, today=TODAY, plain=True)
-    one, other = site_files(project / "fast" / SLUG), site_files(plain / SLUG)
-    assert sorted(rel for rel in one.keys() | other.keys() if one.get(rel) != other.get(rel)) == []
+    assert steps[:2] == ["begun", "loaded"] and len(steps) == 3 and steps[2] != "taken 0", steps
+    assert differences_from_plain() == []
+    # The record written again while the content is loaded (by another build): what was begun is not used.
+    steps.clear()
+    record = text_edit_record(project / "content", project / "fast", SLUG)
+
+    def rewritten_then_loaded(*args, **kwargs):
+        record.write_bytes(record.read_bytes())
+        steps.append("loaded")
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_chamber", rewritten_then_loaded)
+    _append(_post(project, 38), "\n再次测试。\n")
+    result = _build(project)
+    assert result.text_edit is not None and steps[:3] == ["begun", "loaded", "begun"], steps
+    assert differences_from_plain() == []
 
 
 def test_plugins_the_project_does_not_know_see_every_page(tmp_path: Path, monkeypatch) -> None:

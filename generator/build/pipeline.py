@@ -39,7 +39,7 @@ from chamberpress.build.cache_layout import (
     protected_folders,
     search_record,
 )
-from chamberpress.build.text_edit import forget_build, record_build, try_text_edit
+from chamberpress.build.text_edit import Foreseen, foresee, forget_build, record_build, try_text_edit
 from chamberpress.build.portal import SUMMARY_FILE
 from chamberpress.build.site_folders import WORK_DIR, SiteFolders, clean_leftovers
 from chamberpress.build.freshness import inputs_key, is_fresh, remember, remember_failure, shared_inputs
@@ -109,18 +109,20 @@ def build_chamber(
         _failure_noted(slug, content_dir, out_dir),
         _cycle_collection_paused(not plain),
         _members_process(content_dir, workers, plain) as members,
+        contextlib.ExitStack() as stack,
     ):
         project = project_dir_for(content_dir)
         key = inputs_key(content_dir / slug, project)  # taken first: an edit during the build makes it stale
         if workers > 1:  # an indexer starts (its dictionary loading) while the content is read: any build needs one
             warm_up_indexers(1)
+        foreseen = None if plain else stack.enter_context(_foreseen(content_dir, out_dir, slug))
         # 1. Load and check everything: a content error stops here, before anything is written.
         chamber = load_chamber(content_dir, slug, today=today, parallel=workers > 1, cached=not plain)
         issues = load_issues(chamber)
         with chamber_lock(out_dir, slug):
             clean_leftovers(out_dir, slug)
             # An edit to posts' text alone goes into the published site as it is (text_edit.py).
-            edit = None if plain else try_text_edit(chamber, issues, content_dir, out_dir)
+            edit = None if plain else try_text_edit(chamber, issues, content_dir, out_dir, foreseen)
             if edit is not None:
                 remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
                 warnings = list(chamber.warnings) + publication_warnings(chamber, issues) + edit.printed_warnings
@@ -294,6 +296,17 @@ def _failure_noted(slug: str, content_dir: Path, out_dir: Path) -> Iterator[None
 
 
 _built_here = False  # whether this process has built a chamber before (see _cycle_collection_paused)
+
+
+@contextlib.contextmanager
+def _foreseen(content_dir: Path, out_dir: Path, slug: str) -> Iterator[Foreseen | None]:
+    """A text edit foreseen while the content is loaded (text_edit.foresee), forgotten if the build stops."""
+    foreseen = foresee(content_dir, out_dir, slug)
+    try:
+        yield foreseen
+    finally:
+        if foreseen is not None:
+            foreseen.cancel()
 
 
 @contextlib.contextmanager

@@ -62,6 +62,7 @@ class Record:
     due: dt.date | None  # the first day the site must change (pipeline._next_due)
     year: int  # the build's year (in every page's footer)
     printed_warnings: list[Problem] = field(default_factory=list)  # the printing's, reported again
+    pages: dict[str, str] = field(default_factory=dict)  # each published post's page, by its path under news/
 
 
 @dataclass
@@ -73,12 +74,12 @@ class TextEdit:
     printed_warnings: list[Problem]
 
 
-def news_stamps(chamber: Chamber, known: dict[str, FileStamp] | None = None) -> dict[str, FileStamp]:
+def news_stamps(chamber_folder: Path, known: dict[str, FileStamp] | None = None) -> dict[str, FileStamp]:
     """Every file under the chamber's news/ folder: size, time and digest. A file with the size and time
     given in `known` keeps the digest given there (not read again)."""
     stamps: dict[str, FileStamp] = {}
     known = known or {}
-    for rel, entry in walk_files(chamber.folder / NEWS_DIR):
+    for rel, entry in walk_files(chamber_folder / NEWS_DIR):
         stat = entry.stat()
         given = known.get(rel)
         if given is not None and given[0] == stat.st_size and given[1] == stat.st_mtime_ns:
@@ -98,16 +99,66 @@ def record_build(
     printed_warnings: list[Problem],
 ) -> None:
     """Remember what the site just put in place was built from (after a full build)."""
+    facts = FrameStore(frames_dir(content_dir, chamber.slug)).load_facts()
+    files = facts.files if facts is not None else {}
+    news = chamber.folder / NEWS_DIR
+    pages = {
+        os.path.relpath(post.path, news).replace(os.sep, "/"): files[post_docs_path(post)][0]
+        for post in chamber.published_posts
+        if post_docs_path(post) in files
+    }
     record = Record(
         shared_inputs(chamber.folder, project_dir_for(content_dir)),
-        news_stamps(chamber),
+        news_stamps(chamber.folder),
         posts_reach(chamber, chamber.published_posts),
         dict(search.digests),
         due,
         build_year(),
         list(printed_warnings),
+        pages,
     )
     _save(text_edit_record(content_dir, out_dir, chamber.slug), record)
+
+
+@dataclass
+class Foreseen:
+    """A text edit foreseen before the content is loaded (foresee): the record of the published site as
+    read then, and the search bundle of the posts changed since begun (the content is then loaded and
+    checked as for any build; try_text_edit decides)."""
+
+    stamp: tuple[int, int, int]  # the record file's inode, time and size when read
+    record: Record
+    begun: BegunBundle | None
+
+    def cancel(self) -> None:
+        if self.begun is not None:
+            self.begun.cancel()
+
+
+def foresee(content_dir: Path, out_dir: Path, slug: str) -> Foreseen | None:
+    """Where only posts changed since the last build, begin their search bundle's index (the pages before
+    them handed to Pagefind while the content is loaded and their pages drawn: begin_bundle). Read without
+    the chamber's lock: try_text_edit uses it only if the record is still the one read here."""
+    path = text_edit_record(content_dir, out_dir, slug)
+    stamp = _stamp(path)
+    record = _load(path)
+    if stamp is None or record is None:
+        return None
+    news = news_stamps(content_dir / slug, record.news)
+    changed = [
+        record.pages.get(rel) for rel, stamp_ in news.items() if stamp_[2] != record.news.get(rel, (0, 0, ""))[2]
+    ]
+    if not changed or None in changed or news.keys() != record.news.keys():
+        return Foreseen(stamp, record, None)
+    return Foreseen(stamp, record, begin_bundle(out_dir / slug, record.digests, changed))
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
 
 
 def forget_build(content_dir: Path, out_dir: Path, slug: str) -> None:
@@ -138,20 +189,43 @@ def _not_one(why: str) -> None:
     log.debug("not a text edit: %s", why)
 
 
-def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_dir: Path) -> TextEdit | None:
+def try_text_edit(
+    chamber: Chamber, issues: list[Issue], content_dir: Path, out_dir: Path, foreseen: Foreseen | None = None
+) -> TextEdit | None:
     """Put a text edit into the published site `<out>/<slug>/`; None (nothing written) if the change since
-    the last build is not one (the full build then runs). The caller holds the chamber's lock."""
+    the last build is not one (the full build then runs). The caller holds the chamber's lock. `foreseen`
+    (foresee) is used where the record is the one it read, and cancelled in any case."""
+    begun = None
+    try:
+        record_path = text_edit_record(content_dir, out_dir, chamber.slug)
+        if foreseen is not None and foreseen.stamp == _stamp(record_path):
+            record, begun, foreseen = foreseen.record, foreseen.begun, None
+        else:
+            record = _load(record_path)
+        return _try(chamber, issues, content_dir, out_dir, record, begun)
+    finally:
+        for other in (begun, foreseen):
+            if other is not None:
+                other.cancel()  # nothing if it was taken
+
+
+def _try(
+    chamber: Chamber,
+    issues: list[Issue],
+    content_dir: Path,
+    out_dir: Path,
+    record: Record | None,
+    begun: BegunBundle | None,
+) -> TextEdit | None:
     started = time.perf_counter()
     site = out_dir / chamber.slug
-    record_path = text_edit_record(content_dir, out_dir, chamber.slug)
-    record = _load(record_path)
     if record is None or not site.is_dir():
         return _not_one("no record of the published site")
     if (record.due is not None and chamber.today >= record.due) or record.year != build_year():
         return _not_one("a day or a year has come that changes other pages")
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
         return _not_one("files other than the news changed")
-    news = news_stamps(chamber, record.news)
+    news = news_stamps(chamber.folder, record.news)
     if news.keys() != record.news.keys():
         return _not_one("a file of the news added or removed")
     changed = [rel for rel, stamp in news.items() if stamp[2] != record.news[rel][2]]
@@ -174,8 +248,13 @@ def try_text_edit(chamber: Chamber, issues: list[Issue], content_dir: Path, out_
     places = [facts.files.get(post_docs_path(post)) for post in edited]
     if any(place is None for place in places):
         return _not_one("an edited post is not in the recorded site")
-    # Its search bundle's index begun while the pages are drawn (in another process: Pagefind).
-    begun = begin_bundle(site, record.digests, [dest for dest, _url in places])
+    # Their search bundle's index begun while the pages are drawn (in another process: Pagefind), unless
+    # it was begun for these pages before the content was loaded.
+    changing = [dest for dest, _url in places]
+    if begun is None or not begun.holds(changing):
+        if begun is not None:
+            begun.cancel()
+        begun = begin_bundle(site, record.digests, changing)
     try:
         return _put_in(chamber, issues, content_dir, out_dir, record, news, edited, facts, begun, started)
     finally:

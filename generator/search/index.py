@@ -433,6 +433,10 @@ class BegunBundle:
         except (IndexerError, SearchIndexError, OSError):  # the bundle is then indexed as any other
             self._failed = True
 
+    def holds(self, changing: list[str]) -> bool:
+        """Whether the pages about to change are all in this bundle, none among those handed over ahead."""
+        return all(rel in self.pages[self.ahead :] for rel in changing)
+
     def take(self, bundle: Bundle) -> tuple[Indexer, int] | None:
         """The indexer and its index, the pages ahead handed over, where `bundle` is the one begun (its
         pages as planned); None otherwise, or where the work failed."""
