@@ -29,9 +29,8 @@ import re
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import (
     Page,
@@ -49,6 +48,9 @@ from chamberpress.site.checked import Checked
 from chamberpress.site.fast_markdown import FastMarkdown
 from chamberpress.build.forked import Forked, SharedInts, can_fork
 from chamberpress.site.directory import is_profile_path, profile_parts
+
+if TYPE_CHECKING:  # its module takes a tenth of a second to import, and a text edit needs none of it
+    from mkdocs.config.defaults import MkDocsConfig
 
 log = logging.getLogger(__name__)
 
