@@ -211,6 +211,7 @@ def in_bundles(patch: pytest.MonkeyPatch, pages: int, *, posts_apart: bool = Tru
     patch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
     patch.setattr("chamberpress.search.index.BUNDLE_PAGES", pages)
     patch.setattr("chamberpress.search.index.POST_BUNDLE_PAGES", pages)
+    patch.setattr("chamberpress.search.index.MOST_OTHER_BUNDLES", 64)
     if not posts_apart:
         patch.setattr("chamberpress.search.index.POSTS_DIR", "\0")
 

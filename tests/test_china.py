@@ -664,11 +664,16 @@ def test_bundles_by_kind_and_a_digest_of_the_path_their_numbers_powers_of_two(mo
     def split(post_pages: int, other_pages: int) -> Split:
         return bundle_split(posts[:post_pages] + others[:other_pages])
 
+    monkeypatch.setattr("chamberpress.search.index.MOST_OTHER_BUNDLES", 32)
     assert split(500, 499) == Split()  # under SPLIT_FROM pages: one bundle
     assert split(500, 500) == Split(posts=8, others=4)
     assert split(799, 1600) == Split(posts=8, others=16)
     assert split(800, 3199) == Split(posts=16, others=16)
-    assert split(0, 3200) == Split(posts=0, others=32) and split(3200, 0) == Split(posts=64, others=0)
+    assert split(0, 3200) == Split(posts=0, others=32)
+    # At most so many of each kind (a reader's first search fetches a chunk per word from each).
+    assert split(3200, 4000) == Split(posts=16, others=32)
+    monkeypatch.setattr("chamberpress.search.index.MOST_OTHER_BUNDLES", 4)
+    assert split(1600, 3200) == Split(posts=16, others=4)
     assert bundle_names(Split()) == ["site"]
     assert bundle_names(Split(posts=16, others=2)) == ["part-0", "part-1", *(f"news-{n:02d}" for n in range(16))]
     assert bundle_names(Split(posts=0, others=128))[0] == "part-000"

@@ -78,6 +78,10 @@ SPLIT_FROM = 1000  # indexed pages from which the index is made in bundles
 # "Search: bundles of bounded size").
 BUNDLE_PAGES = 1024
 POST_BUNDLE_PAGES = 64
+# The most bundles of each kind: past them bundles grow, so that a large chamber's first search stays within
+# a phone's budget (1 MB: 18 bundles cost 0.66–0.75 MiB for 2,000 posts and 3,000 members).
+MOST_POST_BUNDLES = 16
+MOST_OTHER_BUNDLES = 4
 # Where the blog writes posts (site.docs.NEWS_DIR, mkdocs.yml's blog_dir): the only pages there marked for
 # the index (news lists are not).
 POSTS_DIR = "news/"
@@ -278,17 +282,20 @@ def bundle_split(pages: Collection[str]) -> Split:
     """The bundles a site whose marked pages are `pages` is indexed in: one ("site") under SPLIT_FROM
     pages; else its posts in POST_BUNDLE_PAGES to twice as many each, its other pages in BUNDLE_PAGES to
     twice as many (a power of two of each: the number changes only when they double or halve, and every
-    bundle of that kind is indexed again then)."""
+    bundle of that kind is indexed again then), at most MOST_POST_BUNDLES and MOST_OTHER_BUNDLES."""
     if len(pages) < SPLIT_FROM:
         return Split()
     posts = sum(1 for page in pages if is_post(page))
-    return Split(_count(posts, POST_BUNDLE_PAGES), _count(len(pages) - posts, BUNDLE_PAGES))
+    return Split(
+        _count(posts, POST_BUNDLE_PAGES, MOST_POST_BUNDLES),
+        _count(len(pages) - posts, BUNDLE_PAGES, MOST_OTHER_BUNDLES),
+    )
 
 
-def _count(pages: int, per_bundle: int) -> int:
+def _count(pages: int, per_bundle: int, most: int) -> int:
     if not pages:
         return 0
-    return 1 << (max(pages // per_bundle, 1).bit_length() - 1)
+    return min(1 << (max(pages // per_bundle, 1).bit_length() - 1), most)
 
 
 def bundle_names(split: Split) -> list[str]:
