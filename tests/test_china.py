@@ -993,8 +993,9 @@ def test_search_bundles_the_spare_site_holds_stay_in_place_only_as_recorded(tmp_
 
 def test_a_bundle_begun_ahead_gives_the_index_made_at_once(tmp_path: Path, monkeypatch) -> None:
     """begin_bundle hands the pages of a bundle before the first about to change to an indexer (while those
-    are drawn); index_site hands over the rest: the same index as one made at once. One whose pages are no
-    longer those planned is forgotten, and the bundle indexed as any other."""
+    are drawn), and the rest once they are (`finish`): the same index as one made at once. One whose pages
+    are no longer those planned, or read otherwise than planned, is forgotten, and the bundle indexed as any
+    other."""
     in_bundles(monkeypatch, 2)
     site = tmp_path / "site"
 
@@ -1018,6 +1019,7 @@ def test_a_bundle_begun_ahead_gives_the_index_made_at_once(tmp_path: Path, monke
 
     def edited(page: str, begun: BegunBundle, known: dict) -> None:
         write(pages.index(page), "改过的正文")
+        begun.finish({page: indexed_part((site / page).read_bytes())})
         made = index_site(
             site,
             index_dir=tmp_path / "index",
@@ -1042,16 +1044,31 @@ def test_a_bundle_begun_ahead_gives_the_index_made_at_once(tmp_path: Path, monke
     assert begun is not None and begun.name == bundle_of(page, split)
     assert begun.pages == tuple(in_bundle[begun.name]) and begun.ahead == in_bundle[begun.name].index(page) > 0
     edited(page, begun, first.digests)
-    assert taken[-1] is not None  # the begun index finished
+    assert taken[-1] is not None  # the begun index taken
     # The first page of its bundle, or pages in two bundles: nothing to begin.
     assert begin_bundle(site, first.digests, [in_bundle[begun.name][0]]) is None
     assert begin_bundle(site, first.digests, [held[-1] for held in in_bundle.values()][:2]) is None
-    # A page of the bundle gone once it was begun: its pages are not those planned; indexed at once.
+    # Handed other text than the page reads once written: not taken.
+    begun = begin_bundle(site, first.digests, [page])
+    write(pages.index(page), "又改过的正文")
+    begun.finish({page: b"<html><body><article data-pagefind-body>?</article></body></html>"})
+    made = index_site(
+        site,
+        index_dir=tmp_path / "index",
+        known={k: v for k, v in first.digests.items() if k != page},
+        pages=list(first.digests),
+        begun=begun,
+        spare_record=record,
+    )
+    save_record(record, made)
+    assert taken[-1] is None and made.indexed == (begun.name,)
+    index_site(site, index_dir=tmp_path / "fresh-other-text")
+    assert site_files(tmp_path / "index") == site_files(tmp_path / "fresh-other-text")
+    # A page of the bundle gone once it was begun: its pages are not those planned; not taken either.
     begun = begin_bundle(site, first.digests, [page])
     other = next(p for p in in_bundle[begun.name] if p != page)
     (site / other).unlink()
-    known = {k: v for k, v in first.digests.items() if k != other}
-    edited(page, begun, known)
+    edited(page, begun, {k: v for k, v in first.digests.items() if k != other})
     assert taken[-1] is None
 
 

@@ -42,7 +42,16 @@ from chamberpress.errors import Problem
 from chamberpress.fingerprint import fingerprint
 from chamberpress.folders import walk_files
 from chamberpress.print.newsletter import Issue, select_posts
-from chamberpress.search.index import INDEX_DIR, BegunBundle, Known, SearchIndex, begin_bundle, index_site, save_record
+from chamberpress.search.index import (
+    INDEX_DIR,
+    BegunBundle,
+    Known,
+    SearchIndex,
+    begin_bundle,
+    index_site,
+    indexed_part,
+    save_record,
+)
 from chamberpress.site.docs import NEWS_DIR, Reach, post_docs_path, posts_reach, staged_post
 from chamberpress.site.frames import Frame, FrameStore, SiteFacts, build_year
 
@@ -296,9 +305,12 @@ def _put_in(
     record_path = text_edit_record(content_dir, out_dir, chamber.slug)
     record_path.unlink()
     before = {page.path: (site / page.path).read_bytes() for page in pages}
+    written = {page.path: page.html.encode("utf-8", errors="xmlcharrefreplace") for page in pages}  # as MkDocs
+    if begun is not None:  # the rest of their bundle handed to the indexer while the pages are written
+        begun.finish({path: indexed_part(data) or b"" for path, data in written.items()})
     try:
-        for page in pages:
-            write_whole(site / page.path, page.html.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
+        for path, data in written.items():
+            write_whole(site / path, data)
         search = _index_again(site, record.digests, list(before), content_dir, out_dir, chamber.slug, begun)
     except BaseException:
         # The pages as they were (the records are gone: the next build is a full one).

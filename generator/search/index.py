@@ -338,7 +338,7 @@ def _plan(
     grouped: dict[str, list[tuple[str, str, str, int]]] = {}
     for page in pages:
         grouped.setdefault(bundle_of(page[0], split), []).append(page)
-    settings = f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"  # the indexer and what it is told
+    settings = _settings(language)
     bundles = []
     for name in (n for n in bundle_names(split) if n in grouped):
         key = Fingerprint(f"{settings}\0{name}\n")
@@ -354,6 +354,11 @@ def _plan(
             )
         )
     return bundles, digests, split
+
+
+def _settings(language: str) -> str:
+    """What a bundle's index is made with besides its pages: the indexer and what it is told."""
+    return f"{_indexer_version()}\0{language}\0{EXCLUDE_SELECTORS}"
 
 
 def _marked_pages(
@@ -412,62 +417,77 @@ def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None
 
 
 class BegunBundle:
-    """A bundle's index begun ahead of a build's changes (begin_bundle): a thread hands its pages before the
-    first that is about to change to an indexer while those are being drawn; index_site hands over the rest
-    (the same pages in the same order: the same index as one made at once)."""
+    """A bundle's index made alongside the rest of a build (begin_bundle). A thread hands the pages before
+    the first about to change to an indexer while those are drawn; once they are (`finish`, with what the
+    indexer reads of each), it hands over the rest and takes the index's files while the build writes the
+    pages and plans the index. index_site takes those files where the bundle it plans is this one: the same
+    pages, reading the same (its key), so the same index as one made at once."""
 
     def __init__(self, site_dir: Path, name: str, pages: tuple[str, ...], ahead: int, language: str) -> None:
         self.name, self.pages, self.ahead = name, pages, ahead
+        self._settings = _settings(language)
         self._stop = threading.Event()
-        self._indexer: Indexer | None = None
-        self._index_id = 0
-        self._failed = False
-        self._thread = threading.Thread(
-            target=self._hand_over, args=(site_dir, language), daemon=True, name="index-ahead"
-        )
+        self._drawn = threading.Event()  # set by finish (or cancel)
+        self._changed: dict[str, bytes] = {}
+        self._digests: list[str] = []  # of what was handed over of each page
+        self._files: dict[str, bytes] | None = None
+        self._thread = threading.Thread(target=self._make, args=(site_dir, language), daemon=True, name="index-ahead")
         self._thread.start()
 
-    def _hand_over(self, site_dir: Path, language: str) -> None:
+    def _make(self, site_dir: Path, language: str) -> None:
+        indexer: Indexer | None = None
         try:
-            self._indexer = take_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
-            self._index_id = self._indexer.new_index()
-            for rel in self.pages[: self.ahead]:
+            indexer = take_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
+            index_id = indexer.new_index()
+            for position, rel in enumerate(self.pages):
+                if position == self.ahead:
+                    self._drawn.wait()
                 if self._stop.is_set():
-                    return
-                with open(os.path.join(site_dir, rel), "rb") as handle:
-                    document = indexed_part(handle.read())
-                self._indexer.add_pages(self._index_id, [(rel, document if document is not None else b"")])
+                    indexer.drop(index_id)
+                    break
+                document = self._changed.get(rel)
+                if document is None:
+                    with open(os.path.join(site_dir, rel), "rb") as handle:
+                        document = indexed_part(handle.read()) or b""
+                self._digests.append(fingerprint(document)[:32])
+                indexer.add_pages(index_id, [(rel, document)])
+            else:
+                self._files = indexer.files(index_id)
+            keep_indexer(indexer)
         except (IndexerError, SearchIndexError, OSError):  # the bundle is then indexed as any other
-            self._failed = True
+            if indexer is not None:
+                indexer.close()
 
     def holds(self, changing: list[str]) -> bool:
         """Whether the pages about to change are all in this bundle, none among those handed over ahead."""
         return all(rel in self.pages[self.ahead :] for rel in changing)
 
-    def take(self, bundle: Bundle) -> tuple[Indexer, int] | None:
-        """The indexer and its index, the pages ahead handed over, where `bundle` is the one begun (its
-        pages as planned); None otherwise, or where the work failed."""
-        self._thread.join()
-        if self._failed or self._indexer is None or bundle.name != self.name or bundle.pages != self.pages:
+    def finish(self, documents: dict[str, bytes]) -> None:
+        """The pages that changed are drawn: what the indexer reads of each (indexed_part, by path in the
+        site); the rest of the bundle is handed over, its files taken."""
+        self._changed = dict(documents)
+        self._drawn.set()
+
+    def take(self, bundle: Bundle) -> dict[str, bytes] | None:
+        """The files of the index made, where `bundle` (as index_site plans it) is this one, reading the same;
+        None otherwise, or where the work failed or was not finished."""
+        if not self._drawn.is_set():
             self.cancel()
             return None
-        taken, self._indexer = self._indexer, None
-        return taken, self._index_id
+        self._thread.join()
+        files, self._files = self._files, None
+        key = Fingerprint(f"{self._settings}\0{self.name}\n")
+        for rel, digest in zip(self.pages, self._digests):
+            key.add(f"{rel}\0{digest}\n")
+        same = bundle.name == self.name and bundle.pages == self.pages and bundle.key == key.hex()
+        return files if same else None
 
     def cancel(self) -> None:
-        """Stop, and forget the index begun (nothing if it was taken)."""
+        """Stop, and forget the index (nothing if it was taken)."""
         self._stop.set()
+        self._drawn.set()
         self._thread.join()
-        indexer, self._indexer = self._indexer, None
-        if indexer is None:
-            return
-        try:
-            if self._failed:
-                raise IndexerError("(failed)")
-            indexer.drop(self._index_id)
-            keep_indexer(indexer)
-        except IndexerError:
-            indexer.close()
+        self._files = None
 
 
 def begin_bundle(site_dir: Path, known: Known, changing: list[str], language: str = "zh") -> BegunBundle | None:
@@ -683,8 +703,8 @@ def _index_from(
     begun: BegunBundle | None = None,
 ) -> dict[str, dict[str, int]]:
     """Index bundles taken from `waiting` until none is left, one after another, by one indexer process
-    (the bundle `begun` by the one that began it), and put each in its folder of `index_dir` as soon as it
-    is made; returns each bundle's files (path → size)."""
+    (the bundle `begun` taken from it where it is the one planned), and put each in its folder of
+    `index_dir` as soon as it is made; returns each bundle's files (path → size)."""
     made: dict[str, dict[str, int]] = {}
     indexer: Indexer | None = None  # taken for the first bundle not begun; kept again at the end
     try:
@@ -693,17 +713,14 @@ def _index_from(
                 bundle = waiting.get_nowait()
             except queue.Empty:
                 break
-            # Handed over page by page in the bundle's order: the same pages give the same index,
-            # whatever file system the site is built on.
-            bundle = read_documents(bundle)
-            pages = list(zip(bundle.pages, bundle.documents))
-            taken = begun.take(bundle) if begun is not None and begun.name == bundle.name else None
-            if taken is not None:
-                files = _finish(*taken, pages[begun.ahead :])
-            else:
+            files = begun.take(bundle) if begun is not None and begun.name == bundle.name else None
+            if files is None:
+                # Handed over page by page in the bundle's order: the same pages give the same index,
+                # whatever file system the site is built on.
+                bundle = read_documents(bundle)
                 if indexer is None:
                     indexer = take_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
-                files = indexer.index_pages(pages)[1]
+                files = indexer.index_pages(list(zip(bundle.pages, bundle.documents)))[1]
             made[bundle.name] = _put_in_place(
                 files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name])
             )
@@ -718,18 +735,6 @@ def _index_from(
     if indexer is not None:
         keep_indexer(indexer)
     return made
-
-
-def _finish(indexer: Indexer, index_id: int, rest: list[tuple[str, bytes]]) -> dict[str, bytes]:
-    """A begun bundle's index, the rest of its pages handed over (the indexer kept again after)."""
-    try:
-        indexer.add_pages(index_id, rest)
-        files = indexer.files(index_id)
-    except BaseException:
-        indexer.close()
-        raise
-    keep_indexer(indexer)
-    return files
 
 
 def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:
