@@ -13,6 +13,9 @@ indexed again in place, the others left as they are. Anything else, or anything 
 full build runs: `try_text_edit` returns None. `--plain` never takes this way, and tests hold what it writes
 to what the plain build writes.
 
+The search bundle of the edited posts is begun before the content is loaded (`foresee`: the record names
+each post's page), its pages handed to the indexer while the build loads and draws (search.begin_bundle).
+
 The published site is changed in place, file by file (each replaced whole), not swapped like a full build's:
 before the first file, the records that describe those pages are dropped, so that a text edit stopped
 half-way is followed by a full build; if indexing fails, the pages are put back as they were.
