@@ -47,13 +47,14 @@ class Fingerprint:
         that a file changed, without reading it. `skip` names top-level folders left out."""
         if not folder.exists():
             return self.add(f"missing:{folder}\n")
+        lines = []
         for rel, entry in walk_files(folder, skip=skip):
             try:
                 stat = entry.stat()
             except OSError:
                 continue
-            self.add(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
-        return self
+            lines.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+        return self.add("".join(lines))  # one update: the digest of a text does not depend on its parts
 
     def hex(self) -> str:
         return self._digest.hexdigest()
@@ -112,9 +113,10 @@ def engines() -> Engines:
 def tooling_key(versions: str | None = None) -> str:
     """The generator's code and the engine versions (`versions`, default: the installed ones, `engines()`):
     an upgrade of either invalidates every record."""
-    return _tooling_key(engines().versions if versions is None else versions)
+    return fingerprint(code_key(), engines().versions if versions is None else versions)
 
 
-@lru_cache(maxsize=4)
-def _tooling_key(versions: str) -> str:
-    return Fingerprint(__version__).add_stats(GENERATOR_DIR).add(versions).hex()
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """The generator's version and code, by its files' stats, taken once per process."""
+    return Fingerprint(__version__).add_stats(GENERATOR_DIR).hex()
