@@ -686,6 +686,8 @@ def _main(argv: list[str] | None, *, leaving: bool, interrupt: "_Interrupt | Non
 
                 check_output_folder(args.out, protected_folders(args.content))
             if args.command == "build" and _unchanged(args):
+                # The engines need no check then: their versions are in the key of each chamber's last good
+                # build, which checked them.
                 return 0
             _log_in_language(args.debug)
             if args.command in ("build", "serve"):
