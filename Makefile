@@ -84,7 +84,8 @@ clean:
 	rm -rf sites/*/ sites/index.html sites/.chamber .cache site-docs
 
 # The interface's catalogue (generator/i18n.py): the English messages of the code extracted, and merged into
-# the Chinese .po (new ones empty, changed ones fuzzy until translated; tests/test_i18n.py says which).
+# the Chinese .po (new ones empty, changed ones fuzzy until translated; tests/test_i18n.py says which), then
+# compiled beside it (chamberpress.mo, what a command reads while it is the .po's).
 CATALOGUE := generator/locale/zh_CN/LC_MESSAGES/chamberpress.po
 .PHONY: messages
 messages: $(VENV)/.installed
@@ -92,3 +93,4 @@ messages: $(VENV)/.installed
 	  --no-wrap --project=ChamberPress -o $(VENV)/chamberpress.pot generator
 	$(BIN)/python -m babel.messages.frontend update -i $(VENV)/chamberpress.pot -o $(CATALOGUE) -l zh_CN \
 	  --no-wrap --ignore-obsolete
+	$(BIN)/python -m chamberpress.i18n

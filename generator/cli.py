@@ -12,22 +12,21 @@ import contextlib
 import datetime as dt
 import errno
 import gc
-import logging
 import os
 import signal
-import socket
 import sys
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from chamberpress.errors import ContentError, Problem
 from chamberpress.i18n import LANGUAGES, N_, _, ngettext, translate_argparse, use_language
 from chamberpress.paths import BadOutputFolder, check_output_folder
 
-# The commands' modules are imported when a command runs: until then, Ctrl-C is handled (run).
+if TYPE_CHECKING:
+    from chamberpress.errors import Problem
 
-log = logging.getLogger("chamber")
+# The commands' modules are imported when a command runs: until then, Ctrl-C is handled (run). So are logging
+# and the content's errors: a build with nothing to do answers without them (_unchanged).
 
 EXIT_CODES = {
     0: N_("success"),
@@ -212,18 +211,10 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from chamberpress.build.portal import write_portal
-
-    if not args.slugs and not args.all:
-        raise UsageError(_("name the chambers to build, or use --all"))
-    slugs = _slugs(args)
-    if _all_fresh(args, slugs):  # said without loading the build's modules
-        for slug in slugs:
-            _say_skipped(slug)
-        print(_("portal: {portal}").format(portal=write_portal(args.out, args.content)))
-        return 0
     from chamberpress.build.pipeline import BuildLocked, build_many
+    from chamberpress.errors import ContentError
 
+    slugs = _build_slugs(args)
     failed = 0
     progress = _Progress(len(slugs))
     for done, (slug, result) in enumerate(
@@ -268,9 +259,39 @@ def cmd_build(args: argparse.Namespace) -> int:
             )
         progress.show(done)
     progress.clear()
-    portal = write_portal(args.out, args.content)
-    print(_("portal: {portal}").format(portal=portal))
+    print(_("portal: {portal}").format(portal=_portal(args)))
     return 1 if failed else 0
+
+
+def _build_slugs(args: argparse.Namespace) -> list[str]:
+    if not args.slugs and not args.all:
+        raise UsageError(_("name the chambers to build, or use --all"))
+    return _slugs(args)
+
+
+def _unchanged(args: argparse.Namespace) -> bool:
+    """`chamber build` when every chamber named is as it was at its last good build: says so (as the build
+    would, build_many skipping each) and writes the portal if it would differ, having loaded no more than
+    the build records (no logging, no engines, none of the build's modules)."""
+    slugs = _build_slugs(args)
+    if not _all_fresh(args, slugs):
+        return False
+    for slug in slugs:
+        _say_skipped(slug)
+    print(_("portal: {portal}").format(portal=_portal(args)))
+    return True
+
+
+def _portal(args: argparse.Namespace) -> Path:
+    """The portal, written again unless it is as its inputs give it (never with --force or --plain)."""
+    from chamberpress.build.portal_record import PAGE_FILE, portal_current
+
+    if not (args.force or args.plain) and portal_current(args.out, args.content, dt.date.today()):
+        return args.out / PAGE_FILE
+    from chamberpress.build.portal import write_portal
+
+    _log_in_language(args.debug)  # drawing it may warn (a site's summary unreadable)
+    return write_portal(args.out, args.content)
 
 
 def _say_skipped(slug: str) -> None:
@@ -279,12 +300,11 @@ def _say_skipped(slug: str) -> None:
 
 def _all_fresh(args: argparse.Namespace, slugs: list[str]) -> bool:
     """Whether every chamber named is as it was at its last good build (build_many skips those)."""
-    from chamberpress.build.cache_layout import project_dir_for, protected_folders
+    from chamberpress.build.cache_layout import project_dir_for
     from chamberpress.build.freshness import is_fresh
 
     if args.force or args.plain:
         return False
-    check_output_folder(args.out, protected_folders(args.content))
     project = project_dir_for(args.content)
     day = args.today or dt.date.today()
     return all(is_fresh(slug, args.content, args.out, project, day) for slug in slugs)
@@ -310,6 +330,7 @@ class _Progress:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from chamberpress.content.load import load_chamber
+    from chamberpress.errors import ContentError
     from chamberpress.print.newsletter import load_issues
     from chamberpress.print.rules import publication_warnings
 
@@ -348,7 +369,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         write_report,
     )
     from chamberpress.content.load import load_chamber
-    from chamberpress.errors import Problems
+    from chamberpress.errors import ContentError, Problems
 
     today = args.today or dt.date.today()
     year = args.year or today.year
@@ -408,6 +429,8 @@ def _check_address(address: str) -> None:
         raise UsageError(
             _("--dev-addr {address!r}: write it as host:port, e.g. 127.0.0.1:8000").format(address=address)
         )
+    import socket
+
     try:
         with socket.create_server((host.strip("[]"), int(port))):
             pass
@@ -650,9 +673,6 @@ def main(argv: list[str] | None = None, *, leaving: bool = False, interrupt: "_I
 def _main(argv: list[str] | None, *, leaving: bool, interrupt: "_Interrupt | None") -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING)
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(_LevelInLanguage())
     if leaving and args.command == "build":
         # What the last build leaves is left to the exit: the cycle collector, turned back on after a build
         # (build.pipeline._cycle_collection_paused), would at once walk everything the build made, for
@@ -665,6 +685,11 @@ def _main(argv: list[str] | None, *, leaving: bool, interrupt: "_Interrupt | Non
                 from chamberpress.build.cache_layout import protected_folders
 
                 check_output_folder(args.out, protected_folders(args.content))
+            if args.command == "build" and _unchanged(args):
+                # The engines need no check then: their versions are in the key of each chamber's last good
+                # build, which checked them.
+                return 0
+            _log_in_language(args.debug)
             if args.command in ("build", "serve"):
                 from chamberpress.build.engines import check_engines
 
@@ -674,14 +699,23 @@ def _main(argv: list[str] | None, *, leaving: bool, interrupt: "_Interrupt | Non
         return _report(exc, interrupted=interrupt.received, parser=parser, debug=args.debug, command=args.command)
 
 
-class _LevelInLanguage(logging.Formatter):
-    """Log lines as `warning: message`, the level in the interface's language."""
+# Log levels as a log line names them (_log_in_language).
+LEVELS = {"DEBUG": N_("debug"), "INFO": N_("info"), "WARNING": N_("warning"), "ERROR": N_("error")}
 
-    LEVELS = {"DEBUG": N_("debug"), "INFO": N_("info"), "WARNING": N_("warning"), "ERROR": N_("error")}
 
-    def format(self, record: logging.LogRecord) -> str:
-        level = self.LEVELS.get(record.levelname)
-        return f"{_(level) if level else record.levelname}: {record.getMessage()}"
+def _log_in_language(debug: bool) -> None:
+    """Log lines as `warning: message`, the level in the interface's language (set up once a command has
+    work to do: logging's import is a large part of a build that has nothing to do)."""
+    import logging
+
+    class LevelInLanguage(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            level = LEVELS.get(record.levelname)
+            return f"{_(level) if level else record.levelname}: {record.getMessage()}"
+
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(LevelInLanguage())
 
 
 # What an interrupted command leaves, by command.
@@ -708,6 +742,8 @@ def _report(
         raise exc
     if isinstance(exc, (UsageError, BadOutputFolder)):
         parser.error(str(exc))  # exits 2
+    from chamberpress.errors import ContentError
+
     if isinstance(exc, ContentError):
         _print_problems(exc.problems + exc.warnings)
         return 1
@@ -777,7 +813,8 @@ def run() -> None:
                 code = _report(KeyboardInterrupt(), interrupted=True, parser=_parser(), debug=False)
     sys.stdout.flush()
     sys.stderr.flush()
-    logging.shutdown()
+    if "logging" in sys.modules:  # set up by a command that had work to do
+        sys.modules["logging"].shutdown()
     os._exit(code)
 
 

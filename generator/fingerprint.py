@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import sys
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import NamedTuple
 
 from chamberpress import __version__
 from chamberpress.folders import walk_files
 
 GENERATOR_DIR = Path(__file__).resolve().parent
+# The engines whose versions are part of every key (tooling_key).
+ENGINES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "weasyprint")
 
 
 class Fingerprint:
@@ -43,13 +47,14 @@ class Fingerprint:
         that a file changed, without reading it. `skip` names top-level folders left out."""
         if not folder.exists():
             return self.add(f"missing:{folder}\n")
+        lines = []
         for rel, entry in walk_files(folder, skip=skip):
             try:
                 stat = entry.stat()
             except OSError:
                 continue
-            self.add(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
-        return self
+            lines.append(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\n")
+        return self.add("".join(lines))  # one update: the digest of a text does not depend on its parts
 
     def hex(self) -> str:
         return self._digest.hexdigest()
@@ -65,6 +70,8 @@ def fingerprint(*parts: str | bytes) -> str:
 
 def package_versions(*packages: str) -> str:
     """A line `name=version` for each installed package of these (for keys of what they make)."""
+    from importlib.metadata import PackageNotFoundError, version  # its import alone is ~20 ms of a start
+
     lines = []
     for package in packages:
         with contextlib.suppress(PackageNotFoundError):
@@ -72,8 +79,44 @@ def package_versions(*packages: str) -> str:
     return "".join(lines)
 
 
+def installation_stamp() -> str:
+    """The Python running and every folder it imports from (sys.path), each by identity and modification
+    time. Installing, upgrading or removing a package adds or removes entries of its folder (pip writes a
+    new `name-version.dist-info` and deletes the old one), so while the stamp is the same, so are the
+    installed versions, and a record may say which they are without their metadata being read."""
+    parts = [sys.version]
+    for folder in sys.path:
+        try:
+            stat = os.stat(folder or ".")
+        except OSError:
+            parts.append(f"{folder}\0-")
+            continue
+        parts.append(f"{folder}\0{stat.st_ino}\0{stat.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+class Engines(NamedTuple):
+    """The engines' versions (`package_versions` of ENGINES), and the installation stamp taken before they
+    were read: a record that keeps both may reuse the versions while the stamp stays the same."""
+
+    versions: str
+    stamp: str
+
+
 @lru_cache(maxsize=1)
-def tooling_key() -> str:
-    """The generator's code and the engine versions: an upgrade of either invalidates every record."""
-    engines = package_versions("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "weasyprint")
-    return Fingerprint(__version__).add_stats(GENERATOR_DIR).add(engines).hex()
+def engines() -> Engines:
+    """The installed engines, read once per process."""
+    stamp = installation_stamp()  # first: a package changed while they are read makes the stamp stale
+    return Engines(package_versions(*ENGINES), stamp)
+
+
+def tooling_key(versions: str | None = None) -> str:
+    """The generator's code and the engine versions (`versions`, default: the installed ones, `engines()`):
+    an upgrade of either invalidates every record."""
+    return fingerprint(code_key(), engines().versions if versions is None else versions)
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """The generator's version and code, by its files' stats, taken once per process."""
+    return Fingerprint(__version__).add_stats(GENERATOR_DIR).hex()

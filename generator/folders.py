@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from operator import attrgetter
 from pathlib import Path
 
 # Python's compiled files beside the generator's code are never an input.
@@ -24,7 +25,7 @@ def walk_files(folder: Path | str, *, skip: frozenset[str] = frozenset()) -> Ite
 def _walk(path: str, rel: str, skip: frozenset[str]) -> Iterator[tuple[str, os.DirEntry]]:
     try:
         with os.scandir(path) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
+            entries = sorted(listing, key=attrgetter("name"))
     except OSError:  # gone or unreadable: nothing under it
         return
     folders = []

@@ -8,8 +8,11 @@ C, POSIX, nothing set (as on Windows), another language — Chinese, since the p
 Chinese chamber's secretariat. The CLI writes its choice into CHAMBERPRESS_LANG for the command's duration,
 so worker processes, forked or spawned, speak the same language.
 
-The catalogue is read from the .po file itself (Babel's reader) the first time a Chinese message is needed:
-no compiled file to keep in step with it in git or in the wheel. English needs no catalogue at all.
+The catalogue is read the first time a Chinese message is needed, from its compiled copy beside the .po
+(`chamberpress.mo`, made by `make messages`) through the standard library's gettext, when that copy was
+compiled from the .po as it is (its header names the .po's SHA-256): Babel's reader costs a command more than
+the rest of its start when nothing is to be built. A copy made from another .po is not used: the .po itself
+is read then, with Babel. English needs no catalogue at all.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import contextlib
 import functools
 import gettext
+import hashlib
 import io
 import os
 from pathlib import Path
@@ -61,18 +65,39 @@ def use_language(lang: Language | None) -> Iterator[None]:
 
 @functools.cache
 def translations(lang: Language) -> gettext.NullTranslations:
-    """The catalogue of `lang`: English is the code's own text; Chinese is read from the .po file."""
+    """The catalogue of `lang`: English is the code's own text; Chinese is the compiled catalogue when it is
+    the .po's, else the .po itself."""
     if lang == "en":
         return gettext.NullTranslations()
+    source = CATALOGUE.read_bytes()
+    with contextlib.suppress(OSError):  # missing or damaged (gettext says OSError): the .po is read instead
+        compiled = gettext.GNUTranslations(io.BytesIO(CATALOGUE.with_suffix(".mo").read_bytes()))
+        if compiled_from(compiled) == source_digest(source):
+            return compiled
+    return gettext.GNUTranslations(io.BytesIO(compile_catalogue(source)))
+
+
+def source_digest(source: bytes) -> str:
+    """What names a .po's text in the header of the catalogue compiled from it."""
+    return f"po-sha256:{hashlib.sha256(source).hexdigest()}"
+
+
+def compiled_from(compiled: gettext.GNUTranslations) -> str:
+    """The digest of the .po a compiled catalogue was made from (`source_digest`), "" if it names none."""
+    return compiled.info().get("project-id-version", "").rpartition(" ")[2]
+
+
+def compile_catalogue(source: bytes) -> bytes:
+    """The .mo of a .po's text, its header naming the .po (as its version, `source_digest`). A fuzzy
+    (unchecked) translation is left out: the English is shown instead."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with CATALOGUE.open("rb") as po:
-        catalog = read_po(po, locale="zh_CN", domain=DOMAIN)
+    catalog = read_po(io.BytesIO(source), locale="zh_CN", domain=DOMAIN)
+    catalog.version = source_digest(source)
     mo = io.BytesIO()
-    write_mo(mo, catalog, use_fuzzy=False)  # a fuzzy (unchecked) translation is not shown: English is
-    mo.seek(0)
-    return gettext.GNUTranslations(mo)
+    write_mo(mo, catalog, use_fuzzy=False)
+    return mo.getvalue()
 
 
 def _(message: str) -> str:
@@ -120,3 +145,7 @@ def translate_argparse() -> None:
     each use). Idempotent; English stays argparse's own text."""
     argparse._ = _  # type: ignore[attr-defined]
     argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+if __name__ == "__main__":  # `make messages`: the compiled catalogue made again from the .po
+    CATALOGUE.with_suffix(".mo").write_bytes(compile_catalogue(CATALOGUE.read_bytes()))

@@ -7,7 +7,6 @@ import contextlib
 import os
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -47,13 +46,14 @@ class Lookup(NamedTuple):
         return found is None or file_signature(found) == self.signature
 
 
-@dataclass
 class Reading:
     """What reading one file consulted besides it (`reading_recorded`): the `resolve_inside` calls, and the
-    bytes of every file read whole (sources.read_text), by path as given."""
+    bytes of every file read whole (sources.read_text), by path as given. (A plain class: this module is
+    imported by every command, and `dataclasses` is a large import for a build that has nothing to do.)"""
 
-    lookups: list[Lookup] = field(default_factory=list)
-    read: dict[str, bytes] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.lookups: list[Lookup] = []
+        self.read: dict[str, bytes] = {}
 
 
 # The reading being recorded, else None.

@@ -15,16 +15,16 @@ Linux-only feature away (tests/portable/).
 WITHHOLD names capabilities to treat as missing even where the system has them (comma-separated, in the
 environment): the portable test run sets it for what cannot be deleted from the process (the C library,
 /dev/shm); what can (os.fork, fcntl) it deletes outright.
+
+A module that one function alone uses (multiprocessing, tempfile, shutil, ctypes) is imported in it: every
+command imports this module, and a build with nothing to do answers in the time of a few imports.
 """
 
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,8 @@ def worker_start_method(single_thread: bool) -> str:
     """How processes that build whole chambers are started: by fork where the process runs one thread (a
     worker is ready at once), else from a fork server (a fork copies whatever lock another thread holds),
     else (Windows, or no fork) by spawn: a fresh interpreter that imports what it needs."""
+    import multiprocessing
+
     methods = multiprocessing.get_all_start_methods()
     if can_fork() and single_thread and "fork" in methods:
         return "fork"
@@ -80,6 +82,8 @@ def memory_folder() -> Path | None:
 def scratch_parent() -> Path:
     """Where a build's private scratch folder goes: memory where there is a memory file system, else the
     system's temporary folder (tempfile.gettempdir: %TEMP% on Windows)."""
+    import tempfile
+
     return memory_folder() or Path(tempfile.gettempdir())
 
 
@@ -94,6 +98,8 @@ def tool(name: str) -> str | None:
     """The path of a command-line tool on PATH, or None."""
     if withheld(name):
         return None
+    import shutil
+
     return shutil.which(name)
 
 

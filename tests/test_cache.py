@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from chamberpress import fingerprint
+from chamberpress.build import freshness
+from chamberpress.build.freshness import is_fresh
 from chamberpress.cli import main
-from conftest import ROOT, calls_recorded, freed, needs_memory_builds, post, site_files, write_chamber
+from conftest import ROOT, TODAY, calls_recorded, freed, needs_memory_builds, post, site_files, write_chamber
 
 
 @pytest.fixture
@@ -127,6 +133,90 @@ def test_deleted_site_or_cache_rebuilds(project: Path, capsys) -> None:
     shutil.rmtree(project / ".cache")
     assert "✓ cached" in build(project, capsys)
     assert "· cached: unchanged" in build(project, capsys)
+
+
+# What `chamber build` loads when nothing changed: the build records, a stat of every input, the catalogue.
+NOT_LOADED_WHEN_UNCHANGED = {
+    # The build's libraries (the task of the build, not of the answer that there is none).
+    "jinja2",
+    "yaml",
+    "markdown",
+    "mkdocs",
+    "material",
+    "pymdownx",
+    "babel",  # the catalogue is read from its compiled copy (i18n.py)
+    # Large imports the answer has no use for: logging, set up once there is work to do (cli._log_in_language);
+    # the installed versions, taken from the record while the installation is the same (freshness.py).
+    "logging",
+    "dataclasses",
+    "importlib.metadata",
+}
+
+
+def chamber_command(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    """`chamber build cached` as the editor runs it (the installed script, in Chinese), each import listed."""
+    script = Path(sys.executable).with_name("chamber")
+    command = [sys.executable, "-X", "importtime", str(script), "build", "cached", "--today", "2026-11-25", *extra]
+    env = os.environ | {"CHAMBERPRESS_LANG": "zh"}
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, check=True)
+
+
+def imported(result: subprocess.CompletedProcess) -> set[str]:
+    names = {line.rpartition("|")[2].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    return {name for name in names if name and name != "package"}
+
+
+def test_a_build_with_nothing_to_do_loads_only_what_says_so(project: Path) -> None:
+    """Nothing changed: the answer (each chamber skipped, the portal left as it is) comes without loading
+    any of the build's libraries, and without touching the portal; the portal is still drawn again when it
+    would differ."""
+    assert "✓ cached" in chamber_command(project).stdout
+    portal = project / "sites/index.html"
+    before = portal.stat()
+    unchanged = chamber_command(project)
+    assert "· cached：自上次构建以来没有变化，跳过" in unchanged.stdout and "门户页：" in unchanged.stdout
+    loaded = imported(unchanged)
+    assert "chamberpress.build.freshness" in loaded  # the list of imports is read right
+    assert not {
+        name for name in loaded if name in NOT_LOADED_WHEN_UNCHANGED or name.split(".")[0] in NOT_LOADED_WHEN_UNCHANGED
+    }
+    assert not {name for name in loaded if name.startswith(("chamberpress.site", "chamberpress.content"))}
+    after = portal.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    # A portal file gone: the portal is drawn again (and the chamber still skipped).
+    (project / "sites/feed.xml").unlink()
+    again = chamber_command(project)
+    assert "· cached：" in again.stdout and "jinja2" in imported(again)
+    assert (project / "sites/feed.xml").is_file() and portal.stat().st_ino != before.st_ino
+    assert "jinja2" not in imported(chamber_command(project))
+
+
+def test_the_installed_versions_are_read_only_when_the_installation_changed(project: Path, capsys, monkeypatch) -> None:
+    """The build record keeps the engines' versions its key was made with and the installation stamp they
+    were read under: while the stamp is the same they are not read again; when it differs they are, and
+    other versions build the chamber again."""
+    build(project, capsys)
+    read: list[tuple[str, ...]] = []
+    installed = fingerprint.package_versions
+
+    def versions(*packages: str) -> str:
+        read.append(packages)
+        return installed(*packages)
+
+    def fresh() -> bool:
+        return is_fresh("cached", project / "content", project / "sites", project, TODAY)
+
+    monkeypatch.setattr(fingerprint, "package_versions", versions)
+    fingerprint.engines.cache_clear()
+    try:
+        assert fresh() and read == []
+        monkeypatch.setattr(freshness, "installation_stamp", lambda: "another installation")
+        assert fresh() and read == [fingerprint.ENGINES]  # read, and the same
+        fingerprint.engines.cache_clear()
+        monkeypatch.setattr(fingerprint, "package_versions", lambda *packages: "mkdocs=1.6.99\n")
+        assert not fresh()  # an engine upgraded
+    finally:
+        fingerprint.engines.cache_clear()
 
 
 # --- the page cache (converted Markdown, .cache/pages/) -------------------------------------------------------

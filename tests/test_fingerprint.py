@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-from chamberpress.fingerprint import Fingerprint, fingerprint
+import pytest
+
+from chamberpress.fingerprint import Fingerprint, fingerprint, installation_stamp
 from chamberpress.folders import walk_files
 
 
@@ -53,3 +56,23 @@ def test_the_walk_lists_a_folders_files_first_names_in_order_links_to_folders_no
     found = [rel for rel, _ in walk_files(tmp_path / "site", skip=frozenset({"skipped", "elsewhere"}))]
     assert found == ["b.txt", "a/a.txt", "a/file-link.txt", "a/z.txt", "a/b/y.txt"]
     assert list(walk_files(tmp_path / "missing")) == []
+
+
+def test_the_installation_stamp_changes_when_a_package_is_installed_upgraded_or_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pip writes a package's `name-version.dist-info` folder anew and deletes the old one: the folder it
+    is installed into changes, and so does the stamp (the build records keep the versions with it)."""
+    packages = tmp_path / "site-packages"
+    (packages / "mkdocs-1.6.1.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(packages)])
+    before = installation_stamp()
+    assert installation_stamp() == before
+    (packages / "mkdocs-1.6.1.dist-info").rename(packages / "mkdocs-1.6.2.dist-info")
+    upgraded = installation_stamp()
+    assert upgraded != before
+    (packages / "mkdocs-1.6.2.dist-info").rmdir()
+    removed = installation_stamp()
+    assert removed not in (before, upgraded)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path / "elsewhere")])
+    assert installation_stamp() != removed  # one more folder to import from, even a missing one

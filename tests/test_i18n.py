@@ -5,6 +5,8 @@ The rest of the suite runs in English (conftest sets CHAMBERPRESS_LANG=en); thes
 
 from __future__ import annotations
 
+import gettext
+import io
 import multiprocessing
 import re
 import os
@@ -304,6 +306,40 @@ def test_a_fuzzy_translation_is_not_shown(tmp_path: Path, monkeypatch) -> None:
         catalogue = i18n.translations("zh")
         assert catalogue.gettext("the folder exists already") == "the folder exists already"
         assert catalogue.gettext("[warning]") == "[警告]"
+    finally:
+        i18n.translations.cache_clear()
+
+
+def test_the_compiled_catalogue_is_the_pos_own(tmp_path: Path) -> None:
+    """A command reads chamberpress.mo (gettext) instead of the .po (Babel): it must hold the .po's
+    translations, fuzzy ones left out, and name the .po it was made from."""
+    compiled = i18n.CATALOGUE.with_suffix(".mo")
+    with compiled.open("rb") as mo:
+        shipped = gettext.GNUTranslations(mo)
+    source = i18n.CATALOGUE.read_bytes()
+    fresh = gettext.GNUTranslations(io.BytesIO(i18n.compile_catalogue(source)))
+    assert i18n.compiled_from(shipped) == i18n.source_digest(source), (
+        f"run `make messages`: {compiled} is not {i18n.CATALOGUE.name}'s"
+    )
+    assert shipped._catalog == fresh._catalog  # type: ignore[attr-defined]
+
+
+def test_a_compiled_catalogue_of_another_po_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    """A .po edited since its .mo was made (before `make messages`) is read itself: its translations show."""
+    po = tmp_path / "chamberpress.po"
+    header = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\n'
+    po.write_text(header + 'msgid "[warning]"\nmsgstr "[旧的警告]"\n', encoding="utf-8")
+    (tmp_path / "chamberpress.mo").write_bytes(i18n.compile_catalogue(po.read_bytes()))
+    monkeypatch.setattr(i18n, "CATALOGUE", po)
+    i18n.translations.cache_clear()
+    try:
+        assert i18n.translations("zh").gettext("[warning]") == "[旧的警告]"  # the .mo, while it is the .po's
+        po.write_text(header + 'msgid "[warning]"\nmsgstr "[警告]"\n', encoding="utf-8")
+        i18n.translations.cache_clear()
+        assert i18n.translations("zh").gettext("[warning]") == "[警告]"
+        (tmp_path / "chamberpress.mo").write_bytes(b"damaged")
+        i18n.translations.cache_clear()
+        assert i18n.translations("zh").gettext("[warning]") == "[警告]"
     finally:
         i18n.translations.cache_clear()
 

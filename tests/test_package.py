@@ -119,7 +119,7 @@ def test_the_wheel_holds_the_package_its_scaffold_theme_and_base_config_and_noth
             path.suffix == ".py"
             or path.is_relative_to(generator / "content" / "scaffold")
             or path == generator / "content" / "places.txt"  # the place names trade_name strips
-            or (path.suffix == ".po" and path.is_relative_to(generator / "locale"))
+            or (path.suffix in (".po", ".mo") and path.is_relative_to(generator / "locale"))
         )
     }
     expected |= {
@@ -129,7 +129,8 @@ def test_the_wheel_holds_the_package_its_scaffold_theme_and_base_config_and_noth
     assert {
         "chamberpress/_project/theme/print/print.css",
         "chamberpress/content/scaffold/chamber.yml",
-        "chamberpress/locale/zh_CN/LC_MESSAGES/chamberpress.po",  # the Chinese interface, read at run time
+        "chamberpress/locale/zh_CN/LC_MESSAGES/chamberpress.po",  # the Chinese interface
+        "chamberpress/locale/zh_CN/LC_MESSAGES/chamberpress.mo",  # compiled, read at run time
     } <= expected
     # Every file of theme/ (site overrides, print, portal, audit), the base config and the scaffold; no tests,
     # content/, sites/ or .cache/ (planted in the copied checkout), nothing else of the repository's top.

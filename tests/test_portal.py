@@ -3,7 +3,9 @@ back as HTML, as a feed and in a real browser; `content/portal.yml` checked like
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from urllib.parse import quote, urljoin, urlparse
 
@@ -11,7 +13,9 @@ import feedparser
 import pytest
 from PIL import Image
 
+from chamberpress.build import portal_record
 from chamberpress.build.portal import load_portal_info, render_portal, write_portal
+from chamberpress.build.portal_record import portal_current
 from chamberpress.content.load import chamber_slugs, load_chamber
 from chamberpress.cli import main
 from chamberpress.errors import ContentError
@@ -171,6 +175,57 @@ def test_without_portal_yml_the_portal_is_named_by_its_city(content: Path, out: 
     assert load_portal_info(content) is None
     write_portal(out, content, today=TODAY)
     assert text_of(parse(out / "index.html").find(".//h1")) == "异地商会"
+
+
+def test_the_portal_is_current_until_what_it_shows_or_a_file_written_changes(
+    test_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`chamber build` with nothing to build leaves the portal as it is while its record says it is the one
+    its inputs give (build/portal_record.py): each input, and each file written, counts; other folders do not."""
+    content, out = tmp_path / "content", tmp_path / "sites"
+    content.mkdir()
+    templates = tmp_path / "portal-theme"
+    shutil.copytree(portal_record.TEMPLATE_DIR, templates)
+    monkeypatch.setattr(portal_record, "TEMPLATE_DIR", templates)
+    summary = json.loads((test_site / "chamber.json").read_text("utf-8"))
+
+    def publish(slug: str, **changed: str) -> None:
+        (out / slug).mkdir(parents=True, exist_ok=True)
+        text = json.dumps(summary | {"slug": slug} | changed, ensure_ascii=False)
+        (out / slug / "chamber.json").write_text(text, encoding="utf-8")
+
+    def search_index(slug: str) -> None:
+        (out / slug / "pagefind").mkdir()
+        (out / slug / "pagefind" / "pagefind.js").write_text("", encoding="utf-8")
+
+    publish("anhui")
+    publish("fujian")
+    assert not portal_current(out, content, TODAY)  # never written
+    write_portal(out, content, today=TODAY)
+    assert portal_current(out, content, TODAY)
+    assert not portal_current(out, content, TODAY + dt.timedelta(days=1))  # the activities to come, the date
+    (out / "_audit").mkdir()  # the office's report, not a site
+    (out / "fujian" / "news").mkdir()  # a site's own pages: its summary says what the portal shows
+    assert portal_current(out, content, TODAY)
+    changes = {
+        "a summary": lambda: publish("fujian", name="温州市福建商会"),
+        "a site added": lambda: publish("hunan"),
+        "a search index": lambda: search_index("anhui"),
+        "a site removed": lambda: shutil.rmtree(out / "hunan"),
+        "portal.yml added": lambda: (content / "portal.yml").write_text("name: 测试门户\n", encoding="utf-8"),
+        "portal.yml edited": lambda: (content / "portal.yml").write_text("name: 测试门户二\n", encoding="utf-8"),
+        "a template": lambda: (templates / "index.html").write_text(
+            (templates / "index.html").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+        ),
+        "the feed deleted": lambda: (out / "feed.xml").unlink(),
+        "the page replaced": lambda: (out / "index.html").write_text("<p>", encoding="utf-8"),
+        "an icon replaced": lambda: (out / "favicon.svg").write_text("<svg/>", encoding="utf-8"),
+    }
+    for what, change in changes.items():
+        change()
+        assert not portal_current(out, content, TODAY), what
+        write_portal(out, content, today=TODAY)
+        assert portal_current(out, content, TODAY), what
 
 
 # --- in a real browser --------------------------------------------------------------------------------------

@@ -50,6 +50,11 @@ def failure_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
     return cache_root(content_dir) / "builds" / out_id(out_dir) / f"{slug}.failed.json"
 
 
+def portal_record(content_dir: Path, out_dir: Path) -> Path:
+    """What the portal of an output folder was last written from (portal_record.py)."""
+    return cache_root(content_dir) / "portal" / f"{out_id(out_dir)}.json"
+
+
 def publish_record(content_dir: Path, target: str, slug: str) -> Path:
     """What was published of a chamber's site to one target, file by file (publish/run.py)."""
     return cache_root(content_dir) / "publish" / fingerprint(target)[:16] / f"{slug}.json"

@@ -3,17 +3,21 @@
 A chamber's build is skipped when its inputs are as they were at its last good build: every file of its
 content folder, the theme, the base config, the generator's own code and the MkDocs/Material versions
 (by path, size and modification time), and no scheduled post has come due since.
+
+The record keeps the engines' versions its key was made with, and the installation stamp they were read
+under (fingerprint.engines): while the stamp is the same, the check takes the versions from the record and
+does not read the packages' metadata.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from chamberpress.build.cache_layout import build_record, failure_record
 from chamberpress.build.records import read_json, write_json
-from chamberpress.fingerprint import Fingerprint, tooling_key
+from chamberpress.fingerprint import Fingerprint, engines, installation_stamp, tooling_key
 from chamberpress.i18n import _
 
 
@@ -26,9 +30,12 @@ def shared_inputs(chamber_folder: Path, project_dir: Path) -> str:
     return inputs_key(chamber_folder, project_dir, skip=NEWS_FOLDERS)
 
 
-def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozenset()) -> str:
-    """A fingerprint of everything a chamber's site is built from (but the top-level folders in `skip`)."""
-    key = Fingerprint(tooling_key()).add_stats(folder, skip=skip)
+def inputs_key(
+    folder: Path, project_dir: Path, *, skip: frozenset[str] = frozenset(), versions: str | None = None
+) -> str:
+    """A fingerprint of everything a chamber's site is built from (but the top-level folders in `skip`);
+    `versions`: the engines' (default: the installed ones)."""
+    key = Fingerprint(tooling_key(versions)).add_stats(folder, skip=skip)
     for shared in ("mkdocs.yml", "theme"):
         path = project_dir / shared
         if path.is_file():
@@ -39,11 +46,12 @@ def inputs_key(folder: Path, project_dir: Path, *, skip: frozenset[str] = frozen
     return key.hex()
 
 
-@dataclass
-class BuildRecord:
+class BuildRecord(NamedTuple):
     key: str
     next_due: str | None  # the earliest scheduled post at build time: on that day the site must change
     site: str  # identity of the site folder it produced (inode and mtime)
+    engines: str = ""  # the engines' versions the key was made with
+    installed: str = ""  # the installation stamp taken before they were read
 
 
 def _site_stamp(site: Path) -> str:
@@ -66,14 +74,17 @@ def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, tod
         return False
     if record.site != _site_stamp(out_dir / slug):
         return False
-    return record.key == inputs_key(content_dir / slug, project_dir)
+    versions = record.engines if record.installed and record.installed == installation_stamp() else None
+    return record.key == inputs_key(content_dir / slug, project_dir, versions=versions)
 
 
 def remember(
     slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key: str, next_due: dt.date | None
 ) -> None:
-    record = BuildRecord(key, next_due.isoformat() if next_due else None, _site_stamp(out_dir / slug))
-    write_json(build_record(content_dir, out_dir, slug), record.__dict__)
+    installed = engines()  # those the key was made with: read once per process
+    due = next_due.isoformat() if next_due else None
+    record = BuildRecord(key, due, _site_stamp(out_dir / slug), installed.versions, installed.stamp)
+    write_json(build_record(content_dir, out_dir, slug), record._asdict())
     failure_record(content_dir, out_dir, slug).unlink(missing_ok=True)
 
 

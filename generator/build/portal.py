@@ -17,29 +17,30 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from chamberpress.build.portal_record import (
+    ASSETS,
+    FEED_FILE,
+    PAGE_FILE,
+    PORTAL_FILE,
+    SUMMARY_FILE,
+    TEMPLATE_DIR,
+    portal_inputs_key,
+    remember_portal,
+)
 from chamberpress.content.schema import convert, spec
 from chamberpress.content.sources import editor_file, load_yaml
 from chamberpress.errors import ContentError, Problems
-from chamberpress.paths import PROJECT_DIR
+from chamberpress.search import INDEX_DIR
 from chamberpress.site.colour import readable_colour
 from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_DIR = PROJECT_DIR / "theme" / "portal"
-PORTAL_FILE = "portal.yml"  # in the content folder, beside the chamber folders
-FEED_FILE = "feed.xml"
-# Copied from theme/portal/ beside index.html. The icons are the portal's neutral mark (商 on red), drawn once
-# from favicon.svg: also every chamber's without a logo of its own (site/icons.py).
-ASSETS = ("portal-search.js", "favicon.svg", "favicon-32.png", "favicon.ico", "apple-touch-icon.png")
 NEWS_ITEMS = 20  # the merged news on the page and in the feed
 ACTIVITIES = 12  # the upcoming activities on the page
 ATOM = "http://www.w3.org/2005/Atom"
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 CHINA = dt.timezone(dt.timedelta(hours=8))  # posts carry a day: published at midnight in China
-
-
-SUMMARY_FILE = "chamber.json"  # public facts of a chamber the portal lists, written into its site (pipeline)
 
 
 @dataclass
@@ -141,8 +142,6 @@ def upcoming_activities(entries: list[dict], today: dt.date, limit: int = ACTIVI
 
 def _searchable(out_dir: Path, entries: list[dict]) -> list[str]:
     """The chambers whose site holds a search index, for the portal's merged search."""
-    from chamberpress.search.index import INDEX_DIR
-
     return [e["slug"] for e in entries if (out_dir / e["slug"] / INDEX_DIR / "pagefind.js").is_file()]
 
 
@@ -220,7 +219,10 @@ def _write(path: Path, text: str) -> None:
 
 def write_portal(out_dir: Path, content_dir: Path | None = None, *, today: dt.date | None = None) -> Path:
     """Write the portal (index.html, feed.xml, its script and icon) into `out_dir`; a bad `portal.yml` under
-    `content_dir` raises ContentError before anything is written."""
+    `content_dir` raises ContentError before anything is written. With `content_dir`, what it was drawn from
+    is recorded beside it (portal_record.py)."""
+    day = today or dt.date.today()
+    inputs = portal_inputs_key(out_dir, content_dir, day) if content_dir is not None else None  # before reading
     info = load_portal_info(content_dir) if content_dir is not None else None
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = portal_entries(out_dir)
@@ -228,6 +230,8 @@ def write_portal(out_dir: Path, content_dir: Path | None = None, *, today: dt.da
     for asset in ASSETS:
         shutil.copyfile(TEMPLATE_DIR / asset, out_dir / asset)
     _write(out_dir / FEED_FILE, portal_feed(entries, name))
-    path = out_dir / "index.html"
-    _write(path, render_portal(entries, info=info, today=today, searchable=_searchable(out_dir, entries)))
+    path = out_dir / PAGE_FILE
+    _write(path, render_portal(entries, info=info, today=day, searchable=_searchable(out_dir, entries)))
+    if inputs is not None:
+        remember_portal(out_dir, content_dir, inputs)
     return path

@@ -4,14 +4,11 @@ missing or damaged. A lost record only costs work, so nothing here fails a build
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from chamberpress.i18n import _
-
-log = logging.getLogger(__name__)
 
 
 def read_json(path: Path | None) -> dict:
@@ -82,4 +79,8 @@ class ShardedRecord:
                     write_json(self.folder / f"{shard}.json", {"tag": self.tag, "values": values})
                     self._stored[shard] = set(values)
         except OSError as exc:  # a record that cannot be written only costs time
-            log.warning("%s", _("{folder} not kept: {problem}").format(folder=self.folder, problem=exc))
+            import logging  # here: reading a record (a build with nothing to do) needs no logging
+
+            logging.getLogger(__name__).warning(
+                "%s", _("{folder} not kept: {problem}").format(folder=self.folder, problem=exc)
+            )

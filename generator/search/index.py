@@ -56,6 +56,7 @@ from pathlib import Path
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, fingerprint
 from chamberpress.folders import walk_files
+from chamberpress.search import INDEX_DIR
 from chamberpress.search.indexer import Indexer, IndexerError, keep_indexer, take_indexer, warm_up
 from chamberpress.markup import front_matter
 from chamberpress.build.output import remove_others, write_if_changed
@@ -64,7 +65,6 @@ from chamberpress.i18n import _
 
 log = logging.getLogger(__name__)
 
-INDEX_DIR = "pagefind"  # the index and its script, at the site root
 SEARCH_PAGE = "search.md"  # the search page (theme/material/search.html), where the header form leads
 # Parts of indexed pages that are not text to find: heading permalinks (¶), a profile's link back to the
 # directory (in every profile). A post's links back to the news and to the previous and next posts are
