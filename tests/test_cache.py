@@ -488,6 +488,26 @@ def test_member_url_names_and_sort_keys_are_kept_between_builds(project: Path, c
     assert chinese.KNOWN_PINYIN["商会动态"] == "shang-hui-dong-tai"
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="the members' docs are made by a forked process")
+def test_a_first_build_with_two_processes_leaves_the_pinyin_dictionary_to_the_members_process(project: Path) -> None:
+    """With no names kept yet, the members' process makes the news categories' URL names and the chamber's
+    sort key too: the building process never loads pypinyin's dictionary (tens of MiB at its peak)."""
+    script = (
+        "import sys\n"
+        "from chamberpress.cli import main\n"
+        f"code = main(['build', 'cached', '--content', {str(project / 'content')!r}, '--out', "
+        f"{str(project / 'sites')!r}, '--today', '2026-11-25', '--jobs', '2'])\n"
+        "print(code, 'pypinyin' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 False", done.stdout[-2000:] + done.stderr[-2000:]
+    (memo,) = (project / ".cache/slugs").glob("*.json")
+    kept = json.loads(memo.read_text(encoding="utf-8"))
+    assert kept["pinyin"]["商会动态"] == "shang-hui-dong-tai"  # made there, kept here
+    assert kept["readings"]["温州市测试商会"] and kept["slugs"]["甲公司"] == "jia"
+    assert (project / "sites/cached/news/category/shang-hui-dong-tai/index.html").is_file()
+
+
 def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Path, capsys, monkeypatch, caplog) -> None:
     """Posts and news lists whose inputs are unchanged are copied from the published site (kept_pages.py);
     after every kind of change the site equals a build from nothing."""

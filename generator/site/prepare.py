@@ -72,9 +72,7 @@ def prepare_site(
             making = forked.call(_members_and_names, chamber, background=shortcuts and workers > 1)
         try:
             tree = content_tree(chamber, members=lambda: _learn_names(making.result()), staged=posts_staged_before)
-            # Names asked for later (the blog's categories, the portal's order): made now, kept with the others.
-            blog.category_slugs(chamber)
-            directory.reading(chamber.info.name)
+            _later_names(chamber)  # made by the members' process as a rule: known here by now
         except BaseException:
             for helper in (making, printing):  # waited for; their errors are not the one to report
                 if helper is not None:
@@ -109,9 +107,19 @@ def _add_names(names: Names) -> None:
         memo.update(made)
 
 
+def _later_names(chamber: Chamber) -> None:
+    """Names asked for after the pages step (the blog's categories, the portal's order), made now so that the
+    memo keeps them with the others."""
+    blog.category_slugs(chamber)
+    directory.reading(chamber.info.name)
+
+
 def _members_and_names(chamber: Chamber) -> tuple[Tree, Names]:
-    """The members' docs, with the names made for them."""
-    return members_tree(chamber), _name_memos()
+    """The members' docs, with the names made for them and _later_names: where another process makes them,
+    that process alone loads the pinyin dictionary (tens of MiB) that names not yet kept need."""
+    tree = members_tree(chamber)
+    _later_names(chamber)
+    return tree, _name_memos()
 
 
 def _learn_names(made: tuple[Tree, Names]) -> Tree:
