@@ -285,7 +285,7 @@ def test_workers_forked_after_a_build_start_indexers_of_their_own(tmp_path: Path
     for slug in ("one", "two", "three"):
         write_chamber(content, slug)
     script = f"""
-import contextlib, datetime, json, os
+import datetime, json, os
 from pathlib import Path
 from chamberpress.build import pipeline as build
 from chamberpress.search import indexer
@@ -294,16 +294,15 @@ content, sites, used = Path({str(content)!r}), Path({str(sites)!r}), Path({str(t
 today = datetime.date.fromisoformat({TODAY.isoformat()!r})
 build.build_chamber("one", content, sites, today=today)
 kept = sorted(i._process.pid for idle in indexer._kept.values() for i in idle)
-lend = search.lent_indexer
+take = search.take_indexer
 
-@contextlib.contextmanager
 def recording(*args, **kwargs):
-    with lend(*args, **kwargs) as lent:
-        with open(used, "a") as handle:
-            handle.write(f"{{os.getpid()}} {{lent._process.pid}}\\n")
-        yield lent
+    taken = take(*args, **kwargs)
+    with open(used, "a") as handle:
+        handle.write(f"{{os.getpid()}} {{taken._process.pid}}\\n")
+    return taken
 
-search.lent_indexer = recording
+search.take_indexer = recording
 start = build._worker_context().get_start_method()
 results = dict(build.build_many(["two", "three"], content, sites, today=today, jobs=2))
 built = sorted(slug for slug, result in results.items() if isinstance(result, build.BuildResult))

@@ -36,7 +36,8 @@ def main() -> None:
     for slug, result in build_many([s for s in slugs if s not in alone], content, out, today=today, jobs=2):
         if isinstance(result, Exception):
             failed.append(f"{slug}: {result}")
-    index.SPLIT_FROM, index.BUNDLE_PAGES = 0, 8  # conftest.SICHUAN_BUNDLE_PAGES
+    # conftest.in_bundles(patch, SICHUAN_BUNDLE_PAGES)
+    index.SPLIT_FROM, index.BUNDLE_PAGES, index.POST_BUNDLE_PAGES, index.MOST_OTHER_BUNDLES = 0, 8, 8, 64
     for slug in alone:
         build_chamber(slug, content, out, today=today, workers=2)
     write_portal(out, content, today=today)
