@@ -268,3 +268,22 @@ def test_the_command_says_only_the_text_changed(project: Path, capsys) -> None:
     _append(_post(project, 39), "\n再补充。\n")
     assert main([*args, "--lang", "zh"]) == 0
     assert f"✓ {SLUG}：只有 1 篇新闻的正文有改动，已重写其页面，用时" in capsys.readouterr().out
+
+
+def test_a_broken_link_among_the_news_is_a_content_error_not_a_crash(project: Path) -> None:
+    """A text edit is foreseen before the content is loaded (text_edit.foresee): a link under news/ to a
+    file that is gone (left by an editor, or a file removed while the build starts) must still be reported
+    as the content error the plain build gives, not stop the build with FileNotFoundError."""
+    site = site_files(project / "fast" / SLUG)
+    post = _post(project, 41)
+    before = post.read_text(encoding="utf-8")
+    link = project / "content" / SLUG / "news" / "broken.md"
+    _append(post, "\n补充一句。\n")
+    link.symlink_to(project / "gone" / "broken.md")
+    try:
+        with pytest.raises(ContentError, match="broken.md"):
+            _build(project)
+        assert site_files(project / "fast" / SLUG) == site
+    finally:
+        link.unlink()
+        post.write_text(before, encoding="utf-8")
