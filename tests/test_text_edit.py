@@ -287,3 +287,27 @@ def test_a_broken_link_among_the_news_is_a_content_error_not_a_crash(project: Pa
     finally:
         link.unlink()
         post.write_text(before, encoding="utf-8")
+
+
+def test_a_text_edit_stopped_after_indexing_leaves_the_published_site_as_it_was(project: Path, monkeypatch) -> None:
+    """Ctrl-C once the search index is written, before the text edit is recorded: the CLI says "the previous
+    site is unchanged" and the pages are put back; the search index must be put back with them (not point
+    at the edited text, which the pages no longer show)."""
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(text_edit, "save_record", stopped)
+    site = site_files(project / "fast" / SLUG)
+    post = _post(project, 38)
+    before = post.read_text(encoding="utf-8")
+    _append(post, "\n中断时已写入索引的一句。\n")
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _build(project)
+        after = site_files(project / "fast" / SLUG)
+        assert sorted(rel for rel in site.keys() | after.keys() if site.get(rel) != after.get(rel)) == []
+    finally:
+        monkeypatch.undo()
+        post.write_text(before, encoding="utf-8")
+        _build(project)
