@@ -18,6 +18,7 @@ import shutil
 import stat
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,10 +153,12 @@ def _write_over(path: Path | str, data: bytes, found: os.stat_result | None) -> 
     return True
 
 
-def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> int:
+def remove_others(
+    folder: Path, keep: set[str], *, leave: str | None = None, noting: Callable[[str], None] | None = None
+) -> int:
     """Remove from `folder` every file or link whose path (relative, normalised) is not in `keep`, and every
-    folder that is neither in `keep` nor holds a kept file; `leave` is a top-level folder left alone.
-    Returns the files removed."""
+    folder that is neither in `keep` nor holds a kept file; `leave` is a top-level folder left alone;
+    `noting` is told each file's path before it goes. Returns the files removed."""
     ancestors: set[str] = set()
     for rel in keep:
         parent = os.path.dirname(os.path.normpath(rel))
@@ -172,6 +175,8 @@ def remove_others(folder: Path, keep: set[str], *, leave: str | None = None) -> 
             continue
         for name in names + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
             if os.path.normpath(os.path.join(rel_folder, name)) not in keep:
+                if noting is not None:
+                    noting(os.path.join(root, name))
                 os.remove(os.path.join(root, name))
                 removed += 1
         if rel_folder != "." and os.path.normpath(rel_folder) not in keep:

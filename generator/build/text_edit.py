@@ -50,6 +50,7 @@ from chamberpress.search.index import (
     BegunBundle,
     Known,
     SearchIndex,
+    Undo,
     begin_bundle,
     index_site,
     indexed_part,
@@ -156,7 +157,10 @@ def foresee(content_dir: Path, out_dir: Path, slug: str) -> Foreseen | None:
     record = _load(path)
     if stamp is None or record is None:
         return None
-    news = news_stamps(content_dir / slug, record.news)
+    try:
+        news = news_stamps(content_dir / slug, record.news)
+    except OSError:  # a file gone, or a broken link: the load reports it
+        return None
     changed = [
         record.pages.get(rel) for rel, stamp_ in news.items() if stamp_[2] != record.news.get(rel, (0, 0, ""))[2]
     ]
@@ -237,7 +241,10 @@ def _try(
         return _not_one("a day or a year has come that changes other pages")
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
         return _not_one("files other than the news changed")
-    news = news_stamps(chamber.folder, record.news)
+    try:
+        news = news_stamps(chamber.folder, record.news)
+    except OSError:
+        return _not_one("a file of the news could not be read")
     if news.keys() != record.news.keys():
         return _not_one("a file of the news added or removed")
     changed = [rel for rel, stamp in news.items() if stamp[2] != record.news[rel][2]]
@@ -311,18 +318,20 @@ def _put_in(
     written = {page.path: page.html.encode("utf-8", errors="xmlcharrefreplace") for page in pages}  # as MkDocs
     if begun is not None:  # the rest of their bundle handed to the indexer while the pages are written
         begun.finish({path: indexed_part(data) or b"" for path, data in written.items()})
+    undo = Undo()
     try:
         for path, data in written.items():
             write_whole(site / path, data)
-        search = _index_again(site, record.digests, list(before), content_dir, out_dir, chamber.slug, begun)
+        search = _index_again(site, record.digests, list(before), content_dir, out_dir, chamber.slug, begun, undo)
+        frames = FrameStore(frames_dir(content_dir, chamber.slug))
+        for page in pages:
+            frames.save(page.path, page.frame)
     except BaseException:
-        # The pages as they were (the records are gone: the next build is a full one).
+        # The pages and their search index as they were (the records are gone: the next build is a full one).
         for path, data in before.items():
             write_whole(site / path, data)
+        undo.restore()
         raise
-    frames = FrameStore(frames_dir(content_dir, chamber.slug))
-    for page in pages:
-        frames.save(page.path, page.frame)
     record.news = news
     record.reach.update(reach)
     record.digests = dict(search.digests)
@@ -422,16 +431,18 @@ def _index_again(
     out_dir: Path,
     slug: str,
     begun: BegunBundle | None,
+    undo: Undo,
 ) -> SearchIndex:
     """The search index of the published site made again where its pages changed: the bundles that hold
-    `pages` are indexed (the one `begun` finished), the others left as they are."""
+    `pages` are indexed (the one `begun` finished), the others left as they are; each file it replaces or
+    removes is kept in `undo` first."""
     known = dict(digests)
     for page in pages:
         known.pop(page, None)  # read again
     record = search_record(content_dir, out_dir, slug)
     # The pages are those of the last build (a text edit adds and removes none), in the order it found them.
     search = index_site(
-        site, index_dir=site / INDEX_DIR, spare_record=record, known=known, pages=list(digests), begun=begun
+        site, index_dir=site / INDEX_DIR, spare_record=record, known=known, pages=list(digests), begun=begun, undo=undo
     )
     save_record(record, search)
     return search

@@ -53,7 +53,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 
-from chamberpress.build.records import read_json, write_json
+from chamberpress.build.records import read_json, write_json, write_whole
 from chamberpress.fingerprint import Fingerprint, fingerprint
 from chamberpress.folders import walk_files
 from chamberpress.search import INDEX_DIR
@@ -505,6 +505,34 @@ def begin_bundle(site_dir: Path, known: Known, changing: list[str], language: st
     return BegunBundle(site_dir, name, pages, ahead, language) if ahead else None
 
 
+class Undo:
+    """The index folder's files as they were before an index written in place changed them (index_site's
+    `undo`), to put back with the pages the index was made from (a text edit stopped half-way)."""
+
+    def __init__(self) -> None:
+        self._before: dict[str, bytes | None] = {}  # None: the file was not there
+        self._lock = threading.Lock()  # noted by the threads that put bundles in place
+
+    def note(self, path: str | Path) -> None:
+        """Keep a file as it is, before it is written or removed (once: its first state)."""
+        key = os.fspath(path)
+        with self._lock:
+            if key not in self._before:
+                try:
+                    with open(key, "rb") as handle:
+                        self._before[key] = handle.read()
+                except FileNotFoundError:
+                    self._before[key] = None
+
+    def restore(self) -> None:
+        for path, data in self._before.items():
+            if data is None:
+                Path(path).unlink(missing_ok=True)
+            else:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                write_whole(Path(path), data)
+
+
 def index_site(
     site_dir: Path,
     *,
@@ -516,6 +544,7 @@ def index_site(
     known: Known | None = None,
     pages: list[str] | None = None,
     begun: BegunBundle | None = None,
+    undo: Undo | None = None,
 ) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`). Raises
     SearchIndexError. `pages`: the site's HTML pages where the caller knows them (a text edit, which
@@ -537,7 +566,8 @@ def index_site(
     benchmark (which measures the cost of segmenting Chinese against "en"). `known`: what the processes
     that drew the pages found the indexer reads of each (the pages are then read only where a bundle is
     indexed, by the thread that hands it to an indexer). `begun`: a bundle whose index was begun ahead
-    (begin_bundle), finished here if it is to be indexed, else forgotten.
+    (begin_bundle), finished here if it is to be indexed, else forgotten. `undo`: told each file of the
+    index folder before it is written or removed.
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
@@ -583,7 +613,7 @@ def index_site(
         def index(some: list[Bundle]) -> list:
             waiting = _queue(some)
             return [
-                pool.submit(_index_from, waiting, language, index_dir, folders, begun)
+                pool.submit(_index_from, waiting, language, index_dir, folders, begun, undo)
                 for _ in range(min(INDEXERS, len(some)))
             ]
 
@@ -591,7 +621,7 @@ def index_site(
         late = []  # not as recorded: indexed after all
         for bundle in to_copy:
             listed = previous[bundle.name]["files"]
-            if _copy_bundle(published / folders[bundle.name], index_dir / folders[bundle.name], listed):
+            if _copy_bundle(published / folders[bundle.name], index_dir / folders[bundle.name], listed, undo):
                 reused.append(bundle.name)
                 files[bundle.name] = listed
             else:
@@ -609,7 +639,9 @@ def index_site(
     # merged bundles.
     saved = {b.name: {"key": b.key, "folder": folders[b.name], "files": files[b.name]} for b in bundles}
     wanted = {os.path.normpath(os.path.join(folders[b.name], rel)) for b in bundles for rel in files[b.name]}
-    remove_others(index_dir, wanted | {BUNDLES_FILE})
+    remove_others(index_dir, wanted | {BUNDLES_FILE}, noting=undo.note if undo is not None else None)
+    if undo is not None:
+        undo.note(index_dir / BUNDLES_FILE)
     write_if_changed(index_dir / BUNDLES_FILE, json.dumps({"merge": [b.name for b in bundles[1:]]}).encode())
     result = SearchIndex(
         pages=sum(len(b.pages) for b in bundles),
@@ -667,14 +699,14 @@ def save_record(record: Path, index: SearchIndex, spare_record: Path | None = No
         write_json(spare_record, index.replaced)
 
 
-def _copy_bundle(source: Path, target: Path, files: dict[str, int]) -> bool:
+def _copy_bundle(source: Path, target: Path, files: dict[str, int], undo: Undo | None = None) -> bool:
     """Copy a published bundle's files (as recorded: path → size) into `target`, writing only those that
     differ; False if any is missing or not the size recorded (the published site was changed by hand):
     the bundle is then indexed, and what was copied of it written over or removed."""
     if not _holds(source, files):
         return False
     try:
-        _put_in_place({rel: (source / rel).read_bytes() for rel in files}, target, merged=False)
+        _put_in_place({rel: (source / rel).read_bytes() for rel in files}, target, merged=False, undo=undo)
     except OSError:
         return False
     return True
@@ -701,6 +733,7 @@ def _index_from(
     index_dir: Path,
     folders: dict[str, str],
     begun: BegunBundle | None = None,
+    undo: Undo | None = None,
 ) -> dict[str, dict[str, int]]:
     """Index bundles taken from `waiting` until none is left, one after another, by one indexer process
     (the bundle `begun` taken from it where it is the one planned), and put each in its folder of
@@ -722,7 +755,7 @@ def _index_from(
                     indexer = take_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
                 files = indexer.index_pages(list(zip(bundle.pages, bundle.documents)))[1]
             made[bundle.name] = _put_in_place(
-                files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name])
+                files, index_dir / folders[bundle.name], merged=bool(folders[bundle.name]), undo=undo
             )
     except IndexerError as exc:
         if indexer is not None:
@@ -737,7 +770,7 @@ def _index_from(
     return made
 
 
-def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dict[str, int]:
+def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool, undo: Undo | None = None) -> dict[str, int]:
     """Write a bundle's index files into its folder of the index, only those that differ; returns them
     (path → size). A merged bundle is read by the search code of the first: its own copies of the
     scripts, styles and WebAssembly would never be fetched, and are left out."""
@@ -745,6 +778,8 @@ def _put_in_place(files: dict[str, bytes], folder: Path, *, merged: bool) -> dic
     for parent in {(folder / rel).parent for rel in kept}:  # a few folders for thousands of files
         parent.mkdir(parents=True, exist_ok=True)
     for rel in sorted(kept):
+        if undo is not None:
+            undo.note(folder / rel)
         write_if_changed(folder / rel, kept[rel])
     return {rel: len(data) for rel, data in kept.items()}
 
