@@ -18,7 +18,8 @@ each post's page), its pages handed to the indexer while the build loads and dra
 
 The published site is changed in place, file by file (each replaced whole), not swapped like a full build's:
 before the first file, the records that describe those pages are dropped, so that a text edit stopped
-half-way is followed by a full build; if indexing fails, the pages are put back as they were.
+half-way is followed by a full build; if anything fails or the command is stopped before the edit is
+recorded, the pages and the search index's files are put back as they were (search.Undo).
 """
 
 from __future__ import annotations
