@@ -79,13 +79,21 @@ def package_versions(*packages: str) -> str:
     return "".join(lines)
 
 
+INSTALL_FOLDERS = frozenset({"site-packages", "dist-packages"})  # where pip installs packages
+
+
 def installation_stamp() -> str:
-    """The Python running and every folder it imports from (sys.path), each by identity and modification
-    time. Installing, upgrading or removing a package adds or removes entries of its folder (pip writes a
-    new `name-version.dist-info` and deletes the old one), so while the stamp is the same, so are the
-    installed versions, and a record may say which they are without their metadata being read."""
+    """The Python running, every folder it imports from (sys.path), and each folder packages are installed
+    into (INSTALL_FOLDERS) by identity and modification time. Installing, upgrading or removing a package
+    adds or removes entries of its folder (pip writes a new `name-version.dist-info` and deletes the old
+    one), so while the stamp is the same, so are the installed versions, and a record may say which they are
+    without their metadata being read. Other folders count by name only: the current folder (`python -m`)
+    or a project's own changes with the work done there (a build writing `sites/` or `.cache/`)."""
     parts = [sys.version]
     for folder in sys.path:
+        if os.path.basename(os.path.normpath(folder or ".")) not in INSTALL_FOLDERS:
+            parts.append(folder)
+            continue
         try:
             stat = os.stat(folder or ".")
         except OSError:

@@ -76,3 +76,9 @@ def test_the_installation_stamp_changes_when_a_package_is_installed_upgraded_or_
     assert removed not in (before, upgraded)
     monkeypatch.setattr(sys, "path", [*sys.path, str(tmp_path / "elsewhere")])
     assert installation_stamp() != removed  # one more folder to import from, even a missing one
+    # A folder that is not an installation's (the current folder, a project's) changes with the work done
+    # there: not counted, but by name.
+    (tmp_path / "elsewhere").mkdir()
+    more = installation_stamp()
+    (tmp_path / "elsewhere" / ".cache").mkdir()
+    assert installation_stamp() == more
