@@ -716,6 +716,18 @@ def test_bundles_stay_bounded_whatever_the_shape_of_the_site(tmp_path: Path, mon
     assert 32 <= min(sizes) and max(sizes) <= 2 * 64, sizes  # and each near that
 
 
+def _post_page(site: Path, month: str, n: int, text: str = "正文") -> str:
+    """Post number `n` of that month as a built page marked for the index (its path in the site)."""
+    rel = f"news/{month}/{n + 1:02d}/p{n}/index.html"
+    (site / rel).parent.mkdir(parents=True, exist_ok=True)
+    (site / rel).write_text(
+        f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
+        f"<h1>第{n}篇</h1><p>第{n}篇{text}。</p></article></body></html>",
+        encoding="utf-8",
+    )
+    return rel
+
+
 def test_the_bundles_to_index_again_are_those_of_the_pages_that_changed(tmp_path: Path, monkeypatch) -> None:
     """bundles_to_index names, from the pages a build rewrote, added or removed, exactly the bundles the
     index then makes again (the others left in place, as their record says), or all of them when their
@@ -725,14 +737,7 @@ def test_the_bundles_to_index_again_are_those_of_the_pages_that_changed(tmp_path
     site, record = tmp_path / "site", tmp_path / "record.json"
 
     def write(n: int) -> str:
-        rel = f"news/2026/03/{n + 1:02d}/p{n}/index.html"
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(
-            f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
-            f"<h1>第{n}篇</h1><p>第{n}篇正文。</p></article></body></html>",
-            encoding="utf-8",
-        )
-        return rel
+        return _post_page(site, "2026/03", n)
 
     def indexed_again(changed: list[str], exactly: bool = True) -> list[str]:
         named = bundles_to_index(site, changed)
@@ -1000,14 +1005,7 @@ def test_a_bundle_begun_ahead_gives_the_index_made_at_once(tmp_path: Path, monke
     site = tmp_path / "site"
 
     def write(n: int, text: str = "正文") -> str:
-        rel = f"news/2026/04/{n + 1:02d}/p{n}/index.html"
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_text(
-            f'<html lang="zh"><body><article data-pagefind-body class="md-content__inner">'
-            f"<h1>第{n}篇</h1><p>第{n}篇{text}。</p></article></body></html>",
-            encoding="utf-8",
-        )
-        return rel
+        return _post_page(site, "2026/04", n, text)
 
     pages = [write(n) for n in range(12)]
     record = tmp_path / "record.json"  # which bundles the index folder holds: those not begun stay in place
