@@ -116,11 +116,11 @@ def record_build(
     facts = FrameStore(frames_dir(content_dir, chamber.slug)).load_facts()
     files = facts.files if facts is not None else {}
     news = chamber.folder / NEWS_DIR
-    pages = {
-        os.path.relpath(post.path, news).replace(os.sep, "/"): files[post_docs_path(post)][0]
-        for post in chamber.published_posts
-        if post_docs_path(post) in files
-    }
+    pages = {}
+    for post in chamber.published_posts:
+        place = files.get(post_docs_path(post))
+        if place is not None:
+            pages[os.path.relpath(post.path, news).replace(os.sep, "/")] = place[0]
     record = Record(
         shared_inputs(chamber.folder, project_dir_for(content_dir)),
         news_stamps(chamber.folder),
@@ -212,31 +212,44 @@ def try_text_edit(
     """Put a text edit into the published site `<out>/<slug>/`; None (nothing written) if the change since
     the last build is not one (the full build then runs). The caller holds the chamber's lock. `foreseen`
     (foresee) is used where the record is the one it read, and cancelled in any case."""
+    started = time.perf_counter()
+    record_path = text_edit_record(content_dir, out_dir, chamber.slug)
     begun = None
     try:
-        record_path = text_edit_record(content_dir, out_dir, chamber.slug)
         if foreseen is not None and foreseen.stamp == _stamp(record_path):
             record, begun, foreseen = foreseen.record, foreseen.begun, None
         else:
             record = _load(record_path)
-        return _try(chamber, issues, content_dir, out_dir, record, begun)
+        found = _edited(chamber, content_dir, out_dir, record)
+        if record is None or found is None:
+            return None
+        # Their search bundle's index begun while the pages are drawn (in another process: Pagefind), unless
+        # it was begun for these pages before the content was loaded.
+        if begun is None or not begun.holds(found.pages):
+            if begun is not None:
+                begun.cancel()
+            begun = begin_bundle(out_dir / chamber.slug, record.digests, found.pages)
+        return _put_in(chamber, issues, content_dir, out_dir, record, found, begun, started)
     finally:
         for other in (begun, foreseen):
             if other is not None:
                 other.cancel()  # nothing if it was taken
 
 
-def _try(
-    chamber: Chamber,
-    issues: list[Issue],
-    content_dir: Path,
-    out_dir: Path,
-    record: Record | None,
-    begun: BegunBundle | None,
-) -> TextEdit | None:
-    started = time.perf_counter()
-    site = out_dir / chamber.slug
-    if record is None or not site.is_dir():
+@dataclass
+class _Found:
+    """The posts a text edit rewrites, found in the recorded site."""
+
+    news: dict[str, FileStamp]  # every file under news/ now
+    posts: list  # the edited posts
+    facts: SiteFacts
+    pages: list[str]  # their pages, by path in the site
+
+
+def _edited(chamber: Chamber, content_dir: Path, out_dir: Path, record: Record | None) -> _Found | None:
+    """The edited posts, where the change since the published site's `record` is to posts' text alone and
+    each is in the recorded site; None otherwise (`--debug` says why)."""
+    if record is None or not (out_dir / chamber.slug).is_dir():
         return _not_one("no record of the published site")
     if (record.due is not None and chamber.today >= record.due) or record.year != build_year():
         return _not_one("a day or a year has come that changes other pages")
@@ -268,18 +281,7 @@ def _try(
     places = [facts.files.get(post_docs_path(post)) for post in edited]
     if any(place is None for place in places):
         return _not_one("an edited post is not in the recorded site")
-    # Their search bundle's index begun while the pages are drawn (in another process: Pagefind), unless
-    # it was begun for these pages before the content was loaded.
-    changing = [dest for dest, _url in places]
-    if begun is None or not begun.holds(changing):
-        if begun is not None:
-            begun.cancel()
-        begun = begin_bundle(site, record.digests, changing)
-    try:
-        return _put_in(chamber, issues, content_dir, out_dir, record, news, edited, facts, begun, started)
-    finally:
-        if begun is not None:
-            begun.cancel()  # nothing if it was taken
+    return _Found(news, edited, facts, [place[0] for place in places if place is not None])
 
 
 def _put_in(
@@ -288,13 +290,12 @@ def _put_in(
     content_dir: Path,
     out_dir: Path,
     record: Record,
-    news: dict[str, FileStamp],
-    edited: list,
-    facts: SiteFacts,
+    found: _Found,
     begun: BegunBundle | None,
     started: float,
 ) -> TextEdit | None:
     """try_text_edit once the edited posts are found in the recorded site."""
+    news, edited, facts = found.news, found.posts, found.facts
     site = out_dir / chamber.slug
     for issue in issues:
         printed = {id(post) for post in select_posts(chamber, issue.definition).posts}
