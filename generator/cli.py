@@ -245,6 +245,20 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"✗ {slug}: {result}", file=sys.stderr)
         elif result.skipped:
             _say_skipped(slug)
+        elif result.text_edit is not None and result.summaries_shown:
+            _print_problems(result.warnings)
+            print(
+                _(
+                    "✓ {slug}: only the text of {count} post(s) changed, their summaries too; {pages} files rewritten in {seconds:.1f} s → {site_dir}/index.html"
+                ).format(
+                    slug=slug,
+                    count=len(result.text_edit),
+                    pages=len(result.text_edit) + len(result.summaries_shown),
+                    seconds=result.seconds,
+                    site_dir=result.site_dir,
+                ),
+                flush=True,
+            )
         elif result.text_edit is not None:
             _print_problems(result.warnings)
             print(

@@ -3,16 +3,18 @@ it writes are the plain build's, byte for byte, and any other change takes the f
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
 from chamberpress.build import text_edit
 from chamberpress.build.pipeline import BuildResult, build_chamber, build_many
 from chamberpress.errors import ContentError
-from conftest import ROOT, TODAY, site_files, write_chamber
+from conftest import ROOT, TODAY, parse, site_files, write_chamber
 
 SLUG = "te"
 
@@ -33,12 +35,25 @@ def project(tmp_path_factory) -> Path:
     (issues / "2026-q3.yml").write_text("number: 2026年第3期\nfrom: 2026-07-01\nto: 2026-09-30\n", encoding="utf-8")
     images = root / "content" / SLUG / "news" / "images"
     (images / "spare.jpg").write_bytes((images / "photo-1.jpg").read_bytes())  # a picture no post shows
+    _replace(
+        _post(root, _newest(root)), "author: 秘书处", "cover: images/photo-1.jpg\nauthor: 秘书处"
+    )  # the lead story
     build_chamber(SLUG, root / "content", root / "fast", today=TODAY, workers=2)
     return root
 
 
 def _post(project: Path, number: int) -> Path:
     return project / "content" / SLUG / "news" / f"post-{number:05d}.md"
+
+
+def _date(project: Path, number: int) -> str:
+    found = re.search(r"^date: (\S+)$", _post(project, number).read_text(encoding="utf-8"), re.M)
+    assert found is not None
+    return found.group(1)
+
+
+def _newest(project: Path) -> int:
+    return max(range(60), key=lambda number: _date(project, number))
 
 
 def _append(path: Path, text: str) -> None:
@@ -72,8 +87,7 @@ def _page_of(project: Path, number: int) -> Path:
 def _in_quarter(project: Path, first: str, last: str) -> int:
     """A post dated within [first, last]."""
     for number in range(60):
-        date = re.search(r"^date: (\S+)$", _post(project, number).read_text(encoding="utf-8"), re.M)
-        if date and first <= date.group(1) <= last:
+        if first <= _date(project, number) <= last:
             return number
     raise AssertionError("no post in that period")
 
@@ -122,7 +136,6 @@ def test_a_longer_text_changes_the_reading_time_shown_in_the_text_edit(project: 
     "change",
     [
         "a heading (the table of contents changes)",
-        "the first paragraph (the summary lists show)",
         "a member named (its profile lists the post)",
         "a post of a newsletter issue (its PDF changes)",
         "a picture no post showed (it is published now)",
@@ -134,10 +147,6 @@ def test_other_edits_take_the_full_build(project: Path, change: str) -> None:
     post = _post(project, number)
     if change.startswith("a heading"):
         _append(post, "\n## 新增小节\n\n补充内容。\n")
-    elif change.startswith("the first paragraph"):
-        text = post.read_text(encoding="utf-8")
-        body = text.split("---\n", 2)[2]
-        post.write_text(text.replace(body, "\n更新后的导语。" + body.lstrip("\n"), 1), encoding="utf-8")
     elif change.startswith("a member"):
         roster = (project / "content" / SLUG / "members.csv").read_text(encoding="utf-8-sig").splitlines()
         member = roster[5].split(",")[0]
@@ -151,6 +160,95 @@ def test_other_edits_take_the_full_build(project: Path, change: str) -> None:
         _replace(post, "author: 秘书处", "author: 办公室")
     result = _build(project)
     assert result.text_edit is None
+    assert _differences_from_plain(project) == []
+
+
+def _lead(path: Path, text: str) -> None:
+    """Put `text` at the start of the post's first paragraph (its summary)."""
+    whole = path.read_text(encoding="utf-8")
+    body = whole.split("---\n", 2)[2]
+    path.write_text(whole.replace(body, "\n" + text + body.lstrip("\n"), 1), encoding="utf-8")
+
+
+def _summaries(page: Path) -> list[str]:
+    """The summaries a page shows: of the posts it lists, of its lead story, and its description."""
+    tree = parse(page)
+    shown = [p.text_content() for p in tree.cssselect("p.cp-item__summary, p.cp-lead__summary")]
+    return shown + [m.get("content") for m in tree.cssselect('meta[name=description], meta[property="og:description"]')]
+
+
+def test_a_changed_summary_is_rewritten_in_the_lists_that_show_it(project: Path) -> None:
+    number = min(range(60), key=lambda number: _date(project, number))  # in no feed
+    page = _page_of(project, number)
+    site = project / "fast" / SLUG
+    _lead(_post(project, number), "更新后的导语。")
+    result = _build(project)
+    assert result.text_edit == [page.relative_to(site).as_posix()]
+    # The news index page, the category's and the archive's that list the post; not the home page, the feed
+    # or the portal's summary, which show only the newest posts.
+    lists = result.summaries_shown
+    assert {path.split("/")[1] for path in lists if path != "news/index.html"} <= {"page", "category", "archive"}
+    assert any("/category/" in path for path in lists) and any("/archive/" in path for path in lists), lists
+    assert not {"index.html", "feed.xml", "chamber.json"} & set(lists)
+    for path in lists:
+        assert sum(summary.startswith("更新后的导语。") for summary in _summaries(site / path)) == 1, path
+    assert [s[:7] for s in _summaries(page)] == ["更新后的导语。", "更新后的导语。"]  # description, Open Graph
+    assert _differences_from_plain(project) == []
+
+
+def test_the_newest_post_s_summary_is_rewritten_on_the_home_page_in_the_feed_and_for_the_portal(
+    project: Path,
+) -> None:
+    """The lead story on the home page, the feed and chamber.json show the newest posts' summaries; a
+    summary written in the front matter, with characters HTML escapes, in each as the plain build has it."""
+    number = _newest(project)
+    summary = "新一期摘要：<会员> & \"企业\"、'协会'"
+    _replace(
+        _post(project, number), "author: 秘书处", f"summary: '{summary.replace(chr(39), chr(39) * 2)}'\nauthor: 秘书处"
+    )
+    result = _build(project)
+    assert result.text_edit == [_page_of(project, number).relative_to(project / "fast" / SLUG).as_posix()]
+    assert {"index.html", "feed.xml", "chamber.json"} <= set(result.summaries_shown)
+    site = project / "fast" / SLUG
+    assert summary in _summaries(site / "index.html")
+    entries = ElementTree.parse(site / "feed.xml").getroot()
+    assert summary in [entry.text for entry in entries.iter("{http://www.w3.org/2005/Atom}summary")]
+    assert summary in [
+        post["summary"] for post in json.loads((site / "chamber.json").read_text(encoding="utf-8"))["latest_posts"]
+    ]
+    assert _differences_from_plain(project) == []
+
+
+def test_a_summary_two_posts_of_a_list_page_share_takes_the_full_build(project: Path) -> None:
+    """Where one list page would show the same summary for two posts, which is which cannot be told from
+    the page: the full build makes it, and makes the next change of either."""
+    site = project / "fast" / SLUG
+    one, other = 44, 45
+    shown = next(s for s in _summaries(_page_of(project, other)) if s)  # the other post's description
+    plain_summary = re.sub(r"\s+", "", shown)
+    _replace(_post(project, one), "author: 秘书处", f"summary: {plain_summary}\nauthor: 秘书处")
+    result = _build(project)
+    together = [p for p in site.rglob("index.html") if _summaries(p).count(plain_summary) >= 2 and "/news/" in str(p)]
+    assert together, "the two posts share no list page"
+    assert result.text_edit is None
+    assert _differences_from_plain(project) == []
+    _replace(_post(project, one), f"summary: {plain_summary}", "summary: 又一次修改的摘要")
+    assert _build(project).text_edit is None
+    assert _differences_from_plain(project) == []
+
+
+def test_a_list_page_changed_by_hand_is_drawn_again(project: Path) -> None:
+    number = 46
+    _lead(_post(project, number), "先改一次导语。")
+    first = _build(project)
+    assert first.text_edit is not None and first.summaries_shown
+    listed = project / "fast" / SLUG / first.summaries_shown[0]
+    listed.write_text(
+        listed.read_text(encoding="utf-8").replace("</body>", "<!-- 手工修改 --></body>"), encoding="utf-8"
+    )
+    _lead(_post(project, number), "再改一次导语。")
+    assert _build(project).text_edit is None
+    assert "手工修改" not in listed.read_text(encoding="utf-8")
     assert _differences_from_plain(project) == []
 
 
@@ -268,6 +366,10 @@ def test_the_command_says_only_the_text_changed(project: Path, capsys) -> None:
     _append(_post(project, 39), "\n再补充。\n")
     assert main([*args, "--lang", "zh"]) == 0
     assert f"✓ {SLUG}：只有 1 篇新闻的正文有改动，已重写其页面，用时" in capsys.readouterr().out
+    _lead(_post(project, 39), "命令行修改导语。")
+    assert main([*args, "--lang", "zh"]) == 0
+    said = capsys.readouterr().out
+    assert re.search(rf"✓ {SLUG}：只有 1 篇新闻的正文和摘要有改动，已重写显示它们的 [4-9] 个文件，用时", said), said
 
 
 def test_a_broken_link_among_the_news_is_a_content_error_not_a_crash(project: Path) -> None:

@@ -17,7 +17,6 @@ import contextlib
 import datetime as dt
 import errno
 import gc
-import json
 import logging
 import multiprocessing
 import shutil
@@ -35,17 +34,17 @@ from chamberpress.build import forked
 from chamberpress.build.cache_layout import (
     cache_root,
     drawn_record,
+    frames_dir,
     project_dir_for,
     protected_folders,
     search_record,
 )
 from chamberpress.build.text_edit import Foreseen, foresee, forget_build, record_build, try_text_edit
-from chamberpress.build.portal import SUMMARY_FILE
+from chamberpress.build.site_summary import write_site_summary
 from chamberpress.build.site_folders import WORK_DIR, SiteFolders, clean_leftovers
 from chamberpress.build.freshness import inputs_key, is_fresh, remember, remember_failure, shared_inputs
 from chamberpress.build.output import memory_full
 from chamberpress.chinese import slug_memo_path
-from chamberpress.chinese import format_date
 from chamberpress.content.load import load_chamber
 from chamberpress.content.model import Chamber
 from chamberpress.errors import ContentError, Problem
@@ -69,9 +68,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SUMMARY_POSTS = 10  # the newest posts in the summary: the portal's merged news takes from these
-PLAN_FACTS = ("time", "end", "place", "kind")  # the plan item's public keys the portal shows, when given
-
 
 @dataclass
 class BuildResult:
@@ -82,7 +78,8 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     skipped: bool = False  # inputs unchanged since the last good build: nothing was done
     search: SearchIndex | None = None  # the search index made (None when skipped)
-    text_edit: list[str] | None = None  # the pages an edit to posts' text alone rewrote (text_edit.py)
+    text_edit: list[str] | None = None  # the posts' pages an edit to posts' text alone rewrote (text_edit.py)
+    summaries_shown: list[str] = field(default_factory=list)  # and the files showing their changed summaries
 
 
 def build_chamber(
@@ -135,6 +132,7 @@ def build_chamber(
                     warnings,
                     search=edit.search,
                     text_edit=edit.pages,
+                    summaries_shown=edit.others,
                 )
             forget_build(content_dir, out_dir, slug)  # the site is about to be replaced
             if plain:
@@ -204,7 +202,7 @@ def _make_site(
         plain=plain,
     )
     build_site(config_file, site, kept=kept, known=known)
-    _write_summary(chamber, folders.building)
+    write_site_summary(chamber, folders.building)
     # 5. The search index, and 6. the new site swapped in.
     search = _index_and_swap_in(folders, content_dir, workers, known, shortcuts)
     if kept is not None:
@@ -225,11 +223,14 @@ def _start_printing(
 
 def _kept_pages(chamber: Chamber, folders: SiteFolders, content_dir: Path) -> KeptPages:
     """The posts of the published site that may be copied instead of drawn again (site/kept_pages.py)."""
+    from chamberpress.site.frames import FrameStore
     from chamberpress.site.kept_pages import KeptPages
 
     published = folders.target if folders.target.is_dir() else None
     record = drawn_record(content_dir, folders.target.parent, chamber.slug)
-    return KeptPages(published, record, shared=shared_inputs(chamber.folder, project_dir_for(content_dir)))
+    frames = FrameStore(frames_dir(content_dir, chamber.slug))
+    shared = shared_inputs(chamber.folder, project_dir_for(content_dir))
+    return KeptPages(published, record, shared=shared, framed=frames.has_list)
 
 
 def _index_and_swap_in(
@@ -447,54 +448,3 @@ def chamber_lock(out_dir: Path, slug: str) -> Iterator[None]:
         yield
     finally:
         lock.release()
-
-
-def _plan_fact(item: object) -> dict:
-    """One activity of the published plan, with the keys the plan item has (time, place: when given)."""
-    fact = {"date": item.date.isoformat(), "date_zh": format_date(item.date), "title": item.title}
-    for key in PLAN_FACTS:
-        value = getattr(item, key, None)
-        if value is not None:
-            fact[key] = value if isinstance(value, str) else str(value)
-    return fact
-
-
-def _write_summary(chamber: Chamber, site_dir: Path) -> None:
-    from chamberpress.site.directory import reading
-    from chamberpress.site.docs import logo_docs_path
-    from chamberpress.site.icons import shown_logos
-
-    info = chamber.info
-    newest = max(chamber.published_posts, key=lambda p: p.date, default=None)
-    summary = {
-        "slug": chamber.slug,
-        "name": info.name,
-        "sort_key": reading(info.name),  # the name's pinyin: the portal's order, without loading pypinyin
-        "short_name": info.display_short_name,
-        "hometown": info.hometown,
-        "city": info.city,
-        "founded": info.founded.isoformat() if info.founded else None,
-        "founded_zh": format_date(info.founded) if info.founded else None,
-        "members": len(chamber.listed_members),
-        "color": info.color,
-        "logo": shown_logos(chamber, logo_docs_path(chamber)).portal,  # the copy at the portal's size
-        "latest_news": {"title": newest.title, "url": newest.url, "date_zh": format_date(newest.date)}
-        if newest
-        else None,
-        # What the portal merges across chambers: published facts only (the posts' own summaries, the plan).
-        "latest_posts": [
-            {
-                "title": post.title,
-                "url": post.url,
-                "date": post.date.isoformat(),
-                "date_zh": format_date(post.date),
-                "category": post.category,
-                "summary": post.summary,
-            }
-            for post in sorted(chamber.published_posts, key=lambda p: (p.date, p.rel), reverse=True)[:SUMMARY_POSTS]
-        ],
-        "upcoming": [
-            _plan_fact(item) for item in sorted(info.plan, key=lambda i: i.date) if item.date >= chamber.today
-        ],
-    }
-    (site_dir / SUMMARY_FILE).write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")

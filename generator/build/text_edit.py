@@ -1,17 +1,19 @@
 """An edit to the text of news posts alone, put into the published site without MkDocs.
 
 - text edit: the only inputs changed since the last build are posts' Markdown files, and for each of them
-  what the rest of the site shows of it is as it was: its front matter as staged (title, date, summary,
-  cover …; the reading time, shown on its own page only, may change), its table of contents, and what other
-  pages take from posts' text (the members they name, the files the posts link to: docs.posts_reach). No
-  newsletter issue prints it.
+  what the rest of the site shows of it is as it was but for its summary: its front matter as staged
+  (title, date, cover …; the reading time, shown on its own page only, may change), its table of contents,
+  and what other pages take from posts' text (the members they name, the files the posts link to:
+  docs.posts_reach). No newsletter issue prints it.
 
-Then only those posts' pages change, and the search bundles that hold them. Each page is its frame
-(site/frames.py: the page as last drawn, cut around its text) filled with the new text, converted as the
-full build converts it (render_cache.Converter, against the site's files as recorded); the bundles are
-indexed again in place, the others left as they are. Anything else, or anything not as recorded, and the
-full build runs: `try_text_edit` returns None. `--plain` never takes this way, and tests hold what it writes
-to what the plain build writes.
+Then only those posts' pages change, and the search bundles that hold them; where a post's summary changed,
+also the lists that show it (news index, category and archive pages, the home page's lead story), the feed
+and the site's summary for the portal. Each page is its frame (site/frames.py: the page as last drawn, cut
+around its text) filled with the new text, converted as the full build converts it (render_cache.Converter,
+against the site's files as recorded); a list has its post's summary replaced where its list frame says it
+is shown; the feed and the summary are made again. The bundles are indexed again in place, the others left
+as they are. Anything else, or anything not as recorded, and the full build runs: `try_text_edit` returns
+None. `--plain` never takes this way, and tests hold what it writes to what the plain build writes.
 
 The search bundle of the edited posts is begun before the content is loaded (`foresee`: the record names
 each post's page), its pages handed to the indexer while the build loads and draws (search.begin_bundle).
@@ -40,6 +42,7 @@ from chamberpress.build.cache_layout import (
     text_edit_record,
 )
 from chamberpress.build.freshness import shared_inputs
+from chamberpress.build.portal_record import SUMMARY_FILE
 from chamberpress.build.records import read_json, write_json, write_whole
 from chamberpress.content.model import Chamber
 from chamberpress.errors import Problem
@@ -57,12 +60,21 @@ from chamberpress.search.index import (
     indexed_part,
     save_record,
 )
-from chamberpress.site.docs import NEWS_DIR, Reach, post_docs_path, posts_reach, staged_post
-from chamberpress.site.frames import Frame, FrameStore, SiteFacts, build_year
+from chamberpress.site.docs import NEWS_DIR, POSTS_DIR, Reach, post_docs_path, posts_reach, staged_post
+from chamberpress.site.frames import (
+    Frame,
+    FrameStore,
+    ListFrame,
+    SiteFacts,
+    build_year,
+    list_summary_shown,
+    page_digest,
+)
 
 log = logging.getLogger(__name__)
 
 FileStamp = tuple[int, int, str]  # size, modification time (ns), digest of the bytes
+HOME_PAGE = "index.html"  # its lead story shows a post's summary
 
 
 @dataclass
@@ -83,9 +95,10 @@ class Record:
 class TextEdit:
     """A text edit put into the published site."""
 
-    pages: list[str]  # the pages written, by path in the site
+    pages: list[str]  # the posts' pages written, by path in the site
     search: SearchIndex
     printed_warnings: list[Problem]
+    others: list[str] = field(default_factory=list)  # what shows their changed summaries: lists, feed, summary
 
 
 def news_stamps(chamber_folder: Path, known: dict[str, FileStamp] | None = None) -> dict[str, FileStamp]:
@@ -307,27 +320,36 @@ def _put_in(
     pages = _draw(chamber, edited, site, facts)
     if pages is None:
         return None
-
-    # The records that describe these pages go before the first page is written.
     drawn = drawn_record(content_dir, out_dir, chamber.slug)
     kept = read_json(drawn)
-    for page in pages:
-        kept.pop(page.path, None)
-    write_json(drawn, kept)
-    record_path = text_edit_record(content_dir, out_dir, chamber.slug)
-    record_path.unlink()
-    before = {page.path: (site / page.path).read_bytes() for page in pages}
+    frames = FrameStore(frames_dir(content_dir, chamber.slug))
+    resummarized = [page for page in pages if page.summaries is not None]
+    lists = _lists_again(site, frames, kept, facts, resummarized) if resummarized else []
+    if lists is None:
+        return None
     written = {page.path: page.html.encode("utf-8", errors="xmlcharrefreplace") for page in pages}  # as MkDocs
     if begun is not None:  # the rest of their bundle handed to the indexer while the pages are written
         begun.finish({path: indexed_part(data) or b"" for path, data in written.items()})
+    written.update((page.path, page.data) for page in lists)
+    if resummarized:  # the feed and the portal's summary show the newest posts' summaries
+        written.update(_feed_and_summary(chamber, site))
+
+    # The records that describe these pages go before the first page is written.
+    for path in written:
+        kept.pop(path, None)
+    write_json(drawn, kept)
+    record_path = text_edit_record(content_dir, out_dir, chamber.slug)
+    record_path.unlink()
+    before = {path: (site / path).read_bytes() for path in written}
     undo = Undo()
     try:
         for path, data in written.items():
             write_whole(site / path, data)
         search = _index_again(site, record.digests, list(before), content_dir, out_dir, chamber.slug, begun, undo)
-        frames = FrameStore(frames_dir(content_dir, chamber.slug))
         for page in pages:
             frames.save(page.path, page.frame)
+        for listed in lists:
+            frames.save_list(listed.path, listed.frame)
     except BaseException:
         # The pages and their search index as they were (the records are gone: the next build is a full one).
         for path, data in before.items():
@@ -339,13 +361,16 @@ def _put_in(
     record.digests = dict(search.digests)
     _save(record_path, record)
     log.info(
-        "%s: text edit of %d post(s) in %.2f s; search bundles indexed: %s",
+        "%s: text edit of %d post(s) in %.2f s (and of %d other file(s) showing their summaries); search bundles "
+        "indexed: %s",
         chamber.slug,
         len(pages),
         time.perf_counter() - started,
+        len(written) - len(pages),
         ", ".join(search.indexed) or "none",
     )
-    return TextEdit([page.path for page in pages], search, list(record.printed_warnings))
+    others = [path for path in written if path not in {page.path for page in pages}]
+    return TextEdit([page.path for page in pages], search, list(record.printed_warnings), others)
 
 
 def _same_reach(recorded: dict[str, Reach], edited: dict[str, Reach]) -> bool:
@@ -366,6 +391,15 @@ class _Page:
     path: str  # in the site
     html: str
     frame: Frame | None  # None where the new page's text is not found once in it (no text edit of it next)
+    src: str = ""  # the post's source path (as MkDocs names it)
+    summaries: tuple[str, str] | None = None  # the summary it was drawn with and its new one, where changed
+
+
+@dataclass
+class _ListPage:
+    path: str  # in the site
+    data: bytes
+    frame: ListFrame
 
 
 def _draw(chamber: Chamber, posts: list, site: Path, facts: SiteFacts) -> list[_Page] | None:
@@ -377,10 +411,8 @@ def _draw(chamber: Chamber, posts: list, site: Path, facts: SiteFacts) -> list[_
         RecordedFiles,
         cut,
         finished,
-        head_digest,
-        page_digest,
+        staged_head,
         staged_parts,
-        staged_readtime,
         tokens_outline,
     )
     from chamberpress.site.image_sizes import with_sizes
@@ -407,22 +439,82 @@ def _draw(chamber: Chamber, posts: list, site: Path, facts: SiteFacts) -> list[_
                 return _not_one(f"{own.dest_uri} is not the page its frame was cut from")
         except OSError:
             return _not_one(f"{own.dest_uri} is not readable")
-        head, markdown_text = staged_parts(staged_post(chamber, post))
-        if head_digest(head) != frame.head:
-            return _not_one(f"the front matter of {src_uri} as staged changed (title, summary, cover …)")
-        readtime = staged_readtime(head)
+        head_text, markdown_text = staged_parts(staged_post(chamber, post))
+        head = staged_head(head_text)
+        if head.digest != frame.head:
+            return _not_one(f"the front matter of {src_uri} as staged changed (title, date, cover …)")
         converted = converter.convert(own, markdown_text)
         if converted.logged:
             return _not_one(f"converting {src_uri} logged a message")
         if tokens_outline(converted.toc) != frame.toc:
             return _not_one(f"the table of contents of {src_uri} changed")
         content = with_sizes(sanitize_html(converted.content, hosts), own.url, published)
-        marked = frame.fill(content, readtime)
+        marked = frame.fill(content, head)
         if marked is None:
-            return _not_one(f"the reading time of {src_uri} changed, and its frame does not show where")
+            return _not_one(f"the reading time or the summary of {src_uri} changed where its frame does not show it")
         html = finished(marked, hosts)
-        made.append(_Page(own.dest_uri, html, cut(marked, content, frame.toc, frame.head, html, readtime)))
+        summaries = (frame.summary, head.summary) if head.summary != frame.summary else None
+        made.append(_Page(own.dest_uri, html, cut(marked, content, frame.toc, head, html), src_uri, summaries))  # type: ignore[arg-type]
     return made
+
+
+def _lists_again(
+    site: Path, frames: FrameStore, kept: dict, facts: SiteFacts, posts: list[_Page]
+) -> list[_ListPage] | None:
+    """The list pages that show the `posts`' summaries, each with the new summaries in place of the old
+    where its list frame says they are shown (site/frames.py); None where a list cannot be so made: a list
+    page of the published site without its list frame, not the page its frame was made from, or showing
+    a summary as many times as the frame says (two posts with the same summary on one page)."""
+    lists = frames.load_lists()
+    post_pages = {dest for src, (dest, _url) in facts.files.items() if src.startswith(POSTS_DIR + "/")}
+    # Every list of the site (those recorded by the last full build, and the home page) has its frame.
+    unframed = [path for path in [*kept, HOME_PAGE] if path not in post_pages and path not in lists]
+    if unframed:
+        return _not_one(f"no list frame of {unframed[0]}")
+    # Every published post is in the news index at least: one no list frame shows is not as recorded.
+    unlisted = [post.src for post in posts if not any(post.src in frame.shown for frame in lists.values())]
+    if unlisted:
+        return _not_one(f"no list frame shows {unlisted[0]}")
+    made = []
+    for path, frame in lists.items():
+        changes = [post for post in posts if post.src in frame.shown]
+        if not changes:
+            continue
+        try:
+            data = (site / path).read_bytes()
+        except OSError:
+            return _not_one(f"{path} is not readable")
+        if page_digest(data) != frame.page:
+            return _not_one(f"{path} is not the page its list frame was made from")
+        text = data.decode("utf-8")
+        for post in changes:
+            assert post.summaries is not None
+            old, new = (list_summary_shown(summary) for summary in post.summaries)
+            times = frame.shown[post.src]
+            if sum(text.count(shown) for shown in old) != times or times < 0 or any(shown in text for shown in new):
+                return _not_one(f"{path} shows the summary of {post.src} other than its list frame says")
+            for shown, replacement in zip(old, new):
+                text = text.replace(shown, replacement)
+        data = text.encode("utf-8", errors="xmlcharrefreplace")
+        made.append(_ListPage(path, data, ListFrame(page_digest(data), frame.shown)))
+    return made
+
+
+def _feed_and_summary(chamber: Chamber, site: Path) -> dict[str, bytes]:
+    """The feed and the site's summary for the portal (both show the newest posts' summaries), where they
+    differ from the published ones."""
+    from chamberpress.build.site_summary import site_summary
+    from chamberpress.site.feeds import FEED_FILE, atom_feed
+
+    made = {FEED_FILE: atom_feed(chamber).encode("utf-8"), SUMMARY_FILE: site_summary(chamber)}
+    return {path: data for path, data in made.items() if _read(site / path) != data}
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _index_again(

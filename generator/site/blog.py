@@ -203,6 +203,12 @@ class FrontPosts:
     notices: list[PostSummary]
 
 
+def staged_summary(post: PostSummary) -> str | None:
+    """The summary a list shows of a post (partials/post.html), as staged in its front matter."""
+    summary = (post.meta.get("chamber_post") or {}).get("summary")
+    return summary if isinstance(summary, str) else None
+
+
 def front_posts(posts: list[PostSummary], notices: str | None) -> FrontPosts:
     """From `listed_posts` (pinned first, then newest first): the lead story is the first pinned post with a
     cover, else the newest post with a cover; a post shown as the lead is in neither list, and a notice is

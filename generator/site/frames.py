@@ -6,11 +6,15 @@ put back into (build/text_edit.py), without MkDocs.
   and front matter (as staged for MkDocs) it was drawn with, and a digest of the page as published.
 - site facts: what the conversion of a post's Markdown takes from the site besides the post (where each
   file of the site is published, the Markdown settings), recorded by the build that drew the frames.
+- list frame: what a page that lists posts (a page of the news index, a category or the archive; the home
+  page) shows of each post's summary, and a digest of the page as published: an edit that changes a
+  post's summary rewrites the summary where it is shown.
 
 A post's page is its front matter and text drawn into templates that also show the site (navigation,
 neighbours, lists of categories): if those and the front matter and table of contents are as they were,
-only the text between the two parts differs. A frame is used only for the page it was cut from: the
-published page must still have the recorded digest.
+only the text between the two parts differs; and where the summary changed, the summary in the page's
+head (its description for search engines and chats). A frame is used only for the page it was cut from:
+the published page must still have the recorded digest.
 """
 
 from __future__ import annotations
@@ -22,19 +26,21 @@ import os
 import pickle
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from chamberpress.build.records import write_whole
 from chamberpress.fingerprint import fingerprint
+from chamberpress.markup import plain_title
 from chamberpress.site import valid_markup
 from chamberpress.site.csp import add_policy
 
 log = logging.getLogger(__name__)
 
 SITE_FACTS = "site.pickle"
+LISTS = "lists"  # the list frames' folder, beside the posts' frames
 
 
 def finished(marked_page: str, hosts: list[str]) -> str:
@@ -67,6 +73,58 @@ def build_year() -> int:
 # text: a frame keeps where it is, so that an edit that changes it is still a text edit.
 READTIME_SHOWN = '<li class="cp-post__readtime">阅读约 {minutes} 分钟</li>'
 _READTIME_LINE = re.compile(r"^readtime: (\d+)\n", re.M)
+# The summary, staged twice (docs._post_markdown): as the page's description and among the post's own values.
+_DESCRIPTION_LINE = re.compile(r"^description: .*\n", re.M)
+_POST_LINE = re.compile(r"^chamber_post: (.*)\n", re.M)
+
+
+def head_summary_shown(summary: str) -> list[tuple[str, str]]:
+    """Where a post's page shows its summary besides its text, as (the tag's start, the tag): the
+    description Material's base prints unescaped (plain_title made it inert), the Open Graph one escaped
+    (blog-post.html)."""
+    from markupsafe import escape
+
+    return [
+        ('<meta name="description" content="', f'<meta name="description" content="{plain_title(summary)}">'),
+        ('<meta property="og:description" content="', f'<meta property="og:description" content="{escape(summary)}">'),
+    ]
+
+
+def list_summary_shown(summary: str) -> list[str]:
+    """A post's summary as the lists show it (partials/post.html; the home page's lead story, home.html)."""
+    from markupsafe import escape
+
+    shown = escape(summary)
+    return [f'<p class="cp-item__summary">{shown}</p>', f'<p class="cp-lead__summary">{shown}</p>']
+
+
+def shown_summary(summary: str | None) -> bool:
+    """Whether the templates show a summary (else they fall back on the site's description, or show none)."""
+    return bool(summary and plain_title(summary))
+
+
+@dataclass(frozen=True)
+class StagedHead:
+    """A post's staged front matter as its page shows it: its reading time and summary, which a frame can
+    put in (Frame.fill), and a digest of the rest."""
+
+    digest: str
+    readtime: int | None
+    summary: str | None
+
+
+def staged_head(head: str) -> StagedHead:
+    found = _READTIME_LINE.search(head)
+    readtime = int(found.group(1)) if found else None
+    rest = _DESCRIPTION_LINE.sub("", _READTIME_LINE.sub("", head))
+    summary = None
+    post = _POST_LINE.search(rest)
+    if post is not None:
+        values = json.loads(post.group(1))
+        summary = values.pop("summary", None) if isinstance(values, dict) else None
+        line = json.dumps(values, ensure_ascii=False, sort_keys=True)
+        rest = rest[: post.start()] + f"chamber_post: {line}\n" + rest[post.end() :]
+    return StagedHead(page_digest(rest), readtime, summary if isinstance(summary, str) else None)
 
 
 @dataclass(frozen=True)
@@ -74,26 +132,33 @@ class Frame:
     before: str
     after: str
     toc: list  # toc_outline of the page's table of contents
-    head: str  # head_digest of the staged front matter the page was drawn from
+    head: str  # StagedHead.digest of the staged front matter the page was drawn from
     page: str  # digest of the finished page, as published
     readtime: int | None = None  # the reading time shown, and where its digits start in `before` (or -1)
     readtime_at: int = -1
+    summary: str | None = None  # the summary the page was drawn with
 
-    def fill(self, content: str, readtime: int | None) -> str | None:
-        """The page with this text and reading time; None where the reading time differs and the frame does
-        not know where it is shown."""
+    def fill(self, content: str, head: StagedHead) -> str | None:
+        """The page with this text, reading time and summary; None where the reading time differs and the
+        frame does not know where it is shown, or the summary differs and is not shown as expected."""
         before = self.before
-        if readtime != self.readtime:
-            if self.readtime_at < 0 or readtime is None:
+        if head.readtime != self.readtime:
+            if self.readtime_at < 0 or head.readtime is None:
                 return None
             end = self.readtime_at + len(str(self.readtime))
-            before = before[: self.readtime_at] + str(readtime) + before[end:]
+            before = before[: self.readtime_at] + str(head.readtime) + before[end:]
+        if head.summary != self.summary:
+            if not (shown_summary(self.summary) and shown_summary(head.summary)):
+                return None
+            assert self.summary is not None and head.summary is not None
+            for (start, old), (_start, new) in zip(head_summary_shown(self.summary), head_summary_shown(head.summary)):
+                if before.count(old) != before.count(start):  # every such tag shows the summary
+                    return None
+                before = before.replace(old, new)
         return before + content + self.after
 
 
-def cut(
-    marked_page: str, content: str, toc: list, head: str, finished_page: str, readtime: int | None = None
-) -> Frame | None:
+def cut(marked_page: str, content: str, toc: list, head: StagedHead, finished_page: str) -> Frame | None:
     """The frame of a post's page (`marked_page`: drawn and marked for the index), or None where its text
     is not found exactly once in it."""
     start = marked_page.find(content)
@@ -101,23 +166,37 @@ def cut(
         return None
     before = marked_page[:start]
     at = -1
-    if readtime is not None:
-        shown = READTIME_SHOWN.format(minutes=readtime)
+    if head.readtime is not None:
+        shown = READTIME_SHOWN.format(minutes=head.readtime)
         found = before.find(shown)
         if found >= 0 and before.find(shown, found + 1) < 0:
-            at = found + shown.index(str(readtime))
+            at = found + shown.index(str(head.readtime))
     after = marked_page[start + len(content) :]
-    return Frame(before, after, toc, head, page_digest(finished_page), readtime, at)
+    return Frame(before, after, toc, head.digest, page_digest(finished_page), head.readtime, at, head.summary)
 
 
-def head_digest(head: str) -> str:
-    """A digest of a staged front matter block but its reading time (which the frame holds apart)."""
-    return page_digest(_READTIME_LINE.sub("", head))
+@dataclass(frozen=True)
+class ListFrame:
+    """A page that lists posts, as published: a digest of it, and how many times it shows each listed post's
+    summary (-1 where two of its posts have the same summary: which is which cannot be told)."""
+
+    page: str
+    shown: dict[str, int] = field(default_factory=dict)  # post's source path → times its summary is shown
 
 
-def staged_readtime(head: str) -> int | None:
-    found = _READTIME_LINE.search(head)
-    return int(found.group(1)) if found else None
+def list_frame(finished_page: str, posts: list[tuple[str, str | None]]) -> ListFrame:
+    """The list frame of a page listing `posts` (source path, summary as staged), as published."""
+    shown: dict[str, int] = {}
+    seen: dict[str, str] = {}
+    for src, summary in posts:
+        if not summary:
+            continue
+        other = seen.setdefault(summary, src)
+        if other != src:
+            shown[src] = shown[other] = -1
+        elif src not in shown:
+            shown[src] = sum(finished_page.count(text) for text in list_summary_shown(summary))
+    return ListFrame(page_digest(finished_page), shown)
 
 
 def page_digest(page: str | bytes) -> str:
@@ -151,7 +230,17 @@ class FrameStore:
             path.unlink(missing_ok=True)
             return
         data = json.dumps(
-            [page, frame.before, frame.after, frame.toc, frame.head, frame.page, frame.readtime, frame.readtime_at],
+            [
+                page,
+                frame.before,
+                frame.after,
+                frame.toc,
+                frame.head,
+                frame.page,
+                frame.readtime,
+                frame.readtime_at,
+                frame.summary,
+            ],
             ensure_ascii=False,
         )
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -163,18 +252,46 @@ class FrameStore:
             values = json.loads(zlib.decompress(self._path(page).read_bytes()))
         except (OSError, ValueError, zlib.error):
             return None
-        if not (isinstance(values, list) and len(values) == 8 and values[0] == page):
+        if not (isinstance(values, list) and len(values) == 9 and values[0] == page):
             return None
-        _, before, after, toc, head, digest, readtime, at = values
+        _, before, after, toc, head, digest, readtime, at, summary = values
         if not all(isinstance(v, str) for v in (before, after, head, digest)) or not isinstance(toc, list):
             return None
         if not (readtime is None or isinstance(readtime, int)) or not isinstance(at, int) or at >= len(before):
             return None
-        return Frame(before, after, toc, head, digest, readtime, at)
+        if not (summary is None or isinstance(summary, str)):
+            return None
+        return Frame(before, after, toc, head, digest, readtime, at, summary)
+
+    def _list_path(self, page: str) -> Path:
+        return self.folder / LISTS / f"{fingerprint(page)[:24]}.json"
+
+    def save_list(self, page: str, frame: ListFrame) -> None:
+        path = self._list_path(page)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_whole(path, json.dumps([page, frame.page, frame.shown], ensure_ascii=False).encode("utf-8"))
+
+    def has_list(self, page: str) -> bool:
+        return self._list_path(page).is_file()
+
+    def load_lists(self) -> dict[str, ListFrame]:
+        """Every list frame recorded, by page (those not readable as one left out)."""
+        found: dict[str, ListFrame] = {}
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder / LISTS):
+                try:
+                    with open(entry.path, "rb") as handle:
+                        page, digest, shown = json.loads(handle.read())
+                except (OSError, ValueError, TypeError):
+                    continue
+                if isinstance(page, str) and isinstance(digest, str) and isinstance(shown, dict):
+                    if all(isinstance(k, str) and type(v) is int for k, v in shown.items()):
+                        found[page] = ListFrame(digest, shown)
+        return found
 
     def forget_others(self, pages: set[str]) -> None:
         """Remove the frames of pages no longer in the site."""
-        wanted = {self._path(page).name for page in pages} | {SITE_FACTS}
+        wanted = {self._path(page).name for page in pages} | {SITE_FACTS, LISTS}
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.folder):
                 if entry.name not in wanted:

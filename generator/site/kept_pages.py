@@ -63,9 +63,18 @@ class KeptPages:
     for the record."""
 
     def __init__(
-        self, published: Path | None, record: Path | None, *, shared: str, draw: Callable | None = None
+        self,
+        published: Path | None,
+        record: Path | None,
+        *,
+        shared: str,
+        draw: Callable | None = None,
+        framed: Callable[[str], bool] | None = None,
     ) -> None:
         self.draw = draw  # set by the drawing loop (mkdocs_adapter)
+        # Whether a list page's frame is recorded (site/frames.py): one without is drawn, never copied, so
+        # that an edit to a post's summary finds every list that shows it.
+        self.framed = framed
         self.published = published
         self.record = record
         self.shared = shared  # a digest of the inputs every page shares but the navigation
@@ -103,7 +112,8 @@ class KeptPages:
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         key = self._key(page)
-        if self.check[kind].trusted is False or not self._unchanged(dest, key):
+        unframed = kind == "list" and self.framed is not None and not self.framed(dest)
+        if self.check[kind].trusted is False or unframed or not self._unchanged(dest, key):
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         assert self.published is not None

@@ -38,9 +38,9 @@ from chamberpress.site.frames import (
     FrameStore,
     cut,
     finished,
-    head_digest,
+    list_frame,
     site_facts,
-    staged_readtime,
+    staged_head,
     staged_parts,
     toc_outline,
 )
@@ -105,6 +105,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         self._archives: dict[int, tuple[str, str]] = {}  # each post's archive page, for its breadcrumbs
         self._files_by_url: tuple[object, dict[str, Path]] | None = None
         self._frames: FrameStore | None = None  # where posts' frames are kept (shortcut builds of a chamber)
+        self._listed: dict[int, list[tuple[str, str | None]]] = {}  # posts a list page shows, until it is drawn
         self._handed_over = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -169,7 +170,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
             self._renderer.save()
             self._renderer = None
 
-    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+    def _on_page_context(self, context, *, page, config: MkDocsConfig, nav):
         # The navigation is flat (a tab per section): a sidebar would only hold the page's own name. It stays
         # the menu of narrow screens (Material hides a hidden sidebar on wide ones only).
         # A news list has no table of contents: its column takes the whole width.
@@ -189,6 +190,24 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         if page.meta.get("template") == "blog.html":
             context["news_sections"] = blog.sections(config)
         return context
+
+    # After the blog's own, at -100 (which puts a list page's posts in the context).
+    @event_priority(-110)
+    def _on_page_context_note_lists(self, context, *, page, config: MkDocsConfig, nav):
+        """The posts a list page or the home page shows, for its list frame (on_post_page)."""
+        if self._frames is None:
+            return context
+        if blog.is_view(page):
+            shown = list(context.get("posts") or [])
+        elif page.is_homepage and context.get("front_posts") is not None:
+            lead = context["front_posts"].lead
+            shown = [lead] if lead is not None else []
+        else:
+            return context
+        self._listed[id(page)] = [(item.post.file.src_uri, blog.staged_summary(item)) for item in shown]
+        return context
+
+    on_page_context = CombinedEvent(_on_page_context, _on_page_context_note_lists)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.site is not None:
@@ -236,8 +255,11 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         if self._frames is not None and is_post(page):  # kept for an edit to the post's text alone
             head, _markdown = staged_parts(page.file.content_string)
             outline = toc_outline(page.toc)
-            frame = cut(output, page.content or "", outline, head_digest(head), page_html, staged_readtime(head))
+            frame = cut(output, page.content or "", outline, staged_head(head), page_html)
             self._frames.save(page.file.dest_uri, frame)
+        listed = self._listed.pop(id(page), None)
+        if self._frames is not None and listed is not None:  # kept for an edit to a post's summary
+            self._frames.save_list(page.file.dest_uri, list_frame(page_html, listed))
         return page_html
 
     def on_post_template(self, output: str, *, template_name: str, config: MkDocsConfig) -> str:
