@@ -57,12 +57,22 @@ def project(tmp_path_factory) -> Path:
     return root
 
 
-def _build_both(project: Path, slug: str = "big") -> tuple[Path, Path]:
+def _build_both(project: Path, slug: str = "big", *, text_edit: bool = False) -> tuple[Path, Path]:
+    """The fast and the plain build of the content as it is; `text_edit`: the fast one must be an edit to
+    posts' text and summaries, put into the published site without MkDocs."""
     content = project / "content"
     fast, plain = project / "fast", project / "plain"
-    build_chamber(slug, content, fast, today=TODAY, workers=2)
+    result = build_chamber(slug, content, fast, today=TODAY, workers=2)
+    assert not text_edit or (result.text_edit is not None and result.summaries_shown)
     build_chamber(slug, content, plain, today=TODAY, plain=True)
     return fast / slug, plain / slug
+
+
+def _lead(post: Path, text: str) -> None:
+    """`text` put at the start of the post's first paragraph (its summary)."""
+    whole = post.read_text(encoding="utf-8")
+    head, fence, body = whole.partition("\n---\n\n")
+    post.write_text(f"{head}{fence}{text}{body}", encoding="utf-8")
 
 
 def test_the_fast_build_equals_the_plain_build_as_the_content_changes(project: Path) -> None:
@@ -78,6 +88,12 @@ def test_the_fast_build_equals_the_plain_build_as_the_content_changes(project: P
     posts[150].write_text(posts[150].read_text(encoding="utf-8") + "\n编辑部补充：本文有所更新。\n", encoding="utf-8")
     fast, plain = _build_both(project)
     assert any("编辑部补充" in page.read_text(encoding="utf-8") for page in (fast / "news").rglob("index.html"))
+    assert differences(fast, plain) == []
+
+    # … a post's first paragraph, its summary: the post's page and the lists that show it, rewritten in place
+    # (build/text_edit.py), …
+    _lead(posts[150], "导语有所修改。")
+    fast, plain = _build_both(project, text_edit=True)
     assert differences(fast, plain) == []
 
     # … a post added and a roster row changed, …
@@ -112,6 +128,12 @@ def test_the_fast_build_equals_the_plain_build_as_the_content_changes(project: P
     )
     fast, plain = _build_both(project)
     assert "<!-- 主页 -->" in (fast / "index.html").read_text(encoding="utf-8")
+    assert differences(fast, plain) == []
+    # The newest post's summary, on lists paginated anew by the build before.
+    now = sorted((content / "news").glob("*.md"))  # one added, one deleted since
+    newest = max(now, key=lambda post: re.search(r"^date: (\S+)", post.read_text(encoding="utf-8"), re.M).group(1))
+    _lead(newest, "最新一篇的导语。")
+    fast, plain = _build_both(project, text_edit=True)
     assert differences(fast, plain) == []
 
 
