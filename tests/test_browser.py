@@ -315,6 +315,71 @@ def test_a_word_absent_from_the_site_says_so(visit, demo_sites: Path) -> None:
         assert seen.errors == [] and seen.foreign == []
 
 
+@pytest.fixture(scope="module")
+def wide_site(tmp_path_factory) -> Path:
+    """A generated chamber of 200 posts whose text holds 会员 and 服务 everywhere, 会员服务 in three posts
+    only: Pagefind lists every post for it (the words, apart), three hold it."""
+    import shutil
+
+    from bench.corpus import write_chamber as write_corpus
+    from chamberpress.build.pipeline import build_chamber
+    from conftest import TODAY
+
+    root = tmp_path_factory.mktemp("wide-search")
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme", root / "theme")
+    write_corpus(root, "wide", seed=7, posts=200, members=0)
+    for number in (17, 98, 181):
+        post = root / "content/wide/news" / f"post-{number:05d}.md"
+        post.write_text(post.read_text(encoding="utf-8") + "\n秘书处将继续做好会员服务工作。\n", encoding="utf-8")
+    build_chamber("wide", root / "content", root / "sites", today=TODAY)
+    return root / "sites"
+
+
+def test_words_the_site_has_apart_are_read_a_few_results_at_a_time(browser, wide_site: Path) -> None:
+    """A look at the results reads at most 80 of them (a fragment each), not the thousands a large site
+    lists for words typed together that its pages hold apart; 更多结果 goes on, and reaches every hit."""
+    expected = _indexed_pages_holding(wide_site / "wide", "会员服务")
+    assert len(expected) == 3
+    with serving(wide_site) as base:
+        context = browser.new_context(locale="zh-CN", service_workers="block")
+        page = context.new_page()
+        fragments: list[str] = []
+        page.on("request", lambda r: fragments.append(r.url) if r.url.endswith(".pf_fragment") else None)
+        page.goto(base + "wide/search/")
+        listed = page.evaluate(
+            "async (q) => (await (await import('../pagefind/pagefind.js')).search(q)).results.length", "会员服务"
+        )
+        assert listed > 160  # Pagefind lists (nearly) every post
+        fragments.clear()
+        for word, found in (("会员服务", expected), ("温州商会", set())):
+            page.goto(base + f"wide/search/?q={quote(word)}")
+            status = page.locator(".cp-search__status")
+            more = page.locator(".cp-search__more")
+            looks = 0
+            while True:
+                page.wait_for_function(
+                    "() => !/正在搜索/.test(document.querySelector('.cp-search__status').textContent)"
+                    " && !document.querySelector('.cp-search__more').disabled"
+                )
+                page.wait_for_load_state("networkidle")
+                looks += 1
+                assert len(fragments) <= 80 * looks, (word, looks, len(fragments))
+                if not more.is_visible():
+                    break
+                if looks == 1 and not page.locator(".cp-search__result").count():
+                    assert re.fullmatch(
+                        rf"最相关的 \d+ 个页面中没有“{word}”，点击“更多结果”继续查找", status.inner_text()
+                    )
+                more.click()
+            assert looks >= 2 and len(fragments) <= listed + 1, (word, looks, len(fragments))
+            hrefs = page.eval_on_selector_all(".cp-search__title", "links => links.map(a => a.getAttribute('href'))")
+            assert sorted(hrefs) == sorted("/wide" + url for url in found)
+            assert status.inner_text() == (f"“{word}”共找到 3 个结果" if found else f"没有找到与“{word}”相关的内容")
+            fragments.clear()
+        context.close()
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, {"width": 390, "height": 844}], ids=["desktop", "phone"])
 def test_typing_in_the_header_box_shows_suggestions(visit, viewport: dict) -> None:
     seen = visit(PAGES["post"], viewport)

@@ -9,11 +9,17 @@
    is shown only if its title or text holds every word typed as it was typed, so a word absent from the
    site says so instead of listing other words. Each hit shows its title, date and 栏目 (metadata the pages
    carry for the index: blog-post.html, search/index.py) and an excerpt of the text in Chinese punctuation;
-   every hit is reachable with the 更多结果 button. */
+   every hit is reachable with the 更多结果 button.
+
+   Telling whether a result holds the words means fetching its text (a fragment, ~1 KiB): where few of
+   Pagefind's results hold them (words typed together that the site has apart: 会员服务, 温州商会), reading
+   them all would fetch thousands. A look reads at most READS times the hits it wants, in Pagefind's
+   order (best first); the reader goes on with 更多结果. */
 (function () {
   "use strict";
   var PAGE_SIZE = 20;   // results added to the search page at a time
   var SUGGESTIONS = 6;  // results under the header's box
+  var READS = 4;  // a look at the results reads at most this many times the hits it wants
   var header = document.querySelector("form.cp-header-search");
   if (!header) { return; }
   var searchPage = new URL(header.getAttribute("action"), document.baseURI);
@@ -129,18 +135,20 @@
     return line;
   }
 
-  // Hits in the order Pagefind ranks them, read a batch at a time, kept if they hold the words typed.
+  // Hits in the order Pagefind ranks them, read a batch at a time, kept if they hold the words typed; a
+  // look (more) stops at `wanted` hits or READS × `wanted` results read.
   function Hits(search, words) {
     this.results = search.results;
     this.words = words;
     this.next = 0;
   }
   Hits.prototype.more = function (wanted) {
-    var self = this, found = [];
+    var self = this, found = [], left = wanted * READS;
     function step() {
-      if (found.length >= wanted || self.next >= self.results.length) { return Promise.resolve(found); }
-      var batch = self.results.slice(self.next, self.next + wanted);
+      if (found.length >= wanted || self.next >= self.results.length || left <= 0) { return Promise.resolve(found); }
+      var batch = self.results.slice(self.next, self.next + Math.min(wanted, left));
       self.next += batch.length;
+      left -= batch.length;
       return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
         datas.forEach(function (data) { if (holdsAll(data, self.words)) { found.push(data); } });
         return step();
@@ -151,6 +159,8 @@
   Hits.prototype.done = function () { return this.next >= this.results.length; };
 
   function notFound(query) { return "没有找到与“" + query + "”相关的内容"; }
+
+  function notYetFound(query, read) { return "最相关的 " + read + " 个页面中没有“" + query + "”"; }
 
   function unavailable() {
     return location.protocol === "file:" ?
@@ -186,7 +196,8 @@
 
     function report(query) {
       moreButton.hidden = current.done();
-      if (!shown) { status.textContent = notFound(query); }
+      if (!shown && current.done()) { status.textContent = notFound(query); }
+      else if (!shown) { status.textContent = notYetFound(query, current.next) + "，点击“更多结果”继续查找"; }
       else if (current.done()) { status.textContent = "“" + query + "”共找到 " + shown + " 个结果"; }
       else { status.textContent = "“" + query + "”已显示前 " + shown + " 个结果，点击“更多结果”继续查看"; }
     }
@@ -261,8 +272,11 @@
         return hits.more(SUGGESTIONS).then(function (datas) {
           if (mine !== run || input.value.trim() !== query) { return; }
           box.textContent = "";
-          if (!datas.length) {
+          if (!datas.length && hits.done()) {
             box.appendChild(element("p", "cp-suggest__none", notFound(query)));
+          } else if (!datas.length) {  // the search page reads on
+            box.appendChild(element("p", "cp-suggest__none", notYetFound(query, hits.next)));
+            box.appendChild(allResults(query));
           } else {
             var list = element("ul", "cp-suggest__list");
             datas.slice(0, SUGGESTIONS).forEach(function (data) {
