@@ -160,3 +160,14 @@ def test_a_report_naming_a_missing_post_is_an_error_with_its_line(content: Path)
     assert "is a draft" in problems["plan.4.report"].message
     assert problems["plan.5.time"].message == "'25:00' is not a time"
     assert problems["plan.5.end"].line == yml_lines.index("    end: 2026-06-01") + 1
+
+
+def test_a_chamber_name_on_two_lines_gives_a_calendar_name_on_one(content: Path, tmp_path: Path) -> None:
+    """A quoted YAML name may hold a line break; the calendar's X-WR-CALNAME is written as given, where a
+    line break would end the line (the build stopped with icalendar's error)."""
+    yml = CHAMBER_YML.replace("name: 温州市测试商会", 'name: "温州市\\n测试商会"') + PLAN
+    assert yml != CHAMBER_YML + PLAN
+    write_chamber(content, chamber_yml=yml)
+    build_chamber("test", content, tmp_path / "sites", today=TODAY)
+    calendar = icalendar.Calendar.from_ical((tmp_path / "sites/test/events.ics").read_bytes())
+    assert calendar["x-wr-calname"] == "温州市 测试商会活动日程"

@@ -181,7 +181,8 @@ def events_ics(chamber: Chamber) -> str:
     cal.add("prodid", f"-//ChamberPress//{chamber.slug}//ZH")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{info.name}活动日程")
+    # An X- property is written as given: a name on several lines (YAML allows it) made one line.
+    cal.add("x-wr-calname", " ".join(f"{info.name}活动日程".split()))
     cal.add("x-wr-timezone", TIME_ZONE)
     page = f"{info.site_url.rstrip('/')}/{EVENTS_DIR}/" if info.site_url else None
     for item in sorted(info.plan, key=_order):
