@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import contextlib
 import datetime as dt
 import functools
@@ -28,6 +29,15 @@ from chamberpress.build.pipeline import build_chamber  # noqa: E402
 from chamberpress.build.portal import write_portal  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The generator's modules compiled once, as Python does at an installed program's first run: where
+    PYTHONDONTWRITEBYTECODE is set, each `chamber` command a test starts, and each fork server a build
+    starts, compiled them again."""
+    compileall.compile_dir(ROOT / "generator", quiet=1)
+
+
 TODAY = dt.date(2026, 11, 25)  # builds in tests are pinned to one day, so scheduled posts are deterministic
 
 CHAMBER_YML = """\
