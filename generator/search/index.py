@@ -681,9 +681,10 @@ def _listed(files: object) -> bool:
 
 def _holds(folder: Path, files: dict[str, int]) -> bool:
     """Whether `folder` holds these files (path → size), each a plain file (never a link) of that size."""
+    base = os.fspath(folder)  # joined as strings: thousands of files, where pathlib's joins cost most
     try:
         for rel, size in files.items():
-            found = os.lstat(folder / rel)
+            found = os.lstat(os.path.join(base, rel))
             if not stat.S_ISREG(found.st_mode) or found.st_size != size:
                 return False
     except OSError:
