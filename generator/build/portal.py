@@ -1,6 +1,6 @@
 """`<out>/index.html`: the city-wide portal over every chamber built into the output folder.
 
-The portal reads only what each site publishes (its `chamber.json`, build/pipeline._write_summary) and the
+The portal reads only what each site publishes (its `chamber.json`, build/site_summary.py) and the
 office's own `content/portal.yml`: each chamber as a card, the latest news of all chambers merged, their
 upcoming activities, one Atom feed (`<out>/feed.xml`) and one search merging every chamber's Pagefind index.
 """
