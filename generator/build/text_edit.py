@@ -330,9 +330,11 @@ def _put_in(
     written = {page.path: page.html.encode("utf-8", errors="xmlcharrefreplace") for page in pages}  # as MkDocs
     if begun is not None:  # the rest of their bundle handed to the indexer while the pages are written
         begun.finish({path: indexed_part(data) or b"" for path, data in written.items()})
-    written.update((page.path, page.data) for page in lists)
-    if resummarized:  # the feed and the portal's summary show the newest posts' summaries
-        written.update(_feed_and_summary(chamber, site))
+    # What shows their changed summaries: the lists, and the feed and the portal's summary (the newest posts').
+    others = {page.path: page.data for page in lists}
+    if resummarized:
+        others.update(_feed_and_summary(chamber, site))
+    written.update(others)
 
     # The records that describe these pages go before the first page is written.
     for path in written:
@@ -366,11 +368,10 @@ def _put_in(
         chamber.slug,
         len(pages),
         time.perf_counter() - started,
-        len(written) - len(pages),
+        len(others),
         ", ".join(search.indexed) or "none",
     )
-    others = [path for path in written if path not in {page.path for page in pages}]
-    return TextEdit([page.path for page in pages], search, list(record.printed_warnings), others)
+    return TextEdit([page.path for page in pages], search, list(record.printed_warnings), list(others))
 
 
 def _same_reach(recorded: dict[str, Reach], edited: dict[str, Reach]) -> bool:

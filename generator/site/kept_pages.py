@@ -112,8 +112,7 @@ class KeptPages:
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         key = self._key(page)
-        unframed = kind == "list" and self.framed is not None and not self.framed(dest)
-        if self.check[kind].trusted is False or unframed or not self._unchanged(dest, key):
+        if self.check[kind].trusted is False or not self._unchanged(dest, key) or self._unframed(kind, dest):
             self.draw(page, config, doc_files, nav, env, dirty, excluded=excluded)
             return
         assert self.published is not None
@@ -140,6 +139,9 @@ class KeptPages:
                 else _list_key(self._common, page, self._lists, self._shown, self._positions)
             )
         return key
+
+    def _unframed(self, kind: str, dest: str) -> bool:
+        return kind == "list" and self.framed is not None and not self.framed(dest)
 
     def _unchanged(self, dest: str, key: str) -> bool:
         """The page's key is the one recorded for the published site, whose file is there at the size
