@@ -160,6 +160,15 @@ def test_sitemap_has_lastmod_wherever_a_date_is_known(demo_sites: Path) -> None:
         assert lastmod[base + "members/"] is None  # no date known: none made up
 
 
+def test_the_packed_sitemap_is_the_same_whatever_the_day_it_is_built(demo_sites: Path) -> None:
+    # MkDocs stamps the build's day into the gzip header: a site built after midnight differed from the
+    # same site built before it (and a fast build from the plain one that followed it).
+    for slug in ("anhui", "jiangxi"):
+        data = (demo_sites / slug / "sitemap.xml.gz").read_bytes()
+        assert data[:3] == b"\x1f\x8b\x08" and int.from_bytes(data[4:8], "little") == 0  # no time in its header
+        assert gzip.decompress(data) == (demo_sites / slug / "sitemap.xml").read_bytes()
+
+
 # --- markup validity -------------------------------------------------------------------------------------
 
 # One page of each kind, in the anhui demo chamber, and the portal.

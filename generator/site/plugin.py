@@ -166,6 +166,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         (Path(config.site_dir) / sitemap.ROBOTS_FILE).write_text(sitemap.robots_txt(config.site_url), encoding="utf-8")
+        sitemap.pack_sitemap(Path(config.site_dir))
         if self._renderer is not None:
             self._renderer.save()
             self._renderer = None

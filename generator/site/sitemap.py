@@ -4,6 +4,8 @@
   tell search engines every page changed at every build): a post's `updated` or else its date; a news
   list's (index, category, archive, each of its pages) its newest post's; the home page's, the newest post's; a page whose front
   matter sets `lastmod` (the charter: its last amendment; a project: its date).
+- sitemap.xml.gz: packed again without a time in its header (MkDocs stamps the build's day there, so a
+  build after midnight differed from the same site built before it).
 - robots.txt: every page may be crawled; the sitemap's address when site_url is set (robots.txt needs an
   absolute one), no Sitemap line otherwise.
 """
@@ -11,11 +13,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+from pathlib import Path
 
 from material.plugins.blog.structure import View
 from mkdocs.structure.pages import Page
 
 ROBOTS_FILE = "robots.txt"
+SITEMAP_FILE = "sitemap.xml"
+
+
+def pack_sitemap(site_dir: Path) -> None:
+    """Write sitemap.xml.gz anew from sitemap.xml, the same bytes whatever the day (gzip -n)."""
+    source = site_dir / SITEMAP_FILE
+    if source.is_file():
+        with open(source.with_name(f"{SITEMAP_FILE}.gz"), "wb") as raw:
+            with gzip.GzipFile(filename=f"{SITEMAP_FILE}.gz", mode="wb", fileobj=raw, mtime=0) as packed:
+                packed.write(source.read_bytes())
 
 
 def _day(value: object) -> str | None:
