@@ -243,6 +243,26 @@ def test_page_linking_to_a_moved_post_follows_it(project: Path, capsys) -> None:
     assert 'href="../news/2026/05/21/peixun-ban/"' in about_html and "falv-peixun" not in about_html
 
 
+def test_a_post_added_is_the_one_page_converted(project: Path, capsys, monkeypatch) -> None:
+    """A page's cached conversion holds while the files its links name are as they were: a post added
+    converts that post alone (not every page, as when the cache was keyed by all the site's files)."""
+    from chamberpress.site import render_cache
+
+    about = "---\ntitle: 商会简介\n---\n\n见[培训班](../news/2026/2026-05-21-falv-peixun.md)。\n"
+    write_chamber(project / "content", "cached", files={"pages/about.md": about})
+    build(project, capsys, "--jobs", "1")
+    converted: list[str] = []
+    convert = render_cache.PageRenderer._convert
+    monkeypatch.setattr(
+        render_cache.PageRenderer, "_convert", lambda self, page: converted.append(page.file.src_uri) or convert(self, page)
+    )
+    added = project / "content/cached/news/2026/2026-06-01-xinwen.md"
+    added.write_text(post("新增的一篇新闻", "2026-06-01", body="新增正文。"), encoding="utf-8")
+    assert "✓ cached" in build(project, capsys, "--jobs", "1")
+    assert converted == ["news/posts/2026/2026-06-01-xinwen.md"]
+    assert "新增正文" in page(project, "news/2026/06/01/xinwen/index.html")
+
+
 def cached_pages(project: Path) -> dict[str, dict]:
     """The page cache of the test chamber: its shards' pages together."""
     pages: dict[str, dict] = {}
@@ -586,8 +606,9 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
     )
     redrawn = rebuild_equals_fresh("a post's heading")
     assert any("p22" in r for r in redrawn) and len(redrawn) == 3 and len(lists) == 2, (redrawn, lists)
-    # A post's category (an existing one: no other page changes), then a title (shown by its neighbours,
-    # among every page's), the chamber's name, a template, the year in the footer: every post is drawn again.
+    # A post's category (an existing one: no other page changes), then a title (shown by its neighbours),
+    # a post added (its neighbours' links change): those posts are drawn, and two others to check the
+    # copies. The chamber's name, a template, the year in the footer: every post is drawn again.
     (content / "cached/news/2026/2026-01-01-p11.md").write_text(
         post("新闻11", "2026-01-01", body="第11篇正文。", category="培训活动"), encoding="utf-8"
     )
@@ -596,18 +617,26 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
     (content / "cached/news/2026/2026-03-03-p33.md").write_text(
         post("新的标题", "2026-03-03", body="第33篇正文。"), encoding="utf-8"
     )
-    assert len(rebuild_equals_fresh("a title")) == 11
+    redrawn = rebuild_equals_fresh("a title")
+    assert {"2026-03-02-p32", "2026-03-03-p33", "2026-05-21-falv-peixun"} <= {Path(r).stem for r in redrawn}, redrawn
+    assert len(redrawn) == 5, redrawn
+    (content / "cached/news/2026/2026-03-04-p34.md").write_text(
+        post("新闻34", "2026-03-04", body="第34篇正文。"), encoding="utf-8"
+    )
+    redrawn = rebuild_equals_fresh("a post added")
+    assert {"2026-03-03-p33", "2026-03-04-p34", "2026-05-21-falv-peixun"} <= {Path(r).stem for r in redrawn}, redrawn
+    assert len(redrawn) == 5 and {"news/", "news/page/2/", "news/archive/2026/"} <= set(lists), (redrawn, lists)
     chamber_yml = content / "cached/chamber.yml"
     chamber_yml.write_text(
         chamber_yml.read_text(encoding="utf-8").replace("温州市测试商会", "温州市测验商会"), encoding="utf-8"
     )
-    assert len(rebuild_equals_fresh("the chamber's name")) == 11
+    assert len(rebuild_equals_fresh("the chamber's name")) == 12
     template = project / "theme/material/blog-post.html"
     template.write_text(template.read_text(encoding="utf-8").replace("栏目：<a", "所属栏目：<a"), encoding="utf-8")
-    assert len(rebuild_equals_fresh("a template")) == 11
+    assert len(rebuild_equals_fresh("a template")) == 12
     assert "所属栏目：" in (project / "sites/cached/news/2026/01/01/p11/index.html").read_text(encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1830297600")  # 2028-01-01: the footer's year
-    assert len(rebuild_equals_fresh("the year")) == 11
+    assert len(rebuild_equals_fresh("the year")) == 12
     # A published post changed by hand is drawn again, not copied.
     page = project / "sites/cached/news/2026/01/02/p12/index.html"
     page.write_text(page.read_text(encoding="utf-8") + "<!-- 手工修改 -->", encoding="utf-8")

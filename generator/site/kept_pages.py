@@ -10,8 +10,11 @@ each paginated) that do not show what changed, would come out byte for byte as b
 front matter, converted content, table of contents, address, categories, previous and next posts); a list
 page from its own (title, content, address, its place among the list's pages) and from what it shows of
 each post of its list (address, title, front matter, settings, categories); and both from what every page
-shares (the navigation, every page's address and title, the build year in the footer, the theme, the
-base config, the chamber's own files but its news, the generator and engine versions). The key of a page
+shares (the navigation, the lists' links to every category and year, the build year in the footer, the
+theme, the base config, the chamber's own files but its news, the generator and engine versions). Not
+from the other pages' addresses and titles: no template shows them but through these (a link in a
+page's text is in its converted content), so a post added changes its neighbours and the lists, not the
+other posts. The key of a page
 is a digest of these; the keys of the published site's pages are recorded in `.cache/drawn/`, removed
 before a build changes the site and written once the new site is in place. A page whose key is the
 recorded one is copied from the published site; the first ones copied of each kind are also drawn and
@@ -34,6 +37,7 @@ from mkdocs.utils import get_build_datetime
 
 from chamberpress.build.records import read_json, write_json
 from chamberpress.fingerprint import Fingerprint, fingerprint
+from chamberpress.site.blog import sections
 from chamberpress.site.checked import Checked
 from chamberpress.site.docs import POSTS_DIR
 from chamberpress.search.index import Digest, Known
@@ -95,10 +99,12 @@ class KeptPages:
         before the drawing processes fork)."""
         if self._common is not None:
             return
-        shared = Fingerprint(self.shared, f"{get_build_datetime().year}\n", _nav_fingerprint(nav))
-        for file in doc_files:
-            shared.add(f"{file.dest_uri}\0{file.page.title if file.page else ''}\n")
-        self._common = shared.hex()
+        self._common = Fingerprint(
+            self.shared,
+            f"{get_build_datetime().year}\n",
+            _nav_fingerprint(nav),
+            json.dumps(sections(config), ensure_ascii=False),
+        ).hex()
         self._pages = [file.page for file in doc_files if file.page is not None and kind_of(file.page)]
         self.previous = read_json(self.record)
         if self.record is not None:

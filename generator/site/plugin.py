@@ -274,7 +274,7 @@ class ChamberPlugin(BasePlugin[ChamberPluginConfig]):
         env.filters["zh_date"] = format_date
         newest = max((p.date for p in self.site.chamber.published_posts), default=None) if self.site else None
         env.globals["sitemap_lastmod"] = functools.partial(
-            sitemap.page_lastmod, newest_post=newest.isoformat() if newest else None
+            sitemap.page_lastmod, newest_post=newest.isoformat() if newest else None, lists={}
         )
         # Our partials wrap Material's own, reached as "stock:partials/…".
         env.loader = ChoiceLoader([env.loader, stock_loader(config.theme.dirs, config.theme.custom_dir)])

@@ -10,9 +10,10 @@ and converts every page on every build. `PageRenderer.attach(page)` gives a page
 does what MkDocs' does with one reused parser (fast_markdown.py: the same HTML, faster), and takes the
 result from the cache when nothing it depends on has changed.
 
-A cached page is keyed by its Markdown after the plugins' edits, its path and URL, the URL of every file
-of the site (links are rewritten relative to them), the Markdown configuration and the generator's own
-code and versions (`fingerprint.tooling_key`). A page whose conversion logged anything (a broken link …) is not
+A cached page is keyed by its Markdown after the plugins' edits, its path and URL, the Markdown
+configuration and the generator's own code and versions (`fingerprint.tooling_key`); it keeps the files its
+links were looked up as (`_LookedUp`: a link is rewritten relative to its target's URL) and is used again
+only while each lookup finds the same (a post added elsewhere changes none of the other pages). A page whose conversion logged anything (a broken link …) is not
 cached, so the message comes again on the next build. The cache is a folder per chamber under
 `.cache/pages/` (cache.ShardedRecord: an edit to one post rewrites one or two small files, not all of it),
 holding the pages of the last build only; deleting it costs one full conversion.
@@ -69,6 +70,29 @@ class _Recorder(logging.Handler):
         self.count += 1
 
 
+def _found(file: File | None) -> list | None:
+    """What a link's lookup found, as the cache keeps it: the target's URL and whether it is left out."""
+    return None if file is None else [file.url, file.inclusion.is_excluded()]
+
+
+class _LookedUp:
+    """The site's files as the conversion of links sees them, noting each path looked up and what it found."""
+
+    def __init__(self, files: Any) -> None:
+        self.files = files
+        self.found: dict[str, list | None] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        file = self.files.get_file_from_path(path)
+        self.found[path] = _found(file)
+        return file
+
+
+def still_found(looked: dict[str, list | None], files: Any) -> bool:
+    """Whether every lookup a cached page's links made finds the same in `files` now."""
+    return all(_found(files.get_file_from_path(path)) == found for path, found in looked.items())
+
+
 @dataclass
 class Converted:
     content: str
@@ -77,6 +101,7 @@ class Converted:
     anchors: set[str]
     links_to_anchors: dict
     logged: int  # messages MkDocs logged while converting (a broken link …)
+    looked: dict[str, list | None]  # path → what its lookup found (_found), for each link to a file
 
     def entry(self) -> dict[str, Any] | None:
         """What the page cache keeps of it; None if it must not be kept (it logged: the message comes again)."""
@@ -88,6 +113,7 @@ class Converted:
             "title": self.title,
             "anchors": sorted(self.anchors),
             "links": {f.src_uri: links for f, links in self.links_to_anchors.items()},
+            "looked": self.looked,
         }
 
 
@@ -103,7 +129,8 @@ class Converter:
         self.raw_html._register(self.md)
         self.anchors = _ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]
         self.anchors._register(self.md)
-        self.relpath = _RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
+        self.files = _LookedUp(files)
+        self.relpath = _RelativePathTreeprocessor(None, self.files, config)  # type: ignore[arg-type]
         self.relpath._register(self.md)
         self.title = _ExtractTitleTreeprocessor()
         self.title._register(self.md)
@@ -115,6 +142,7 @@ class Converter:
         self.relpath.file = file
         self.relpath.links_to_anchors = {}
         self.title.title = None
+        self.files.found = {}
         recorder = _Recorder()
         pages_log.addHandler(recorder)
         try:
@@ -128,6 +156,7 @@ class Converter:
             self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids,
             self.relpath.links_to_anchors,
             recorder.count,
+            self.files.found,
         )
 
 
@@ -151,8 +180,6 @@ class PageRenderer:
             json.dumps([config["markdown_extensions"], config["mdx_configs"]], sort_keys=True, default=repr),
             repr(config["validation"]),
         )
-        for file in sorted(files, key=lambda f: f.src_uri):
-            site.add(f"{file.src_uri}\0{file.url}\n")
         self.site_key = site.hex()
         # Pages converted for another site (other addresses, settings or generator) would never match.
         if cache_dir is not None:
@@ -172,6 +199,8 @@ class PageRenderer:
         if self.helpers and self.shared and not self.shared.claim_front(self.positions.get(id(page.file), -1)):
             self._collect()  # the helpers have this page and every later one
         entry = self.cached.get(key)
+        if entry is not None and not still_found(entry.get("looked", {}), self.files):
+            entry = None  # a file it links to was added, removed or moved
         if entry is not None:
             self.hits += 1
             _apply(page, entry, self.files)
