@@ -18,7 +18,7 @@ NEVER_INPUTS = frozenset({"__pycache__"})
 def walk_files(folder: Path | str, *, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, os.DirEntry]]:
     """Every file under `folder` as (its path relative to `folder`, with /; its entry): a folder's own files
     first, then its folders', names in order. A link to a file is a file; a link to a folder is not followed
-    (what it holds is not under `folder`). `skip` names top-level folders left out."""
+    (what it holds is not under `folder`). `skip` names top-level folders and files left out."""
     yield from _walk(os.fspath(folder), "", skip | NEVER_INPUTS)
 
 
@@ -33,7 +33,7 @@ def _walk(path: str, rel: str, skip: frozenset[str]) -> Iterator[tuple[str, os.D
         if entry.is_dir():
             if not entry.is_symlink() and entry.name not in skip:
                 folders.append(entry)
-        else:
+        elif rel or entry.name not in skip:
             yield rel + entry.name, entry
     for entry in folders:
         yield from _walk(entry.path, f"{rel}{entry.name}/", NEVER_INPUTS)

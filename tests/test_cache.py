@@ -626,6 +626,12 @@ def test_unchanged_posts_are_copied_and_any_change_draws_them_again(project: Pat
     redrawn = rebuild_equals_fresh("a post added")
     assert {"2026-03-03-p33", "2026-03-04-p34", "2026-05-21-falv-peixun"} <= {Path(r).stem for r in redrawn}, redrawn
     assert len(redrawn) == 5 and {"news/", "news/page/2/", "news/archive/2026/"} <= set(lists), (redrawn, lists)
+    # The roster: the news pages show nothing of it (the two checks are drawn, no list).
+    (content / "cached/members.csv").write_text(
+        "名称,联系人,职务,行业\n甲公司,张三,会长,商贸\n丙新公司,王五,会员,餐饮\n", encoding="utf-8"
+    )
+    assert len(rebuild_equals_fresh("a roster row")) == 2 and len(lists) == 2, lists
+    assert "丙新公司" in (project / "sites/cached/members/index.html").read_text(encoding="utf-8")
     chamber_yml = content / "cached/chamber.yml"
     chamber_yml.write_text(
         chamber_yml.read_text(encoding="utf-8").replace("温州市测试商会", "温州市测验商会"), encoding="utf-8"

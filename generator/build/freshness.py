@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from chamberpress.build.cache_layout import build_record, failure_record
 from chamberpress.build.records import read_json, write_json
+from chamberpress.content.roster_headers import ROSTER_NAMES
 from chamberpress.fingerprint import Fingerprint, engines, installation_stamp, tooling_key
 from chamberpress.i18n import _
 
@@ -24,10 +25,11 @@ from chamberpress.i18n import _
 NEWS_FOLDERS = frozenset({"news"})  # the chamber's folders whose files reach a post only through its own values
 
 
-def shared_inputs(chamber_folder: Path, project_dir: Path) -> str:
+def shared_inputs(chamber_folder: Path, project_dir: Path, *, roster: bool = True) -> str:
     """A digest of the files every page is made from but the news: the chamber's own files (chamber.yml,
-    pages, roster, charter, logo …), the base config and the theme, the generator and engine versions."""
-    return inputs_key(chamber_folder, project_dir, skip=NEWS_FOLDERS)
+    pages, roster, charter, logo …), the base config and the theme, the generator and engine versions.
+    `roster=False`: but the roster too (what the news pages are made from: they show nothing of it)."""
+    return inputs_key(chamber_folder, project_dir, skip=NEWS_FOLDERS if roster else NEWS_FOLDERS.union(ROSTER_NAMES))
 
 
 def inputs_key(

@@ -229,7 +229,9 @@ def _kept_pages(chamber: Chamber, folders: SiteFolders, content_dir: Path) -> Ke
     published = folders.target if folders.target.is_dir() else None
     record = drawn_record(content_dir, folders.target.parent, chamber.slug)
     frames = FrameStore(frames_dir(content_dir, chamber.slug))
-    shared = shared_inputs(chamber.folder, project_dir_for(content_dir))
+    # The roster is left out: a post or a list shows nothing of it but through the navigation (whether
+    # there is a directory), which the pages' keys hold.
+    shared = shared_inputs(chamber.folder, project_dir_for(content_dir), roster=False)
     return KeptPages(published, record, shared=shared, framed=frames.has_list)
 
 
