@@ -226,6 +226,11 @@ def test_the_portal_is_current_until_what_it_shows_or_a_file_written_changes(
         assert not portal_current(out, content, TODAY), what
         write_portal(out, content, today=TODAY)
         assert portal_current(out, content, TODAY), what
+    # A search index written again (an edit to one post) changes nothing the portal shows; removed, it does.
+    (out / "anhui/pagefind/pagefind.js").write_text("// 另一版索引\n", encoding="utf-8")
+    assert portal_current(out, content, TODAY)
+    shutil.rmtree(out / "anhui/pagefind")
+    assert not portal_current(out, content, TODAY)
 
 
 # --- in a real browser --------------------------------------------------------------------------------------
