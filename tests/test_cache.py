@@ -254,7 +254,9 @@ def test_a_post_added_is_the_one_page_converted(project: Path, capsys, monkeypat
     converted: list[str] = []
     convert = render_cache.PageRenderer._convert
     monkeypatch.setattr(
-        render_cache.PageRenderer, "_convert", lambda self, page: converted.append(page.file.src_uri) or convert(self, page)
+        render_cache.PageRenderer,
+        "_convert",
+        lambda self, page: converted.append(page.file.src_uri) or convert(self, page),
     )
     added = project / "content/cached/news/2026/2026-06-01-xinwen.md"
     added.write_text(post("新增的一篇新闻", "2026-06-01", body="新增正文。"), encoding="utf-8")

@@ -6,20 +6,19 @@ instead of drawn.
   again, because nothing it shows has changed.
 
 After an edit to one post, all the other posts, and the many list pages (news index, categories, archive,
-each paginated) that do not show what changed, would come out byte for byte as before. A post's page is made from its own values (title,
-front matter, converted content, table of contents, address, categories, previous and next posts); a list
-page from its own (title, content, address, its place among the list's pages) and from what it shows of
-each post of its list (address, title, front matter, settings, categories); and both from what every page
-shares (the navigation, the lists' links to every category and year, the build year in the footer, the
-theme, the base config, the chamber's own files but its news, the generator and engine versions). Not
-from the other pages' addresses and titles: no template shows them but through these (a link in a
-page's text is in its converted content), so a post added changes its neighbours and the lists, not the
-other posts. The key of a page
-is a digest of these; the keys of the published site's pages are recorded in `.cache/drawn/`, removed
-before a build changes the site and written once the new site is in place. A page whose key is the
-recorded one is copied from the published site; the first ones copied of each kind are also drawn and
-compared, and any difference means every page of that kind is drawn (an input the key misses shows on
-every one).
+each paginated) that do not show what changed, would come out byte for byte as before. A post's page is made
+from its own values (title, front matter, converted content, table of contents, address, categories,
+previous and next posts); a list page from its own (title, content, address, its place among the list's
+pages) and from what it shows of each post of its list (address, title, front matter, settings, categories);
+and both from what every page shares (the navigation, the lists' links to every category and year, the build
+year in the footer, the theme, the base config, the chamber's own files but its news and roster, the
+generator and engine versions). Not from the other pages' addresses and titles: no template shows them but
+through these (a link in a page's text is in its converted content), so a post added changes its neighbours
+and the lists, not the other posts. The key of a page is a digest of these; the keys of the published site's
+pages are recorded in `.cache/drawn/`, removed before a build changes the site and written once the new site
+is in place. A page whose key is the recorded one is copied from the published site; the first ones copied
+of each kind are also drawn and compared, and any difference means every page of that kind is drawn (an
+input the key misses shows on every one).
 """
 
 from __future__ import annotations

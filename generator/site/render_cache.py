@@ -11,10 +11,10 @@ does what MkDocs' does with one reused parser (fast_markdown.py: the same HTML, 
 result from the cache when nothing it depends on has changed.
 
 A cached page is keyed by its Markdown after the plugins' edits, its path and URL, the Markdown
-configuration and the generator's own code and versions (`fingerprint.tooling_key`); it keeps the files its
-links were looked up as (`_LookedUp`: a link is rewritten relative to its target's URL) and is used again
-only while each lookup finds the same (a post added elsewhere changes none of the other pages). A page whose conversion logged anything (a broken link …) is not
-cached, so the message comes again on the next build. The cache is a folder per chamber under
+configuration and the generator's own code and versions (`fingerprint.tooling_key`); it keeps what each of
+its links' lookups found (`_LookedUp`: a link is rewritten relative to its target's URL) and is used again
+only while each finds the same (a post added elsewhere changes none of the other pages). A page whose
+conversion logged anything (a broken link …) is not cached, so the message comes again on the next build. The cache is a folder per chamber under
 `.cache/pages/` (cache.ShardedRecord: an edit to one post rewrites one or two small files, not all of it),
 holding the pages of the last build only; deleting it costs one full conversion.
 
@@ -181,7 +181,7 @@ class PageRenderer:
             repr(config["validation"]),
         )
         self.site_key = site.hex()
-        # Pages converted for another site (other addresses, settings or generator) would never match.
+        # Pages converted with other settings or another generator would never match.
         if cache_dir is not None:
             self.record = ShardedRecord(cache_dir, self.site_key)
             self.cached = self.record.known
