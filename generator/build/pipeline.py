@@ -160,7 +160,8 @@ def build_chamber(
             due = _next_due(chamber)
             remember(slug, content_dir, out_dir, project, key, due)
             if not plain:
-                record_build(chamber, content_dir, out_dir, search, due, printed.warnings)
+                previous = foreseen.record if foreseen is not None else None
+                record_build(chamber, content_dir, out_dir, search, due, printed.warnings, previous)
     seconds = time.perf_counter() - started
     warnings = list(chamber.warnings) + publication_warnings(chamber, issues) + printed.warnings
     return BuildResult(slug, out_dir / slug, search.html_pages, seconds, warnings, search=search)

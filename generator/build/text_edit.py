@@ -124,8 +124,10 @@ def record_build(
     search: SearchIndex,
     due: dt.date | None,
     printed_warnings: list[Problem],
+    previous: Record | None = None,
 ) -> None:
-    """Remember what the site just put in place was built from (after a full build)."""
+    """Remember what the site just put in place was built from (after a full build). The news files with
+    the size and time `previous` (the record read before the build) gives keep its digests."""
     facts = FrameStore(frames_dir(content_dir, chamber.slug)).load_facts()
     files = facts.files if facts is not None else {}
     news = chamber.folder / NEWS_DIR
@@ -136,7 +138,7 @@ def record_build(
             pages[os.path.relpath(post.path, news).replace(os.sep, "/")] = place[0]
     record = Record(
         shared_inputs(chamber.folder, project_dir_for(content_dir)),
-        news_stamps(chamber.folder),
+        news_stamps(chamber.folder, previous.news if previous is not None else None),
         posts_reach(chamber, chamber.published_posts),
         dict(search.digests),
         due,
