@@ -17,7 +17,6 @@ from typing import NamedTuple
 
 from chamberpress.build.cache_layout import build_record, failure_record
 from chamberpress.build.records import read_json, write_json
-from chamberpress.content.roster_headers import ROSTER_NAMES
 from chamberpress.fingerprint import Fingerprint, engines, installation_stamp, tooling_key
 from chamberpress.i18n import _
 
@@ -29,7 +28,12 @@ def shared_inputs(chamber_folder: Path, project_dir: Path, *, roster: bool = Tru
     """A digest of the files every page is made from but the news: the chamber's own files (chamber.yml,
     pages, roster, charter, logo …), the base config and the theme, the generator and engine versions.
     `roster=False`: but the roster too (what the news pages are made from: they show nothing of it)."""
-    return inputs_key(chamber_folder, project_dir, skip=NEWS_FOLDERS if roster else NEWS_FOLDERS.union(ROSTER_NAMES))
+    if roster:
+        return inputs_key(chamber_folder, project_dir, skip=NEWS_FOLDERS)
+    # Imported here: a build with nothing to do loads none of the content's modules.
+    from chamberpress.content.roster_headers import ROSTER_NAMES
+
+    return inputs_key(chamber_folder, project_dir, skip=NEWS_FOLDERS.union(ROSTER_NAMES))
 
 
 def inputs_key(
