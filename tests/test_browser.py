@@ -170,6 +170,23 @@ def test_member_filter_narrows_the_list(visit) -> None:
     assert seen.errors == [] and seen.foreign == []
 
 
+def test_the_events_month_view_marks_the_readers_today(visit) -> None:
+    """The site is built on 2026-11-25 and read on the 27th: the 27th is marked, by the reader's clock."""
+    fixed_clock = """(() => { const fixed = new Date(2026, 10, 27, 10, 0).getTime(); const Real = Date;
+        class Fixed extends Real { constructor(...a) { super(...(a.length ? a : [fixed])); }
+          static now() { return fixed; } }
+        window.Date = Fixed; })();"""
+    seen = visit("anhui/events/", init_script=fixed_clock)
+    page = seen.page
+    page.wait_for_selector("#m202611 td.cp-month__today")
+    marked = page.evaluate(
+        """() => [...document.querySelectorAll('td.cp-month__today')].map(
+            td => [td.closest('table').id, td.querySelector('.cp-month__day').textContent, td.getAttribute('aria-current')])"""
+    )
+    assert marked == [["m202611", "27", "date"]]
+    assert seen.errors == [] and seen.foreign == []
+
+
 def test_charter_cross_reference_jumps_to_its_article(visit) -> None:
     seen = visit(PAGES["charter"])
     page = seen.page

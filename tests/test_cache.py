@@ -126,6 +126,25 @@ def test_scheduled_post_coming_due_rebuilds(project: Path, capsys) -> None:
     assert (project / "sites/cached/news/2026/12/01/later/index.html").is_file()
 
 
+def test_a_later_day_rebuilds_where_the_site_shows_it_and_an_earlier_one_always(project: Path, capsys) -> None:
+    """The day is an input where the site shows it (the events page's month view begins with this month)
+    and only there; a day before the one built for is another site (a build with `--today` in the future,
+    then one without)."""
+    from conftest import CHAMBER_YML
+
+    plan = CHAMBER_YML + "plan:\n  - date: 2026-12-10\n    title: 年终座谈会\n"
+    write_chamber(project / "content", "cached", chamber_yml=plan)
+    build(project, capsys)  # 2026-11-25
+    assert "✓ cached" not in build(project, capsys, "--today", "2026-11-30")  # nothing shown changes
+    assert "✓ cached" in build(project, capsys, "--today", "2026-12-01")  # a new month
+    events = page(project, "events/index.html")
+    assert 'id="m202612"' in events and 'id="m202611"' not in events
+    # The reader's today is marked in the reader's browser (events.js), not the build's.
+    assert "cp-month__today" not in events and "assets/javascripts/events.js" in events
+    assert "✓ cached" in build(project, capsys, "--today", "2026-11-28")  # an earlier day
+    assert 'id="m202611"' in page(project, "events/index.html")
+
+
 def test_deleted_site_or_cache_rebuilds(project: Path, capsys) -> None:
     build(project, capsys)
     shutil.rmtree(project / "sites/cached")

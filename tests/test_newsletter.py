@@ -827,6 +827,19 @@ def test_cover_carries_the_permit_and_the_free_notice_in_full(built: Path) -> No
     assert "会员企业走访活动" in cover and "法律知识培训班开班" in cover
 
 
+def test_an_issue_printed_with_the_days_date_is_printed_again_on_a_later_day(tmp_path: Path, capsys) -> None:
+    """Without its own print date an issue is printed with the build's day (印刷日期): a build on a later
+    day is not skipped as unchanged, and its PDF says that day, as a plain build would."""
+    content = tmp_path / "content"
+    write_chamber(content, chamber_yml=NEWSLETTER_YML, files=NEWS)
+    args = ["build", "test", "--content", str(content), "--out", str(tmp_path / "sites")]
+    assert main([*args, "--today", "2026-11-25"]) == 0 and "✓ test" in capsys.readouterr().out
+    assert main([*args, "--today", "2026-11-25"]) == 0 and "✓ test" not in capsys.readouterr().out  # skipped
+    assert main([*args, "--today", "2026-11-26"]) == 0 and "✓ test" in capsys.readouterr().out
+    back = pdf_text(tmp_path / "sites/test/newsletter/2026-q3.pdf")
+    assert "印刷日期：2026年11月26日" in back and "2026年11月25日" not in back
+
+
 def test_imprint_holds_every_required_field_and_the_contact_block_once(built: Path) -> None:
     path = built / "newsletter/2026-q3.pdf"
     back = pdf_text(path, len(PdfReader(path).pages))

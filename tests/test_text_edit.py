@@ -3,6 +3,7 @@ it writes are the plain build's, byte for byte, and any other change takes the f
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -413,3 +414,17 @@ def test_a_text_edit_stopped_after_indexing_leaves_the_published_site_as_it_was(
         monkeypatch.undo()
         post.write_text(before, encoding="utf-8")
         _build(project)
+
+
+def test_a_text_edit_on_an_earlier_day_than_the_site_s_takes_the_full_build(project: Path) -> None:
+    """A site built for a later day (`--today` in the future) shows posts not yet due then: an edit built
+    for an earlier day is another site, not a text edit of that one."""
+    _append(_post(project, 42), "\n又补充了一句。\n")
+    earlier = build_chamber(SLUG, project / "content", project / "fast", today=TODAY - dt.timedelta(days=1), workers=2)
+    assert earlier.text_edit is None
+    _append(_post(project, 42), "\n再补充一句。\n")
+    # The day after the site's: what changes with the day (the newsletter's print date) takes the full build …
+    assert _build(project).text_edit is None
+    _append(_post(project, 42), "\n最后一句。\n")
+    assert _build(project).text_edit is not None  # … and then the same day
+    assert _differences_from_plain(project) == []

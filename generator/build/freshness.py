@@ -2,7 +2,10 @@
 
 A chamber's build is skipped when its inputs are as they were at its last good build: every file of its
 content folder, the theme, the base config, the generator's own code and the MkDocs/Material versions
-(by path, size and modification time), and no scheduled post has come due since.
+(by path, size and modification time), and the day it is built for is the same, or a later one before
+the first day the site must change (`next_due`: a scheduled post comes due, an activity is over, a new
+month … pipeline._next_due); an earlier day (a build with `--today` in the future, then one without) is a
+change too.
 
 The record keeps the engines' versions its key was made with, and the installation stamp they were read
 under (fingerprint.engines): while the stamp is the same, the check takes the versions from the record and
@@ -54,10 +57,11 @@ def inputs_key(
 
 class BuildRecord(NamedTuple):
     key: str
-    next_due: str | None  # the earliest scheduled post at build time: on that day the site must change
+    next_due: str | None  # the first day the site must change, inputs unchanged or not (pipeline._next_due)
     site: str  # identity of the site folder it produced (inode and mtime)
     engines: str = ""  # the engines' versions the key was made with
     installed: str = ""  # the installation stamp taken before they were read
+    day: str = ""  # the day it was built for (chamber.today)
 
 
 def _site_stamp(site: Path) -> str:
@@ -76,7 +80,7 @@ def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, tod
         return False
     if last_failure(slug, content_dir, out_dir) is not None:
         return False
-    if record.next_due and today.isoformat() >= record.next_due:
+    if (record.next_due and today.isoformat() >= record.next_due) or today.isoformat() < record.day:
         return False
     if record.site != _site_stamp(out_dir / slug):
         return False
@@ -85,11 +89,17 @@ def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, tod
 
 
 def remember(
-    slug: str, content_dir: Path, out_dir: Path, project_dir: Path, key: str, next_due: dt.date | None
+    slug: str,
+    content_dir: Path,
+    out_dir: Path,
+    project_dir: Path,
+    key: str,
+    next_due: dt.date | None,
+    day: dt.date,
 ) -> None:
     installed = engines()  # those the key was made with: read once per process
     due = next_due.isoformat() if next_due else None
-    record = BuildRecord(key, due, _site_stamp(out_dir / slug), installed.versions, installed.stamp)
+    record = BuildRecord(key, due, _site_stamp(out_dir / slug), installed.versions, installed.stamp, day.isoformat())
     write_json(build_record(content_dir, out_dir, slug), record._asdict())
     failure_record(content_dir, out_dir, slug).unlink(missing_ok=True)
 

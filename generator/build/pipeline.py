@@ -121,7 +121,7 @@ def build_chamber(
             # An edit to posts' text alone goes into the published site as it is (text_edit.py).
             edit = None if plain else try_text_edit(chamber, issues, content_dir, out_dir, foreseen)
             if edit is not None:
-                remember(slug, content_dir, out_dir, project, key, _next_due(chamber))
+                remember(slug, content_dir, out_dir, project, key, _next_due(chamber, issues), chamber.today)
                 warnings = list(chamber.warnings) + publication_warnings(chamber, issues) + edit.printed_warnings
                 seconds = time.perf_counter() - started
                 return BuildResult(
@@ -157,8 +157,8 @@ def build_chamber(
                     printed, search = _make_site(chamber, issues, folders, content_dir, workers, None, plain)
             # 7. Record what this site was built from: the next build skips it while nothing changes, and
             # an edit to posts' text alone is put into it.
-            due = _next_due(chamber)
-            remember(slug, content_dir, out_dir, project, key, due)
+            due = _next_due(chamber, issues)
+            remember(slug, content_dir, out_dir, project, key, due, chamber.today)
             if not plain:
                 previous = foreseen.record if foreseen is not None else None
                 record_build(chamber, content_dir, out_dir, search, due, printed.warnings, previous)
@@ -351,17 +351,24 @@ def _members_process(content_dir: Path, workers: int, plain: bool) -> Iterator[f
         yield members
 
 
-def _next_due(chamber: Chamber) -> dt.date | None:
+def _next_due(chamber: Chamber, issues: list[Issue]) -> dt.date:
     """The first day the site must change, inputs unchanged or not: a scheduled post or project goes live,
-    a project's validity has passed (it moves to 往期项目 the day after its valid_until), or an activity is
-    over (it moves to 往期活动)."""
-    days = [p.date for p in chamber.posts if not p.meta.draft and p.date > chamber.today]
+    a project's validity has passed (it moves to 往期项目 the day after its valid_until), the plan's
+    activities or months move on (events.changes_on), a newsletter without its own print date is printed
+    with the day's (印刷日期), a new year is in every page's footer."""
+    from chamberpress.site.events import changes_on
+
+    today = chamber.today
+    days = [p.date for p in chamber.posts if not p.meta.draft and p.date > today]
     for project in chamber.projects:
         if project.meta.draft:
             continue
         days += [project.date, project.meta.valid_until + dt.timedelta(days=1)]
-    days += [item.last_day + dt.timedelta(days=1) for item in chamber.info.plan]
-    return min((day for day in days if day > chamber.today), default=None)
+    days += changes_on(chamber)
+    if any(issue.definition.print_date is None for issue in issues):
+        days.append(today + dt.timedelta(days=1))
+    days.append(dt.date(today.year + 1, 1, 1))
+    return min(day for day in days if day > today)
 
 
 def build_many(

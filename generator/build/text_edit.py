@@ -87,6 +87,7 @@ class Record:
     digests: Known  # what the search index read of each page of the site
     due: dt.date | None  # the first day the site must change (pipeline._next_due)
     year: int  # the build's year (in every page's footer)
+    day: dt.date  # the day it was built for (chamber.today): an earlier one is another site
     printed_warnings: list[Problem] = field(default_factory=list)  # the printing's, reported again
     pages: dict[str, str] = field(default_factory=dict)  # each published post's page, by its path under news/
 
@@ -143,6 +144,7 @@ def record_build(
         dict(search.digests),
         due,
         build_year(),
+        chamber.today,
         list(printed_warnings),
         pages,
     )
@@ -266,8 +268,12 @@ def _edited(chamber: Chamber, content_dir: Path, out_dir: Path, record: Record |
     each is in the recorded site; None otherwise (`--debug` says why)."""
     if record is None or not (out_dir / chamber.slug).is_dir():
         return _not_one("no record of the published site")
-    if (record.due is not None and chamber.today >= record.due) or record.year != build_year():
-        return _not_one("a day or a year has come that changes other pages")
+    if (
+        (record.due is not None and chamber.today >= record.due)
+        or chamber.today < record.day
+        or record.year != build_year()
+    ):
+        return _not_one("a day or a year has come that changes other pages, or an earlier day")
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
         return _not_one("files other than the news changed")
     try:

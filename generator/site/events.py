@@ -3,7 +3,9 @@ so it works without script), the home page's next activities, and `events.ics` (
 
 Everything comes from chamber.yml's `plan:` and the day the site is built for (`chamber.today`): nothing
 depends on the build's clock, so an unchanged chamber gives the same bytes. An activity is upcoming until
-its last day has passed.
+its last day has passed. The month view begins with the month built in; the reader's today is marked by
+events.js in the reader's browser (a site is built once and read for weeks), so the page changes with the
+day only where `changes_on` says.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ EVENTS_PAGE = f"{EVENTS_DIR}/index.md"
 ICS_FILE = "events.ics"
 TIME_ZONE = "Asia/Shanghai"  # the chambers' activities are all in China
 HOME_EVENTS = 2
+EVENTS_JS = "assets/javascripts/events.js"
 WEEKDAYS = "一二三四五六日"
 
 
@@ -89,6 +92,19 @@ def _item_html(chamber: Chamber, item: PlanItem, to_root: str) -> str:
     return "\n".join(parts)
 
 
+def changes_on(chamber: Chamber) -> list[dt.date]:
+    """The days after `chamber.today` on which what the events page, the home page and chamber.json show
+    of the plan changes: an activity's first day is over (chamber.json lists those to come), its last day
+    is over (it moves to 往期活动), a new month begins (the month view begins with this month)."""
+    if not chamber.info.plan:
+        return []
+    year, month = divmod(chamber.today.year * 12 + chamber.today.month, 12)  # the month after this one
+    days = [dt.date(year, month + 1, 1)]
+    for item in chamber.info.plan:
+        days += [item.date + dt.timedelta(days=1), item.last_day + dt.timedelta(days=1)]
+    return [day for day in days if day > chamber.today]
+
+
 def _months(chamber: Chamber) -> list[tuple[int, int]]:
     """The months the month view shows: this month, then each later month that holds an activity."""
     this = (chamber.today.year, chamber.today.month)
@@ -117,7 +133,7 @@ def month_table(chamber: Chamber, year: int, month: int) -> str:
             if day.month != month:
                 cells.append('<td class="cp-month__out"></td>')
                 continue
-            marks = ["cp-month__today"] if day == chamber.today else []
+            marks = []
             links = "".join(
                 f'<a class="cp-month__event" href="#{anchor(i)}">{_e(i.title)}</a>' for i in days.get(day, [])
             )
@@ -132,7 +148,7 @@ def month_table(chamber: Chamber, year: int, month: int) -> str:
 
 def events_markdown(chamber: Chamber) -> str:
     """The events page: the calendar link, upcoming activities, the month view, then past ones by year."""
-    lines = [front_matter({"title": "活动日程"}), "# 活动日程\n"]
+    lines = [front_matter({"title": "活动日程", "scripts": [EVENTS_JS]}), "# 活动日程\n"]
     lines.append(
         f'<p class="cp-events__subscribe"><a href="../{ICS_FILE}" download>订阅日历</a>'
         "（iCalendar 格式，可导入手机或电脑日历）</p>\n"
