@@ -284,6 +284,20 @@ def test_a_post_added_is_the_one_page_converted(project: Path, capsys, monkeypat
     assert "新增正文" in page(project, "news/2026/06/01/xinwen/index.html")
 
 
+def test_a_deleted_post_s_frame_is_removed_by_the_next_build(project: Path, capsys) -> None:
+    """Frames (site/frames.py) are kept for the posts of the site only: a post deleted leaves none behind."""
+    from chamberpress.build.cache_layout import frames_dir
+    from chamberpress.site.frames import FrameStore
+
+    build(project, capsys)
+    frames = FrameStore(frames_dir(project / "content", "cached"))
+    deleted, kept = "news/2025/12/30/nianhui/index.html", "news/2026/05/21/falv-peixun/index.html"
+    assert frames.load(deleted) is not None and frames.load(kept) is not None
+    (project / "content/cached/news/2025/2025-12-30-nianhui.md").unlink()
+    assert "✓ cached" in build(project, capsys)
+    assert frames.load(deleted) is None and frames.load(kept) is not None
+
+
 def cached_pages(project: Path) -> dict[str, dict]:
     """The page cache of the test chamber: its shards' pages together."""
     pages: dict[str, dict] = {}

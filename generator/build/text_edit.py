@@ -128,8 +128,10 @@ def record_build(
     previous: Record | None = None,
 ) -> None:
     """Remember what the site just put in place was built from (after a full build). The news files with
-    the size and time `previous` (the record read before the build) gives keep its digests."""
-    facts = FrameStore(frames_dir(content_dir, chamber.slug)).load_facts()
+    the size and time `previous` (the record read before the build) gives keep its digests. The frames of
+    posts no longer in the site (deleted, moved) are removed."""
+    frames = FrameStore(frames_dir(content_dir, chamber.slug))
+    facts = frames.load_facts()
     files = facts.files if facts is not None else {}
     news = chamber.folder / NEWS_DIR
     pages = {}
@@ -137,6 +139,8 @@ def record_build(
         place = files.get(post_docs_path(post))
         if place is not None:
             pages[os.path.relpath(post.path, news).replace(os.sep, "/")] = place[0]
+    if facts is not None:  # else no page was framed this build: the frames are not this site's to sort
+        frames.forget_others(set(pages.values()))
     record = Record(
         shared_inputs(chamber.folder, project_dir_for(content_dir)),
         news_stamps(chamber.folder, previous.news if previous is not None else None),
