@@ -64,6 +64,12 @@ class BuildRecord(NamedTuple):
     day: str = ""  # the day it was built for (chamber.today)
 
 
+def same_day_site(today: dt.date, built_for: dt.date | None, due: dt.date | None) -> bool:
+    """Whether a site built for the day `built_for` is still the one `today` gives, as far as the day goes:
+    not an earlier day, nor `due` (pipeline._next_due) or later."""
+    return (built_for is None or today >= built_for) and (due is None or today < due)
+
+
 def _site_stamp(site: Path) -> str:
     try:
         stat = site.stat()
@@ -80,7 +86,12 @@ def is_fresh(slug: str, content_dir: Path, out_dir: Path, project_dir: Path, tod
         return False
     if last_failure(slug, content_dir, out_dir) is not None:
         return False
-    if (record.next_due and today.isoformat() >= record.next_due) or today.isoformat() < record.day:
+    try:
+        built_for = dt.date.fromisoformat(record.day) if record.day else None
+        due = dt.date.fromisoformat(record.next_due) if record.next_due else None
+    except (TypeError, ValueError):  # a damaged record: build
+        return False
+    if not same_day_site(today, built_for, due):
         return False
     if record.site != _site_stamp(out_dir / slug):
         return False

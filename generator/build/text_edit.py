@@ -41,7 +41,7 @@ from chamberpress.build.cache_layout import (
     search_record,
     text_edit_record,
 )
-from chamberpress.build.freshness import shared_inputs
+from chamberpress.build.freshness import same_day_site, shared_inputs
 from chamberpress.build.portal_record import SUMMARY_FILE
 from chamberpress.build.records import read_json, write_json, write_whole
 from chamberpress.content.model import Chamber
@@ -272,11 +272,7 @@ def _edited(chamber: Chamber, content_dir: Path, out_dir: Path, record: Record |
     each is in the recorded site; None otherwise (`--debug` says why)."""
     if record is None or not (out_dir / chamber.slug).is_dir():
         return _not_one("no record of the published site")
-    if (
-        (record.due is not None and chamber.today >= record.due)
-        or chamber.today < record.day
-        or record.year != build_year()
-    ):
+    if not same_day_site(chamber.today, record.day, record.due) or record.year != build_year():
         return _not_one("a day or a year has come that changes other pages, or an earlier day")
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
         return _not_one("files other than the news changed")

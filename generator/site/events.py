@@ -133,13 +133,10 @@ def month_table(chamber: Chamber, year: int, month: int) -> str:
             if day.month != month:
                 cells.append('<td class="cp-month__out"></td>')
                 continue
-            marks = []
             links = "".join(
                 f'<a class="cp-month__event" href="#{anchor(i)}">{_e(i.title)}</a>' for i in days.get(day, [])
             )
-            if links:
-                marks.append("cp-month__busy")
-            klass = f' class="{" ".join(marks)}"' if marks else ""
+            klass = ' class="cp-month__busy"' if links else ""
             cells.append(f'<td{klass}><span class="cp-month__day">{day.day}</span>{links}</td>')
         lines.append("<tr>" + "".join(cells) + "</tr>")
     lines.append("</tbody></table>")

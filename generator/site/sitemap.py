@@ -45,7 +45,7 @@ def _newest(posts) -> str | None:
     return max((d for d in days if d), default=None)
 
 
-def page_lastmod(page: Page | None, newest_post: str | None, lists: dict[int, str | None] | None = None) -> str | None:
+def page_lastmod(page: Page | None, newest_post: str | None, lists: dict[int, str | None]) -> str | None:
     """The page's lastmod (YYYY-MM-DD), or None where no real date is known. `lists` keeps each list's
     newest day by its first page, for its other pages (200 pages of a 2,000-post index: 400,000 dates)."""
     if page is None:
@@ -58,8 +58,6 @@ def page_lastmod(page: Page | None, newest_post: str | None, lists: dict[int, st
         return post.get("updated_iso") or post.get("date_iso")
     if isinstance(page, View):
         first = page.pages[0] if page.pages else page  # pages 2, 3 … of a list share its first page's posts
-        if lists is None:
-            return _newest(first.posts)
         if id(first) not in lists:
             lists[id(first)] = _newest(first.posts)
         return lists[id(first)]
