@@ -12,7 +12,7 @@ from pathlib import Path
 
 from chamberpress.build.cache_layout import cache_root
 from chamberpress.build.records import read_json, string_map
-from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
+from chamberpress.fingerprint import Fingerprint, engines, tooling_key
 from chamberpress.i18n import _
 
 _DATE_FORMS = [
@@ -109,7 +109,7 @@ KNOWN_PINYIN: dict[str, str] = {}
 def slug_memo_path(content_dir: Path) -> Path:
     """Where the names made from Chinese text are kept between builds (KNOWN_PINYIN here, and the member URL
     names and sort keys of directory.slug_memo), by the versions of everything that makes them."""
-    key = Fingerprint(tooling_key(), package_versions("jieba", "pypinyin")).hex()
+    key = Fingerprint(tooling_key(), engines().libraries).hex()  # jieba's version is in the tooling key
     return cache_root(content_dir) / "slugs" / f"{key[:16]}.json"
 
 

@@ -711,8 +711,10 @@ def _main(argv: list[str] | None, *, leaving: bool, interrupt: "_Interrupt | Non
                 return 0
             _log_in_language(args.debug)
             if args.command in ("build", "serve"):
-                from chamberpress.build.engines import check_engines
+                from chamberpress.build.cache_layout import engines_record
+                from chamberpress.build.engines import check_engines, recall_engines
 
+                recall_engines(engines_record(args.content))
                 check_engines()  # a build with other engines could come out silently different
             return COMMANDS[args.command](args)
     except BaseException as exc:  # noqa: BLE001 - each kind is reported below, in the editor's terms

@@ -20,8 +20,18 @@ from chamberpress import __version__
 from chamberpress.folders import walk_files
 
 GENERATOR_DIR = Path(__file__).resolve().parent
-# The engines whose versions are part of every key (tooling_key).
-ENGINES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "weasyprint")
+# The engines whose versions are part of every key (tooling_key), among them those the build checks
+# (build/engines.py) and the search indexer (its version is in each search bundle's key): read together.
+ENGINES = (
+    "mkdocs",
+    "mkdocs-material",
+    "markdown",
+    "pymdown-extensions",
+    "weasyprint",
+    "jieba",
+    "pagefind",
+    "pagefind_bin_extended",
+)
 
 
 class Fingerprint:
@@ -103,19 +113,47 @@ def installation_stamp() -> str:
     return "\n".join(parts)
 
 
+# Libraries whose behaviour shapes what reading a content file gives: YAML parsing, workbooks, pictures, SVG,
+# pinyin slugs (in the key of content/load_cache.py).
+LIBRARIES = ("PyYAML", "openpyxl", "Pillow", "lxml", "pypinyin")
+
+
 class Engines(NamedTuple):
     """The engines' versions (`package_versions` of ENGINES), and the installation stamp taken before they
-    were read: a record that keeps both may reuse the versions while the stamp stays the same."""
+    were read: a record that keeps both may reuse the versions while the stamp stays the same. `libraries`:
+    the versions of LIBRARIES, read with them."""
 
     versions: str
     stamp: str
+    libraries: str = ""
 
 
-@lru_cache(maxsize=1)
+_known: list[Engines] = []  # the engines as read in this process (engines), or as recalled (use_engines)
+
+
 def engines() -> Engines:
-    """The installed engines, read once per process."""
-    stamp = installation_stamp()  # first: a package changed while they are read makes the stamp stale
-    return Engines(package_versions(*ENGINES), stamp)
+    """The installed engines, read once per process (or as given by use_engines)."""
+    if not _known:
+        stamp = installation_stamp()  # first: a package changed while they are read makes the stamp stale
+        _known.append(Engines(package_versions(*ENGINES), stamp, package_versions(*LIBRARIES)))
+    return _known[0]
+
+
+def use_engines(known: Engines) -> None:
+    """Take `known` as the installed engines for the rest of the process: versions recalled from a record
+    made under the installation stamp of this one (build/engines.py, recall_engines)."""
+    _known[:] = [known]
+
+
+def forget_engines() -> None:
+    """Read the installed engines again when next asked (the installation changed under a test)."""
+    _known.clear()
+
+
+def installed_versions() -> dict[str, str]:
+    """The installed engines' and libraries' versions, by distribution name (engines())."""
+    found = engines()
+    return dict(line.split("=", 1) for line in (found.versions + found.libraries).splitlines() if "=" in line)
 
 
 def tooling_key(versions: str | None = None) -> str:

@@ -4,12 +4,14 @@ Material's and MkDocs' own again once it is over."""
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
 
 from packaging.version import Version
 
+from chamberpress import fingerprint
 from chamberpress.build import engines
 from chamberpress.cli import main
 from conftest import ROOT, TODAY, write_chamber
@@ -75,3 +77,47 @@ def test_what_a_build_replaces_in_the_libraries_is_theirs_again_after_it(content
             blog_structure.SafeLoader,
             meta.SafeLoader,
         ] == before
+
+
+def test_the_checked_engines_are_among_those_every_key_is_made_with() -> None:
+    assert set(engines.SUPPORTED) <= set(fingerprint.ENGINES)
+
+
+def test_the_engines_versions_are_recalled_while_the_installation_is_the_same(tmp_path: Path, monkeypatch) -> None:
+    """A build's start takes the engines' versions from the record written under the same installation stamp
+    (no package's metadata read); under another stamp they are read and the record written again."""
+    record = tmp_path / ".cache" / "engines.json"
+    read: list[tuple[str, ...]] = []
+    installed = fingerprint.package_versions
+
+    def versions(*packages: str) -> str:
+        read.append(packages)
+        return installed(*packages)
+
+    monkeypatch.setattr(fingerprint, "package_versions", versions)
+    fingerprint.forget_engines()
+    try:
+        engines.recall_engines(record)
+        assert (
+            read == [fingerprint.ENGINES, fingerprint.LIBRARIES]
+            and json.loads(record.read_text())["stamp"] == fingerprint.installation_stamp()
+        )
+        first = fingerprint.engines()
+        fingerprint.forget_engines()
+        engines.recall_engines(record)
+        assert len(read) == 2 and fingerprint.engines() == first  # recalled, not read
+        assert engines.unsupported() == [] and fingerprint.installed_versions()["mkdocs"].startswith("1.6")
+        # Another installation (a package installed or upgraded): read again, and kept for the next.
+        record.write_text(json.dumps({"stamp": "another installation", "versions": "mkdocs=1.6.99\n"}))
+        fingerprint.forget_engines()
+        engines.recall_engines(record)
+        assert len(read) == 4 and json.loads(record.read_text())["versions"] == first.versions
+        # What the record says under this stamp is what the build takes (and checks).
+        record.write_text(
+            json.dumps({"stamp": fingerprint.installation_stamp(), "versions": "mkdocs=1.5.0\n", "libraries": ""})
+        )
+        fingerprint.forget_engines()
+        engines.recall_engines(record)
+        assert len(read) == 4 and engines.unsupported()[0].startswith("mkdocs 1.5.0 is installed")
+    finally:
+        fingerprint.forget_engines()

@@ -272,6 +272,34 @@ def test_a_profile_lists_the_published_posts_naming_the_member(mention_site: Pat
         assert not parse(mention_site / "members" / slug / "index.html").cssselect(".cp-profile__news")
 
 
+def test_a_few_posts_are_searched_name_by_name_as_the_automaton_finds(tmp_path: Path) -> None:
+    """A text edit's posts are searched for each name in turn, many posts by the automaton: the same
+    members found either way, overlapping names and names in the title included."""
+    from chamberpress.content import mentions
+    from chamberpress.content.load import load_chamber
+
+    files = {
+        "members.csv": MENTION_MEMBERS + "红星电器贸易有限公司,赵六,会员,贸易\n",
+        "news/2026/2026-03-01-a.md": post("春季座谈会", "2026-03-01", "温州红星电器有限公司、红星电器贸易公司参加。"),
+        "news/2026/2026-06-01-b.md": post("红星电器新厂投产", "2026-06-01", "乙公司承运。"),
+        "news/2026/2026-07-01-c.md": post("浙江企业交流", "2026-07-01", "浙江各地企业家参加。"),
+    }
+    write_chamber(tmp_path / "content", "men", files=files)
+    chamber = load_chamber(tmp_path / "content", "men", today=TODAY)
+    posts, members = chamber.published_posts, chamber.listed_members
+    names = mentions.mention_names(members)
+    by_automaton = mentions.mentions(posts * (mentions.FEW_POSTS + 1), members, names)
+    one_by_one = {name: [p.title for p in found] for name, found in mentions.mentions(posts, members, names).items()}
+    assert one_by_one == {
+        name: [p.title for p in found[:: mentions.FEW_POSTS + 1]] for name, found in by_automaton.items()
+    }
+    assert one_by_one == {
+        "温州红星电器有限公司": ["红星电器新厂投产", "春季座谈会"],
+        "红星电器贸易有限公司": ["春季座谈会"],
+        "乙公司": ["红星电器新厂投产"],
+    }
+
+
 # --- in a browser: nothing wider than a phone ------------------------------------------------------------
 
 

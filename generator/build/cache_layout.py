@@ -39,6 +39,11 @@ def out_id(out_dir: Path) -> str:
     return fingerprint(str(out_dir.resolve()))[:16]
 
 
+def engines_record(content_dir: Path) -> Path:
+    """The installed engines' versions and the installation stamp they were read under (build/engines.py)."""
+    return cache_root(content_dir) / "engines.json"
+
+
 def build_record(content_dir: Path, out_dir: Path, slug: str) -> Path:
     """What the published site of a chamber was built from (freshness.py)."""
     return cache_root(content_dir) / "builds" / out_id(out_dir) / f"{slug}.json"

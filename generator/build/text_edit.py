@@ -44,6 +44,7 @@ from chamberpress.build.cache_layout import (
 from chamberpress.build.freshness import same_day_site, shared_inputs
 from chamberpress.build.portal_record import SUMMARY_FILE
 from chamberpress.build.records import read_json, write_json, write_whole
+from chamberpress.content.mentions import Names, mention_names
 from chamberpress.content.model import Chamber
 from chamberpress.errors import Problem
 from chamberpress.fingerprint import fingerprint
@@ -90,6 +91,7 @@ class Record:
     day: dt.date  # the day it was built for (chamber.today): an earlier one is another site
     printed_warnings: list[Problem] = field(default_factory=list)  # the printing's, reported again
     pages: dict[str, str] = field(default_factory=dict)  # each published post's page, by its path under news/
+    names: Names = field(default_factory=dict)  # mention_names of the roster (its members' trade names found once)
 
 
 @dataclass
@@ -141,16 +143,18 @@ def record_build(
             pages[os.path.relpath(post.path, news).replace(os.sep, "/")] = place[0]
     if facts is not None:  # else no page was framed this build: the frames are not this site's to sort
         frames.forget_others(set(pages.values()))
+    names = mention_names(chamber.listed_members) if chamber.roster else {}
     record = Record(
         shared_inputs(chamber.folder, project_dir_for(content_dir)),
         news_stamps(chamber.folder, previous.news if previous is not None else None),
-        posts_reach(chamber, chamber.published_posts),
+        posts_reach(chamber, chamber.published_posts, names),
         dict(search.digests),
         due,
         build_year(),
         chamber.today,
         list(printed_warnings),
         pages,
+        names,
     )
     _save(text_edit_record(content_dir, out_dir, chamber.slug), record)
 
@@ -322,7 +326,7 @@ def _put_in(
         printed = {id(post) for post in select_posts(chamber, issue.definition).posts}
         if any(id(post) in printed for post in edited):
             return _not_one(f"a newsletter issue prints an edited post ({issue.id})")
-    reach = posts_reach(chamber, edited)
+    reach = posts_reach(chamber, edited, record.names)
     if not _same_reach(record.reach, reach):
         return _not_one("the members a post names, or the files posts link to, changed")
     pages = _draw(chamber, edited, site, facts)

@@ -6,7 +6,7 @@ kept in `.cache/load/<slug>/` (SHARDS files) with what it was made from: the fil
 its stat signature saves the read while it is unchanged), the other inputs its reader is given
 (chamber.yml's categories, positions, project kinds: `inputs`), and every file its reader looked up
 (paths.reading_recorded: a cover, a member's logo). The whole cache is keyed by the code and libraries that
-read and check (fingerprint.tooling_key, LIBRARIES), the language of the messages and where the chamber is:
+read and check (fingerprint.tooling_key, fingerprint.LIBRARIES), the language of the messages and where the chamber is:
 when any of them changes, it starts empty. Checks that span files (links, shared URLs, the members projects
 name, plan reports) are not kept: load.py runs them over the results at every load.
 
@@ -35,7 +35,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 from chamberpress.build.cache_layout import cache_root
 from chamberpress.errors import Problem, Problems
-from chamberpress.fingerprint import Fingerprint, package_versions, tooling_key
+from chamberpress.fingerprint import Fingerprint, engines, tooling_key
 from chamberpress.i18n import _, language
 from chamberpress.paths import Lookup, file_signature, reading_recorded
 
@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FORMAT = b"chamberpress load cache 1\n"
-# Libraries whose behaviour shapes a file's result: YAML parsing, workbooks, pictures, SVG, pinyin slugs.
-LIBRARIES = ("PyYAML", "openpyxl", "Pillow", "lxml", "pypinyin")
 # The files a chamber's entries are spread over: an edit writes again the one holding its file's entry.
 SHARDS = 16
 # A file changed this recently may change again within one tick of its file system's clock (FAT keeps
@@ -127,7 +125,7 @@ class LoadCache:
         """The cache of the chamber at `folder` (whose problems name files relative to `root`)."""
         key = Fingerprint(
             tooling_key(),
-            package_versions(*LIBRARIES),
+            engines().libraries,
             sys.version,
             language(),
             f"\0{os.path.abspath(root)}\0{os.fspath(folder)}\0{os.path.abspath(folder)}",

@@ -30,25 +30,54 @@ def names_of(member: Member) -> set[str]:
     return names
 
 
-def mentions(posts: list[Post], members: list[Member]) -> dict[str, list[Post]]:
-    """Member name → the posts that name it, newest first. `posts` are the published ones: drafts and
-    scheduled posts must not be passed in."""
-    automaton = ahocorasick.Automaton()
+# Up to this many posts, each is searched for each name in turn: fewer than the automaton costs to make
+# (a text edit's post against 3,000 members' 5,880 names: 5 ms against 30 ms).
+FEW_POSTS = 4
+
+Names = dict[str, tuple[str, ...]]  # a name a post may use → the members (full names) it names
+
+
+def mention_names(members: list[Member]) -> Names:
+    """The names posts are searched for (names_of each member), each with the members it names."""
     owners: dict[str, set[str]] = defaultdict(set)
     for member in members:
         for name in names_of(member):
             owners[name].add(member.name)
-    if not owners:
+    return {name: tuple(sorted(who)) for name, who in owners.items()}
+
+
+def mentions(posts: list[Post], members: list[Member], names: Names | None = None) -> dict[str, list[Post]]:
+    """Member name → the posts that name it, newest first. `posts` are the published ones: drafts and
+    scheduled posts must not be passed in. `names`: mention_names(members), where the caller kept it."""
+    names = mention_names(members) if names is None else names
+    if not names:
         return {}
-    for name, who in owners.items():
-        automaton.add_word(name, tuple(sorted(who)))
-    automaton.make_automaton()
+    automaton = _automaton(names) if len(posts) > FEW_POSTS else None
     found: dict[str, list[Post]] = defaultdict(list)
     for post in sorted(posts, key=lambda p: (p.date, p.rel), reverse=True):
-        named: set[str] = set()
-        for text in (post.title, post.body):
-            for _end, who in automaton.iter(text):
-                named.update(who)
-        for name in named:
+        for name in _named(post, names, automaton):
             found[name].append(post)
     return dict(found)
+
+
+def _named(post: Post, names: Names, automaton: ahocorasick.Automaton | None) -> set[str]:
+    """The members a post names: every name found anywhere in its title or text (overlapping ones too), by
+    the automaton of `names` where given, else name by name."""
+    named: set[str] = set()
+    if automaton is None:
+        for name, who in names.items():
+            if name in post.title or name in post.body:
+                named.update(who)
+        return named
+    for text in (post.title, post.body):
+        for _end, who in automaton.iter(text):
+            named.update(who)
+    return named
+
+
+def _automaton(names: Names) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for name, who in names.items():
+        automaton.add_word(name, who)
+    automaton.make_automaton()
+    return automaton

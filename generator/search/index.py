@@ -37,6 +37,8 @@ bundle's key is made of what it reads, not of menus it never looks at.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import logging
 import os
@@ -49,12 +51,11 @@ from collections.abc import Collection, Iterable
 from html import escape
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 
 from chamberpress.build.records import read_json, write_json, write_whole
-from chamberpress.fingerprint import Fingerprint, fingerprint
+from chamberpress.fingerprint import Fingerprint, fingerprint, installed_versions
 from chamberpress.folders import walk_files
 from chamberpress.search import INDEX_DIR
 from chamberpress.search.indexer import Indexer, IndexerError, keep_indexer, take_indexer, warm_up
@@ -145,10 +146,7 @@ def _executable() -> Path:
 
 
 def _indexer_version() -> str:
-    try:
-        return version("pagefind_bin_extended")
-    except PackageNotFoundError:
-        return str(_executable())
+    return installed_versions().get("pagefind_bin_extended") or str(_executable())
 
 
 def indexed_part(page: bytes) -> bytes | None:
@@ -318,7 +316,14 @@ def bundle_of(page: str, split: Split) -> str:
     if split == Split():
         return "site"
     kind, count = ("news", split.posts) if is_post(page) and split.posts or not split.others else ("part", split.others)
-    return _name(kind, int(fingerprint(page)[:16], 16) % count, count)
+    return _name(kind, _pick(page) % count, count)
+
+
+@functools.lru_cache(maxsize=None)
+def _pick(page: str) -> int:
+    """The number a page's path gives (the first 64 bits of its digest): asked for every page of the site by
+    each index, twice by a text edit's."""
+    return int.from_bytes(hashlib.sha256(page.encode("utf-8")).digest()[:8], "big")
 
 
 def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:

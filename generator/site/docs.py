@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chamberpress.fingerprint import Fingerprint, tooling_key
 from chamberpress.site.staged_posts import StagedPosts
@@ -50,6 +51,9 @@ from chamberpress.site.icons import icon_tree
 from chamberpress.site.projects import PROJECTS_TITLE, home_projects_markdown, projects_tree
 from chamberpress.site.front import wechat_qr_docs_path
 from chamberpress.i18n import _
+
+if TYPE_CHECKING:
+    from chamberpress.content.mentions import Names
 
 log = logging.getLogger(__name__)
 
@@ -196,13 +200,13 @@ class Reach:
     linked: frozenset[str]  # real paths
 
 
-def posts_reach(chamber: Chamber, posts: list[Post]) -> dict[str, Reach]:
-    """Each post's Reach, by its path."""
+def posts_reach(chamber: Chamber, posts: list[Post], names: Names | None = None) -> dict[str, Reach]:
+    """Each post's Reach, by its path. `names`: the chamber's mention_names, where the caller kept them."""
     from chamberpress.content.mentions import mentions
 
     named: dict[int, list[str]] = {id(post): [] for post in posts}
     if chamber.roster:
-        for name, naming in sorted(mentions(posts, chamber.listed_members).items()):
+        for name, naming in sorted(mentions(posts, chamber.listed_members, names).items()):
             for post in naming:
                 named[id(post)].append(name)
     return {
