@@ -224,7 +224,16 @@ def cmd_build(args: argparse.Namespace) -> int:
     failed = 0
     progress = _Progress(len(slugs))
     for done, (slug, result) in enumerate(
-        build_many(slugs, args.content, args.out, today=args.today, jobs=args.jobs, force=args.force, plain=args.plain),
+        build_many(
+            slugs,
+            args.content,
+            args.out,
+            today=args.today,
+            jobs=args.jobs,
+            force=args.force,
+            plain=args.plain,
+            stale=getattr(args, "stale", None),  # found by _unchanged
+        ),
         start=1,
     ):
         progress.clear()
@@ -294,7 +303,8 @@ def _unchanged(args: argparse.Namespace) -> bool:
     would, build_many skipping each) and writes the portal if it would differ, having loaded no more than
     the build records (no logging, no engines, none of the build's modules)."""
     slugs = _build_slugs(args)
-    if not _all_fresh(args, slugs):
+    args.stale = _stale(args, slugs)
+    if args.stale:
         return False
     for slug in slugs:
         _say_skipped(slug)
@@ -318,16 +328,22 @@ def _say_skipped(slug: str) -> None:
     print(_("· {slug}: unchanged since the last build, skipped").format(slug=slug), flush=True)
 
 
-def _all_fresh(args: argparse.Namespace, slugs: list[str]) -> bool:
-    """Whether every chamber named is as it was at its last good build (build_many skips those)."""
+def _stale(args: argparse.Namespace, slugs: list[str]) -> dict[str, str | None]:
+    """The chambers named that are not as they were at their last good build, each with the inputs key taken
+    (build_many builds those, and skips the others); all of them with --force or --plain."""
     from chamberpress.build.cache_layout import project_dir_for
     from chamberpress.build.freshness import is_fresh
 
     if args.force or args.plain:
-        return False
+        return dict.fromkeys(slugs)
     project = project_dir_for(args.content)
     day = args.today or dt.date.today()
-    return all(is_fresh(slug, args.content, args.out, project, day) for slug in slugs)
+    stale: dict[str, str | None] = {}
+    for slug in slugs:
+        keys: dict[str, str] = {}
+        if not is_fresh(slug, args.content, args.out, project, day, keys):
+            stale[slug] = keys.get(slug)
+    return stale
 
 
 class _Progress:

@@ -83,14 +83,23 @@ class BuildResult:
 
 
 def build_chamber(
-    slug: str, content_dir: Path, out_dir: Path, *, today: dt.date | None = None, workers: int = 1, plain: bool = False
+    slug: str,
+    content_dir: Path,
+    out_dir: Path,
+    *,
+    today: dt.date | None = None,
+    workers: int = 1,
+    plain: bool = False,
+    key: str | None = None,
 ) -> BuildResult:
     """Build one chamber into `<out>/<slug>/` with `workers` processes; on any error the published site
     stays as it was. An output folder that overlaps the content raises BadOutputFolder.
 
     `plain`: none of the speed shortcuts (caches, pages copied from the published site, memos, forked
     work, the site built in memory onto a spare copy): MkDocs and Material as they come plus the features,
-    in one process. The oracle the shortcuts are held to (tests/test_plain_oracle.py)."""
+    in one process. The oracle the shortcuts are held to (tests/test_plain_oracle.py).
+
+    `key`: the chamber's inputs_key, where the caller took it just before (freshness.is_fresh)."""
     check_output_folder(out_dir, protected_folders(content_dir))
     if (out_dir / slug).is_symlink():
         # The swap renames the site's folder and writes into the one it replaces: never through a link.
@@ -109,7 +118,8 @@ def build_chamber(
         contextlib.ExitStack() as stack,
     ):
         project = project_dir_for(content_dir)
-        key = inputs_key(content_dir / slug, project)  # taken first: an edit during the build makes it stale
+        # Taken first: an edit during the build makes it stale.
+        key = key if key is not None else inputs_key(content_dir / slug, project)
         if workers > 1:  # an indexer starts (its dictionary loading) while the content is read: any build needs one
             warm_up_indexers(1)
         foreseen = None if plain else stack.enter_context(_foreseen(content_dir, out_dir, slug))
@@ -380,37 +390,52 @@ def build_many(
     jobs: int = 1,
     force: bool = False,
     plain: bool = False,
+    stale: dict[str, str | None] | None = None,
 ) -> Iterator[tuple[str, BuildResult | Exception]]:
     """Build several chambers, in parallel processes when `jobs` > 1 (MkDocs is not thread-safe).
 
     Chambers whose inputs have not changed are skipped (unless `force` or `plain`: see build_chamber;
     plain builds go one after another in this process). Yields each chamber's result,
-    or the exception that stopped it, as soon as it is done.
+    or the exception that stopped it, as soon as it is done. `stale`: the chambers the caller has just
+    found changed (freshness.is_fresh), each with the inputs key it took, if it took one; the others were
+    found unchanged.
     """
     check_output_folder(out_dir, protected_folders(content_dir))
     project = project_dir_for(content_dir)
     day = today or dt.date.today()
-    stale = []
+    keys: dict[str, str | None] = {}
     for slug in slugs:
-        if not (force or plain) and is_fresh(slug, content_dir, out_dir, project, day):
+        if force or plain:
+            keys[slug] = None
+        elif stale is not None:
+            if slug in stale:
+                keys[slug] = stale[slug]
+            else:
+                yield slug, BuildResult(slug, out_dir / slug, 0, 0.0, skipped=True)
+        elif is_fresh(slug, content_dir, out_dir, project, day, found := {}):
             yield slug, BuildResult(slug, out_dir / slug, 0, 0.0, skipped=True)
         else:
-            stale.append(slug)
-    slugs = stale
+            keys[slug] = found.get(slug)
+    slugs = list(keys)
     if plain:  # one chamber after another, each in this process
         jobs = 1
     if jobs <= 1 or len(slugs) <= 1:
         # One chamber at a time: its pages are drawn by `jobs` processes instead.
         for slug in slugs:
             try:
-                yield slug, build_chamber(slug, content_dir, out_dir, today=today, workers=jobs, plain=plain)
+                yield (
+                    slug,
+                    build_chamber(slug, content_dir, out_dir, today=today, workers=jobs, plain=plain, key=keys[slug]),
+                )
             except (ContentError, BuildLocked) as exc:
                 yield slug, exc
         return
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(slugs)), mp_context=_worker_context(), initializer=forked.worker_started
     ) as pool:
-        futures = {pool.submit(build_chamber, slug, content_dir, out_dir, today=today): slug for slug in slugs}
+        futures = {
+            pool.submit(build_chamber, slug, content_dir, out_dir, today=today, key=keys[slug]): slug for slug in slugs
+        }
         for future in as_completed(futures):
             try:
                 yield futures[future], future.result()

@@ -168,6 +168,7 @@ class Foreseen:
     stamp: tuple[int, int, int]  # the record file's inode, time and size when read
     record: Record
     begun: BegunBundle | None
+    news: dict[str, FileStamp] | None = None  # news_stamps taken then (before the content was loaded)
 
     def cancel(self) -> None:
         if self.begun is not None:
@@ -191,8 +192,8 @@ def foresee(content_dir: Path, out_dir: Path, slug: str) -> Foreseen | None:
         record.pages.get(rel) for rel, stamp_ in news.items() if stamp_[2] != record.news.get(rel, (0, 0, ""))[2]
     ]
     if not changed or None in changed or news.keys() != record.news.keys():
-        return Foreseen(stamp, record, None)
-    return Foreseen(stamp, record, begin_bundle(out_dir / slug, record.digests, changed))
+        return Foreseen(stamp, record, None, news)
+    return Foreseen(stamp, record, begin_bundle(out_dir / slug, record.digests, changed), news)
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -239,13 +240,13 @@ def try_text_edit(
     (foresee) is used where the record is the one it read, and cancelled in any case."""
     started = time.perf_counter()
     record_path = text_edit_record(content_dir, out_dir, chamber.slug)
-    begun = None
+    begun = news = None
     try:
         if foreseen is not None and foreseen.stamp == _stamp(record_path):
-            record, begun, foreseen = foreseen.record, foreseen.begun, None
+            record, begun, news, foreseen = foreseen.record, foreseen.begun, foreseen.news, None
         else:
             record = _load(record_path)
-        found = _edited(chamber, content_dir, out_dir, record)
+        found = _edited(chamber, content_dir, out_dir, record, news)
         if record is None or found is None:
             return None
         # Their search bundle's index begun while the pages are drawn (in another process: Pagefind), unless
@@ -271,9 +272,13 @@ class _Found:
     pages: list[str]  # their pages, by path in the site
 
 
-def _edited(chamber: Chamber, content_dir: Path, out_dir: Path, record: Record | None) -> _Found | None:
+def _edited(
+    chamber: Chamber, content_dir: Path, out_dir: Path, record: Record | None, news: dict[str, FileStamp] | None
+) -> _Found | None:
     """The edited posts, where the change since the published site's `record` is to posts' text alone and
-    each is in the recorded site; None otherwise (`--debug` says why)."""
+    each is in the recorded site; None otherwise (`--debug` says why). `news`: the news files' stamps as
+    taken before the content was loaded (foresee), else taken now. Taken before, a post changed while the
+    content was loaded differs from the record at the next build, whichever text the load read."""
     if record is None or not (out_dir / chamber.slug).is_dir():
         return _not_one("no record of the published site")
     if not same_day_site(chamber.today, record.day, record.due) or record.year != build_year():
@@ -281,7 +286,7 @@ def _edited(chamber: Chamber, content_dir: Path, out_dir: Path, record: Record |
     if shared_inputs(chamber.folder, project_dir_for(content_dir)) != record.shared:
         return _not_one("files other than the news changed")
     try:
-        news = news_stamps(chamber.folder, record.news)
+        news = news if news is not None else news_stamps(chamber.folder, record.news)
     except OSError:
         return _not_one("a file of the news could not be read")
     if news.keys() != record.news.keys():

@@ -129,12 +129,17 @@ def _file_docs_path(chamber: Chamber, path: Path) -> str | None:
     return None
 
 
-def _locator(chamber: Chamber, published: dict[Path, str]) -> Callable[[Path], str | None]:
-    """Where a linked file sits in the docs tree; `published` is _published_docs(chamber)."""
+def _locator(chamber: Chamber, published: dict[Path, str] | None = None) -> Callable[[Path], str | None]:
+    """Where a linked file sits in the docs tree; `published` is _published_docs(chamber), made when a link to
+    a Markdown file first asks where not given (a text edit stages one post: most link only to pictures, and
+    the real paths of 2,000 posts took a tenth of its drawing)."""
+    found: list[dict[Path, str]] = [published] if published is not None else []
 
     def locate(path: Path) -> str | None:
         if path.suffix.lower() == ".md":
-            return published.get(real_path(path))
+            if not found:
+                found.append(_published_docs(chamber))
+            return found[0].get(real_path(path))
         return _file_docs_path(chamber, path)
 
     return locate
@@ -187,7 +192,7 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
 
 def staged_post(chamber: Chamber, post: Post) -> str:
     """One post's staged Markdown, as content_tree stages it."""
-    return _post_markdown(chamber, post, _locator(chamber, _published_docs(chamber)))
+    return _post_markdown(chamber, post, _locator(chamber))
 
 
 @dataclass(frozen=True)
@@ -313,7 +318,7 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
         charter.path,
         "charter.md",
         chamber.folder,
-        _locator(chamber, _published_docs(chamber)),
+        _locator(chamber),
     )
     return front_matter(meta) + charter_pdf_link(printed) + body
 
@@ -422,7 +427,7 @@ def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
     if printed and printed.join:
         page = next(page for page in chamber.pages if page.name == JOIN_PAGE)
         link = f"\n[下载入会申请表（PDF，可填写，{_size_text(printed.join.size)}）](join.pdf){{ .cp-join-pdf }}\n"
-        tree[f"{JOIN_PAGE}.md"] = _page_markdown(chamber, page, _locator(chamber, _published_docs(chamber)), link)
+        tree[f"{JOIN_PAGE}.md"] = _page_markdown(chamber, page, _locator(chamber), link)
         tree["join.pdf"] = printed.join.path
     return tree
 
