@@ -73,6 +73,7 @@ def _leading_place(text: str) -> int:
     return 0
 
 
+@lru_cache(maxsize=None)  # the directory asks for each member's several times (sort key, letter, label)
 def trade_name(name: str) -> str:
     """温州市鹿城区红星电器有限公司 → 红星电器. A name that would be left empty (浙江集团有限公司) keeps what the last
     step left (浙江), and a name that is only a legal form is given back as it is."""
