@@ -554,7 +554,14 @@ def _index_again(
     record = search_record(content_dir, out_dir, slug)
     # The pages are those of the last build (a text edit adds and removes none), in the order it found them.
     search = index_site(
-        site, index_dir=site / INDEX_DIR, spare_record=record, known=known, pages=list(digests), begun=begun, undo=undo
+        site,
+        index_dir=site / INDEX_DIR,
+        spare_record=record,
+        known=known,
+        pages=list(digests),
+        begun=begun,
+        undo=undo,
+        trusted=True,  # the pages left in `known` are those the record read: the edit wrote none of them
     )
     save_record(record, search)
     return search

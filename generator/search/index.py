@@ -333,12 +333,16 @@ def plan_bundles(site_dir: Path, language: str = "zh") -> list[Bundle]:
 
 
 def _plan(
-    site_dir: Path, language: str, known: Known | None = None, listed: list[str] | None = None
+    site_dir: Path,
+    language: str,
+    known: Known | None = None,
+    listed: list[str] | None = None,
+    trusted: bool = False,
 ) -> tuple[list[Bundle], Known, Split]:
     """plan_bundles without the documents (read_documents reads those of the bundles to index), what the
     indexer reads of each HTML page of the site, marked or not, and the split. A page in `known` at the
-    size given is not read."""
-    pages, digests = _marked_pages(site_dir, known, listed)
+    size given is not read (`trusted`: not even its size looked at)."""
+    pages, digests = _marked_pages(site_dir, known, listed, trusted)
     split = bundle_split([rel for rel, *_ in pages])
     grouped: dict[str, list[tuple[str, str, str, int]]] = {}
     for page in pages:
@@ -367,11 +371,12 @@ def _settings(language: str) -> str:
 
 
 def _marked_pages(
-    site_dir: Path, known: Known | None = None, listed: list[str] | None = None
+    site_dir: Path, known: Known | None = None, listed: list[str] | None = None, trusted: bool = False
 ) -> tuple[list[tuple[str, str, str, int]], Known]:
     """The site's pages marked for the index (path in the site, file, digest and length of what the indexer
     reads), in the order found, and what the indexer reads of every HTML page, marked or not. A page in
-    `known` at the size given is not read."""
+    `known` at the size given is not read; `trusted`: a page in `known` is taken as given, its size not
+    looked at (a text edit's, which wrote none of them since they were read)."""
     if listed is not None:  # the caller's list, in the order a walk gives (bundles keep their pages' order)
         paths = [(rel, os.path.join(site_dir, rel)) for rel in listed]
     else:
@@ -381,6 +386,8 @@ def _marked_pages(
 
     def seen(rel: str, path: str) -> Digest | None:
         given = known.get(rel)
+        if given is not None and trusted:
+            return given
         if given is not None:
             try:
                 if os.stat(path).st_size == given[0]:
@@ -550,6 +557,7 @@ def index_site(
     pages: list[str] | None = None,
     begun: BegunBundle | None = None,
     undo: Undo | None = None,
+    trusted: bool = False,
 ) -> SearchIndex:
     """Write the search index of the built site into `index_dir` (default `<site_dir>/pagefind/`). Raises
     SearchIndexError. `pages`: the site's HTML pages where the caller knows them (a text edit, which
@@ -572,11 +580,12 @@ def index_site(
     that drew the pages found the indexer reads of each (the pages are then read only where a bundle is
     indexed, by the thread that hands it to an indexer). `begun`: a bundle whose index was begun ahead
     (begin_bundle), finished here if it is to be indexed, else forgotten. `undo`: told each file of the
-    index folder before it is written or removed.
+    index folder before it is written or removed. `trusted`: the pages in `known` are as given, their
+    sizes not looked at (a text edit: it read them, and wrote only the pages it leaves out of `known`).
     """
     started = time.perf_counter()
     index_dir = index_dir or site_dir / INDEX_DIR
-    bundles, digests, split = _plan(site_dir, language, known, pages)
+    bundles, digests, split = _plan(site_dir, language, known, pages, trusted)
     if not bundles:
         raise SearchIndexError(
             _("search indexing failed: no page of {site_dir} is marked for the index").format(site_dir=site_dir)
