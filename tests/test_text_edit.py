@@ -341,6 +341,42 @@ def test_a_text_edit_indexes_one_search_bundle_again(project: Path, monkeypatch)
     assert differences_from_plain() == []
 
 
+def test_the_edited_page_guessed_before_the_load_is_indexed_meanwhile(project: Path, monkeypatch) -> None:
+    """The edited post's page is guessed before the content is loaded (drawn from the post read alone,
+    text_edit._guess): its whole search bundle goes to the indexer while the content is loaded, and that
+    index is used where the page drawn reads as guessed. A wrong guess is indexed again. Either way the
+    site is the plain build's."""
+    from chamberpress.search.index import BegunBundle
+
+    monkeypatch.setattr("chamberpress.search.index.SPLIT_FROM", 0)
+    monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 16)
+    monkeypatch.setattr("chamberpress.search.index.POST_BUNDLE_PAGES", 16)
+    _build(project)  # the full build, with bundles, if the test before did not make them
+    taken: list[tuple[bool, bool]] = []  # (the pages were guessed, the begun index was used)
+    take = BegunBundle.take
+
+    def noted(self, bundle):
+        files = take(self, bundle)
+        taken.append((bool(self._guessed), files is not None))
+        return files
+
+    monkeypatch.setattr(BegunBundle, "take", noted)
+    _append(_post(project, 41), "\n猜一猜。\n")
+    result = _build(project)
+    assert result.text_edit is not None and result.search is not None and len(result.search.indexed) == 1
+    assert taken == [(True, True)]
+    assert _differences_from_plain(project) == []
+    # A guess that is not the page drawn (as if the post read alone were staged otherwise).
+    staged = text_edit.staged_post_alone
+    monkeypatch.setattr(text_edit, "staged_post_alone", lambda *a: staged(*a).replace("猜一猜。", "猜一猜，又猜。"))
+    taken.clear()
+    _append(_post(project, 41), "\n再猜。\n")
+    result = _build(project)
+    assert result.text_edit is not None and result.search is not None and len(result.search.indexed) == 1
+    assert taken == [(True, False)]
+    assert _differences_from_plain(project) == []
+
+
 def test_plugins_the_project_does_not_know_see_every_page(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("chamberpress.site.mkdocs_adapter._said", set())  # its warning, said once a process
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")

@@ -61,7 +61,16 @@ from chamberpress.search.index import (
     indexed_part,
     save_record,
 )
-from chamberpress.site.docs import NEWS_DIR, POSTS_DIR, Reach, post_docs_path, posts_reach, staged_post
+from chamberpress.site.docs import (
+    NEWS_DIR,
+    POSTS_DIR,
+    Reach,
+    post_docs_path,
+    posts_reach,
+    published_docs,
+    staged_post,
+    staged_post_alone,
+)
 from chamberpress.site.frames import (
     Frame,
     FrameStore,
@@ -92,6 +101,8 @@ class Record:
     printed_warnings: list[Problem] = field(default_factory=list)  # the printing's, reported again
     pages: dict[str, str] = field(default_factory=dict)  # each published post's page, by its path under news/
     names: Names = field(default_factory=dict)  # mention_names of the roster (its members' trade names found once)
+    categories: list[str] | None = None  # chamber.yml's, as posts were read with them (content.news.load_post)
+    published: dict[str, str] = field(default_factory=dict)  # docs.published_docs: where each Markdown file is staged
 
 
 @dataclass
@@ -155,6 +166,8 @@ def record_build(
         list(printed_warnings),
         pages,
         names,
+        chamber.info.categories or None,
+        published_docs(chamber),
     )
     _save(text_edit_record(content_dir, out_dir, chamber.slug), record)
 
@@ -169,6 +182,7 @@ class Foreseen:
     record: Record
     begun: BegunBundle | None
     news: dict[str, FileStamp] | None = None  # news_stamps taken then (before the content was loaded)
+    drawing: _Drawing | None = None  # of the recorded site, made then (_guess)
 
     def cancel(self) -> None:
         if self.begun is not None:
@@ -176,9 +190,10 @@ class Foreseen:
 
 
 def foresee(content_dir: Path, out_dir: Path, slug: str) -> Foreseen | None:
-    """Where only posts changed since the last build, begin their search bundle's index (the pages before
-    them handed to Pagefind while the content is loaded and their pages drawn: begin_bundle). Read without
-    the chamber's lock: try_text_edit uses it only if the record is still the one read here."""
+    """Where only posts changed since the last build, begin their search bundle's index while the content is
+    loaded (begin_bundle): the whole bundle where their pages can be guessed (_guess), else the pages before
+    them. Read without the chamber's lock: try_text_edit uses it only if the record is still the one read
+    here."""
     path = text_edit_record(content_dir, out_dir, slug)
     stamp = _stamp(path)
     record = _load(path)
@@ -188,12 +203,15 @@ def foresee(content_dir: Path, out_dir: Path, slug: str) -> Foreseen | None:
         news = news_stamps(content_dir / slug, record.news)
     except OSError:  # a file gone, or a broken link: the load reports it
         return None
-    changed = [
-        record.pages.get(rel) for rel, stamp_ in news.items() if stamp_[2] != record.news.get(rel, (0, 0, ""))[2]
-    ]
+    edited = [rel for rel, stamp_ in news.items() if stamp_[2] != record.news.get(rel, (0, 0, ""))[2]]
+    changed = [record.pages.get(rel) for rel in edited]
     if not changed or None in changed or news.keys() != record.news.keys():
         return Foreseen(stamp, record, None, news)
-    return Foreseen(stamp, record, begin_bundle(out_dir / slug, record.digests, changed), news)
+    begun = begin_bundle(out_dir / slug, record.digests, changed, to_guess=True)  # type: ignore[arg-type]
+    drawing, guessed = _guess(content_dir, out_dir / slug, slug, record, edited)  # the pages before meanwhile
+    if begun is not None:
+        begun.guess(guessed)
+    return Foreseen(stamp, record, begun, news, drawing)
 
 
 def _stamp(path: Path) -> tuple[int, int, int] | None:
@@ -240,13 +258,14 @@ def try_text_edit(
     (foresee) is used where the record is the one it read, and cancelled in any case."""
     started = time.perf_counter()
     record_path = text_edit_record(content_dir, out_dir, chamber.slug)
-    begun = news = None
+    begun = news = drawing = None
     try:
         if foreseen is not None and foreseen.stamp == _stamp(record_path):
-            record, begun, news, foreseen = foreseen.record, foreseen.begun, foreseen.news, None
+            record, begun, news, drawing = foreseen.record, foreseen.begun, foreseen.news, foreseen.drawing
+            foreseen = None
         else:
             record = _load(record_path)
-        found = _edited(chamber, content_dir, out_dir, record, news)
+        found = _edited(chamber, content_dir, out_dir, record, news, drawing.facts if drawing is not None else None)
         if record is None or found is None:
             return None
         # Their search bundle's index begun while the pages are drawn (in another process: Pagefind), unless
@@ -255,7 +274,9 @@ def try_text_edit(
             if begun is not None:
                 begun.cancel()
             begun = begin_bundle(out_dir / chamber.slug, record.digests, found.pages)
-        return _put_in(chamber, issues, content_dir, out_dir, record, found, begun, started)
+        if drawing is None or drawing.facts is not found.facts:
+            drawing = _Drawing(content_dir, chamber.slug, out_dir / chamber.slug, found.facts)
+        return _put_in(chamber, issues, content_dir, out_dir, record, found, begun, drawing, started)
     finally:
         for other in (begun, foreseen):
             if other is not None:
@@ -273,12 +294,18 @@ class _Found:
 
 
 def _edited(
-    chamber: Chamber, content_dir: Path, out_dir: Path, record: Record | None, news: dict[str, FileStamp] | None
+    chamber: Chamber,
+    content_dir: Path,
+    out_dir: Path,
+    record: Record | None,
+    news: dict[str, FileStamp] | None,
+    facts: SiteFacts | None,
 ) -> _Found | None:
     """The edited posts, where the change since the published site's `record` is to posts' text alone and
     each is in the recorded site; None otherwise (`--debug` says why). `news`: the news files' stamps as
     taken before the content was loaded (foresee), else taken now. Taken before, a post changed while the
-    content was loaded differs from the record at the next build, whichever text the load read."""
+    content was loaded differs from the record at the next build, whichever text the load read. `facts`: the
+    site's, as read then, else read now."""
     if record is None or not (out_dir / chamber.slug).is_dir():
         return _not_one("no record of the published site")
     if not same_day_site(chamber.today, record.day, record.due) or record.year != build_year():
@@ -305,7 +332,7 @@ def _edited(
     edited = [found.get(rel) for rel in changed]
     if any(post is None for post in edited):
         return _not_one("a draft, a post not yet due, or not a post")
-    facts = FrameStore(frames_dir(content_dir, chamber.slug)).load_facts()
+    facts = facts if facts is not None else FrameStore(frames_dir(content_dir, chamber.slug)).load_facts()
     if facts is None or facts.hosts != list(chamber.info.embed_hosts):
         return _not_one("no site facts recorded by the last build, or other embed hosts")
     places = [facts.files.get(post_docs_path(post)) for post in edited]
@@ -322,6 +349,7 @@ def _put_in(
     record: Record,
     found: _Found,
     begun: BegunBundle | None,
+    drawing: _Drawing,
     started: float,
 ) -> TextEdit | None:
     """try_text_edit once the edited posts are found in the recorded site."""
@@ -334,7 +362,7 @@ def _put_in(
     reach = posts_reach(chamber, edited, record.names)
     if not _same_reach(record.reach, reach):
         return _not_one("the members a post names, or the files posts link to, changed")
-    pages = _draw(chamber, edited, site, facts)
+    pages = _draw(chamber, edited, drawing)
     if pages is None:
         return None
     drawn = drawn_record(content_dir, out_dir, chamber.slug)
@@ -420,60 +448,96 @@ class _ListPage:
     frame: ListFrame
 
 
-def _draw(chamber: Chamber, posts: list, site: Path, facts: SiteFacts) -> list[_Page] | None:
-    """The edited posts' pages, each its frame filled with its new text; None where a post's page cannot be
-    made so (no frame for the published page, other front matter or table of contents, a message while
-    converting)."""
-    from chamberpress.content.sanitize import sanitize_html
-    from chamberpress.site.frames import (
-        RecordedFiles,
-        cut,
-        finished,
-        staged_head,
-        staged_parts,
-        tokens_outline,
-    )
-    from chamberpress.site.image_sizes import with_sizes
-    from chamberpress.site.render_cache import Converter
+class _Drawing:
+    """What drawing posts' pages from their frames takes: the recorded site's files and its one converter
+    (making its Markdown parser is half of drawing one page), the frames, the published pictures."""
 
-    content_dir = chamber.folder.parent
-    frames = FrameStore(frames_dir(content_dir, chamber.slug))
-    hosts = chamber.info.embed_hosts
-    files = RecordedFiles(facts)
-    converter = Converter(facts.markdown_extensions, facts.mdx_configs, files, files.config)
-    # Pictures are sized from their published copies (the same files the build sized them from).
-    published = {dest: site / dest for dest, _url in facts.files.values() if not dest.endswith(".html")}
-    made = []
-    for post in posts:
+    def __init__(self, content_dir: Path, slug: str, site: Path, facts: SiteFacts) -> None:
+        from chamberpress.site.frames import RecordedFiles
+        from chamberpress.site.render_cache import Converter
+
+        self.site, self.facts, self.hosts = site, facts, list(facts.hosts)
+        self.frames = FrameStore(frames_dir(content_dir, slug))
+        self.files = RecordedFiles(facts)
+        self.converter = Converter(facts.markdown_extensions, facts.mdx_configs, self.files, self.files.config)
+        # Pictures are sized from their published copies (the same files the build sized them from).
+        self.published = {dest: site / dest for dest, _url in facts.files.values() if not dest.endswith(".html")}
+
+    def page(self, post, staged: str) -> _Page | str:
+        """The post's page, its frame filled with the post staged as `staged`; else why it cannot be made so
+        (no frame for the published page, other front matter or table of contents, a message while
+        converting)."""
+        from chamberpress.content.sanitize import sanitize_html
+        from chamberpress.site.frames import cut, finished, staged_head, staged_parts, tokens_outline
+        from chamberpress.site.image_sizes import with_sizes
+
         src_uri = post_docs_path(post)
-        own = files.get_file_from_path(src_uri)
+        own = self.files.get_file_from_path(src_uri)
         if own is None:
-            return _not_one(f"{src_uri} is not in the recorded site")
-        frame = frames.load(own.dest_uri)
+            return f"{src_uri} is not in the recorded site"
+        frame = self.frames.load(own.dest_uri)
         if frame is None:
-            return _not_one(f"no frame of {own.dest_uri}")
+            return f"no frame of {own.dest_uri}"
         try:
-            if page_digest((site / own.dest_uri).read_bytes()) != frame.page:
-                return _not_one(f"{own.dest_uri} is not the page its frame was cut from")
+            if page_digest((self.site / own.dest_uri).read_bytes()) != frame.page:
+                return f"{own.dest_uri} is not the page its frame was cut from"
         except OSError:
-            return _not_one(f"{own.dest_uri} is not readable")
-        head_text, markdown_text = staged_parts(staged_post(chamber, post))
+            return f"{own.dest_uri} is not readable"
+        head_text, markdown_text = staged_parts(staged)
         head = staged_head(head_text)
         if head.digest != frame.head:
-            return _not_one(f"the front matter of {src_uri} as staged changed (title, date, cover …)")
-        converted = converter.convert(own, markdown_text)
+            return f"the front matter of {src_uri} as staged changed (title, date, cover …)"
+        converted = self.converter.convert(own, markdown_text)
         if converted.logged:
-            return _not_one(f"converting {src_uri} logged a message")
+            return f"converting {src_uri} logged a message"
         if tokens_outline(converted.toc) != frame.toc:
-            return _not_one(f"the table of contents of {src_uri} changed")
-        content = with_sizes(sanitize_html(converted.content, hosts), own.url, published)
+            return f"the table of contents of {src_uri} changed"
+        content = with_sizes(sanitize_html(converted.content, self.hosts), own.url, self.published)
         marked = frame.fill(content, head)
         if marked is None:
-            return _not_one(f"the reading time or the summary of {src_uri} changed where its frame does not show it")
-        html = finished(marked, hosts)
+            return f"the reading time or the summary of {src_uri} changed where its frame does not show it"
+        html = finished(marked, self.hosts)
         summaries = (frame.summary, head.summary) if head.summary != frame.summary else None
-        made.append(_Page(own.dest_uri, html, cut(marked, content, frame.toc, head, html), src_uri, summaries))  # type: ignore[arg-type]
+        return _Page(own.dest_uri, html, cut(marked, content, frame.toc, head, html), src_uri, summaries)  # type: ignore[arg-type]
+
+
+def _draw(chamber: Chamber, posts: list, drawing: _Drawing) -> list[_Page] | None:
+    """The edited posts' pages, each its frame filled with its new text; None where a post's page cannot be
+    made so (`--debug` says why)."""
+    made = []
+    for post in posts:
+        page = drawing.page(post, staged_post(chamber, post))
+        if isinstance(page, str):
+            return _not_one(page)
+        made.append(page)
     return made
+
+
+def _guess(
+    content_dir: Path, site: Path, slug: str, record: Record, changed: list[str]
+) -> tuple[_Drawing | None, dict[str, bytes]]:
+    """Before the chamber is loaded: the drawing of its recorded site, and what the search indexer will read
+    of each page of the posts `changed` (paths under news/), each drawn from its post read alone and staged
+    where the record says the chamber's Markdown files are (docs.staged_post_alone). The search bundle
+    holding them can then be indexed whole while the content is loaded. A guess: BegunBundle.take holds
+    what it was given of each page to the pages the edit draws once the chamber is loaded and checked
+    (another text, and the bundle is indexed again). None where a post cannot be read or drawn so."""
+    from chamberpress.content.news import load_post
+    from chamberpress.errors import Problems
+
+    facts = FrameStore(frames_dir(content_dir, slug)).load_facts()
+    if facts is None:
+        return None, {}
+    drawing = _Drawing(content_dir, slug, site, facts)
+    folder = content_dir / slug
+    guessed: dict[str, bytes] = {}
+    for rel in changed:
+        post = load_post(folder / NEWS_DIR / rel, folder, record.categories, Problems(content_dir.parent))
+        page = drawing.page(post, staged_post_alone(folder, post, record.published)) if post is not None else None
+        if not isinstance(page, _Page):
+            return drawing, {}
+        guessed[page.path] = indexed_part(page.html.encode("utf-8", errors="xmlcharrefreplace")) or b""
+    return drawing, guessed
 
 
 def _lists_again(

@@ -431,15 +431,18 @@ def bundles_to_index(site_dir: Path, changed: Iterable[str], known: Known | None
 class BegunBundle:
     """A bundle's index made alongside the rest of a build (begin_bundle). A thread hands the pages before
     the first about to change to an indexer while those are drawn; once they are (`finish`, with what the
-    indexer reads of each), it hands over the rest and takes the index's files while the build writes the
-    pages and plans the index. index_site takes those files where the bundle it plans is this one: the same
-    pages, reading the same (its key), so the same index as one made at once."""
+    indexer reads of each) or guessed (`guess`), it hands over the rest and takes the index's files while
+    the build goes on. index_site takes those files where the bundle it plans is this one: the same pages,
+    reading the same (its key, against what was handed over of each), so the same index as one made at
+    once."""
 
     def __init__(self, site_dir: Path, name: str, pages: tuple[str, ...], ahead: int, language: str) -> None:
         self.name, self.pages, self.ahead = name, pages, ahead
+        self._guessed: dict[str, bytes] = {}  # what the pages about to change will read, as guessed (guess)
         self._settings = _settings(language)
         self._stop = threading.Event()
         self._drawn = threading.Event()  # set by finish (or cancel)
+        self._onwards = threading.Event()  # the pages from the first about to change may be handed over
         self._changed: dict[str, bytes] = {}
         self._digests: list[str] = []  # of what was handed over of each page
         self._files: dict[str, bytes] | None = None
@@ -451,34 +454,52 @@ class BegunBundle:
         try:
             indexer = take_indexer(_executable(), language=language, exclude_selectors=[EXCLUDE_SELECTORS])
             index_id = indexer.new_index()
-            for position, rel in enumerate(self.pages):
-                if position == self.ahead:
-                    self._drawn.wait()
-                if self._stop.is_set():
-                    indexer.drop(index_id)
-                    break
-                document = self._changed.get(rel)
-                if document is None:
-                    with open(os.path.join(site_dir, rel), "rb") as handle:
-                        document = indexed_part(handle.read()) or b""
-                self._digests.append(fingerprint(document)[:32])
-                indexer.add_pages(index_id, [(rel, document)])
+            indexer.add_pages(index_id, self._documents(site_dir, self.pages[: self.ahead]))
+            self._onwards.wait()
+            if self._stop.is_set():
+                indexer.drop(index_id)
             else:
+                indexer.add_pages(index_id, self._documents(site_dir, self.pages[self.ahead :]))
                 self._files = indexer.files(index_id)
             keep_indexer(indexer)
         except (IndexerError, SearchIndexError, OSError):  # the bundle is then indexed as any other
             if indexer is not None:
                 indexer.close()
 
+    def _documents(self, site_dir: Path, pages: tuple[str, ...]) -> list[tuple[str, bytes]]:
+        """What the indexer reads of each of `pages`: as guessed or drawn where given, else as published."""
+        documents = []
+        for rel in pages:
+            document = self._guessed.get(rel, self._changed.get(rel))
+            if document is None:
+                with open(os.path.join(site_dir, rel), "rb") as handle:
+                    document = indexed_part(handle.read()) or b""
+            self._digests.append(fingerprint(document)[:32])
+            documents.append((rel, document))
+        return documents
+
     def holds(self, changing: list[str]) -> bool:
-        """Whether the pages about to change are all in this bundle, none among those handed over ahead."""
+        """Whether the pages about to change are all in this bundle, none among those handed over ahead (but
+        as guessed: then exactly those guessed)."""
+        if self._guessed:
+            return set(changing) == self._guessed.keys()
         return all(rel in self.pages[self.ahead :] for rel in changing)
+
+    def guess(self, documents: dict[str, bytes]) -> None:
+        """What the indexer will read of each page about to change, guessed before they are drawn (by path in
+        the site; all of them, else nothing is taken): the rest of the bundle is handed over at once, and the
+        index is used only if the pages drawn read as guessed (`take` compares)."""
+        in_bundle = set(self.pages[self.ahead :])
+        if documents and not self._onwards.is_set() and documents.keys() <= in_bundle:
+            self._guessed = dict(documents)
+            self._onwards.set()
 
     def finish(self, documents: dict[str, bytes]) -> None:
         """The pages that changed are drawn: what the indexer reads of each (indexed_part, by path in the
         site); the rest of the bundle is handed over, its files taken."""
         self._changed = dict(documents)
         self._drawn.set()
+        self._onwards.set()
 
     def take(self, bundle: Bundle) -> dict[str, bytes] | None:
         """The files of the index made, where `bundle` (as index_site plans it) is this one, reading the same;
@@ -498,14 +519,18 @@ class BegunBundle:
         """Stop, and forget the index (nothing if it was taken)."""
         self._stop.set()
         self._drawn.set()
+        self._onwards.set()
         self._thread.join()
         self._files = None
 
 
-def begin_bundle(site_dir: Path, known: Known, changing: list[str], language: str = "zh") -> BegunBundle | None:
+def begin_bundle(
+    site_dir: Path, known: Known, changing: list[str], language: str = "zh", *, to_guess: bool = False
+) -> BegunBundle | None:
     """Begin the index of the bundle that holds the pages `changing` (paths in the site), about to be
     written again, of a site whose HTML pages and what the indexer reads of each are `known` (in the order
-    index_site is to find them: its `pages`); None where they are in several bundles or first in theirs."""
+    index_site is to find them: its `pages`); None where they are in several bundles, or first in theirs
+    unless `to_guess` (their documents may be guessed: BegunBundle.guess)."""
     marked = [rel for rel, digest in known.items() if digest[1] is not None]
     split = bundle_split(marked)
     names = {bundle_of(rel, split) for rel in changing}
@@ -514,7 +539,7 @@ def begin_bundle(site_dir: Path, known: Known, changing: list[str], language: st
     [name] = names
     pages = tuple(rel for rel in marked if bundle_of(rel, split) == name)
     ahead = min((pages.index(rel) for rel in changing if rel in pages), default=0)
-    return BegunBundle(site_dir, name, pages, ahead, language) if ahead else None
+    return BegunBundle(site_dir, name, pages, ahead, language) if ahead or to_guess else None
 
 
 class Undo:

@@ -44,7 +44,7 @@ from chamberpress.print.newsletter import OUTPUT_DIR as NEWSLETTER_DIR
 from chamberpress.print.newsletter import IssueOutput, Printed
 from chamberpress.print.cover import COVER_SUFFIX
 from chamberpress.build.output import remove_others, write_if_changed
-from chamberpress.paths import real_path, resolve_inside
+from chamberpress.paths import real_path, real_text, resolve_inside
 from chamberpress.content.published import image_problem, published_copy, refusal
 from chamberpress.search.index import SEARCH_PAGE, search_page_markdown
 from chamberpress.site.icons import icon_tree
@@ -115,10 +115,10 @@ def _published_docs(chamber: Chamber) -> dict[Path, str]:
     return located
 
 
-def _file_docs_path(chamber: Chamber, path: Path) -> str | None:
-    """Where an image or attachment of the content folder sits in the docs tree."""
+def _file_docs_path(folder: Path, path: Path) -> str | None:
+    """Where an image or attachment of the chamber's `folder` sits in the docs tree."""
     try:
-        parts = real_path(path).relative_to(real_path(chamber.folder)).parts
+        parts = real_path(path).relative_to(real_path(folder)).parts
     except ValueError:
         return None
     top, rest = parts[0], "/".join(parts[1:])
@@ -140,7 +140,7 @@ def _locator(chamber: Chamber, published: dict[Path, str] | None = None) -> Call
             if not found:
                 found.append(_published_docs(chamber))
             return found[0].get(real_path(path))
-        return _file_docs_path(chamber, path)
+        return _file_docs_path(chamber.folder, path)
 
     return locate
 
@@ -148,7 +148,7 @@ def _locator(chamber: Chamber, published: dict[Path, str] | None = None) -> Call
 def published_file(chamber: Chamber, path: Path) -> str | None:
     """The site path of an image or attachment of the content folder, as the site publishes it (the photo's
     web copy keeps the name), or None if it lies outside the folders that are published."""
-    where = _file_docs_path(chamber, path)
+    where = _file_docs_path(chamber.folder, path)
     return site_path(where) if where is not None else None
 
 
@@ -158,9 +158,10 @@ def site_path(docs_path: str) -> str:
     return NEWS_DIR + "/" + docs_path[len(prefix) :] if docs_path.startswith(prefix) else docs_path
 
 
-def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | None]) -> str:
+def _post_markdown(folder: Path, post: Post, locate: Callable[[Path], str | None]) -> str:
+    """A post's staged Markdown; `folder`: its chamber's."""
     docs_path = post_docs_path(post)
-    cover = _file_docs_path(chamber, post.cover) if post.cover else None
+    cover = _file_docs_path(folder, post.cover) if post.cover else None
     # Material prints the title and description unescaped: plain_title makes them inert.
     meta = {
         "title": plain_title(post.title),
@@ -184,15 +185,33 @@ def _post_markdown(chamber: Chamber, post: Post, locate: Callable[[Path], str | 
             "cover": site_path(cover) if cover else None,
             "thumb": site_path(thumb_name(cover)) if cover and post.cover and is_photo(post.cover) else None,
             # A cover that is also the body's first photo is not shown twice on the post page.
-            "cover_in_body": post.cover in {real_path(p) for p in linked_files(post.body, post.path, chamber.folder)},
+            "cover_in_body": post.cover in {real_path(p) for p in linked_files(post.body, post.path, folder)},
         },
     }
-    return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, chamber.folder, locate)
+    return front_matter(meta) + rewrite_links(post.body, post.path, docs_path, folder, locate)
 
 
 def staged_post(chamber: Chamber, post: Post) -> str:
     """One post's staged Markdown, as content_tree stages it."""
-    return _post_markdown(chamber, post, _locator(chamber))
+    return _post_markdown(chamber.folder, post, _locator(chamber))
+
+
+def published_docs(chamber: Chamber) -> dict[str, str]:
+    """Where each published Markdown file of the content folder sits in the docs tree, by its real path."""
+    return {os.fspath(path): docs_path for path, docs_path in _published_docs(chamber).items()}
+
+
+def staged_post_alone(folder: Path, post: Post, published: dict[str, str]) -> str:
+    """staged_post of a post of the chamber at `folder` whose published Markdown files sit where `published`
+    (published_docs, as a build recorded it) says: made before the chamber is loaded (a text edit's guess
+    at the post's page, build/text_edit.py)."""
+
+    def locate(path: Path) -> str | None:
+        if path.suffix.lower() == ".md":
+            return published.get(real_text(path))
+        return _file_docs_path(folder, path)
+
+    return _post_markdown(folder, post, locate)
 
 
 @dataclass(frozen=True)
@@ -458,7 +477,7 @@ def content_tree(
         key = Fingerprint(context, repr(post)).hex()
         text = staged.known.get(key)
         if text is None:
-            text = _post_markdown(chamber, post, locate)
+            text = _post_markdown(chamber.folder, post, locate)
         staged.used[key] = tree[post_docs_path(post)] = text
 
     for page in chamber.pages:
@@ -469,12 +488,12 @@ def content_tree(
     # Assets and linked files are copied when of a kind that is published (published.py): photos as web
     # copies (turned upright, at most 1600 px wide, without EXIF/GPS), SVG drawings sanitized.
     for path in [*chamber.assets, *_published_files(chamber)]:
-        where = _file_docs_path(chamber, path)
+        where = _file_docs_path(chamber.folder, path)
         if where is not None and refusal(path) is None:
             tree.setdefault(where, published_copy(path))
     # Covers also get a small copy for the lists.
     for post in chamber.published_posts:
-        where = _file_docs_path(chamber, post.cover) if post.cover and is_photo(post.cover) else None
+        where = _file_docs_path(chamber.folder, post.cover) if post.cover and is_photo(post.cover) else None
         if where is not None:
             tree[thumb_name(where)] = Photo(post.cover, THUMB_WIDTH)  # type: ignore[arg-type]
     logo = logo_docs_path(chamber)
