@@ -375,6 +375,13 @@ def test_the_edited_page_guessed_before_the_load_is_indexed_meanwhile(project: P
     assert result.text_edit is not None and result.search is not None and len(result.search.indexed) == 1
     assert taken == [(True, False)]
     assert _differences_from_plain(project) == []
+    # A guess that fails is no guess: the pages after the edited one wait for it to be drawn.
+    monkeypatch.setattr(text_edit, "staged_post_alone", lambda *a: 1 / 0)
+    taken.clear()
+    _append(_post(project, 41), "\n不猜了。\n")
+    result = _build(project)
+    assert result.text_edit is not None and taken == [(False, True)]
+    assert _differences_from_plain(project) == []
 
 
 def test_plugins_the_project_does_not_know_see_every_page(tmp_path: Path, monkeypatch) -> None:

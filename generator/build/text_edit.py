@@ -208,7 +208,11 @@ def foresee(content_dir: Path, out_dir: Path, slug: str) -> Foreseen | None:
     if not changed or None in changed or news.keys() != record.news.keys():
         return Foreseen(stamp, record, None, news)
     begun = begin_bundle(out_dir / slug, record.digests, changed, to_guess=True)  # type: ignore[arg-type]
-    drawing, guessed = _guess(content_dir, out_dir / slug, slug, record, edited)  # the pages before meanwhile
+    try:
+        drawing, guessed = _guess(content_dir, out_dir / slug, slug, record, edited)  # the pages before meanwhile
+    except Exception:  # noqa: BLE001 - only a guess: whatever stops it, the load reports or the edit finds
+        log.debug("no guess at the edited pages", exc_info=True)
+        drawing, guessed = None, {}
     if begun is not None:
         begun.guess(guessed)
     return Foreseen(stamp, record, begun, news, drawing)
