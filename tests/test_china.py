@@ -655,6 +655,37 @@ def test_an_indexer_that_refuses_or_talks_nonsense_is_an_error(tmp_path: Path, m
             index_site(tmp_path / "site")
 
 
+def test_a_page_refused_while_more_are_being_sent_stops_the_sending(tmp_path: Path) -> None:
+    """Pages go to the indexer in batches, written by another thread while the answers are read: a page
+    refused halfway is an error at once, not a wait for a service that no longer reads what is sent (here
+    one that reads nothing more, as Pagefind would once its answers are no longer read)."""
+    import base64
+    import stat
+    import time
+
+    from chamberpress.search.indexer import Indexer, IndexerError
+
+    answers = "".join(
+        base64.b64encode(json.dumps({"message_id": number, "payload": payload}).encode()).decode() + ","
+        for number, payload in enumerate(
+            [{"type": "NewIndex", "index_id": 0}, {"type": "Error", "message": "the page is refused"}], start=1
+        )
+    )
+    fake = tmp_path / "refuses-then-reads-nothing"
+    fake.write_text(f"#!/bin/sh\nprintf '%s' '{answers}'\nexec sleep 120\n", encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    pages = [(f"news/{n}/index.html", ("<p>" + "商会" * 2000 + "</p>").encode()) for n in range(50)]  # ~600 KB
+    indexer = Indexer(fake, language="zh", exclude_selectors=[])
+    started = time.monotonic()
+    try:
+        index_id = indexer.new_index()
+        with pytest.raises(IndexerError, match="AddFile refused"):
+            indexer.add_pages(index_id, pages)
+    finally:
+        indexer.close()
+    assert time.monotonic() - started < 60  # not the service's two minutes
+
+
 def test_bundles_by_kind_and_a_digest_of_the_path_their_numbers_powers_of_two(monkeypatch) -> None:
     monkeypatch.setattr("chamberpress.search.index.BUNDLE_PAGES", 100)
     monkeypatch.setattr("chamberpress.search.index.POST_BUNDLE_PAGES", 50)

@@ -179,6 +179,12 @@ class Indexer:
             if failed:
                 self._failed()
             replies = [self._reply(number, payload) for number, payload in enumerate(payloads, start=first)]
+        except BaseException:
+            if sender is not None and sender.is_alive():
+                # Its answers are no longer read: the service would stop reading the rest, and the sender
+                # wait for it forever. The process is done for (the caller closes it on the error).
+                self._process.kill()
+            raise
         finally:
             if sender is not None:
                 sender.join()
