@@ -466,11 +466,18 @@ class _Drawing:
         self.converter = Converter(facts.markdown_extensions, facts.mdx_configs, self.files, self.files.config)
         # Pictures are sized from their published copies (the same files the build sized them from).
         self.published = {dest: site / dest for dest, _url in facts.files.values() if not dest.endswith(".html")}
+        self._made: dict[tuple[str, str], _Page | str] = {}  # by post and staged text: the guess, drawn once
 
     def page(self, post, staged: str) -> _Page | str:
         """The post's page, its frame filled with the post staged as `staged`; else why it cannot be made so
         (no frame for the published page, other front matter or table of contents, a message while
-        converting)."""
+        converting). A page guessed from the same text is not drawn again."""
+        key = (post_docs_path(post), staged)
+        if key not in self._made:
+            self._made[key] = self._page(post, staged)
+        return self._made[key]
+
+    def _page(self, post, staged: str) -> _Page | str:
         from chamberpress.content.sanitize import sanitize_html
         from chamberpress.site.frames import cut, finished, staged_head, staged_parts, tokens_outline
         from chamberpress.site.image_sizes import with_sizes

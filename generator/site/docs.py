@@ -129,20 +129,24 @@ def _file_docs_path(folder: Path, path: Path) -> str | None:
     return None
 
 
-def _locator(chamber: Chamber, published: dict[Path, str] | None = None) -> Callable[[Path], str | None]:
-    """Where a linked file sits in the docs tree; `published` is _published_docs(chamber), made when a link to
-    a Markdown file first asks where not given (a text edit stages one post: most link only to pictures, and
-    the real paths of 2,000 posts took a tenth of its drawing)."""
-    found: list[dict[Path, str]] = [published] if published is not None else []
+def _locator(folder: Path, published: Callable[[], dict[str, str]]) -> Callable[[Path], str | None]:
+    """Where a linked file of the chamber at `folder` sits in the docs tree; `published()` gives
+    published_docs, asked for when a link to a Markdown file first needs it (a text edit stages one post:
+    most link only to pictures, and the real paths of 2,000 posts took a tenth of its drawing)."""
+    found: list[dict[str, str]] = []
 
     def locate(path: Path) -> str | None:
         if path.suffix.lower() == ".md":
             if not found:
-                found.append(_published_docs(chamber))
-            return found[0].get(real_path(path))
-        return _file_docs_path(chamber.folder, path)
+                found.append(published())
+            return found[0].get(real_text(path))
+        return _file_docs_path(folder, path)
 
     return locate
+
+
+def _chamber_locator(chamber: Chamber) -> Callable[[Path], str | None]:
+    return _locator(chamber.folder, lambda: published_docs(chamber))
 
 
 def published_file(chamber: Chamber, path: Path) -> str | None:
@@ -193,7 +197,7 @@ def _post_markdown(folder: Path, post: Post, locate: Callable[[Path], str | None
 
 def staged_post(chamber: Chamber, post: Post) -> str:
     """One post's staged Markdown, as content_tree stages it."""
-    return _post_markdown(chamber.folder, post, _locator(chamber))
+    return _post_markdown(chamber.folder, post, _chamber_locator(chamber))
 
 
 def published_docs(chamber: Chamber) -> dict[str, str]:
@@ -205,13 +209,7 @@ def staged_post_alone(folder: Path, post: Post, published: dict[str, str]) -> st
     """staged_post of a post of the chamber at `folder` whose published Markdown files sit where `published`
     (published_docs, as a build recorded it) says: made before the chamber is loaded (a text edit's guess
     at the post's page, build/text_edit.py)."""
-
-    def locate(path: Path) -> str | None:
-        if path.suffix.lower() == ".md":
-            return published.get(real_text(path))
-        return _file_docs_path(folder, path)
-
-    return _post_markdown(folder, post, locate)
+    return _post_markdown(folder, post, _locator(folder, lambda: published))
 
 
 @dataclass(frozen=True)
@@ -337,7 +335,7 @@ def _charter_markdown(chamber: Chamber, printed: Printed | None = None) -> str:
         charter.path,
         "charter.md",
         chamber.folder,
-        _locator(chamber),
+        _chamber_locator(chamber),
     )
     return front_matter(meta) + charter_pdf_link(printed) + body
 
@@ -446,7 +444,7 @@ def printed_tree(chamber: Chamber, printed: Printed | None) -> Tree:
     if printed and printed.join:
         page = next(page for page in chamber.pages if page.name == JOIN_PAGE)
         link = f"\n[下载入会申请表（PDF，可填写，{_size_text(printed.join.size)}）](join.pdf){{ .cp-join-pdf }}\n"
-        tree[f"{JOIN_PAGE}.md"] = _page_markdown(chamber, page, _locator(chamber), link)
+        tree[f"{JOIN_PAGE}.md"] = _page_markdown(chamber, page, _chamber_locator(chamber), link)
         tree["join.pdf"] = printed.join.path
     return tree
 
@@ -458,7 +456,7 @@ def content_tree(
     meanwhile by another process: called once the rest is made); `staged` holds posts staged by earlier
     builds (site/staged_posts.py)."""
     published = _published_docs(chamber)
-    locate = _locator(chamber, published)
+    locate = _locator(chamber.folder, lambda: {os.fspath(path): where for path, where in published.items()})
     staged = staged if staged is not None else StagedPosts()
     context = _staging_context(chamber, published)
     tree: Tree = {
