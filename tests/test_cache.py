@@ -15,7 +15,17 @@ from chamberpress import fingerprint
 from chamberpress.build import freshness
 from chamberpress.build.freshness import is_fresh
 from chamberpress.cli import main
-from conftest import ROOT, TODAY, calls_recorded, freed, needs_memory_builds, post, site_files, write_chamber
+from conftest import (
+    CHAMBER_YML,
+    ROOT,
+    TODAY,
+    calls_recorded,
+    freed,
+    needs_memory_builds,
+    post,
+    site_files,
+    write_chamber,
+)
 
 
 @pytest.fixture
@@ -488,6 +498,66 @@ def test_profiles_from_the_shell_equal_the_full_template(tmp_path: Path, monkeyp
     fast, full = site_files(tmp_path / "fast/shell"), site_files(tmp_path / "full/shell")
     profiles = [rel for rel in full if rel.startswith("members/") and rel.count("/") == 2]
     assert len(profiles) >= 6
+    assert fast.keys() == full.keys()
+    assert [rel for rel in full if fast[rel] != full[rel]] == []
+
+
+def _long_lists(content: Path, slug: str) -> None:
+    """A chamber whose news index, one category and one year's archive have many pages each."""
+    files = {
+        f"news/2025-{1 + n % 12:02d}-{1 + n % 27:02d}-p{n:03d}.md": post(
+            f"第{n}篇 <简讯> & 动态", f"2025-{1 + n % 12:02d}-{1 + n % 27:02d}", body=f"正文{n}。", category="商会动态"
+        )
+        for n in range(65)
+    }
+    write_chamber(content, slug, chamber_yml=CHAMBER_YML + "site_url: https://test.example.cn/\n", files=files)
+
+
+def test_later_list_pages_from_their_list_s_shell_equal_the_full_template(tmp_path: Path, monkeypatch) -> None:
+    """The later pages of each long news list drawn from the list's shell are byte for byte those Material's
+    full template draws (the canonical link of each page its own), and each list has its own shell."""
+    from chamberpress.build.pipeline import build_chamber
+    from chamberpress.site.list_pages import CHECKED, ListShells
+    from conftest import TODAY
+
+    content = tmp_path / "content"
+    _long_lists(content, "lists")
+    filled = calls_recorded(monkeypatch, ListShells, "_drawn")
+    build_chamber("lists", content, tmp_path / "fast", today=TODAY, workers=1)
+    shells = filled[-1][0]
+    assert not shells.failed
+    assert len([shell for shell in shells.shells.values() if shell]) == 3  # the index, the category, the year
+    assert set(shells.checks.values()) == {CHECKED}
+    assert len(filled) > 3 * CHECKED + 6  # pages drawn from the shells alone
+    monkeypatch.setattr(ListShells, "build_page", lambda self, *a, **k: self.draw(*a, **k))
+    build_chamber("lists", content, tmp_path / "full", today=TODAY, workers=1)
+    fast, full = site_files(tmp_path / "fast/lists"), site_files(tmp_path / "full/lists")
+    later = [rel for rel in full if "/page/" in rel and rel.endswith("index.html")]
+    assert len(later) >= 3 * 5
+    page = full["news/category/shang-hui-dong-tai/page/7/index.html"].decode()
+    assert '<link rel="canonical" href="https://test.example.cn/news/category/shang-hui-dong-tai/page/7/">' in page
+    assert fast.keys() == full.keys()
+    assert [rel for rel in full if fast[rel] != full[rel]] == []
+
+
+def test_a_list_shell_that_holds_a_page_s_own_value_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    """A shell drawn with a value of the page it was made from (here its address, left unmarked) differs
+    from the full template on the next page checked: every list page is then drawn in full."""
+    import contextlib
+
+    import chamberpress.site.list_pages as list_pages
+    from chamberpress.build.pipeline import build_chamber
+    from conftest import TODAY
+
+    content = tmp_path / "content"
+    _long_lists(content, "lists")
+    monkeypatch.setattr(list_pages, "address_marked", lambda page: contextlib.nullcontext())
+    filled = calls_recorded(monkeypatch, list_pages.ListShells, "_drawn")
+    build_chamber("lists", content, tmp_path / "fast", today=TODAY, workers=1)
+    assert filled[-1][0].failed
+    monkeypatch.setattr(list_pages.ListShells, "build_page", lambda self, *a, **k: self.draw(*a, **k))
+    build_chamber("lists", content, tmp_path / "full", today=TODAY, workers=1)
+    fast, full = site_files(tmp_path / "fast/lists"), site_files(tmp_path / "full/lists")
     assert fast.keys() == full.keys()
     assert [rel for rel in full if fast[rel] != full[rel]] == []
 

@@ -24,6 +24,7 @@ from chamberpress.markup import FrontMatterLoader
 from chamberpress.yaml_loaders import ConfigLoader
 from chamberpress.build.forked import Forked, SharedInts, can_fork
 from chamberpress.site.kept_pages import KeptPages
+from chamberpress.site.list_pages import ListShells
 from chamberpress.site.profile_pages import ProfileShell
 from chamberpress.search.index import Known, page_digest
 from chamberpress.site.prepare import PreparedSite
@@ -178,12 +179,13 @@ def _pages_drawn_by(workers: int, kept: KeptPages | None = None, known: Known | 
     more pages. The keys of the posts and lists that may be kept are made by the process that draws them,
     and handed back, as is what the search index reads of each page (`known`: read back as it is
     written, the pages then need not be read again after the drawing, by one process). Only where fork
-    exists. Member profiles are drawn from one shell (profile_pages.py);
+    exists. Member profiles are drawn from one shell (profile_pages.py), the later pages of each long news
+    list from one shell per list (list_pages.py);
     posts unchanged since the published site are copied from it (`kept`, kept_pages.py).
     """
     if not can_fork():
         workers = 1
-    draw = ProfileShell(mkdocs_build_module._build_page).build_page
+    draw = ListShells(ProfileShell(mkdocs_build_module._build_page).build_page).build_page
     if kept is not None:
         kept.draw, draw = draw, kept.build_page
     children: list[Forked[tuple[dict[str, str], Known]]] = []  # each hands back keys and digests (above)
