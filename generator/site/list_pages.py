@@ -9,9 +9,9 @@
 
 The later pages of one list share all the rest (head, header, navigation, breadcrumbs, footer): they sit
 at the same depth, outside the navigation, under the list's title. Their block is drawn by the template's
-own block function, in the context MkDocs and the plugins give the page; what the rest of the template does
-for a page (about 1.1 ms of the 2.9 a list page cost) is done once per list. A post added or deleted near the top
-shifts every page of its lists: on a 2,000-post chamber, some 300 pages.
+own block function, in the context MkDocs and the plugins give the page; what the rest of the template
+does for a page (about 1.1 ms of the 2.9 a list page cost) is done once per list. A post added or deleted
+near the top shifts every page of its lists: on a 2,000-post chamber, some 300 pages.
 
 Checked like the other shells: the first CHECKED pages of each list are drawn in full too, and compared (a
 value of one page drawn into the shell shows on the next); any difference, and every list page is drawn
