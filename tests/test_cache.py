@@ -540,6 +540,27 @@ def test_later_list_pages_from_their_list_s_shell_equal_the_full_template(tmp_pa
     assert [rel for rel in full if fast[rel] != full[rel]] == []
 
 
+def test_a_post_s_title_holding_a_list_shell_s_marker_is_shown_as_written(tmp_path: Path, monkeypatch) -> None:
+    """The shell's address is put in before a page's block: a title that holds the marker (an escape
+    character in the front matter) on a page drawn from the shell alone is shown as the full template shows it."""
+    from chamberpress.build.pipeline import build_chamber
+    from chamberpress.site.list_pages import ListShells
+    from conftest import TODAY
+
+    content = tmp_path / "content"
+    _long_lists(content, "lists")
+    (content / "lists/news/2024-01-02-marker.md").write_text(
+        post('"标记\\eADDRESS\\e标题"', "2024-01-02", category="商会动态"), encoding="utf-8"
+    )
+    build_chamber("lists", content, tmp_path / "fast", today=TODAY, workers=1)
+    monkeypatch.setattr(ListShells, "build_page", lambda self, *a, **k: self.draw(*a, **k))
+    build_chamber("lists", content, tmp_path / "full", today=TODAY, workers=1)
+    fast, full = site_files(tmp_path / "fast/lists"), site_files(tmp_path / "full/lists")
+    last = "news/page/7/index.html"
+    assert "标记\x1bADDRESS\x1b标题</a>".encode() in full[last]
+    assert [rel for rel in full if fast[rel] != full[rel]] == []
+
+
 def test_a_list_shell_that_holds_a_page_s_own_value_is_not_used(tmp_path: Path, monkeypatch) -> None:
     """A shell drawn with a value of the page it was made from (here its address, left unmarked) differs
     from the full template on the next page checked: every list page is then drawn in full."""

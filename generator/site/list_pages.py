@@ -80,7 +80,8 @@ class ListShells:
         if shell is None:
             return template.render(context)
         block = "".join(template.blocks[BLOCK](template.new_context(context)))
-        filled = shell.replace(CONTENT, block).replace(ADDRESS, page.file.url)
+        # The address first: the block is editors' text, which may hold a marker of its own.
+        filled = shell.replace(ADDRESS, page.file.url).replace(CONTENT, block)
         checked = self.checks.get(key, 0)
         if checked >= CHECKED:
             return filled
